@@ -1,0 +1,204 @@
+/*
+ * taafi.h: the public API of libtaafi, neighbourhood recovery analysis.
+ *
+ * This is the only public header; nothing else in the source tree is API.
+ *
+ * THE RULES
+ *
+ * Context.  Every call takes a taafi_ctx, made with taafi_ctx_new() and freed
+ * with taafi_ctx_free().  The context owns a GEOS handle, a PROJ context and
+ * the text of the last error.  A context is not thread-safe: use one context
+ * per thread.  Different contexts may be used on different threads at once;
+ * libtaafi keeps no global mutable state.
+ *
+ * Status.  Every function that can fail returns a taafi_status.  TAAFI_OK is
+ * zero.  Results come back through out-parameters, which are set only on
+ * success (they are set to NULL/0 first).  On failure the context holds a
+ * message, taafi_ctx_message(), of the form "FILE: what is wrong; what to do"
+ * (GDAL's, GEOS's and PROJ's own error messages are routed into it).
+ *
+ * Ownership.  An object returned through an out-parameter belongs to the
+ * caller, who frees it with the matching *_free() function.  Every *_free()
+ * accepts NULL.  Strings returned as `const char *` belong to the object they
+ * were read from and stay valid until that object is freed or, for the
+ * context's message, until the next call on the context.  Objects made with a
+ * context must be freed before that context is.
+ *
+ * Units and CRS.  Analysis happens in a projected CRS in metres (the project
+ * file's `crs`, or the UTM zone of the areas when `auto`).  Areas are reported
+ * in km², densities per km², counts as numbers of features.
+ *
+ * Inputs are only ever opened read-only.  Outputs are written under a
+ * temporary name in the output folder and renamed into place at the end, so a
+ * failed run leaves earlier results as they were.
+ */
+#ifndef TAAFI_H
+#define TAAFI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TAAFI_VERSION_MAJOR 0
+#define TAAFI_VERSION_MINOR 1
+#define TAAFI_VERSION_PATCH 0
+#define TAAFI_VERSION_STRING "0.1.0"
+
+/* Status codes.  The command-line tool maps them to exit codes: TAAFI_OK to
+ * 0, TAAFI_ERR_PROJECT and TAAFI_ERR_USAGE to 2, every other code to 1. */
+typedef enum taafi_status {
+    TAAFI_OK = 0,
+    TAAFI_ERR_USAGE = 1,   /* a bad argument from the caller            */
+    TAAFI_ERR_PROJECT = 2, /* the project file is wrong                 */
+    TAAFI_ERR_IO = 3,      /* a file cannot be read or written          */
+    TAAFI_ERR_DATA = 4,    /* input data cannot be used as it is        */
+    TAAFI_ERR_CRS = 5,     /* a CRS is missing or cannot be transformed */
+    TAAFI_ERR_GEOM = 6,    /* a geometry operation failed               */
+    TAAFI_ERR_EXISTS = 7,  /* an output exists and overwrite is off     */
+    TAAFI_ERR_NOMEM = 8,   /* out of memory                             */
+    TAAFI_ERR_INTERNAL = 9 /* a bug in taafi: please report it          */
+} taafi_status;
+
+/* Severity of a log line sent to the log callback. */
+typedef enum taafi_log_level {
+    TAAFI_LOG_DEBUG = 0,
+    TAAFI_LOG_INFO = 1,
+    TAAFI_LOG_WARNING = 2
+} taafi_log_level;
+
+typedef struct taafi_ctx taafi_ctx;         /* per-thread state          */
+typedef struct taafi_project taafi_project; /* a loaded project file     */
+typedef struct taafi_result taafi_result;   /* areas x indicator columns */
+
+/* Receives warnings and progress lines.  `message` is valid only during the
+ * call.  `user` is the pointer given to taafi_ctx_set_log(). */
+typedef void (*taafi_log_fn)(taafi_log_level level, const char *message, void *user);
+
+/* ---- library ---------------------------------------------------------- */
+
+/* "0.1.0".  Static storage. */
+const char *taafi_version(void);
+
+/* A one-line description of `status`.  Static storage. */
+const char *taafi_status_string(taafi_status status);
+
+/* Writes into `buf` (at most `size` bytes, NUL-terminated) the versions of
+ * taafi and the libraries it runs on, e.g. "taafi 0.1.0 (GDAL 3.6.2, GEOS
+ * 3.11.1, PROJ 9.1.1, SQLite 3.40.1, libyaml 0.2.5)". */
+void taafi_versions(char *buf, size_t size);
+
+/* ---- context ---------------------------------------------------------- */
+
+/* Makes a context.  On TAAFI_OK the caller owns *out and frees it with
+ * taafi_ctx_free().  Registers GDAL's drivers the first time it is called
+ * (GDAL's own registration is idempotent and thread-safe). */
+taafi_status taafi_ctx_new(taafi_ctx **out);
+
+/* Frees a context.  Accepts NULL. */
+void taafi_ctx_free(taafi_ctx *ctx);
+
+/* The message of the last failed call on `ctx` ("" if none).  Owned by the
+ * context; valid until the next call on it. */
+const char *taafi_ctx_message(const taafi_ctx *ctx);
+
+/* Sends log lines at `min_level` and above to `fn` (NULL: discard them).
+ * Without a callback, nothing is printed: the library never writes to
+ * stdout or stderr itself. */
+void taafi_ctx_set_log(taafi_ctx *ctx, taafi_log_level min_level, taafi_log_fn fn, void *user);
+
+/* ---- project ---------------------------------------------------------- */
+
+/* Reads and checks a project file (YAML; see docs/project-file.md).  Every
+ * relative path in it is resolved against the folder of `path`.  Errors name
+ * the line: "homs.yml:12: unknown key 'sorce' in areas; did you mean
+ * 'source'?".  Inputs are not opened: see taafi_project_validate().
+ * On TAAFI_OK the caller owns *out (free with taafi_project_free()). */
+taafi_status taafi_project_load(taafi_ctx *ctx, const char *path, taafi_project **out);
+
+/* Frees a project.  Accepts NULL. */
+void taafi_project_free(taafi_project *project);
+
+/* Path of the project file as given.  Owned by the project. */
+const char *taafi_project_path(const taafi_project *project);
+
+/* Opens every input of the project read-only and checks what the analysis
+ * will need (layers, fields, CRS, filters), computing nothing.  Writes a
+ * human-readable report of what it found into *report_out, which the caller
+ * owns and frees with taafi_string_free(), on success and on
+ * TAAFI_ERR_DATA/IO/CRS alike (the report then ends with the problem). */
+taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *project, char **report_out);
+
+/* Frees a string returned by libtaafi.  Accepts NULL. */
+void taafi_string_free(char *s);
+
+/* ---- analysis --------------------------------------------------------- */
+
+/* Runs the analysis: reads the areas and every layer, computes every
+ * indicator per area.  Point layers are streamed, never held whole.
+ * On TAAFI_OK the caller owns *out (free with taafi_result_free()). */
+taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *project, taafi_result **out);
+
+/* Frees a result.  Accepts NULL. */
+void taafi_result_free(taafi_result *result);
+
+/* Number of areas (rows), in input order. */
+size_t taafi_result_area_count(const taafi_result *result);
+
+/* Number of indicator columns. */
+size_t taafi_result_column_count(const taafi_result *result);
+
+/* Name of indicator column `col` (e.g. "damage_destroyed"), or NULL if `col`
+ * is out of range.  Owned by the result. */
+const char *taafi_result_column_name(const taafi_result *result, size_t col);
+
+/* Index of the column named `name`, through *col_out. TAAFI_ERR_USAGE if
+ * there is none. */
+taafi_status taafi_result_find_column(const taafi_result *result, const char *name, size_t *col_out);
+
+/* Id of area `row` as text (the project's `areas.id` field), or NULL if out
+ * of range.  Owned by the result. */
+const char *taafi_result_area_id(const taafi_result *result, size_t row);
+
+/* Value of column `col` for area `row`.  *is_null_out is set to 1 when the
+ * value is undefined (a density of an empty area, say) and *value_out to
+ * NaN then.  TAAFI_ERR_USAGE when row or col is out of range. */
+taafi_status taafi_result_value(const taafi_result *result, size_t row, size_t col, double *value_out,
+                                int *is_null_out);
+
+/* Number of data-quality records (skipped, repaired or doubtful features). */
+size_t taafi_result_issue_count(const taafi_result *result);
+
+/* Data-quality record `i`: layer name, feature id (-1 when not about one
+ * feature), problem and the action taken.  Strings owned by the result.
+ * TAAFI_ERR_USAGE if `i` is out of range. */
+taafi_status taafi_result_issue(const taafi_result *result, size_t i, const char **layer_out, int64_t *fid_out,
+                                const char **problem_out, const char **action_out);
+
+/* ---- outputs ---------------------------------------------------------- */
+
+/* Flags for taafi_result_write(). */
+#define TAAFI_WRITE_OVERWRITE 0x1u /* replace existing outputs */
+
+/* Writes the project's outputs into folder `dir` (made if missing):
+ * recovery.gpkg (layers `areas`, `run`, `data_quality`) and areas.geojson
+ * (RFC 7946), or the names the project's `outputs` gives.  Every file is
+ * written under a temporary name and renamed into place once all are
+ * complete.  Without TAAFI_WRITE_OVERWRITE an existing output is an error
+ * (TAAFI_ERR_EXISTS) and nothing is written. */
+taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *result, const char *dir, unsigned flags);
+
+/* Checks, before any work, that the outputs `project` would write into
+ * `dir` can be written: TAAFI_ERR_EXISTS if one exists and `flags` lacks
+ * TAAFI_WRITE_OVERWRITE, TAAFI_ERR_IO if `dir` exists but is not a
+ * writable folder.  Makes nothing.  taafi_result_write() checks again. */
+taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *project, const char *dir,
+                                         unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TAAFI_H */

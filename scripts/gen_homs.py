@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Deterministic generator of taafi's bundled example: a SYNTHETIC stand-in for
+the eastern neighbourhoods of Homs (see data/README.md).
+
+Writes three GeoJSON files (EPSG:4326, lon/lat) into the folder given as the
+only argument; scripts/make-example-data.sh converts them to the shapefiles in
+data/shapefiles/.  Standard library only, fixed seed: the same output on every
+machine and Python 3 version (random.Random's sequence for a given seed is
+stable, and every coordinate is rounded to 7 decimals before it is written).
+"""
+import json
+import math
+import os
+import random
+import sys
+
+SEED = 20250311
+LAT0, LON0 = 34.7230, 36.7330          # south-west corner of the district
+M_PER_DEG_LAT = 110950.0               # at 34.7 N
+M_PER_DEG_LON = 111320.0 * math.cos(math.radians(34.73))
+
+# Column widths (west to east) and row heights (south to north) in metres:
+# uneven, like a real district map, 20 neighbourhoods of 0.35-1.0 km2.
+COLS = [780, 620, 900, 700, 860]
+ROWS = [700, 820, 640, 760]
+
+NAMES = [
+    ("Bab Tadmor", "باب تدمر"), ("Bab Dreib", "باب الدريب"),
+    ("Bab Al Sbaa", "باب السباع"), ("Al Nazha", "النزهة"),
+    ("Karm Al Zaytoon", "كرم الزيتون"), ("Al Sabil", "السبيل"),
+    ("Deir Baalba", "دير بعلبة"), ("Al Bayada", "البياضة"),
+    ("Al Khaldiyah", "الخالدية"), ("Jouret Al Shayah", "جورة الشياح"),
+    ("Al Qusour", "القصور"), ("Bab Houd", "باب هود"),
+    ("Al Zahraa", "الزهراء"), ("Karm Al Louz", "كرم اللوز"),
+    ("Al Naziheen", "النازحين"), ("Ekrimah", "عكرمة"),
+    ("Al Inshaat", "الإنشاءات"), ("Karm Al Shami", "كرم الشامي"),
+    ("Al Ghouta", "الغوطة"), ("Al Hamidiyah", "الحميدية"),
+]
+
+SERVICE_KINDS = [
+    # kind, count, (min, max) capacity, capacity unit in the field's meaning
+    ("clinic", 18, (20, 120)),            # consultations per day
+    ("school", 30, (200, 900)),           # pupils
+    ("bakery", 26, (500, 3000)),          # bundles of bread per day
+    ("water_point", 40, (100, 400)),      # people served per tap
+    ("market", 14, (20, 90)),             # stalls
+    ("council_office", 6, (5, 30)),       # staff
+    ("community_centre", 12, (30, 200)),  # members
+]
+
+
+def to_lonlat(x, y):
+    return (round(LON0 + x / M_PER_DEG_LON, 7), round(LAT0 + y / M_PER_DEG_LAT, 7))
+
+
+def grid_vertices(rng):
+    xs = [0.0]
+    for w in COLS:
+        xs.append(xs[-1] + w)
+    ys = [0.0]
+    for h in ROWS:
+        ys.append(ys[-1] + h)
+    v = {}
+    for i, x in enumerate(xs):
+        for j, y in enumerate(ys):
+            jx = 0 if i in (0, len(xs) - 1) else rng.uniform(-140, 140)
+            jy = 0 if j in (0, len(ys) - 1) else rng.uniform(-120, 120)
+            v[(i, j)] = (x + jx, y + jy)
+    return v, xs[-1], ys[-1]
+
+
+def edge_points(rng_seed, a, b, va, vb):
+    """Intermediate points of the edge a-b, the same whichever side asks."""
+    key = (min(a, b), max(a, b))
+    r = random.Random(hash_key(rng_seed, key))
+    (x0, y0), (x1, y1) = (va, vb) if a <= b else (vb, va)
+    n = 5
+    length = math.hypot(x1 - x0, y1 - y0)
+    nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+    pts = []
+    for k in range(1, n):
+        t = k / n
+        off = r.uniform(-45, 45)
+        pts.append((x0 + t * (x1 - x0) + off * nx, y0 + t * (y1 - y0) + off * ny))
+    return pts if a <= b else pts[::-1]
+
+
+def hash_key(seed, key):
+    (i0, j0), (i1, j1) = key
+    return seed * 1000003 + ((i0 * 31 + j0) * 997 + i1 * 31 + j1)
+
+
+def neighbourhoods(rng):
+    v, width, height = grid_vertices(rng)
+    feats = []
+    n = 0
+    for j in range(len(ROWS)):
+        for i in range(len(COLS)):
+            corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)]  # CCW
+            ring = []
+            for k in range(4):
+                a, b = corners[k], corners[(k + 1) % 4]
+                ring.append(v[a])
+                ring.extend(edge_points(SEED, a, b, v[a], v[b]))
+            ring = [to_lonlat(x, y) for x, y in ring]
+            ring.append(ring[0])
+            name_en, name_ar = NAMES[n]
+            n += 1
+            feats.append({
+                "type": "Feature",
+                "properties": {
+                    "nbhd_id": "HMS-E-%02d" % n,
+                    "name_en": name_en,
+                    "name_ar": name_ar,
+                    "sector": "east" if i >= 2 else "centre",
+                },
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            })
+    return feats, width, height
+
+
+# Former front lines, in metres from the south-west corner: one running
+# north-south through the second column, one east-west across the south.
+FRONTS = [
+    [(1250, -100), (1500, 900), (1350, 1800), (1600, 3000)],
+    [(-100, 760), (1200, 900), (2500, 700), (4000, 980)],
+]
+
+
+def dist_to_fronts(x, y):
+    best = 1e18
+    for line in FRONTS:
+        for (x0, y0), (x1, y1) in zip(line, line[1:]):
+            dx, dy = x1 - x0, y1 - y0
+            t = max(0.0, min(1.0, ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy)))
+            best = min(best, math.hypot(x - (x0 + t * dx), y - (y0 + t * dy)))
+    return best
+
+
+def point_near_front(rng):
+    line = FRONTS[rng.randrange(len(FRONTS))]
+    k = rng.randrange(len(line) - 1)
+    (x0, y0), (x1, y1) = line[k], line[k + 1]
+    t = rng.random()
+    length = math.hypot(x1 - x0, y1 - y0)
+    nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+    off = rng.gauss(0, 230)
+    return x0 + t * (x1 - x0) + off * nx, y0 + t * (y1 - y0) + off * ny
+
+
+def damage(rng, width, height):
+    feats = []
+    for k in range(3400):
+        if rng.random() < 0.75:
+            x, y = point_near_front(rng)
+        else:
+            x, y = rng.uniform(0, width), rng.uniform(0, height)
+        if not (-60 <= x <= width + 60 and -60 <= y <= height + 60):
+            continue
+        d = dist_to_fronts(x, y)
+        p_destroyed = 0.05 + 0.45 * math.exp(-d / 220)
+        p_severe = 0.15 + 0.15 * math.exp(-d / 400)
+        p_moderate = 0.35
+        u = rng.random()
+        if u < p_destroyed:
+            cls = "destroyed"
+        elif u < p_destroyed + p_severe:
+            cls = "severe"
+        elif u < p_destroyed + p_severe + p_moderate:
+            cls = "moderate"
+        else:
+            cls = "possible"
+        lon, lat = to_lonlat(x, y)
+        feats.append({
+            "type": "Feature",
+            "properties": {"bldg_id": len(feats) + 1, "damage_cls": cls,
+                           "sensor_dt": "2014-04-29"},
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        })
+    return feats
+
+
+def services(rng, width, height):
+    feats = []
+    for kind, count, (cmin, cmax) in SERVICE_KINDS:
+        for k in range(count):
+            x, y = rng.uniform(40, width - 40), rng.uniform(40, height - 40)
+            d = dist_to_fronts(x, y)
+            p_not = 0.10 + 0.55 * math.exp(-d / 350)
+            u = rng.random()
+            if u < p_not:
+                status = "not_functioning"
+            elif u < p_not + 0.25:
+                status = "partial"
+            else:
+                status = "functioning"
+            lon, lat = to_lonlat(x, y)
+            feats.append({
+                "type": "Feature",
+                "properties": {"svc_id": "SVC-%03d" % (len(feats) + 1), "kind": kind,
+                               "status": status, "capacity": rng.randint(cmin, cmax)},
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            })
+    return feats
+
+
+def write(path, feats):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"type": "FeatureCollection", "features": feats}, f,
+                  ensure_ascii=False, indent=None, separators=(",", ":"))
+        f.write("\n")
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    rng = random.Random(SEED)
+    nb, width, height = neighbourhoods(rng)
+    write(os.path.join(out, "neighbourhoods.geojson"), nb)
+    write(os.path.join(out, "damage.geojson"), damage(rng, width, height))
+    write(os.path.join(out, "services.geojson"), services(rng, width, height))
+
+
+if __name__ == "__main__":
+    main()

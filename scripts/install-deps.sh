@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs taafi's build and test dependencies from Debian's packages,
+# idempotently: packages already installed are skipped, and apt-get runs
+# only when something is missing.  Needs root (or sudo) on Debian 12.
+set -euo pipefail
+pkgs=(
+    build-essential cmake pkg-config
+    libgdal-dev gdal-bin          # all vector and raster reading and writing
+    libgeos-dev                   # geometry, through the reentrant C API
+    libproj-dev proj-bin          # every coordinate transformation
+    libsqlite3-dev sqlite3        # SQLite 3 (run tables, test oracles)
+    libspatialite-dev libsqlite3-mod-spatialite spatialite-bin
+    libyaml-dev                   # the project file
+    libcmocka-dev                 # tests
+    python3                       # example-data generator only
+)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+echo "taafi: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

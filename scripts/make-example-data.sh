@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerates the synthetic Homs example in data/shapefiles/ from
+# scripts/gen_homs.py (deterministic, fixed seed).  The shapefiles are
+# committed, so neither the demo nor the tests run this script.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+"$here/scripts/install-deps.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 "$here/scripts/gen_homs.py" "$tmp"
+out="$here/data/shapefiles"
+mkdir -p "$out"
+for name in neighbourhoods damage services; do
+    rm -f "$out/$name".{shp,shx,dbf,prj,cpg}
+    # ENCODING=UTF-8 writes the .cpg that tells readers the .dbf is UTF-8.
+    ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -lco RESIZE=YES -a_srs EPSG:4326 \
+        "$out/$name.shp" "$tmp/$name.geojson" -nln "$name"
+done
+echo "example data written to $out"

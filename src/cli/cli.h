@@ -1,0 +1,28 @@
+/* cli.h: shared by the command-line tool's commands. */
+#ifndef TAAFI_CLI_H
+#define TAAFI_CLI_H
+
+#include "taafi.h"
+
+/* Exit codes, documented in README.md. */
+enum { EXIT_OK = 0, EXIT_ANALYSIS = 1, EXIT_USAGE = 2 };
+
+typedef struct cli_opts {
+    int quiet;   /* warnings only                 */
+    int verbose; /* progress and GDAL debug lines */
+} cli_opts;
+
+int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+/* Prints "taafi: error: MESSAGE" to stderr and returns the exit code for
+ * `status`. */
+int cli_fail(taafi_status status, const char *message);
+
+/* A context whose log goes to stderr as "taafi: warning: ..." lines. */
+taafi_ctx *cli_context(const cli_opts *o);
+
+/* Handles -q/--quiet and -v/--verbose; 1 if argv[i] was one of them. */
+int cli_log_option(const char *arg, cli_opts *o);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * main.c: the taafi command-line tool.  It only parses arguments and calls
+ * libtaafi: everything it does, a C program linking the library can do.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "Usage: taafi COMMAND [OPTIONS]\n"
+    "\n"
+    "Neighbourhood recovery analysis: indicators per area from boundary, damage\n"
+    "and service layers, written as GeoPackage and GeoJSON.\n"
+    "\n"
+    "Commands:\n"
+    "  run PROJECT.yml -o DIR    run the analysis and write DIR/recovery.gpkg\n"
+    "                            and DIR/areas.geojson\n"
+    "  validate PROJECT.yml      open and check every input; compute nothing\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help                this help (also: taafi COMMAND --help)\n"
+    "  --version                 versions of taafi and its libraries\n"
+    "\n"
+    "Exit status: 0 success, 1 analysis or input error, 2 usage or project-file\n"
+    "error.  The project file is described in docs/project-file.md.\n";
+
+int cli_fail(taafi_status status, const char *message)
+{
+    fprintf(stderr, "taafi: error: %s\n", message && *message ? message : taafi_status_string(status));
+    if (status == TAAFI_ERR_USAGE || status == TAAFI_ERR_PROJECT)
+        return EXIT_USAGE;
+    return status == TAAFI_OK ? EXIT_OK : EXIT_ANALYSIS;
+}
+
+static void log_line(taafi_log_level level, const char *message, void *user)
+{
+    (void)user;
+    fprintf(stderr, "taafi: %s%s\n", level == TAAFI_LOG_WARNING ? "warning: " : "", message);
+}
+
+taafi_ctx *cli_context(const cli_opts *o)
+{
+    taafi_ctx *ctx = NULL;
+    taafi_log_level min = o->verbose ? TAAFI_LOG_DEBUG : o->quiet ? TAAFI_LOG_WARNING : TAAFI_LOG_INFO;
+    if (taafi_ctx_new(&ctx) != TAAFI_OK) {
+        fprintf(stderr, "taafi: error: cannot start (out of memory?)\n");
+        return NULL;
+    }
+    taafi_ctx_set_log(ctx, min, log_line, NULL);
+    return ctx;
+}
+
+int cli_log_option(const char *arg, cli_opts *o)
+{
+    if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet"))
+        return o->quiet = 1;
+    if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose"))
+        return o->verbose = 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        fputs(USAGE, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        char v[512];
+        taafi_versions(v, sizeof v);
+        printf("%s\n", v);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "validate"))
+        return cmd_validate(argc - 1, argv + 1);
+    fprintf(stderr, "taafi: error: unknown command '%s'; the commands are run and validate (see taafi --help)\n",
+            argv[1]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,73 @@
+/*
+ * core.h: the context, errors, logging and small helpers shared by every
+ * module.  Private to libtaafi.
+ */
+#ifndef TAAFI_CORE_H
+#define TAAFI_CORE_H
+
+#include "taafi.h"
+
+#include <geos_c.h>
+#include <proj.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+#define TF_MSG_MAX 2048
+
+struct taafi_ctx {
+    GEOSContextHandle_t geos; /* this context's own GEOS handle            */
+    PJ_CONTEXT *pj;           /* this context's own PROJ context           */
+    char msg[TF_MSG_MAX];     /* message of the last failed call           */
+    char lib_err[1024];       /* last error GDAL/GEOS/PROJ reported to us  */
+    taafi_log_fn log;
+    void *log_user;
+    taafi_log_level log_min;
+    int gdal_depth; /* nesting of tf_gdal_enter(): push the handler once    */
+};
+
+#if defined(__GNUC__)
+#define TF_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define TF_PRINTF(a, b)
+#endif
+
+/* Sets the context's message and returns `status`, so that failures read
+ * `return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open", path);`. */
+taafi_status tf_error(taafi_ctx *ctx, taafi_status status, const char *fmt, ...) TF_PRINTF(3, 4);
+
+/* Sends a line to the log callback if its level is wanted. */
+void tf_log(taafi_ctx *ctx, taafi_log_level level, const char *fmt, ...) TF_PRINTF(3, 4);
+
+/* Routes GDAL's CPLError messages into `ctx` for the current thread until
+ * the matching tf_gdal_leave().  Calls nest.  Failures land in ctx->lib_err,
+ * warnings go to the log. */
+void tf_gdal_enter(taafi_ctx *ctx);
+void tf_gdal_leave(taafi_ctx *ctx);
+
+/* The last library error caught ("" if none) and clearing it. */
+const char *tf_lib_error(const taafi_ctx *ctx);
+void tf_lib_error_clear(taafi_ctx *ctx);
+
+/* Allocation helpers that never return NULL silently: callers check. */
+char *tf_strdup(const char *s);
+char *tf_sprintf(const char *fmt, ...) TF_PRINTF(1, 2);
+
+/* A growable string, for reports. */
+typedef struct tf_buf {
+    char *s;
+    size_t len, cap;
+    int failed; /* an allocation failed: the text is truncated */
+} tf_buf;
+void tf_buf_printf(tf_buf *b, const char *fmt, ...) TF_PRINTF(2, 3);
+void tf_buf_free(tf_buf *b);
+
+/* SHA-256 of a whole file as 64 lowercase hex digits and a NUL.  Reads the
+ * file in blocks; never holds it whole. */
+taafi_status tf_sha256_file(taafi_ctx *ctx, const char *path, char hex_out[65]);
+/* SHA-256 of a buffer. */
+void tf_sha256_buf(const void *data, size_t len, char hex_out[65]);
+
+/* Current UTC time as "2026-11-29T00:18:49Z". */
+void tf_utc_now(char out[32]);
+
+#endif

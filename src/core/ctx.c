@@ -1,0 +1,262 @@
+/*
+ * ctx.c: the context, its error message and log, and the routing of GDAL's,
+ * GEOS's and PROJ's own messages into it.
+ */
+#include "core.h"
+
+#include <cpl_error.h>
+#include <gdal.h>
+#include <geos_c.h>
+#include <proj.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <yaml.h>
+
+const char *taafi_version(void) { return TAAFI_VERSION_STRING; }
+
+const char *taafi_status_string(taafi_status status)
+{
+    switch (status) {
+    case TAAFI_OK: return "ok";
+    case TAAFI_ERR_USAGE: return "bad argument";
+    case TAAFI_ERR_PROJECT: return "error in the project file";
+    case TAAFI_ERR_IO: return "cannot read or write a file";
+    case TAAFI_ERR_DATA: return "input data cannot be used";
+    case TAAFI_ERR_CRS: return "coordinate reference system problem";
+    case TAAFI_ERR_GEOM: return "geometry operation failed";
+    case TAAFI_ERR_EXISTS: return "output exists";
+    case TAAFI_ERR_NOMEM: return "out of memory";
+    case TAAFI_ERR_INTERNAL: return "internal error";
+    }
+    return "unknown status";
+}
+
+void taafi_versions(char *buf, size_t size)
+{
+    PJ_INFO pi = proj_info();
+    snprintf(buf, size, "taafi %s (GDAL %s, GEOS %s, PROJ %s, SQLite %s, libyaml %s)", TAAFI_VERSION_STRING,
+             GDALVersionInfo("RELEASE_NAME"), GEOSversion(), pi.version, sqlite3_libversion(),
+             yaml_get_version_string());
+}
+
+static void copy_msg(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    /* Library messages often end in a newline; ours never do. */
+    while (n > 0 && (dst[n - 1] == '\n' || dst[n - 1] == '\r'))
+        dst[--n] = '\0';
+}
+
+/* GEOS calls these with the message already formatted; userdata is the
+ * taafi_ctx that owns the handle. */
+static void geos_error(const char *message, void *userdata)
+{
+    taafi_ctx *ctx = userdata;
+    copy_msg(ctx->lib_err, sizeof ctx->lib_err, message);
+}
+
+static void geos_notice(const char *message, void *userdata)
+{
+    tf_log(userdata, TAAFI_LOG_DEBUG, "GEOS: %s", message);
+}
+
+static void proj_log(void *user, int level, const char *message)
+{
+    taafi_ctx *ctx = user;
+    if (level == PJ_LOG_ERROR)
+        copy_msg(ctx->lib_err, sizeof ctx->lib_err, message);
+    else
+        tf_log(ctx, TAAFI_LOG_DEBUG, "PROJ: %s", message);
+}
+
+taafi_status taafi_ctx_new(taafi_ctx **out)
+{
+    taafi_ctx *ctx = NULL;
+    if (!out)
+        return TAAFI_ERR_USAGE;
+    *out = NULL;
+    ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return TAAFI_ERR_NOMEM;
+    ctx->log_min = TAAFI_LOG_WARNING;
+    ctx->geos = GEOS_init_r();
+    if (!ctx->geos)
+        goto fail;
+    GEOSContext_setErrorMessageHandler_r(ctx->geos, geos_error, ctx);
+    GEOSContext_setNoticeMessageHandler_r(ctx->geos, geos_notice, ctx);
+    ctx->pj = proj_context_create();
+    if (!ctx->pj)
+        goto fail;
+    proj_log_func(ctx->pj, ctx, proj_log);
+    proj_log_level(ctx->pj, PJ_LOG_ERROR);
+    GDALAllRegister();
+    *out = ctx;
+    return TAAFI_OK;
+fail:
+    taafi_ctx_free(ctx);
+    return TAAFI_ERR_NOMEM;
+}
+
+void taafi_ctx_free(taafi_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->geos)
+        GEOS_finish_r(ctx->geos);
+    if (ctx->pj)
+        proj_context_destroy(ctx->pj);
+    free(ctx);
+}
+
+const char *taafi_ctx_message(const taafi_ctx *ctx) { return ctx ? ctx->msg : ""; }
+
+void taafi_ctx_set_log(taafi_ctx *ctx, taafi_log_level min_level, taafi_log_fn fn, void *user)
+{
+    if (!ctx)
+        return;
+    ctx->log = fn;
+    ctx->log_user = user;
+    ctx->log_min = min_level;
+}
+
+taafi_status tf_error(taafi_ctx *ctx, taafi_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+void tf_log(taafi_ctx *ctx, taafi_log_level level, const char *fmt, ...)
+{
+    char line[TF_MSG_MAX];
+    va_list ap;
+    if (!ctx->log || level < ctx->log_min)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    ctx->log(level, line, ctx->log_user);
+}
+
+/* GDAL's handler stack is per thread, so pushing our handler with the
+ * context as its user data keeps contexts on different threads apart. */
+static void CPL_STDCALL gdal_handler(CPLErr cls, CPLErrorNum num, const char *message)
+{
+    taafi_ctx *ctx = CPLGetErrorHandlerUserData();
+    (void)num;
+    if (!ctx)
+        return;
+    if (cls == CE_Failure || cls == CE_Fatal)
+        copy_msg(ctx->lib_err, sizeof ctx->lib_err, message);
+    else if (cls == CE_Warning)
+        tf_log(ctx, TAAFI_LOG_WARNING, "GDAL: %s", message);
+    else
+        tf_log(ctx, TAAFI_LOG_DEBUG, "GDAL: %s", message);
+}
+
+void tf_gdal_enter(taafi_ctx *ctx)
+{
+    if (ctx->gdal_depth++ == 0) {
+        CPLPushErrorHandlerEx(gdal_handler, ctx);
+        ctx->lib_err[0] = '\0';
+    }
+}
+
+void tf_gdal_leave(taafi_ctx *ctx)
+{
+    if (ctx->gdal_depth > 0 && --ctx->gdal_depth == 0)
+        CPLPopErrorHandler();
+}
+
+const char *tf_lib_error(const taafi_ctx *ctx) { return ctx->lib_err; }
+void tf_lib_error_clear(taafi_ctx *ctx) { ctx->lib_err[0] = '\0'; }
+
+char *tf_strdup(const char *s)
+{
+    size_t n;
+    char *d;
+    if (!s)
+        return NULL;
+    n = strlen(s) + 1;
+    d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+char *tf_sprintf(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *s;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+void tf_buf_printf(tf_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (b->failed)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        char *s;
+        while (cap < b->len + (size_t)n + 1)
+            cap *= 2;
+        s = realloc(b->s, cap);
+        if (!s) {
+            b->failed = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void tf_buf_free(tf_buf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+void taafi_string_free(char *s) { free(s); }
+
+void tf_utc_now(char out[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -1,0 +1,46 @@
+/* dq.c: the data-quality log. */
+#include "dq.h"
+
+#include <stdlib.h>
+
+taafi_status tf_dq_add(taafi_ctx *ctx, tf_dq *dq, const char *layer, int64_t fid, const char *problem,
+                       const char *action)
+{
+    tf_dq_item *it;
+    if (dq->n == dq->cap) {
+        size_t cap = dq->cap ? dq->cap * 2 : 16;
+        tf_dq_item *items = realloc(dq->items, cap * sizeof *items);
+        if (!items)
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory recording a data-quality note");
+        dq->items = items;
+        dq->cap = cap;
+    }
+    it = &dq->items[dq->n];
+    it->layer = tf_strdup(layer);
+    it->problem = tf_strdup(problem);
+    it->action = tf_strdup(action);
+    it->fid = fid;
+    if (!it->layer || !it->problem || !it->action) {
+        free(it->layer);
+        free(it->problem);
+        free(it->action);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory recording a data-quality note");
+    }
+    dq->n++;
+    return TAAFI_OK;
+}
+
+void tf_dq_free(tf_dq *dq)
+{
+    size_t i;
+    if (!dq)
+        return;
+    for (i = 0; i < dq->n; i++) {
+        free(dq->items[i].layer);
+        free(dq->items[i].problem);
+        free(dq->items[i].action);
+    }
+    free(dq->items);
+    dq->items = NULL;
+    dq->n = dq->cap = 0;
+}

@@ -1,0 +1,155 @@
+/* result.c: the result table and its accessors. */
+#include "result.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+taafi_status tf_result_add_column(taafi_ctx *ctx, taafi_result *r, const char *name, const tf_indicator_def *def,
+                                  int is_count, const char *unit, double **values_out)
+{
+    tf_column *c;
+    size_t i;
+    *values_out = NULL;
+    /* Case-insensitive: GeoPackage (SQLite) column names are. */
+    if (OGR_FD_GetFieldIndex(r->areas->defn, name) >= 0)
+        return tf_error(ctx, TAAFI_ERR_PROJECT,
+                        "%s:%d: indicator '%s' makes a column '%s', but the areas already have a field of that name; "
+                        "give the indicator another id",
+                        r->project->path, def ? def->line : 0, def ? def->id : name, name);
+    for (i = 0; i < r->n_cols; i++)
+        if (!strcasecmp(r->cols[i].name, name))
+            return tf_error(ctx, TAAFI_ERR_PROJECT,
+                            "%s:%d: indicator '%s' makes a column '%s' that indicator '%s' makes too; rename one",
+                            r->project->path, def ? def->line : 0, def ? def->id : name, name,
+                            r->cols[i].def ? r->cols[i].def->id : "?");
+    if (r->n_cols == r->cap_cols) {
+        size_t cap = r->cap_cols ? r->cap_cols * 2 : 16;
+        tf_column *cols = realloc(r->cols, cap * sizeof *cols);
+        if (!cols)
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        r->cols = cols;
+        r->cap_cols = cap;
+    }
+    c = &r->cols[r->n_cols];
+    memset(c, 0, sizeof *c);
+    c->name = tf_strdup(name);
+    c->unit = tf_strdup(unit);
+    c->v = malloc((r->areas->n ? r->areas->n : 1) * sizeof *c->v);
+    if (!c->name || !c->unit || !c->v) {
+        free(c->name);
+        free(c->unit);
+        free(c->v);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    for (i = 0; i < r->areas->n; i++)
+        c->v[i] = NAN;
+    c->def = def;
+    c->is_count = is_count;
+    r->n_cols++;
+    *values_out = c->v;
+    return TAAFI_OK;
+}
+
+taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *path, const char *sha256, void *user)
+{
+    taafi_result *r = user;
+    tf_input_file *in;
+    if (r->n_inputs == r->cap_inputs) {
+        size_t cap = r->cap_inputs ? r->cap_inputs * 2 : 8;
+        tf_input_file *v = realloc(r->inputs, cap * sizeof *v);
+        if (!v)
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        r->inputs = v;
+        r->cap_inputs = cap;
+    }
+    in = &r->inputs[r->n_inputs];
+    in->role = tf_strdup(role);
+    in->path = tf_strdup(path);
+    snprintf(in->sha256, sizeof in->sha256, "%s", sha256);
+    if (!in->role || !in->path) {
+        free(in->role);
+        free(in->path);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    r->n_inputs++;
+    return TAAFI_OK;
+}
+
+void taafi_result_free(taafi_result *r)
+{
+    size_t i;
+    if (!r)
+        return;
+    tf_areas_free(r->ctx, r->areas);
+    for (i = 0; i < r->n_cols; i++) {
+        free(r->cols[i].name);
+        free(r->cols[i].unit);
+        free(r->cols[i].v);
+    }
+    free(r->cols);
+    for (i = 0; i < r->n_inputs; i++) {
+        free(r->inputs[i].role);
+        free(r->inputs[i].path);
+    }
+    free(r->inputs);
+    tf_dq_free(&r->dq);
+    free(r);
+}
+
+size_t taafi_result_area_count(const taafi_result *r) { return r ? r->areas->n : 0; }
+size_t taafi_result_column_count(const taafi_result *r) { return r ? r->n_cols : 0; }
+
+const char *taafi_result_column_name(const taafi_result *r, size_t col)
+{
+    return r && col < r->n_cols ? r->cols[col].name : NULL;
+}
+
+taafi_status taafi_result_find_column(const taafi_result *r, const char *name, size_t *col_out)
+{
+    size_t i;
+    if (!r || !name || !col_out)
+        return TAAFI_ERR_USAGE;
+    for (i = 0; i < r->n_cols; i++)
+        if (!strcmp(r->cols[i].name, name)) {
+            *col_out = i;
+            return TAAFI_OK;
+        }
+    return TAAFI_ERR_USAGE;
+}
+
+const char *taafi_result_area_id(const taafi_result *r, size_t row)
+{
+    return r && row < r->areas->n ? r->areas->id[row] : NULL;
+}
+
+taafi_status taafi_result_value(const taafi_result *r, size_t row, size_t col, double *value_out, int *is_null_out)
+{
+    double v;
+    if (!r || row >= r->areas->n || col >= r->n_cols || !value_out || !is_null_out)
+        return TAAFI_ERR_USAGE;
+    v = r->cols[col].v[row];
+    *value_out = v;
+    *is_null_out = isnan(v) ? 1 : 0;
+    return TAAFI_OK;
+}
+
+size_t taafi_result_issue_count(const taafi_result *r) { return r ? r->dq.n : 0; }
+
+taafi_status taafi_result_issue(const taafi_result *r, size_t i, const char **layer_out, int64_t *fid_out,
+                                const char **problem_out, const char **action_out)
+{
+    if (!r || i >= r->dq.n)
+        return TAAFI_ERR_USAGE;
+    if (layer_out)
+        *layer_out = r->dq.items[i].layer;
+    if (fid_out)
+        *fid_out = r->dq.items[i].fid;
+    if (problem_out)
+        *problem_out = r->dq.items[i].problem;
+    if (action_out)
+        *action_out = r->dq.items[i].action;
+    return TAAFI_OK;
+}

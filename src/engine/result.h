@@ -1,0 +1,46 @@
+/*
+ * result.h: the result table (areas x indicator columns) with its metadata,
+ * provenance and data-quality log.
+ */
+#ifndef TAAFI_RESULT_H
+#define TAAFI_RESULT_H
+
+#include "../geom/areas.h"
+
+typedef struct tf_column {
+    char *name;                    /* output column                         */
+    const tf_indicator_def *def;   /* the indicator that made it            */
+    int is_count;                  /* integer-valued (features)             */
+    char *unit;                    /* "features", "per km²", "%", "km²"     */
+    double *v;                     /* one per area; NaN is NULL             */
+} tf_column;
+
+typedef struct tf_input_file {
+    char *role;      /* "areas", "damage", ...   */
+    char *path;      /* one file of the dataset  */
+    char sha256[65]; /* "" when not a file       */
+} tf_input_file;
+
+struct taafi_result {
+    taafi_ctx *ctx; /* the context the GEOS geometries belong to */
+    const taafi_project *project;
+    tf_areas *areas;
+    tf_column *cols;
+    size_t n_cols, cap_cols;
+    tf_dq dq;
+    tf_input_file *inputs;
+    size_t n_inputs, cap_inputs;
+    char started[32], finished[32]; /* UTC */
+};
+
+/* Adds a column of NULLs named `name` and returns its values through
+ * *values_out.  Refuses a name that an area attribute or another column
+ * already has (output columns must be unique). */
+taafi_status tf_result_add_column(taafi_ctx *ctx, taafi_result *r, const char *name, const tf_indicator_def *def,
+                                  int is_count, const char *unit, double **values_out);
+
+/* A tf_file_fn that records an input file in the result. */
+taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *path, const char *sha256,
+                                 void *result);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * validate.c: opens every input of a project and checks what the analysis
+ * will need, computing no indicator.  Shares every opening and checking
+ * step with the run, so that what validate accepts, run can read.
+ */
+#include "../indicators/indicator.h"
+#include "../geom/reproj.h"
+#include "result.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static taafi_status ignore_file(taafi_ctx *ctx, const char *role, const char *path, const char *sha, void *user)
+{
+    (void)ctx, (void)role, (void)path, (void)sha, (void)user;
+    return TAAFI_OK;
+}
+
+static void describe(tf_buf *b, const tf_vsource *s)
+{
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(s->layer);
+    const char *auth = srs ? OSRGetAuthorityName(srs, NULL) : NULL;
+    const char *code = srs ? OSRGetAuthorityCode(srs, NULL) : NULL;
+    GIntBig n = OGR_L_GetFeatureCount(s->layer, TRUE);
+    tf_buf_printf(b, "  file %s, layer %s (%s)\n", s->def->path, OGR_L_GetName(s->layer),
+                  GDALGetDriverShortName(GDALGetDatasetDriver(s->ds)));
+    tf_buf_printf(b, "  %lld features%s, %s, CRS %s", (long long)n, s->def->where ? " passing the filter" : "",
+                  OGRGeometryTypeToName(OGR_L_GetGeomType(s->layer)), srs ? OSRGetName(srs) : "none");
+    if (auth && code)
+        tf_buf_printf(b, " (%s:%s)", auth, code);
+    tf_buf_printf(b, "\n");
+    if (s->def->where)
+        tf_buf_printf(b, "  filter: %s\n", s->def->where);
+}
+
+static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t li, int epsg, tf_buf *b)
+{
+    tf_vsource src = {0};
+    OGRSpatialReferenceH srs;
+    tf_reproj *r = NULL;
+    taafi_status st;
+    size_t k;
+    int used = 0;
+    tf_buf_printf(b, "layer %s:\n", p->layers[li].role);
+    if ((st = tf_source_open(ctx, &p->layers[li], &src)))
+        goto done;
+    describe(b, &src);
+    if ((st = tf_source_srs(ctx, &src, &srs)) || (st = tf_reproj_new(ctx, srs, epsg, src.def->path, &r)))
+        goto done;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = &p->inds[k];
+        int idx;
+        if (d->layer != (int)li)
+            continue;
+        used = 1;
+        tf_buf_printf(b, "  read by indicator %s (%s)", d->id, tf_family_of(d->type)->name);
+        if (d->class_field) {
+            if ((st = tf_source_field(ctx, &src, d->class_field, "class_field", &idx))) {
+                tf_buf_printf(b, "\n");
+                goto done;
+            }
+            tf_buf_printf(b, ", classes from field %s", d->class_field);
+        }
+        tf_buf_printf(b, "\n");
+    }
+    if (!used)
+        tf_buf_printf(b, "  read by no indicator\n");
+done:
+    tf_reproj_free(r);
+    tf_source_close(&src);
+    return st;
+}
+
+taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char **report_out)
+{
+    tf_buf b = {0};
+    tf_dq dq = {0};
+    tf_areas *a = NULL;
+    tf_vsource src = {0};
+    taafi_status st;
+    size_t i;
+    if (!ctx || !p || !report_out)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_validate: NULL argument") : TAAFI_ERR_USAGE;
+    *report_out = NULL;
+    tf_gdal_enter(ctx);
+    tf_buf_printf(&b, "project %s%s%s%s\n", p->path, p->name ? " (" : "", p->name ? p->name : "", p->name ? ")" : "");
+    tf_buf_printf(&b, "areas:\n");
+    if ((st = tf_source_open(ctx, &p->areas, &src)))
+        goto done;
+    describe(&b, &src);
+    tf_source_close(&src);
+    if ((st = tf_areas_load(ctx, p, &dq, ignore_file, NULL, &a)))
+        goto done;
+    tf_buf_printf(&b, "  %zu areas with id field %s", a->n, p->area_id);
+    if (p->area_name)
+        tf_buf_printf(&b, ", names in %s", p->area_name);
+    if (p->area_name_ar)
+        tf_buf_printf(&b, " and %s", p->area_name_ar);
+    tf_buf_printf(&b, "\n  analysis CRS EPSG:%d%s\n", a->epsg, p->crs_epsg ? "" : " (auto: UTM zone of the areas)");
+    for (i = 0; i < p->n_layers; i++)
+        if ((st = check_layer(ctx, p, i, a->epsg, &b)))
+            goto done;
+    tf_buf_printf(&b, "indicators: %zu declared\n", p->n_inds);
+    for (i = 0; i < dq.n; i++)
+        tf_buf_printf(&b, "note: %s: feature %lld: %s; %s\n", dq.items[i].layer, (long long)dq.items[i].fid,
+                      dq.items[i].problem, dq.items[i].action);
+    tf_buf_printf(&b, "ok: every input opens and has what the indicators need\n");
+done:
+    if (st)
+        tf_buf_printf(&b, "problem: %s\n", taafi_ctx_message(ctx));
+    tf_source_close(&src);
+    tf_areas_free(ctx, a);
+    tf_dq_free(&dq);
+    tf_gdal_leave(ctx);
+    if (b.failed) {
+        tf_buf_free(&b);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory writing the report");
+    }
+    *report_out = b.s;
+    return st;
+}

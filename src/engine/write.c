@@ -1,0 +1,74 @@
+/* write.c: writes every output of a result, all or nothing. */
+#include "../io/outfile.h"
+#include "../io/writers.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OUT_GPKG, OUT_GEOJSON, N_OUT };
+
+static void output_names(const taafi_project *p, const char *names[N_OUT])
+{
+    names[OUT_GPKG] = p->out_gpkg;
+    names[OUT_GEOJSON] = p->out_geojson;
+}
+
+taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags)
+{
+    const char *names[N_OUT];
+    struct stat sb;
+    int i;
+    if (!ctx || !p || !dir || !*dir)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_check_outputs: no output folder") : TAAFI_ERR_USAGE;
+    if (stat(dir, &sb) != 0)
+        return TAAFI_OK; /* made when writing */
+    if (!S_ISDIR(sb.st_mode))
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: exists and is not a folder; choose another output folder", dir);
+    if (access(dir, W_OK) != 0)
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: the output folder is not writable: %s", dir, strerror(errno));
+    output_names(p, names);
+    for (i = 0; i < N_OUT; i++) {
+        tf_outfile o = {0};
+        taafi_status st;
+        if (names[i] && (st = tf_outfile_plan(ctx, dir, names[i], flags & TAAFI_WRITE_OVERWRITE, &o)))
+            return st;
+        tf_outfile_discard(&o);
+    }
+    return TAAFI_OK;
+}
+
+taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const char *dir, unsigned flags)
+{
+    const taafi_project *p;
+    tf_outfile out[N_OUT] = {{0}};
+    const char *names[N_OUT];
+    taafi_status st = TAAFI_OK;
+    int i;
+    if (!ctx || !r || !dir || !*dir)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_write: no output folder") : TAAFI_ERR_USAGE;
+    p = r->project;
+    output_names(p, names);
+    if ((st = tf_mkdirs(ctx, dir)))
+        return st;
+    /* Every name is checked before anything is written. */
+    for (i = 0; i < N_OUT; i++)
+        if (names[i] && (st = tf_outfile_plan(ctx, dir, names[i], flags & TAAFI_WRITE_OVERWRITE, &out[i])))
+            goto done;
+    if (out[OUT_GPKG].tmp && (st = tf_write_gpkg(ctx, r, out[OUT_GPKG].tmp)))
+        goto done;
+    if (out[OUT_GEOJSON].tmp && (st = tf_write_geojson(ctx, r, out[OUT_GEOJSON].tmp)))
+        goto done;
+    for (i = 0; i < N_OUT; i++)
+        if (out[i].tmp && (st = tf_outfile_commit(ctx, &out[i])))
+            goto done;
+    for (i = 0; i < N_OUT; i++)
+        if (out[i].final)
+            tf_log(ctx, TAAFI_LOG_INFO, "wrote %s", out[i].final);
+done:
+    for (i = 0; i < N_OUT; i++)
+        tf_outfile_discard(&out[i]);
+    return st;
+}

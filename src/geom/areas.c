@@ -1,0 +1,338 @@
+/* areas.c: loading, repairing and indexing the areas. */
+#include "areas.h"
+
+#include "../io/ingest.h"
+#include "reproj.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Fewer features than this in a layer: no need for the STRtree's default
+ * node capacity to matter; 10 is GEOS's usual choice. */
+#define TREE_NODE_CAPACITY 10
+
+void tf_areas_free(taafi_ctx *ctx, tf_areas *a)
+{
+    size_t i;
+    if (!a)
+        return;
+    if (a->tree)
+        GEOSSTRtree_destroy_r(ctx->geos, a->tree);
+    for (i = 0; i < a->n; i++) {
+        if (a->prep && a->prep[i])
+            GEOSPreparedGeom_destroy_r(ctx->geos, a->prep[i]);
+        if (a->geom && a->geom[i])
+            GEOSGeom_destroy_r(ctx->geos, a->geom[i]);
+        if (a->geom_ll && a->geom_ll[i])
+            GEOSGeom_destroy_r(ctx->geos, a->geom_ll[i]);
+        if (a->feat && a->feat[i])
+            OGR_F_Destroy(a->feat[i]);
+        if (a->id)
+            free(a->id[i]);
+    }
+    if (a->defn)
+        OGR_FD_Release(a->defn);
+    free(a->prep);
+    free(a->geom);
+    free(a->geom_ll);
+    free(a->feat);
+    free(a->id);
+    free(a->area_km2);
+    free(a->tree_item);
+    free(a);
+}
+
+static taafi_status grow(taafi_ctx *ctx, tf_areas *a, size_t *cap)
+{
+    size_t c = *cap ? *cap * 2 : 64;
+    void *p;
+#define GROW(field)                                                                                                \
+    if (!(p = realloc(a->field, c * sizeof *a->field)))                                                            \
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory reading areas");                                      \
+    a->field = p;
+    GROW(geom)
+    GROW(geom_ll)
+    GROW(feat)
+    GROW(id)
+#undef GROW
+    *cap = c;
+    return TAAFI_OK;
+}
+
+/* Makes an invalid polygon valid (recorded in `dq` unless it is NULL), keeping only polygonal parts: areas are
+ * surfaces, and a collapsed sliver line has no area to count points in. */
+static taafi_status repair(taafi_ctx *ctx, tf_dq *dq, const char *role, int64_t fid, GEOSGeometry **g)
+{
+    char *reason = GEOSisValidReason_r(ctx->geos, *g);
+    GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(ctx->geos);
+    GEOSGeometry *fixed = NULL;
+    char problem[512];
+    taafi_status st = TAAFI_OK;
+    if (!params) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    GEOSMakeValidParams_setMethod_r(ctx->geos, params, GEOS_MAKE_VALID_STRUCTURE);
+    GEOSMakeValidParams_setKeepCollapsed_r(ctx->geos, params, 0);
+    fixed = GEOSMakeValidWithParams_r(ctx->geos, *g, params);
+    if (!fixed) {
+        st = tf_error(ctx, TAAFI_ERR_GEOM, "feature %lld: invalid polygon (%s) that GEOS cannot repair: %s",
+                      (long long)fid, reason ? reason : "?", tf_lib_error(ctx));
+        goto done;
+    }
+    snprintf(problem, sizeof problem, "invalid polygon: %s", reason ? reason : "unknown reason");
+    if (dq)
+        st = tf_dq_add(ctx, dq, role, fid, problem, "repaired with GEOSMakeValid (structure method)");
+    GEOSGeom_destroy_r(ctx->geos, *g);
+    *g = fixed;
+    fixed = NULL;
+done:
+    if (fixed)
+        GEOSGeom_destroy_r(ctx->geos, fixed);
+    if (params)
+        GEOSMakeValidParams_destroy_r(ctx->geos, params);
+    if (reason)
+        GEOSFree_r(ctx->geos, reason);
+    return st;
+}
+
+/* The analysis CRS for `crs: auto`: the UTM zone of the area-weighted mean
+ * of the areas' centroids, in lon/lat. */
+static int auto_epsg(taafi_ctx *ctx, const tf_areas *a)
+{
+    double sx = 0, sy = 0, sw = 0;
+    size_t i;
+    for (i = 0; i < a->n; i++) {
+        double w = 0, x, y;
+        GEOSGeometry *c = GEOSGetCentroid_r(ctx->geos, a->geom_ll[i]);
+        if (!c)
+            continue;
+        if (GEOSArea_r(ctx->geos, a->geom_ll[i], &w) && GEOSisEmpty_r(ctx->geos, c) == 0 &&
+            GEOSGeomGetX_r(ctx->geos, c, &x) && GEOSGeomGetY_r(ctx->geos, c, &y)) {
+            sx += w * x;
+            sy += w * y;
+            sw += w;
+        }
+        GEOSGeom_destroy_r(ctx->geos, c);
+    }
+    if (sw <= 0)
+        return 0;
+    return tf_utm_epsg(sx / sw, sy / sw);
+}
+
+static int cmp_str_ptr(const void *x, const void *y)
+{
+    return strcmp(**(char *const *const *)x, **(char *const *const *)y);
+}
+
+static taafi_status check_ids(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a)
+{
+    char ***order = malloc((a->n ? a->n : 1) * sizeof *order);
+    size_t i;
+    taafi_status st = TAAFI_OK;
+    if (!order)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0; i < a->n; i++)
+        order[i] = &a->id[i];
+    qsort(order, a->n, sizeof *order, cmp_str_ptr);
+    for (i = 1; i < a->n; i++)
+        if (!strcmp(*order[i], *order[i - 1])) {
+            st = tf_error(ctx, TAAFI_ERR_DATA,
+                          "%s: field '%s': the id '%s' is used by more than one area; ids must be unique", p->areas.path,
+                          p->area_id, *order[i]);
+            break;
+        }
+    free(order);
+    return st;
+}
+
+static taafi_status read_all(taafi_ctx *ctx, const taafi_project *p, tf_vsource *src, tf_dq *dq, tf_areas *a)
+{
+    OGRSpatialReferenceH srs;
+    tf_reproj *to_ll = NULL;
+    OGRFeatureH f = NULL;
+    size_t cap = 0;
+    int id_idx;
+    taafi_status st;
+    if ((st = tf_source_srs(ctx, src, &srs)) || (st = tf_source_field(ctx, src, p->area_id, "areas.id", &id_idx)))
+        return st;
+    if (p->area_name && (st = tf_source_field(ctx, src, p->area_name, "areas.name", &(int){0})))
+        return st;
+    if (p->area_name_ar && (st = tf_source_field(ctx, src, p->area_name_ar, "areas.name_ar", &(int){0})))
+        return st;
+    if ((st = tf_reproj_new(ctx, srs, 4326, p->areas.path, &to_ll)))
+        return st;
+    a->defn = OGR_L_GetLayerDefn(src->layer);
+    OGR_FD_Reference(a->defn);
+    OGR_L_ResetReading(src->layer);
+    while ((f = OGR_L_GetNextFeature(src->layer)) != NULL) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        int64_t fid = (int64_t)OGR_F_GetFID(f);
+        OGRwkbGeometryType t;
+        const char *id;
+        if (!g || OGR_G_IsEmpty(g)) {
+            if ((st = tf_dq_add(ctx, dq, "areas", fid, "no geometry", "area skipped")))
+                goto fail;
+            OGR_F_Destroy(f);
+            continue;
+        }
+        t = wkbFlatten(OGR_G_GetGeometryType(g));
+        if (t != wkbPolygon && t != wkbMultiPolygon && t != wkbCurvePolygon && t != wkbMultiSurface) {
+            st = tf_error(ctx, TAAFI_ERR_DATA, "%s: layer %s: feature %lld: a %s, not a polygon; areas must be polygons",
+                          p->areas.path, OGR_L_GetName(src->layer), (long long)fid, OGRGeometryTypeToName(t));
+            goto fail;
+        }
+        if (!OGR_F_IsFieldSetAndNotNull(f, id_idx) || !*(id = OGR_F_GetFieldAsString(f, id_idx))) {
+            st = tf_error(ctx, TAAFI_ERR_DATA, "%s: layer %s: feature %lld: the id field '%s' is empty; give every area an id",
+                          p->areas.path, OGR_L_GetName(src->layer), (long long)fid, p->area_id);
+            goto fail;
+        }
+        if (a->n == cap && (st = grow(ctx, a, &cap)))
+            goto fail;
+        a->geom[a->n] = a->geom_ll[a->n] = NULL;
+        a->feat[a->n] = f;
+        a->id[a->n] = tf_strdup(id);
+        a->n++; /* from here on the slot is owned by `a` */
+        f = NULL;
+        if (!a->id[a->n - 1]) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        if ((st = tf_ingest(ctx, g, to_ll, &a->geom_ll[a->n - 1]))) {
+            char why[TF_MSG_MAX];
+            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+            st = tf_error(ctx, st, "%s: layer %s: feature %lld (id %s): %s", p->areas.path,
+                          OGR_L_GetName(src->layer), (long long)fid, id, why);
+            goto fail;
+        }
+    }
+    tf_reproj_free(to_ll);
+    return TAAFI_OK;
+fail:
+    if (f)
+        OGR_F_Destroy(f);
+    tf_reproj_free(to_ll);
+    return st;
+}
+
+taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files, void *files_user,
+                           tf_areas **out)
+{
+    tf_vsource src = {0};
+    tf_areas *a = NULL;
+    tf_reproj *to_xy = NULL;
+    OGRSpatialReferenceH srs;
+    taafi_status st;
+    size_t i;
+    *out = NULL;
+    a = calloc(1, sizeof *a);
+    if (!a)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    tf_gdal_enter(ctx);
+    if ((st = tf_source_open(ctx, &p->areas, &src)) || (st = tf_source_hash(ctx, &src, files, files_user)) ||
+        (st = read_all(ctx, p, &src, dq, a)))
+        goto fail;
+    if (a->n == 0) {
+        st = tf_error(ctx, TAAFI_ERR_DATA, "%s: layer %s: no area with a geometry%s; nothing to analyse", p->areas.path,
+                      OGR_L_GetName(src.layer), p->areas.where ? " passes the filter" : "");
+        goto fail;
+    }
+    if ((st = check_ids(ctx, p, a)))
+        goto fail;
+    a->epsg = p->crs_epsg ? p->crs_epsg : auto_epsg(ctx, a);
+    if (!a->epsg) {
+        st = tf_error(ctx, TAAFI_ERR_CRS, "%s: cannot choose a UTM zone for the areas; set 'crs' in the project file",
+                      p->areas.path);
+        goto fail;
+    }
+    if ((st = tf_source_srs(ctx, &src, &srs)) || (st = tf_reproj_new(ctx, srs, a->epsg, p->areas.path, &to_xy)))
+        goto fail;
+    if (!(a->prep = calloc(a->n, sizeof *a->prep)) || !(a->area_km2 = calloc(a->n, sizeof *a->area_km2)) ||
+        !(a->tree_item = calloc(a->n, sizeof *a->tree_item))) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    a->tree = GEOSSTRtree_create_r(ctx->geos, TREE_NODE_CAPACITY);
+    if (!a->tree) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    /* Second reading: the analysis CRS could only be chosen once every
+     * area was known, and transforming from the source directly avoids a
+     * round trip through lon/lat. */
+    for (i = 0; i < a->n; i++) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(a->feat[i]);
+        int64_t fid = (int64_t)OGR_F_GetFID(a->feat[i]);
+        double m2 = 0;
+        if ((st = tf_ingest(ctx, g, to_xy, &a->geom[i]))) {
+            char why[TF_MSG_MAX];
+            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+            st = tf_error(ctx, st, "%s: feature %lld (id %s): %s", p->areas.path, (long long)fid, a->id[i], why);
+            goto fail;
+        }
+        if (GEOSisValid_r(ctx->geos, a->geom[i]) != 1) {
+            if ((st = repair(ctx, dq, "areas", fid, &a->geom[i])))
+                goto fail;
+            /* The lon/lat copy, written to GeoJSON, gets the same repair
+             * (recorded once, above). */
+            if (GEOSisValid_r(ctx->geos, a->geom_ll[i]) != 1 && (st = repair(ctx, NULL, "areas", fid, &a->geom_ll[i])))
+                goto fail;
+        }
+        if (!GEOSArea_r(ctx->geos, a->geom[i], &m2)) {
+            st = tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot compute its area: %s", p->areas.path,
+                          (long long)fid, tf_lib_error(ctx));
+            goto fail;
+        }
+        a->area_km2[i] = m2 / 1e6;
+        a->prep[i] = GEOSPrepare_r(ctx->geos, a->geom[i]);
+        if (!a->prep[i]) {
+            st = tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot prepare: %s", p->areas.path, (long long)fid,
+                          tf_lib_error(ctx));
+            goto fail;
+        }
+        a->tree_item[i] = i;
+        GEOSSTRtree_insert_r(ctx->geos, a->tree, a->geom[i], &a->tree_item[i]);
+        /* The attributes stay; the geometry now lives in geom/geom_ll. */
+        OGR_F_SetGeometryDirectly(a->feat[i], NULL);
+    }
+    tf_reproj_free(to_xy);
+    tf_source_close(&src);
+    tf_gdal_leave(ctx);
+    *out = a;
+    return TAAFI_OK;
+fail:
+    tf_reproj_free(to_xy);
+    tf_source_close(&src);
+    tf_areas_free(ctx, a);
+    tf_gdal_leave(ctx);
+    return st;
+}
+
+typedef struct locate_state {
+    taafi_ctx *ctx;
+    const tf_areas *a;
+    const GEOSGeometry *pt;
+    long best;
+} locate_state;
+
+static void locate_cb(void *item, void *user)
+{
+    locate_state *s = user;
+    size_t i = *(const size_t *)item;
+    if (s->best >= 0 && (long)i >= s->best)
+        return;
+    if (GEOSPreparedIntersects_r(s->ctx->geos, s->a->prep[i], s->pt) == 1)
+        s->best = (long)i;
+}
+
+long tf_areas_locate(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *pt)
+{
+    locate_state s;
+    s.ctx = ctx;
+    s.a = a;
+    s.pt = pt;
+    s.best = -1;
+    GEOSSTRtree_query_r(ctx->geos, a->tree, pt, locate_cb, &s);
+    return s.best;
+}

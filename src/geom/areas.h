@@ -1,0 +1,41 @@
+/*
+ * areas.h: the set of areas (neighbourhoods) under analysis, held whole in
+ * memory (thousands at most): valid geometries in the analysis CRS with
+ * prepared forms and an STRtree, the same polygons in EPSG:4326 for
+ * GeoJSON, their attributes and their areas in km².
+ */
+#ifndef TAAFI_AREAS_H
+#define TAAFI_AREAS_H
+
+#include "../core/dq.h"
+#include "../io/source.h"
+
+typedef struct tf_areas {
+    size_t n;
+    int epsg;                            /* analysis CRS (metres)          */
+    GEOSGeometry **geom;                 /* analysis CRS, valid polygonal  */
+    const GEOSPreparedGeometry **prep;   /* prepared geom, for locating    */
+    GEOSGeometry **geom_ll;              /* EPSG:4326, lon/lat, as input   */
+    OGRFeatureH *feat;                   /* input attributes, no geometry  */
+    OGRFeatureDefnH defn;                /* input fields (referenced)      */
+    char **id;                           /* the `id` field as text         */
+    double *area_km2;                    /* in the analysis CRS            */
+    GEOSSTRtree *tree;                   /* over geom                      */
+    size_t *tree_item;                   /* tree_item[i] == i              */
+} tf_areas;
+
+/* Reads the project's areas: skips features without geometry, repairs
+ * invalid polygons with GEOSMakeValid (both recorded in `dq`), refuses
+ * duplicate or empty ids, and chooses the analysis CRS (`crs: auto`: the UTM
+ * zone of the areas' area-weighted centroid).  `files` receives the
+ * provenance of the input's files.  Caller owns *out. */
+taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files, void *files_user,
+                           tf_areas **out);
+void tf_areas_free(taafi_ctx *ctx, tf_areas *a);
+
+/* The area that holds point `pt` (analysis CRS): the lowest-numbered area
+ * whose polygon contains it or has it on its boundary, so that a point on
+ * an edge shared by two areas is counted once.  -1 if none. */
+long tf_areas_locate(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *pt);
+
+#endif

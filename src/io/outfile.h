@@ -1,0 +1,28 @@
+/*
+ * outfile.h: outputs are written under a temporary name in their final
+ * folder and renamed into place only when complete, so that no failure
+ * leaves a half-written file or damages an earlier result.
+ */
+#ifndef TAAFI_OUTFILE_H
+#define TAAFI_OUTFILE_H
+
+#include "../core/core.h"
+
+typedef struct tf_outfile {
+    char *final; /* DIR/NAME                          */
+    char *tmp;   /* DIR/.tmp-PID-NAME, same filesystem */
+} tf_outfile;
+
+/* Plans DIR/NAME.  TAAFI_ERR_EXISTS if it exists and `overwrite` is 0. */
+taafi_status tf_outfile_plan(taafi_ctx *ctx, const char *dir, const char *name, int overwrite, tf_outfile *out);
+
+/* Renames the temporary file into place (atomic on POSIX). */
+taafi_status tf_outfile_commit(taafi_ctx *ctx, tf_outfile *o);
+
+/* Removes the temporary file if it is there and frees the names. */
+void tf_outfile_discard(tf_outfile *o);
+
+/* Makes folder `dir` and its parents if missing. */
+taafi_status tf_mkdirs(taafi_ctx *ctx, const char *dir);
+
+#endif

@@ -1,0 +1,130 @@
+/* source.c: read-only vector inputs through GDAL. */
+#include "source.h"
+
+#include <cpl_string.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void list_layers(GDALDatasetH ds, tf_buf *b)
+{
+    int i, n = GDALDatasetGetLayerCount(ds);
+    for (i = 0; i < n; i++)
+        tf_buf_printf(b, "%s'%s'", i ? ", " : "", OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+}
+
+taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *out)
+{
+    taafi_status st = TAAFI_OK;
+    tf_buf names = {0};
+    memset(out, 0, sizeof *out);
+    out->def = def;
+    tf_gdal_enter(ctx);
+    out->ds = GDALOpenEx(def->path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL, NULL, NULL);
+    if (!out->ds) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open %s as a vector dataset: %s; check the path under '%s'",
+                      def->path, def->role, tf_lib_error(ctx)[0] ? tf_lib_error(ctx) : "unknown format",
+                      def->role);
+        goto fail;
+    }
+    if (GDALDatasetGetLayerCount(out->ds) == 0) {
+        st = tf_error(ctx, TAAFI_ERR_DATA, "%s: holds no vector layer", def->path);
+        goto fail;
+    }
+    if (def->layer) {
+        out->layer = GDALDatasetGetLayerByName(out->ds, def->layer);
+        if (!out->layer) {
+            list_layers(out->ds, &names);
+            st = tf_error(ctx, TAAFI_ERR_DATA, "%s: no layer '%s'; the layers there are %s", def->path, def->layer,
+                          names.s ? names.s : "(none)");
+            goto fail;
+        }
+    } else {
+        if (GDALDatasetGetLayerCount(out->ds) > 1) {
+            list_layers(out->ds, &names);
+            tf_log(ctx, TAAFI_LOG_WARNING, "%s: several layers (%s) and no 'layer' given for %s; using the first",
+                   def->path, names.s ? names.s : "", def->role);
+        }
+        out->layer = GDALDatasetGetLayer(out->ds, 0);
+    }
+    if (def->where && OGR_L_SetAttributeFilter(out->layer, def->where) != OGRERR_NONE) {
+        st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s: layer %s: the filter where: \"%s\" is not valid: %s", def->path,
+                      OGR_L_GetName(out->layer), def->where, tf_lib_error(ctx));
+        goto fail;
+    }
+    tf_buf_free(&names);
+    tf_gdal_leave(ctx);
+    return TAAFI_OK;
+fail:
+    tf_buf_free(&names);
+    tf_source_close(out);
+    tf_gdal_leave(ctx);
+    return st;
+}
+
+void tf_source_close(tf_vsource *s)
+{
+    if (s && s->ds)
+        GDALClose(s->ds);
+    if (s) {
+        s->ds = NULL;
+        s->layer = NULL;
+    }
+}
+
+taafi_status tf_source_srs(taafi_ctx *ctx, const tf_vsource *s, OGRSpatialReferenceH *out)
+{
+    *out = OGR_L_GetSpatialRef(s->layer);
+    if (!*out)
+        return tf_error(ctx, TAAFI_ERR_CRS,
+                        "%s: layer %s: no coordinate reference system (a shapefile without .prj?); "
+                        "add one, e.g. ogr2ogr -a_srs EPSG:4326",
+                        s->def->path, OGR_L_GetName(s->layer));
+    return TAAFI_OK;
+}
+
+taafi_status tf_source_field(taafi_ctx *ctx, const tf_vsource *s, const char *name, const char *key, int *out)
+{
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(s->layer);
+    int i, n = OGR_FD_GetFieldCount(defn);
+    const char **names;
+    const char *hint;
+    tf_buf list = {0};
+    taafi_status st;
+    for (i = 0; i < n; i++)
+        if (!strcmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), name))
+            return *out = i, TAAFI_OK;
+    for (i = 0; i < n; i++)
+        if (!strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), name))
+            return *out = i, TAAFI_OK;
+    names = calloc((size_t)n + 1, sizeof *names);
+    if (!names)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        names[i] = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        tf_buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
+    }
+    hint = tf_suggest(name, names);
+    st = tf_error(ctx, TAAFI_ERR_DATA, "%s: layer %s: no field '%s' (named by '%s' for %s); %s%s%sthe fields are: %s",
+                  s->def->path, OGR_L_GetName(s->layer), name, key, s->def->role, hint ? "did you mean '" : "",
+                  hint ? hint : "", hint ? "'? " : "", list.s ? list.s : "(none)");
+    free(names);
+    tf_buf_free(&list);
+    return st;
+}
+
+taafi_status tf_source_hash(taafi_ctx *ctx, const tf_vsource *s, tf_file_fn fn, void *user)
+{
+    char **files = GDALGetFileList(s->ds);
+    char **f;
+    taafi_status st = TAAFI_OK;
+    if (!files) /* not file-based (a database connection, say) */
+        return fn(ctx, s->def->role, s->def->path, "", user);
+    for (f = files; *f && !st; f++) {
+        char hex[65];
+        if (!(st = tf_sha256_file(ctx, *f, hex)))
+            st = fn(ctx, s->def->role, *f, hex, user);
+    }
+    CSLDestroy(files);
+    return st;
+}

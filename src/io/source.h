@@ -1,0 +1,39 @@
+/*
+ * source.h: opening one vector input (read-only), choosing its layer,
+ * applying its attribute filter, finding fields and hashing its files.
+ */
+#ifndef TAAFI_SOURCE_H
+#define TAAFI_SOURCE_H
+
+#include "../project/project.h"
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+typedef struct tf_vsource {
+    const tf_source *def;
+    GDALDatasetH ds;
+    OGRLayerH layer; /* owned by ds */
+} tf_vsource;
+
+/* Opens def->path read-only and selects def->layer (or the only layer; the
+ * first when there are several and none is named, with a note in the log).
+ * Applies def->where.  Errors list the layers found or quote GDAL. */
+taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *out);
+void tf_source_close(tf_vsource *s);
+
+/* The layer's CRS (owned by the layer).  TAAFI_ERR_CRS if it has none. */
+taafi_status tf_source_srs(taafi_ctx *ctx, const tf_vsource *s, OGRSpatialReferenceH *out);
+
+/* Index of field `name` (exact, then case-insensitive).  TAAFI_ERR_DATA
+ * naming the fields there, and the closest one, if it is missing.
+ * `key` is the project-file key that named it, for the message. */
+taafi_status tf_source_field(taafi_ctx *ctx, const tf_vsource *s, const char *name, const char *key, int *out);
+
+/* Calls fn for every file the dataset is made of (a shapefile is several),
+ * with its SHA-256. */
+typedef taafi_status (*tf_file_fn)(taafi_ctx *ctx, const char *role, const char *path, const char *sha256,
+                                   void *user);
+taafi_status tf_source_hash(taafi_ctx *ctx, const tf_vsource *s, tf_file_fn fn, void *user);
+
+#endif

@@ -1,0 +1,115 @@
+/* write_areas.c: the areas layer, shared by the GeoPackage and GeoJSON
+ * writers. */
+#include "../geom/reproj.h"
+#include "writers.h"
+
+#include <math.h>
+#include <ogr_api.h>
+#include <stdlib.h>
+#include <string.h>
+
+static taafi_status to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry *g, OGRGeometryH *out)
+{
+    size_t size = 0;
+    unsigned char *wkb = GEOSWKBWriter_write_r(ctx->geos, w, g, &size);
+    OGRGeometryH og = NULL;
+    OGRErr e;
+    *out = NULL;
+    if (!wkb)
+        return tf_error(ctx, TAAFI_ERR_GEOM, "cannot encode a geometry: %s", tf_lib_error(ctx));
+    e = OGR_G_CreateFromWkbEx(wkb, NULL, &og, size);
+    GEOSFree_r(ctx->geos, wkb);
+    if (e != OGRERR_NONE)
+        return tf_error(ctx, TAAFI_ERR_GEOM, "cannot decode a geometry GEOS wrote (OGR error %d)", (int)e);
+    /* One geometry type per layer: polygons become one-part multipolygons. */
+    *out = OGR_G_ForceToMultiPolygon(og);
+    return TAAFI_OK;
+}
+
+taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
+                                  int lonlat, char **layer_options)
+{
+    const tf_areas *a = r->areas;
+    OGRSpatialReferenceH srs = tf_srs_from_epsg(lonlat ? 4326 : a->epsg);
+    GEOSWKBWriter *w = NULL;
+    OGRLayerH layer;
+    OGRFeatureDefnH out_defn;
+    OGRFeatureH f = NULL;
+    int n_in = OGR_FD_GetFieldCount(a->defn), i;
+    int *map = NULL;
+    size_t k, c;
+    taafi_status st = TAAFI_OK;
+    if (!srs)
+        return tf_error(ctx, TAAFI_ERR_CRS, "PROJ does not know EPSG:%d", lonlat ? 4326 : a->epsg);
+    layer = GDALDatasetCreateLayer(ds, name, srs, wkbMultiPolygon, layer_options);
+    if (!layer) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "cannot create layer %s: %s", name, tf_lib_error(ctx));
+        goto done;
+    }
+    for (i = 0; i < n_in; i++)
+        if (OGR_L_CreateField(layer, OGR_FD_GetFieldDefn(a->defn, i), TRUE) != OGRERR_NONE) {
+            st = tf_error(ctx, TAAFI_ERR_IO, "cannot create field %s: %s",
+                          OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(a->defn, i)), tf_lib_error(ctx));
+            goto done;
+        }
+    for (c = 0; c < r->n_cols; c++) {
+        const tf_column *col = &r->cols[c];
+        OGRFieldDefnH fd = OGR_Fld_Create(col->name, col->is_count ? OFTInteger64 : OFTReal);
+        if (col->def && col->def->label && !strcmp(col->name, col->def->id))
+            OGR_Fld_SetAlternativeName(fd, col->def->label);
+        if (OGR_L_CreateField(layer, fd, TRUE) != OGRERR_NONE) {
+            OGR_Fld_Destroy(fd);
+            st = tf_error(ctx, TAAFI_ERR_IO, "cannot create field %s: %s", col->name, tf_lib_error(ctx));
+            goto done;
+        }
+        OGR_Fld_Destroy(fd);
+    }
+    out_defn = OGR_L_GetLayerDefn(layer);
+    map = malloc(sizeof *map * (size_t)(n_in ? n_in : 1));
+    w = GEOSWKBWriter_create_r(ctx->geos);
+    if (!map || !w) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < n_in; i++)
+        map[i] = i; /* input fields come first, in order */
+    for (k = 0; k < a->n; k++) {
+        OGRGeometryH g;
+        f = OGR_F_Create(out_defn);
+        if (!f) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        if (OGR_F_SetFromWithMap(f, a->feat[k], TRUE, map) != OGRERR_NONE) {
+            st = tf_error(ctx, TAAFI_ERR_IO, "area %s: cannot copy its attributes: %s", a->id[k], tf_lib_error(ctx));
+            goto done;
+        }
+        for (c = 0; c < r->n_cols; c++) {
+            double v = r->cols[c].v[k];
+            int fi = n_in + (int)c;
+            if (isnan(v))
+                OGR_F_SetFieldNull(f, fi);
+            else if (r->cols[c].is_count)
+                OGR_F_SetFieldInteger64(f, fi, (GIntBig)llround(v));
+            else
+                OGR_F_SetFieldDouble(f, fi, v);
+        }
+        if ((st = to_ogr(ctx, w, lonlat ? a->geom_ll[k] : a->geom[k], &g)))
+            goto done;
+        OGR_F_SetGeometryDirectly(f, g);
+        if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) {
+            st = tf_error(ctx, TAAFI_ERR_IO, "area %s: cannot write it: %s", a->id[k], tf_lib_error(ctx));
+            goto done;
+        }
+        OGR_F_Destroy(f);
+        f = NULL;
+    }
+done:
+    if (f)
+        OGR_F_Destroy(f);
+    if (w)
+        GEOSWKBWriter_destroy_r(ctx->geos, w);
+    free(map);
+    OSRRelease(srs);
+    return st;
+}

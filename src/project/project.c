@@ -1,0 +1,654 @@
+/*
+ * project.c: reads the YAML project file into the project model.
+ *
+ * Strict on purpose: an unknown key is an error naming its line and the key
+ * it was probably meant to be, because a misspelled optional key silently
+ * ignored gives a wrong analysis that looks right.
+ */
+#include "project.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct parser {
+    taafi_ctx *ctx;
+    yaml_document_t *doc;
+    taafi_project *p;
+} parser;
+
+static const char *const PILLARS[] = {"economic_vitality", "institutional_organisation", "community_organisation",
+                                      "basic_services", "ideal_neighbourhood", NULL};
+
+static int line_of(const yaml_node_t *n) { return (int)n->start_mark.line + 1; }
+
+static taafi_status perr(parser *ps, const yaml_node_t *n, const char *fmt, ...) TF_PRINTF(3, 4);
+static taafi_status perr(parser *ps, const yaml_node_t *n, const char *fmt, ...)
+{
+    char what[TF_MSG_MAX - 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (n)
+        return tf_error(ps->ctx, TAAFI_ERR_PROJECT, "%s:%d: %s", ps->p->path, line_of(n), what);
+    return tf_error(ps->ctx, TAAFI_ERR_PROJECT, "%s: %s", ps->p->path, what);
+}
+
+static yaml_node_t *node(parser *ps, int id) { return yaml_document_get_node(ps->doc, id); }
+
+/* The text of a scalar node, or NULL (with the error set) if it is not one. */
+static taafi_status scalar(parser *ps, const yaml_node_t *n, const char *key, const char **out)
+{
+    if (n->type != YAML_SCALAR_NODE)
+        return perr(ps, n, "'%s' must be a single value, not a list or mapping", key);
+    *out = (const char *)n->data.scalar.value;
+    return TAAFI_OK;
+}
+
+static taafi_status dup_scalar(parser *ps, const yaml_node_t *n, const char *key, char **out)
+{
+    const char *s = NULL;
+    taafi_status st = scalar(ps, n, key, &s);
+    if (st)
+        return st;
+    if (!*s)
+        return perr(ps, n, "'%s' is empty", key);
+    free(*out);
+    *out = tf_strdup(s);
+    return *out ? TAAFI_OK : tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+}
+
+static taafi_status boolean(parser *ps, const yaml_node_t *n, const char *key, int *out)
+{
+    const char *s = NULL;
+    taafi_status st = scalar(ps, n, key, &s);
+    if (st)
+        return st;
+    if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on"))
+        *out = 1;
+    else if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off"))
+        *out = 0;
+    else
+        return perr(ps, n, "'%s' must be true or false, not '%s'", key, s);
+    return TAAFI_OK;
+}
+
+/* Fails on the first key of mapping `m` that is not in `allowed`. */
+static taafi_status check_keys(parser *ps, const yaml_node_t *m, const char *where, const char *const *allowed)
+{
+    yaml_node_pair_t *pr;
+    for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = node(ps, pr->key);
+        const char *const *a;
+        const char *key, *hint;
+        if (k->type != YAML_SCALAR_NODE)
+            return perr(ps, k, "keys in %s must be plain words", where);
+        key = (const char *)k->data.scalar.value;
+        for (a = allowed; *a; a++)
+            if (!strcmp(*a, key))
+                break;
+        if (*a)
+            continue;
+        hint = tf_suggest(key, allowed);
+        if (hint)
+            return perr(ps, k, "unknown key '%s' in %s; did you mean '%s'?", key, where, hint);
+        return perr(ps, k, "unknown key '%s' in %s; see docs/project-file.md for the keys", key, where);
+    }
+    return TAAFI_OK;
+}
+
+static yaml_node_t *get(parser *ps, const yaml_node_t *m, const char *key)
+{
+    yaml_node_pair_t *pr;
+    for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = node(ps, pr->key);
+        if (k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, key))
+            return node(ps, pr->value);
+    }
+    return NULL;
+}
+
+static taafi_status expect_mapping(parser *ps, const yaml_node_t *n, const char *what)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return perr(ps, n, "%s must be a mapping of keys to values", what);
+    return TAAFI_OK;
+}
+
+/* Removes "." and "name/.." components lexically, so that messages and the
+ * `run` table show "data/x.shp", not "examples/../data/x.shp".  Symbolic
+ * links are not resolved (that would need the file to exist). */
+static void normalise_path(char *path)
+{
+    char *parts[256];
+    size_t n = 0, i;
+    int absolute = path[0] == '/';
+    char *save = NULL, *tok, *copy = tf_strdup(path), *w;
+    if (!copy)
+        return;
+    for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(tok, "."))
+            continue;
+        if (!strcmp(tok, "..") && n > 0 && strcmp(parts[n - 1], ".."))
+            n--;
+        else if (!strcmp(tok, "..") && absolute)
+            continue; /* "/.." is "/" */
+        else if (n < sizeof parts / sizeof *parts)
+            parts[n++] = tok;
+        else {
+            free(copy);
+            return; /* absurdly deep: leave it as it is */
+        }
+    }
+    w = path;
+    if (absolute)
+        *w++ = '/';
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(parts[i]);
+        if (i)
+            *w++ = '/';
+        memmove(w, parts[i], len);
+        w += len;
+    }
+    if (w == path)
+        *w++ = '.';
+    *w = '\0';
+    free(copy);
+}
+
+/* Joins a relative path to the project folder; absolute paths stay. */
+static char *resolve(const taafi_project *p, const char *path)
+{
+    char *r = path[0] == '/' ? tf_strdup(path) : tf_sprintf("%s/%s", p->dir, path);
+    if (r)
+        normalise_path(r);
+    return r;
+}
+
+/* Output column names must be safe in every format we write (shapefile
+ * aside): a letter or underscore, then letters, digits, underscores. */
+static int valid_column(const char *s)
+{
+    if (!*s || !(isalpha((unsigned char)*s) || *s == '_'))
+        return 0;
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_'))
+            return 0;
+    return 1;
+}
+
+static taafi_status parse_source(parser *ps, const yaml_node_t *m, const char *role, const char *where,
+                                 const char *const *allowed, tf_source *src)
+{
+    const yaml_node_t *v;
+    taafi_status st;
+    if ((st = expect_mapping(ps, m, where)) || (st = check_keys(ps, m, where, allowed)))
+        return st;
+    src->line = line_of(m);
+    src->role = tf_strdup(role);
+    if (!src->role)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    if (!(v = get(ps, m, "source")))
+        return perr(ps, m, "%s has no 'source': give the path of its file", where);
+    {
+        char *raw = NULL;
+        if ((st = dup_scalar(ps, v, "source", &raw)))
+            return st;
+        src->path = resolve(ps->p, raw);
+        free(raw);
+        if (!src->path)
+            return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    if ((v = get(ps, m, "layer")) && (st = dup_scalar(ps, v, "layer", &src->layer)))
+        return st;
+    if ((v = get(ps, m, "where")) && (st = dup_scalar(ps, v, "where", &src->where)))
+        return st;
+    return TAAFI_OK;
+}
+
+static taafi_status parse_areas(parser *ps, const yaml_node_t *m)
+{
+    static const char *const keys[] = {"source", "layer", "where", "id", "name", "name_ar", NULL};
+    taafi_project *p = ps->p;
+    const yaml_node_t *v;
+    taafi_status st = parse_source(ps, m, "areas", "areas", keys, &p->areas);
+    if (st)
+        return st;
+    if (!(v = get(ps, m, "id")))
+        return perr(ps, m, "areas has no 'id': name the field that identifies each area");
+    if ((st = dup_scalar(ps, v, "id", &p->area_id)))
+        return st;
+    if ((v = get(ps, m, "name")) && (st = dup_scalar(ps, v, "name", &p->area_name)))
+        return st;
+    if ((v = get(ps, m, "name_ar")) && (st = dup_scalar(ps, v, "name_ar", &p->area_name_ar)))
+        return st;
+    return TAAFI_OK;
+}
+
+static taafi_status parse_layers(parser *ps, const yaml_node_t *m)
+{
+    static const char *const keys[] = {"source", "layer", "where", NULL};
+    taafi_project *p = ps->p;
+    yaml_node_pair_t *pr;
+    taafi_status st;
+    size_t n;
+    if ((st = expect_mapping(ps, m, "layers")))
+        return st;
+    n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    p->layers = calloc(n ? n : 1, sizeof *p->layers);
+    if (!p->layers)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = node(ps, pr->key);
+        const char *name = NULL;
+        char where[128];
+        size_t i;
+        if ((st = scalar(ps, k, "layers", &name)))
+            return st;
+        if (!valid_column(name) || !strcmp(name, "areas"))
+            return perr(ps, k, "layer name '%s' must be a plain word (letters, digits, _) other than 'areas'",
+                        name);
+        for (i = 0; i < p->n_layers; i++)
+            if (!strcmp(p->layers[i].role, name))
+                return perr(ps, k, "layer '%s' is defined twice", name);
+        snprintf(where, sizeof where, "layers.%s", name);
+        st = parse_source(ps, node(ps, pr->value), name, where, keys, &p->layers[p->n_layers]);
+        p->n_layers++; /* counted even on failure so that free sees it */
+        if (st)
+            return st;
+    }
+    return TAAFI_OK;
+}
+
+static int find_layer(const taafi_project *p, const char *role)
+{
+    size_t i;
+    for (i = 0; i < p->n_layers; i++)
+        if (!strcmp(p->layers[i].role, role))
+            return (int)i;
+    return -1;
+}
+
+static taafi_status layer_ref(parser *ps, const yaml_node_t *v, int *out)
+{
+    const char *name = NULL;
+    taafi_status st = scalar(ps, v, "layer", &name);
+    const char **names;
+    const char *hint;
+    size_t i;
+    if (st)
+        return st;
+    if ((*out = find_layer(ps->p, name)) >= 0)
+        return TAAFI_OK;
+    names = calloc(ps->p->n_layers + 1, sizeof *names);
+    if (!names)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0; i < ps->p->n_layers; i++)
+        names[i] = ps->p->layers[i].role;
+    hint = tf_suggest(name, names);
+    free(names);
+    if (hint)
+        return perr(ps, v, "no layer '%s' under 'layers'; did you mean '%s'?", name, hint);
+    return perr(ps, v, "no layer '%s' under 'layers'; define it there first", name);
+}
+
+static taafi_status parse_classes(parser *ps, const yaml_node_t *v, tf_indicator_def *d)
+{
+    yaml_node_item_t *it;
+    size_t n;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return perr(ps, v, "'classes' must be a list, e.g. [destroyed, severe, moderate, possible]");
+    n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    if (n == 0)
+        return perr(ps, v, "'classes' is empty: list the classes or leave the key out to take them from the data");
+    d->classes = calloc(n, sizeof *d->classes);
+    if (!d->classes)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        taafi_status st = dup_scalar(ps, node(ps, *it), "classes", &d->classes[d->n_classes]);
+        if (st)
+            return st;
+        d->n_classes++;
+    }
+    return TAAFI_OK;
+}
+
+static const char *const IND_TYPES[] = {"area", "count", NULL};
+
+static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    static const char *const keys[] = {"id",          "type",    "label",   "label_ar", "pillar",
+                                       "unit",        "layer",   "class_field", "classes", "density",
+                                       "percent",     NULL};
+    const yaml_node_t *v;
+    const char *type = NULL;
+    taafi_status st;
+    if ((st = expect_mapping(ps, m, "each indicator")) || (st = check_keys(ps, m, "an indicator", keys)))
+        return st;
+    d->line = line_of(m);
+    d->layer = -1;
+    if (!(v = get(ps, m, "id")))
+        return perr(ps, m, "indicator has no 'id': give the name of its output column");
+    if ((st = dup_scalar(ps, v, "id", &d->id)))
+        return st;
+    if (!valid_column(d->id))
+        return perr(ps, v, "indicator id '%s' must start with a letter and hold only letters, digits and _", d->id);
+    if (!(v = get(ps, m, "type")))
+        return perr(ps, m, "indicator '%s' has no 'type' (one of: area, count)", d->id);
+    if ((st = scalar(ps, v, "type", &type)))
+        return st;
+    if (!strcmp(type, "area"))
+        d->type = TF_IND_AREA;
+    else if (!strcmp(type, "count"))
+        d->type = TF_IND_COUNT;
+    else {
+        const char *hint = tf_suggest(type, IND_TYPES);
+        if (hint)
+            return perr(ps, v, "unknown indicator type '%s'; did you mean '%s'?", type, hint);
+        return perr(ps, v, "unknown indicator type '%s' (known: area, count)", type);
+    }
+    if ((v = get(ps, m, "label")) && (st = dup_scalar(ps, v, "label", &d->label)))
+        return st;
+    if ((v = get(ps, m, "label_ar")) && (st = dup_scalar(ps, v, "label_ar", &d->label_ar)))
+        return st;
+    if ((v = get(ps, m, "unit")) && (st = dup_scalar(ps, v, "unit", &d->unit)))
+        return st;
+    if ((v = get(ps, m, "pillar"))) {
+        const char *const *q;
+        if ((st = dup_scalar(ps, v, "pillar", &d->pillar)))
+            return st;
+        for (q = PILLARS; *q && strcmp(*q, d->pillar); q++)
+            ;
+        if (!*q) {
+            const char *hint = tf_suggest(d->pillar, PILLARS);
+            return perr(ps, v, "unknown pillar '%s'%s%s%s", d->pillar, hint ? "; did you mean '" : "",
+                        hint ? hint : "", hint ? "'?" : " (see docs/project-file.md)");
+        }
+    }
+    if (d->type == TF_IND_AREA) {
+        static const char *const only_count[] = {"layer", "class_field", "classes", "density", "percent", NULL};
+        const char *const *q;
+        for (q = only_count; *q; q++)
+            if ((v = get(ps, m, *q)))
+                return perr(ps, v, "'%s' does not apply to an indicator of type area", *q);
+        return TAAFI_OK;
+    }
+    if (!(v = get(ps, m, "layer")))
+        return perr(ps, m, "count indicator '%s' has no 'layer': name one of the layers under 'layers'", d->id);
+    if ((st = layer_ref(ps, v, &d->layer)))
+        return st;
+    if ((v = get(ps, m, "class_field")) && (st = dup_scalar(ps, v, "class_field", &d->class_field)))
+        return st;
+    if ((v = get(ps, m, "classes"))) {
+        if (!d->class_field)
+            return perr(ps, v, "'classes' needs 'class_field', the field that holds the class");
+        if ((st = parse_classes(ps, v, d)))
+            return st;
+    }
+    if ((v = get(ps, m, "density")) && (st = boolean(ps, v, "density", &d->density)))
+        return st;
+    if ((v = get(ps, m, "percent"))) {
+        if ((st = boolean(ps, v, "percent", &d->percent)))
+            return st;
+        if (d->percent && !d->class_field)
+            return perr(ps, v, "'percent' gives each class's share of the total and needs 'class_field'");
+    }
+    return TAAFI_OK;
+}
+
+static taafi_status parse_indicators(parser *ps, const yaml_node_t *s)
+{
+    taafi_project *p = ps->p;
+    yaml_node_item_t *it;
+    size_t n, i;
+    if (s->type != YAML_SEQUENCE_NODE)
+        return perr(ps, s, "'indicators' must be a list; start each indicator with '- id: ...'");
+    n = (size_t)(s->data.sequence.items.top - s->data.sequence.items.start);
+    p->inds = calloc(n ? n : 1, sizeof *p->inds);
+    if (!p->inds)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (it = s->data.sequence.items.start; it < s->data.sequence.items.top; it++) {
+        yaml_node_t *m = node(ps, *it);
+        taafi_status st = parse_indicator(ps, m, &p->inds[p->n_inds]);
+        p->n_inds++; /* counted even on failure so that free sees it */
+        if (st)
+            return st;
+        for (i = 0; i + 1 < p->n_inds; i++)
+            if (!strcmp(p->inds[i].id, p->inds[p->n_inds - 1].id))
+                return perr(ps, m, "indicator id '%s' is used twice (first on line %d)", p->inds[i].id,
+                            p->inds[i].line);
+    }
+    return TAAFI_OK;
+}
+
+static taafi_status parse_output_name(parser *ps, const yaml_node_t *v, const char *key, char **out)
+{
+    const char *s = NULL;
+    taafi_status st = scalar(ps, v, key, &s);
+    if (st)
+        return st;
+    free(*out);
+    *out = NULL;
+    if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off"))
+        return TAAFI_OK; /* that output is not wanted */
+    if (!*s || strchr(s, '/') || s[0] == '.')
+        return perr(ps, v, "outputs.%s must be a plain file name inside the output folder, not '%s'", key, s);
+    *out = tf_strdup(s);
+    return *out ? TAAFI_OK : tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+}
+
+static taafi_status parse_outputs(parser *ps, const yaml_node_t *m)
+{
+    static const char *const keys[] = {"gpkg", "geojson", NULL};
+    const yaml_node_t *v;
+    taafi_status st;
+    if ((st = expect_mapping(ps, m, "outputs")) || (st = check_keys(ps, m, "outputs", keys)))
+        return st;
+    if ((v = get(ps, m, "gpkg")) && (st = parse_output_name(ps, v, "gpkg", &ps->p->out_gpkg)))
+        return st;
+    if ((v = get(ps, m, "geojson")) && (st = parse_output_name(ps, v, "geojson", &ps->p->out_geojson)))
+        return st;
+    return TAAFI_OK;
+}
+
+static taafi_status parse_crs(parser *ps, const yaml_node_t *v)
+{
+    const char *s = NULL;
+    char *end;
+    long code;
+    taafi_status st = scalar(ps, v, "crs", &s);
+    if (st)
+        return st;
+    if (!strcmp(s, "auto")) {
+        ps->p->crs_epsg = 0;
+        return TAAFI_OK;
+    }
+    if (!strncmp(s, "EPSG:", 5) || !strncmp(s, "epsg:", 5))
+        s += 5;
+    errno = 0;
+    code = strtol(s, &end, 10);
+    if (errno || *end || end == s || code <= 0 || code > 999999)
+        return perr(ps, v, "crs must be 'auto' or an EPSG code such as EPSG:32637, not '%s'",
+                    (const char *)v->data.scalar.value);
+    ps->p->crs_epsg = (int)code;
+    return TAAFI_OK;
+}
+
+static taafi_status parse_root(parser *ps, const yaml_node_t *root)
+{
+    static const char *const keys[] = {"name", "crs", "areas", "layers", "indicators", "outputs", NULL};
+    taafi_project *p = ps->p;
+    const yaml_node_t *v;
+    taafi_status st;
+    if (!root)
+        return perr(ps, NULL, "the project file is empty; see examples/homs.yml for a start");
+    if ((st = expect_mapping(ps, root, "the project file")) ||
+        (st = check_keys(ps, root, "the project file", keys)))
+        return st;
+    if ((v = get(ps, root, "name")) && (st = dup_scalar(ps, v, "name", &p->name)))
+        return st;
+    if ((v = get(ps, root, "crs")) && (st = parse_crs(ps, v)))
+        return st;
+    if (!(v = get(ps, root, "areas")))
+        return perr(ps, root, "no 'areas': the project needs the polygons to analyse");
+    if ((st = parse_areas(ps, v)))
+        return st;
+    if ((v = get(ps, root, "layers")) && (st = parse_layers(ps, v)))
+        return st;
+    if (!(v = get(ps, root, "indicators")))
+        return perr(ps, root, "no 'indicators': list what to compute per area");
+    if ((st = parse_indicators(ps, v)))
+        return st;
+    p->out_gpkg = tf_strdup("recovery.gpkg");
+    p->out_geojson = tf_strdup("areas.geojson");
+    if (!p->out_gpkg || !p->out_geojson)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    if ((v = get(ps, root, "outputs")) && (st = parse_outputs(ps, v)))
+        return st;
+    return TAAFI_OK;
+}
+
+static taafi_status read_file(taafi_ctx *ctx, const char *path, char **text_out, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    size_t len = 0, cap = 0, n;
+    if (!f)
+        return tf_error(ctx, TAAFI_ERR_PROJECT, "%s: cannot open the project file: %s", path, strerror(errno));
+    for (;;) {
+        if (cap - len < 4096) {
+            char *t;
+            cap = cap ? cap * 2 : 8192;
+            if (cap > (64u << 20)) {
+                fclose(f);
+                free(text);
+                return tf_error(ctx, TAAFI_ERR_PROJECT, "%s: larger than 64 MB: not a project file", path);
+            }
+            t = realloc(text, cap);
+            if (!t) {
+                fclose(f);
+                free(text);
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory reading %s", path);
+            }
+            text = t;
+        }
+        n = fread(text + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    fclose(f);
+    text[len] = '\0';
+    if (strlen(text) != len) {
+        free(text);
+        return tf_error(ctx, TAAFI_ERR_PROJECT, "%s: holds NUL bytes: not a YAML project file", path);
+    }
+    *text_out = text;
+    *len_out = len;
+    return TAAFI_OK;
+}
+
+taafi_status taafi_project_load(taafi_ctx *ctx, const char *path, taafi_project **out)
+{
+    yaml_parser_t yp;
+    yaml_document_t doc;
+    int have_parser = 0, have_doc = 0;
+    parser ps;
+    taafi_project *p = NULL;
+    taafi_status st;
+    size_t len = 0;
+    const char *slash;
+    if (!ctx || !path || !out)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_load: NULL argument") : TAAFI_ERR_USAGE;
+    *out = NULL;
+    p = calloc(1, sizeof *p);
+    if (!p || !(p->path = tf_strdup(path))) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    slash = strrchr(path, '/');
+    p->dir = slash ? tf_sprintf("%.*s", (int)(slash == path ? 1 : slash - path), path) : tf_strdup(".");
+    if (!p->dir) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if ((st = read_file(ctx, path, &p->text, &len)))
+        goto fail;
+    if (!yaml_parser_initialize(&yp)) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory starting the YAML parser");
+        goto fail;
+    }
+    have_parser = 1;
+    yaml_parser_set_input_string(&yp, (const unsigned char *)p->text, len);
+    if (!yaml_parser_load(&yp, &doc)) {
+        st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s:%d: not valid YAML: %s%s%s", path,
+                      (int)(yp.problem_mark.line + 1), yp.problem ? yp.problem : "syntax error",
+                      yp.context ? " " : "", yp.context ? yp.context : "");
+        goto fail;
+    }
+    have_doc = 1;
+    ps.ctx = ctx;
+    ps.doc = &doc;
+    ps.p = p;
+    if ((st = parse_root(&ps, yaml_document_get_root_node(&doc))))
+        goto fail;
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&yp);
+    *out = p;
+    return TAAFI_OK;
+fail:
+    if (have_doc)
+        yaml_document_delete(&doc);
+    if (have_parser)
+        yaml_parser_delete(&yp);
+    taafi_project_free(p);
+    return st;
+}
+
+static void free_source(tf_source *s)
+{
+    free(s->role);
+    free(s->path);
+    free(s->layer);
+    free(s->where);
+}
+
+void taafi_project_free(taafi_project *p)
+{
+    size_t i, j;
+    if (!p)
+        return;
+    free(p->path);
+    free(p->dir);
+    free(p->text);
+    free(p->name);
+    free_source(&p->areas);
+    free(p->area_id);
+    free(p->area_name);
+    free(p->area_name_ar);
+    for (i = 0; i < p->n_layers; i++)
+        free_source(&p->layers[i]);
+    free(p->layers);
+    for (i = 0; i < p->n_inds; i++) {
+        tf_indicator_def *d = &p->inds[i];
+        free(d->id);
+        free(d->label);
+        free(d->label_ar);
+        free(d->pillar);
+        free(d->unit);
+        free(d->class_field);
+        for (j = 0; j < d->n_classes; j++)
+            free(d->classes[j]);
+        free(d->classes);
+    }
+    free(p->inds);
+    free(p->out_gpkg);
+    free(p->out_geojson);
+    free(p);
+}
+
+const char *taafi_project_path(const taafi_project *p) { return p ? p->path : NULL; }
