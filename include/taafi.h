@@ -42,6 +42,14 @@
 extern "C" {
 #endif
 
+/* Marks the exported API: libtaafi is built with hidden visibility, so
+ * nothing else is reachable from outside. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define TAAFI_API __attribute__((visibility("default")))
+#else
+#define TAAFI_API
+#endif
+
 #define TAAFI_VERSION_MAJOR 0
 #define TAAFI_VERSION_MINOR 1
 #define TAAFI_VERSION_PATCH 0
@@ -80,34 +88,34 @@ typedef void (*taafi_log_fn)(taafi_log_level level, const char *message, void *u
 /* ---- library ---------------------------------------------------------- */
 
 /* "0.1.0".  Static storage. */
-const char *taafi_version(void);
+TAAFI_API const char *taafi_version(void);
 
 /* A one-line description of `status`.  Static storage. */
-const char *taafi_status_string(taafi_status status);
+TAAFI_API const char *taafi_status_string(taafi_status status);
 
 /* Writes into `buf` (at most `size` bytes, NUL-terminated) the versions of
  * taafi and the libraries it runs on, e.g. "taafi 0.1.0 (GDAL 3.6.2, GEOS
  * 3.11.1, PROJ 9.1.1, SQLite 3.40.1, libyaml 0.2.5)". */
-void taafi_versions(char *buf, size_t size);
+TAAFI_API void taafi_versions(char *buf, size_t size);
 
 /* ---- context ---------------------------------------------------------- */
 
 /* Makes a context.  On TAAFI_OK the caller owns *out and frees it with
  * taafi_ctx_free().  Registers GDAL's drivers the first time it is called
  * (GDAL's own registration is idempotent and thread-safe). */
-taafi_status taafi_ctx_new(taafi_ctx **out);
+TAAFI_API taafi_status taafi_ctx_new(taafi_ctx **out);
 
 /* Frees a context.  Accepts NULL. */
-void taafi_ctx_free(taafi_ctx *ctx);
+TAAFI_API void taafi_ctx_free(taafi_ctx *ctx);
 
 /* The message of the last failed call on `ctx` ("" if none).  Owned by the
  * context; valid until the next call on it. */
-const char *taafi_ctx_message(const taafi_ctx *ctx);
+TAAFI_API const char *taafi_ctx_message(const taafi_ctx *ctx);
 
 /* Sends log lines at `min_level` and above to `fn` (NULL: discard them).
  * Without a callback, nothing is printed: the library never writes to
  * stdout or stderr itself. */
-void taafi_ctx_set_log(taafi_ctx *ctx, taafi_log_level min_level, taafi_log_fn fn, void *user);
+TAAFI_API void taafi_ctx_set_log(taafi_ctx *ctx, taafi_log_level min_level, taafi_log_fn fn, void *user);
 
 /* ---- project ---------------------------------------------------------- */
 
@@ -116,65 +124,65 @@ void taafi_ctx_set_log(taafi_ctx *ctx, taafi_log_level min_level, taafi_log_fn f
  * the line: "homs.yml:12: unknown key 'sorce' in areas; did you mean
  * 'source'?".  Inputs are not opened: see taafi_project_validate().
  * On TAAFI_OK the caller owns *out (free with taafi_project_free()). */
-taafi_status taafi_project_load(taafi_ctx *ctx, const char *path, taafi_project **out);
+TAAFI_API taafi_status taafi_project_load(taafi_ctx *ctx, const char *path, taafi_project **out);
 
 /* Frees a project.  Accepts NULL. */
-void taafi_project_free(taafi_project *project);
+TAAFI_API void taafi_project_free(taafi_project *project);
 
 /* Path of the project file as given.  Owned by the project. */
-const char *taafi_project_path(const taafi_project *project);
+TAAFI_API const char *taafi_project_path(const taafi_project *project);
 
 /* Opens every input of the project read-only and checks what the analysis
  * will need (layers, fields, CRS, filters), computing nothing.  Writes a
  * human-readable report of what it found into *report_out, which the caller
  * owns and frees with taafi_string_free(), on success and on
  * TAAFI_ERR_DATA/IO/CRS alike (the report then ends with the problem). */
-taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *project, char **report_out);
+TAAFI_API taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *project, char **report_out);
 
 /* Frees a string returned by libtaafi.  Accepts NULL. */
-void taafi_string_free(char *s);
+TAAFI_API void taafi_string_free(char *s);
 
 /* ---- analysis --------------------------------------------------------- */
 
 /* Runs the analysis: reads the areas and every layer, computes every
  * indicator per area.  Point layers are streamed, never held whole.
  * On TAAFI_OK the caller owns *out (free with taafi_result_free()). */
-taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *project, taafi_result **out);
+TAAFI_API taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *project, taafi_result **out);
 
 /* Frees a result.  Accepts NULL. */
-void taafi_result_free(taafi_result *result);
+TAAFI_API void taafi_result_free(taafi_result *result);
 
 /* Number of areas (rows), in input order. */
-size_t taafi_result_area_count(const taafi_result *result);
+TAAFI_API size_t taafi_result_area_count(const taafi_result *result);
 
 /* Number of indicator columns. */
-size_t taafi_result_column_count(const taafi_result *result);
+TAAFI_API size_t taafi_result_column_count(const taafi_result *result);
 
 /* Name of indicator column `col` (e.g. "damage_destroyed"), or NULL if `col`
  * is out of range.  Owned by the result. */
-const char *taafi_result_column_name(const taafi_result *result, size_t col);
+TAAFI_API const char *taafi_result_column_name(const taafi_result *result, size_t col);
 
 /* Index of the column named `name`, through *col_out. TAAFI_ERR_USAGE if
  * there is none. */
-taafi_status taafi_result_find_column(const taafi_result *result, const char *name, size_t *col_out);
+TAAFI_API taafi_status taafi_result_find_column(const taafi_result *result, const char *name, size_t *col_out);
 
 /* Id of area `row` as text (the project's `areas.id` field), or NULL if out
  * of range.  Owned by the result. */
-const char *taafi_result_area_id(const taafi_result *result, size_t row);
+TAAFI_API const char *taafi_result_area_id(const taafi_result *result, size_t row);
 
 /* Value of column `col` for area `row`.  *is_null_out is set to 1 when the
  * value is undefined (a density of an empty area, say) and *value_out to
  * NaN then.  TAAFI_ERR_USAGE when row or col is out of range. */
-taafi_status taafi_result_value(const taafi_result *result, size_t row, size_t col, double *value_out,
+TAAFI_API taafi_status taafi_result_value(const taafi_result *result, size_t row, size_t col, double *value_out,
                                 int *is_null_out);
 
 /* Number of data-quality records (skipped, repaired or doubtful features). */
-size_t taafi_result_issue_count(const taafi_result *result);
+TAAFI_API size_t taafi_result_issue_count(const taafi_result *result);
 
 /* Data-quality record `i`: layer name, feature id (-1 when not about one
  * feature), problem and the action taken.  Strings owned by the result.
  * TAAFI_ERR_USAGE if `i` is out of range. */
-taafi_status taafi_result_issue(const taafi_result *result, size_t i, const char **layer_out, int64_t *fid_out,
+TAAFI_API taafi_status taafi_result_issue(const taafi_result *result, size_t i, const char **layer_out, int64_t *fid_out,
                                 const char **problem_out, const char **action_out);
 
 /* ---- outputs ---------------------------------------------------------- */
@@ -188,13 +196,13 @@ taafi_status taafi_result_issue(const taafi_result *result, size_t i, const char
  * written under a temporary name and renamed into place once all are
  * complete.  Without TAAFI_WRITE_OVERWRITE an existing output is an error
  * (TAAFI_ERR_EXISTS) and nothing is written. */
-taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *result, const char *dir, unsigned flags);
+TAAFI_API taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *result, const char *dir, unsigned flags);
 
 /* Checks, before any work, that the outputs `project` would write into
  * `dir` can be written: TAAFI_ERR_EXISTS if one exists and `flags` lacks
  * TAAFI_WRITE_OVERWRITE, TAAFI_ERR_IO if `dir` exists but is not a
  * writable folder.  Makes nothing.  taafi_result_write() checks again. */
-taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *project, const char *dir,
+TAAFI_API taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *project, const char *dir,
                                          unsigned flags);
 
 #ifdef __cplusplus

@@ -1,0 +1,118 @@
+/* The taafi command: exit codes, error format, run and validate on the
+ * bundled example. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    char *dir;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tt_tmpdir();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    tt_rmrf(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Runs `taafi ARGS`; returns the exit status. */
+static int taafi(const char *args, char **out, char **err)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "'%s' %s", TAAFI_BIN, args);
+    return tt_run(cmd, out, err);
+}
+
+static void expect(const char *args, int code, const char *in_out, const char *in_err)
+{
+    char *out = NULL, *err = NULL;
+    int got = taafi(args, &out, &err);
+    if (got != code || (in_out && !strstr(out, in_out)) || (in_err && !strstr(err, in_err)))
+        fail_msg("taafi %s: exit %d (want %d)\nstdout: %s\nstderr: %s", args, got, code, out, err);
+    /* Every error is one line that starts the same way. */
+    if (code != 0 && strncmp(err, "taafi: error: ", 14) != 0 && !strstr(err, "\ntaafi: error: "))
+        fail_msg("taafi %s: no 'taafi: error:' line in: %s", args, err);
+    free(out);
+    free(err);
+}
+
+static void test_usage(void **state)
+{
+    (void)state;
+    expect("--help", 0, "Usage: taafi COMMAND", NULL);
+    expect("run --help", 0, "--overwrite", NULL);
+    expect("validate --help", 0, "Computes nothing", NULL);
+    expect("--version", 0, "GDAL 3", NULL);
+    expect("frobnicate", 2, NULL, "unknown command 'frobnicate'");
+    expect("run", 2, NULL, "a project file");
+    expect("run x.yml", 2, NULL, "-o DIR");
+    expect("run x.yml -o", 2, NULL, "needs a folder");
+    expect("run x.yml -o d --colour", 2, NULL, "unknown option '--colour'");
+    expect("validate", 2, NULL, "needs a project file");
+}
+
+static void test_project_errors(void **state)
+{
+    fixture *f = *state;
+    char args[1024];
+    char *bad = tt_write(f->dir, "bad.yml", "areas:\n  source: a.shp\n  idd: x\nindicators: []\n");
+    char *missing = tt_write(f->dir, "missing.yml", "areas: {source: nowhere.shp, id: x}\nindicators: []\n");
+    snprintf(args, sizeof args, "validate '%s'", bad);
+    expect(args, 2, NULL, "bad.yml:3: unknown key 'idd' in areas; did you mean 'id'?");
+    snprintf(args, sizeof args, "run '%s' -o '%s/o'", bad, f->dir);
+    expect(args, 2, NULL, "did you mean 'id'?");
+    snprintf(args, sizeof args, "run '%s' -o '%s/o'", missing, f->dir);
+    expect(args, 1, NULL, "nowhere.shp: cannot open areas");
+    snprintf(args, sizeof args, "validate '%s/none.yml'", f->dir);
+    expect(args, 2, NULL, "cannot open the project file");
+    free(bad);
+    free(missing);
+}
+
+static void test_example(void **state)
+{
+    fixture *f = *state;
+    char args[1024], *layer_yml, *text;
+    const char *src = tt_source_dir();
+    snprintf(args, sizeof args, "validate '%s/examples/homs.yml'", src);
+    expect(args, 0, "ok: every input opens", NULL);
+    expect(args, 0, "analysis CRS EPSG:32637", NULL);
+    snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/out'", src, f->dir);
+    expect(args, 0, NULL, "outside every area");
+    /* a second run refuses to replace, and says how */
+    expect(args, 1, NULL, "exists; pass --overwrite to replace it");
+    snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/out' --overwrite -q", src, f->dir);
+    expect(args, 0, NULL, NULL);
+    /* a wrong layer name lists the layers there */
+    text = malloc(strlen(src) + 512);
+    sprintf(text,
+            "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', layer: nbhds, id: nbhd_id}\n"
+            "indicators: [{id: a, type: area}]\n",
+            src);
+    layer_yml = tt_write(f->dir, "layer.yml", text);
+    snprintf(args, sizeof args, "validate '%s'", layer_yml);
+    expect(args, 1, NULL, "no layer 'nbhds'; the layers there are 'neighbourhoods'");
+    free(text);
+    free(layer_yml);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_usage),
+        cmocka_unit_test_setup_teardown(test_project_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_example, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,206 @@
+/* areas.geojson of the example is valid RFC 7946: checked with SQLite's
+ * JSON functions and plain byte scanning, not with GDAL, which wrote it. */
+#include "support.h"
+
+#include "example.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct fixture {
+    char *dir, *json;
+    size_t len;
+    sqlite3 *db;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    char *path;
+    sqlite3_stmt *st;
+    f->dir = tt_tmpdir();
+    tt_run_example(f->dir);
+    path = tt_path(f->dir, "areas.geojson");
+    f->json = tt_read(path, &f->len);
+    free(path);
+    assert_int_equal(sqlite3_open(":memory:", &f->db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(f->db, "CREATE TABLE doc AS SELECT ? AS j", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, f->json, (int)f->len, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    sqlite3_close(f->db);
+    free(f->json);
+    tt_rmrf(f->dir);
+    free(f);
+    return 0;
+}
+
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t k = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 99;
+        if (k == 99 || i + k >= n)
+            return 0;
+        for (size_t j = 1; j <= k; j++)
+            if ((s[i + j] & 0xC0) != 0x80)
+                return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+static void test_structure(void **state)
+{
+    fixture *f = *state;
+    assert_true(valid_utf8((const unsigned char *)f->json, f->len));
+    assert_false(f->len >= 3 && !memcmp(f->json, "\xEF\xBB\xBF", 3)); /* no BOM */
+    assert_true(tt_sql_double(f->db, "SELECT json_valid(j) FROM doc") == 1);
+    assert_true(tt_sql_double(f->db, "SELECT json_extract(j, '$.type') = 'FeatureCollection' FROM doc") == 1);
+    /* RFC 7946 removed "crs": coordinates are WGS 84 lon/lat by definition */
+    assert_true(tt_sql_double(f->db, "SELECT json_type(j, '$.crs') IS NULL FROM doc") == 1);
+    assert_true(tt_sql_double(f->db, "SELECT json_array_length(j, '$.features') FROM doc") == 20);
+    assert_true(tt_sql_double(f->db, "SELECT count(*) FROM doc, json_each(j, '$.features') f WHERE "
+                                     "json_extract(f.value, '$.geometry.type') IN ('Polygon', 'MultiPolygon') "
+                                     "AND json_extract(f.value, '$.type') = 'Feature'") == 20);
+}
+
+/* Every position is [lon, lat] near Homs (36.7 E, 34.7 N): had the order
+ * been swapped, the first number would be near 34.7. */
+/* Rings of every feature, whether its geometry is a Polygon or a
+ * MultiPolygon: (feature, polygon, ring index, ring as JSON). */
+#define RINGS                                                                                                      \
+    "WITH polys AS (SELECT f.key AS fk, CASE json_extract(f.value, '$.geometry.type') WHEN 'Polygon' THEN "       \
+    " json_array(json_extract(f.value, '$.geometry.coordinates')) ELSE "                                           \
+    " json_extract(f.value, '$.geometry.coordinates') END AS mp FROM doc, json_each(j, '$.features') f), "         \
+    "rings AS (SELECT fk, p.key AS pk, r.key AS rk, r.value AS ring FROM polys, json_each(mp) p, "                \
+    " json_each(p.value) r) "
+
+static void test_lonlat(void **state)
+{
+    fixture *f = *state;
+    static const char *const q =
+        RINGS ", pos AS (SELECT json_extract(pt.value, '$[0]') AS x, json_extract(pt.value, '$[1]') AS y, "
+        " json_array_length(pt.value) AS n FROM rings, json_each(ring) pt) "
+        "SELECT count(*) FROM pos WHERE n = 2 AND x BETWEEN 36.70 AND 36.80 AND y BETWEEN 34.70 AND 34.77";
+    double good = tt_sql_double(f->db, q);
+    double all = tt_sql_double(f->db, RINGS "SELECT count(*) FROM rings, json_each(ring) pt");
+    assert_true(all > 20 * 20);
+    assert_true(good == all);
+}
+
+/* Exterior rings counter-clockwise, holes clockwise (right-hand rule),
+ * by the shoelace formula. */
+static void test_winding(void **state)
+{
+    fixture *f = *state;
+    sqlite3_stmt *st;
+    int rings = 0;
+    assert_int_equal(sqlite3_prepare_v2(f->db, RINGS "SELECT rk, ring FROM rings", -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int hole = sqlite3_column_int(st, 0) > 0;
+        sqlite3_stmt *pts;
+        double sum = 0, x0 = 0, y0 = 0, px = 0, py = 0;
+        int n = 0;
+        assert_int_equal(sqlite3_prepare_v2(f->db,
+                                            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+                                            "FROM json_each(?) ORDER BY key",
+                                            -1, &pts, NULL),
+                         SQLITE_OK);
+        sqlite3_bind_value(pts, 1, sqlite3_column_value(st, 1));
+        while (sqlite3_step(pts) == SQLITE_ROW) {
+            double x = sqlite3_column_double(pts, 0), y = sqlite3_column_double(pts, 1);
+            if (n++ == 0)
+                x0 = x, y0 = y;
+            else
+                sum += px * y - x * py;
+            px = x, py = y;
+        }
+        sqlite3_finalize(pts);
+        assert_true(n >= 4);
+        assert_true(px == x0 && py == y0); /* closed */
+        if (hole ? sum >= 0 : sum <= 0)
+            fail_msg("ring %d has the wrong winding (signed area %g)", rings, sum / 2);
+        rings++;
+    }
+    sqlite3_finalize(st);
+    assert_true(rings >= 20);
+}
+
+/* At most 7 decimals in every coordinate (about 1 cm). */
+static void test_precision(void **state)
+{
+    fixture *f = *state;
+    const char *s = f->json;
+    int numbers = 0;
+    while ((s = strstr(s, "\"coordinates\""))) {
+        const char *end = strchr(s, '}');
+        assert_non_null(end);
+        for (; s < end; s++) {
+            if (*s == '.') {
+                int digits = 0;
+                for (s++; *s >= '0' && *s <= '9'; s++)
+                    digits++;
+                if (digits > 7)
+                    fail_msg("a coordinate with %d decimals near: %.40s", digits, s - digits - 4);
+                numbers++;
+            }
+        }
+    }
+    assert_true(numbers > 800);
+}
+
+/* Arabic names byte for byte as in the shapefile, read by SpatiaLite's own
+ * shapefile reader (VirtualShape), not GDAL. */
+static void test_arabic_names(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *sl = tt_spatialite();
+    sqlite3_stmt *st;
+    char sql[1024];
+    int n = 0;
+    snprintf(sql, sizeof sql,
+             "CREATE VIRTUAL TABLE nb USING VirtualShape('%s/data/shapefiles/neighbourhoods', 'UTF-8', 4326)",
+             tt_source_dir());
+    tt_exec(sl, sql);
+    assert_int_equal(sqlite3_prepare_v2(sl, "SELECT nbhd_id, name_ar FROM nb", -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const void *want = sqlite3_column_blob(st, 1);
+        int want_len = sqlite3_column_bytes(st, 1);
+        sqlite3_stmt *q;
+        assert_int_equal(sqlite3_prepare_v2(f->db,
+                                            "SELECT json_extract(f.value, '$.properties.name_ar') FROM doc, "
+                                            "json_each(j, '$.features') f WHERE "
+                                            "json_extract(f.value, '$.properties.nbhd_id') = ?",
+                                            -1, &q, NULL),
+                         SQLITE_OK);
+        sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+        assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_bytes(q, 0), want_len);
+        assert_memory_equal(sqlite3_column_blob(q, 0), want, (size_t)want_len);
+        assert_true((unsigned char)((const char *)want)[0] >= 0xD8); /* really Arabic script */
+        sqlite3_finalize(q);
+        n++;
+    }
+    sqlite3_finalize(st);
+    assert_int_equal(n, 20);
+    sqlite3_close(sl);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_structure), cmocka_unit_test(test_lonlat), cmocka_unit_test(test_winding),
+        cmocka_unit_test(test_precision), cmocka_unit_test(test_arabic_names),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

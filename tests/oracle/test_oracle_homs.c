@@ -1,0 +1,189 @@
+/*
+ * Oracle for the example analysis: every count and area that taafi wrote
+ * for the bundled Homs example is recomputed here by SpatiaLite SQL on the
+ * same shapefiles (VirtualShape reads them; ST_Transform, ST_Area and
+ * ST_Within compute), a path that shares no code with taafi's GDAL reading,
+ * PROJ set-up, GEOS STRtree and prepared geometries.
+ */
+#include "support.h"
+
+#include "example.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct fixture {
+    char *dir;
+    sqlite3 *db;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    char sql[2048];
+    f->dir = tt_tmpdir();
+    tt_run_example(f->dir);
+    f->db = tt_spatialite();
+    snprintf(sql, sizeof sql,
+             "CREATE VIRTUAL TABLE shp_nb USING VirtualShape('%1$s/data/shapefiles/neighbourhoods', 'UTF-8', 4326);"
+             "CREATE VIRTUAL TABLE shp_dmg USING VirtualShape('%1$s/data/shapefiles/damage', 'UTF-8', 4326);"
+             "CREATE VIRTUAL TABLE shp_svc USING VirtualShape('%1$s/data/shapefiles/services', 'UTF-8', 4326);"
+             "ATTACH '%2$s/recovery.gpkg' AS out;",
+             tt_source_dir(), f->dir);
+    tt_exec(f->db, sql);
+    /* Everything in UTM zone 37N, the CRS taafi should choose for Homs. */
+    tt_exec(f->db, "CREATE TABLE nb AS SELECT nbhd_id, name_ar, ST_Transform(Geometry, 32637) AS g FROM shp_nb;"
+                   "CREATE TABLE dmg AS SELECT damage_cls AS cls, ST_Transform(Geometry, 32637) AS g FROM shp_dmg;"
+                   "CREATE TABLE svc AS SELECT kind, status, ST_Transform(Geometry, 32637) AS g FROM shp_svc;"
+                   "CREATE TABLE dmg_in AS SELECT nb.nbhd_id, dmg.cls FROM dmg JOIN nb ON ST_Within(dmg.g, nb.g);"
+                   "CREATE TABLE svc_in AS SELECT nb.nbhd_id, svc.kind, svc.status FROM svc "
+                   " JOIN nb ON ST_Within(svc.g, nb.g);");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    sqlite3_close(f->db);
+    tt_rmrf(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Runs a query whose rows are (id, taafi's value, oracle's value) and
+ * requires agreement within `tol` (relative when `relative`). */
+static int compare(sqlite3 *db, const char *sql, double tol, int relative)
+{
+    sqlite3_stmt *st;
+    int rows = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("SQL: %s\n%s", sqlite3_errmsg(db), sql);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        double got = sqlite3_column_double(st, 1), want = sqlite3_column_double(st, 2);
+        double err = fabs(got - want) / (relative && want != 0 ? fabs(want) : 1);
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL || err > tol)
+            fail_msg("%s: taafi %.12g, oracle %.12g\n%s", id, got, want, sql);
+        rows++;
+    }
+    sqlite3_finalize(st);
+    return rows;
+}
+
+static void test_area_km2(void **state)
+{
+    fixture *f = *state;
+    int n = compare(f->db,
+                    "SELECT a.nbhd_id, a.area_km2, ST_Area(nb.g) / 1e6 FROM out.areas a JOIN nb USING (nbhd_id)",
+                    1e-9, 1);
+    assert_int_equal(n, 20);
+    /* The bundled district is a plausible 8-15 km2 in all. */
+    assert_true(tt_sql_double(f->db, "SELECT sum(area_km2) FROM out.areas") > 8);
+    assert_true(tt_sql_double(f->db, "SELECT sum(area_km2) FROM out.areas") < 15);
+}
+
+static void test_damage_by_class(void **state)
+{
+    fixture *f = *state;
+    static const char *const cls[] = {"destroyed", "severe", "moderate", "possible"};
+    char sql[1024];
+    size_t i;
+    assert_int_equal(compare(f->db,
+                             "SELECT a.nbhd_id, a.damage, (SELECT count(*) FROM dmg_in d WHERE d.nbhd_id = a.nbhd_id) "
+                             "FROM out.areas a",
+                             0, 0),
+                     20);
+    for (i = 0; i < 4; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT a.nbhd_id, a.damage_%1$s, (SELECT count(*) FROM dmg_in d WHERE d.nbhd_id = a.nbhd_id "
+                 "AND d.cls = '%1$s') FROM out.areas a",
+                 cls[i]);
+        assert_int_equal(compare(f->db, sql, 0, 0), 20);
+        snprintf(sql, sizeof sql,
+                 "SELECT a.nbhd_id, a.damage_%1$s_per_km2, (SELECT count(*) FROM dmg_in d WHERE "
+                 "d.nbhd_id = a.nbhd_id AND d.cls = '%1$s') / (ST_Area(nb.g) / 1e6) FROM out.areas a "
+                 "JOIN nb USING (nbhd_id)",
+                 cls[i]);
+        assert_int_equal(compare(f->db, sql, 1e-9, 1), 20);
+    }
+    /* Every point is counted once: inside plus outside is the whole layer. */
+    assert_true(tt_sql_double(f->db, "SELECT (SELECT sum(damage) FROM out.areas) + (SELECT count(*) FROM "
+                                     "out.data_quality WHERE layer = 'damage' AND problem = 'outside every area') "
+                                     "= (SELECT count(*) FROM dmg)") == 1);
+    assert_true(tt_sql_double(f->db, "SELECT sum(damage_other) FROM out.areas") == 0);
+}
+
+/* Concrete values for two named neighbourhoods of the committed data, as
+ * the oracle counts them, so that a change in the data shows here too. */
+static void test_named_neighbourhoods(void **state)
+{
+    fixture *f = *state;
+    static const char *const ids[] = {"HMS-E-02", "HMS-E-12"};
+    char sql[512];
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        double want, got;
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM dmg_in WHERE nbhd_id = '%s' AND cls = 'destroyed'", ids[i]);
+        want = tt_sql_double(f->db, sql);
+        snprintf(sql, sizeof sql, "SELECT damage_destroyed FROM out.areas WHERE nbhd_id = '%s'", ids[i]);
+        got = tt_sql_double(f->db, sql);
+        assert_true(want > 0);
+        assert_true(got == want);
+    }
+    assert_true(tt_sql_double(f->db, "SELECT damage_destroyed FROM out.areas WHERE nbhd_id = 'HMS-E-02'") == 82);
+    assert_true(tt_sql_double(f->db, "SELECT name_en = 'Bab Dreib' FROM out.areas WHERE nbhd_id = 'HMS-E-02'") == 1);
+}
+
+static void test_services(void **state)
+{
+    fixture *f = *state;
+    static const char *const kinds[] = {"clinic", "school", "bakery", "water_point", "market", "council_office",
+                                        "community_centre"};
+    char sql[1024];
+    size_t i;
+    for (i = 0; i < 7; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT a.nbhd_id, a.services_%1$s, (SELECT count(*) FROM svc_in s WHERE s.nbhd_id = a.nbhd_id "
+                 "AND s.kind = '%1$s') FROM out.areas a",
+                 kinds[i]);
+        assert_int_equal(compare(f->db, sql, 0, 0), 20);
+        /* the `where` filter: functioning or partial only */
+        snprintf(sql, sizeof sql,
+                 "SELECT a.nbhd_id, a.working_%1$s, (SELECT count(*) FROM svc_in s WHERE s.nbhd_id = a.nbhd_id "
+                 "AND s.kind = '%1$s' AND s.status IN ('functioning', 'partial')) FROM out.areas a",
+                 kinds[i]);
+        assert_int_equal(compare(f->db, sql, 0, 0), 20);
+    }
+}
+
+/* The example data itself: 15-25 neighbourhoods that tile the district
+ * (shared edges: no overlaps, so the union's area is the sum of areas),
+ * a few thousand damage points in UNOSAT's four classes, and services of
+ * every kind and status. */
+static void test_example_data(void **state)
+{
+    fixture *f = *state;
+    double n = tt_sql_double(f->db, "SELECT count(*) FROM nb");
+    double sum = tt_sql_double(f->db, "SELECT sum(ST_Area(g)) FROM nb");
+    double uni = tt_sql_double(f->db, "SELECT ST_Area(ST_Union(g)) FROM nb");
+    assert_true(n >= 15 && n <= 25);
+    assert_true(fabs(sum - uni) / sum < 1e-9);
+    assert_true(tt_sql_double(f->db, "SELECT count(*) FROM dmg") >= 2000);
+    assert_true(tt_sql_double(f->db, "SELECT count(DISTINCT cls) FROM dmg") == 4);
+    assert_true(tt_sql_double(f->db, "SELECT count(*) FROM dmg WHERE cls NOT IN "
+                                     "('destroyed', 'severe', 'moderate', 'possible')") == 0);
+    assert_true(tt_sql_double(f->db, "SELECT count(DISTINCT kind) FROM svc") == 7);
+    assert_true(tt_sql_double(f->db, "SELECT count(DISTINCT status) FROM svc") == 3);
+    assert_true(tt_sql_double(f->db, "SELECT count(*) FROM nb WHERE name_ar IS NULL OR name_ar = ''") == 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_area_km2),    cmocka_unit_test(test_damage_by_class),
+        cmocka_unit_test(test_named_neighbourhoods), cmocka_unit_test(test_services),
+        cmocka_unit_test(test_example_data),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

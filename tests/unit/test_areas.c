@@ -1,0 +1,168 @@
+/* Loading areas: repair, skipping, refusals, CRS choice, locating. */
+#include "support.h"
+
+#include "geom/areas.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    char *dir;
+    taafi_ctx *ctx;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = tt_tmpdir();
+    assert_int_equal(taafi_ctx_new(&f->ctx), TAAFI_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    taafi_ctx_free(f->ctx);
+    tt_rmrf(f->dir);
+    free(f);
+    return 0;
+}
+
+static taafi_status ignore(taafi_ctx *c, const char *a, const char *b, const char *d, void *u)
+{
+    (void)c, (void)a, (void)b, (void)d, (void)u;
+    return TAAFI_OK;
+}
+
+/* Writes `areas_file` with `text`, a project over it with id field `id`,
+ * and loads the areas. */
+static taafi_status load(fixture *f, const char *areas_file, const char *text, const char *id, tf_dq *dq,
+                         tf_areas **out)
+{
+    taafi_project *p = NULL;
+    char yml[512];
+    char *path;
+    taafi_status st;
+    free(tt_write(f->dir, areas_file, text));
+    snprintf(yml, sizeof yml, "areas: {source: %s, id: %s}\nindicators: []\n", areas_file, id);
+    path = tt_write(f->dir, "p.yml", yml);
+    assert_int_equal(taafi_project_load(f->ctx, path, &p), TAAFI_OK);
+    st = tf_areas_load(f->ctx, p, dq, ignore, NULL, out);
+    taafi_project_free(p);
+    free(path);
+    return st;
+}
+
+#define FC(features) "{\"type\":\"FeatureCollection\",\"features\":[" features "]}"
+#define F(id, geom) "{\"type\":\"Feature\",\"properties\":{\"code\":" id "},\"geometry\":" geom "}"
+#define SQ(x0, y0, x1, y1)                                                                                        \
+    "{\"type\":\"Polygon\",\"coordinates\":[[[" #x0 "," #y0 "],[" #x1 "," #y0 "],[" #x1 "," #y1 "],[" #x0 "," #y1   \
+    "],[" #x0 "," #y0 "]]]}"
+
+/* A bow-tie (self-intersecting) neighbourhood is repaired into its two
+ * triangles and recorded; a feature without geometry is skipped and
+ * recorded.  The lon/lat square of 0.01 degrees at 34.7 N is about
+ * 1110 m x 914 m. */
+static void test_repair_and_skip(void **state)
+{
+    fixture *f = *state;
+    tf_dq dq = {0};
+    tf_areas *a = NULL;
+    taafi_status st = load(f, "a.geojson",
+                           FC(F("\"bow\"", "{\"type\":\"Polygon\",\"coordinates\":[[[36.70,34.70],[36.72,34.72],"
+                                           "[36.72,34.70],[36.70,34.72],[36.70,34.70]]]}") ","
+                              F("\"none\"", "null") "," F("\"sq\"", SQ(36.73, 34.70, 36.74, 34.71))),
+                           "code", &dq, &a);
+    if (st)
+        fail_msg("%s", taafi_ctx_message(f->ctx));
+    assert_int_equal(a->n, 2);
+    assert_int_equal(a->epsg, 32637);
+    assert_string_equal(a->id[0], "bow");
+    assert_string_equal(a->id[1], "sq");
+    assert_int_equal(GEOSisValid_r(f->ctx->geos, a->geom[0]), 1);
+    /* the bow-tie's two triangles cover half its bounding square */
+    assert_true(fabs(a->area_km2[0] / (4 * a->area_km2[1]) - 0.5) < 0.01);
+    assert_true(a->area_km2[1] > 0.98 && a->area_km2[1] < 1.04);
+    assert_int_equal(dq.n, 2);
+    assert_non_null(strstr(dq.items[0].problem, "no geometry"));
+    assert_true(dq.items[0].fid == 1);
+    assert_non_null(strstr(dq.items[1].problem, "invalid polygon"));
+    assert_non_null(strstr(dq.items[1].action, "GEOSMakeValid"));
+    tf_areas_free(f->ctx, a);
+    tf_dq_free(&dq);
+}
+
+static void test_refusals(void **state)
+{
+    fixture *f = *state;
+    tf_dq dq = {0};
+    tf_areas *a = (tf_areas *)1;
+    /* duplicate ids */
+    assert_int_equal(load(f, "dup.geojson", FC(F("\"x\"", SQ(0, 0, 1, 1)) "," F("\"x\"", SQ(1, 0, 2, 1))), "code",
+                          &dq, &a),
+                     TAAFI_ERR_DATA);
+    assert_null(a);
+    assert_non_null(strstr(taafi_ctx_message(f->ctx), "'x' is used by more than one area"));
+    /* a misspelled id field */
+    assert_int_equal(load(f, "id.geojson", FC(F("\"x\"", SQ(0, 0, 1, 1))), "cod", &dq, &a), TAAFI_ERR_DATA);
+    assert_non_null(strstr(taafi_ctx_message(f->ctx), "did you mean 'code'?"));
+    /* points are not areas */
+    assert_int_equal(load(f, "pt.geojson", FC(F("\"x\"", "{\"type\":\"Point\",\"coordinates\":[1,2]}")), "code",
+                          &dq, &a),
+                     TAAFI_ERR_DATA);
+    assert_non_null(strstr(taafi_ctx_message(f->ctx), "not a polygon"));
+    /* an empty id */
+    assert_int_equal(load(f, "empty.geojson", FC(F("\"\"", SQ(0, 0, 1, 1))), "code", &dq, &a), TAAFI_ERR_DATA);
+    assert_non_null(strstr(taafi_ctx_message(f->ctx), "feature 0"));
+    /* no CRS: a CSV with WKT geometries */
+    assert_int_equal(load(f, "nocrs.csv", "WKT,code\n\"POLYGON ((0 0,1 0,1 1,0 1,0 0))\",a\n", "code", &dq, &a),
+                     TAAFI_ERR_CRS);
+    assert_non_null(strstr(taafi_ctx_message(f->ctx), "no coordinate reference system"));
+    /* a file that is not there */
+    assert_int_equal(load(f, "x.geojson", "not json at all", "code", &dq, &a), TAAFI_ERR_IO);
+    assert_non_null(strstr(taafi_ctx_message(f->ctx), "x.geojson"));
+    tf_dq_free(&dq);
+}
+
+/* The point on an edge shared by two areas goes to the first; points in
+ * holes and outside go nowhere. */
+static void test_locate(void **state)
+{
+    fixture *f = *state;
+    tf_dq dq = {0};
+    tf_areas *a = NULL;
+    GEOSContextHandle_t h = f->ctx->geos;
+    char *path;
+    taafi_project *p = NULL;
+    static const struct {
+        double x, y;
+        long want;
+    } pts[] = {{500050, 3840050, 0}, {500150, 3840050, 1}, {500100, 3840050, 0}, {500300, 3840050, -1}};
+    size_t i;
+    path = tt_fixture(f->dir);
+    assert_int_equal(taafi_project_load(f->ctx, path, &p), TAAFI_OK);
+    assert_int_equal(tf_areas_load(f->ctx, p, &dq, ignore, NULL, &a), TAAFI_OK);
+    assert_int_equal(a->epsg, 32637);
+    for (i = 0; i < sizeof pts / sizeof *pts; i++) {
+        GEOSGeometry *g = GEOSGeom_createPointFromXY_r(h, pts[i].x, pts[i].y);
+        assert_int_equal(tf_areas_locate(f->ctx, a, g), pts[i].want);
+        GEOSGeom_destroy_r(h, g);
+    }
+    tf_areas_free(f->ctx, a);
+    tf_areas_free(f->ctx, NULL);
+    taafi_project_free(p);
+    tf_dq_free(&dq);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_repair_and_skip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_locate, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
