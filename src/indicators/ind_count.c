@@ -281,7 +281,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     double *v;
     taafi_status st = TAAFI_OK;
     char problem[512];
-    if (!s->declared)
+    if (!s->declared && s->n_c > 1)
         qsort(s->c, s->n_c, sizeof *s->c, cmp_cls);
     sfx = calloc(nb ? nb : 1, sizeof *sfx);
     counts = calloc(nb ? nb : 1, sizeof *counts);
