@@ -178,12 +178,21 @@ static void test_example_data(void **state)
     assert_true(tt_sql_double(f->db, "SELECT count(*) FROM nb WHERE name_ar IS NULL OR name_ar = ''") == 0);
 }
 
+/* Arabic names in the GeoPackage are the shapefile's bytes (SQLite compares
+ * text byte for byte). */
+static void test_arabic_in_gpkg(void **state)
+{
+    fixture *f = *state;
+    assert_true(tt_sql_double(f->db, "SELECT count(*) FROM out.areas a JOIN nb USING (nbhd_id) "
+                                     "WHERE CAST(a.name_ar AS BLOB) = CAST(nb.name_ar AS BLOB)") == 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_area_km2),    cmocka_unit_test(test_damage_by_class),
         cmocka_unit_test(test_named_neighbourhoods), cmocka_unit_test(test_services),
-        cmocka_unit_test(test_example_data),
+        cmocka_unit_test(test_example_data),        cmocka_unit_test(test_arabic_in_gpkg),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
