@@ -2,12 +2,14 @@
 """Deterministic generator of taafi's bundled example: a SYNTHETIC stand-in for
 the eastern neighbourhoods of Homs (see data/README.md).
 
-Writes three GeoJSON files (EPSG:4326, lon/lat) into the folder given as the
-only argument; scripts/make-example-data.sh converts them to the shapefiles in
-data/shapefiles/.  Standard library only, fixed seed: the same output on every
+Writes five GeoJSON files (EPSG:4326, lon/lat) and a CSV into the folder
+given as the only argument; scripts/make-example-data.sh converts the
+GeoJSON to the shapefiles in data/shapefiles/ and copies the CSV to
+data/tables/.  Standard library only, fixed seed: the same output on every
 machine and Python 3 version (random.Random's sequence for a given seed is
 stable, and every coordinate is rounded to 7 decimals before it is written).
 """
+import csv
 import json
 import math
 import os
@@ -204,6 +206,107 @@ def services(rng, width, height):
     return feats
 
 
+# Street grid: lines every ~150 m (jittered), split into one segment per
+# block side, so that passability can change along a street.
+STREET_SPACING = 150.0
+
+
+def street_grid(rng, width, height):
+    nx = int(width // STREET_SPACING)
+    ny = int(height // STREET_SPACING)
+    xs = [0.0] + [i * width / nx + rng.uniform(-25, 25) for i in range(1, nx)] + [width]
+    ys = [0.0] + [j * height / ny + rng.uniform(-25, 25) for j in range(1, ny)] + [height]
+    return xs, ys
+
+
+def streets(rng, xs, ys):
+    feats = []
+
+    def seg(x0, y0, x1, y1, main):
+        d = dist_to_fronts((x0 + x1) / 2, (y0 + y1) / 2)
+        p_blocked = 0.05 + 0.6 * math.exp(-d / 200)
+        passable = "no" if rng.random() < p_blocked else "yes"
+        a, b = to_lonlat(x0, y0), to_lonlat(x1, y1)
+        feats.append({
+            "type": "Feature",
+            "properties": {"street_id": len(feats) + 1, "class": "main" if main else "local",
+                           "passable": passable},
+            "geometry": {"type": "LineString", "coordinates": [list(a), list(b)]},
+        })
+
+    for j, y in enumerate(ys):
+        for i in range(len(xs) - 1):
+            seg(xs[i], y, xs[i + 1], y, j % 4 == 0)
+    for i, x in enumerate(xs):
+        for j in range(len(ys) - 1):
+            seg(x, ys[j], x, ys[j + 1], i % 4 == 0)
+    return feats
+
+
+LAND_USES = [("residential", 0.58), ("commercial", 0.14), ("public", 0.10), ("green", 0.08),
+             ("vacant_rubble", 0.10)]
+
+
+def landuse(rng, xs, ys):
+    """One block polygon between each four streets, set back 8 m from the
+    street centre lines; blocks never overlap."""
+    feats = []
+    for j in range(len(ys) - 1):
+        for i in range(len(xs) - 1):
+            x0, x1, y0, y1 = xs[i] + 8, xs[i + 1] - 8, ys[j] + 8, ys[j + 1] - 8
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            d = dist_to_fronts(cx, cy)
+            weights = [w for _, w in LAND_USES]
+            weights[4] += 0.6 * math.exp(-d / 250)     # rubble near the front lines
+            u = rng.random() * sum(weights)
+            for (use, _), w in zip(LAND_USES, weights):
+                if u < w:
+                    break
+                u -= w
+            ring = [to_lonlat(x, y) for x, y in [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]]
+            feats.append({
+                "type": "Feature",
+                "properties": {"block_id": len(feats) + 1, "use": use},
+                "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]]},
+            })
+    return feats
+
+
+def workshop(rng, nb_feats):
+    """Scores from the (imaginary) neighbourhood workshops, with Arabic
+    headers, keyed by nbhd_id; and a municipal population estimate."""
+    header = ["nbhd_id", "سبل_العيش", "الثقة_بالسلطات", "لجنة_الحي", "المشاركون", "السكان"]
+    rows = []
+    xs = [0.0]
+    for w in COLS:
+        xs.append(xs[-1] + w)
+    ys = [0.0]
+    for h in ROWS:
+        ys.append(ys[-1] + h)
+    for f in nb_feats:
+        n = int(f["properties"]["nbhd_id"][-2:]) - 1
+        i, j = n % len(COLS), n // len(COLS)
+        cx, cy = (xs[i] + xs[i + 1]) / 2, (ys[j] + ys[j + 1]) / 2
+        d = dist_to_fronts(cx, cy)
+        hit = math.exp(-d / 500)          # 1 on a front line, towards 0 away from it
+        area_km2 = COLS[i] * ROWS[j] / 1e6
+        density = rng.uniform(14000, 22000) * (1 - 0.7 * hit)
+        pop = int(round(area_km2 * density, -1))
+        livelihood = round(min(5, max(1, rng.gauss(3.4 - 1.6 * hit, 0.4))), 1)
+        trust = round(min(5, max(1, rng.gauss(3.0 - 0.8 * hit, 0.5))), 1)
+        committee = 1 if rng.random() < 0.75 - 0.3 * hit else 0
+        participants = int(rng.uniform(15, 90) * (0.5 + committee))
+        rows.append([f["properties"]["nbhd_id"], livelihood, trust, committee, participants, pop])
+    return header, rows
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
 def write(path, feats):
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"type": "FeatureCollection", "features": feats}, f,
@@ -219,6 +322,11 @@ def main():
     write(os.path.join(out, "neighbourhoods.geojson"), nb)
     write(os.path.join(out, "damage.geojson"), damage(rng, width, height))
     write(os.path.join(out, "services.geojson"), services(rng, width, height))
+    xs, ys = street_grid(rng, width, height)
+    write(os.path.join(out, "streets.geojson"), streets(rng, xs, ys))
+    write(os.path.join(out, "landuse.geojson"), landuse(rng, xs, ys))
+    header, rows = workshop(rng, nb)
+    write_csv(os.path.join(out, "workshop.csv"), header, rows)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,12 @@ trap 'rm -rf "$tmp"' EXIT
 python3 "$here/scripts/gen_homs.py" "$tmp"
 out="$here/data/shapefiles"
 mkdir -p "$out"
-for name in neighbourhoods damage services; do
+for name in neighbourhoods damage services streets landuse; do
     rm -f "$out/$name".{shp,shx,dbf,prj,cpg}
     # ENCODING=UTF-8 writes the .cpg that tells readers the .dbf is UTF-8.
     ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -lco RESIZE=YES -a_srs EPSG:4326 \
         "$out/$name.shp" "$tmp/$name.geojson" -nln "$name"
 done
-echo "example data written to $out"
+mkdir -p "$here/data/tables"
+cp "$tmp/workshop.csv" "$here/data/tables/workshop.csv"
+echo "example data written to $out and $here/data/tables"

@@ -48,9 +48,43 @@ taafi_status tf_result_add_column(taafi_ctx *ctx, taafi_result *r, const char *n
         c->v[i] = NAN;
     c->def = def;
     c->is_count = is_count;
+    c->role = "value";
+    c->pillar = -1;
     r->n_cols++;
     *values_out = c->v;
     return TAAFI_OK;
+}
+
+taafi_status tf_result_add_text_column(taafi_ctx *ctx, taafi_result *r, const char *name,
+                                       const tf_indicator_def *def, char ***text_out)
+{
+    double *v;
+    tf_column *c;
+    taafi_status st = tf_result_add_column(ctx, r, name, def, 0, "", &v);
+    *text_out = NULL;
+    if (st)
+        return st;
+    c = &r->cols[r->n_cols - 1];
+    c->text = calloc(r->areas->n ? r->areas->n : 1, sizeof *c->text);
+    if (!c->text) {
+        r->n_cols--;
+        free(c->name);
+        free(c->unit);
+        free(c->v);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    c->is_text = 1;
+    *text_out = c->text;
+    return TAAFI_OK;
+}
+
+long tf_result_column_index(const taafi_result *r, const char *name)
+{
+    size_t i;
+    for (i = 0; i < r->n_cols; i++)
+        if (!strcasecmp(r->cols[i].name, name))
+            return (long)i;
+    return -1;
 }
 
 taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *path, const char *sha256, void *user)
@@ -83,13 +117,17 @@ void taafi_result_free(taafi_result *r)
     size_t i;
     if (!r)
         return;
-    tf_areas_free(r->ctx, r->areas);
     for (i = 0; i < r->n_cols; i++) {
         free(r->cols[i].name);
         free(r->cols[i].unit);
         free(r->cols[i].v);
+        if (r->cols[i].text)
+            for (size_t k = 0; k < r->areas->n; k++)
+                free(r->cols[i].text[k]);
+        free(r->cols[i].text);
     }
     free(r->cols);
+    tf_areas_free(r->ctx, r->areas); /* after the columns: they need areas->n */
     for (i = 0; i < r->n_inputs; i++) {
         free(r->inputs[i].role);
         free(r->inputs[i].path);

@@ -11,8 +11,14 @@ typedef struct tf_column {
     char *name;                    /* output column                         */
     const tf_indicator_def *def;   /* the indicator that made it            */
     int is_count;                  /* integer-valued (features)             */
+    int is_text;                   /* text values in `text`, not `v`        */
+    int per_capita;                /* gets a <name>_per_1000 twin           */
+    const char *role;              /* "value", "score", "pillar", "index",
+                                      "rank", "class", "missing" (static)   */
+    int pillar;                    /* for role "pillar": index, else -1     */
     char *unit;                    /* "features", "per km²", "%", "km²"     */
     double *v;                     /* one per area; NaN is NULL             */
+    char **text;                   /* one per area when is_text; NULL: NULL */
 } tf_column;
 
 typedef struct tf_input_file {
@@ -38,6 +44,14 @@ struct taafi_result {
  * already has (output columns must be unique). */
 taafi_status tf_result_add_column(taafi_ctx *ctx, taafi_result *r, const char *name, const tf_indicator_def *def,
                                   int is_count, const char *unit, double **values_out);
+
+/* Adds a text column of NULLs; the caller fills `text` with malloc'd
+ * strings, which the result then owns. */
+taafi_status tf_result_add_text_column(taafi_ctx *ctx, taafi_result *r, const char *name,
+                                       const tf_indicator_def *def, char ***text_out);
+
+/* Index of the column named `name` (case-insensitive), or -1. */
+long tf_result_column_index(const taafi_result *r, const char *name);
 
 /* A tf_file_fn that records an input file in the result. */
 taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *path, const char *sha256,

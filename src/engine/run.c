@@ -1,12 +1,17 @@
 /*
- * run.c: the analysis.  Areas are loaded and indexed once; then each layer
- * that some indicator reads is streamed once, every feature located once
- * and handed to every indicator of that layer; finally every indicator adds
- * its columns, in the order the project file declares them.
+ * run.c: the analysis.  Areas are loaded and indexed once.  Then each
+ * distinct (layer, filter) that some indicator reads is streamed once: every
+ * feature is transformed once, located once (and cut by the areas once, if
+ * any indicator of the pass needs its parts) and handed to every indicator
+ * of the pass.  Then every family adds its columns in the order the project
+ * declares them; derived columns (per 1,000 residents, expressions) and
+ * scores come last.
  */
 #include "../indicators/indicator.h"
 #include "../io/ingest.h"
+#include "derive.h"
 #include "result.h"
+#include "score.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,32 +22,15 @@
 #define MAX_LISTED_FEATURES 200
 
 typedef struct pass_stats {
-    size_t read, outside, no_geom, bad_geom;
+    size_t read, outside, no_geom, bad_geom, repaired;
 } pass_stats;
 
-/* The representative point of a feature, in the analysis CRS: the point
- * itself, else GEOSPointOnSurface (always inside the feature, unlike the
- * centroid).  *pt_out is NULL when the feature has no usable geometry. */
-static taafi_status rep_point(taafi_ctx *ctx, OGRGeometryH g, const tf_reproj *r, GEOSGeometry **pt_out)
-{
-    GEOSGeometry *full = NULL;
-    taafi_status st;
-    *pt_out = NULL;
-    if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) {
-        double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
-        if ((st = tf_reproj_xy(ctx, r, &x, &y, 1)))
-            return st;
-        *pt_out = GEOSGeom_createPointFromXY_r(ctx->geos, x, y);
-        return *pt_out ? TAAFI_OK : tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    }
-    if ((st = tf_ingest(ctx, g, r, &full)))
-        return st;
-    *pt_out = GEOSPointOnSurface_r(ctx->geos, full);
-    GEOSGeom_destroy_r(ctx->geos, full);
-    if (!*pt_out)
-        return tf_error(ctx, TAAFI_ERR_GEOM, "cannot find a point on the feature: %s", tf_lib_error(ctx));
-    return TAAFI_OK;
-}
+/* Working buffers of one pass, reused from feature to feature. */
+typedef struct pass_buf {
+    size_t *cand, n_cand, cap_cand;
+    tf_part *parts;
+    size_t n_parts, cap_parts;
+} pass_buf;
 
 static taafi_status note(taafi_ctx *ctx, taafi_result *r, const char *role, int64_t fid, size_t nth,
                          const char *problem, const char *action)
@@ -63,74 +51,241 @@ static taafi_status summary(taafi_ctx *ctx, taafi_result *r, const char *role, s
     return tf_dq_add(ctx, &r->dq, role, -1, problem, action);
 }
 
-/* Streams layer `li` through every indicator that reads it. */
-static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, tf_ind_state **states)
+static taafi_status add_part(taafi_ctx *ctx, pass_buf *b, size_t area, double measure)
+{
+    if (b->n_parts == b->cap_parts) {
+        size_t cap = b->cap_parts ? b->cap_parts * 2 : 16;
+        tf_part *p = realloc(b->parts, cap * sizeof *p);
+        if (!p)
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        b->parts = p;
+        b->cap_parts = cap;
+    }
+    b->parts[b->n_parts].area = area;
+    b->parts[b->n_parts].measure = measure;
+    b->n_parts++;
+    return TAAFI_OK;
+}
+
+static int measure_of(taafi_ctx *ctx, const GEOSGeometry *g, int dim, double *m)
+{
+    if (dim == 2)
+        return GEOSArea_r(ctx->geos, g, m);
+    if (dim == 1)
+        return GEOSLength_r(ctx->geos, g, m);
+    *m = 1;
+    return 1;
+}
+
+/* Cuts a line or polygon feature by the areas it meets. */
+static taafi_status cut(taafi_ctx *ctx, const tf_areas *a, tf_feature *f, pass_buf *b)
+{
+    size_t k;
+    taafi_status st;
+    b->n_parts = 0;
+    if (f->dim == 0) {
+        if (f->area >= 0 && (st = add_part(ctx, b, (size_t)f->area, 1.0)))
+            return st;
+        goto out;
+    }
+    if ((st = tf_areas_candidates(ctx, a, f->geom, &b->cand, &b->n_cand, &b->cap_cand)))
+        return st;
+    for (k = 0; k < b->n_cand; k++) {
+        size_t i = b->cand[k];
+        double m = 0;
+        if (GEOSPreparedContains_r(ctx->geos, a->prep[i], f->geom) == 1) {
+            m = f->measure;
+        } else if (GEOSPreparedIntersects_r(ctx->geos, a->prep[i], f->geom) == 1) {
+            GEOSGeometry *x = GEOSIntersection_r(ctx->geos, a->geom[i], f->geom);
+            if (!x)
+                return tf_error(ctx, TAAFI_ERR_GEOM, "feature %lld: cannot intersect it with area %s: %s",
+                                (long long)f->fid, a->id[i], tf_lib_error(ctx));
+            measure_of(ctx, x, f->dim, &m);
+            GEOSGeom_destroy_r(ctx->geos, x);
+        }
+        if (m > 0 && (st = add_part(ctx, b, i, m)))
+            return st;
+    }
+out:
+    f->parts = b->parts;
+    f->n_parts = b->n_parts;
+    return TAAFI_OK;
+}
+
+/* Builds the analysis-CRS view of one OGR feature: its geometry (a point
+ * for points, through the fast path), dimension, measure and the area of
+ * its representative point (the point itself, else GEOSPointOnSurface,
+ * which is always on the feature, unlike the centroid).  *geom_out is
+ * owned by the caller; NULL with TAAFI_OK when the feature is to be
+ * skipped (noted). */
+static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
+                         OGRFeatureH of, int need_valid, pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out)
+{
+    OGRGeometryH g = OGR_F_GetGeometryRef(of);
+    GEOSGeometry *geom = NULL, *rep = NULL;
+    taafi_status st;
+    *geom_out = NULL;
+    memset(f, 0, sizeof *f);
+    f->f = of;
+    f->fid = (int64_t)OGR_F_GetFID(of);
+    f->area = -1;
+    if (!g || OGR_G_IsEmpty(g))
+        return note(ctx, r, def->role, f->fid, ++ps->no_geom, "no geometry", "not counted");
+    f->dim = OGR_G_GetDimension(g);
+    if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) {
+        double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
+        if ((st = tf_reproj_xy(ctx, to_xy, &x, &y, 1)))
+            goto unusable;
+        if (!(geom = GEOSGeom_createPointFromXY_r(ctx->geos, x, y)))
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        f->measure = 1;
+    } else {
+        if ((st = tf_ingest(ctx, g, to_xy, &geom)))
+            goto unusable;
+        if (need_valid && f->dim == 2 && GEOSisValid_r(ctx->geos, geom) != 1) {
+            GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, geom);
+            if (!fixed) {
+                tf_error(ctx, TAAFI_ERR_GEOM, "invalid polygon that GEOS cannot repair");
+                goto unusable;
+            }
+            GEOSGeom_destroy_r(ctx->geos, geom);
+            geom = fixed;
+            if ((st = note(ctx, r, def->role, f->fid, ++ps->repaired, "invalid polygon",
+                           "repaired with GEOSMakeValid")))
+                goto fail;
+        }
+        if (!measure_of(ctx, geom, f->dim, &f->measure)) {
+            tf_error(ctx, TAAFI_ERR_GEOM, "cannot measure it");
+            goto unusable;
+        }
+        if (!(rep = GEOSPointOnSurface_r(ctx->geos, geom))) {
+            tf_error(ctx, TAAFI_ERR_GEOM, "no point on its surface: %s", tf_lib_error(ctx));
+            goto unusable;
+        }
+    }
+    f->geom = geom;
+    f->area = tf_areas_locate(ctx, r->areas, rep ? rep : geom);
+    if (rep)
+        GEOSGeom_destroy_r(ctx->geos, rep);
+    *geom_out = geom;
+    return TAAFI_OK;
+unusable : {
+    /* A feature that cannot be used is noted and skipped, never fatal:
+     * one bad feature must not stop a city's analysis. */
+    char why[TF_MSG_MAX];
+    snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+    if (geom)
+        GEOSGeom_destroy_r(ctx->geos, geom);
+    return note(ctx, r, def->role, f->fid, ++ps->bad_geom, why, "not counted");
+}
+fail:
+    if (geom)
+        GEOSGeom_destroy_r(ctx->geos, geom);
+    return st;
+}
+
+/* The filter of a pass: the layer's own `where` and the indicator's. */
+static char *pass_filter(const tf_source *layer, const char *ind_where)
+{
+    if (layer->where && ind_where)
+        return tf_sprintf("(%s) AND (%s)", layer->where, ind_where);
+    return tf_strdup(layer->where ? layer->where : ind_where);
+}
+
+static int same_filter(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+
+/* Streams layer `li` with the indicators' filter `where` through every
+ * indicator that reads that layer with that filter. */
+static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const char *where, int hash,
+                             tf_ind_state **states)
 {
     const taafi_project *p = r->project;
-    const tf_source *def = &p->layers[li];
+    tf_source def = p->layers[li];
     tf_vsource src = {0};
     tf_reproj *to_xy = NULL;
     OGRSpatialReferenceH srs;
-    OGRFeatureH f = NULL;
+    OGRFeatureH of = NULL;
+    GEOSGeometry *geom = NULL;
     pass_stats ps = {0};
+    pass_buf buf = {0};
+    int needs_parts = 0;
     taafi_status st;
     size_t k;
-    if ((st = tf_source_open(ctx, def, &src)) || (st = tf_source_hash(ctx, &src, tf_result_add_input, r)) ||
-        (st = tf_source_srs(ctx, &src, &srs)) || (st = tf_reproj_new(ctx, srs, r->areas->epsg, def->path, &to_xy)))
+#define IN_PASS(k) (p->inds[k].layer == (int)li && same_filter(p->inds[k].where, where))
+    def.where = pass_filter(&p->layers[li], where);
+    if ((def.where == NULL) != (p->layers[li].where == NULL && where == NULL)) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((st = tf_source_open(ctx, &def, &src)) || (st = tf_source_srs(ctx, &src, &srs)) ||
+        (st = tf_reproj_new(ctx, srs, r->areas->epsg, def.path, &to_xy)))
+        goto done;
+    if (hash && (st = tf_source_hash(ctx, &src, tf_result_add_input, r)))
         goto done;
     for (k = 0; k < p->n_inds; k++) {
-        const tf_indicator_def *d = &p->inds[k];
-        if (d->layer == (int)li && (st = tf_family_of(d->type)->begin(ctx, d, r->areas, &src, &states[k])))
+        const tf_family *fam;
+        if (!IN_PASS(k))
+            continue;
+        fam = tf_family_of(p->inds[k].type);
+        needs_parts |= fam->needs_parts;
+        if ((st = fam->begin(ctx, &p->inds[k], r->areas, &src, &states[k])))
             goto done;
     }
     OGR_L_ResetReading(src.layer);
-    while ((f = OGR_L_GetNextFeature(src.layer)) != NULL) {
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        int64_t fid = (int64_t)OGR_F_GetFID(f);
-        GEOSGeometry *pt = NULL;
-        long area;
+    while ((of = OGR_L_GetNextFeature(src.layer)) != NULL) {
+        tf_feature f;
         ps.read++;
-        if (!g || OGR_G_IsEmpty(g)) {
-            if ((st = note(ctx, r, def->role, fid, ++ps.no_geom, "no geometry", "not counted")))
-                goto done;
-            OGR_F_Destroy(f);
+        if ((st = view(ctx, r, &def, to_xy, of, needs_parts, &ps, &f, &geom)))
+            goto done;
+        if (!geom) {
+            OGR_F_Destroy(of);
             continue;
         }
-        if ((st = rep_point(ctx, g, to_xy, &pt))) {
-            char why[TF_MSG_MAX];
-            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
-            if (st == TAAFI_ERR_NOMEM)
-                goto done;
-            if ((st = note(ctx, r, def->role, fid, ++ps.bad_geom, why, "not counted")))
-                goto done;
-            OGR_F_Destroy(f);
-            continue;
-        }
-        area = tf_areas_locate(ctx, r->areas, pt);
-        GEOSGeom_destroy_r(ctx->geos, pt);
-        if (area < 0 && (st = note(ctx, r, def->role, fid, ++ps.outside, "outside every area", "not counted")))
+        if (needs_parts && (st = cut(ctx, r->areas, &f, &buf)))
+            goto done;
+        if ((needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0) &&
+            (st = note(ctx, r, def.role, f.fid, ++ps.outside, "outside every area", "not counted")))
             goto done;
         for (k = 0; k < p->n_inds; k++)
-            if (states[k] && p->inds[k].layer == (int)li &&
-                (st = tf_family_of(p->inds[k].type)->consume(ctx, states[k], area, f)))
+            if (states[k] && IN_PASS(k) && (st = tf_family_of(p->inds[k].type)->consume(ctx, states[k], &f)))
                 goto done;
-        OGR_F_Destroy(f);
+        GEOSGeom_destroy_r(ctx->geos, geom);
+        geom = NULL;
+        OGR_F_Destroy(of);
     }
-    f = NULL;
-    if ((st = summary(ctx, r, def->role, ps.no_geom, "without geometry", "not counted")) ||
-        (st = summary(ctx, r, def->role, ps.bad_geom, "with unusable geometry", "not counted")) ||
-        (st = summary(ctx, r, def->role, ps.outside, "outside every area", "not counted")))
+    of = NULL;
+    if ((st = summary(ctx, r, def.role, ps.no_geom, "without geometry", "not counted")) ||
+        (st = summary(ctx, r, def.role, ps.bad_geom, "with unusable geometry", "not counted")) ||
+        (st = summary(ctx, r, def.role, ps.repaired, "repaired", "repaired with GEOSMakeValid")) ||
+        (st = summary(ctx, r, def.role, ps.outside, "outside every area", "not counted")))
         goto done;
-    tf_log(ctx, TAAFI_LOG_INFO, "%s: %zu features read, %zu outside every area, %zu without usable geometry",
-           def->role, ps.read, ps.outside, ps.no_geom + ps.bad_geom);
+    tf_log(ctx, TAAFI_LOG_INFO, "%s%s%s: %zu features read, %zu outside every area, %zu without usable geometry",
+           def.role, where ? " where " : "", where ? where : "", ps.read, ps.outside, ps.no_geom + ps.bad_geom);
     if (ps.read == 0)
-        tf_log(ctx, TAAFI_LOG_WARNING, "%s: no features%s", def->path, def->where ? " pass the 'where' filter" : "");
+        tf_log(ctx, TAAFI_LOG_WARNING, "%s: no features%s", def.path, def.where ? " pass the filter" : "");
 done:
-    if (f)
-        OGR_F_Destroy(f);
+#undef IN_PASS
+    if (geom)
+        GEOSGeom_destroy_r(ctx->geos, geom);
+    if (of)
+        OGR_F_Destroy(of);
+    free(buf.cand);
+    free(buf.parts);
+    free(def.where);
     tf_reproj_free(to_xy);
     tf_source_close(&src);
     return st;
+}
+
+static void free_states(taafi_ctx *ctx, const taafi_project *p, tf_ind_state **states)
+{
+    size_t k;
+    if (!states)
+        return;
+    for (k = 0; k < p->n_inds; k++)
+        if (states[k])
+            tf_family_of(p->inds[k].type)->free(ctx, states[k]);
+    free(states);
 }
 
 taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **out)
@@ -138,7 +293,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     taafi_result *r = NULL;
     tf_ind_state **states = NULL;
     taafi_status st;
-    size_t li, k;
+    size_t li, k, j;
     if (!ctx || !p || !out)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_run: NULL argument") : TAAFI_ERR_USAGE;
     *out = NULL;
@@ -156,35 +311,42 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
         goto fail;
     tf_log(ctx, TAAFI_LOG_INFO, "areas: %zu read; analysis CRS EPSG:%d", r->areas->n, r->areas->epsg);
     for (li = 0; li < p->n_layers; li++) {
-        int used = 0;
+        int used = 0, hashed = 0;
+        /* One pass per distinct indicator filter on the layer; the first
+         * records the files' hashes. */
         for (k = 0; k < p->n_inds; k++)
-            used |= p->inds[k].layer == (int)li;
+            used |= p->inds[k].layer == (int)li && tf_family_reads_layer(p->inds[k].type);
         if (!used) {
             tf_log(ctx, TAAFI_LOG_INFO, "%s: no indicator reads this layer; not read", p->layers[li].role);
             continue;
         }
-        if ((st = run_pass(ctx, r, li, states)))
-            goto fail;
+        for (k = 0; k < p->n_inds; k++) {
+            int first = 1;
+            if (p->inds[k].layer != (int)li)
+                continue;
+            for (j = 0; j < k; j++)
+                if (p->inds[j].layer == (int)li && same_filter(p->inds[j].where, p->inds[k].where))
+                    first = 0;
+            if (first && (st = run_pass(ctx, r, li, p->inds[k].where, !hashed, states)))
+                goto fail;
+            hashed = 1;
+        }
     }
     for (k = 0; k < p->n_inds; k++) {
         const tf_family *fam = tf_family_of(p->inds[k].type);
-        if ((st = fam->finish(ctx, &p->inds[k], states[k], r)))
+        if (fam && (st = fam->finish(ctx, &p->inds[k], states[k], r)))
             goto fail;
     }
+    free_states(ctx, p, states);
+    states = NULL;
+    if ((st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)))
+        goto fail;
     tf_utc_now(r->finished);
-    for (k = 0; k < p->n_inds; k++)
-        if (states[k])
-            tf_family_of(p->inds[k].type)->free(states[k]);
-    free(states);
     tf_gdal_leave(ctx);
     *out = r;
     return TAAFI_OK;
 fail:
-    if (states)
-        for (k = 0; k < p->n_inds; k++)
-            if (states[k])
-                tf_family_of(p->inds[k].type)->free(states[k]);
-    free(states);
+    free_states(ctx, p, states);
     taafi_result_free(r);
     tf_gdal_leave(ctx);
     return st;

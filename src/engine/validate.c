@@ -53,13 +53,25 @@ static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t l
         if (d->layer != (int)li)
             continue;
         used = 1;
-        tf_buf_printf(b, "  read by indicator %s (%s)", d->id, tf_family_of(d->type)->name);
-        if (d->class_field) {
-            if ((st = tf_source_field(ctx, &src, d->class_field, "class_field", &idx))) {
+        tf_buf_printf(b, "  read by indicator %s (%s)", d->id, tf_ind_type_names[d->type]);
+        if (d->class_field || d->field) {
+            const char *fld = d->class_field ? d->class_field : d->field;
+            if ((st = tf_source_field(ctx, &src, fld, d->class_field ? "class_field" : "field", &idx))) {
                 tf_buf_printf(b, "\n");
                 goto done;
             }
-            tf_buf_printf(b, ", classes from field %s", d->class_field);
+            tf_buf_printf(b, ", field %s", fld);
+        }
+        if (d->where) {
+            /* The indicator's own filter must be valid SQL for this layer. */
+            if (OGR_L_SetAttributeFilter(src.layer, d->where) != OGRERR_NONE) {
+                st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s:%d: the where: \"%s\" of indicator '%s' is not valid: %s",
+                              p->path, d->line, d->where, d->id, tf_lib_error(ctx));
+                tf_buf_printf(b, "\n");
+                goto done;
+            }
+            OGR_L_SetAttributeFilter(src.layer, p->layers[li].where);
+            tf_buf_printf(b, ", where %s", d->where);
         }
         tf_buf_printf(b, "\n");
     }
@@ -100,6 +112,25 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
     for (i = 0; i < p->n_layers; i++)
         if ((st = check_layer(ctx, p, i, a->epsg, &b)))
             goto done;
+    for (i = 0; i < p->n_inds; i++) {
+        const tf_indicator_def *d = &p->inds[i];
+        tf_source def = {0};
+        int idx;
+        if (d->type != TF_IND_TABLE)
+            continue;
+        def.role = d->id;
+        def.path = d->source;
+        def.layer = d->sheet;
+        tf_buf_printf(&b, "table for indicator %s:\n", d->id);
+        if ((st = tf_source_open(ctx, &def, &src)))
+            goto done;
+        describe(&b, &src);
+        if ((st = tf_source_field(ctx, &src, d->key, "key", &idx)) ||
+            (st = tf_source_field(ctx, &src, d->field, "field", &idx)))
+            goto done;
+        tf_buf_printf(&b, "  key %s, value %s\n", d->key, d->field);
+        tf_source_close(&src);
+    }
     tf_buf_printf(&b, "indicators: %zu declared\n", p->n_inds);
     for (i = 0; i < dq.n; i++)
         tf_buf_printf(&b, "note: %s: feature %lld: %s; %s\n", dq.items[i].layer, (long long)dq.items[i].fid,

@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OUT_GPKG, OUT_GEOJSON, N_OUT };
+enum { OUT_GPKG, OUT_GEOJSON, OUT_CSV_AREAS, OUT_CSV_INDICATORS, N_OUT };
 
 static void output_names(const taafi_project *p, const char *names[N_OUT])
 {
     names[OUT_GPKG] = p->out_gpkg;
     names[OUT_GEOJSON] = p->out_geojson;
+    names[OUT_CSV_AREAS] = p->out_csv ? "areas.csv" : NULL;
+    names[OUT_CSV_INDICATORS] = p->out_csv ? "indicators.csv" : NULL;
 }
 
 taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags)
@@ -60,6 +62,11 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     if (out[OUT_GPKG].tmp && (st = tf_write_gpkg(ctx, r, out[OUT_GPKG].tmp)))
         goto done;
     if (out[OUT_GEOJSON].tmp && (st = tf_write_geojson(ctx, r, out[OUT_GEOJSON].tmp)))
+        goto done;
+    if (out[OUT_CSV_AREAS].tmp && (st = tf_write_csv_areas(ctx, r, out[OUT_CSV_AREAS].tmp, p->out_csv_bom)))
+        goto done;
+    if (out[OUT_CSV_INDICATORS].tmp &&
+        (st = tf_write_csv_indicators(ctx, r, out[OUT_CSV_INDICATORS].tmp, p->out_csv_bom)))
         goto done;
     for (i = 0; i < N_OUT; i++)
         if (out[i].tmp && (st = tf_outfile_commit(ctx, &out[i])))

@@ -336,3 +336,52 @@ long tf_areas_locate(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *pt)
     GEOSSTRtree_query_r(ctx->geos, a->tree, pt, locate_cb, &s);
     return s.best;
 }
+
+typedef struct cand_state {
+    size_t *buf, n, cap;
+    int failed;
+} cand_state;
+
+static void cand_cb(void *item, void *user)
+{
+    cand_state *c = user;
+    if (c->failed)
+        return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        size_t *b = realloc(c->buf, cap * sizeof *b);
+        if (!b) {
+            c->failed = 1;
+            return;
+        }
+        c->buf = b;
+        c->cap = cap;
+    }
+    c->buf[c->n++] = *(const size_t *)item;
+}
+
+static int cmp_size(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+taafi_status tf_areas_candidates(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *g, size_t **buf,
+                                 size_t *n, size_t *cap)
+{
+    cand_state c;
+    c.buf = *buf;
+    c.n = 0;
+    c.cap = *cap;
+    c.failed = 0;
+    GEOSSTRtree_query_r(ctx->geos, a->tree, g, cand_cb, &c);
+    *buf = c.buf;
+    *cap = c.cap;
+    *n = c.n;
+    if (c.failed)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    /* The tree returns candidates in no set order; sorting keeps every
+     * sum in the same order from run to run. */
+    qsort(c.buf, c.n, sizeof *c.buf, cmp_size);
+    return TAAFI_OK;
+}

@@ -38,4 +38,9 @@ void tf_areas_free(taafi_ctx *ctx, tf_areas *a);
  * an edge shared by two areas is counted once.  -1 if none. */
 long tf_areas_locate(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *pt);
 
+/* The areas whose envelope meets `g`'s, in ascending order, into *buf
+ * (grown as needed; the caller frees it). */
+taafi_status tf_areas_candidates(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *g, size_t **buf,
+                                 size_t *n, size_t *cap);
+
 #endif

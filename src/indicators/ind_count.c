@@ -66,8 +66,9 @@ static char *normalise(const char *s)
     return k;
 }
 
-static void free_state(tf_ind_state *s)
+static void free_state(taafi_ctx *ctx, tf_ind_state *s)
 {
+    (void)ctx;
     size_t i;
     if (!s)
         return;
@@ -158,7 +159,7 @@ static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_
     *out = s;
     return TAAFI_OK;
 fail:
-    free_state(s);
+    free_state(ctx, s);
     return st;
 }
 
@@ -193,8 +194,10 @@ static taafi_status count_other(taafi_ctx *ctx, tf_ind_state *s, long area)
 
 /* Counts every feature of the layer, inside an area or not, by class, so
  * that the data-quality log describes the whole layer. */
-static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, long area, OGRFeatureH f)
+static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *feat)
 {
+    long area = feat->area;
+    OGRFeatureH f = feat->f;
     const char *raw;
     char *key;
     size_t i;
@@ -268,8 +271,13 @@ static taafi_status add_col(taafi_ctx *ctx, taafi_result *r, const tf_indicator_
                             const char *what, int is_count, const char *unit, double **v)
 {
     char name[256];
+    taafi_status st;
     snprintf(name, sizeof name, "%s%s%s%s", def->id, cls_suffix ? "_" : "", cls_suffix ? cls_suffix : "", what);
-    return tf_result_add_column(ctx, r, name, def, is_count, unit, v);
+    st = tf_result_add_column(ctx, r, name, def, is_count, unit, v);
+    /* Counts are what gets a per-1,000-residents twin (engine/derive.c). */
+    if (!st && is_count && def->per_1000)
+        r->cols[r->n_cols - 1].per_capita = 1;
+    return st;
 }
 
 static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
@@ -348,4 +356,4 @@ done:
     return st;
 }
 
-const tf_family tf_family_count = {TF_IND_COUNT, "count", begin, consume, finish, free_state};
+const tf_family tf_family_count = {TF_IND_COUNT, 0, begin, consume, finish, free_state};

@@ -1,7 +1,15 @@
-/* indicator.c: the family table. */
+/* indicator.c: the family table and shared helpers. */
 #include "indicator.h"
 
-static const tf_family *const FAMILIES[] = {&tf_family_area, &tf_family_count};
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+static const tf_family *const FAMILIES[] = {
+    &tf_family_area,       &tf_family_count,          &tf_family_sum,     &tf_family_mean,  &tf_family_min,
+    &tf_family_max,        &tf_family_area_share,     &tf_family_length_density, &tf_family_nearest,
+    &tf_family_table};
 
 const tf_family *tf_family_of(tf_ind_type type)
 {
@@ -16,4 +24,28 @@ int tf_family_reads_layer(tf_ind_type type)
 {
     const tf_family *f = tf_family_of(type);
     return f && f->consume != NULL;
+}
+
+int tf_field_number(OGRFeatureH f, int idx, double *out)
+{
+    OGRFieldType t;
+    const char *s;
+    char *end;
+    if (!OGR_F_IsFieldSetAndNotNull(f, idx))
+        return 0;
+    t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx));
+    if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
+        *out = OGR_F_GetFieldAsDouble(f, idx);
+        return 1;
+    }
+    s = OGR_F_GetFieldAsString(f, idx);
+    while (isspace((unsigned char)*s))
+        s++;
+    if (!*s)
+        return 0;
+    errno = 0;
+    *out = strtod(s, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    return (errno || *end || !isfinite(*out)) ? -1 : 1;
 }

@@ -29,8 +29,10 @@ static taafi_status to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry 
 taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                   int lonlat, char **layer_options)
 {
+    /* lonlat < 0: a table without geometry (CSV). */
+    int no_geom = lonlat < 0;
     const tf_areas *a = r->areas;
-    OGRSpatialReferenceH srs = tf_srs_from_epsg(lonlat ? 4326 : a->epsg);
+    OGRSpatialReferenceH srs = tf_srs_from_epsg(lonlat > 0 ? 4326 : a->epsg);
     GEOSWKBWriter *w = NULL;
     OGRLayerH layer;
     OGRFeatureDefnH out_defn;
@@ -41,7 +43,8 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
     taafi_status st = TAAFI_OK;
     if (!srs)
         return tf_error(ctx, TAAFI_ERR_CRS, "PROJ does not know EPSG:%d", lonlat ? 4326 : a->epsg);
-    layer = GDALDatasetCreateLayer(ds, name, srs, wkbMultiPolygon, layer_options);
+    layer = GDALDatasetCreateLayer(ds, name, no_geom ? NULL : srs, no_geom ? wkbNone : wkbMultiPolygon,
+                                   layer_options);
     if (!layer) {
         st = tf_error(ctx, TAAFI_ERR_IO, "cannot create layer %s: %s", name, tf_lib_error(ctx));
         goto done;
@@ -54,7 +57,8 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
         }
     for (c = 0; c < r->n_cols; c++) {
         const tf_column *col = &r->cols[c];
-        OGRFieldDefnH fd = OGR_Fld_Create(col->name, col->is_count ? OFTInteger64 : OFTReal);
+        OGRFieldDefnH fd =
+            OGR_Fld_Create(col->name, col->is_text ? OFTString : col->is_count ? OFTInteger64 : OFTReal);
         if (col->def && col->def->label && !strcmp(col->name, col->def->id))
             OGR_Fld_SetAlternativeName(fd, col->def->label);
         if (OGR_L_CreateField(layer, fd, TRUE) != OGRERR_NONE) {
@@ -87,16 +91,23 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
         for (c = 0; c < r->n_cols; c++) {
             double v = r->cols[c].v[k];
             int fi = n_in + (int)c;
-            if (isnan(v))
+            if (r->cols[c].is_text) {
+                if (r->cols[c].text[k])
+                    OGR_F_SetFieldString(f, fi, r->cols[c].text[k]);
+                else
+                    OGR_F_SetFieldNull(f, fi);
+            } else if (isnan(v))
                 OGR_F_SetFieldNull(f, fi);
             else if (r->cols[c].is_count)
                 OGR_F_SetFieldInteger64(f, fi, (GIntBig)llround(v));
             else
                 OGR_F_SetFieldDouble(f, fi, v);
         }
-        if ((st = to_ogr(ctx, w, lonlat ? a->geom_ll[k] : a->geom[k], &g)))
-            goto done;
-        OGR_F_SetGeometryDirectly(f, g);
+        if (!no_geom) {
+            if ((st = to_ogr(ctx, w, lonlat ? a->geom_ll[k] : a->geom[k], &g)))
+                goto done;
+            OGR_F_SetGeometryDirectly(f, g);
+        }
         if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) {
             st = tf_error(ctx, TAAFI_ERR_IO, "area %s: cannot write it: %s", a->id[k], tf_lib_error(ctx));
             goto done;

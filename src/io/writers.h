@@ -8,6 +8,7 @@
 #include "../engine/result.h"
 
 #include <gdal.h>
+#include <ogr_api.h>
 
 /* GeoPackage: layer `areas` (analysis CRS, every input attribute plus every
  * indicator column), tables `indicators`, `run` and `data_quality`. */
@@ -17,9 +18,25 @@ taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *pa
  * exterior rings, at most 7 decimals, UTF-8. */
 taafi_status tf_write_geojson(taafi_ctx *ctx, const taafi_result *r, const char *path);
 
+/* CSV beside the GeoPackage: the areas' attributes and every column
+ * (no geometry), and the `indicators` table.  UTF-8, with a byte-order
+ * mark when `bom` (so that Excel shows Arabic). */
+taafi_status tf_write_csv_areas(taafi_ctx *ctx, const taafi_result *r, const char *path, int bom);
+taafi_status tf_write_csv_indicators(taafi_ctx *ctx, const taafi_result *r, const char *path, int bom);
+
+/* A table without geometry with string fields `names` (or `types`). */
+taafi_status tf_table_create(taafi_ctx *ctx, GDALDatasetH ds, const char *name, const char *const *names,
+                             const OGRFieldType *types, char **options, OGRLayerH *out);
+/* Appends a row of strings (NULL entries stay NULL). */
+taafi_status tf_table_row(taafi_ctx *ctx, OGRLayerH layer, const char *const *values, int n);
+
+/* Writes the `indicators` table (one row per output column) into `ds`. */
+taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
+                                       char **layer_options);
+
 /* Shared by both: makes layer `name` in `ds` with the areas' fields and the
  * indicator columns and writes one feature per area, with the analysis-CRS
- * geometry or, when `lonlat` is set, the EPSG:4326 one. */
+ * geometry (`lonlat` 0), the EPSG:4326 one (`lonlat` 1) or none (-1). */
 taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                   int lonlat, char **layer_options);
 

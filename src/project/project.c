@@ -8,6 +8,7 @@
 #include "project.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,6 @@ typedef struct parser {
     taafi_project *p;
 } parser;
 
-static const char *const PILLARS[] = {"economic_vitality", "institutional_organisation", "community_organisation",
-                                      "basic_services", "ideal_neighbourhood", NULL};
 
 static int line_of(const yaml_node_t *n) { return (int)n->start_mark.line + 1; }
 
@@ -317,17 +316,200 @@ static taafi_status parse_classes(parser *ps, const yaml_node_t *v, tf_indicator
     return TAAFI_OK;
 }
 
-static const char *const IND_TYPES[] = {"area", "count", NULL};
+static taafi_status number(parser *ps, const yaml_node_t *n, const char *key, double *out)
+{
+    const char *s = NULL;
+    char *end;
+    taafi_status st = scalar(ps, n, key, &s);
+    if (st)
+        return st;
+    errno = 0;
+    *out = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(*out))
+        return perr(ps, n, "'%s' must be a number, not '%s'", key, s);
+    return TAAFI_OK;
+}
+
+/* Picks one of `names` (NULL-terminated); the index comes back in *out. */
+static taafi_status choice(parser *ps, const yaml_node_t *n, const char *key, const char *const *names, int *out)
+{
+    const char *s = NULL, *hint;
+    tf_buf all = {0};
+    taafi_status st = scalar(ps, n, key, &s);
+    int i;
+    if (st)
+        return st;
+    for (i = 0; names[i]; i++)
+        if (!strcmp(names[i], s))
+            return *out = i, TAAFI_OK;
+    hint = tf_suggest(s, names);
+    for (i = 0; names[i]; i++)
+        tf_buf_printf(&all, "%s%s", i ? ", " : "", names[i]);
+    if (hint)
+        st = perr(ps, n, "unknown %s '%s'; did you mean '%s'?", key, s, hint);
+    else
+        st = perr(ps, n, "unknown %s '%s' (one of: %s)", key, s, all.s ? all.s : "");
+    tf_buf_free(&all);
+    return st;
+}
+
+const char *const tf_ind_type_names[TF_IND_N_TYPES + 1] = {
+    "area", "count", "sum", "mean", "min", "max", "area_share", "length_density", "nearest_distance",
+    "table", "expression", NULL};
+
+/* Keys every indicator may have, and the further keys of each type. */
+#define COMMON_KEYS                                                                                                \
+    "id", "type", "label", "label_ar", "pillar", "unit", "direction", "weight", "method", "target", "floor",      \
+        "clamp", "score_column"
+static const char *const KEYS_AREA[] = {COMMON_KEYS, NULL};
+static const char *const KEYS_COUNT[] = {COMMON_KEYS, "layer", "where", "class_field", "classes", "density",
+                                         "percent", "per_1000", NULL};
+static const char *const KEYS_STAT[] = {COMMON_KEYS, "layer", "where", "field", NULL};
+static const char *const KEYS_LAYER[] = {COMMON_KEYS, "layer", "where", NULL};
+static const char *const KEYS_TABLE[] = {COMMON_KEYS, "source", "sheet", "key", "field", NULL};
+static const char *const KEYS_EXPR[] = {COMMON_KEYS, "expression", NULL};
+
+static const char *const *type_keys(tf_ind_type t)
+{
+    switch (t) {
+    case TF_IND_AREA: return KEYS_AREA;
+    case TF_IND_COUNT: return KEYS_COUNT;
+    case TF_IND_SUM:
+    case TF_IND_MEAN:
+    case TF_IND_MIN:
+    case TF_IND_MAX: return KEYS_STAT;
+    case TF_IND_AREA_SHARE:
+    case TF_IND_LENGTH_DENSITY:
+    case TF_IND_NEAREST_DISTANCE: return KEYS_LAYER;
+    case TF_IND_TABLE: return KEYS_TABLE;
+    case TF_IND_EXPRESSION: return KEYS_EXPR;
+    case TF_IND_N_TYPES: break;
+    }
+    return KEYS_AREA;
+}
+
+/* Like check_keys, but a key that belongs to another indicator type gets
+ * "does not apply to" rather than "unknown". */
+static taafi_status check_indicator_keys(parser *ps, const yaml_node_t *m, const tf_indicator_def *d)
+{
+    const char *const *allowed = type_keys(d->type);
+    yaml_node_pair_t *pr;
+    for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = node(ps, pr->key);
+        const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+        const char *const *a;
+        int t;
+        for (a = allowed; *a && strcmp(*a, key); a++)
+            ;
+        if (*a)
+            continue;
+        for (t = 0; t < TF_IND_N_TYPES; t++) {
+            for (a = type_keys((tf_ind_type)t); *a && strcmp(*a, key); a++)
+                ;
+            if (*a)
+                return perr(ps, k, "'%s' does not apply to an indicator of type %s", key,
+                            tf_ind_type_names[d->type]);
+        }
+        return check_keys(ps, m, "an indicator", allowed);
+    }
+    return TAAFI_OK;
+}
+
+static taafi_status opt_str(parser *ps, const yaml_node_t *m, const char *key, char **out)
+{
+    const yaml_node_t *v = get(ps, m, key);
+    return v ? dup_scalar(ps, v, key, out) : TAAFI_OK;
+}
+
+static taafi_status opt_bool(parser *ps, const yaml_node_t *m, const char *key, int *out)
+{
+    const yaml_node_t *v = get(ps, m, key);
+    return v ? boolean(ps, v, key, out) : TAAFI_OK;
+}
+
+static taafi_status need(parser *ps, const yaml_node_t *m, const tf_indicator_def *d, const char *key,
+                         const char *what)
+{
+    if (get(ps, m, key))
+        return TAAFI_OK;
+    return perr(ps, m, "indicator '%s' (%s) has no '%s': %s", d->id, tf_ind_type_names[d->type], key, what);
+}
+
+static taafi_status parse_scoring_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    static const char *const directions[] = {"higher_is_better", "lower_is_better", NULL};
+    static const char *const methods[] = {"minmax", "target", "zscore", NULL};
+    const yaml_node_t *v;
+    taafi_status st;
+    int i;
+    d->weight = 1;
+    d->clamp = 2.5;
+    if ((v = get(ps, m, "pillar")) && (st = choice(ps, v, "pillar", tf_pillar_keys, &i)))
+        return st;
+    if (v && (st = dup_scalar(ps, v, "pillar", &d->pillar)))
+        return st;
+    if ((v = get(ps, m, "direction"))) {
+        if ((st = choice(ps, v, "direction", directions, &i)))
+            return st;
+        d->direction = i == 0 ? TF_DIR_HIGHER_BETTER : TF_DIR_LOWER_BETTER;
+    }
+    if ((v = get(ps, m, "method"))) {
+        if ((st = choice(ps, v, "method", methods, &i)))
+            return st;
+        d->method = (tf_method)i;
+    }
+    if ((v = get(ps, m, "weight"))) {
+        if ((st = number(ps, v, "weight", &d->weight)))
+            return st;
+        if (d->weight < 0)
+            return perr(ps, v, "weight %g is negative; weights must be 0 or more", d->weight);
+    }
+    if ((v = get(ps, m, "target")) && (st = number(ps, v, "target", &d->target)))
+        return st;
+    d->has_target = v != NULL;
+    if ((v = get(ps, m, "floor")) && (st = number(ps, v, "floor", &d->floor)))
+        return st;
+    d->has_floor = v != NULL;
+    if ((v = get(ps, m, "clamp"))) {
+        if ((st = number(ps, v, "clamp", &d->clamp)))
+            return st;
+        if (d->clamp <= 0)
+            return perr(ps, v, "clamp must be more than 0 (standard deviations)");
+    }
+    if ((st = opt_str(ps, m, "score_column", &d->score_column)))
+        return st;
+    if (!d->pillar) {
+        static const char *const only[] = {"direction", "weight", "method", "target", "floor", "clamp",
+                                           "score_column", NULL};
+        const char *const *q;
+        for (q = only; *q; q++)
+            if ((v = get(ps, m, *q)))
+                return perr(ps, v, "'%s' scores an indicator, and '%s' has no 'pillar' to score it in", *q, d->id);
+        return TAAFI_OK;
+    }
+    if (d->direction == TF_DIR_NONE)
+        return perr(ps, m, "indicator '%s' is in pillar %s but has no 'direction' (higher_is_better or "
+                           "lower_is_better)",
+                    d->id, d->pillar);
+    if (d->method == TF_NORM_TARGET && !d->has_target)
+        return perr(ps, m, "indicator '%s' is scored by method target but has no 'target'", d->id);
+    if (d->method != TF_NORM_TARGET && (v = get(ps, m, d->has_target ? "target" : "floor")) &&
+        (d->has_target || d->has_floor))
+        return perr(ps, v, "'target' and 'floor' apply to method target only");
+    if (d->method == TF_NORM_TARGET && d->has_floor &&
+        (d->direction == TF_DIR_HIGHER_BETTER ? d->floor >= d->target : d->floor <= d->target))
+        return perr(ps, get(ps, m, "floor"), "floor %g must be %s the target %g for %s", d->floor,
+                    d->direction == TF_DIR_HIGHER_BETTER ? "below" : "above", d->target,
+                    d->direction == TF_DIR_HIGHER_BETTER ? "higher_is_better" : "lower_is_better");
+    return TAAFI_OK;
+}
 
 static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
 {
-    static const char *const keys[] = {"id",          "type",    "label",   "label_ar", "pillar",
-                                       "unit",        "layer",   "class_field", "classes", "density",
-                                       "percent",     NULL};
     const yaml_node_t *v;
-    const char *type = NULL;
     taafi_status st;
-    if ((st = expect_mapping(ps, m, "each indicator")) || (st = check_keys(ps, m, "an indicator", keys)))
+    int t;
+    if ((st = expect_mapping(ps, m, "each indicator")))
         return st;
     d->line = line_of(m);
     d->layer = -1;
@@ -338,64 +520,74 @@ static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicat
     if (!valid_column(d->id))
         return perr(ps, v, "indicator id '%s' must start with a letter and hold only letters, digits and _", d->id);
     if (!(v = get(ps, m, "type")))
-        return perr(ps, m, "indicator '%s' has no 'type' (one of: area, count)", d->id);
-    if ((st = scalar(ps, v, "type", &type)))
+        return perr(ps, m, "indicator '%s' has no 'type' (area, count, sum, mean, min, max, area_share, "
+                           "length_density, nearest_distance, table or expression)",
+                    d->id);
+    if ((st = choice(ps, v, "indicator type", tf_ind_type_names, &t)))
         return st;
-    if (!strcmp(type, "area"))
-        d->type = TF_IND_AREA;
-    else if (!strcmp(type, "count"))
-        d->type = TF_IND_COUNT;
-    else {
-        const char *hint = tf_suggest(type, IND_TYPES);
-        if (hint)
-            return perr(ps, v, "unknown indicator type '%s'; did you mean '%s'?", type, hint);
-        return perr(ps, v, "unknown indicator type '%s' (known: area, count)", type);
-    }
-    if ((v = get(ps, m, "label")) && (st = dup_scalar(ps, v, "label", &d->label)))
+    d->type = (tf_ind_type)t;
+    if ((st = check_indicator_keys(ps, m, d)) || (st = opt_str(ps, m, "label", &d->label)) ||
+        (st = opt_str(ps, m, "label_ar", &d->label_ar)) || (st = opt_str(ps, m, "unit", &d->unit)) ||
+        (st = parse_scoring_keys(ps, m, d)))
         return st;
-    if ((v = get(ps, m, "label_ar")) && (st = dup_scalar(ps, v, "label_ar", &d->label_ar)))
-        return st;
-    if ((v = get(ps, m, "unit")) && (st = dup_scalar(ps, v, "unit", &d->unit)))
-        return st;
-    if ((v = get(ps, m, "pillar"))) {
-        const char *const *q;
-        if ((st = dup_scalar(ps, v, "pillar", &d->pillar)))
+    switch (d->type) {
+    case TF_IND_AREA:
+        break;
+    case TF_IND_COUNT:
+    case TF_IND_SUM:
+    case TF_IND_MEAN:
+    case TF_IND_MIN:
+    case TF_IND_MAX:
+    case TF_IND_AREA_SHARE:
+    case TF_IND_LENGTH_DENSITY:
+    case TF_IND_NEAREST_DISTANCE:
+        if ((st = need(ps, m, d, "layer", "name one of the layers under 'layers'")) ||
+            (st = layer_ref(ps, get(ps, m, "layer"), &d->layer)) || (st = opt_str(ps, m, "where", &d->where)))
             return st;
-        for (q = PILLARS; *q && strcmp(*q, d->pillar); q++)
-            ;
-        if (!*q) {
-            const char *hint = tf_suggest(d->pillar, PILLARS);
-            return perr(ps, v, "unknown pillar '%s'%s%s%s", d->pillar, hint ? "; did you mean '" : "",
-                        hint ? hint : "", hint ? "'?" : " (see docs/project-file.md)");
+        if (d->type == TF_IND_COUNT) {
+            if ((st = opt_str(ps, m, "class_field", &d->class_field)) ||
+                (st = opt_bool(ps, m, "density", &d->density)) || (st = opt_bool(ps, m, "percent", &d->percent)) ||
+                (st = opt_bool(ps, m, "per_1000", &d->per_1000)))
+                return st;
+            if ((v = get(ps, m, "classes"))) {
+                if (!d->class_field)
+                    return perr(ps, v, "'classes' needs 'class_field', the field that holds the class");
+                if ((st = parse_classes(ps, v, d)))
+                    return st;
+            }
+            if (d->percent && !d->class_field)
+                return perr(ps, get(ps, m, "percent"),
+                            "'percent' gives each class's share of the total and needs 'class_field'");
+        } else if (d->type >= TF_IND_SUM && d->type <= TF_IND_MAX) {
+            if ((st = need(ps, m, d, "field", "name the numeric field to aggregate")) ||
+                (st = opt_str(ps, m, "field", &d->field)))
+                return st;
         }
-    }
-    if (d->type == TF_IND_AREA) {
-        static const char *const only_count[] = {"layer", "class_field", "classes", "density", "percent", NULL};
-        const char *const *q;
-        for (q = only_count; *q; q++)
-            if ((v = get(ps, m, *q)))
-                return perr(ps, v, "'%s' does not apply to an indicator of type area", *q);
-        return TAAFI_OK;
-    }
-    if (!(v = get(ps, m, "layer")))
-        return perr(ps, m, "count indicator '%s' has no 'layer': name one of the layers under 'layers'", d->id);
-    if ((st = layer_ref(ps, v, &d->layer)))
-        return st;
-    if ((v = get(ps, m, "class_field")) && (st = dup_scalar(ps, v, "class_field", &d->class_field)))
-        return st;
-    if ((v = get(ps, m, "classes"))) {
-        if (!d->class_field)
-            return perr(ps, v, "'classes' needs 'class_field', the field that holds the class");
-        if ((st = parse_classes(ps, v, d)))
+        break;
+    case TF_IND_TABLE:
+        if ((st = need(ps, m, d, "source", "give the path of the table (CSV, XLSX, ODS, GeoPackage ...)")) ||
+            (st = need(ps, m, d, "key", "name the table's field that holds the area ids")) ||
+            (st = need(ps, m, d, "field", "name the table's field that holds the value")) ||
+            (st = opt_str(ps, m, "sheet", &d->sheet)) || (st = opt_str(ps, m, "key", &d->key)) ||
+            (st = opt_str(ps, m, "field", &d->field)))
             return st;
-    }
-    if ((v = get(ps, m, "density")) && (st = boolean(ps, v, "density", &d->density)))
-        return st;
-    if ((v = get(ps, m, "percent"))) {
-        if ((st = boolean(ps, v, "percent", &d->percent)))
+        {
+            char *raw = NULL;
+            if ((st = opt_str(ps, m, "source", &raw)))
+                return st;
+            d->source = resolve(ps->p, raw);
+            free(raw);
+            if (!d->source)
+                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+        break;
+    case TF_IND_EXPRESSION:
+        if ((st = need(ps, m, d, "expression", "give an SQL expression over other indicators' columns")) ||
+            (st = opt_str(ps, m, "expression", &d->expression)))
             return st;
-        if (d->percent && !d->class_field)
-            return perr(ps, v, "'percent' gives each class's share of the total and needs 'class_field'");
+        break;
+    case TF_IND_N_TYPES:
+        break;
     }
     return TAAFI_OK;
 }
@@ -425,6 +617,186 @@ static taafi_status parse_indicators(parser *ps, const yaml_node_t *s)
     return TAAFI_OK;
 }
 
+int tf_project_find_indicator(const taafi_project *p, const char *id)
+{
+    size_t i;
+    for (i = 0; i < p->n_inds; i++)
+        if (!strcmp(p->inds[i].id, id))
+            return (int)i;
+    return -1;
+}
+
+const char *const tf_pillar_keys[TF_N_PILLARS + 1] = {"economic_vitality", "institutional_organisation",
+                                                      "community_organisation", "basic_services",
+                                                      "ideal_neighbourhood", NULL};
+const char *const tf_pillar_labels[TF_N_PILLARS] = {"Economic vitality", "Institutional organisation",
+                                                    "Community organisation", "Basic services",
+                                                    "The ideal neighbourhood"};
+const char *const tf_pillar_labels_ar[TF_N_PILLARS] = {"الحيوية الاقتصادية", "التنظيم المؤسساتي",
+                                                       "التنظيم المجتمعي", "الخدمات الأساسية", "الحي المثالي"};
+
+static taafi_status parse_number_list(parser *ps, const yaml_node_t *v, const char *key, double **out, size_t *n)
+{
+    yaml_node_item_t *it;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return perr(ps, v, "'%s' must be a list of numbers", key);
+    *n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    *out = calloc(*n ? *n : 1, sizeof **out);
+    if (!*out)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        taafi_status st = number(ps, node(ps, *it), key, &(*out)[it - v->data.sequence.items.start]);
+        if (st)
+            return st;
+    }
+    return TAAFI_OK;
+}
+
+/* scoring:
+ *   missing: skip | fail
+ *   pillars: {basic_services: {weight: 2, mean: geometric}, ...}
+ *   priority: {method: quantiles, classes: 4, labels: [...]}
+ *          or {method: breaks, breaks: [25, 50, 75], labels: [...]} */
+static taafi_status parse_scoring(parser *ps, const yaml_node_t *m)
+{
+    static const char *const keys[] = {"missing", "pillars", "priority", NULL};
+    static const char *const pkeys[] = {"weight", "mean", NULL};
+    static const char *const prkeys[] = {"method", "classes", "breaks", "labels", NULL};
+    static const char *const missing[] = {"skip", "fail", NULL};
+    static const char *const means[] = {"arithmetic", "geometric", NULL};
+    static const char *const prmethods[] = {"quantiles", "breaks", NULL};
+    tf_scoring *sc = &ps->p->scoring;
+    const yaml_node_t *v, *pr;
+    taafi_status st;
+    int i;
+    if ((st = expect_mapping(ps, m, "scoring")) || (st = check_keys(ps, m, "scoring", keys)))
+        return st;
+    sc->line = line_of(m);
+    if ((v = get(ps, m, "missing"))) {
+        if ((st = choice(ps, v, "missing", missing, &i)))
+            return st;
+        sc->missing = (tf_missing)i;
+    }
+    if ((v = get(ps, m, "pillars"))) {
+        yaml_node_pair_t *pp;
+        double total = 0;
+        if ((st = expect_mapping(ps, v, "scoring.pillars")))
+            return st;
+        for (pp = v->data.mapping.pairs.start; pp < v->data.mapping.pairs.top; pp++) {
+            yaml_node_t *k = node(ps, pp->key), *val = node(ps, pp->value);
+            const yaml_node_t *w;
+            if ((st = choice(ps, k, "pillar", tf_pillar_keys, &i)) ||
+                (st = expect_mapping(ps, val, "a pillar's settings")) ||
+                (st = check_keys(ps, val, "a pillar's settings", pkeys)))
+                return st;
+            sc->pillars[i].line = line_of(k);
+            if ((w = get(ps, val, "weight"))) {
+                if ((st = number(ps, w, "weight", &sc->pillars[i].weight)))
+                    return st;
+                if (sc->pillars[i].weight < 0)
+                    return perr(ps, w, "weight %g is negative; weights must be 0 or more", sc->pillars[i].weight);
+            }
+            if ((w = get(ps, val, "mean"))) {
+                int mi;
+                if ((st = choice(ps, w, "mean", means, &mi)))
+                    return st;
+                sc->pillars[i].mean = (tf_mean)mi;
+            }
+        }
+        for (i = 0; i < TF_N_PILLARS; i++)
+            total += sc->pillars[i].weight;
+        if (total <= 0)
+            return perr(ps, v, "every pillar weight is 0: the index would be undefined");
+    }
+    if ((pr = get(ps, m, "priority"))) {
+        if ((st = expect_mapping(ps, pr, "scoring.priority")) ||
+            (st = check_keys(ps, pr, "scoring.priority", prkeys)))
+            return st;
+        if ((v = get(ps, pr, "method"))) {
+            if ((st = choice(ps, v, "priority method", prmethods, &i)))
+                return st;
+            sc->priority_method = (tf_priority_method)i;
+        }
+        if (sc->priority_method == TF_PRIORITY_BREAKS) {
+            size_t nb = 0, k;
+            if (!(v = get(ps, pr, "breaks")))
+                return perr(ps, pr, "priority method breaks needs 'breaks', e.g. [25, 50, 75]");
+            if (get(ps, pr, "classes"))
+                return perr(ps, get(ps, pr, "classes"), "'classes' is for quantiles; breaks give the classes");
+            if ((st = parse_number_list(ps, v, "breaks", &sc->breaks, &nb)))
+                return st;
+            if (nb == 0)
+                return perr(ps, v, "'breaks' is empty");
+            for (k = 1; k < nb; k++)
+                if (sc->breaks[k] <= sc->breaks[k - 1])
+                    return perr(ps, v, "'breaks' must increase");
+            sc->n_classes = nb + 1;
+        } else {
+            double c = 4;
+            if (get(ps, pr, "breaks"))
+                return perr(ps, get(ps, pr, "breaks"), "'breaks' needs method: breaks");
+            if ((v = get(ps, pr, "classes")) && (st = number(ps, v, "classes", &c)))
+                return st;
+            if (c < 2 || c > 10 || c != (double)(int)c)
+                return perr(ps, v, "'classes' must be a whole number from 2 to 10");
+            sc->n_classes = (size_t)c;
+        }
+        if ((v = get(ps, pr, "labels"))) {
+            yaml_node_item_t *it;
+            size_t n = 0;
+            if (v->type != YAML_SEQUENCE_NODE ||
+                (size_t)(v->data.sequence.items.top - v->data.sequence.items.start) != sc->n_classes)
+                return perr(ps, v, "'labels' must be a list of %zu labels, most in need first", sc->n_classes);
+            sc->labels = calloc(sc->n_classes, sizeof *sc->labels);
+            if (!sc->labels)
+                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+            for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+                if ((st = dup_scalar(ps, node(ps, *it), "labels", &sc->labels[n++])))
+                    return st;
+        }
+    }
+    return TAAFI_OK;
+}
+
+/* Checks that need every indicator: the population reference, weights
+ * that leave each used pillar something to average, score columns. */
+static taafi_status check_indicators(parser *ps, const yaml_node_t *root)
+{
+    taafi_project *p = ps->p;
+    const yaml_node_t *v;
+    size_t i;
+    int k;
+    p->population = -1;
+    if ((v = get(ps, root, "population"))) {
+        const char *id = NULL;
+        taafi_status st = scalar(ps, v, "population", &id);
+        if (st)
+            return st;
+        if ((p->population = tf_project_find_indicator(p, id)) < 0)
+            return perr(ps, v, "population names '%s', which is not an indicator id", id);
+    }
+    for (i = 0; i < p->n_inds; i++)
+        if (p->inds[i].per_1000 && p->population < 0)
+            return perr(ps, root, "indicator '%s' asks for per_1000 but the project has no 'population: <indicator "
+                                  "id>' giving residents per area",
+                        p->inds[i].id);
+    for (k = 0; k < TF_N_PILLARS; k++) {
+        double total = 0;
+        int used = 0, line = 0;
+        for (i = 0; i < p->n_inds; i++)
+            if (p->inds[i].pillar && !strcmp(p->inds[i].pillar, tf_pillar_keys[k])) {
+                used = 1;
+                total += p->inds[i].weight;
+                line = p->inds[i].line;
+            }
+        if (used && total <= 0)
+            return tf_error(ps->ctx, TAAFI_ERR_PROJECT,
+                            "%s:%d: every indicator of pillar %s has weight 0: its score would be undefined",
+                            p->path, line, tf_pillar_keys[k]);
+    }
+    return TAAFI_OK;
+}
+
 static taafi_status parse_output_name(parser *ps, const yaml_node_t *v, const char *key, char **out)
 {
     const char *s = NULL;
@@ -443,10 +815,11 @@ static taafi_status parse_output_name(parser *ps, const yaml_node_t *v, const ch
 
 static taafi_status parse_outputs(parser *ps, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"gpkg", "geojson", NULL};
+    static const char *const keys[] = {"gpkg", "geojson", "csv", "csv_bom", NULL};
     const yaml_node_t *v;
     taafi_status st;
-    if ((st = expect_mapping(ps, m, "outputs")) || (st = check_keys(ps, m, "outputs", keys)))
+    if ((st = expect_mapping(ps, m, "outputs")) || (st = check_keys(ps, m, "outputs", keys)) ||
+        (st = opt_bool(ps, m, "csv", &ps->p->out_csv)) || (st = opt_bool(ps, m, "csv_bom", &ps->p->out_csv_bom)))
         return st;
     if ((v = get(ps, m, "gpkg")) && (st = parse_output_name(ps, v, "gpkg", &ps->p->out_gpkg)))
         return st;
@@ -480,7 +853,8 @@ static taafi_status parse_crs(parser *ps, const yaml_node_t *v)
 
 static taafi_status parse_root(parser *ps, const yaml_node_t *root)
 {
-    static const char *const keys[] = {"name", "crs", "areas", "layers", "indicators", "outputs", NULL};
+    static const char *const keys[] = {"name",       "crs",        "areas",   "layers", "population",
+                                       "indicators", "scoring",    "outputs", NULL};
     taafi_project *p = ps->p;
     const yaml_node_t *v;
     taafi_status st;
@@ -501,8 +875,14 @@ static taafi_status parse_root(parser *ps, const yaml_node_t *root)
         return st;
     if (!(v = get(ps, root, "indicators")))
         return perr(ps, root, "no 'indicators': list what to compute per area");
-    if ((st = parse_indicators(ps, v)))
+    if ((st = parse_indicators(ps, v)) || (st = check_indicators(ps, root)))
         return st;
+    for (int k = 0; k < TF_N_PILLARS; k++)
+        p->scoring.pillars[k].weight = 1;
+    p->scoring.n_classes = 4;
+    if ((v = get(ps, root, "scoring")) && (st = parse_scoring(ps, v)))
+        return st;
+    p->out_csv = 1;
     p->out_gpkg = tf_strdup("recovery.gpkg");
     p->out_geojson = tf_strdup("areas.geojson");
     if (!p->out_gpkg || !p->out_geojson)
@@ -641,11 +1021,23 @@ void taafi_project_free(taafi_project *p)
         free(d->pillar);
         free(d->unit);
         free(d->class_field);
+        free(d->score_column);
+        free(d->where);
+        free(d->field);
+        free(d->source);
+        free(d->sheet);
+        free(d->key);
+        free(d->expression);
         for (j = 0; j < d->n_classes; j++)
             free(d->classes[j]);
         free(d->classes);
     }
     free(p->inds);
+    free(p->scoring.breaks);
+    if (p->scoring.labels)
+        for (i = 0; i < p->scoring.n_classes; i++)
+            free(p->scoring.labels[i]);
+    free(p->scoring.labels);
     free(p->out_gpkg);
     free(p->out_geojson);
     free(p);

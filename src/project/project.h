@@ -17,21 +17,87 @@ typedef struct tf_source {
     int line;     /* line of its definition in the project file         */
 } tf_source;
 
-typedef enum tf_ind_type { TF_IND_AREA, TF_IND_COUNT } tf_ind_type;
+typedef enum tf_ind_type {
+    TF_IND_AREA,             /* km² of each area                           */
+    TF_IND_COUNT,            /* features per area, per class               */
+    TF_IND_SUM,              /* statistics of a numeric field ...          */
+    TF_IND_MEAN,
+    TF_IND_MIN,
+    TF_IND_MAX,              /* ... of the features in each area           */
+    TF_IND_AREA_SHARE,       /* share of each area covered by polygons, %  */
+    TF_IND_LENGTH_DENSITY,   /* km of lines per km² of area                */
+    TF_IND_NEAREST_DISTANCE, /* m from the area's point to nearest feature */
+    TF_IND_TABLE,            /* a value joined by key from a table         */
+    TF_IND_EXPRESSION,       /* SQL over other indicators of the same area */
+    TF_IND_N_TYPES
+} tf_ind_type;
+
+/* Type names as written in the project file, indexed by tf_ind_type, and
+ * NULL-terminated. */
+extern const char *const tf_ind_type_names[TF_IND_N_TYPES + 1];
+
+typedef enum tf_direction { TF_DIR_NONE, TF_DIR_HIGHER_BETTER, TF_DIR_LOWER_BETTER } tf_direction;
+typedef enum tf_method { TF_NORM_MINMAX, TF_NORM_TARGET, TF_NORM_ZSCORE } tf_method;
 
 typedef struct tf_indicator_def {
     char *id; /* output column, or prefix of its columns */
     tf_ind_type type;
     int line;
     char *label, *label_ar, *pillar, *unit; /* metadata, may be NULL */
+    /* scoring (only for indicators with a pillar) */
+    tf_direction direction;
+    tf_method method;
+    double weight;        /* within the pillar; default 1                   */
+    int has_target, has_floor;
+    double target, floor; /* method target: 100 at target, 0 at floor       */
+    double clamp;         /* method zscore: |z| mapped to 0/100; default 2.5 */
+    char *score_column;   /* column scored; NULL: the column named `id`     */
+    /* layer-based families */
+    int layer;            /* index into project->layers, -1 for none        */
+    char *where;          /* the indicator's own attribute filter, or NULL  */
     /* count */
-    int layer;          /* index into project->layers, -1 for none          */
-    char *class_field;  /* NULL: no per-class breakdown                     */
-    char **classes;     /* declared classes; NULL: found in the data        */
+    char *class_field;    /* NULL: no per-class breakdown                   */
+    char **classes;       /* declared classes; NULL: found in the data      */
     size_t n_classes;
-    int density;        /* also <col>_per_km2 columns                       */
-    int percent;        /* also <id>_<class>_pct columns (share of total, %) */
+    int density;          /* also <col>_per_km2 columns                     */
+    int percent;          /* also <id>_<class>_pct columns (share of total) */
+    int per_1000;         /* also <col>_per_1000 (per 1,000 residents)      */
+    /* sum/mean/min/max and table */
+    char *field;
+    /* table */
+    char *source;         /* resolved path of the table                     */
+    char *sheet;          /* layer of the table inside its file, or NULL    */
+    char *key;            /* the table's field holding area ids             */
+    /* expression */
+    char *expression;
 } tf_indicator_def;
+
+typedef enum tf_missing { TF_MISSING_SKIP, TF_MISSING_FAIL } tf_missing;
+typedef enum tf_mean { TF_MEAN_ARITHMETIC, TF_MEAN_GEOMETRIC } tf_mean;
+
+#define TF_N_PILLARS 5
+/* The five pillar keys, in the plans' order, NULL-terminated. */
+extern const char *const tf_pillar_keys[TF_N_PILLARS + 1];
+extern const char *const tf_pillar_labels[TF_N_PILLARS];
+extern const char *const tf_pillar_labels_ar[TF_N_PILLARS];
+
+typedef struct tf_pillar_def {
+    double weight; /* in the index; default 1 */
+    tf_mean mean;  /* of its indicators' scores */
+    int line;      /* where it was configured, 0 if not */
+} tf_pillar_def;
+
+typedef enum tf_priority_method { TF_PRIORITY_QUANTILES, TF_PRIORITY_BREAKS } tf_priority_method;
+
+typedef struct tf_scoring {
+    tf_missing missing;
+    tf_pillar_def pillars[TF_N_PILLARS];
+    tf_priority_method priority_method;
+    size_t n_classes;  /* number of priority classes                        */
+    double *breaks;    /* n_classes - 1 ascending index values (breaks)     */
+    char **labels;     /* n_classes labels, class 1 (most in need) first    */
+    int line;
+} tf_scoring;
 
 struct taafi_project {
     char *path;  /* as given                                  */
@@ -45,9 +111,16 @@ struct taafi_project {
     size_t n_layers;
     tf_indicator_def *inds;
     size_t n_inds;
+    int population;    /* index of the indicator giving residents, or -1 */
+    tf_scoring scoring;
     char *out_gpkg;    /* file names inside the output folder; NULL: none */
     char *out_geojson;
+    int out_csv;       /* areas.csv and indicators.csv beside the GeoPackage */
+    int out_csv_bom;   /* ... with a UTF-8 byte-order mark, for Excel        */
 };
+
+/* Index of the indicator whose id is `id`, or -1. */
+int tf_project_find_indicator(const taafi_project *p, const char *id);
 
 /* The closest of `choices` (NULL-terminated) to `word`, or NULL if none is
  * close enough to be a likely misspelling. */

@@ -20,6 +20,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    if (!*state)
+        return 0;
     fixture *f = *state;
     tt_rmrf(f->dir);
     free(f);

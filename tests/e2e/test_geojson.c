@@ -34,6 +34,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    if (!*state)
+        return 0;
     fixture *f = *state;
     sqlite3_close(f->db);
     free(f->json);

@@ -44,6 +44,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    if (!*state)
+        return 0;
     fixture *f = *state;
     sqlite3_close(f->db);
     tt_rmrf(f->dir);

@@ -23,6 +23,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    if (!*state)
+        return 0;
     fixture *f = *state;
     taafi_ctx_free(f->ctx);
     tt_rmrf(f->dir);

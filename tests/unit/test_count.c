@@ -30,6 +30,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    if (!*state)
+        return 0;
     fixture *f = *state;
     taafi_result_free(f->r);
     taafi_project_free(f->p);

@@ -27,6 +27,7 @@ static const char GOOD[] = "name: test\n"
                            "    classes: [destroyed, severe]\n"
                            "    density: true\n"
                            "    pillar: ideal_neighbourhood\n"
+                           "    direction: lower_is_better\n"
                            "outputs:\n"
                            "  geojson: false\n";
 
@@ -46,6 +47,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+    if (!*state)
+        return 0;
     fixture *f = *state;
     taafi_ctx_free(f->ctx);
     tt_rmrf(f->dir);

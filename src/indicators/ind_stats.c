@@ -1,0 +1,152 @@
+/*
+ * ind_stats.c: sum, mean, min and max of a numeric field of the features in
+ * each area.  A point belongs to the area that holds it.  A line or polygon
+ * is weighted by the share of it inside the area (length or surface): a
+ * street half inside an area adds half its value to the area's sum and
+ * counts half in its mean.  min and max take every feature with a part
+ * inside the area, unweighted.
+ *
+ * NULL and empty values are skipped (and noted).  A value that is not a
+ * number is an error listing the feature ids: a silently dropped value
+ * would bias every statistic.
+ */
+#include "indicator.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MAX_LISTED_BAD 20
+
+struct tf_ind_state {
+    tf_ind_type type;
+    size_t n_areas;
+    int field;
+    double *sum, *weight, *min, *max;
+    size_t n_null, n_bad;
+    int64_t bad[MAX_LISTED_BAD];
+    const char *path, *layer_name;
+};
+
+static void free_state(taafi_ctx *ctx, tf_ind_state *s)
+{
+    (void)ctx;
+    if (!s)
+        return;
+    free(s->sum);
+    free(s->weight);
+    free(s->min);
+    free(s->max);
+    free(s);
+}
+
+static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_areas *areas, const tf_vsource *src,
+                          tf_ind_state **out)
+{
+    tf_ind_state *s = calloc(1, sizeof *s);
+    size_t n = areas->n ? areas->n : 1, i;
+    taafi_status st;
+    *out = NULL;
+    if (!s)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    s->type = def->type;
+    s->n_areas = areas->n;
+    s->path = src->def->path;
+    s->layer_name = OGR_L_GetName(src->layer);
+    if ((st = tf_source_field(ctx, src, def->field, "field", &s->field))) {
+        free_state(ctx, s);
+        return st;
+    }
+    s->sum = calloc(n, sizeof *s->sum);
+    s->weight = calloc(n, sizeof *s->weight);
+    s->min = malloc(n * sizeof *s->min);
+    s->max = malloc(n * sizeof *s->max);
+    if (!s->sum || !s->weight || !s->min || !s->max) {
+        free_state(ctx, s);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    for (i = 0; i < areas->n; i++) {
+        s->min[i] = INFINITY;
+        s->max[i] = -INFINITY;
+    }
+    *out = s;
+    return TAAFI_OK;
+}
+
+static void add(tf_ind_state *s, size_t a, double v, double w)
+{
+    s->sum[a] += v * w;
+    s->weight[a] += w;
+    if (v < s->min[a])
+        s->min[a] = v;
+    if (v > s->max[a])
+        s->max[a] = v;
+}
+
+static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f)
+{
+    double v;
+    size_t k;
+    int ok = tf_field_number(f->f, s->field, &v);
+    (void)ctx;
+    if (ok == 0) {
+        s->n_null++;
+        return TAAFI_OK;
+    }
+    if (ok < 0) {
+        if (s->n_bad < MAX_LISTED_BAD)
+            s->bad[s->n_bad] = f->fid;
+        s->n_bad++;
+        return TAAFI_OK;
+    }
+    if (f->dim == 0 || f->measure <= 0) {
+        if (f->area >= 0)
+            add(s, (size_t)f->area, v, 1.0);
+        return TAAFI_OK;
+    }
+    for (k = 0; k < f->n_parts; k++)
+        if (f->parts[k].measure > 0)
+            add(s, f->parts[k].area, v, f->parts[k].measure / f->measure);
+    return TAAFI_OK;
+}
+
+static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
+{
+    double *v;
+    size_t a, k;
+    taafi_status st;
+    if (s->n_bad) {
+        tf_buf ids = {0};
+        for (k = 0; k < s->n_bad && k < MAX_LISTED_BAD; k++)
+            tf_buf_printf(&ids, "%s%lld", k ? ", " : "", (long long)s->bad[k]);
+        st = tf_error(ctx, TAAFI_ERR_DATA,
+                      "%s: layer %s: field '%s' holds text that is not a number in %zu feature(s) (ids %s%s); "
+                      "indicator '%s' needs numbers: fix the values or leave them out with 'where'",
+                      s->path, s->layer_name, def->field, s->n_bad, ids.s ? ids.s : "",
+                      s->n_bad > MAX_LISTED_BAD ? ", ..." : "", def->id);
+        tf_buf_free(&ids);
+        return st;
+    }
+    if ((st = tf_result_add_column(ctx, r, def->id, def, 0, def->unit ? def->unit : "", &v)))
+        return st;
+    for (a = 0; a < s->n_areas; a++) {
+        int any = s->weight[a] > 0;
+        switch (s->type) {
+        case TF_IND_SUM: v[a] = s->sum[a]; break; /* a sum over no feature is 0 */
+        case TF_IND_MEAN: v[a] = any ? s->sum[a] / s->weight[a] : NAN; break;
+        case TF_IND_MIN: v[a] = any ? s->min[a] : NAN; break;
+        default: v[a] = any ? s->max[a] : NAN; break;
+        }
+    }
+    if (s->n_null) {
+        char problem[256];
+        snprintf(problem, sizeof problem, "%zu feature(s) with no value in %s", s->n_null, def->field);
+        return tf_dq_add(ctx, &r->dq, r->project->layers[def->layer].role, -1, problem, "left out of the statistics");
+    }
+    return TAAFI_OK;
+}
+
+const tf_family tf_family_sum = {TF_IND_SUM, 1, begin, consume, finish, free_state};
+const tf_family tf_family_mean = {TF_IND_MEAN, 1, begin, consume, finish, free_state};
+const tf_family tf_family_min = {TF_IND_MIN, 1, begin, consume, finish, free_state};
+const tf_family tf_family_max = {TF_IND_MAX, 1, begin, consume, finish, free_state};
