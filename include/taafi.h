@@ -139,6 +139,14 @@ TAAFI_API const char *taafi_project_path(const taafi_project *project);
  * TAAFI_ERR_DATA/IO/CRS alike (the report then ends with the problem). */
 TAAFI_API taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *project, char **report_out);
 
+/* Writes a starter project file for the areas in `areas_source` (any
+ * vector format GDAL reads) into *yaml_out: the areas section filled in
+ * from the file (its id and name fields guessed from their names and
+ * values), and the five pillars with their usual indicators over layers
+ * the user then points at their own files.  The caller owns *yaml_out
+ * (free with taafi_string_free()). */
+TAAFI_API taafi_status taafi_project_template(taafi_ctx *ctx, const char *areas_source, char **yaml_out);
+
 /* Frees a string returned by libtaafi.  Accepts NULL. */
 TAAFI_API void taafi_string_free(char *s);
 

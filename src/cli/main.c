@@ -17,6 +17,7 @@ static const char USAGE[] =
     "  run PROJECT.yml -o DIR    run the analysis and write DIR/recovery.gpkg\n"
     "                            and DIR/areas.geojson\n"
     "  validate PROJECT.yml      open and check every input; compute nothing\n"
+    "  init AREAS [-o P.yml]     write a starter five-pillar project for AREAS\n"
     "\n"
     "Options:\n"
     "  -h, --help                this help (also: taafi COMMAND --help)\n"
@@ -80,7 +81,9 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "validate"))
         return cmd_validate(argc - 1, argv + 1);
-    fprintf(stderr, "taafi: error: unknown command '%s'; the commands are run and validate (see taafi --help)\n",
+    if (!strcmp(argv[1], "init"))
+        return cmd_init(argc - 1, argv + 1);
+    fprintf(stderr, "taafi: error: unknown command '%s'; the commands are run, validate and init (see taafi --help)\n",
             argv[1]);
     return EXIT_USAGE;
 }

@@ -227,6 +227,23 @@ static taafi_status expressions(taafi_ctx *ctx, taafi_result *r)
     for (c = 0; c < r->n_cols; c++)
         if (!r->cols[c].is_text && (st = add_sql_column(&q, r, c)))
             goto out;
+    /* area_km2 is always there for expressions, declared or not. */
+    if (tf_result_column_index(r, "area_km2") < 0) {
+        sqlite3_stmt *up = NULL;
+        if ((st = exec(&q, "ALTER TABLE a ADD COLUMN area_km2 REAL")))
+            goto out;
+        if (sqlite3_prepare_v2(q.db, "UPDATE a SET area_km2 = ?1 WHERE rowid = ?2", -1, &up, NULL) != SQLITE_OK) {
+            st = tf_error(ctx, TAAFI_ERR_INTERNAL, "SQLite: %s", sqlite3_errmsg(q.db));
+            goto out;
+        }
+        for (k = 0; k < r->areas->n; k++) {
+            sqlite3_bind_double(up, 1, r->areas->area_km2[k]);
+            sqlite3_bind_int64(up, 2, (sqlite3_int64)k + 1);
+            sqlite3_step(up);
+            sqlite3_reset(up);
+        }
+        sqlite3_finalize(up);
+    }
     while (pending) {
         size_t progress = 0;
         for (k = 0; k < p->n_inds; k++) {
