@@ -17,7 +17,7 @@ struct tf_ind_state {
     tf_ind_type type;
     size_t n_areas;
     double *m; /* m² or m inside each area */
-    const char *path, *layer_name;
+    const char *path, *layer_name; /* valid during the pass only */
 };
 
 static void free_state(taafi_ctx *ctx, tf_ind_state *s)

@@ -25,7 +25,8 @@ struct tf_ind_state {
     double *sum, *weight, *min, *max;
     size_t n_null, n_bad;
     int64_t bad[MAX_LISTED_BAD];
-    const char *path, *layer_name;
+    const char *path; /* owned by the project */
+    char *layer_name; /* a copy: the layer is closed before finish */
 };
 
 static void free_state(taafi_ctx *ctx, tf_ind_state *s)
@@ -37,6 +38,7 @@ static void free_state(taafi_ctx *ctx, tf_ind_state *s)
     free(s->weight);
     free(s->min);
     free(s->max);
+    free(s->layer_name);
     free(s);
 }
 
@@ -52,7 +54,10 @@ static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_
     s->type = def->type;
     s->n_areas = areas->n;
     s->path = src->def->path;
-    s->layer_name = OGR_L_GetName(src->layer);
+    if (!(s->layer_name = tf_strdup(OGR_L_GetName(src->layer)))) {
+        free_state(ctx, s);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
     if ((st = tf_source_field(ctx, src, def->field, "field", &s->field))) {
         free_state(ctx, s);
         return st;

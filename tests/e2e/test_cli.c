@@ -2,6 +2,8 @@
  * bundled example. */
 #include "support.h"
 
+#include "project/project.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,22 @@ static void test_example(void **state)
     expect(args, 0, "analysis CRS EPSG:32637", NULL);
     snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/out'", src, f->dir);
     expect(args, 0, NULL, "outside every area");
+    /* CSV beside the GeoPackage: UTF-8 with a byte-order mark, Arabic intact */
+    {
+        char *path = malloc(strlen(f->dir) + 32), *csv;
+        sprintf(path, "%s/out/areas.csv", f->dir);
+        csv = tt_read(path, NULL);
+        assert_memory_equal(csv, "\xEF\xBB\xBFnbhd_id,", 11);
+        assert_non_null(strstr(csv, "باب الدريب"));
+        assert_non_null(strstr(csv, "recovery_index"));
+        free(csv);
+        sprintf(path, "%s/out/indicators.csv", f->dir);
+        csv = tt_read(path, NULL);
+        assert_non_null(strstr(csv, "water_distance_score,score,water_distance,nearest_distance,basic_services"));
+        assert_non_null(strstr(csv, "مؤشر التعافي"));
+        free(csv);
+        free(path);
+    }
     /* a second run refuses to replace, and says how */
     expect(args, 1, NULL, "exists; pass --overwrite to replace it");
     snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/out' --overwrite -q", src, f->dir);
@@ -109,12 +127,45 @@ static void test_example(void **state)
     free(layer_yml);
 }
 
+/* taafi init writes a project that loads, with the id and name fields
+ * guessed from the areas file, and never replaces one unasked. */
+static void test_init(void **state)
+{
+    fixture *f = *state;
+    char args[1024], *yml = tt_path(f->dir, "new.yml");
+    taafi_ctx *ctx = NULL;
+    taafi_project *p = NULL;
+    size_t k;
+    int pillars = 0;
+    snprintf(args, sizeof args, "init '%s/data/shapefiles/neighbourhoods.shp' -o '%s'", tt_source_dir(), yml);
+    expect(args, 0, NULL, "wrote");
+    expect(args, 1, NULL, "--overwrite");
+    assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
+    if (taafi_project_load(ctx, yml, &p))
+        fail_msg("%s", taafi_ctx_message(ctx));
+    assert_string_equal(p->area_id, "nbhd_id");
+    assert_string_equal(p->area_name, "name_en");
+    assert_string_equal(p->area_name_ar, "name_ar");
+    for (int q = 0; q < TF_N_PILLARS; q++)
+        for (k = 0; k < p->n_inds; k++)
+            if (p->inds[k].pillar && !strcmp(p->inds[k].pillar, tf_pillar_keys[q])) {
+                pillars++;
+                break;
+            }
+    assert_int_equal(pillars, 5);
+    taafi_project_free(p);
+    taafi_ctx_free(ctx);
+    expect("init /no/such.shp", 1, NULL, "cannot open");
+    free(yml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_usage),
         cmocka_unit_test_setup_teardown(test_project_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_example, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_init, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,15 +28,21 @@ static int setup(void **state)
              "CREATE VIRTUAL TABLE shp_nb USING VirtualShape('%1$s/data/shapefiles/neighbourhoods', 'UTF-8', 4326);"
              "CREATE VIRTUAL TABLE shp_dmg USING VirtualShape('%1$s/data/shapefiles/damage', 'UTF-8', 4326);"
              "CREATE VIRTUAL TABLE shp_svc USING VirtualShape('%1$s/data/shapefiles/services', 'UTF-8', 4326);"
+             "CREATE VIRTUAL TABLE shp_st USING VirtualShape('%1$s/data/shapefiles/streets', 'UTF-8', 4326);"
+             "CREATE VIRTUAL TABLE shp_lu USING VirtualShape('%1$s/data/shapefiles/landuse', 'UTF-8', 4326);"
+             "CREATE VIRTUAL TABLE ws USING VirtualText('%1$s/data/tables/workshop.csv', 'UTF-8', 1, POINT, "
+             " DOUBLEQUOTE, ',');"
              "ATTACH '%2$s/recovery.gpkg' AS out;",
              tt_source_dir(), f->dir);
     tt_exec(f->db, sql);
     /* Everything in UTM zone 37N, the CRS taafi should choose for Homs. */
     tt_exec(f->db, "CREATE TABLE nb AS SELECT nbhd_id, name_ar, ST_Transform(Geometry, 32637) AS g FROM shp_nb;"
                    "CREATE TABLE dmg AS SELECT damage_cls AS cls, ST_Transform(Geometry, 32637) AS g FROM shp_dmg;"
-                   "CREATE TABLE svc AS SELECT kind, status, ST_Transform(Geometry, 32637) AS g FROM shp_svc;"
+                   "CREATE TABLE svc AS SELECT kind, status, capacity, ST_Transform(Geometry, 32637) AS g FROM shp_svc;"
+                   "CREATE TABLE st AS SELECT passable, ST_Transform(Geometry, 32637) AS g FROM shp_st;"
+                   "CREATE TABLE lu AS SELECT use, ST_Transform(Geometry, 32637) AS g FROM shp_lu;"
                    "CREATE TABLE dmg_in AS SELECT nb.nbhd_id, dmg.cls FROM dmg JOIN nb ON ST_Within(dmg.g, nb.g);"
-                   "CREATE TABLE svc_in AS SELECT nb.nbhd_id, svc.kind, svc.status FROM svc "
+                   "CREATE TABLE svc_in AS SELECT nb.nbhd_id, svc.kind, svc.status, svc.capacity FROM svc "
                    " JOIN nb ON ST_Within(svc.g, nb.g);");
     *state = f;
     return 0;
@@ -159,6 +165,123 @@ static void test_services(void **state)
     }
 }
 
+/* area_share and length_density: intersections measured by SpatiaLite. */
+static void test_overlays(void **state)
+{
+    fixture *f = *state;
+    static const char *const uses[][2] = {
+        {"commercial", "commercial_share"}, {"green", "green_share"}, {"vacant_rubble", "rubble_share"}};
+    char sql[1024];
+    size_t i;
+    for (i = 0; i < 3; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT a.nbhd_id, a.%s, (SELECT coalesce(sum(ST_Area(ST_Intersection(lu.g, nb.g))), 0) FROM lu "
+                 "WHERE lu.use = '%s' AND ST_Intersects(lu.g, nb.g)) * 100.0 / ST_Area(nb.g) FROM out.areas a "
+                 "JOIN nb USING (nbhd_id)",
+                 uses[i][1], uses[i][0]);
+        assert_int_equal(compare(f->db, sql, 1e-9, 0), 20);
+    }
+    assert_int_equal(compare(f->db,
+                             "SELECT a.nbhd_id, a.passable_streets, (SELECT coalesce(sum(ST_Length(ST_Intersection("
+                             "st.g, nb.g))), 0) FROM st WHERE st.passable = 'yes' AND ST_Intersects(st.g, nb.g)) "
+                             "/ 1000.0 / (ST_Area(nb.g) / 1e6) FROM out.areas a JOIN nb USING (nbhd_id)",
+                             1e-9, 1),
+                     20);
+}
+
+/* nearest_distance from SpatiaLite's point on surface to every candidate. */
+static void test_nearest(void **state)
+{
+    fixture *f = *state;
+    static const char *const kinds[][2] = {
+        {"water_point", "water_distance"}, {"school", "school_distance"}, {"market", "market_distance"},
+        {"council_office", "council_distance"}};
+    char sql[1024];
+    size_t i;
+    for (i = 0; i < 4; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT a.nbhd_id, a.%s, (SELECT min(ST_Distance(ST_PointOnSurface(nb.g), svc.g)) FROM svc "
+                 "WHERE svc.kind = '%s' AND svc.status IN ('functioning', 'partial')) FROM out.areas a "
+                 "JOIN nb USING (nbhd_id)",
+                 kinds[i][1], kinds[i][0]);
+        assert_int_equal(compare(f->db, sql, 1e-6, 0), 20);
+    }
+}
+
+/* table values (SpatiaLite's own CSV reader), statistics of points, and
+ * the expressions and per-1,000 figures built on them. */
+static void test_tables_stats_expressions(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(compare(f->db, "SELECT a.nbhd_id, a.population, ws.\"السكان\" FROM out.areas a JOIN ws "
+                                    "ON ws.nbhd_id = a.nbhd_id", 0, 0),
+                     20);
+    assert_int_equal(compare(f->db, "SELECT a.nbhd_id, a.livelihood_score, ws.\"سبل_العيش\" FROM out.areas a JOIN ws "
+                                    "ON ws.nbhd_id = a.nbhd_id", 1e-12, 0),
+                     20);
+    assert_int_equal(compare(f->db,
+                             "SELECT a.nbhd_id, a.school_places, (SELECT coalesce(sum(capacity), 0) FROM svc_in s "
+                             "WHERE s.nbhd_id = a.nbhd_id AND kind = 'school' AND status IN ('functioning', "
+                             "'partial')) FROM out.areas a",
+                             0, 0),
+                     20);
+    assert_int_equal(compare(f->db,
+                             "SELECT a.nbhd_id, a.bakery_output_mean, (SELECT avg(capacity) FROM svc_in s WHERE "
+                             "s.nbhd_id = a.nbhd_id AND kind = 'bakery' AND status IN ('functioning', 'partial')) "
+                             "FROM out.areas a WHERE a.bakery_output_mean IS NOT NULL",
+                             1e-9, 1),
+                     (int)tt_sql_double(f->db, "SELECT count(*) FROM out.areas WHERE bakery_output_mean IS NOT NULL"));
+    /* areas without a functioning bakery have no mean (NULL), not 0 */
+    assert_true(tt_sql_double(f->db, "SELECT count(*) FROM out.areas a WHERE (bakery_output_mean IS NULL) <> "
+                                     "(working_bakery = 0)") == 0);
+    assert_int_equal(compare(f->db, "SELECT a.nbhd_id, a.density, ws.\"السكان\" / (ST_Area(nb.g) / 1e6) FROM "
+                                    "out.areas a JOIN ws ON ws.nbhd_id = a.nbhd_id JOIN nb USING (nbhd_id)",
+                             1e-9, 1),
+                     20);
+    assert_int_equal(compare(f->db, "SELECT a.nbhd_id, a.working_clinic_per_1000, a.working_clinic * 1000.0 / "
+                                    "ws.\"السكان\" FROM out.areas a JOIN ws ON ws.nbhd_id = a.nbhd_id",
+                             1e-12, 1),
+                     20);
+}
+
+/* Scores recomputed in SQL from the raw columns: a minmax score with
+ * window functions, a target score, a pillar mean and the index with the
+ * example's weights (basic services counts twice). */
+static void test_scores(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(compare(f->db,
+                             "SELECT nbhd_id, rubble_share_score, 100.0 * (max(rubble_share) OVER () - rubble_share) "
+                             "/ (max(rubble_share) OVER () - min(rubble_share) OVER ()) FROM out.areas",
+                             1e-9, 0),
+                     20);
+    assert_int_equal(compare(f->db,
+                             "SELECT nbhd_id, water_distance_score, CASE WHEN water_distance <= 500 THEN 100 WHEN "
+                             "water_distance >= 2000 THEN 0 ELSE 100.0 * (2000 - water_distance) / 1500 END "
+                             "FROM out.areas",
+                             1e-9, 0),
+                     20);
+    assert_int_equal(compare(f->db,
+                             "SELECT nbhd_id, institutional_organisation_score, (council_distance_score + "
+                             "trust_score_score) / 2 FROM out.areas",
+                             1e-9, 0),
+                     20);
+    assert_int_equal(compare(f->db,
+                             "SELECT nbhd_id, recovery_index, (economic_vitality_score + "
+                             "institutional_organisation_score + community_organisation_score + "
+                             "2 * basic_services_score + ideal_neighbourhood_score) / 6 FROM out.areas",
+                             1e-9, 0),
+                     20);
+    assert_int_equal(compare(f->db,
+                             "SELECT nbhd_id, rank, 1 + (SELECT count(*) FROM out.areas b WHERE b.recovery_index < "
+                             "a.recovery_index) FROM out.areas a",
+                             0, 0),
+                     20);
+    assert_true(tt_sql_double(f->db, "SELECT count(*) FROM out.areas WHERE priority = 'very high'") == 5);
+    assert_true(tt_sql_double(f->db, "SELECT max(recovery_index) FROM out.areas WHERE priority_class = 1") <
+                tt_sql_double(f->db, "SELECT min(recovery_index) FROM out.areas WHERE priority_class = 2"));
+}
+
 /* The example data itself: 15-25 neighbourhoods that tile the district
  * (shared edges: no overlaps, so the union's area is the sum of areas),
  * a few thousand damage points in UNOSAT's four classes, and services of
@@ -195,6 +318,8 @@ int main(void)
         cmocka_unit_test(test_area_km2),    cmocka_unit_test(test_damage_by_class),
         cmocka_unit_test(test_named_neighbourhoods), cmocka_unit_test(test_services),
         cmocka_unit_test(test_example_data),        cmocka_unit_test(test_arabic_in_gpkg),
+        cmocka_unit_test(test_overlays),            cmocka_unit_test(test_nearest),
+        cmocka_unit_test(test_tables_stats_expressions), cmocka_unit_test(test_scores),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
