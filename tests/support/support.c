@@ -224,3 +224,35 @@ char *tt_fixture(const char *dir)
                     "    layer: damage\n"
                     "    class_field: cls\n");
 }
+
+double tt_value(const taafi_result *r, const char *name, size_t row)
+{
+    size_t col;
+    double v;
+    int is_null;
+    if (taafi_result_find_column(r, name, &col) != TAAFI_OK)
+        fail_msg("no column %s", name);
+    assert_int_equal(taafi_result_value(r, row, col, &v, &is_null), TAAFI_OK);
+    return is_null ? NAN : v;
+}
+
+int tt_env_setup(void **state)
+{
+    tt_env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    e->dir = tt_tmpdir();
+    assert_int_equal(taafi_ctx_new(&e->ctx), TAAFI_OK);
+    *state = e;
+    return 0;
+}
+
+int tt_env_teardown(void **state)
+{
+    tt_env *e = *state;
+    if (!e)
+        return 0;
+    taafi_ctx_free(e->ctx);
+    tt_rmrf(e->dir);
+    free(e);
+    return 0;
+}

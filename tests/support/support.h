@@ -13,6 +13,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "taafi.h"
+
 /* Fails unless |a - b| <= tol, printing both values in full. */
 #define assert_double_equal(a, b, tol) tt_assert_near((a), (b), (tol), #a, __FILE__, __LINE__)
 void tt_assert_near(double a, double b, double tol, const char *expr, const char *file, int line);
@@ -56,5 +58,18 @@ char *tt_sql_text(sqlite3 *db, const char *sql);
  * project.yml:   area + count of points by class, with density and percent.
  * Returns the project file's path (malloc'd). */
 char *tt_fixture(const char *dir);
+
+/* The value of column `name` for area `row` of a result; NaN when NULL.
+ * Fails the test if there is no such column. */
+double tt_value(const taafi_result *r, const char *name, size_t row);
+
+/* The commonest fixture: a fresh folder and a context.  Use as cmocka
+ * setup/teardown; *state is a tt_env *. */
+typedef struct tt_env {
+    char *dir;
+    taafi_ctx *ctx;
+} tt_env;
+int tt_env_setup(void **state);
+int tt_env_teardown(void **state);
 
 #endif

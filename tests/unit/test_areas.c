@@ -7,30 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fixture {
-    char *dir;
-    taafi_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tt_tmpdir();
-    assert_int_equal(taafi_ctx_new(&f->ctx), TAAFI_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    if (!*state)
-        return 0;
-    fixture *f = *state;
-    taafi_ctx_free(f->ctx);
-    tt_rmrf(f->dir);
-    free(f);
-    return 0;
-}
+typedef tt_env fixture;
+#define setup tt_env_setup
+#define teardown tt_env_teardown
 
 static taafi_status ignore(taafi_ctx *c, const char *a, const char *b, const char *d, void *u)
 {

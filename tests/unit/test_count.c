@@ -42,16 +42,6 @@ static int teardown(void **state)
 }
 
 /* Value of column `name` for area row `row`; NaN if NULL. */
-static double value(const taafi_result *r, const char *name, size_t row)
-{
-    size_t col;
-    double v;
-    int is_null;
-    if (taafi_result_find_column(r, name, &col) != TAAFI_OK)
-        fail_msg("no column %s", name);
-    assert_int_equal(taafi_result_value(r, row, col, &v, &is_null), TAAFI_OK);
-    return is_null ? NAN : v;
-}
 
 static void test_declared_classes(void **state)
 {
@@ -61,26 +51,26 @@ static void test_declared_classes(void **state)
     assert_string_equal(taafi_result_area_id(r, 0), "A1");
     assert_string_equal(taafi_result_area_id(r, 1), "B2");
     assert_null(taafi_result_area_id(r, 2));
-    assert_double_equal(value(r, "area_km2", 0), 0.01, 1e-12);
-    assert_double_equal(value(r, "area_km2", 1), 0.01, 1e-12);
+    assert_double_equal(tt_value(r, "area_km2", 0), 0.01, 1e-12);
+    assert_double_equal(tt_value(r, "area_km2", 1), 0.01, 1e-12);
     /* A1: fids 0, 1, 2 and the edge point 3 */
-    assert_true(value(r, "damage", 0) == 4);
-    assert_true(value(r, "damage_destroyed", 0) == 2);
-    assert_true(value(r, "damage_severe", 0) == 1);
-    assert_true(value(r, "damage_moderate", 0) == 0);
-    assert_true(value(r, "damage_possible", 0) == 1);
-    assert_true(value(r, "damage_other", 0) == 0);
+    assert_true(tt_value(r, "damage", 0) == 4);
+    assert_true(tt_value(r, "damage_destroyed", 0) == 2);
+    assert_true(tt_value(r, "damage_severe", 0) == 1);
+    assert_true(tt_value(r, "damage_moderate", 0) == 0);
+    assert_true(tt_value(r, "damage_possible", 0) == 1);
+    assert_true(tt_value(r, "damage_other", 0) == 0);
     /* B2: fids 4, 5 (rubble), 8 (no class), 9 (a polygon) */
-    assert_true(value(r, "damage", 1) == 4);
-    assert_true(value(r, "damage_destroyed", 1) == 1);
-    assert_true(value(r, "damage_moderate", 1) == 1);
-    assert_true(value(r, "damage_other", 1) == 2);
+    assert_true(tt_value(r, "damage", 1) == 4);
+    assert_true(tt_value(r, "damage_destroyed", 1) == 1);
+    assert_true(tt_value(r, "damage_moderate", 1) == 1);
+    assert_true(tt_value(r, "damage_other", 1) == 2);
     /* densities per km2 and shares in % */
-    assert_double_equal(value(r, "damage_per_km2", 0), 400.0, 1e-9);
-    assert_double_equal(value(r, "damage_destroyed_per_km2", 0), 200.0, 1e-9);
-    assert_double_equal(value(r, "damage_destroyed_pct", 0), 50.0, 1e-12);
-    assert_double_equal(value(r, "damage_other_pct", 1), 50.0, 1e-12);
-    assert_double_equal(value(r, "damage_severe_pct", 1), 0.0, 1e-12);
+    assert_double_equal(tt_value(r, "damage_per_km2", 0), 400.0, 1e-9);
+    assert_double_equal(tt_value(r, "damage_destroyed_per_km2", 0), 200.0, 1e-9);
+    assert_double_equal(tt_value(r, "damage_destroyed_pct", 0), 50.0, 1e-12);
+    assert_double_equal(tt_value(r, "damage_other_pct", 1), 50.0, 1e-12);
+    assert_double_equal(tt_value(r, "damage_severe_pct", 1), 0.0, 1e-12);
 }
 
 static void test_found_classes(void **state)
@@ -95,9 +85,9 @@ static void test_found_classes(void **state)
     assert_int_equal(taafi_result_column_count(r), first + 7);
     for (i = 0; i < 7; i++)
         assert_string_equal(taafi_result_column_name(r, first + i), order[i]);
-    assert_true(value(r, "found_destroyed", 0) == 2);
-    assert_true(value(r, "found_rubble", 1) == 1);
-    assert_true(value(r, "found_other", 1) == 1);
+    assert_true(tt_value(r, "found_destroyed", 0) == 2);
+    assert_true(tt_value(r, "found_rubble", 1) == 1);
+    assert_true(tt_value(r, "found_other", 1) == 1);
     assert_null(taafi_result_column_name(r, first + 7));
 }
 
@@ -141,8 +131,8 @@ static void test_where(void **state)
                           "indicators:\n  - {id: n, type: count, layer: d}\n");
     if (taafi_project_load(f->ctx, path, &p) || taafi_run(f->ctx, p, &r))
         fail_msg("%s", taafi_ctx_message(f->ctx));
-    assert_true(value(r, "n", 0) == 1); /* " Destroyed " does not match in SQL */
-    assert_true(value(r, "n", 1) == 1);
+    assert_true(tt_value(r, "n", 0) == 1); /* " Destroyed " does not match in SQL */
+    assert_true(tt_value(r, "n", 1) == 1);
     taafi_result_free(r);
     taafi_project_free(p);
     free(path);

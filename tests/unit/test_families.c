@@ -101,16 +101,6 @@ static taafi_status run(fixture *f, const char *rest, taafi_result **r)
     return st;
 }
 
-static double value(const taafi_result *r, const char *name, size_t row)
-{
-    size_t col;
-    double v;
-    int is_null;
-    if (taafi_result_find_column(r, name, &col) != TAAFI_OK)
-        fail_msg("no column %s", name);
-    assert_int_equal(taafi_result_value(r, row, col, &v, &is_null), TAAFI_OK);
-    return is_null ? NAN : v;
-}
 
 static void must_run(fixture *f, const char *rest, taafi_result **r)
 {
@@ -131,17 +121,17 @@ static void test_length_and_stats_on_lines(void **state)
              "  - {id: hi, type: max, layer: lines, field: v}\n",
              &r);
     /* A1: 50 m of L1 + 80 m of L2 = 0.13 km over 0.01 km2 */
-    assert_double_equal(value(r, "len", 0), 13.0, 1e-9);
-    assert_double_equal(value(r, "len", 1), 5.0, 1e-9);
+    assert_double_equal(tt_value(r, "len", 0), 13.0, 1e-9);
+    assert_double_equal(tt_value(r, "len", 1), 5.0, 1e-9);
     /* sum weighted by the share inside: A1 = 10 * 0.5 + 4 * 1 */
-    assert_double_equal(value(r, "s", 0), 9.0, 1e-9);
-    assert_double_equal(value(r, "s", 1), 5.0, 1e-9);
+    assert_double_equal(tt_value(r, "s", 0), 9.0, 1e-9);
+    assert_double_equal(tt_value(r, "s", 1), 5.0, 1e-9);
     /* weighted mean: A1 = 9 / 1.5, B2 = 5 / 0.5 */
-    assert_double_equal(value(r, "m", 0), 6.0, 1e-9);
-    assert_double_equal(value(r, "m", 1), 10.0, 1e-9);
-    assert_double_equal(value(r, "lo", 0), 4.0, 0);
-    assert_double_equal(value(r, "hi", 0), 10.0, 0);
-    assert_double_equal(value(r, "lo", 1), 10.0, 0);
+    assert_double_equal(tt_value(r, "m", 0), 6.0, 1e-9);
+    assert_double_equal(tt_value(r, "m", 1), 10.0, 1e-9);
+    assert_double_equal(tt_value(r, "lo", 0), 4.0, 0);
+    assert_double_equal(tt_value(r, "hi", 0), 10.0, 0);
+    assert_double_equal(tt_value(r, "lo", 1), 10.0, 0);
     taafi_result_free(r);
 }
 
@@ -156,12 +146,12 @@ static void test_area_share_and_polygon_stats(void **state)
              "  - {id: n, type: sum, layer: polys, field: n}\n",
              &r);
     /* A1: 1000 + 2500 m2 of 10000; B2: 1000 m2 */
-    assert_double_equal(value(r, "green", 0), 35.0, 1e-9);
-    assert_double_equal(value(r, "green", 1), 10.0, 1e-9);
-    assert_double_equal(value(r, "all", 1), 11.0, 1e-9); /* + the 100 m2 grey square */
+    assert_double_equal(tt_value(r, "green", 0), 35.0, 1e-9);
+    assert_double_equal(tt_value(r, "green", 1), 10.0, 1e-9);
+    assert_double_equal(tt_value(r, "all", 1), 11.0, 1e-9); /* + the 100 m2 grey square */
     /* numbers stored as text: 8 * 0.5 + 2 in A1, 8 * 0.5 in B2 (NULL skipped) */
-    assert_double_equal(value(r, "n", 0), 6.0, 1e-9);
-    assert_double_equal(value(r, "n", 1), 4.0, 1e-9);
+    assert_double_equal(tt_value(r, "n", 0), 6.0, 1e-9);
+    assert_double_equal(tt_value(r, "n", 1), 4.0, 1e-9);
     taafi_result_free(r);
 }
 
@@ -175,9 +165,9 @@ static void test_nearest(void **state)
              "  - {id: none, type: nearest_distance, layer: fac, where: \"k = 'zzz'\"}\n",
              &r);
     /* from each square's point on surface, its centre */
-    assert_double_equal(value(r, "d", 0), 250.0, 1e-6);
-    assert_double_equal(value(r, "d", 1), sqrt(100.0 * 100.0 + 250.0 * 250.0), 1e-6);
-    assert_true(isnan(value(r, "none", 0)));
+    assert_double_equal(tt_value(r, "d", 0), 250.0, 1e-6);
+    assert_double_equal(tt_value(r, "d", 1), sqrt(100.0 * 100.0 + 250.0 * 250.0), 1e-6);
+    assert_true(isnan(tt_value(r, "none", 0)));
     taafi_result_free(r);
 }
 
@@ -196,15 +186,15 @@ static void test_table_expression_per_1000(void **state)
              "  - {id: dens, type: expression, expression: \"pts * 1.0 / NULLIF(area_km2, 0)\"}\n"
              "  - {id: pts, type: count, layer: pts, per_1000: true}\n",
              &r);
-    assert_double_equal(value(r, "pop", 0), 2000, 0);
-    assert_double_equal(value(r, "score", 0), 3.5, 0);
-    assert_true(isnan(value(r, "score", 1))); /* empty cell */
-    assert_double_equal(value(r, "twice", 0), 7.01, 1e-12);
-    assert_true(isnan(value(r, "twice", 1))); /* NULL stays NULL */
-    assert_double_equal(value(r, "chain", 0), 8.01, 1e-12);
-    assert_double_equal(value(r, "dens", 0), 400, 1e-9); /* the 4 points of A1 */
-    assert_double_equal(value(r, "pts_per_1000", 0), 2.0, 1e-12);
-    assert_double_equal(value(r, "pts_per_1000", 1), 8.0, 1e-12);
+    assert_double_equal(tt_value(r, "pop", 0), 2000, 0);
+    assert_double_equal(tt_value(r, "score", 0), 3.5, 0);
+    assert_true(isnan(tt_value(r, "score", 1))); /* empty cell */
+    assert_double_equal(tt_value(r, "twice", 0), 7.01, 1e-12);
+    assert_true(isnan(tt_value(r, "twice", 1))); /* NULL stays NULL */
+    assert_double_equal(tt_value(r, "chain", 0), 8.01, 1e-12);
+    assert_double_equal(tt_value(r, "dens", 0), 400, 1e-9); /* the 4 points of A1 */
+    assert_double_equal(tt_value(r, "pts_per_1000", 0), 2.0, 1e-12);
+    assert_double_equal(tt_value(r, "pts_per_1000", 1), 8.0, 1e-12);
     for (i = 0; i < taafi_result_issue_count(r); i++) {
         const char *problem;
         taafi_result_issue(r, i, NULL, NULL, &problem, NULL);

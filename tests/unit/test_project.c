@@ -31,30 +31,9 @@ static const char GOOD[] = "name: test\n"
                            "outputs:\n"
                            "  geojson: false\n";
 
-typedef struct fixture {
-    char *dir;
-    taafi_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tt_tmpdir();
-    assert_int_equal(taafi_ctx_new(&f->ctx), TAAFI_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    if (!*state)
-        return 0;
-    fixture *f = *state;
-    taafi_ctx_free(f->ctx);
-    tt_rmrf(f->dir);
-    free(f);
-    return 0;
-}
+typedef tt_env fixture;
+#define setup tt_env_setup
+#define teardown tt_env_teardown
 
 /* Loads `text` as sub/p.yml in the fixture folder. */
 static taafi_status load(fixture *f, const char *text, taafi_project **p)

@@ -187,16 +187,6 @@ static taafi_project *project(fixture *f, const char *pillars)
     return p;
 }
 
-static double value(const taafi_result *r, const char *name, size_t row)
-{
-    size_t col;
-    double v;
-    int is_null;
-    if (taafi_result_find_column(r, name, &col) != TAAFI_OK)
-        fail_msg("no column %s", name);
-    assert_int_equal(taafi_result_value(r, row, col, &v, &is_null), TAAFI_OK);
-    return is_null ? NAN : v;
-}
 
 static taafi_result *run(fixture *f, taafi_project *p)
 {
@@ -217,27 +207,27 @@ static void test_pillars_and_index(void **state)
          * a = i in 0..7; b = 10 - i in 3..10 and Z's 1; m = 5 = its target */
         double sa = 100.0 * (double)i / 7, sb = 100.0 * ((10 - (double)i) - 1) / 9;
         double basic, econ, sc, sm = i == 3 ? NAN : 100;
-        assert_double_equal(value(r, "a_score", i), sa, 1e-9);
-        assert_double_equal(value(r, "b_score", i), sb, 1e-9);
+        assert_double_equal(tt_value(r, "a_score", i), sa, 1e-9);
+        assert_double_equal(tt_value(r, "b_score", i), sb, 1e-9);
         /* the weight-0 indicator is scored but counts for nothing */
         basic = (1 * sa + 3 * sb) / 4;
-        assert_double_equal(value(r, "basic_services_score", i), basic, 1e-9);
+        assert_double_equal(tt_value(r, "basic_services_score", i), basic, 1e-9);
         sc = 100.0 * (7 - (double)((i * 3) % 8)) / 7;
         /* A3 has no m: its economic score is c's alone (re-weighted) */
         econ = isnan(sm) ? sc : (sc + sm) / 2;
-        assert_double_equal(value(r, "economic_vitality_score", i), econ, 1e-9);
-        assert_double_equal(value(r, "recovery_index", i), (basic + econ) / 2, 1e-9);
-        assert_double_equal(value(r, "missing_count", i), i == 3 ? 1 : 0, 0);
+        assert_double_equal(tt_value(r, "economic_vitality_score", i), econ, 1e-9);
+        assert_double_equal(tt_value(r, "recovery_index", i), (basic + econ) / 2, 1e-9);
+        assert_double_equal(tt_value(r, "missing_count", i), i == 3 ? 1 : 0, 0);
     }
     /* Z, of no area: its km2 is 0 and a value per km2 is no value */
-    assert_double_equal(value(r, "area_km2", 8), 0, 0);
-    assert_true(isnan(value(r, "dens", 8)));
+    assert_double_equal(tt_value(r, "area_km2", 8), 0, 0);
+    assert_true(isnan(tt_value(r, "dens", 8)));
     /* ranks 1..9, classes by quantile: 9 areas in 4 classes */
     {
         int seen[10] = {0}, per_class[5] = {0};
         for (i = 0; i < 9; i++) {
-            seen[(int)value(r, "rank", i)]++;
-            per_class[(int)value(r, "priority_class", i)]++;
+            seen[(int)tt_value(r, "rank", i)]++;
+            per_class[(int)tt_value(r, "priority_class", i)]++;
         }
         for (i = 1; i <= 9; i++)
             assert_int_equal(seen[i], 1);
@@ -261,10 +251,10 @@ static void test_weight_change(void **state)
     taafi_result *r2 = run(f, p2);
     size_t i;
     for (i = 0; i < 9; i++) {
-        double b = value(r1, "basic_services_score", i), e = value(r1, "economic_vitality_score", i);
-        assert_double_equal(value(r2, "basic_services_score", i), b, 0);
-        assert_double_equal(value(r1, "recovery_index", i), (b + e) / 2, 1e-12);
-        assert_double_equal(value(r2, "recovery_index", i) - value(r1, "recovery_index", i),
+        double b = tt_value(r1, "basic_services_score", i), e = tt_value(r1, "economic_vitality_score", i);
+        assert_double_equal(tt_value(r2, "basic_services_score", i), b, 0);
+        assert_double_equal(tt_value(r1, "recovery_index", i), (b + e) / 2, 1e-12);
+        assert_double_equal(tt_value(r2, "recovery_index", i) - tt_value(r1, "recovery_index", i),
                             (3 * b + e) / 4 - (b + e) / 2, 1e-12);
     }
     taafi_result_free(r1);
@@ -282,11 +272,11 @@ static void test_geometric_and_breaks(void **state)
     size_t i, col;
     assert_int_equal(taafi_result_find_column(r, "priority", &col), TAAFI_OK);
     for (i = 0; i < 9; i++) {
-        double sa = value(r, "a_score", i), sb = value(r, "b_score", i), idx = value(r, "recovery_index", i);
+        double sa = tt_value(r, "a_score", i), sb = tt_value(r, "b_score", i), idx = tt_value(r, "recovery_index", i);
         double g = sa <= 0 || sb <= 0 ? 0 : exp((log(sa) + 3 * log(sb)) / 4);
         int want = idx < 40 ? 1 : idx < 60 ? 2 : 3;
-        assert_double_equal(value(r, "basic_services_score", i), g, 1e-9);
-        assert_double_equal(value(r, "priority_class", i), want, 0);
+        assert_double_equal(tt_value(r, "basic_services_score", i), g, 1e-9);
+        assert_double_equal(tt_value(r, "priority_class", i), want, 0);
         assert_string_equal(r->cols[col].text[i], want == 1 ? "urgent" : want == 2 ? "soon" : "later");
     }
     taafi_result_free(r);
