@@ -2,10 +2,10 @@
 """Deterministic generator of taafi's bundled example: a SYNTHETIC stand-in for
 the eastern neighbourhoods of Homs (see data/README.md).
 
-Writes five GeoJSON files (EPSG:4326, lon/lat) and a CSV into the folder
-given as the only argument; scripts/make-example-data.sh converts the
-GeoJSON to the shapefiles in data/shapefiles/ and copies the CSV to
-data/tables/.  Standard library only, fixed seed: the same output on every
+Writes five GeoJSON files (EPSG:4326, lon/lat), a CSV and an ASCII grid
+into the folder given as the only argument; scripts/make-example-data.sh
+converts the GeoJSON to the shapefiles in data/shapefiles/, the grid to
+data/rasters/population.tif and copies the CSV to data/tables/.  Standard library only, fixed seed: the same output on every
 machine and Python 3 version (random.Random's sequence for a given seed is
 stable, and every coordinate is rounded to 7 decimals before it is written).
 """
@@ -300,6 +300,52 @@ def workshop(rng, nb_feats):
     return header, rows
 
 
+# WorldPop-style population grid: persons per cell, EPSG:4326, cells of
+# 3 arc-seconds (1/1200 degree, about 76 m x 93 m here), nodata -99999.
+CELL_DEG = 1.0 / 1200.0
+NODATA = -99999
+
+
+def population_grid(rng, width, height):
+    margin = 300.0
+    lon0, lat0 = to_lonlat(-margin, -margin)
+    lon1, lat1 = to_lonlat(width + margin, height + margin)
+    c0, r0 = math.floor(lon0 / CELL_DEG), math.floor(lat0 / CELL_DEG)
+    c1, r1 = math.ceil(lon1 / CELL_DEG), math.ceil(lat1 / CELL_DEG)
+    ncols, nrows = c1 - c0, r1 - r0
+    cell_km2 = (CELL_DEG * M_PER_DEG_LON) * (CELL_DEG * M_PER_DEG_LAT) / 1e6
+    rows = []
+    for j in range(nrows):                  # north to south
+        lat = (r1 - j - 0.5) * CELL_DEG
+        row = []
+        for i in range(ncols):
+            lon = (c0 + i + 0.5) * CELL_DEG
+            x = (lon - LON0) * M_PER_DEG_LON
+            y = (lat - LAT0) * M_PER_DEG_LAT
+            inside = 0 <= x <= width and 0 <= y <= height
+            d = dist_to_fronts(x, y)
+            density = (17000 if inside else 6000) * (1 - 0.75 * math.exp(-d / 300))
+            value = round(density * cell_km2 * rng.uniform(0.6, 1.4), 2)
+            # an unsurveyed block (say, a military zone) inside the district
+            if 1900 <= x <= 2150 and 2300 <= y <= 2500:
+                value = NODATA
+            row.append(value)
+        rows.append(row)
+    return {"ncols": ncols, "nrows": nrows, "xllcorner": c0 * CELL_DEG, "yllcorner": r0 * CELL_DEG,
+            "cellsize": CELL_DEG}, rows
+
+
+def write_asc(path, header, rows):
+    with open(path, "w", encoding="ascii") as f:
+        for k in ("ncols", "nrows"):
+            f.write("%s %d\n" % (k, header[k]))
+        for k in ("xllcorner", "yllcorner", "cellsize"):
+            f.write("%s %.17g\n" % (k, header[k]))
+        f.write("NODATA_value %d\n" % NODATA)
+        for row in rows:
+            f.write(" ".join("%g" % v for v in row) + "\n")
+
+
 def write_csv(path, header, rows):
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -327,6 +373,8 @@ def main():
     write(os.path.join(out, "landuse.geojson"), landuse(rng, xs, ys))
     header, rows = workshop(rng, nb)
     write_csv(os.path.join(out, "workshop.csv"), header, rows)
+    header, rows = population_grid(rng, width, height)
+    write_asc(os.path.join(out, "population.asc"), header, rows)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ for name in neighbourhoods damage services streets landuse; do
     ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -lco RESIZE=YES -a_srs EPSG:4326 \
         "$out/$name.shp" "$tmp/$name.geojson" -nln "$name"
 done
-mkdir -p "$here/data/tables"
+mkdir -p "$here/data/tables" "$here/data/rasters"
+rm -f "$here/data/rasters/population.tif"
+gdal_translate -q -of GTiff -a_srs EPSG:4326 -a_nodata -99999 -ot Float32 \
+    -co COMPRESS=DEFLATE -co TILED=YES -co BLOCKXSIZE=16 -co BLOCKYSIZE=16 \
+    "$tmp/population.asc" "$here/data/rasters/population.tif"
 cp "$tmp/workshop.csv" "$here/data/tables/workshop.csv"
 echo "example data written to $out and $here/data/tables"

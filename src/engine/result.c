@@ -127,6 +127,17 @@ void taafi_result_free(taafi_result *r)
         free(r->cols[i].text);
     }
     free(r->cols);
+    for (i = 0; i < r->n_gaps; i++)
+        if (r->gaps[i].geom)
+            GEOSGeom_destroy_r(r->ctx->geos, r->gaps[i].geom);
+    free(r->gaps);
+    for (i = 0; i < r->n_facilities; i++) {
+        if (r->facilities[i].pt)
+            GEOSGeom_destroy_r(r->ctx->geos, r->facilities[i].pt);
+        if (r->facilities[i].f)
+            OGR_F_Destroy(r->facilities[i].f);
+    }
+    free(r->facilities);
     tf_areas_free(r->ctx, r->areas); /* after the columns: they need areas->n */
     for (i = 0; i < r->n_inputs; i++) {
         free(r->inputs[i].role);

@@ -27,6 +27,24 @@ typedef struct tf_input_file {
     char sha256[65]; /* "" when not a file       */
 } tf_input_file;
 
+/* A part of an area beyond reach of a coverage indicator's facilities. */
+typedef struct tf_gap {
+    size_t area;
+    const tf_indicator_def *def; /* the coverage indicator                  */
+    GEOSGeometry *geom;          /* analysis CRS; may be empty              */
+    double km2, residents;       /* residents NaN without a population raster */
+} tf_gap;
+
+/* A facility of a coverage indicator with its proximity basin. */
+typedef struct tf_facility {
+    const tf_indicator_def *def;
+    OGRFeatureH f;         /* the input feature's attributes (a copy)        */
+    GEOSGeometry *pt;      /* its point, analysis CRS                        */
+    long area;             /* the area it lies in, or -1                     */
+    double basin;          /* residents whose nearest such facility it is    */
+    double per_capacity;   /* basin / capacity; NaN without capacity         */
+} tf_facility;
+
 struct taafi_result {
     taafi_ctx *ctx; /* the context the GEOS geometries belong to */
     const taafi_project *project;
@@ -37,6 +55,10 @@ struct taafi_result {
     tf_input_file *inputs;
     size_t n_inputs, cap_inputs;
     char started[32], finished[32]; /* UTC */
+    tf_gap *gaps;                   /* service_gaps layer                */
+    size_t n_gaps, cap_gaps;
+    tf_facility *facilities;        /* facilities layer                  */
+    size_t n_facilities, cap_facilities;
 };
 
 /* Adds a column of NULLs named `name` and returns its values through

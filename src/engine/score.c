@@ -186,7 +186,14 @@ taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
     /* 1. indicator scores */
     for (k = 0, j = 0; k < p->n_inds; k++) {
         const tf_indicator_def *d = &p->inds[k];
+        char cov[300];
         const char *col = d->score_column ? d->score_column : d->id;
+        if (!d->score_column && d->type == TF_IND_COVERAGE) {
+            /* A coverage indicator is scored by the share of residents
+             * within reach. */
+            snprintf(cov, sizeof cov, "%s_pop_pct", d->id);
+            col = cov;
+        }
         double *v;
         long c;
         if (!d->pillar)

@@ -8,10 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OUT_GPKG, OUT_GEOJSON, OUT_CSV_AREAS, OUT_CSV_INDICATORS, N_OUT };
+enum { OUT_GPKG, OUT_GEOJSON, OUT_CSV_AREAS, OUT_CSV_INDICATORS, OUT_GAPS, OUT_FACILITIES, N_OUT };
 
 static void output_names(const taafi_project *p, const char *names[N_OUT])
 {
+    int cov = p->out_geojson && tf_project_has_type(p, TF_IND_COVERAGE);
+    names[OUT_GAPS] = cov ? "service_gaps.geojson" : NULL;
+    names[OUT_FACILITIES] = cov ? "facilities.geojson" : NULL;
     names[OUT_GPKG] = p->out_gpkg;
     names[OUT_GEOJSON] = p->out_geojson;
     names[OUT_CSV_AREAS] = p->out_csv ? "areas.csv" : NULL;
@@ -62,6 +65,10 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     if (out[OUT_GPKG].tmp && (st = tf_write_gpkg(ctx, r, out[OUT_GPKG].tmp)))
         goto done;
     if (out[OUT_GEOJSON].tmp && (st = tf_write_geojson(ctx, r, out[OUT_GEOJSON].tmp)))
+        goto done;
+    if (out[OUT_GAPS].tmp && (st = tf_write_geojson_gaps(ctx, r, out[OUT_GAPS].tmp)))
+        goto done;
+    if (out[OUT_FACILITIES].tmp && (st = tf_write_geojson_facilities(ctx, r, out[OUT_FACILITIES].tmp)))
         goto done;
     if (out[OUT_CSV_AREAS].tmp && (st = tf_write_csv_areas(ctx, r, out[OUT_CSV_AREAS].tmp, p->out_csv_bom)))
         goto done;

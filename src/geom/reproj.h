@@ -20,6 +20,14 @@ taafi_status tf_reproj_new(taafi_ctx *ctx, OGRSpatialReferenceH src, int dst_eps
                            tf_reproj **out);
 void tf_reproj_free(tf_reproj *r);
 
+/* A transformation between two OGR spatial references (e.g. from the
+ * analysis CRS to a raster's CRS).  Caller owns *out. */
+taafi_status tf_reproj_new_srs(taafi_ctx *ctx, OGRSpatialReferenceH src, OGRSpatialReferenceH dst, const char *what,
+                               tf_reproj **out);
+
+/* A copy of GEOS geometry `g` transformed by `r`.  Caller owns *out. */
+taafi_status tf_reproj_geom(taafi_ctx *ctx, const tf_reproj *r, const GEOSGeometry *g, GEOSGeometry **out);
+
 /* Transforms n coordinates in place.  TAAFI_ERR_CRS if any cannot be
  * transformed (outside the CRS's domain). */
 taafi_status tf_reproj_xy(taafi_ctx *ctx, const tf_reproj *r, double *x, double *y, size_t n);

@@ -9,7 +9,7 @@
 static const tf_family *const FAMILIES[] = {
     &tf_family_area,       &tf_family_count,          &tf_family_sum,     &tf_family_mean,  &tf_family_min,
     &tf_family_max,        &tf_family_area_share,     &tf_family_length_density, &tf_family_nearest,
-    &tf_family_table};
+    &tf_family_table,      &tf_family_raster_sum,     &tf_family_coverage};
 
 const tf_family *tf_family_of(tf_ind_type type)
 {

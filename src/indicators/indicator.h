@@ -61,6 +61,8 @@ extern const tf_family tf_family_sum, tf_family_mean, tf_family_min, tf_family_m
 extern const tf_family tf_family_area_share, tf_family_length_density;
 extern const tf_family tf_family_nearest;
 extern const tf_family tf_family_table;
+extern const tf_family tf_family_raster_sum;
+extern const tf_family tf_family_coverage;
 
 /* Reads field `idx` of `f` as a number.  Returns 1 and sets *out for a
  * number (also a number stored as text, surrounding spaces allowed), 0 for

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static taafi_status to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry *g, OGRGeometryH *out)
+taafi_status tf_geos_to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry *g, int multipolygon,
+                            OGRGeometryH *out)
 {
     size_t size = 0;
     unsigned char *wkb = GEOSWKBWriter_write_r(ctx->geos, w, g, &size);
@@ -22,7 +23,7 @@ static taafi_status to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry 
     if (e != OGRERR_NONE)
         return tf_error(ctx, TAAFI_ERR_GEOM, "cannot decode a geometry GEOS wrote (OGR error %d)", (int)e);
     /* One geometry type per layer: polygons become one-part multipolygons. */
-    *out = OGR_G_ForceToMultiPolygon(og);
+    *out = multipolygon ? OGR_G_ForceToMultiPolygon(og) : og;
     return TAAFI_OK;
 }
 
@@ -104,7 +105,7 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
                 OGR_F_SetFieldDouble(f, fi, v);
         }
         if (!no_geom) {
-            if ((st = to_ogr(ctx, w, lonlat ? a->geom_ll[k] : a->geom[k], &g)))
+            if ((st = tf_geos_to_ogr(ctx, w, lonlat ? a->geom_ll[k] : a->geom[k], 1, &g)))
                 goto done;
             OGR_F_SetGeometryDirectly(f, g);
         }

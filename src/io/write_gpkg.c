@@ -92,7 +92,10 @@ taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *pa
         goto done;
     }
     if ((st = tf_write_areas_layer(ctx, r, ds, "areas", 0, (char **)layer_opts)) ||
-        (st = tf_write_indicators_table(ctx, r, ds, "indicators", (char **)ATTR)) || (st = write_run(ctx, r, ds)) || (st = write_dq(ctx, r, ds)))
+        (st = tf_write_indicators_table(ctx, r, ds, "indicators", (char **)ATTR)) ||
+        (tf_project_has_type(r->project, TF_IND_COVERAGE) &&
+         ((st = tf_write_gaps_layer(ctx, r, ds, 0, (char **)layer_opts)) ||
+          (st = tf_write_facilities_layer(ctx, r, ds, 0, (char **)layer_opts)))) || (st = write_run(ctx, r, ds)) || (st = write_dq(ctx, r, ds)))
         goto done;
     if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot commit: %s", path, tf_lib_error(ctx));

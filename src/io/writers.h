@@ -34,6 +34,22 @@ taafi_status tf_table_row(taafi_ctx *ctx, OGRLayerH layer, const char *const *va
 taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                        char **layer_options);
 
+/* GEOS to OGR through WKB; `multipolygon`: force to MultiPolygon. */
+taafi_status tf_geos_to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry *g, int multipolygon,
+                            OGRGeometryH *out);
+
+/* The coverage layers: `service_gaps` (one row per area and coverage
+ * indicator) and `facilities` (one row per facility and coverage
+ * indicator), in the analysis CRS or (lonlat) EPSG:4326. */
+taafi_status tf_write_gaps_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
+                                 char **layer_options);
+taafi_status tf_write_facilities_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
+                                       char **layer_options);
+
+/* GeoJSON files of the coverage layers. */
+taafi_status tf_write_geojson_gaps(taafi_ctx *ctx, const taafi_result *r, const char *path);
+taafi_status tf_write_geojson_facilities(taafi_ctx *ctx, const taafi_result *r, const char *path);
+
 /* Shared by both: makes layer `name` in `ds` with the areas' fields and the
  * indicator columns and writes one feature per area, with the analysis-CRS
  * geometry (`lonlat` 0), the EPSG:4326 one (`lonlat` 1) or none (-1). */

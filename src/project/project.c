@@ -355,7 +355,7 @@ static taafi_status choice(parser *ps, const yaml_node_t *n, const char *key, co
 
 const char *const tf_ind_type_names[TF_IND_N_TYPES + 1] = {
     "area", "count", "sum", "mean", "min", "max", "area_share", "length_density", "nearest_distance",
-    "table", "expression", NULL};
+    "table", "expression", "raster_sum", "coverage", NULL};
 
 /* Keys every indicator may have, and the further keys of each type. */
 #define COMMON_KEYS                                                                                                \
@@ -368,6 +368,26 @@ static const char *const KEYS_STAT[] = {COMMON_KEYS, "layer", "where", "field", 
 static const char *const KEYS_LAYER[] = {COMMON_KEYS, "layer", "where", NULL};
 static const char *const KEYS_TABLE[] = {COMMON_KEYS, "source", "sheet", "key", "field", NULL};
 static const char *const KEYS_EXPR[] = {COMMON_KEYS, "expression", NULL};
+static const char *const KEYS_RASTER[] = {COMMON_KEYS, "source", "band", NULL};
+static const char *const KEYS_COVERAGE[] = {COMMON_KEYS, "layer",          "where",    "kind",          "kind_field",
+                                            "distance",  "status_field",   "statuses", "standard",      "capacity_field",
+                                            NULL};
+
+static const tf_service_standard STANDARDS[] = {
+    {"water_point", 500, 250, "Sphere Handbook, water supply standard 1"},
+    {"clinic", 0, 10000, "Sphere Handbook, health systems: one basic health unit per 10,000 people"},
+    {"school", 1000, 0, "common planning norm (primary school within about 1 km), not a global standard"},
+    {"bakery", 1000, 0, "common planning norm (bakery within about 1 km), not a global standard"},
+};
+
+const tf_service_standard *tf_standard_of(const char *kind)
+{
+    size_t i;
+    for (i = 0; kind && i < sizeof STANDARDS / sizeof *STANDARDS; i++)
+        if (!strcmp(STANDARDS[i].kind, kind))
+            return &STANDARDS[i];
+    return NULL;
+}
 
 static const char *const *type_keys(tf_ind_type t)
 {
@@ -383,6 +403,8 @@ static const char *const *type_keys(tf_ind_type t)
     case TF_IND_NEAREST_DISTANCE: return KEYS_LAYER;
     case TF_IND_TABLE: return KEYS_TABLE;
     case TF_IND_EXPRESSION: return KEYS_EXPR;
+    case TF_IND_RASTER_SUM: return KEYS_RASTER;
+    case TF_IND_COVERAGE: return KEYS_COVERAGE;
     case TF_IND_N_TYPES: break;
     }
     return KEYS_AREA;
@@ -504,6 +526,106 @@ static taafi_status parse_scoring_keys(parser *ps, const yaml_node_t *m, tf_indi
     return TAAFI_OK;
 }
 
+/* SQL string literal of `s` ('' doubles quotes) appended to b. */
+static void sql_literal(tf_buf *b, const char *s)
+{
+    tf_buf_printf(b, "'");
+    for (; *s; s++)
+        tf_buf_printf(b, *s == '\'' ? "''" : "%c", *s);
+    tf_buf_printf(b, "'");
+}
+
+/* coverage: the facilities of `layer` matching its `where`, its `kind`
+ * (kind_field = kind) and its statuses (status_field IN statuses; by
+ * default status IN ('functioning', 'partial')); `distance` in metres
+ * (default: the published standard for the kind). */
+static taafi_status parse_coverage(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    const yaml_node_t *v;
+    const tf_service_standard *std;
+    char *kind_field = NULL, *status_field = NULL, *user_where = NULL;
+    tf_buf where = {0};
+    taafi_status st;
+    int parts = 0;
+    if ((st = need(ps, m, d, "layer", "name the layer of facilities under 'layers'")) ||
+        (st = layer_ref(ps, get(ps, m, "layer"), &d->layer)) || (st = opt_str(ps, m, "where", &user_where)) ||
+        (st = opt_str(ps, m, "kind", &d->kind)) || (st = opt_str(ps, m, "kind_field", &kind_field)) ||
+        (st = opt_str(ps, m, "status_field", &status_field)) ||
+        (st = opt_str(ps, m, "capacity_field", &d->capacity_field)))
+        goto done;
+    std = tf_standard_of(d->kind);
+    if ((v = get(ps, m, "distance"))) {
+        if ((st = number(ps, v, "distance", &d->distance)))
+            goto done;
+        if (d->distance <= 0) {
+            st = perr(ps, v, "'distance' must be more than 0 metres");
+            goto done;
+        }
+    } else if (std && std->distance_m > 0) {
+        d->distance = std->distance_m;
+    } else {
+        st = perr(ps, m, "coverage '%s' has no 'distance' and no published standard distance is known for %s%s%s; "
+                         "give one in metres",
+                  d->id, d->kind ? "kind '" : "its facilities", d->kind ? d->kind : "", d->kind ? "'" : "");
+        goto done;
+    }
+    if ((v = get(ps, m, "standard"))) {
+        if ((st = number(ps, v, "standard", &d->standard)))
+            goto done;
+        if (d->standard <= 0) {
+            st = perr(ps, v, "'standard' (residents per facility) must be more than 0");
+            goto done;
+        }
+    } else if (std) {
+        d->standard = std->residents_per_unit;
+    }
+    if (user_where) {
+        tf_buf_printf(&where, "(%s)", user_where);
+        parts++;
+    }
+    if (d->kind) {
+        tf_buf_printf(&where, "%s\"%s\" = ", parts++ ? " AND " : "", kind_field ? kind_field : "kind");
+        sql_literal(&where, d->kind);
+    }
+    v = get(ps, m, "statuses");
+    if (v && v->type != YAML_SEQUENCE_NODE) {
+        st = perr(ps, v, "'statuses' must be a list, e.g. [functioning, partial], or [] for no status filter");
+        goto done;
+    }
+    if (!v || v->data.sequence.items.top > v->data.sequence.items.start) {
+        tf_buf_printf(&where, "%s\"%s\" IN (", parts++ ? " AND " : "", status_field ? status_field : "status");
+        if (!v) {
+            tf_buf_printf(&where, "'functioning', 'partial'");
+        } else {
+            yaml_node_item_t *it;
+            for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+                const char *s = NULL;
+                if ((st = scalar(ps, node(ps, *it), "statuses", &s)))
+                    goto done;
+                if (it > v->data.sequence.items.start)
+                    tf_buf_printf(&where, ", ");
+                sql_literal(&where, s);
+            }
+        }
+        tf_buf_printf(&where, ")");
+    } else if (status_field) {
+        st = perr(ps, get(ps, m, "status_field"), "'status_field' with 'statuses: []' filters nothing");
+        goto done;
+    }
+    if (where.failed) {
+        st = tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    d->where = where.s;
+    where.s = NULL;
+done:
+    tf_buf_free(&where);
+    free(kind_field);
+    free(status_field);
+    free(user_where);
+    return st;
+}
+
 static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
 {
     const yaml_node_t *v;
@@ -521,7 +643,7 @@ static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicat
         return perr(ps, v, "indicator id '%s' must start with a letter and hold only letters, digits and _", d->id);
     if (!(v = get(ps, m, "type")))
         return perr(ps, m, "indicator '%s' has no 'type' (area, count, sum, mean, min, max, area_share, "
-                           "length_density, nearest_distance, table or expression)",
+                           "length_density, nearest_distance, table, expression, raster_sum or coverage)",
                     d->id);
     if ((st = choice(ps, v, "indicator type", tf_ind_type_names, &t)))
         return st;
@@ -586,6 +708,27 @@ static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicat
             (st = opt_str(ps, m, "expression", &d->expression)))
             return st;
         break;
+    case TF_IND_RASTER_SUM:
+        if ((st = need(ps, m, d, "source", "give the path of the raster (a GeoTIFF of persons per cell, say)")))
+            return st;
+        {
+            char *raw = NULL;
+            double band = 1;
+            if ((st = opt_str(ps, m, "source", &raw)))
+                return st;
+            d->source = resolve(ps->p, raw);
+            free(raw);
+            if (!d->source)
+                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+            if ((v = get(ps, m, "band")) && (st = number(ps, v, "band", &band)))
+                return st;
+            if (band < 1 || band != (double)(int)band)
+                return perr(ps, v, "'band' must be a band number, 1 or more");
+            d->band = (int)band;
+        }
+        break;
+    case TF_IND_COVERAGE:
+        return parse_coverage(ps, m, d);
     case TF_IND_N_TYPES:
         break;
     }
@@ -615,6 +758,15 @@ static taafi_status parse_indicators(parser *ps, const yaml_node_t *s)
                             p->inds[i].line);
     }
     return TAAFI_OK;
+}
+
+int tf_project_has_type(const taafi_project *p, tf_ind_type t)
+{
+    size_t i;
+    for (i = 0; i < p->n_inds; i++)
+        if (p->inds[i].type == t)
+            return 1;
+    return 0;
 }
 
 int tf_project_find_indicator(const taafi_project *p, const char *id)
@@ -1028,6 +1180,8 @@ void taafi_project_free(taafi_project *p)
         free(d->sheet);
         free(d->key);
         free(d->expression);
+        free(d->kind);
+        free(d->capacity_field);
         for (j = 0; j < d->n_classes; j++)
             free(d->classes[j]);
         free(d->classes);

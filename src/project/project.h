@@ -29,6 +29,8 @@ typedef enum tf_ind_type {
     TF_IND_NEAREST_DISTANCE, /* m from the area's point to nearest feature */
     TF_IND_TABLE,            /* a value joined by key from a table         */
     TF_IND_EXPRESSION,       /* SQL over other indicators of the same area */
+    TF_IND_RASTER_SUM,       /* sum of raster cells under each area        */
+    TF_IND_COVERAGE,         /* reach of facilities within a distance      */
     TF_IND_N_TYPES
 } tf_ind_type;
 
@@ -70,7 +72,24 @@ typedef struct tf_indicator_def {
     char *key;            /* the table's field holding area ids             */
     /* expression */
     char *expression;
+    /* raster_sum */
+    int band;             /* 1-based                                        */
+    /* coverage */
+    char *kind;           /* facility kind: defaults and the kind filter    */
+    double distance;      /* metres: the standard distance                  */
+    double standard;      /* residents per facility; 0: none known          */
+    char *capacity_field; /* NULL: no residents per unit of capacity        */
 } tf_indicator_def;
+
+/* Published or common planning standards by facility kind, the defaults of
+ * coverage indicators (see docs/project-file.md for their sources). */
+typedef struct tf_service_standard {
+    const char *kind;
+    double distance_m;          /* 0: none published; the project must say */
+    double residents_per_unit;  /* 0: none                                 */
+    const char *source;
+} tf_service_standard;
+const tf_service_standard *tf_standard_of(const char *kind);
 
 typedef enum tf_missing { TF_MISSING_SKIP, TF_MISSING_FAIL } tf_missing;
 typedef enum tf_mean { TF_MEAN_ARITHMETIC, TF_MEAN_GEOMETRIC } tf_mean;
@@ -118,6 +137,9 @@ struct taafi_project {
     int out_csv;       /* areas.csv and indicators.csv beside the GeoPackage */
     int out_csv_bom;   /* ... with a UTF-8 byte-order mark, for Excel        */
 };
+
+/* Whether some indicator is of type `t`. */
+int tf_project_has_type(const taafi_project *p, tf_ind_type t);
 
 /* Index of the indicator whose id is `id`, or -1. */
 int tf_project_find_indicator(const taafi_project *p, const char *id);

@@ -105,7 +105,7 @@ static void test_example(void **state)
         free(csv);
         sprintf(path, "%s/out/indicators.csv", f->dir);
         csv = tt_read(path, NULL);
-        assert_non_null(strstr(csv, "water_distance_score,score,water_distance,nearest_distance,basic_services"));
+        assert_non_null(strstr(csv, "school_distance_score,score,school_distance,nearest_distance,basic_services"));
         assert_non_null(strstr(csv, "مؤشر التعافي"));
         free(csv);
         free(path);

@@ -1,0 +1,49 @@
+/*
+ * raster.h: reading a raster of counts (persons per cell) under polygons,
+ * with exact cell-coverage fractions: a cell half inside a polygon counts
+ * half, as exactextract does, so that areas tiling the raster share out its
+ * total exactly.  Rasters are read window by window, never whole.
+ */
+#ifndef TAAFI_RASTER_H
+#define TAAFI_RASTER_H
+
+#include "../core/core.h"
+#include "../geom/reproj.h"
+
+#include <gdal.h>
+
+typedef struct tf_raster {
+    char *path;
+    GDALDatasetH ds;
+    GDALRasterBandH band;
+    double gt[6];             /* geotransform: north-up, no rotation */
+    int nx, ny;               /* size in cells                         */
+    int has_nodata;
+    double nodata;
+    OGRSpatialReferenceH srs; /* east/north order; owned               */
+    tf_reproj *to_raster;     /* analysis CRS -> raster CRS            */
+    tf_reproj *from_raster;   /* raster CRS -> analysis CRS            */
+} tf_raster;
+
+/* Opens band `band` (1-based) of `path` read-only, for areas in
+ * EPSG:`analysis_epsg`.  Refuses rotated rasters and rasters without a
+ * CRS.  Caller owns *out (tf_raster_close). */
+taafi_status tf_raster_open(taafi_ctx *ctx, const char *path, int band, int analysis_epsg, tf_raster **out);
+void tf_raster_close(tf_raster *r);
+
+/* Called for every cell a polygon covers: its centre in the analysis CRS,
+ * its value, and the share of the cell's area inside the polygon (0-1].
+ * Nodata and NaN cells are skipped. */
+typedef taafi_status (*tf_cell_fn)(taafi_ctx *ctx, double x, double y, double value, double fraction, void *user);
+
+/* Visits the cells under `poly` (analysis CRS).  *nodata_out, if not NULL,
+ * receives the number of nodata cells met.  Without `want_xy` the centres
+ * are not transformed and come as NaN (a sum needs no coordinates). */
+taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeometry *poly, int want_xy, tf_cell_fn fn,
+                             void *user, size_t *nodata_out);
+
+/* The sum of value x fraction under `poly` (analysis CRS). */
+taafi_status tf_raster_sum(taafi_ctx *ctx, const tf_raster *r, const GEOSGeometry *poly, double *sum,
+                           size_t *nodata_out);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * Coverage on fixtures whose answers are known geometrically: a 1 km
+ * square area (EPSG:32637) with one resident in every 10 m cell, and
+ * facilities placed so that the reach zone is one or two whole circles.
+ * GEOS buffers are polygons of 4 x 32 = 128 sides inscribed in the circle,
+ * whose area is 64 r^2 sin(2 pi / 128).
+ */
+#include "support.h"
+
+#include "engine/result.h"
+
+#include <ogr_srs_api.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CRS "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32637\"}},"
+
+static double gon(double r) { return 64 * r * r * sin(2 * M_PI / 128); }
+
+static int setup(void **state)
+{
+    tt_env *e;
+    char *path;
+    double ones[100 * 100];
+    GDALDatasetH ds;
+    OGRSpatialReferenceH srs;
+    double gt[6] = {500000, 10, 0, 3841000, 0, -10};
+    size_t i;
+    tt_env_setup(state);
+    e = *state;
+    free(tt_write(e->dir, "areas.geojson",
+                  "{\"type\":\"FeatureCollection\"," CRS "\"features\":[{\"type\":\"Feature\",\"properties\":"
+                  "{\"code\":\"SQ\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[500000,3840000],"
+                  "[501000,3840000],[501000,3841000],[500000,3841000],[500000,3840000]]]}}]}\n"));
+    /* F1 at the centre, functioning; F2 west and F3 east, partial;
+     * F4 near F1 but not functioning: never counted. */
+    free(tt_write(e->dir, "fac.geojson",
+                  "{\"type\":\"FeatureCollection\"," CRS "\"features\":["
+                  "{\"type\":\"Feature\",\"properties\":{\"kind\":\"tap\",\"status\":\"functioning\",\"cap\":10},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[500500,3840500]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"kind\":\"well\",\"status\":\"partial\",\"cap\":4},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[500250,3840500]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"kind\":\"well\",\"status\":\"functioning\",\"cap\":0},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[500750,3840500]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"kind\":\"tap\",\"status\":\"not_functioning\",\"cap\":9},"
+                  "\"geometry\":{\"type\":\"Point\",\"coordinates\":[500510,3840500]}}]}\n"));
+    for (i = 0; i < 100 * 100; i++)
+        ones[i] = 1;
+    path = tt_path(e->dir, "pop.tif");
+    ds = GDALCreate(GDALGetDriverByName("GTiff"), path, 100, 100, 1, GDT_Float64, NULL);
+    GDALSetGeoTransform(ds, gt);
+    srs = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(srs, 32637);
+    GDALSetSpatialRef(ds, srs);
+    OSRRelease(srs);
+    assert_int_equal(
+        GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, 100, 100, ones, 100, 100, GDT_Float64, 0, 0),
+        CE_None);
+    GDALClose(ds);
+    free(path);
+    return 0;
+}
+
+static taafi_result *run(tt_env *e, const char *cov, taafi_project **p)
+{
+    char text[2048], *path;
+    taafi_result *r = NULL;
+    snprintf(text, sizeof text,
+             "areas: {source: areas.geojson, id: code}\n"
+             "layers:\n  fac: {source: fac.geojson}\n"
+             "population: pop\n"
+             "indicators:\n"
+             "  - {id: pop, type: raster_sum, source: pop.tif}\n"
+             "  - %s\n",
+             cov);
+    path = tt_write(e->dir, "p.yml", text);
+    if (taafi_project_load(e->ctx, path, p) || taafi_run(e->ctx, *p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    free(path);
+    return r;
+}
+
+static void test_single_facility(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    taafi_result *r = run(e, "{id: c, type: coverage, layer: fac, kind: tap, distance: 300}", &p);
+    double share = gon(300) / 1e6 * 100;
+    double covered_km2, a_km2 = 1.0;
+    assert_double_equal(tt_value(r, "pop", 0), 10000, 1e-6);
+    assert_double_equal(tt_value(r, "c_area_pct", 0), share, 1e-9);
+    /* one resident per 100 m2 everywhere: the residents' share is the area's */
+    assert_double_equal(tt_value(r, "c_pop_pct", 0), share, 1e-9);
+    assert_double_equal(tt_value(r, "c_pop_beyond", 0), 10000 * (1 - share / 100), 1e-6);
+    /* mean distance from the centre of a square of side L to its points:
+     * L (sqrt 2 + ln(1 + sqrt 2)) / 6; cell centres approximate it */
+    assert_double_equal(tt_value(r, "c_mean_dist", 0), 1000 * (sqrt(2) + log(1 + sqrt(2))) / 6, 0.2);
+    assert_double_equal(tt_value(r, "c_facilities", 0), 1, 0); /* F4 is not functioning */
+    assert_double_equal(tt_value(r, "c_residents_per_facility", 0), 10000, 1e-6);
+    /* the gap and the covered part make up the area */
+    assert_int_equal(r->n_gaps, 1);
+    covered_km2 = a_km2 * tt_value(r, "c_area_pct", 0) / 100;
+    assert_double_equal(r->gaps[0].km2 + covered_km2, a_km2, 1e-12);
+    assert_double_equal(r->gaps[0].residents, tt_value(r, "c_pop_beyond", 0), 1e-9);
+    assert_int_equal(r->n_facilities, 1);
+    assert_double_equal(r->facilities[0].basin, 10000, 1e-6);
+    taafi_result_free(r);
+    taafi_project_free(p);
+}
+
+/* Two wells 500 m apart share the square's residents equally (their
+ * basins split it down the middle); with a standard of 2,500 per well the
+ * load is 2. */
+static void test_basins_and_load(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    taafi_result *r = run(e,
+                          "{id: w, type: coverage, layer: fac, kind: well, distance: 200, standard: 2500, "
+                          "capacity_field: cap}",
+                          &p);
+    size_t i;
+    assert_double_equal(tt_value(r, "w_area_pct", 0), 2 * gon(200) / 1e6 * 100, 1e-9);
+    assert_double_equal(tt_value(r, "w_facilities", 0), 2, 0);
+    assert_double_equal(tt_value(r, "w_residents_per_facility", 0), 5000, 1e-6);
+    assert_double_equal(tt_value(r, "w_load_vs_standard", 0), 2, 1e-9);
+    assert_int_equal(r->n_facilities, 2);
+    for (i = 0; i < 2; i++)
+        assert_double_equal(r->facilities[i].basin, 5000, 1e-6);
+    /* capacity 4: 1,250 residents per unit; capacity 0: none */
+    assert_double_equal(r->facilities[0].per_capacity, 1250, 1e-6);
+    assert_true(isnan(r->facilities[1].per_capacity));
+    taafi_result_free(r);
+    taafi_project_free(p);
+}
+
+/* No matching facility: nothing covered, everyone beyond reach, the whole
+ * area is a gap, no mean distance. */
+static void test_no_facility(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    taafi_result *r = run(e, "{id: n, type: coverage, layer: fac, kind: bakery}", &p);
+    assert_double_equal(tt_value(r, "n_area_pct", 0), 0, 0);
+    assert_double_equal(tt_value(r, "n_pop_beyond", 0), 10000, 1e-6);
+    assert_true(isnan(tt_value(r, "n_mean_dist", 0)));
+    assert_double_equal(r->gaps[0].km2, 1.0, 1e-12);
+    taafi_result_free(r);
+    taafi_project_free(p);
+}
+
+/* The project-file rules: a kind without a published distance needs one;
+ * statuses can be switched off; the written layers exist. */
+static void test_project_rules(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    taafi_result *r;
+    char *path = tt_write(e->dir, "bad.yml",
+                          "areas: {source: areas.geojson, id: code}\nlayers:\n  fac: {source: fac.geojson}\n"
+                          "indicators:\n  - {id: c, type: coverage, layer: fac, kind: clinic}\n");
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "bad.yml:5:"));
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "no published standard distance"));
+    free(path);
+    /* statuses: [] counts the broken tap too */
+    r = run(e, "{id: c, type: coverage, layer: fac, kind: tap, distance: 300, statuses: []}", &p);
+    assert_double_equal(tt_value(r, "c_facilities", 0), 2, 0);
+    /* water_point's defaults: 500 m (Sphere) */
+    taafi_result_free(r);
+    taafi_project_free(p);
+    r = run(e, "{id: c, type: coverage, layer: fac, kind: water_point, kind_field: kind}", &p);
+    assert_double_equal(p->inds[1].distance, 500, 0);
+    assert_double_equal(p->inds[1].standard, 250, 0);
+    {
+        char *out = tt_path(e->dir, "out");
+        sqlite3 *db;
+        char *gpkg;
+        assert_int_equal(taafi_result_write(e->ctx, r, out, 0), TAAFI_OK);
+        gpkg = tt_path(out, "recovery.gpkg");
+        assert_int_equal(sqlite3_open(gpkg, &db), SQLITE_OK);
+        assert_true(tt_sql_double(db, "SELECT count(*) FROM service_gaps") == 1);
+        assert_true(tt_sql_double(db, "SELECT gap_km2 FROM service_gaps") == 1.0);
+        assert_true(tt_sql_double(db, "SELECT count(*) FROM facilities") == 0);
+        sqlite3_close(db);
+        free(gpkg);
+        gpkg = tt_path(out, "service_gaps.geojson");
+        assert_true(tt_exists(gpkg));
+        free(gpkg);
+        free(out);
+    }
+    taafi_result_free(r);
+    taafi_project_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_single_facility),
+        cmocka_unit_test(test_basins_and_load),
+        cmocka_unit_test(test_no_facility),
+        cmocka_unit_test(test_project_rules),
+    };
+    return cmocka_run_group_tests(tests, setup, tt_env_teardown);
+}

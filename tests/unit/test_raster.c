@@ -1,0 +1,179 @@
+/* Population from rasters: exact cell fractions against hand-computed
+ * values on tiny rasters, nodata, edges, another CRS, mass conservation. */
+#include "support.h"
+
+#include "raster/raster.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 4 x 3 cells of 10 m in EPSG:32637, top-left (500000, 3840030); values
+ * 1..12 row by row from the top; cell (col 2, row 1) = 7 is nodata. */
+#define X0 500000.0
+#define Y0 3840030.0
+
+static char *make_raster(const char *dir, const char *name, int epsg, double x0, double y0, double cell,
+                         const double *values, int nx, int ny, double nodata)
+{
+    char *path = tt_path(dir, name);
+    GDALDriverH drv = GDALGetDriverByName("GTiff");
+    GDALDatasetH ds = GDALCreate(drv, path, nx, ny, 1, GDT_Float64, NULL);
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    double gt[6] = {x0, cell, 0, y0, 0, -cell};
+    assert_non_null(ds);
+    GDALSetGeoTransform(ds, gt);
+    OSRImportFromEPSG(srs, epsg);
+    GDALSetSpatialRef(ds, srs);
+    OSRRelease(srs);
+    GDALSetRasterNoDataValue(GDALGetRasterBand(ds, 1), nodata);
+    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, nx, ny, (void *)values, nx, ny,
+                                  GDT_Float64, 0, 0),
+                     CE_None);
+    GDALClose(ds);
+    return path;
+}
+
+static GEOSGeometry *box(taafi_ctx *ctx, double x0, double y0, double x1, double y1)
+{
+    GEOSCoordSequence *s = GEOSCoordSeq_create_r(ctx->geos, 5, 2);
+    double xs[5] = {x0, x1, x1, x0, x0}, ys[5] = {y0, y0, y1, y1, y0};
+    for (unsigned i = 0; i < 5; i++)
+        GEOSCoordSeq_setXY_r(ctx->geos, s, i, xs[i], ys[i]);
+    return GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_createLinearRing_r(ctx->geos, s), NULL, 0);
+}
+
+static double sum(taafi_ctx *ctx, const tf_raster *r, GEOSGeometry *g, size_t *nodata)
+{
+    double v = -1;
+    if (tf_raster_sum(ctx, r, g, &v, nodata))
+        fail_msg("%s", taafi_ctx_message(ctx));
+    GEOSGeom_destroy_r(ctx->geos, g);
+    return v;
+}
+
+static void test_fractions(void **state)
+{
+    tt_env *e = *state;
+    taafi_ctx *ctx = e->ctx;
+    double v[12] = {1, 2, 3, 4, 5, 6, -1, 8, 9, 10, 11, 12};
+    char *path = make_raster(e->dir, "a.tif", 32637, X0, Y0, 10, v, 4, 3, -1);
+    tf_raster *r = NULL;
+    size_t nodata = 0;
+    assert_int_equal(tf_raster_open(ctx, path, 1, 32637, &r), TAAFI_OK);
+    /* exactly one cell: (col 0, row 0) = 1 */
+    assert_double_equal(sum(ctx, r, box(ctx, X0, Y0 - 10, X0 + 10, Y0), &nodata), 1, 1e-12);
+    /* a polygon smaller than one cell: 2 m x 2 m of cell 2 (value 2) */
+    assert_double_equal(sum(ctx, r, box(ctx, X0 + 13, Y0 - 7, X0 + 15, Y0 - 5), NULL), 2 * 0.04, 1e-12);
+    /* a quarter of each of four cells 1, 2, 5, 6 */
+    assert_double_equal(sum(ctx, r, box(ctx, X0 + 5, Y0 - 15, X0 + 15, Y0 - 5), NULL), (1 + 2 + 5 + 6) / 4.0,
+                        1e-12);
+    /* crossing the raster's west edge: only the half inside counts */
+    assert_double_equal(sum(ctx, r, box(ctx, X0 - 10, Y0 - 10, X0 + 10, Y0), NULL), 1, 1e-12);
+    /* a triangle: half of cell 1 */
+    {
+        GEOSGeometry *t;
+        GEOSCoordSequence *s = GEOSCoordSeq_create_r(ctx->geos, 4, 2);
+        GEOSCoordSeq_setXY_r(ctx->geos, s, 0, X0, Y0);
+        GEOSCoordSeq_setXY_r(ctx->geos, s, 1, X0 + 10, Y0);
+        GEOSCoordSeq_setXY_r(ctx->geos, s, 2, X0, Y0 - 10);
+        GEOSCoordSeq_setXY_r(ctx->geos, s, 3, X0, Y0);
+        t = GEOSGeom_createPolygon_r(ctx->geos, GEOSGeom_createLinearRing_r(ctx->geos, s), NULL, 0);
+        assert_double_equal(sum(ctx, r, t, NULL), 0.5, 1e-12);
+    }
+    /* the nodata cell counts nothing, and is counted as nodata */
+    assert_double_equal(sum(ctx, r, box(ctx, X0 + 20, Y0 - 20, X0 + 30, Y0 - 10), &nodata), 0, 0);
+    assert_int_equal(nodata, 1);
+    /* wholly outside the raster */
+    assert_double_equal(sum(ctx, r, box(ctx, X0 + 100, Y0, X0 + 110, Y0 + 10), NULL), 0, 0);
+    tf_raster_close(r);
+    free(path);
+}
+
+/* Polygons tiling the raster share its total exactly: here two triangles
+ * and a slanted strip across the whole 4 x 3 raster. */
+static void test_conservation(void **state)
+{
+    tt_env *e = *state;
+    taafi_ctx *ctx = e->ctx;
+    double v[12] = {1, 2, 3, 4, 5, 6, -1, 8, 9, 10, 11, 12}, total = 1 + 2 + 3 + 4 + 5 + 6 + 8 + 9 + 10 + 11 + 12;
+    char *path = make_raster(e->dir, "b.tif", 32637, X0, Y0, 10, v, 4, 3, -1);
+    tf_raster *r = NULL;
+    /* the raster's rectangle cut by the line from (X0, Y0 - 30) to (X0 + 40, Y0 - 3) */
+    const char *wkt[2] = {"POLYGON ((500000 3840000, 500040 3840000, 500040 3840027, 500000 3840000))",
+                          "POLYGON ((500000 3840000, 500040 3840027, 500040 3840030, 500000 3840030, 500000 3840000))"};
+    double s = 0;
+    int i;
+    assert_int_equal(tf_raster_open(ctx, path, 1, 32637, &r), TAAFI_OK);
+    for (i = 0; i < 2; i++) {
+        GEOSWKTReader *rd = GEOSWKTReader_create_r(ctx->geos);
+        GEOSGeometry *g = GEOSWKTReader_read_r(ctx->geos, rd, wkt[i]);
+        GEOSWKTReader_destroy_r(ctx->geos, rd);
+        s += sum(ctx, r, g, NULL);
+    }
+    assert_double_equal(s, total, 1e-9 * total);
+    tf_raster_close(r);
+    free(path);
+}
+
+/* A raster in EPSG:4326 under areas in UTM: the area is transformed, not
+ * the raster.  The whole raster's extent, carried to UTM and back, holds
+ * the whole total. */
+static void test_other_crs(void **state)
+{
+    tt_env *e = *state;
+    taafi_ctx *ctx = e->ctx;
+    double v[6] = {10, 20, 30, 40, 50, 60}, c = 1.0 / 1200;
+    char *path = make_raster(e->dir, "ll.tif", 4326, 36.72, 34.73, c, v, 3, 2, -99999);
+    tf_raster *r = NULL;
+    OGRSpatialReferenceH wgs = tf_srs_from_epsg(4326);
+    tf_reproj *to_utm = NULL;
+    GEOSGeometry *ll, *utm = NULL, *ll_half, *utm_half = NULL;
+    assert_int_equal(tf_raster_open(ctx, path, 1, 32637, &r), TAAFI_OK);
+    assert_int_equal(tf_reproj_new(ctx, wgs, 32637, "test", &to_utm), TAAFI_OK);
+    /* slightly larger than the raster: every cell whole */
+    ll = box(ctx, 36.72 - c / 10, 34.73 - 2 * c - c / 10, 36.72 + 3 * c + c / 10, 34.73 + c / 10);
+    assert_int_equal(tf_reproj_geom(ctx, to_utm, ll, &utm), TAAFI_OK);
+    assert_double_equal(sum(ctx, r, utm, NULL), 210, 1e-9);
+    /* the western column only (10 + 40), within the tiny curvature of a
+     * straight UTM edge across 90 m */
+    ll_half = box(ctx, 36.72 - c / 10, 34.73 - 2 * c - c / 10, 36.72 + c, 34.73 + c / 10);
+    assert_int_equal(tf_reproj_geom(ctx, to_utm, ll_half, &utm_half), TAAFI_OK);
+    assert_double_equal(sum(ctx, r, utm_half, NULL), 50, 1e-3);
+    GEOSGeom_destroy_r(ctx->geos, ll);
+    GEOSGeom_destroy_r(ctx->geos, ll_half);
+    tf_reproj_free(to_utm);
+    OSRRelease(wgs);
+    tf_raster_close(r);
+    free(path);
+}
+
+static void test_refusals(void **state)
+{
+    tt_env *e = *state;
+    taafi_ctx *ctx = e->ctx;
+    tf_raster *r = NULL;
+    char *txt = tt_write(e->dir, "x.tif", "not a raster");
+    assert_int_equal(tf_raster_open(ctx, txt, 1, 32637, &r), TAAFI_ERR_IO);
+    assert_null(r);
+    {
+        double v[1] = {1};
+        char *p = make_raster(e->dir, "one.tif", 32637, X0, Y0, 10, v, 1, 1, -1);
+        assert_int_equal(tf_raster_open(ctx, p, 2, 32637, &r), TAAFI_ERR_PROJECT);
+        assert_non_null(strstr(taafi_ctx_message(ctx), "no band 2"));
+        free(p);
+    }
+    free(txt);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fractions, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_conservation, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_other_crs, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_refusals, tt_env_setup, tt_env_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
