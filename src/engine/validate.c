@@ -5,6 +5,7 @@
  */
 #include "../indicators/indicator.h"
 #include "../geom/reproj.h"
+#include "../raster/raster.h"
 #include "result.h"
 
 #include <stdlib.h>
@@ -54,9 +55,10 @@ static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t l
             continue;
         used = 1;
         tf_buf_printf(b, "  read by indicator %s (%s)", d->id, tf_ind_type_names[d->type]);
-        if (d->class_field || d->field) {
-            const char *fld = d->class_field ? d->class_field : d->field;
-            if ((st = tf_source_field(ctx, &src, fld, d->class_field ? "class_field" : "field", &idx))) {
+        if (d->class_field || d->field || d->capacity_field) {
+            const char *fld = d->class_field ? d->class_field : d->field ? d->field : d->capacity_field;
+            const char *key = d->class_field ? "class_field" : d->field ? "field" : "capacity_field";
+            if ((st = tf_source_field(ctx, &src, fld, key, &idx))) {
                 tf_buf_printf(b, "\n");
                 goto done;
             }
@@ -130,6 +132,18 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
             goto done;
         tf_buf_printf(&b, "  key %s, value %s\n", d->key, d->field);
         tf_source_close(&src);
+    }
+    for (i = 0; i < p->n_inds; i++) {
+        const tf_indicator_def *d = &p->inds[i];
+        tf_raster *ras = NULL;
+        if (d->type != TF_IND_RASTER_SUM)
+            continue;
+        tf_buf_printf(&b, "raster for indicator %s:\n", d->id);
+        if ((st = tf_raster_open(ctx, d->source, d->band, a->epsg, &ras)))
+            goto done;
+        tf_buf_printf(&b, "  file %s, band %d of %d, %d x %d cells of %g x %g, CRS %s\n", d->source, d->band,
+                      GDALGetRasterCount(ras->ds), ras->nx, ras->ny, ras->gt[1], -ras->gt[5], OSRGetName(ras->srs));
+        tf_raster_close(ras);
     }
     tf_buf_printf(&b, "indicators: %zu declared\n", p->n_inds);
     for (i = 0; i < dq.n; i++)

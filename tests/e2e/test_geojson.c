@@ -25,6 +25,7 @@ static int setup(void **state)
     free(path);
     assert_int_equal(sqlite3_open(":memory:", &f->db), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(f->db, "CREATE TABLE doc AS SELECT ? AS j", -1, &st, NULL), SQLITE_OK);
+    /* test_coverage_files, last, replaces the document */
     sqlite3_bind_text(st, 1, f->json, (int)f->len, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
@@ -198,11 +199,46 @@ static void test_arabic_names(void **state)
     sqlite3_close(sl);
 }
 
+/* service_gaps.geojson and facilities.geojson: RFC 7946 too, one gap per
+ * area and coverage indicator, positions in lon/lat near Homs. */
+static void test_coverage_files(void **state)
+{
+    fixture *f = *state;
+    static const char *const names[] = {"service_gaps.geojson", "facilities.geojson"};
+    size_t i;
+    for (i = 0; i < 2; i++) {
+        char *path = tt_path(f->dir, names[i]), *text = tt_read(path, NULL);
+        sqlite3_stmt *st;
+        double n, bad;
+        tt_exec(f->db, "DELETE FROM doc");
+        assert_int_equal(sqlite3_prepare_v2(f->db, "INSERT INTO doc VALUES (?)", -1, &st, NULL), SQLITE_OK);
+        sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_finalize(st);
+        assert_true(tt_sql_double(f->db, "SELECT json_valid(j) AND json_type(j, '$.crs') IS NULL FROM doc") == 1);
+        n = tt_sql_double(f->db, "SELECT json_array_length(j, '$.features') FROM doc");
+        if (i == 0)
+            assert_true(n == 80); /* 20 areas x 4 coverage indicators */
+        else
+            assert_true(n > 40);
+        /* every number of every position within Homs's lon/lat box */
+        bad = tt_sql_double(f->db, "SELECT count(*) FROM doc, json_tree(j, '$.features') t WHERE "
+                                   "t.path LIKE '%coordinates%' AND t.type IN ('real', 'integer') AND NOT "
+                                   "(t.atom BETWEEN 34.70 AND 34.77 OR t.atom BETWEEN 36.70 AND 36.80)");
+        assert_true(bad == 0);
+        assert_true(tt_sql_double(f->db, "SELECT count(*) FROM doc, json_tree(j, '$.features') t WHERE "
+                                         "t.path LIKE '%coordinates%' AND t.type = 'real'") > 0);
+        free(text);
+        free(path);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_structure), cmocka_unit_test(test_lonlat), cmocka_unit_test(test_winding),
         cmocka_unit_test(test_precision), cmocka_unit_test(test_arabic_names),
+        cmocka_unit_test(test_coverage_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

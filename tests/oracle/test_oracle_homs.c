@@ -282,6 +282,51 @@ static void test_scores(void **state)
                 tt_sql_double(f->db, "SELECT min(recovery_index) FROM out.areas WHERE priority_class = 2"));
 }
 
+/* Coverage on the example: for every area and coverage indicator the gap
+ * and the covered part make up the area, the gap's residents are the
+ * residents beyond reach, and the proximity basins of each kind's
+ * facilities add up to every resident of the areas. */
+static void test_coverage_consistency(void **state)
+{
+    fixture *f = *state;
+    static const char *const ids[] = {"water", "clinic", "school", "bakery"};
+    char sql[1024];
+    size_t i;
+    double total = tt_sql_double(f->db, "SELECT sum(population) FROM out.areas");
+    assert_true(total > 100000);
+    for (i = 0; i < 4; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT a.nbhd_id, g.gap_km2 + a.area_km2 * a.%1$s_area_pct / 100, a.area_km2 FROM out.areas a "
+                 "JOIN out.service_gaps g ON g.nbhd_id = a.nbhd_id AND g.indicator = '%1$s'",
+                 ids[i]);
+        assert_int_equal(compare(f->db, sql, 1e-9, 1), 20);
+        /* and the gap's own geometry has that area */
+        snprintf(sql, sizeof sql,
+                 "SELECT g.nbhd_id, g.gap_km2, coalesce(ST_Area(GeomFromGPB(g.geom)), 0) / 1e6 FROM "
+                 "out.service_gaps g WHERE g.indicator = '%s'",
+                 ids[i]);
+        assert_int_equal(compare(f->db, sql, 1e-9, 0), 20);
+        snprintf(sql, sizeof sql,
+                 "SELECT a.nbhd_id, g.gap_residents, a.%1$s_pop_beyond FROM out.areas a JOIN out.service_gaps g "
+                 "ON g.nbhd_id = a.nbhd_id AND g.indicator = '%1$s'",
+                 ids[i]);
+        assert_int_equal(compare(f->db, sql, 1e-6, 0), 20);
+        snprintf(sql, sizeof sql, "SELECT sum(basin_residents) FROM out.facilities WHERE indicator = '%s'", ids[i]);
+        assert_double_equal(tt_sql_double(f->db, sql), total, 1e-6 * total);
+        /* covered residents never exceed the residents */
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM out.areas WHERE %1$s_pop_beyond < -1e-6 OR %1$s_pop_beyond > population + "
+                 "1e-6",
+                 ids[i]);
+        assert_true(tt_sql_double(f->db, sql) == 0);
+    }
+    /* facilities in the layer are those the status filter keeps */
+    assert_true(tt_sql_double(f->db, "SELECT count(*) FROM out.facilities WHERE indicator = 'water'") ==
+                tt_sql_double(f->db, "SELECT count(*) FROM svc WHERE kind = 'water_point' AND status IN "
+                                     "('functioning', 'partial')"));
+    assert_true(tt_sql_double(f->db, "SELECT count(*) FROM out.facilities WHERE status = 'not_functioning'") == 0);
+}
+
 /* The example data itself: 15-25 neighbourhoods that tile the district
  * (shared edges: no overlaps, so the union's area is the sum of areas),
  * a few thousand damage points in UNOSAT's four classes, and services of
@@ -320,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_example_data),        cmocka_unit_test(test_arabic_in_gpkg),
         cmocka_unit_test(test_overlays),            cmocka_unit_test(test_nearest),
         cmocka_unit_test(test_tables_stats_expressions), cmocka_unit_test(test_scores),
+        cmocka_unit_test(test_coverage_consistency),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
