@@ -1,6 +1,7 @@
 /* write.c: writes every output of a result, all or nothing. */
 #include "../io/outfile.h"
 #include "../io/writers.h"
+#include "../publish/meta.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -8,11 +9,36 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OUT_GPKG, OUT_GEOJSON, OUT_CSV_AREAS, OUT_CSV_INDICATORS, OUT_GAPS, OUT_FACILITIES, N_OUT };
+enum {
+    OUT_GPKG,
+    OUT_GEOJSON,
+    OUT_CSV_AREAS,
+    OUT_CSV_INDICATORS,
+    OUT_GAPS,
+    OUT_FACILITIES,
+    OUT_META_AREAS,
+    OUT_META_GAPS,
+    OUT_META_FACILITIES,
+    N_OUT
+};
 
-static void output_names(const taafi_project *p, const char *names[N_OUT])
+/* "areas.meta.json" beside "areas.geojson" (whatever the project calls
+ * it): the name without its last extension, plus ".meta.json". */
+static void meta_name(const char *geojson, char *out, size_t size)
+{
+    const char *dot = strrchr(geojson, '.');
+    int len = dot ? (int)(dot - geojson) : (int)strlen(geojson);
+    snprintf(out, size, "%.*s.meta.json", len, geojson);
+}
+
+static void output_names(const taafi_project *p, const char *names[N_OUT], char meta[256])
 {
     int cov = p->out_geojson && tf_project_has_type(p, TF_IND_COVERAGE);
+    if (p->out_geojson)
+        meta_name(p->out_geojson, meta, 256);
+    names[OUT_META_AREAS] = p->out_geojson ? meta : NULL;
+    names[OUT_META_GAPS] = cov ? "service_gaps.meta.json" : NULL;
+    names[OUT_META_FACILITIES] = cov ? "facilities.meta.json" : NULL;
     names[OUT_GAPS] = cov ? "service_gaps.geojson" : NULL;
     names[OUT_FACILITIES] = cov ? "facilities.geojson" : NULL;
     names[OUT_GPKG] = p->out_gpkg;
@@ -24,6 +50,7 @@ static void output_names(const taafi_project *p, const char *names[N_OUT])
 taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags)
 {
     const char *names[N_OUT];
+    char meta[256];
     struct stat sb;
     int i;
     if (!ctx || !p || !dir || !*dir)
@@ -34,7 +61,7 @@ taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p,
         return tf_error(ctx, TAAFI_ERR_IO, "%s: exists and is not a folder; choose another output folder", dir);
     if (access(dir, W_OK) != 0)
         return tf_error(ctx, TAAFI_ERR_IO, "%s: the output folder is not writable: %s", dir, strerror(errno));
-    output_names(p, names);
+    output_names(p, names, meta);
     for (i = 0; i < N_OUT; i++) {
         tf_outfile o = {0};
         taafi_status st;
@@ -50,12 +77,13 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     const taafi_project *p;
     tf_outfile out[N_OUT] = {{0}};
     const char *names[N_OUT];
+    char meta[256];
     taafi_status st = TAAFI_OK;
     int i;
     if (!ctx || !r || !dir || !*dir)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_write: no output folder") : TAAFI_ERR_USAGE;
     p = r->project;
-    output_names(p, names);
+    output_names(p, names, meta);
     if ((st = tf_mkdirs(ctx, dir)))
         return st;
     /* Every name is checked before anything is written. */
@@ -70,6 +98,20 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
         goto done;
     if (out[OUT_FACILITIES].tmp && (st = tf_write_geojson_facilities(ctx, r, out[OUT_FACILITIES].tmp)))
         goto done;
+    {
+        static const char *const layers[3] = {"areas", "service_gaps", "facilities"};
+        for (i = OUT_META_AREAS; i <= OUT_META_FACILITIES; i++) {
+            char *json = NULL;
+            if (!out[i].tmp)
+                continue;
+            if ((st = tf_meta_json(ctx, r, layers[i - OUT_META_AREAS], &json)))
+                goto done;
+            st = tf_write_bytes(ctx, out[i].tmp, json, strlen(json));
+            free(json);
+            if (st)
+                goto done;
+        }
+    }
     if (out[OUT_CSV_AREAS].tmp && (st = tf_write_csv_areas(ctx, r, out[OUT_CSV_AREAS].tmp, p->out_csv_bom)))
         goto done;
     if (out[OUT_CSV_INDICATORS].tmp &&

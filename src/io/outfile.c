@@ -73,3 +73,18 @@ void tf_outfile_discard(tf_outfile *o)
     free(o->tmp);
     o->final = o->tmp = NULL;
 }
+
+taafi_status tf_write_bytes(taafi_ctx *ctx, const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    if (fwrite(data, 1, len, f) != len) {
+        int e = errno;
+        fclose(f);
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot write: %s", path, strerror(e));
+    }
+    if (fclose(f) != 0)
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    return TAAFI_OK;
+}

@@ -22,6 +22,10 @@ taafi_status tf_outfile_commit(taafi_ctx *ctx, tf_outfile *o);
 /* Removes the temporary file if it is there and frees the names. */
 void tf_outfile_discard(tf_outfile *o);
 
+/* Writes `len` bytes to `path` (a temporary name), checking every write
+ * and the close: a full disk is an error, not a short file. */
+taafi_status tf_write_bytes(taafi_ctx *ctx, const char *path, const void *data, size_t len);
+
 /* Makes folder `dir` and its parents if missing. */
 taafi_status tf_mkdirs(taafi_ctx *ctx, const char *dir);
 

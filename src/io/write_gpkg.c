@@ -1,4 +1,5 @@
 /* write_gpkg.c: the GeoPackage output. */
+#include "../publish/style.h"
 #include "writers.h"
 
 #include <ogr_api.h>
@@ -95,7 +96,8 @@ taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *pa
         (st = tf_write_indicators_table(ctx, r, ds, "indicators", (char **)ATTR)) ||
         (tf_project_has_type(r->project, TF_IND_COVERAGE) &&
          ((st = tf_write_gaps_layer(ctx, r, ds, 0, (char **)layer_opts)) ||
-          (st = tf_write_facilities_layer(ctx, r, ds, 0, (char **)layer_opts)))) || (st = write_run(ctx, r, ds)) || (st = write_dq(ctx, r, ds)))
+          (st = tf_write_facilities_layer(ctx, r, ds, 0, (char **)layer_opts)))) ||
+        (st = tf_write_styles(ctx, r, ds, (char **)ATTR)) || (st = write_run(ctx, r, ds)) || (st = write_dq(ctx, r, ds)))
         goto done;
     if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot commit: %s", path, tf_lib_error(ctx));
