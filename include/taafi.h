@@ -206,6 +206,17 @@ TAAFI_API taafi_status taafi_result_issue(const taafi_result *result, size_t i, 
  * (TAAFI_ERR_EXISTS) and nothing is written. */
 TAAFI_API taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *result, const char *dir, unsigned flags);
 
+/* Draws the project's map sheets (the recovery index and each pillar, as
+ * PNG, SVG and PDF, per the project's `maps` section) into DIR/maps/, the
+ * atlas (DIR/maps/atlas.pdf, one page per area) and the self-contained
+ * report DIR/report.html.  Arabic is shaped and laid out right to left
+ * (Pango/HarfBuzz).  Same writing rules as taafi_result_write(). */
+TAAFI_API taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *result, const char *dir,
+                                           unsigned flags);
+
+/* Whether the project asks for maps with every run (its `maps` section). */
+TAAFI_API int taafi_project_wants_maps(const taafi_project *project);
+
 /* Checks, before any work, that the outputs `project` would write into
  * `dir` can be written: TAAFI_ERR_EXISTS if one exists and `flags` lacks
  * TAAFI_WRITE_OVERWRITE, TAAFI_ERR_IO if `dir` exists but is not a

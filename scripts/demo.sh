@@ -9,10 +9,15 @@ cmake --build build -j"$(nproc)"
 echo
 build/taafi validate examples/homs.yml
 echo
-# --overwrite: running the demo again replaces its own earlier outputs.
-build/taafi run examples/homs.yml -o out/homs --overwrite
+# --overwrite: running the demo again replaces its own earlier outputs;
+# --maps: also the map sheets, the atlas and the HTML report.
+build/taafi run examples/homs.yml -o out/homs --overwrite --maps
 echo
 echo "Outputs:"
 echo "  $(pwd)/out/homs/recovery.gpkg   GeoPackage: layer areas, tables indicators, run, data_quality"
-echo "  $(pwd)/out/homs/areas.geojson   GeoJSON (RFC 7946) for web maps"
+echo "  $(pwd)/out/homs/areas.geojson   GeoJSON (RFC 7946) for web maps, with areas.meta.json"
+echo "  $(pwd)/out/homs/service_gaps.geojson, facilities.geojson   coverage layers"
+echo "  $(pwd)/out/homs/areas.csv, indicators.csv                  tables for spreadsheets"
+echo "  $(pwd)/out/homs/maps/             map sheets (PNG 300 dpi, SVG, PDF) and atlas.pdf"
+echo "  $(pwd)/out/homs/report.html       offline report, Arabic and English"
 echo "Open the GeoPackage in QGIS, or try: ogrinfo -al -so out/homs/recovery.gpkg areas"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs taafi's build and test dependencies from Debian's packages,
+# Installs taafi's build and test dependencies from Debian's packages
+# (with --with-browser also Chromium, for the report test),
 # idempotently: packages already installed are skipped, and apt-get runs
 # only when something is missing.  Needs root (or sudo) on Debian 12.
 set -euo pipefail
@@ -11,9 +12,15 @@ pkgs=(
     libsqlite3-dev sqlite3        # SQLite 3 (run tables, test oracles)
     libspatialite-dev libsqlite3-mod-spatialite spatialite-bin
     libyaml-dev                   # the project file
+    libcairo2-dev libpango1.0-dev # map sheets: Cairo draws, Pango/HarfBuzz shape Arabic
+    fonts-noto-core fonts-dejavu-core  # Noto Sans Arabic and a Latin fallback
     libcmocka-dev                 # tests
     python3                       # example-data generator only
 )
+# --with-browser: also Debian's Chromium, which the report test opens.
+if [ "${1:-}" = "--with-browser" ]; then
+    pkgs+=(chromium)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

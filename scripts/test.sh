@@ -4,7 +4,7 @@
 # UndefinedBehaviorSanitizer (build-asan/).  Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh --with-browser
 jobs=$(nproc)
 
 echo "== plain build =="

@@ -15,6 +15,7 @@ typedef struct cli_opts {
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 /* Prints "taafi: error: MESSAGE" to stderr and returns the exit code for
  * `status`. */

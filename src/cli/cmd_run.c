@@ -12,6 +12,7 @@ static const char USAGE[] = "Usage: taafi run PROJECT.yml -o DIR [--overwrite] [
                             "\n"
                             "  -o, --output DIR   output folder (required)\n"
                             "  --overwrite        replace outputs that exist (otherwise an error)\n"
+                            "  --maps             also draw the map sheets, atlas and report.html\n"
                             "  -q, --quiet        print warnings and errors only\n"
                             "  -v, --verbose      print debugging detail too\n";
 
@@ -47,6 +48,7 @@ int cmd_run(int argc, char **argv)
     cli_opts o = {0};
     const char *project_path = NULL, *dir = NULL;
     unsigned flags = 0;
+    int maps = 0;
     taafi_ctx *ctx = NULL;
     taafi_project *p = NULL;
     taafi_result *r = NULL;
@@ -67,6 +69,8 @@ int cmd_run(int argc, char **argv)
             dir = argv[i] + 9;
         } else if (!strcmp(argv[i], "--overwrite")) {
             flags |= TAAFI_WRITE_OVERWRITE;
+        } else if (!strcmp(argv[i], "--maps")) {
+            maps = 1;
         } else if (cli_log_option(argv[i], &o)) {
             continue;
         } else if (argv[i][0] == '-' && argv[i][1]) {
@@ -87,8 +91,8 @@ int cmd_run(int argc, char **argv)
     if (!(ctx = cli_context(&o)))
         return EXIT_ANALYSIS;
     if ((st = taafi_project_load(ctx, project_path, &p)) || (st = taafi_project_check_outputs(ctx, p, dir, flags)) ||
-        (st = taafi_run(ctx, p, &r)) ||
-        (st = taafi_result_write(ctx, r, dir, flags))) {
+        (st = taafi_run(ctx, p, &r)) || (st = taafi_result_write(ctx, r, dir, flags)) ||
+        ((maps || taafi_project_wants_maps(p)) && (st = taafi_result_render(ctx, r, dir, flags)))) {
         code = cli_fail(st, taafi_ctx_message(ctx));
         goto done;
     }

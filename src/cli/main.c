@@ -15,7 +15,8 @@ static const char USAGE[] =
     "\n"
     "Commands:\n"
     "  run PROJECT.yml -o DIR    run the analysis and write DIR/recovery.gpkg\n"
-    "                            and DIR/areas.geojson\n"
+    "                            and DIR/areas.geojson (--maps: and the maps)\n"
+    "  render PROJECT.yml -o DIR draw map sheets, atlas and report.html\n"
     "  validate PROJECT.yml      open and check every input; compute nothing\n"
     "  init AREAS [-o P.yml]     write a starter five-pillar project for AREAS\n"
     "\n"
@@ -81,9 +82,11 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "validate"))
         return cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "render"))
+        return cmd_render(argc - 1, argv + 1);
     if (!strcmp(argv[1], "init"))
         return cmd_init(argc - 1, argv + 1);
-    fprintf(stderr, "taafi: error: unknown command '%s'; the commands are run, validate and init (see taafi --help)\n",
+    fprintf(stderr, "taafi: error: unknown command '%s'; the commands are run, render, validate and init (see taafi --help)\n",
             argv[1]);
     return EXIT_USAGE;
 }

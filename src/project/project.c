@@ -980,6 +980,48 @@ static taafi_status parse_outputs(parser *ps, const yaml_node_t *m)
     return TAAFI_OK;
 }
 
+static taafi_status parse_maps(parser *ps, const yaml_node_t *m)
+{
+    static const char *const keys[] = {"enabled", "formats", "dpi", "atlas", "report", "title",
+                                       "source_note", "disclaimer", "gaps", NULL};
+    static const char *const formats[] = {"png", "svg", "pdf", NULL};
+    tf_maps *mp = &ps->p->maps;
+    const yaml_node_t *v;
+    taafi_status st;
+    if ((st = expect_mapping(ps, m, "maps")) || (st = check_keys(ps, m, "maps", keys)) ||
+        (st = opt_bool(ps, m, "enabled", &mp->enabled)) || (st = opt_bool(ps, m, "atlas", &mp->atlas)) ||
+        (st = opt_bool(ps, m, "report", &mp->report)) || (st = opt_str(ps, m, "title", &mp->title)) ||
+        (st = opt_str(ps, m, "source_note", &mp->source_note)) ||
+        (st = opt_str(ps, m, "disclaimer", &mp->disclaimer)) || (st = opt_str(ps, m, "gaps", &mp->gaps)))
+        return st;
+    if (!get(ps, m, "enabled"))
+        mp->enabled = 1; /* a maps: section asks for maps */
+    if ((v = get(ps, m, "dpi"))) {
+        if ((st = number(ps, v, "dpi", &mp->dpi)))
+            return st;
+        if (mp->dpi < 36 || mp->dpi > 1200)
+            return perr(ps, v, "dpi must be between 36 and 1200");
+    }
+    if ((v = get(ps, m, "formats"))) {
+        yaml_node_item_t *it;
+        if (v->type != YAML_SEQUENCE_NODE)
+            return perr(ps, v, "'formats' must be a list, e.g. [png, svg, pdf]");
+        mp->png = mp->svg = mp->pdf = 0;
+        for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+            int f;
+            if ((st = choice(ps, node(ps, *it), "format", formats, &f)))
+                return st;
+            *(f == 0 ? &mp->png : f == 1 ? &mp->svg : &mp->pdf) = 1;
+        }
+    }
+    if (mp->gaps) {
+        int k = tf_project_find_indicator(ps->p, mp->gaps);
+        if (k < 0 || ps->p->inds[k].type != TF_IND_COVERAGE)
+            return perr(ps, get(ps, m, "gaps"), "maps.gaps names '%s', which is no coverage indicator", mp->gaps);
+    }
+    return TAAFI_OK;
+}
+
 static taafi_status parse_crs(parser *ps, const yaml_node_t *v)
 {
     const char *s = NULL;
@@ -1005,8 +1047,8 @@ static taafi_status parse_crs(parser *ps, const yaml_node_t *v)
 
 static taafi_status parse_root(parser *ps, const yaml_node_t *root)
 {
-    static const char *const keys[] = {"name",       "crs",        "areas",   "layers", "population",
-                                       "indicators", "scoring",    "outputs", NULL};
+    static const char *const keys[] = {"name",       "crs",     "areas",   "layers", "population",
+                                       "indicators", "scoring", "outputs", "maps",   NULL};
     taafi_project *p = ps->p;
     const yaml_node_t *v;
     taafi_status st;
@@ -1033,6 +1075,11 @@ static taafi_status parse_root(parser *ps, const yaml_node_t *root)
         p->scoring.pillars[k].weight = 1;
     p->scoring.n_classes = 4;
     if ((v = get(ps, root, "scoring")) && (st = parse_scoring(ps, v)))
+        return st;
+    p->maps.png = p->maps.svg = p->maps.pdf = 1;
+    p->maps.dpi = 300;
+    p->maps.atlas = p->maps.report = 1;
+    if ((v = get(ps, root, "maps")) && (st = parse_maps(ps, v)))
         return st;
     p->out_csv = 1;
     p->out_gpkg = tf_strdup("recovery.gpkg");
@@ -1192,9 +1239,15 @@ void taafi_project_free(taafi_project *p)
         for (i = 0; i < p->scoring.n_classes; i++)
             free(p->scoring.labels[i]);
     free(p->scoring.labels);
+    free(p->maps.title);
+    free(p->maps.source_note);
+    free(p->maps.disclaimer);
+    free(p->maps.gaps);
     free(p->out_gpkg);
     free(p->out_geojson);
     free(p);
 }
 
 const char *taafi_project_path(const taafi_project *p) { return p ? p->path : NULL; }
+
+int taafi_project_wants_maps(const taafi_project *p) { return p && p->maps.enabled; }

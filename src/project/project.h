@@ -118,6 +118,18 @@ typedef struct tf_scoring {
     int line;
 } tf_scoring;
 
+/* The `maps:` section: map sheets, atlas and report. */
+typedef struct tf_maps {
+    int enabled;            /* render with every run (also: run --maps)   */
+    int png, svg, pdf;      /* sheet formats                              */
+    double dpi;             /* PNG resolution, default 300                */
+    int atlas, report;      /* atlas.pdf and report.html, default on      */
+    char *title;            /* default: the project's name                */
+    char *source_note;      /* printed on every sheet                     */
+    char *disclaimer;       /* printed on every sheet                     */
+    char *gaps;             /* coverage indicator hatched on basic services */
+} tf_maps;
+
 struct taafi_project {
     char *path;  /* as given                                  */
     char *dir;   /* folder of the project file                */
@@ -132,6 +144,7 @@ struct taafi_project {
     size_t n_inds;
     int population;    /* index of the indicator giving residents, or -1 */
     tf_scoring scoring;
+    tf_maps maps;
     char *out_gpkg;    /* file names inside the output folder; NULL: none */
     char *out_geojson;
     int out_csv;       /* areas.csv and indicators.csv beside the GeoPackage */

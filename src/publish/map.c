@@ -1,0 +1,479 @@
+/*
+ * map.c: printed map sheets and the atlas, drawn with Cairo; every piece
+ * of text is laid out by Pango, which shapes Arabic with HarfBuzz (joined
+ * letters) and orders it right to left.
+ *
+ * A sheet is A4 landscape, 842 x 595 points, drawn in points whatever the
+ * surface: PNG (scaled to the chosen dpi), SVG and PDF come from the same
+ * drawing code.  It carries what a printed humanitarian map carries: title
+ * in both languages, the map, legend with class breaks, scale bar, north
+ * arrow, labels, date, source and a disclaimer on boundaries.
+ */
+#include "map.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_W 842.0
+#define PAGE_H 595.0
+#define FONT "Noto Sans Arabic, Noto Sans, DejaVu Sans"
+
+static const char DISCLAIMER[] = "The boundaries and names shown and the designations used on this map do not imply "
+                                 "official endorsement or acceptance.";
+
+/* A frame on the page and the affine map from the analysis CRS into it. */
+typedef struct frame {
+    double x, y, w, h;   /* on the page, points      */
+    double scale;        /* points per metre         */
+    double cx, cy;       /* centre, analysis CRS     */
+} frame;
+
+static void fit(frame *f, const tf_areas *a, const GEOSGeometry *only, taafi_ctx *ctx)
+{
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, bw, bh;
+    size_t i;
+    for (i = 0; i < a->n; i++) {
+        const GEOSGeometry *g = only ? only : a->geom[i];
+        double x0, y0, x1, y1;
+        if (GEOSisEmpty_r(ctx->geos, g) == 1)
+            continue;
+        if (GEOSGeom_getXMin_r(ctx->geos, g, &x0) && GEOSGeom_getYMin_r(ctx->geos, g, &y0) &&
+            GEOSGeom_getXMax_r(ctx->geos, g, &x1) && GEOSGeom_getYMax_r(ctx->geos, g, &y1)) {
+            minx = fmin(minx, x0), miny = fmin(miny, y0), maxx = fmax(maxx, x1), maxy = fmax(maxy, y1);
+        }
+        if (only)
+            break;
+    }
+    if (!isfinite(minx)) {
+        minx = miny = 0;
+        maxx = maxy = 1;
+    }
+    bw = (maxx - minx) * 1.06 + 1e-9;
+    bh = (maxy - miny) * 1.06 + 1e-9;
+    f->scale = fmin(f->w / bw, f->h / bh);
+    f->cx = (minx + maxx) / 2;
+    f->cy = (miny + maxy) / 2;
+}
+
+static void to_page(const frame *f, double x, double y, double *px, double *py)
+{
+    *px = f->x + f->w / 2 + (x - f->cx) * f->scale;
+    *py = f->y + f->h / 2 - (y - f->cy) * f->scale;
+}
+
+static void ring_path(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeometry *ring)
+{
+    const GEOSCoordSequence *s = GEOSGeom_getCoordSeq_r(ctx->geos, ring);
+    unsigned n = 0, i;
+    if (!s || !GEOSCoordSeq_getSize_r(ctx->geos, s, &n))
+        return;
+    for (i = 0; i < n; i++) {
+        double x, y, px, py;
+        GEOSCoordSeq_getXY_r(ctx->geos, s, i, &x, &y);
+        to_page(f, x, y, &px, &py);
+        if (i == 0)
+            cairo_move_to(cr, px, py);
+        else
+            cairo_line_to(cr, px, py);
+    }
+    cairo_close_path(cr);
+}
+
+/* Adds the polygons of g to the current path (holes by the even-odd rule). */
+static void geom_path(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeometry *g)
+{
+    int t = GEOSGeomTypeId_r(ctx->geos, g), i, n;
+    if (t == GEOS_POLYGON) {
+        ring_path(cr, ctx, f, GEOSGetExteriorRing_r(ctx->geos, g));
+        n = GEOSGetNumInteriorRings_r(ctx->geos, g);
+        for (i = 0; i < n; i++)
+            ring_path(cr, ctx, f, GEOSGetInteriorRingN_r(ctx->geos, g, i));
+    } else if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+        n = GEOSGetNumGeometries_r(ctx->geos, g);
+        for (i = 0; i < n; i++)
+            geom_path(cr, ctx, f, GEOSGetGeometryN_r(ctx->geos, g, i));
+    }
+}
+
+/* Draws `text` with its top-left (or top-right with align_right, or
+ * centred on x with align_centre) at (x, y), width-limited; returns its
+ * height.  Arabic is shaped and ordered by Pango. */
+#define AL_LEFT TF_ALIGN_LEFT
+#define AL_RIGHT TF_ALIGN_RIGHT
+#define AL_CENTRE TF_ALIGN_CENTRE
+
+double tf_draw_text(cairo_t *cr, const char *s, double x, double y, double width, double size, int bold,
+                    tf_align al, int halo)
+{
+    PangoLayout *l = pango_cairo_create_layout(cr);
+    PangoFontDescription *fd = pango_font_description_from_string(FONT);
+    int w, h;
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    if (bold)
+        pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+    pango_layout_set_font_description(l, fd);
+    pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+    pango_layout_set_text(l, s ? s : "", -1);
+    /* Pango reads LEFT and RIGHT as start and end in a right-to-left
+     * paragraph; we mean the page's left and right. */
+    {
+        PangoLayoutLine *first = pango_layout_get_line_readonly(l, 0);
+        int rtl = first && first->resolved_dir == PANGO_DIRECTION_RTL;
+        PangoAlignment left = rtl ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
+        PangoAlignment right = rtl ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT;
+        pango_layout_set_alignment(l, al == AL_RIGHT ? right : al == AL_CENTRE ? PANGO_ALIGN_CENTER : left);
+    }
+    pango_layout_get_size(l, &w, &h);
+    cairo_save(cr);
+    cairo_move_to(cr, al == AL_CENTRE ? x - width / 2 : al == AL_RIGHT ? x - width : x, y);
+    if (halo) {
+        pango_cairo_layout_path(cr, l);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_set_line_width(cr, 2.2);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+        cairo_move_to(cr, al == AL_CENTRE ? x - width / 2 : al == AL_RIGHT ? x - width : x, y);
+    }
+    cairo_set_source_rgb(cr, 0.08, 0.08, 0.08);
+    pango_cairo_show_layout(cr, l);
+    cairo_restore(cr);
+    pango_font_description_free(fd);
+    g_object_unref(l);
+    return (double)h / PANGO_SCALE;
+}
+
+static const char *area_field(const taafi_result *r, size_t a, const char *field)
+{
+    int i;
+    if (!field || (i = OGR_FD_GetFieldIndex(r->areas->defn, field)) < 0)
+        return NULL;
+    return OGR_F_IsFieldSetAndNotNull(r->areas->feat[a], i) ? OGR_F_GetFieldAsString(r->areas->feat[a], i) : NULL;
+}
+
+static void hatch(cairo_t *cr, const frame *f)
+{
+    double d;
+    cairo_save(cr);
+    cairo_clip(cr);
+    cairo_set_source_rgb(cr, 0.78, 0.12, 0.12);
+    cairo_set_line_width(cr, 0.6);
+    for (d = -f->h; d < f->w + f->h; d += 4) {
+        cairo_move_to(cr, f->x + d, f->y + f->h);
+        cairo_line_to(cr, f->x + d + f->h, f->y);
+    }
+    cairo_stroke(cr);
+    cairo_restore(cr);
+}
+
+/* A scale bar of a round length about a quarter of the frame. */
+static void scale_bar(cairo_t *cr, const frame *f)
+{
+    double target = f->w / 4 / f->scale, p10 = pow(10, floor(log10(target))), len = p10, x, y, w;
+    char label[32];
+    if (target >= 5 * p10)
+        len = 5 * p10;
+    else if (target >= 2 * p10)
+        len = 2 * p10;
+    w = len * f->scale;
+    x = f->x + 10;
+    y = f->y + f->h - 22;
+    cairo_set_line_width(cr, 0.6);
+    for (int i = 0; i < 2; i++) {
+        cairo_rectangle(cr, x + i * w / 2, y, w / 2, 4);
+        if (i == 0)
+            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        else
+            cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_stroke(cr);
+    }
+    if (len >= 1000)
+        snprintf(label, sizeof label, "%g km", len / 1000);
+    else
+        snprintf(label, sizeof label, "%g m", len);
+    tf_draw_text(cr, "0", x, y + 5, 20, 6.5, 0, AL_LEFT, 1);
+    tf_draw_text(cr, label, x + w, y + 5, 60, 6.5, 0, AL_CENTRE, 1);
+}
+
+static void north_arrow(cairo_t *cr, const frame *f)
+{
+    double x = f->x + f->w - 22, y = f->y + 14;
+    cairo_move_to(cr, x, y);
+    cairo_line_to(cr, x - 7, y + 20);
+    cairo_line_to(cr, x, y + 15);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_fill(cr);
+    cairo_move_to(cr, x, y);
+    cairo_line_to(cr, x + 7, y + 20);
+    cairo_line_to(cr, x, y + 15);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_set_line_width(cr, 0.6);
+    cairo_stroke(cr);
+    tf_draw_text(cr, "N", x, y + 21, 20, 8, 1, AL_CENTRE, 1);
+}
+
+static const tf_indicator_def *gaps_indicator(const taafi_project *p)
+{
+    size_t i;
+    int k;
+    if (p->maps.gaps && (k = tf_project_find_indicator(p, p->maps.gaps)) >= 0)
+        return &p->inds[k];
+    for (i = 0; i < p->n_inds; i++)
+        if (p->inds[i].type == TF_IND_COVERAGE && p->inds[i].pillar && !strcmp(p->inds[i].pillar, "basic_services"))
+            return &p->inds[i];
+    for (i = 0; i < p->n_inds; i++)
+        if (p->inds[i].type == TF_IND_COVERAGE)
+            return &p->inds[i];
+    return NULL;
+}
+
+static void footer(cairo_t *cr, const taafi_result *r, double y)
+{
+    const tf_maps *m = &r->project->maps;
+    char line[1024];
+    snprintf(line, sizeof line, "Date %.10s · %s · taafi %s", r->finished,
+             m->source_note ? m->source_note : "Inputs and their SHA-256 are listed in recovery.gpkg, table run",
+             taafi_version());
+    tf_draw_text(cr, line, 28, y, PAGE_W - 56, 6.5, 0, AL_LEFT, 0);
+    tf_draw_text(cr, m->disclaimer ? m->disclaimer : DISCLAIMER, 28, y + 10, PAGE_W - 56, 6.5, 0, AL_LEFT, 0);
+}
+
+void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cairo_t *cr)
+{
+    const taafi_project *p = r->project;
+    const tf_areas *A = r->areas;
+    const tf_indicator_def *gap_def = s->pillar == 3 /* basic_services */ ? gaps_indicator(p) : NULL;
+    frame f = {28, 78, 560, 452, 0, 0, 0};
+    char buf[256], lbl[32];
+    size_t a, c, i;
+    double y;
+    int any_null = 0;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    /* title: English on the left, Arabic on the right */
+    snprintf(buf, sizeof buf, "%s", p->maps.title ? p->maps.title : p->name ? p->name : "");
+    tf_draw_text(cr, s->title_en, 28, 22, 380, 17, 1, AL_LEFT, 0);
+    tf_draw_text(cr, s->title_ar, PAGE_W - 28, 20, 380, 18, 1, AL_RIGHT, 0);
+    tf_draw_text(cr, buf, 28, 46, 560, 9, 0, AL_LEFT, 0);
+    /* map */
+    fit(&f, A, NULL, ctx);
+    cairo_rectangle(cr, f.x, f.y, f.w, f.h);
+    cairo_set_source_rgb(cr, 0.96, 0.97, 0.98);
+    cairo_fill(cr);
+    for (a = 0; a < A->n; a++) {
+        size_t k = tf_sheet_class(s, s->v[a]);
+        double rgb[3] = {0.82, 0.82, 0.82};
+        if (k)
+            tf_class_rgb(s->n_classes, k, rgb);
+        else
+            any_null = 1;
+        cairo_new_path(cr);
+        geom_path(cr, ctx, &f, A->geom[a]);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+        cairo_set_line_width(cr, 0.7);
+        cairo_stroke(cr);
+    }
+    if (gap_def) {
+        for (i = 0; i < r->n_gaps; i++)
+            if (r->gaps[i].def == gap_def) {
+                cairo_new_path(cr);
+                geom_path(cr, ctx, &f, r->gaps[i].geom);
+                cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+                hatch(cr, &f);
+            }
+        cairo_new_path(cr);
+    }
+    for (a = 0; a < A->n; a++) {
+        const char *ar = area_field(r, a, p->area_name_ar), *en = area_field(r, a, p->area_name);
+        GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, A->geom[a]);
+        double x, y0, px, py;
+        if (!pt)
+            continue;
+        if (GEOSisEmpty_r(ctx->geos, pt) != 1 && GEOSGeomGetX_r(ctx->geos, pt, &x) &&
+            GEOSGeomGetY_r(ctx->geos, pt, &y0)) {
+            to_page(&f, x, y0, &px, &py);
+            snprintf(buf, sizeof buf, "%s%s%s", ar ? ar : "", ar && en ? "\n" : "", en ? en : "");
+            if (!ar && !en)
+                snprintf(buf, sizeof buf, "%s", A->id[a]);
+            tf_draw_text(cr, buf, px, py - 8, 90, 6.5, 0, AL_CENTRE, 1);
+        }
+        GEOSGeom_destroy_r(ctx->geos, pt);
+    }
+    cairo_rectangle(cr, f.x, f.y, f.w, f.h);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    cairo_set_line_width(cr, 0.8);
+    cairo_stroke(cr);
+    scale_bar(cr, &f);
+    north_arrow(cr, &f);
+    /* legend */
+    y = 84;
+    y += tf_draw_text(cr, s->pillar < 0 ? "Priority (recovery index, 0-100)" : "Score (0-100)", 610, y, 210, 9, 1, AL_LEFT, 0);
+    y += tf_draw_text(cr, s->pillar < 0 ? "الأولوية حسب مؤشر التعافي" : "الدرجة من 0 إلى 100", 814, y, 210, 9, 1, AL_RIGHT, 0) +
+         6;
+    for (c = 1; c <= s->n_classes; c++) {
+        double lo, hi, rgb[3];
+        tf_sheet_range(s, c, &lo, &hi);
+        tf_class_rgb(s->n_classes, c, rgb);
+        cairo_rectangle(cr, 610, y, 18, 11);
+        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+        cairo_set_line_width(cr, 0.5);
+        cairo_stroke(cr);
+        if (s->pillar < 0)
+            snprintf(buf, sizeof buf, "%s  (%.1f – %.1f)", tf_class_label(p, s->n_classes, c, lbl, sizeof lbl), lo,
+                     hi);
+        else
+            snprintf(buf, sizeof buf, "%.1f – %.1f", lo, hi);
+        tf_draw_text(cr, buf, 634, y, 180, 8, 0, AL_LEFT, 0);
+        y += 16;
+    }
+    if (any_null) {
+        cairo_rectangle(cr, 610, y, 18, 11);
+        cairo_set_source_rgb(cr, 0.82, 0.82, 0.82);
+        cairo_fill(cr);
+        tf_draw_text(cr, "No data / لا بيانات", 634, y, 180, 8, 0, AL_LEFT, 0);
+        y += 16;
+    }
+    if (gap_def) {
+        frame box = {610, y, 18, 11, 0, 0, 0};
+        cairo_rectangle(cr, 610, y, 18, 11);
+        hatch(cr, &box);
+        cairo_rectangle(cr, 610, y, 18, 11);
+        cairo_set_source_rgb(cr, 0.78, 0.12, 0.12);
+        cairo_set_line_width(cr, 0.5);
+        cairo_stroke(cr);
+        snprintf(buf, sizeof buf, "Beyond %g m of a working %s", gap_def->distance,
+                 gap_def->kind ? gap_def->kind : gap_def->id);
+        for (char *u = buf; *u; u++)
+            if (*u == '_')
+                *u = ' ';
+        y += tf_draw_text(cr, buf, 634, y, 180, 8, 0, AL_LEFT, 0);
+        snprintf(buf, sizeof buf, "خارج نطاق %g م", gap_def->distance);
+        y += tf_draw_text(cr, buf, 814, y, 180, 8, 0, AL_RIGHT, 0) + 8;
+    }
+    y += 10;
+    tf_draw_text(cr,
+         s->pillar < 0 ? "Classes are the priority classes: class 1, darkest, is most in need. Rank 1 = lowest index."
+                       : "Darker: lower score, more in need. Scores 0-100, 100 = best.",
+         610, y, 204, 7, 0, AL_LEFT, 0);
+    snprintf(buf, sizeof buf, "Projection: WGS 84 / UTM (EPSG:%d); grid north.", A->epsg);
+    tf_draw_text(cr, buf, 610, 500, 204, 6.5, 0, AL_LEFT, 0);
+    footer(cr, r, 552);
+}
+
+/* ---- atlas --------------------------------------------------------------- */
+
+static double row(cairo_t *cr, const char *label, const char *label_ar, const char *value, double y, int bold)
+{
+    double h1 = tf_draw_text(cr, label, 326, y, 290, 6.8, bold, AL_LEFT, 0);
+    double h2 = tf_draw_text(cr, value, 660, y, 40, 6.8, bold, AL_RIGHT, 0);
+    double h3 = tf_draw_text(cr, label_ar ? label_ar : "", 814, y, 150, 6.8, bold, AL_RIGHT, 0);
+    return fmax(h1, fmax(h2, h3)) + 1;
+}
+
+static void fmt(char *buf, size_t size, double v, const char *unit)
+{
+    if (isnan(v))
+        snprintf(buf, size, "—");
+    else
+        snprintf(buf, size, "%.*f%s%s", fabs(v) >= 100 ? 0 : fabs(v) >= 10 ? 1 : 2, v, unit && *unit ? " " : "",
+                 unit && *unit ? unit : "");
+}
+
+void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, size_t a, cairo_t *cr)
+{
+    const taafi_project *p = r->project;
+    const tf_areas *A = r->areas;
+    frame f = {28, 78, 280, 280, 0, 0, 0};
+    const char *ar = area_field(r, a, p->area_name_ar), *en = area_field(r, a, p->area_name);
+    char buf[256], val[64], lbl[32];
+    size_t i, k;
+    double y = 84, rgb[3];
+    long col;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    snprintf(buf, sizeof buf, "%s (%s)", en ? en : A->id[a], A->id[a]);
+    tf_draw_text(cr, buf, 28, 22, 400, 16, 1, AL_LEFT, 0);
+    tf_draw_text(cr, ar ? ar : "", PAGE_W - 28, 20, 380, 18, 1, AL_RIGHT, 0);
+    tf_draw_text(cr, p->maps.title ? p->maps.title : p->name ? p->name : "", 28, 46, 560, 9, 0, AL_LEFT, 0);
+    /* locator: every area in grey, this one in its class colour */
+    fit(&f, A, NULL, ctx);
+    for (i = 0; i < A->n; i++) {
+        size_t c = index ? tf_sheet_class(index, index->v[i]) : 0;
+        cairo_new_path(cr);
+        geom_path(cr, ctx, &f, A->geom[i]);
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+        if (i == a && c)
+            tf_class_rgb(index->n_classes, c, rgb);
+        else
+            rgb[0] = rgb[1] = rgb[2] = i == a ? 0.5 : 0.9;
+        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+        cairo_set_line_width(cr, i == a ? 1.8 : 0.5);
+        cairo_stroke(cr);
+    }
+    scale_bar(cr, &f);
+    north_arrow(cr, &f);
+    /* the table: index, rank, class, then each pillar and its indicators */
+    y += row(cr, "Indicator: value", "المؤشر", "Score", y, 1) + 4;
+    if (index) {
+        fmt(val, sizeof val, index->v[a], "");
+        y += row(cr, "Recovery index (0-100)", "مؤشر التعافي", val, y, 1);
+        if ((col = tf_result_column_index(r, "rank")) >= 0) {
+            snprintf(buf, sizeof buf, "%.0f of %zu", r->cols[col].v[a], A->n);
+            y += row(cr, "Rank (1 = most in need)", "الترتيب", isnan(r->cols[col].v[a]) ? "—" : buf, y, 0);
+        }
+        if ((col = tf_result_column_index(r, "priority_class")) >= 0 && !isnan(r->cols[col].v[a])) {
+            size_t c = (size_t)r->cols[col].v[a];
+            y += row(cr, "Priority", "الأولوية", tf_class_label(p, p->scoring.n_classes, c, lbl, sizeof lbl), y, 0);
+        }
+        y += 6;
+    }
+    for (int q = 0; q < TF_N_PILLARS; q++) {
+        char pc[96];
+        snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
+        if ((col = tf_result_column_index(r, pc)) < 0)
+            continue;
+        fmt(val, sizeof val, r->cols[col].v[a], "");
+        y += row(cr, tf_pillar_labels[q], tf_pillar_labels_ar[q], val, y, 1);
+        for (k = 0; k < p->n_inds; k++) {
+            const tf_indicator_def *d = &p->inds[k];
+            char sc[300], line[400];
+            long vc, sc_col;
+            if (!d->pillar || strcmp(d->pillar, tf_pillar_keys[q]))
+                continue;
+            snprintf(sc, sizeof sc, "%s_score", d->id);
+            sc_col = tf_result_column_index(r, sc);
+            vc = tf_result_column_index(r, d->score_column ? d->score_column : d->type == TF_IND_COVERAGE ? "" : d->id);
+            if (d->type == TF_IND_COVERAGE) {
+                char pp[300];
+                snprintf(pp, sizeof pp, "%s_pop_pct", d->id);
+                vc = tf_result_column_index(r, pp);
+            }
+            fmt(val, sizeof val, vc >= 0 ? r->cols[vc].v[a] : NAN, d->type == TF_IND_COVERAGE ? "%" : d->unit);
+            snprintf(line, sizeof line, "   %s: %s", d->label ? d->label : d->id, val);
+            fmt(val, sizeof val, sc_col >= 0 ? r->cols[sc_col].v[a] : NAN, "");
+            y += row(cr, line, d->label_ar, val, y, 0);
+            if (y > 538)
+                break;
+        }
+        y += 3;
+        if (y > 538)
+            break;
+    }
+    footer(cr, r, 552);
+}

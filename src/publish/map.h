@@ -1,0 +1,31 @@
+/* map.h: drawing map sheets and atlas pages with Cairo and Pango. */
+#ifndef TAAFI_MAP_H
+#define TAAFI_MAP_H
+
+#include "sheets.h"
+
+#include <cairo.h>
+
+/* Draws sheet `s` on an A4 landscape page of 842 x 595 units on `cr`. */
+void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cairo_t *cr);
+
+/* Draws the atlas page of area `a` (index: the index sheet, or NULL). */
+void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, size_t a, cairo_t *cr);
+
+typedef enum tf_align { TF_ALIGN_LEFT, TF_ALIGN_RIGHT, TF_ALIGN_CENTRE } tf_align;
+
+/* Draws `s` (UTF-8, any script: Pango shapes and orders it) with its top
+ * at y, in a box of `width` points whose left edge (TF_ALIGN_LEFT), right
+ * edge (TF_ALIGN_RIGHT) or centre is at x, `size` points high; `halo`
+ * draws a white outline first.  Returns the height drawn. */
+double tf_draw_text(cairo_t *cr, const char *s, double x, double y, double width, double size, int bold,
+                    tf_align al, int halo);
+
+#define TF_PAGE_W 842.0
+#define TF_PAGE_H 595.0
+
+/* The sheet as PNG bytes at `dpi` (malloc'd into *png, *len). */
+taafi_status tf_sheet_png(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, double dpi, unsigned char **png,
+                          size_t *len);
+
+#endif

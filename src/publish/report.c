@@ -1,0 +1,250 @@
+/*
+ * report.c: one self-contained HTML file: the maps (PNG, embedded as data
+ * URIs), a sortable table of areas, each area's pillar breakdown, and a
+ * switch between Arabic (right to left) and English.  Nothing is loaded
+ * from anywhere: it opens offline, from a USB stick, in any browser.
+ */
+#include "report.h"
+
+#include "map.h"
+#include "meta.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void base64(tf_buf *b, const unsigned char *d, size_t n)
+{
+    static const char A[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i;
+    char q[5] = {0};
+    for (i = 0; i + 2 < n; i += 3) {
+        q[0] = A[d[i] >> 2];
+        q[1] = A[((d[i] & 3) << 4) | (d[i + 1] >> 4)];
+        q[2] = A[((d[i + 1] & 15) << 2) | (d[i + 2] >> 6)];
+        q[3] = A[d[i + 2] & 63];
+        tf_buf_printf(b, "%s", q);
+    }
+    if (n - i == 1) {
+        q[0] = A[d[i] >> 2];
+        q[1] = A[(d[i] & 3) << 4];
+        q[2] = q[3] = '=';
+        tf_buf_printf(b, "%s", q);
+    } else if (n - i == 2) {
+        q[0] = A[d[i] >> 2];
+        q[1] = A[((d[i] & 3) << 4) | (d[i + 1] >> 4)];
+        q[2] = A[(d[i + 1] & 15) << 2];
+        q[3] = '=';
+        tf_buf_printf(b, "%s", q);
+    }
+}
+
+static void html(tf_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '<')
+            tf_buf_printf(b, "&lt;");
+        else if (*s == '>')
+            tf_buf_printf(b, "&gt;");
+        else if (*s == '&')
+            tf_buf_printf(b, "&amp;");
+        else if (*s == '"')
+            tf_buf_printf(b, "&quot;");
+        else
+            tf_buf_printf(b, "%c", *s);
+    }
+}
+
+/* Text in both languages: the switch shows one. */
+static void both(tf_buf *b, const char *en, const char *ar)
+{
+    tf_buf_printf(b, "<span class=\"en\">");
+    html(b, en);
+    tf_buf_printf(b, "</span><span class=\"ar\">");
+    html(b, ar ? ar : en);
+    tf_buf_printf(b, "</span>");
+}
+
+static const char *field(const taafi_result *r, size_t a, const char *name)
+{
+    int i;
+    if (!name || (i = OGR_FD_GetFieldIndex(r->areas->defn, name)) < 0 || !OGR_F_IsFieldSetAndNotNull(r->areas->feat[a], i))
+        return NULL;
+    return OGR_F_GetFieldAsString(r->areas->feat[a], i);
+}
+
+static void num(tf_buf *b, double v)
+{
+    if (isnan(v))
+        tf_buf_printf(b, "<td data-v=\"\">—</td>");
+    else
+        tf_buf_printf(b, "<td data-v=\"%.6f\">%.1f</td>", v, v);
+}
+
+static const char CSS[] =
+    "body{font-family:'Noto Sans','Noto Sans Arabic','DejaVu Sans',sans-serif;margin:0 auto;max-width:1100px;"
+    "padding:16px;color:#222}"
+    "html[lang=en] .ar{display:none} html[lang=ar] .en{display:none}"
+    "header{display:flex;justify-content:space-between;align-items:center}"
+    "button{font-size:1em;padding:4px 12px;cursor:pointer}"
+    "img.map{width:100%;border:1px solid #ccc;margin:8px 0}"
+    "table{border-collapse:collapse;width:100%;font-size:.9em}"
+    "th,td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:start}"
+    "th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}"
+    "td[data-v]{text-align:end;font-variant-numeric:tabular-nums}"
+    "details{margin:4px 0}summary{cursor:pointer;font-weight:bold}"
+    ".swatch{display:inline-block;width:12px;height:12px;border:1px solid #555;vertical-align:middle}"
+    "footer{font-size:.8em;color:#555;margin-top:24px}";
+
+static const char JS[] =
+    "function setLang(l){document.documentElement.lang=l;document.documentElement.dir=l=='ar'?'rtl':'ltr';}"
+    "function sortBy(th){var t=th.closest('table'),i=Array.prototype.indexOf.call(th.parentNode.children,th),"
+    "b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows),asc=th.dataset.asc!='1';th.dataset.asc=asc?'1':'0';"
+    "rows.sort(function(x,y){var a=x.cells[i],c=y.cells[i],p=a.dataset.v,q=c.dataset.v;"
+    "if(p!==undefined&&q!==undefined){p=p===''?Infinity:+p;q=q===''?Infinity:+q;return asc?p-q:q-p;}"
+    "p=a.textContent;q=c.textContent;return asc?p.localeCompare(q):q.localeCompare(p);});"
+    "rows.forEach(function(r){b.appendChild(r);});}";
+
+taafi_status tf_report_html(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *sheets, size_t n_sheets,
+                            char **out)
+{
+    const taafi_project *p = r->project;
+    const tf_areas *A = r->areas;
+    tf_buf b = {0};
+    size_t i, a, k;
+    long rank_c = tf_result_column_index(r, "rank"), prio_c = tf_result_column_index(r, "priority");
+    taafi_status st = TAAFI_OK;
+    char lbl[32];
+    *out = NULL;
+    tf_buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    html(&b, p->maps.title ? p->maps.title : p->name ? p->name : "taafi report");
+    tf_buf_printf(&b, "</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n", CSS, JS);
+    tf_buf_printf(&b, "<header><h1>");
+    both(&b, p->maps.title ? p->maps.title : p->name ? p->name : "Recovery report", "تقرير التعافي");
+    tf_buf_printf(&b, "</h1><div><button onclick=\"setLang('ar')\">العربية</button> "
+                      "<button onclick=\"setLang('en')\">English</button></div></header>\n");
+    tf_buf_printf(&b, "<p>");
+    both(&b, "Each neighbourhood's recovery index (0-100, 100 best), its rank (1 = most in need) and priority "
+             "class, and its score on each of the five pillars.",
+         "مؤشر التعافي لكل حي (0-100، 100 الأفضل) وترتيبه (1 = الأكثر حاجة) وفئة أولويته ودرجته في كل ركيزة من "
+         "الركائز الخمس.");
+    tf_buf_printf(&b, "</p>\n");
+    /* maps */
+    for (i = 0; i < n_sheets; i++) {
+        unsigned char *png = NULL;
+        size_t len = 0;
+        if ((st = tf_sheet_png(ctx, r, &sheets[i], 110, &png, &len)))
+            goto done;
+        tf_buf_printf(&b, "<h2 id=\"map-%s\">", sheets[i].key);
+        both(&b, sheets[i].title_en, sheets[i].title_ar);
+        tf_buf_printf(&b, "</h2>\n<img class=\"map\" alt=\"%s\" src=\"data:image/png;base64,", sheets[i].title_en);
+        base64(&b, png, len);
+        tf_buf_printf(&b, "\">\n");
+        free(png);
+    }
+    /* the table */
+    tf_buf_printf(&b, "<h2>");
+    both(&b, "Neighbourhoods", "الأحياء");
+    tf_buf_printf(&b, "</h2>\n<p>");
+    both(&b, "Click a column heading to sort.", "انقر على عنوان العمود للترتيب.");
+    tf_buf_printf(&b, "</p>\n<table id=\"areas\"><thead><tr><th onclick=\"sortBy(this)\">id</th>"
+                      "<th onclick=\"sortBy(this)\">");
+    both(&b, "Name", "الاسم");
+    tf_buf_printf(&b, "</th>");
+    for (i = 0; i < n_sheets; i++) {
+        tf_buf_printf(&b, "<th onclick=\"sortBy(this)\">");
+        both(&b, sheets[i].title_en, sheets[i].title_ar);
+        tf_buf_printf(&b, "</th>");
+    }
+    tf_buf_printf(&b, "<th onclick=\"sortBy(this)\">");
+    both(&b, "Rank", "الترتيب");
+    tf_buf_printf(&b, "</th><th onclick=\"sortBy(this)\">");
+    both(&b, "Priority", "الأولوية");
+    tf_buf_printf(&b, "</th></tr></thead>\n<tbody>\n");
+    for (a = 0; a < A->n; a++) {
+        const char *ar = field(r, a, p->area_name_ar), *en = field(r, a, p->area_name);
+        size_t c = n_sheets ? tf_sheet_class(&sheets[0], sheets[0].v[a]) : 0;
+        char hex[8] = "#d1d1d1";
+        if (c)
+            tf_class_hex(sheets[0].n_classes, c, hex);
+        tf_buf_printf(&b, "<tr><td>");
+        html(&b, A->id[a]);
+        tf_buf_printf(&b, "</td><td>");
+        both(&b, en ? en : A->id[a], ar);
+        tf_buf_printf(&b, "</td>");
+        for (i = 0; i < n_sheets; i++)
+            num(&b, sheets[i].v[a]);
+        if (rank_c >= 0)
+            num(&b, r->cols[rank_c].v[a]);
+        tf_buf_printf(&b, "<td><span class=\"swatch\" style=\"background:%s\"></span> ", hex);
+        html(&b, prio_c >= 0 && r->cols[prio_c].text[a] ? r->cols[prio_c].text[a] : "");
+        tf_buf_printf(&b, "</td></tr>\n");
+    }
+    tf_buf_printf(&b, "</tbody></table>\n");
+    /* the breakdown of each area */
+    tf_buf_printf(&b, "<h2>");
+    both(&b, "Pillar breakdown", "تفصيل الركائز");
+    tf_buf_printf(&b, "</h2>\n");
+    for (a = 0; a < A->n; a++) {
+        const char *ar = field(r, a, p->area_name_ar), *en = field(r, a, p->area_name);
+        tf_buf_printf(&b, "<details><summary>");
+        both(&b, en ? en : A->id[a], ar);
+        tf_buf_printf(&b, " (%s)</summary>\n<table><thead><tr><th>", A->id[a]);
+        both(&b, "Indicator", "المؤشر");
+        tf_buf_printf(&b, "</th><th>");
+        both(&b, "Value", "القيمة");
+        tf_buf_printf(&b, "</th><th>");
+        both(&b, "Score", "الدرجة");
+        tf_buf_printf(&b, "</th></tr></thead><tbody>\n");
+        for (int q = 0; q < TF_N_PILLARS; q++) {
+            char pc[96];
+            long col;
+            snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
+            if ((col = tf_result_column_index(r, pc)) < 0)
+                continue;
+            tf_buf_printf(&b, "<tr><th>");
+            both(&b, tf_pillar_labels[q], tf_pillar_labels_ar[q]);
+            tf_buf_printf(&b, "</th><td></td>");
+            num(&b, r->cols[col].v[a]);
+            tf_buf_printf(&b, "</tr>\n");
+            for (k = 0; k < p->n_inds; k++) {
+                const tf_indicator_def *d = &p->inds[k];
+                char sc[300], vcn[300];
+                long vc, scc;
+                if (!d->pillar || strcmp(d->pillar, tf_pillar_keys[q]))
+                    continue;
+                snprintf(sc, sizeof sc, "%s_score", d->id);
+                snprintf(vcn, sizeof vcn, d->type == TF_IND_COVERAGE ? "%s_pop_pct" : "%s", d->id);
+                vc = tf_result_column_index(r, d->score_column ? d->score_column : vcn);
+                scc = tf_result_column_index(r, sc);
+                tf_buf_printf(&b, "<tr><td>");
+                both(&b, d->label ? d->label : d->id, d->label_ar);
+                tf_buf_printf(&b, "</td>");
+                num(&b, vc >= 0 ? r->cols[vc].v[a] : NAN);
+                num(&b, scc >= 0 ? r->cols[scc].v[a] : NAN);
+                tf_buf_printf(&b, "</tr>\n");
+            }
+        }
+        tf_buf_printf(&b, "</tbody></table></details>\n");
+    }
+    tf_buf_printf(&b, "<footer><p>");
+    both(&b, p->maps.disclaimer ? p->maps.disclaimer
+                                : "The boundaries and names shown and the designations used do not imply official "
+                                  "endorsement or acceptance.",
+         "لا تعني الحدود والأسماء الواردة أي اعتماد أو قبول رسمي.");
+    tf_buf_printf(&b, "</p><p>taafi %s · %.10s · ", taafi_version(), r->finished);
+    html(&b, p->maps.source_note ? p->maps.source_note : "inputs and their SHA-256 in recovery.gpkg, table run");
+    (void)lbl;
+    tf_buf_printf(&b, "</p></footer>\n</body>\n</html>\n");
+done:
+    if (!st && b.failed)
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory writing the report");
+    if (st) {
+        tf_buf_free(&b);
+        return st;
+    }
+    *out = b.s;
+    return TAAFI_OK;
+}

@@ -1,0 +1,252 @@
+/*
+ * Publishing: the styles in the GeoPackage parse as XML (GDAL's own XML
+ * parser) and name existing columns; the PNG sheets have the size of A4 at
+ * the chosen dpi and are not blank; SVG and PDF are what they claim; the
+ * atlas has one page per area; Arabic is drawn joined, against a reference
+ * drawing of the same word in its joined presentation forms.
+ */
+#include "support.h"
+
+#include "example.h"
+#include "publish/map.h"
+
+#include <cairo.h>
+#include <cpl_minixml.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    char *dir;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    taafi_ctx *ctx = NULL;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    char path[4096];
+    f->dir = tt_tmpdir();
+    snprintf(path, sizeof path, "%s/examples/homs.yml", tt_source_dir());
+    assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
+    if (taafi_project_load(ctx, path, &p) || taafi_run(ctx, p, &r) || taafi_result_write(ctx, r, f->dir, 0) ||
+        taafi_result_render(ctx, r, f->dir, 0))
+        fail_msg("%s", taafi_ctx_message(ctx));
+    taafi_result_free(r);
+    taafi_project_free(p);
+    taafi_ctx_free(ctx);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    if (!f)
+        return 0;
+    tt_rmrf(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Every value of attribute `attr` of elements named `elem` anywhere under
+ * `node`, or element text for attr NULL, must be a column of `table`. */
+static int check_refs(sqlite3 *db, const char *table, CPLXMLNode *node, const char *elem, const char *attr)
+{
+    int n = 0;
+    for (; node; node = node->psNext) {
+        if (node->eType == CXT_Element && !strcmp(node->pszValue, elem)) {
+            const char *v = attr ? CPLGetXMLValue(node, attr, NULL)
+                                 : node->psChild && node->psChild->eType == CXT_Text ? node->psChild->pszValue : NULL;
+            char sql[512];
+            if (!v && attr && !strcmp(attr, "attr")) /* a single-symbol renderer names no field */
+                goto children;
+            assert_non_null(v);
+            snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s') WHERE name = '%s'", table, v);
+            if (tt_sql_double(db, sql) != 1)
+                fail_msg("a style of %s names '%s', which is no column of it", table, v);
+            n++;
+        }
+    children:
+        n += check_refs(db, table, node->psChild, elem, attr);
+    }
+    return n;
+}
+
+static void test_styles(void **state)
+{
+    fixture *f = *state;
+    char *path = tt_path(f->dir, "recovery.gpkg");
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int rows = 0, refs = 0;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_true(tt_sql_double(db, "SELECT count(*) FROM layer_styles WHERE f_table_name = 'areas'") == 6);
+    assert_true(tt_sql_double(db, "SELECT count(*) FROM layer_styles WHERE useAsDefault = 1 AND f_table_name = "
+                                  "'areas' AND styleName = 'recovery_index'") == 1);
+    assert_true(tt_sql_double(db, "SELECT count(*) FROM layer_styles WHERE f_table_name IN ('service_gaps', "
+                                  "'facilities') AND useAsDefault = 1") == 2);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT f_table_name, styleQML, styleSLD FROM layer_styles", -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *table = (const char *)sqlite3_column_text(st, 0);
+        CPLXMLNode *qml = CPLParseXMLString((const char *)sqlite3_column_text(st, 1));
+        CPLXMLNode *sld = CPLParseXMLString((const char *)sqlite3_column_text(st, 2));
+        if (!qml || !sld)
+            fail_msg("a style of %s is not well-formed XML", table);
+        refs += check_refs(db, table, qml, "renderer-v2", "attr");
+        refs += check_refs(db, table, sld, "ogc:PropertyName", NULL);
+        refs += check_refs(db, table, qml, "alias", "field");
+        CPLDestroyXMLNode(qml);
+        CPLDestroyXMLNode(sld);
+        rows++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_int_equal(rows, 8);
+    assert_true(refs > 6 * (1 + 8)); /* renderer + 2 x 4 class filters per areas style, at least */
+    free(path);
+}
+
+static void test_sheets(void **state)
+{
+    fixture *f = *state;
+    static const char *const keys[] = {"recovery_index", "economic_vitality", "institutional_organisation",
+                                       "community_organisation", "basic_services", "ideal_neighbourhood"};
+    size_t i;
+    for (i = 0; i < 6; i++) {
+        char name[128], *path, *text;
+        size_t len;
+        cairo_surface_t *png;
+        int w, h, stride, x, y, coloured = 0;
+        unsigned char *d;
+        snprintf(name, sizeof name, "maps/%s.png", keys[i]);
+        path = tt_path(f->dir, name);
+        png = cairo_image_surface_create_from_png(path);
+        assert_int_equal(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
+        w = cairo_image_surface_get_width(png);
+        h = cairo_image_surface_get_height(png);
+        /* A4 landscape at 300 dpi */
+        assert_int_equal(w, (int)(842 * 300 / 72.0 + 0.5));
+        assert_int_equal(h, (int)(595 * 300 / 72.0 + 0.5));
+        d = cairo_image_surface_get_data(png);
+        stride = cairo_image_surface_get_stride(png);
+        for (y = 0; y < h; y += 7)
+            for (x = 0; x < w; x += 7) {
+                uint32_t px = *(uint32_t *)(d + y * stride + 4 * x);
+                unsigned r = (px >> 16) & 255, g = (px >> 8) & 255, b = px & 255;
+                coloured += (r != g || g != b); /* a class colour, not paper or ink */
+            }
+        /* the areas cover a good part of the page in class colours */
+        if (coloured < (w / 7) * (h / 7) / 5)
+            fail_msg("%s looks blank: %d coloured samples", name, coloured);
+        cairo_surface_destroy(png);
+        free(path);
+        snprintf(name, sizeof name, "maps/%s.svg", keys[i]);
+        path = tt_path(f->dir, name);
+        text = tt_read(path, &len);
+        assert_true(len > 10000 && strstr(text, "<svg") != NULL);
+        free(text);
+        free(path);
+        snprintf(name, sizeof name, "maps/%s.pdf", keys[i]);
+        path = tt_path(f->dir, name);
+        text = tt_read(path, &len);
+        assert_memory_equal(text, "%PDF-", 5);
+        free(text);
+        free(path);
+    }
+}
+
+/* One page per area: count the page objects Cairo writes. */
+static void test_atlas(void **state)
+{
+    fixture *f = *state;
+    char *path = tt_path(f->dir, "maps/atlas.pdf"), *text;
+    size_t len, i;
+    int pages = 0;
+    text = tt_read(path, &len);
+    assert_memory_equal(text, "%PDF-", 5);
+    for (i = 0; i + 11 < len; i++)
+        if (!memcmp(text + i, "/Type /Page", 11) && text[i + 11] != 's')
+            pages++;
+    assert_int_equal(pages, 20);
+    free(text);
+    free(path);
+}
+
+/* Draws `s` as taafi draws labels and returns the image. */
+static cairo_surface_t *draw(const char *s)
+{
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 240, 80);
+    cairo_t *cr = cairo_create(img);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    tf_draw_text(cr, s, 10, 10, 220, 40, 0, TF_ALIGN_LEFT, 0);
+    cairo_destroy(cr);
+    cairo_surface_flush(img);
+    return img;
+}
+
+static double difference(cairo_surface_t *a, cairo_surface_t *b)
+{
+    unsigned char *p = cairo_image_surface_get_data(a), *q = cairo_image_surface_get_data(b);
+    int stride = cairo_image_surface_get_stride(a), n = 80 * stride, i;
+    double d = 0;
+    for (i = 0; i < n; i++)
+        d += abs((int)p[i] - (int)q[i]);
+    return d;
+}
+
+/* "بيت" typed as plain letters must come out as its joined forms
+ * (U+FE91 initial beh, U+FEF4 medial yeh, U+FE96 final teh), not as the
+ * isolated forms (U+FE8F, U+FEF1, U+FE95) a renderer without shaping
+ * shows, and in right-to-left order. */
+static void test_arabic_shaping(void **state)
+{
+    cairo_surface_t *shaped = draw("بيت");
+    cairo_surface_t *joined = draw("\xEF\xBA\x91\xEF\xBB\xB4\xEF\xBA\x96");
+    cairo_surface_t *isolated = draw("\xEF\xBA\x8F\xEF\xBB\xB1\xEF\xBA\x95");
+    cairo_surface_t *blank = draw("");
+    double to_joined = difference(shaped, joined), to_isolated = difference(shaped, isolated);
+    (void)state;
+    assert_true(difference(shaped, blank) > 0); /* something was drawn */
+    if (!(to_joined * 5 < to_isolated))
+        fail_msg("shaped text is %.0f from the joined forms and %.0f from the isolated ones", to_joined, to_isolated);
+    cairo_surface_destroy(shaped);
+    cairo_surface_destroy(joined);
+    cairo_surface_destroy(isolated);
+    cairo_surface_destroy(blank);
+}
+
+/* *.meta.json: the legend a web map needs, valid JSON. */
+static void test_meta(void **state)
+{
+    fixture *f = *state;
+    char *path = tt_path(f->dir, "areas.meta.json"), *text = tt_read(path, NULL);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "CREATE TABLE m AS SELECT ? AS j", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    assert_true(tt_sql_double(db, "SELECT json_valid(j) FROM m") == 1);
+    assert_true(tt_sql_double(db, "SELECT json_array_length(j, '$.maps') FROM m") == 6);
+    assert_true(tt_sql_double(db, "SELECT json_array_length(j, '$.maps[0].classes') FROM m") == 4);
+    assert_true(tt_sql_double(db, "SELECT json_extract(j, '$.maps[0].title_ar') = 'مؤشر التعافي' FROM m") == 1);
+    assert_true(tt_sql_double(db, "SELECT json_extract(j, '$.maps[0].classes[0].colour') LIKE '#%' FROM m") == 1);
+    sqlite3_close(db);
+    free(text);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_styles), cmocka_unit_test(test_sheets),          cmocka_unit_test(test_atlas),
+        cmocka_unit_test(test_meta),   cmocka_unit_test(test_arabic_shaping),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
