@@ -67,7 +67,8 @@ typedef enum taafi_status {
     TAAFI_ERR_GEOM = 6,    /* a geometry operation failed               */
     TAAFI_ERR_EXISTS = 7,  /* an output exists and overwrite is off     */
     TAAFI_ERR_NOMEM = 8,   /* out of memory                             */
-    TAAFI_ERR_INTERNAL = 9 /* a bug in taafi: please report it          */
+    TAAFI_ERR_INTERNAL = 9,    /* a bug in taafi: please report it          */
+    TAAFI_ERR_INTERRUPTED = 10 /* taafi_ctx_interrupt() was called          */
 } taafi_status;
 
 /* Severity of a log line sent to the log callback. */
@@ -111,6 +112,14 @@ TAAFI_API void taafi_ctx_free(taafi_ctx *ctx);
 /* The message of the last failed call on `ctx` ("" if none).  Owned by the
  * context; valid until the next call on it. */
 TAAFI_API const char *taafi_ctx_message(const taafi_ctx *ctx);
+
+/* Asks the call running on `ctx` (from another thread, or a signal
+ * handler: this only sets a flag and is async-signal-safe) to stop soon
+ * with TAAFI_ERR_INTERRUPTED; outputs being written are discarded, earlier
+ * results left as they were.  The flag stays set until
+ * taafi_ctx_clear_interrupt(). */
+TAAFI_API void taafi_ctx_interrupt(taafi_ctx *ctx);
+TAAFI_API void taafi_ctx_clear_interrupt(taafi_ctx *ctx);
 
 /* Sends log lines at `min_level` and above to `fn` (NULL: discard them).
  * Without a callback, nothing is printed: the library never writes to

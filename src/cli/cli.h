@@ -5,7 +5,7 @@
 #include "taafi.h"
 
 /* Exit codes, documented in README.md. */
-enum { EXIT_OK = 0, EXIT_ANALYSIS = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_ANALYSIS = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
 typedef struct cli_opts {
     int quiet;   /* warnings only                 */

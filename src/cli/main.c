@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,10 +26,26 @@ static const char USAGE[] =
     "  --version                 versions of taafi and its libraries\n"
     "\n"
     "Exit status: 0 success, 1 analysis or input error, 2 usage or project-file\n"
-    "error.  The project file is described in docs/project-file.md.\n";
+    "error, 130 interrupted (Ctrl-C; nothing written).  The project file is\n"
+    "described in docs/project-file.md.\n";
+
+/* The context a Ctrl-C interrupts.  The tool, not the library, keeps this
+ * one global: a signal handler has no other way to reach it. */
+static taafi_ctx *volatile interruptible;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    if (interruptible)
+        taafi_ctx_interrupt(interruptible);
+}
 
 int cli_fail(taafi_status status, const char *message)
 {
+    if (status == TAAFI_ERR_INTERRUPTED) {
+        fprintf(stderr, "taafi: interrupted; outputs in progress were discarded, none was left half-written\n");
+        return EXIT_INTERRUPTED;
+    }
     fprintf(stderr, "taafi: error: %s\n", message && *message ? message : taafi_status_string(status));
     if (status == TAAFI_ERR_USAGE || status == TAAFI_ERR_PROJECT)
         return EXIT_USAGE;
@@ -50,6 +67,21 @@ taafi_ctx *cli_context(const cli_opts *o)
         return NULL;
     }
     taafi_ctx_set_log(ctx, min, log_line, NULL);
+    {
+        /* Ctrl-C (or SIGTERM) asks for a clean stop: the library stops at
+         * its next check, within a fraction of a second, and removes its
+         * temporary files.  Repeated signals change nothing (kill -9 is
+         * there for a stuck process), so that a second delivery cannot
+         * cut the clean-up short. */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sa.sa_flags = 0;
+        sigemptyset(&sa.sa_mask);
+        interruptible = ctx;
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
     return ctx;
 }
 

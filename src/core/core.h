@@ -9,6 +9,7 @@
 
 #include <geos_c.h>
 #include <proj.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -23,7 +24,12 @@ struct taafi_ctx {
     void *log_user;
     taafi_log_level log_min;
     int gdal_depth; /* nesting of tf_gdal_enter(): push the handler once    */
+    volatile sig_atomic_t interrupted; /* set by taafi_ctx_interrupt()     */
 };
+
+/* Returns TAAFI_ERR_INTERRUPTED (with the message set) once the context
+ * has been interrupted; long loops call it now and then. */
+taafi_status tf_check_interrupt(taafi_ctx *ctx);
 
 #if defined(__GNUC__)
 #define TF_PRINTF(a, b) __attribute__((format(printf, a, b)))

@@ -30,6 +30,7 @@ const char *taafi_status_string(taafi_status status)
     case TAAFI_ERR_EXISTS: return "output exists";
     case TAAFI_ERR_NOMEM: return "out of memory";
     case TAAFI_ERR_INTERNAL: return "internal error";
+    case TAAFI_ERR_INTERRUPTED: return "interrupted";
     }
     return "unknown status";
 }
@@ -116,6 +117,25 @@ void taafi_ctx_free(taafi_ctx *ctx)
 }
 
 const char *taafi_ctx_message(const taafi_ctx *ctx) { return ctx ? ctx->msg : ""; }
+
+void taafi_ctx_interrupt(taafi_ctx *ctx)
+{
+    if (ctx)
+        ctx->interrupted = 1;
+}
+
+void taafi_ctx_clear_interrupt(taafi_ctx *ctx)
+{
+    if (ctx)
+        ctx->interrupted = 0;
+}
+
+taafi_status tf_check_interrupt(taafi_ctx *ctx)
+{
+    if (!ctx->interrupted)
+        return TAAFI_OK;
+    return tf_error(ctx, TAAFI_ERR_INTERRUPTED, "interrupted; outputs in progress were discarded, none was left half-written");
+}
 
 void taafi_ctx_set_log(taafi_ctx *ctx, taafi_log_level min_level, taafi_log_fn fn, void *user)
 {

@@ -234,7 +234,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     OGR_L_ResetReading(src.layer);
     while ((of = OGR_L_GetNextFeature(src.layer)) != NULL) {
         tf_feature f;
-        ps.read++;
+        if ((++ps.read & 1023) == 0 && (st = tf_check_interrupt(ctx)))
+            goto done;
         if ((st = view(ctx, r, &def, to_xy, of, needs_parts, &ps, &f, &geom)))
             goto done;
         if (!geom) {
@@ -334,7 +335,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     }
     for (k = 0; k < p->n_inds; k++) {
         const tf_family *fam = tf_family_of(p->inds[k].type);
-        if (fam && (st = fam->finish(ctx, &p->inds[k], states[k], r)))
+        if ((st = tf_check_interrupt(ctx)) || (fam && (st = fam->finish(ctx, &p->inds[k], states[k], r))))
             goto fail;
     }
     free_states(ctx, p, states);

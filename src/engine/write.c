@@ -90,9 +90,10 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     for (i = 0; i < N_OUT; i++)
         if (names[i] && (st = tf_outfile_plan(ctx, dir, names[i], flags & TAAFI_WRITE_OVERWRITE, &out[i])))
             goto done;
-    if (out[OUT_GPKG].tmp && (st = tf_write_gpkg(ctx, r, out[OUT_GPKG].tmp)))
+    if ((st = tf_check_interrupt(ctx)) || (out[OUT_GPKG].tmp && (st = tf_write_gpkg(ctx, r, out[OUT_GPKG].tmp))))
         goto done;
-    if (out[OUT_GEOJSON].tmp && (st = tf_write_geojson(ctx, r, out[OUT_GEOJSON].tmp)))
+    if ((st = tf_check_interrupt(ctx)) ||
+        (out[OUT_GEOJSON].tmp && (st = tf_write_geojson(ctx, r, out[OUT_GEOJSON].tmp))))
         goto done;
     if (out[OUT_GAPS].tmp && (st = tf_write_geojson_gaps(ctx, r, out[OUT_GAPS].tmp)))
         goto done;
@@ -116,6 +117,9 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
         goto done;
     if (out[OUT_CSV_INDICATORS].tmp &&
         (st = tf_write_csv_indicators(ctx, r, out[OUT_CSV_INDICATORS].tmp, p->out_csv_bom)))
+        goto done;
+    /* Last chance to stop: after this, every output is replaced. */
+    if ((st = tf_check_interrupt(ctx)))
         goto done;
     for (i = 0; i < N_OUT; i++)
         if (out[i].tmp && (st = tf_outfile_commit(ctx, &out[i])))

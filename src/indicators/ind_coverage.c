@@ -321,6 +321,8 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         GEOSGeometry *covered = NULL, *gap = NULL;
         double m2 = 0, cov_m2 = 0, gap_m2 = 0, total = NAN, cov_pop = NAN;
         size_t n_here = 0;
+        if ((st = tf_check_interrupt(ctx)))
+            goto done;
         for (i = 0; i < s->n; i++)
             n_here += s->area[i] == (long)a;
         count[a] = (double)n_here;

@@ -2,6 +2,7 @@
 #include "source.h"
 
 #include <cpl_string.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,7 +21,15 @@ taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *ou
     memset(out, 0, sizeof *out);
     out->def = def;
     tf_gdal_enter(ctx);
-    out->ds = GDALOpenEx(def->path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL, NULL, NULL);
+    {
+        /* ENCODING: how the Shapefile driver reads a .dbf whose .cpg is
+         * missing (Arabic is often Windows-1256 then). */
+        char enc[96];
+        const char *open_opts[] = {enc, NULL};
+        snprintf(enc, sizeof enc, "ENCODING=%s", def->encoding ? def->encoding : "");
+        out->ds = GDALOpenEx(def->path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL,
+                             def->encoding ? open_opts : NULL, NULL);
+    }
     if (!out->ds) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open %s as a vector dataset: %s; check the path under '%s'",
                       def->path, def->role, tf_lib_error(ctx)[0] ? tf_lib_error(ctx) : "unknown format",
@@ -64,6 +73,10 @@ fail:
 
 void tf_source_close(tf_vsource *s)
 {
+    if (s && s->assumed)
+        OSRRelease(s->assumed);
+    if (s)
+        s->assumed = NULL;
     if (s && s->ds)
         GDALClose(s->ds);
     if (s) {
@@ -72,15 +85,33 @@ void tf_source_close(tf_vsource *s)
     }
 }
 
-taafi_status tf_source_srs(taafi_ctx *ctx, const tf_vsource *s, OGRSpatialReferenceH *out)
+taafi_status tf_source_srs(taafi_ctx *ctx, const tf_vsource *cs, OGRSpatialReferenceH *out)
 {
+    tf_vsource *s = (tf_vsource *)cs; /* the assumed SRS is made once, lazily */
     *out = OGR_L_GetSpatialRef(s->layer);
-    if (!*out)
-        return tf_error(ctx, TAAFI_ERR_CRS,
-                        "%s: layer %s: no coordinate reference system (a shapefile without .prj?); "
-                        "add one, e.g. ogr2ogr -a_srs EPSG:4326",
-                        s->def->path, OGR_L_GetName(s->layer));
-    return TAAFI_OK;
+    if (*out)
+        return TAAFI_OK;
+    if (s->def->assume_epsg) {
+        if (!s->assumed) {
+            OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+            if (!srs || OSRImportFromEPSG(srs, s->def->assume_epsg) != OGRERR_NONE) {
+                if (srs)
+                    OSRRelease(srs);
+                return tf_error(ctx, TAAFI_ERR_PROJECT, "%s: assume_crs EPSG:%d is not a CRS PROJ knows",
+                                s->def->path, s->def->assume_epsg);
+            }
+            OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+            s->assumed = srs;
+            tf_log(ctx, TAAFI_LOG_WARNING, "%s: layer %s has no CRS; assuming EPSG:%d as the project says",
+                   s->def->path, OGR_L_GetName(s->layer), s->def->assume_epsg);
+        }
+        *out = s->assumed;
+        return TAAFI_OK;
+    }
+    return tf_error(ctx, TAAFI_ERR_CRS,
+                    "%s: layer %s: no coordinate reference system (a shapefile without .prj?); add one "
+                    "(ogr2ogr -a_srs EPSG:4326 ...) or declare it with 'assume_crs: EPSG:4326' under '%s'",
+                    s->def->path, OGR_L_GetName(s->layer), s->def->role);
 }
 
 taafi_status tf_source_field(taafi_ctx *ctx, const tf_vsource *s, const char *name, const char *key, int *out)

@@ -9,11 +9,13 @@
 
 #include <gdal.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 
 typedef struct tf_vsource {
     const tf_source *def;
     GDALDatasetH ds;
-    OGRLayerH layer; /* owned by ds */
+    OGRLayerH layer;             /* owned by ds                        */
+    OGRSpatialReferenceH assumed; /* the assume_crs SRS, when used; owned */
 } tf_vsource;
 
 /* Opens def->path read-only and selects def->layer (or the only layer; the
@@ -22,7 +24,9 @@ typedef struct tf_vsource {
 taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *out);
 void tf_source_close(tf_vsource *s);
 
-/* The layer's CRS (owned by the layer).  TAAFI_ERR_CRS if it has none. */
+/* The layer's CRS (owned by the layer or the source), or the project's
+ * assume_crs when the data declares none (noted in the log).  TAAFI_ERR_CRS
+ * if it has none and none is assumed. */
 taafi_status tf_source_srs(taafi_ctx *ctx, const tf_vsource *s, OGRSpatialReferenceH *out);
 
 /* Index of field `name` (exact, then case-insensitive).  TAAFI_ERR_DATA

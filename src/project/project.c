@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 typedef struct parser {
@@ -180,6 +181,8 @@ static int valid_column(const char *s)
     return 1;
 }
 
+static taafi_status choice(parser *ps, const yaml_node_t *n, const char *key, const char *const *names, int *out);
+
 static taafi_status parse_source(parser *ps, const yaml_node_t *m, const char *role, const char *where,
                                  const char *const *allowed, tf_source *src)
 {
@@ -206,12 +209,30 @@ static taafi_status parse_source(parser *ps, const yaml_node_t *m, const char *r
         return st;
     if ((v = get(ps, m, "where")) && (st = dup_scalar(ps, v, "where", &src->where)))
         return st;
+    if ((v = get(ps, m, "encoding")) && (st = dup_scalar(ps, v, "encoding", &src->encoding)))
+        return st;
+    if ((v = get(ps, m, "assume_crs"))) {
+        const char *s = NULL;
+        char *end;
+        long code;
+        if ((st = scalar(ps, v, "assume_crs", &s)))
+            return st;
+        if (!strncasecmp(s, "EPSG:", 5))
+            s += 5;
+        errno = 0;
+        code = strtol(s, &end, 10);
+        if (errno || *end || end == s || code <= 0 || code > 999999)
+            return perr(ps, v, "assume_crs must be an EPSG code such as EPSG:4326");
+        src->assume_epsg = (int)code;
+    }
     return TAAFI_OK;
 }
 
 static taafi_status parse_areas(parser *ps, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"source", "layer", "where", "id", "name", "name_ar", NULL};
+    static const char *const keys[] = {"source", "layer",  "where",    "id",      "name",
+                                       "name_ar", "assume_crs", "encoding", "overlaps", NULL};
+    static const char *const rules[] = {"first", "error", NULL};
     taafi_project *p = ps->p;
     const yaml_node_t *v;
     taafi_status st = parse_source(ps, m, "areas", "areas", keys, &p->areas);
@@ -225,12 +246,18 @@ static taafi_status parse_areas(parser *ps, const yaml_node_t *m)
         return st;
     if ((v = get(ps, m, "name_ar")) && (st = dup_scalar(ps, v, "name_ar", &p->area_name_ar)))
         return st;
+    if ((v = get(ps, m, "overlaps"))) {
+        int rule;
+        if ((st = choice(ps, v, "overlaps rule", rules, &rule)))
+            return st;
+        p->overlap_error = rule == 1;
+    }
     return TAAFI_OK;
 }
 
 static taafi_status parse_layers(parser *ps, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"source", "layer", "where", NULL};
+    static const char *const keys[] = {"source", "layer", "where", "assume_crs", "encoding", NULL};
     taafi_project *p = ps->p;
     yaml_node_pair_t *pr;
     taafi_status st;
@@ -1190,6 +1217,7 @@ fail:
 
 static void free_source(tf_source *s)
 {
+    free(s->encoding);
     free(s->role);
     free(s->path);
     free(s->layer);

@@ -15,6 +15,8 @@ typedef struct tf_source {
     char *layer;  /* NULL: the dataset's only (or first) layer          */
     char *where;  /* NULL: no filter                                    */
     int line;     /* line of its definition in the project file         */
+    int assume_epsg; /* CRS to assume when the data has none; 0: none    */
+    char *encoding;  /* attribute encoding when the file does not say   */
 } tf_source;
 
 typedef enum tf_ind_type {
@@ -138,6 +140,7 @@ struct taafi_project {
     int crs_epsg; /* analysis CRS; 0: auto (UTM zone of the areas) */
     tf_source areas;
     char *area_id, *area_name, *area_name_ar; /* field names; names may be NULL */
+    int overlap_error; /* areas.overlaps: error (1) or first (0, default) */
     tf_source *layers;
     size_t n_layers;
     tf_indicator_def *inds;

@@ -172,7 +172,8 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
     n_out = 0;
     for (i = 0; i < n; i++)
         for (f = 0; f < 3; f++)
-            if (fmt_on[f] && (st = write_sheet(ctx, r, &sheets[i], out[n_out++].tmp, f, m->dpi)))
+            if (fmt_on[f] && ((st = tf_check_interrupt(ctx)) ||
+                              (st = write_sheet(ctx, r, &sheets[i], out[n_out++].tmp, f, m->dpi))))
                 goto done;
     if (m->atlas && (st = write_atlas(ctx, r, &sheets[0], out[n_out++].tmp)))
         goto done;
@@ -181,6 +182,8 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
             (st = tf_write_bytes(ctx, out[n_out++].tmp, html, strlen(html))))
             goto done;
     }
+    if ((st = tf_check_interrupt(ctx)))
+        goto done;
     for (i = 0; i < n_out; i++)
         if ((st = tf_outfile_commit(ctx, &out[i])))
             goto done;
