@@ -75,6 +75,12 @@ taafi_status tf_result_add_text_column(taafi_ctx *ctx, taafi_result *r, const ch
 /* Index of the column named `name` (case-insensitive), or -1. */
 long tf_result_column_index(const taafi_result *r, const char *name);
 
+/* Streams layer `li` (unfiltered by indicators) through the checks of a
+ * run — geometry, location, swapped coordinates — into r->dq, computing
+ * no indicator: what `taafi validate` reports.  r needs ctx, project and
+ * areas. */
+taafi_status tf_scan_layer(taafi_ctx *ctx, taafi_result *r, size_t li);
+
 /* A tf_file_fn that records an input file in the result. */
 taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *path, const char *sha256,
                                  void *result);

@@ -22,8 +22,21 @@
 #define MAX_LISTED_FEATURES 200
 
 typedef struct pass_stats {
-    size_t read, outside, no_geom, bad_geom, repaired;
+    size_t read, outside, no_geom, bad_geom, repaired, swapped;
 } pass_stats;
+
+/* Whether a point outside every area, in a geographic layer, would fall
+ * among the areas with its two coordinates exchanged: the sign of a file
+ * written latitude first (a CSV with the columns the wrong way round). */
+static int looks_swapped(const tf_areas *a, OGRGeometryH g)
+{
+    double x, y;
+    if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint)
+        return 0;
+    x = OGR_G_GetX(g, 0);
+    y = OGR_G_GetY(g, 0);
+    return y >= a->ll_min[0] && y <= a->ll_max[0] && x >= a->ll_min[1] && x <= a->ll_max[1];
+}
 
 /* Working buffers of one pass, reused from feature to feature. */
 typedef struct pass_buf {
@@ -197,7 +210,7 @@ static int same_filter(const char *a, const char *b) { return (!a && !b) || (a &
 /* Streams layer `li` with the indicators' filter `where` through every
  * indicator that reads that layer with that filter. */
 static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const char *where, int hash,
-                             tf_ind_state **states)
+                             tf_ind_state **states, int scan_only)
 {
     const taafi_project *p = r->project;
     tf_source def = p->layers[li];
@@ -208,10 +221,10 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     GEOSGeometry *geom = NULL;
     pass_stats ps = {0};
     pass_buf buf = {0};
-    int needs_parts = 0;
+    int needs_parts = 0, geographic;
     taafi_status st;
     size_t k;
-#define IN_PASS(k) (p->inds[k].layer == (int)li && same_filter(p->inds[k].where, where))
+#define IN_PASS(k) (!scan_only && p->inds[k].layer == (int)li && same_filter(p->inds[k].where, where))
     def.where = pass_filter(&p->layers[li], where);
     if ((def.where == NULL) != (p->layers[li].where == NULL && where == NULL)) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -220,8 +233,12 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     if ((st = tf_source_open(ctx, &def, &src)) || (st = tf_source_srs(ctx, &src, &srs)) ||
         (st = tf_reproj_new(ctx, srs, r->areas->epsg, def.path, &to_xy)))
         goto done;
+    geographic = OSRIsGeographic(srs);
     if (hash && (st = tf_source_hash(ctx, &src, tf_result_add_input, r)))
         goto done;
+    /* A scan cuts lines and polygons by the areas, so that "outside every
+     * area" means touching none. */
+    needs_parts = scan_only;
     for (k = 0; k < p->n_inds; k++) {
         const tf_family *fam;
         if (!IN_PASS(k))
@@ -244,11 +261,18 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         }
         if (needs_parts && (st = cut(ctx, r->areas, &f, &buf)))
             goto done;
-        if ((needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0) &&
-            (st = note(ctx, r, def.role, f.fid, ++ps.outside, "outside every area", "not counted")))
-            goto done;
+        if (needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0) {
+            if (geographic && looks_swapped(r->areas, OGR_F_GetGeometryRef(of)))
+                st = note(ctx, r, def.role, f.fid, ++ps.swapped,
+                          "outside every area, but inside them with latitude and longitude exchanged",
+                          "not counted; check the order of the coordinates");
+            else
+                st = note(ctx, r, def.role, f.fid, ++ps.outside, "outside every area", "not counted");
+            if (st)
+                goto done;
+        }
         for (k = 0; k < p->n_inds; k++)
-            if (states[k] && IN_PASS(k) && (st = tf_family_of(p->inds[k].type)->consume(ctx, states[k], &f)))
+            if (IN_PASS(k) && states[k] && (st = tf_family_of(p->inds[k].type)->consume(ctx, states[k], &f)))
                 goto done;
         GEOSGeom_destroy_r(ctx->geos, geom);
         geom = NULL;
@@ -258,10 +282,18 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     if ((st = summary(ctx, r, def.role, ps.no_geom, "without geometry", "not counted")) ||
         (st = summary(ctx, r, def.role, ps.bad_geom, "with unusable geometry", "not counted")) ||
         (st = summary(ctx, r, def.role, ps.repaired, "repaired", "repaired with GEOSMakeValid")) ||
-        (st = summary(ctx, r, def.role, ps.outside, "outside every area", "not counted")))
+        (st = summary(ctx, r, def.role, ps.outside, "outside every area", "not counted")) ||
+        (st = summary(ctx, r, def.role, ps.swapped, "with latitude and longitude exchanged", "not counted")))
         goto done;
-    tf_log(ctx, TAAFI_LOG_INFO, "%s%s%s: %zu features read, %zu outside every area, %zu without usable geometry",
-           def.role, where ? " where " : "", where ? where : "", ps.read, ps.outside, ps.no_geom + ps.bad_geom);
+    if (ps.swapped)
+        tf_log(ctx, TAAFI_LOG_WARNING,
+               "%s: %zu feature(s) lie outside every area but inside them with latitude and longitude "
+               "exchanged: the file probably holds (lat, lon); fix the column order",
+               def.path, ps.swapped);
+    tf_log(ctx, scan_only ? TAAFI_LOG_DEBUG : TAAFI_LOG_INFO,
+           "%s%s%s: %zu features read, %zu outside every area, %zu without usable geometry",
+           def.role, where ? " where " : "", where ? where : "", ps.read, ps.outside + ps.swapped,
+           ps.no_geom + ps.bad_geom);
     if (ps.read == 0)
         tf_log(ctx, TAAFI_LOG_WARNING, "%s: no features%s", def.path, def.where ? " pass the filter" : "");
 done:
@@ -276,6 +308,11 @@ done:
     tf_reproj_free(to_xy);
     tf_source_close(&src);
     return st;
+}
+
+taafi_status tf_scan_layer(taafi_ctx *ctx, taafi_result *r, size_t li)
+{
+    return run_pass(ctx, r, li, NULL, 0, NULL, 1);
 }
 
 static void free_states(taafi_ctx *ctx, const taafi_project *p, tf_ind_state **states)
@@ -328,7 +365,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
             for (j = 0; j < k; j++)
                 if (p->inds[j].layer == (int)li && same_filter(p->inds[j].where, p->inds[k].where))
                     first = 0;
-            if (first && (st = run_pass(ctx, r, li, p->inds[k].where, !hashed, states)))
+            if (first && (st = run_pass(ctx, r, li, p->inds[k].where, !hashed, states, 0)))
                 goto fail;
             hashed = 1;
         }

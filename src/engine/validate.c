@@ -85,9 +85,36 @@ done:
     return st;
 }
 
+/* The data-quality notes as `taafi run` summarises them: runs of the same
+ * layer and problem on one line. */
+static void print_notes(tf_buf *b, const tf_dq *dq)
+{
+    size_t k = 0;
+    if (!dq->n) {
+        tf_buf_printf(b, "data quality: no problem found\n");
+        return;
+    }
+    tf_buf_printf(b, "data quality: %zu note(s)\n", dq->n);
+    while (k < dq->n) {
+        const tf_dq_item *it = &dq->items[k];
+        size_t same = 1;
+        while (k + same < dq->n && !strcmp(dq->items[k + same].layer, it->layer) &&
+               !strcmp(dq->items[k + same].problem, it->problem))
+            same++;
+        if (same > 1)
+            tf_buf_printf(b, "  %s: %zu features: %s; %s\n", it->layer, same, it->problem, it->action);
+        else if (it->fid >= 0)
+            tf_buf_printf(b, "  %s: feature %lld: %s; %s\n", it->layer, (long long)it->fid, it->problem, it->action);
+        else
+            tf_buf_printf(b, "  %s: %s; %s\n", it->layer, it->problem, it->action);
+        k += same;
+    }
+}
+
 taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char **report_out)
 {
     tf_buf b = {0};
+    taafi_result scan;
     tf_dq dq = {0};
     tf_areas *a = NULL;
     tf_vsource src = {0};
@@ -96,6 +123,7 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
     if (!ctx || !p || !report_out)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_validate: NULL argument") : TAAFI_ERR_USAGE;
     *report_out = NULL;
+    memset(&scan, 0, sizeof scan);
     tf_gdal_enter(ctx);
     tf_buf_printf(&b, "project %s%s%s%s\n", p->path, p->name ? " (" : "", p->name ? p->name : "", p->name ? ")" : "");
     tf_buf_printf(&b, "areas:\n");
@@ -111,8 +139,14 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
     if (p->area_name_ar)
         tf_buf_printf(&b, " and %s", p->area_name_ar);
     tf_buf_printf(&b, "\n  analysis CRS EPSG:%d%s\n", a->epsg, p->crs_epsg ? "" : " (auto: UTM zone of the areas)");
+    memset(&scan, 0, sizeof scan);
+    scan.ctx = ctx;
+    scan.project = p;
+    scan.areas = a;
+    scan.dq = dq; /* the areas' notes first */
+    memset(&dq, 0, sizeof dq);
     for (i = 0; i < p->n_layers; i++)
-        if ((st = check_layer(ctx, p, i, a->epsg, &b)))
+        if ((st = check_layer(ctx, p, i, a->epsg, &b)) || (st = tf_scan_layer(ctx, &scan, i)))
             goto done;
     for (i = 0; i < p->n_inds; i++) {
         const tf_indicator_def *d = &p->inds[i];
@@ -146,9 +180,7 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
         tf_raster_close(ras);
     }
     tf_buf_printf(&b, "indicators: %zu declared\n", p->n_inds);
-    for (i = 0; i < dq.n; i++)
-        tf_buf_printf(&b, "note: %s: feature %lld: %s; %s\n", dq.items[i].layer, (long long)dq.items[i].fid,
-                      dq.items[i].problem, dq.items[i].action);
+    print_notes(&b, &scan.dq);
     tf_buf_printf(&b, "ok: every input opens and has what the indicators need\n");
 done:
     if (st)
@@ -156,6 +188,7 @@ done:
     tf_source_close(&src);
     tf_areas_free(ctx, a);
     tf_dq_free(&dq);
+    tf_dq_free(&scan.dq);
     tf_gdal_leave(ctx);
     if (b.failed) {
         tf_buf_free(&b);

@@ -216,6 +216,8 @@ fail:
     return st;
 }
 
+static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, tf_areas *a, tf_dq *dq);
+
 taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files, void *files_user,
                            tf_areas **out)
 {
@@ -296,6 +298,19 @@ taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf
         /* The attributes stay; the geometry now lives in geom/geom_ll. */
         OGR_F_SetGeometryDirectly(a->feat[i], NULL);
     }
+    if ((st = check_overlaps(ctx, p, a, dq)))
+        goto fail;
+    a->ll_min[0] = a->ll_min[1] = INFINITY;
+    a->ll_max[0] = a->ll_max[1] = -INFINITY;
+    for (i = 0; i < a->n; i++) {
+        double x0, y0, x1, y1;
+        if (GEOSisEmpty_r(ctx->geos, a->geom_ll[i]) != 1 && GEOSGeom_getXMin_r(ctx->geos, a->geom_ll[i], &x0) &&
+            GEOSGeom_getYMin_r(ctx->geos, a->geom_ll[i], &y0) && GEOSGeom_getXMax_r(ctx->geos, a->geom_ll[i], &x1) &&
+            GEOSGeom_getYMax_r(ctx->geos, a->geom_ll[i], &y1)) {
+            a->ll_min[0] = fmin(a->ll_min[0], x0), a->ll_min[1] = fmin(a->ll_min[1], y0);
+            a->ll_max[0] = fmax(a->ll_max[0], x1), a->ll_max[1] = fmax(a->ll_max[1], y1);
+        }
+    }
     tf_reproj_free(to_xy);
     tf_source_close(&src);
     tf_gdal_leave(ctx);
@@ -306,6 +321,54 @@ fail:
     tf_source_close(&src);
     tf_areas_free(ctx, a);
     tf_gdal_leave(ctx);
+    return st;
+}
+
+/* Overlapping areas: a point in the overlap belongs to the first of them
+ * (areas.overlaps: first, the default) or the run stops (overlaps: error).
+ * Either way every overlap of more than OVERLAP_M2 is reported with its
+ * area; touching neighbours and slivers from rounding are not. */
+#define OVERLAP_M2 1.0
+
+static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, tf_areas *a, tf_dq *dq)
+{
+    size_t i, k, *cand = NULL, n = 0, cap = 0;
+    taafi_status st = TAAFI_OK;
+    for (i = 0; i < a->n && !st; i++) {
+        if ((st = tf_areas_candidates(ctx, a, a->geom[i], &cand, &n, &cap)))
+            break;
+        for (k = 0; k < n && !st; k++) {
+            size_t j = cand[k];
+            GEOSGeometry *x;
+            double m2 = 0;
+            char problem[512];
+            if (j <= i || GEOSPreparedIntersects_r(ctx->geos, a->prep[i], a->geom[j]) != 1 ||
+                GEOSPreparedTouches_r(ctx->geos, a->prep[i], a->geom[j]) == 1)
+                continue;
+            if (!(x = GEOSIntersection_r(ctx->geos, a->geom[i], a->geom[j]))) {
+                st = tf_error(ctx, TAAFI_ERR_GEOM, "areas %s and %s: cannot intersect them: %s", a->id[i], a->id[j],
+                              tf_lib_error(ctx));
+                break;
+            }
+            GEOSArea_r(ctx->geos, x, &m2);
+            GEOSGeom_destroy_r(ctx->geos, x);
+            if (m2 <= OVERLAP_M2)
+                continue;
+            if (p->overlap_error) {
+                st = tf_error(ctx, TAAFI_ERR_DATA,
+                              "%s: areas %s and %s overlap by %.0f m2; fix the boundaries, or set 'overlaps: first' "
+                              "under areas to count points in an overlap in the first of them",
+                              p->areas.path, a->id[i], a->id[j], m2);
+                break;
+            }
+            snprintf(problem, sizeof problem, "overlaps area %s by %.1f m2", a->id[j], m2);
+            tf_log(ctx, TAAFI_LOG_WARNING, "%s: areas %s and %s overlap by %.0f m2; points there count in %s",
+                   p->areas.path, a->id[i], a->id[j], m2, a->id[i]);
+            st = tf_dq_add(ctx, dq, "areas", (int64_t)OGR_F_GetFID(a->feat[i]), problem,
+                           "features in the overlap counted in this area (overlaps: first)");
+        }
+    }
+    free(cand);
     return st;
 }
 

@@ -22,6 +22,7 @@ typedef struct tf_areas {
     double *area_km2;                    /* in the analysis CRS            */
     GEOSSTRtree *tree;                   /* over geom                      */
     size_t *tree_item;                   /* tree_item[i] == i              */
+    double ll_min[2], ll_max[2];         /* lon/lat envelope of all areas  */
 } tf_areas;
 
 /* Reads the project's areas: skips features without geometry, repairs
