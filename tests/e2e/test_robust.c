@@ -1,0 +1,308 @@
+/*
+ * Field data that is wrong in the usual ways (fixtures in tests/data/robust,
+ * made by tests/data/make-fixtures.sh): each case is handled and said, or
+ * stopped with an error that says what to fix.  And no failure — a full
+ * disk, Ctrl-C, an output folder that cannot be written — damages inputs
+ * or earlier results.
+ */
+#define _DEFAULT_SOURCE /* M_PI */
+#include "support.h"
+
+#include <fcntl.h>
+#include <time.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Runs a project whose text is `yml` (paths inside may use %1$s for the
+ * fixtures folder); returns the status and *r. */
+static taafi_status run(tt_env *e, const char *yml, taafi_result **r, taafi_project **p)
+{
+    char text[4096], dir[2048], *path;
+    taafi_status st;
+    snprintf(dir, sizeof dir, "%s/tests/data/robust", tt_source_dir());
+    snprintf(text, sizeof text, yml, dir);
+    path = tt_write(e->dir, "p.yml", text);
+    *r = NULL;
+    *p = NULL;
+    st = taafi_project_load(e->ctx, path, p);
+    if (!st)
+        st = taafi_run(e->ctx, *p, r);
+    free(path);
+    return st;
+}
+
+static void done(taafi_result *r, taafi_project *p)
+{
+    taafi_result_free(r);
+    taafi_project_free(p);
+}
+
+static int count_notes(const taafi_result *r, const char *frag)
+{
+    size_t i;
+    int n = 0;
+    for (i = 0; i < taafi_result_issue_count(r); i++) {
+        const char *problem;
+        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
+        n += strstr(problem, frag) != NULL;
+    }
+    return n;
+}
+
+static void expect_error(tt_env *e, const char *yml, taafi_status want, const char *frag1, const char *frag2)
+{
+    taafi_result *r;
+    taafi_project *p;
+    taafi_status st = run(e, yml, &r, &p);
+    const char *msg = taafi_ctx_message(e->ctx);
+    if (st != want || !strstr(msg, frag1) || (frag2 && !strstr(msg, frag2)))
+        fail_msg("status %d (want %d), message: %s", (int)st, (int)want, msg);
+    assert_null(r);
+    done(r, p);
+}
+
+static void test_missing_and_unreadable(void **state)
+{
+    tt_env *e = *state;
+    char *junk = tt_write(e->dir, "junk.shp", "this is not a shapefile");
+    char yml[1024];
+    expect_error(e, "areas: {source: '%1$s/nothing_here.shp', id: code}\nindicators: []\n", TAAFI_ERR_IO,
+                 "nothing_here.shp: cannot open areas", NULL);
+    snprintf(yml, sizeof yml, "areas: {source: '%s', id: code}\nindicators: []\n", junk);
+    expect_error(e, yml, TAAFI_ERR_IO, "junk.shp", "cannot open");
+    expect_error(e, "areas: {source: '%1$s/shapes.gpkg', layer: shape, id: code}\nindicators: []\n", TAAFI_ERR_DATA,
+                 "no layer 'shape'", "'shapes'");
+    free(junk);
+}
+
+static void test_missing_crs(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    expect_error(e, "areas: {source: '%1$s/no_prj.shp', id: code}\nindicators: []\n", TAAFI_ERR_CRS,
+                 "no coordinate reference system", "assume_crs");
+    if (run(e, "areas: {source: '%1$s/no_prj.shp', id: code, assume_crs: 'EPSG:4326'}\n"
+               "indicators: [{id: km2, type: area}]\n",
+            &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    /* 0.01 x 0.01 degree at 34.7 N: about 0.915 x 1.109 km */
+    assert_true(fabs(tt_value(r, "km2", 0) - 1.015) < 0.01);
+    done(r, p);
+}
+
+/* Areas in EPSG:4326, points in UTM 37N: the points are transformed. */
+static void test_mixed_crs(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    if (run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
+               "layers: {pts: {source: '%1$s/utm_points.geojson'}}\n"
+               "indicators: [{id: n, type: count, layer: pts}]\n",
+            &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_double_equal(tt_value(r, "n", 0), 3, 0);
+    assert_double_equal(tt_value(r, "n", 1), 2, 0);
+    done(r, p);
+}
+
+/* A multipolygon area and a curved one (a circle) are measured whole. */
+static void test_multipart_and_curves(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    double kx = 0.002 * 111320 * cos(34.705 * M_PI / 180), ky = 0.002 * 110950;
+    if (run(e, "areas: {source: '%1$s/shapes.gpkg', id: code}\nindicators: [{id: km2, type: area}]\n", &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    /* M: two 0.005-degree squares */
+    assert_true(fabs(tt_value(r, "km2", 0) / (2 * (2.5 * kx) * (2.5 * ky) / 1e6) - 1) < 0.01);
+    /* R: an ellipse in metres of semi-axes kx and ky */
+    assert_true(fabs(tt_value(r, "km2", 1) / (M_PI * kx * ky / 1e6) - 1) < 0.01);
+    done(r, p);
+}
+
+static void test_overlaps(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    const char *problem;
+    size_t i;
+    double strip = 0.002 * 111320 * cos(34.705 * M_PI / 180) * 0.01 * 110950, m2 = 0;
+    if (run(e, "areas: {source: '%1$s/overlap.geojson', id: code}\nindicators: [{id: km2, type: area}]\n", &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    for (i = 0; i < taafi_result_issue_count(r); i++) {
+        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
+        if (sscanf(problem, "overlaps area C by %lf m2", &m2) == 1)
+            break;
+    }
+    assert_true(fabs(m2 / strip - 1) < 0.01);
+    done(r, p);
+    expect_error(e, "areas: {source: '%1$s/overlap.geojson', id: code, overlaps: error}\nindicators: []\n",
+                 TAAFI_ERR_DATA, "areas A and C overlap by", "overlaps: first");
+}
+
+/* Points written latitude first are reported, not silently lost. */
+static void test_swapped(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    if (run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
+               "layers: {pts: {source: '%1$s/swapped.geojson'}}\n"
+               "indicators: [{id: n, type: count, layer: pts}]\n",
+            &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_double_equal(tt_value(r, "n", 0), 1, 0);
+    assert_int_equal(count_notes(r, "latitude and longitude exchanged"), 3);
+    assert_int_equal(count_notes(r, "outside every area"), 3); /* only those three */
+    done(r, p);
+}
+
+/* Windows-1256 attributes: read through the .cpg, or through encoding:. */
+static void test_encodings(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    char *out = tt_path(e->dir, "enc"), *gpkg = tt_path(out, "recovery.gpkg"), *name;
+    sqlite3 *db;
+    if (run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\nindicators: [{id: km2, type: area}]\n", &r, &p) ||
+        taafi_result_write(e->ctx, r, out, 0))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    done(r, p);
+    assert_int_equal(sqlite3_open(gpkg, &db), SQLITE_OK);
+    name = tt_sql_text(db, "SELECT name_ar FROM areas WHERE code = 'B'");
+    assert_string_equal(name, "حي البياضة");
+    free(name);
+    sqlite3_close(db);
+    if (run(e, "areas: {source: '%1$s/cp1256_nocpg.shp', id: code, encoding: CP1256}\n"
+               "indicators: [{id: km2, type: area}]\n",
+            &r, &p) ||
+        taafi_result_write(e->ctx, r, out, TAAFI_WRITE_OVERWRITE))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    done(r, p);
+    assert_int_equal(sqlite3_open(gpkg, &db), SQLITE_OK);
+    name = tt_sql_text(db, "SELECT name_ar FROM areas WHERE code = 'A'");
+    assert_string_equal(name, "الحي الأول");
+    free(name);
+    sqlite3_close(db);
+    free(gpkg);
+    free(out);
+}
+
+static void test_unwritable_output(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    if (run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\nindicators: [{id: km2, type: area}]\n", &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_int_equal(taafi_result_write(e->ctx, r, "/proc/taafi/out", 0), TAAFI_ERR_IO);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "/proc/taafi"));
+    done(r, p);
+}
+
+/* ---- the CLI: a full disk and Ctrl-C -------------------------------- */
+
+static char *project_file(void)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "%s/examples/homs.yml", tt_source_dir());
+    return strdup(text);
+}
+
+static int tmp_files(const char *dir)
+{
+    char cmd[2048], *out = NULL;
+    int n;
+    snprintf(cmd, sizeof cmd, "find '%s' -name '.tmp-*' | wc -l", dir);
+    assert_int_equal(tt_run(cmd, &out, NULL), 0);
+    n = atoi(out);
+    free(out);
+    return n;
+}
+
+static void test_disk_full(void **state)
+{
+    tt_env *e = *state;
+    char *proj = project_file(), cmd[8192], *err = NULL, *gpkg, *before, *after;
+    size_t l0, l1;
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s/out' -q", TAAFI_BIN, proj, e->dir);
+    assert_int_equal(tt_run(cmd, NULL, NULL), 0);
+    gpkg = malloc(strlen(e->dir) + 32);
+    sprintf(gpkg, "%s/out/recovery.gpkg", e->dir);
+    before = tt_read(gpkg, &l0);
+    /* the same run again, on a disk that fills after 60 kB */
+    snprintf(cmd, sizeof cmd,
+             "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 LD_PRELOAD='%s' TAAFI_TEST_ENOSPC_AFTER=60000 "
+             "'%s' run '%s' -o '%s/out' --overwrite -q",
+             TAAFI_ENOSPC_LIB, TAAFI_BIN, proj, e->dir);
+    assert_int_equal(tt_run(cmd, NULL, &err), 1);
+    assert_non_null(strstr(err, "taafi: error: "));
+    after = tt_read(gpkg, &l1);
+    assert_true(l0 == l1 && !memcmp(before, after, l0)); /* the earlier result is intact */
+    assert_int_equal(tmp_files(e->dir), 0);
+    free(before);
+    free(after);
+    free(gpkg);
+    free(err);
+    free(proj);
+}
+
+static void test_ctrl_c(void **state)
+{
+    tt_env *e = *state;
+    char *proj = project_file(), out[2048];
+    pid_t pid;
+    int status;
+    snprintf(out, sizeof out, "%s/int", e->dir);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(TAAFI_BIN, TAAFI_BIN, "render", proj, "-o", out, "-q", (char *)NULL);
+        _exit(127);
+    }
+    {
+        struct timespec ts = {0, 700 * 1000 * 1000}; /* into the drawing of the maps */
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGINT);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 130);
+    /* nothing half-written, and no map at all: they are renamed into place
+     * only once all are drawn */
+    assert_int_equal(tmp_files(e->dir), 0);
+    snprintf(out, sizeof out, "%s/int/report.html", e->dir);
+    assert_false(tt_exists(out));
+    snprintf(out, sizeof out, "%s/int/maps/recovery_index.png", e->dir);
+    assert_false(tt_exists(out));
+    free(proj);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_missing_and_unreadable, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_crs, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_mixed_crs, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_multipart_and_curves, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_overlaps, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_swapped, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_encodings, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_unwritable_output, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_disk_full, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_ctrl_c, tt_env_setup, tt_env_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
