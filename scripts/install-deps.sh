@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs taafi's build and test dependencies from Debian's packages
-# (with --with-browser also Chromium, for the report test),
+# (with --for-tests also Chromium and valgrind, for the tests),
 # idempotently: packages already installed are skipped, and apt-get runs
 # only when something is missing.  Needs root (or sudo) on Debian 12.
 set -euo pipefail
@@ -17,9 +17,10 @@ pkgs=(
     libcmocka-dev                 # tests
     python3                       # example-data generator only
 )
-# --with-browser: also Debian's Chromium, which the report test opens.
-if [ "${1:-}" = "--with-browser" ]; then
-    pkgs+=(chromium)
+# --for-tests: also what only the tests use: Chromium (the report test
+# opens the HTML report in it) and valgrind (the end-to-end run under it).
+if [ "${1:-}" = "--for-tests" ]; then
+    pkgs+=(chromium valgrind)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds taafi and runs the whole test suite through
-# ctest twice: a plain build (build/) and one under AddressSanitizer and
-# UndefinedBehaviorSanitizer (build-asan/).  Exits non-zero on any failure.
+# ctest twice: a plain build (build/, which also runs the example under
+# valgrind) and one under AddressSanitizer and UndefinedBehaviorSanitizer
+# (build-asan/).  Exits non-zero on any failure.  Fuzzing is separate:
+# scripts/fuzz.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh --with-browser
+./scripts/install-deps.sh --for-tests
 jobs=$(nproc)
 
 echo "== plain build =="

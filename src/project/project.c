@@ -1160,6 +1160,12 @@ static taafi_status read_file(taafi_ctx *ctx, const char *path, char **text_out,
 
 taafi_status taafi_project_load(taafi_ctx *ctx, const char *path, taafi_project **out)
 {
+    return tf_project_parse(ctx, path, NULL, 0, out);
+}
+
+taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text, size_t text_len,
+                              taafi_project **out)
+{
     yaml_parser_t yp;
     yaml_document_t doc;
     int have_parser = 0, have_doc = 0;
@@ -1182,8 +1188,21 @@ taafi_status taafi_project_load(taafi_ctx *ctx, const char *path, taafi_project 
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    if ((st = read_file(ctx, path, &p->text, &len)))
+    if (text) {
+        if (memchr(text, '\0', text_len)) {
+            st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s: holds NUL bytes: not a YAML project file", path);
+            goto fail;
+        }
+        if (!(p->text = malloc(text_len + 1))) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        memcpy(p->text, text, text_len);
+        p->text[text_len] = '\0';
+        len = text_len;
+    } else if ((st = read_file(ctx, path, &p->text, &len))) {
         goto fail;
+    }
     if (!yaml_parser_initialize(&yp)) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory starting the YAML parser");
         goto fail;

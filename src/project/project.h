@@ -154,6 +154,12 @@ struct taafi_project {
     int out_csv_bom;   /* ... with a UTF-8 byte-order mark, for Excel        */
 };
 
+/* taafi_project_load() on text already in memory (`text` NULL: read the
+ * file at `path`); `path` still names the file in messages and anchors
+ * relative paths.  The fuzzing harness enters here. */
+taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text, size_t text_len,
+                              taafi_project **out);
+
 /* Whether some indicator is of type `t`. */
 int tf_project_has_type(const taafi_project *p, tf_ind_type t);
 

@@ -36,7 +36,7 @@ static void test_report_in_browser(void **state)
     int x, y, w, h, stride, ink = 0, samples = 0;
     unsigned char *d;
     if (!tt_exists(CHROMIUM))
-        fail_msg("%s is missing: run scripts/install-deps.sh --with-browser (scripts/test.sh does)", CHROMIUM);
+        fail_msg("%s is missing: run scripts/install-deps.sh --for-tests (scripts/test.sh does)", CHROMIUM);
     snprintf(path, sizeof path, "%s/examples/homs.yml", tt_source_dir());
     if (taafi_project_load(e->ctx, path, &p) || taafi_run(e->ctx, p, &r) || taafi_result_render(e->ctx, r, e->dir, 0))
         fail_msg("%s", taafi_ctx_message(e->ctx));
