@@ -257,6 +257,27 @@ static void test_disk_full(void **state)
     free(proj);
 }
 
+/* Inputs are only read: every file of the example is byte for byte the
+ * same after a run that writes next to nothing else. */
+static void test_inputs_untouched(void **state)
+{
+    tt_env *e = *state;
+    char cmd[4096], *before = NULL, *after = NULL, *proj = project_file();
+    snprintf(cmd, sizeof cmd, "cd '%s/data' && find . -type f | sort | xargs sha256sum", tt_source_dir());
+    assert_int_equal(tt_run(cmd, &before, NULL), 0);
+    {
+        char run_cmd[4096];
+        snprintf(run_cmd, sizeof run_cmd, "'%s' run '%s' -o '%s/o' --maps -q", TAAFI_BIN, proj, e->dir);
+        assert_int_equal(tt_run(run_cmd, NULL, NULL), 0);
+    }
+    assert_int_equal(tt_run(cmd, &after, NULL), 0);
+    assert_true(strlen(before) > 500);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    free(proj);
+}
+
 static void test_ctrl_c(void **state)
 {
     tt_env *e = *state;
@@ -303,6 +324,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unwritable_output, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_ctrl_c, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_inputs_untouched, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
