@@ -24,7 +24,7 @@ struct tf_ind_state {
     int field;
     double *sum, *weight, *min, *max;
     size_t n_null, n_bad;
-    int64_t bad[MAX_LISTED_BAD];
+    int64_t bad[MAX_LISTED_BAD], null[MAX_LISTED_BAD];
     const char *path; /* owned by the project */
     char *layer_name; /* a copy: the layer is closed before finish */
 };
@@ -95,6 +95,8 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
     int ok = tf_field_number(f->f, s->field, &v);
     (void)ctx;
     if (ok == 0) {
+        if (s->n_null < MAX_LISTED_BAD)
+            s->null[s->n_null] = f->fid;
         s->n_null++;
         return TAAFI_OK;
     }
@@ -144,8 +146,13 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         }
     }
     if (s->n_null) {
-        char problem[256];
-        snprintf(problem, sizeof problem, "%zu feature(s) with no value in %s", s->n_null, def->field);
+        tf_buf ids = {0};
+        char problem[512];
+        for (k = 0; k < s->n_null && k < MAX_LISTED_BAD; k++)
+            tf_buf_printf(&ids, "%s%lld", k ? ", " : "", (long long)s->null[k]);
+        snprintf(problem, sizeof problem, "%zu feature(s) with no value in %s (ids %s%s)", s->n_null, def->field,
+                 ids.s ? ids.s : "", s->n_null > MAX_LISTED_BAD ? ", ..." : "");
+        tf_buf_free(&ids);
         return tf_dq_add(ctx, &r->dq, r->project->layers[def->layer].role, -1, problem, "left out of the statistics");
     }
     return TAAFI_OK;

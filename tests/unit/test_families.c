@@ -152,6 +152,17 @@ static void test_area_share_and_polygon_stats(void **state)
     /* numbers stored as text: 8 * 0.5 + 2 in A1, 8 * 0.5 in B2 (NULL skipped) */
     assert_double_equal(tt_value(r, "n", 0), 6.0, 1e-9);
     assert_double_equal(tt_value(r, "n", 1), 4.0, 1e-9);
+    {
+        /* the NULL value is listed with its feature id (2) */
+        size_t i;
+        int listed = 0;
+        for (i = 0; i < taafi_result_issue_count(r); i++) {
+            const char *problem;
+            taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
+            listed += strstr(problem, "1 feature(s) with no value in n (ids 2)") != NULL;
+        }
+        assert_int_equal(listed, 1);
+    }
     taafi_result_free(r);
 }
 
