@@ -121,6 +121,11 @@ TAAFI_API const char *taafi_ctx_message(const taafi_ctx *ctx);
 TAAFI_API void taafi_ctx_interrupt(taafi_ctx *ctx);
 TAAFI_API void taafi_ctx_clear_interrupt(taafi_ctx *ctx);
 
+/* Lets calls on `ctx` use up to `threads` threads for work that splits by
+ * area (raster sums, coverage) and by feature (locating points).  Results
+ * are identical whatever the number.  Default 1. */
+TAAFI_API void taafi_ctx_set_threads(taafi_ctx *ctx, int threads);
+
 /* Sends log lines at `min_level` and above to `fn` (NULL: discard them).
  * Without a callback, nothing is printed: the library never writes to
  * stdout or stderr itself. */

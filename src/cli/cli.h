@@ -24,6 +24,9 @@ int cli_fail(taafi_status status, const char *message);
 /* A context whose log goes to stderr as "taafi: warning: ..." lines. */
 taafi_ctx *cli_context(const cli_opts *o);
 
+/* Frees a context made by cli_context() (and stops interrupting it). */
+void cli_release_context(taafi_ctx *ctx);
+
 /* Handles -q/--quiet and -v/--verbose; 1 if argv[i] was one of them. */
 int cli_log_option(const char *arg, cli_opts *o);
 

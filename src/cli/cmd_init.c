@@ -73,6 +73,6 @@ int cmd_init(int argc, char **argv)
     }
 done:
     taafi_string_free(yaml);
-    taafi_ctx_free(ctx);
+    cli_release_context(ctx);
     return code;
 }

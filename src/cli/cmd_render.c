@@ -56,6 +56,6 @@ int cmd_render(int argc, char **argv)
         code = cli_fail(st, taafi_ctx_message(ctx));
     taafi_result_free(r);
     taafi_project_free(p);
-    taafi_ctx_free(ctx);
+    cli_release_context(ctx);
     return code;
 }

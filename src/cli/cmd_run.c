@@ -1,20 +1,59 @@
-/* cmd_run.c: taafi run PROJECT -o DIR */
+/*
+ * cmd_run.c: taafi run PROJECT... -o DIR
+ *
+ * One project writes into DIR.  Several (or a folder of *.yml) each write
+ * into DIR/<project file name without .yml>/; one failing does not stop
+ * the others; a summary table ends the run and the exit status is that of
+ * the worst.  --jobs N runs projects side by side, each on its own
+ * context (libtaafi is thread-safe per context) and, with one project,
+ * gives the analysis N threads.
+ */
 #include "cli.h"
 
+#include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
-static const char USAGE[] = "Usage: taafi run PROJECT.yml -o DIR [--overwrite] [-q|-v]\n"
+static const char USAGE[] = "Usage: taafi run PROJECT.yml... | FOLDER -o DIR [--overwrite] [--maps] [--jobs N] [-q|-v]\n"
                             "\n"
-                            "Runs the analysis of PROJECT.yml and writes its outputs into DIR\n"
-                            "(made if missing): recovery.gpkg and areas.geojson unless the project's\n"
-                            "'outputs' says otherwise.\n"
+                            "Runs the analysis of each project and writes its outputs into DIR (made if\n"
+                            "missing): recovery.gpkg and areas.geojson unless the project's 'outputs'\n"
+                            "says otherwise.  With several projects, or a FOLDER of *.yml files, each\n"
+                            "writes into DIR/NAME/ (NAME: the project file's name without .yml), one\n"
+                            "failing does not stop the others, and a summary table ends the run.\n"
                             "\n"
                             "  -o, --output DIR   output folder (required)\n"
                             "  --overwrite        replace outputs that exist (otherwise an error)\n"
                             "  --maps             also draw the map sheets, atlas and report.html\n"
+                            "  -j, --jobs N       threads: projects side by side, or for one project\n"
+                            "                     its per-area work (results identical for any N)\n"
                             "  -q, --quiet        print warnings and errors only\n"
                             "  -v, --verbose      print debugging detail too\n";
+
+typedef struct job {
+    const char *project;
+    char *dir;
+    cli_opts o;
+    unsigned flags;
+    int maps, threads;
+    /* results */
+    int code;
+    size_t areas;
+    double seconds;
+    char message[512];
+} job;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* A short data-quality summary: runs of notes with the same layer and
  * problem (points outside every area, say) are shown as one line. */
@@ -43,25 +82,140 @@ static void print_issues(const taafi_result *r, size_t n)
         fprintf(stderr, "  ... and %zu more\n", n - k);
 }
 
-int cmd_run(int argc, char **argv)
+static void run_job(job *j)
 {
-    cli_opts o = {0};
-    const char *project_path = NULL, *dir = NULL;
-    unsigned flags = 0;
-    int maps = 0;
-    taafi_ctx *ctx = NULL;
+    taafi_ctx *ctx = cli_context(&j->o);
     taafi_project *p = NULL;
     taafi_result *r = NULL;
     taafi_status st;
-    int i, code = EXIT_OK;
-    size_t n_issues;
+    double t0 = now();
+    if (!ctx) {
+        j->code = EXIT_ANALYSIS;
+        snprintf(j->message, sizeof j->message, "cannot start");
+        return;
+    }
+    taafi_ctx_set_threads(ctx, j->threads);
+    if ((st = taafi_project_load(ctx, j->project, &p)) ||
+        (st = taafi_project_check_outputs(ctx, p, j->dir, j->flags)) || (st = taafi_run(ctx, p, &r)) ||
+        (st = taafi_result_write(ctx, r, j->dir, j->flags)) ||
+        ((j->maps || taafi_project_wants_maps(p)) && (st = taafi_result_render(ctx, r, j->dir, j->flags)))) {
+        j->code = cli_fail(st, taafi_ctx_message(ctx));
+        snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
+    } else {
+        size_t n_issues = taafi_result_issue_count(r);
+        j->code = EXIT_OK;
+        j->areas = taafi_result_area_count(r);
+        if (!j->o.quiet) {
+            fprintf(stderr, "taafi: %s: %zu areas, %zu indicator columns\n", j->project, j->areas,
+                    taafi_result_column_count(r));
+            if (n_issues)
+                print_issues(r, n_issues);
+        }
+    }
+    j->seconds = now() - t0;
+    taafi_result_free(r);
+    taafi_project_free(p);
+    cli_release_context(ctx);
+}
+
+typedef struct pool {
+    job *jobs;
+    size_t n, next;
+    pthread_mutex_t lock;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *pl = arg;
+    for (;;) {
+        size_t k;
+        pthread_mutex_lock(&pl->lock);
+        k = pl->next++;
+        pthread_mutex_unlock(&pl->lock);
+        if (k >= pl->n)
+            return NULL;
+        run_job(&pl->jobs[k]);
+    }
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The *.yml and *.yaml files of a folder, sorted. */
+static int folder_projects(const char *dir, char ***out, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !(ends_with(e->d_name, ".yml") || ends_with(e->d_name, ".yaml")))
+            continue;
+        if (*n == cap) {
+            char **v = realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof *v);
+            if (!v)
+                break;
+            *out = v;
+        }
+        (*out)[*n] = malloc(strlen(dir) + strlen(e->d_name) + 2);
+        if (!(*out)[*n])
+            break;
+        sprintf((*out)[*n], "%s/%s", dir, e->d_name);
+        (*n)++;
+    }
+    closedir(d);
+    if (*n)
+        qsort(*out, *n, sizeof **out, cmp_str);
+    return 0;
+}
+
+/* DIR/NAME for project file PATH: its name without folder and .yml. */
+static char *sub_dir(const char *dir, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    size_t len;
+    char *out;
+    base = base ? base + 1 : path;
+    len = strlen(base);
+    if (ends_with(base, ".yml"))
+        len -= 4;
+    else if (ends_with(base, ".yaml"))
+        len -= 5;
+    out = malloc(strlen(dir) + len + 2);
+    if (out)
+        sprintf(out, "%s/%.*s", dir, (int)len, base);
+    return out;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    cli_opts o = {0};
+    const char *dir = NULL;
+    unsigned flags = 0;
+    int maps = 0, jobs_n = 1, i, code = EXIT_OK;
+    char **paths = NULL, **owned = NULL;
+    size_t n_paths = 0, n_owned = 0, k;
+    job *jobs = NULL;
+    paths = calloc((size_t)argc + 1, sizeof *paths);
+    if (!paths)
+        return EXIT_ANALYSIS;
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(USAGE, stdout);
+            free(paths);
             return EXIT_OK;
         } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
             if (++i == argc) {
                 fprintf(stderr, "taafi: error: %s needs a folder\n%s", argv[i - 1], USAGE);
+                free(paths);
                 return EXIT_USAGE;
             }
             dir = argv[i];
@@ -71,41 +225,100 @@ int cmd_run(int argc, char **argv)
             flags |= TAAFI_WRITE_OVERWRITE;
         } else if (!strcmp(argv[i], "--maps")) {
             maps = 1;
+        } else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) {
+            char *end;
+            if (++i == argc || (jobs_n = (int)strtol(argv[i], &end, 10)) < 1 || *end || jobs_n > 256) {
+                fprintf(stderr, "taafi: error: --jobs needs a number of threads from 1 to 256\n");
+                free(paths);
+                return EXIT_USAGE;
+            }
         } else if (cli_log_option(argv[i], &o)) {
             continue;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "taafi: error: unknown option '%s' for run\n%s", argv[i], USAGE);
-            return EXIT_USAGE;
-        } else if (project_path) {
-            fprintf(stderr, "taafi: error: one project file at a time (got '%s' and '%s')\n", project_path,
-                    argv[i]);
+            free(paths);
             return EXIT_USAGE;
         } else {
-            project_path = argv[i];
+            paths[n_paths++] = argv[i];
         }
     }
-    if (!project_path || !dir) {
-        fprintf(stderr, "taafi: error: run needs %s\n%s", !project_path ? "a project file" : "-o DIR", USAGE);
+    if (!n_paths || !dir) {
+        fprintf(stderr, "taafi: error: run needs %s\n%s", !n_paths ? "a project file" : "-o DIR", USAGE);
+        free(paths);
         return EXIT_USAGE;
     }
-    if (!(ctx = cli_context(&o)))
-        return EXIT_ANALYSIS;
-    if ((st = taafi_project_load(ctx, project_path, &p)) || (st = taafi_project_check_outputs(ctx, p, dir, flags)) ||
-        (st = taafi_run(ctx, p, &r)) || (st = taafi_result_write(ctx, r, dir, flags)) ||
-        ((maps || taafi_project_wants_maps(p)) && (st = taafi_result_render(ctx, r, dir, flags)))) {
-        code = cli_fail(st, taafi_ctx_message(ctx));
+    /* a folder stands for its project files */
+    if (n_paths == 1) {
+        struct stat sb;
+        if (stat(paths[0], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            if (folder_projects(paths[0], &owned, &n_owned) != 0 || n_owned == 0) {
+                fprintf(stderr, "taafi: error: %s: no *.yml project file in this folder\n", paths[0]);
+                free(paths);
+                free(owned);
+                return EXIT_USAGE;
+            }
+            free(paths);
+            paths = owned;
+            n_paths = n_owned;
+        }
+    }
+    jobs = calloc(n_paths, sizeof *jobs);
+    if (!jobs) {
+        code = EXIT_ANALYSIS;
         goto done;
     }
-    n_issues = taafi_result_issue_count(r);
-    if (!o.quiet) {
-        fprintf(stderr, "taafi: %zu areas, %zu indicator columns\n", taafi_result_area_count(r),
-                taafi_result_column_count(r));
-        if (n_issues)
-            print_issues(r, n_issues);
+    for (k = 0; k < n_paths; k++) {
+        jobs[k].project = paths[k];
+        jobs[k].dir = n_paths > 1 ? sub_dir(dir, paths[k]) : strdup(dir);
+        jobs[k].o = o;
+        jobs[k].flags = flags;
+        jobs[k].maps = maps;
+        /* threads go to the projects when there are several */
+        jobs[k].threads = n_paths > 1 ? 1 : jobs_n;
+        if (!jobs[k].dir) {
+            code = EXIT_ANALYSIS;
+            goto done;
+        }
+    }
+    if (n_paths == 1 || jobs_n == 1) {
+        for (k = 0; k < n_paths; k++)
+            run_job(&jobs[k]);
+    } else {
+        pool pl = {jobs, n_paths, 0, PTHREAD_MUTEX_INITIALIZER};
+        pthread_t th[256];
+        int t, n_th = jobs_n < (int)n_paths ? jobs_n : (int)n_paths;
+        for (t = 0; t < n_th; t++)
+            if (pthread_create(&th[t], NULL, worker, &pl) != 0)
+                break;
+        n_th = t;
+        worker(&pl); /* this thread helps too, and makes progress if none started */
+        for (t = 0; t < n_th; t++)
+            pthread_join(th[t], NULL);
+    }
+    for (k = 0; k < n_paths; k++)
+        if (jobs[k].code > code)
+            code = jobs[k].code;
+    if (n_paths > 1) {
+        size_t failed = 0;
+        fprintf(stderr, "\n%-32s %-7s %6s %9s  %s\n", "project", "status", "areas", "seconds", "output / error");
+        for (k = 0; k < n_paths; k++) {
+            failed += jobs[k].code != EXIT_OK;
+            fprintf(stderr, "%-32s %-7s %6zu %9.2f  %s\n", jobs[k].project, jobs[k].code == EXIT_OK ? "ok" : "FAILED",
+                    jobs[k].areas, jobs[k].seconds, jobs[k].code == EXIT_OK ? jobs[k].dir : jobs[k].message);
+        }
+        fprintf(stderr, "%zu project(s): %zu ok, %zu failed\n", n_paths, n_paths - failed, failed);
     }
 done:
-    taafi_result_free(r);
-    taafi_project_free(p);
-    taafi_ctx_free(ctx);
+    if (jobs)
+        for (k = 0; k < n_paths; k++)
+            free(jobs[k].dir);
+    free(jobs);
+    if (owned) {
+        for (k = 0; k < n_owned; k++)
+            free(owned[k]);
+        free(owned);
+    } else {
+        free(paths);
+    }
     return code;
 }

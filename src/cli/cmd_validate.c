@@ -54,6 +54,6 @@ int cmd_validate(int argc, char **argv)
 done:
     taafi_string_free(report);
     taafi_project_free(p);
-    taafi_ctx_free(ctx);
+    cli_release_context(ctx);
     return code;
 }

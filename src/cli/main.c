@@ -29,15 +29,33 @@ static const char USAGE[] =
     "error, 130 interrupted (Ctrl-C; nothing written).  The project file is\n"
     "described in docs/project-file.md.\n";
 
-/* The context a Ctrl-C interrupts.  The tool, not the library, keeps this
- * one global: a signal handler has no other way to reach it. */
-static taafi_ctx *volatile interruptible;
+/* The contexts a Ctrl-C interrupts (one per project running).  The tool,
+ * not the library, keeps this global: a signal handler has no other way
+ * to reach them.  Slots are taken and freed with atomic operations, so
+ * the handler may read them at any time. */
+#define MAX_LIVE 256
+static taafi_ctx *live[MAX_LIVE];
 
 static void on_signal(int sig)
 {
+    int i;
     (void)sig;
-    if (interruptible)
-        taafi_ctx_interrupt(interruptible);
+    for (i = 0; i < MAX_LIVE; i++) {
+        taafi_ctx *c = __atomic_load_n(&live[i], __ATOMIC_SEQ_CST);
+        if (c)
+            taafi_ctx_interrupt(c);
+    }
+}
+
+void cli_release_context(taafi_ctx *ctx)
+{
+    int i;
+    for (i = 0; i < MAX_LIVE; i++) {
+        taafi_ctx *expected = ctx;
+        if (__atomic_compare_exchange_n(&live[i], &expected, NULL, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            break;
+    }
+    taafi_ctx_free(ctx);
 }
 
 int cli_fail(taafi_status status, const char *message)
@@ -77,8 +95,13 @@ taafi_ctx *cli_context(const cli_opts *o)
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_signal;
         sa.sa_flags = 0;
+        int i;
         sigemptyset(&sa.sa_mask);
-        interruptible = ctx;
+        for (i = 0; i < MAX_LIVE; i++) {
+            taafi_ctx *expected = NULL;
+            if (__atomic_compare_exchange_n(&live[i], &expected, ctx, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+                break;
+        }
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
     }

@@ -25,6 +25,7 @@ struct taafi_ctx {
     taafi_log_level log_min;
     int gdal_depth; /* nesting of tf_gdal_enter(): push the handler once    */
     volatile sig_atomic_t interrupted; /* set by taafi_ctx_interrupt()     */
+    int threads;                       /* taafi_ctx_set_threads(), >= 1    */
 };
 
 /* Returns TAAFI_ERR_INTERRUPTED (with the message set) once the context

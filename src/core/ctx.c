@@ -87,6 +87,7 @@ taafi_status taafi_ctx_new(taafi_ctx **out)
     if (!ctx)
         return TAAFI_ERR_NOMEM;
     ctx->log_min = TAAFI_LOG_WARNING;
+    ctx->threads = 1;
     ctx->geos = GEOS_init_r();
     if (!ctx->geos)
         goto fail;
@@ -117,6 +118,12 @@ void taafi_ctx_free(taafi_ctx *ctx)
 }
 
 const char *taafi_ctx_message(const taafi_ctx *ctx) { return ctx ? ctx->msg : ""; }
+
+void taafi_ctx_set_threads(taafi_ctx *ctx, int threads)
+{
+    if (ctx)
+        ctx->threads = threads < 1 ? 1 : threads > 256 ? 256 : threads;
+}
 
 void taafi_ctx_interrupt(taafi_ctx *ctx)
 {

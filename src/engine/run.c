@@ -21,6 +21,9 @@
  * of points outside the areas cannot flood the log. */
 #define MAX_LISTED_FEATURES 200
 
+/* Features read and transformed together. */
+#define CHUNK 4096
+
 typedef struct pass_stats {
     size_t read, outside, no_geom, bad_geom, repaired, swapped;
 } pass_stats;
@@ -35,6 +38,9 @@ static int looks_swapped(const tf_areas *a, OGRGeometryH g)
         return 0;
     x = OGR_G_GetX(g, 0);
     y = OGR_G_GetY(g, 0);
+    /* away from the areas as it is, among them when exchanged */
+    if (x >= a->ll_min[0] && x <= a->ll_max[0] && y >= a->ll_min[1] && y <= a->ll_max[1])
+        return 0;
     return y >= a->ll_min[0] && y <= a->ll_max[0] && x >= a->ll_min[1] && x <= a->ll_max[1];
 }
 
@@ -132,7 +138,8 @@ out:
  * owned by the caller; NULL with TAAFI_OK when the feature is to be
  * skipped (noted). */
 static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
-                         OGRFeatureH of, int need_valid, pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out)
+                         OGRFeatureH of, const double *xy, int need_valid, pass_stats *ps, tf_feature *f,
+                         GEOSGeometry **geom_out)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(of);
     GEOSGeometry *geom = NULL, *rep = NULL;
@@ -146,8 +153,9 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
         return note(ctx, r, def->role, f->fid, ++ps->no_geom, "no geometry", "not counted");
     f->dim = OGR_G_GetDimension(g);
     if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) {
-        double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
-        if ((st = tf_reproj_xy(ctx, to_xy, &x, &y, 1)))
+        /* xy: the point already transformed with the rest of its chunk */
+        double x = xy ? xy[0] : OGR_G_GetX(g, 0), y = xy ? xy[1] : OGR_G_GetY(g, 0);
+        if (!xy && (st = tf_reproj_xy(ctx, to_xy, &x, &y, 1)))
             goto unusable;
         if (!(geom = GEOSGeom_createPointFromXY_r(ctx->geos, x, y)))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -222,10 +230,20 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     pass_stats ps = {0};
     pass_buf buf = {0};
     int needs_parts = 0, geographic;
+    /* features are read in chunks: see the loop */
+    OGRFeatureH *chunk = calloc(CHUNK, sizeof *chunk);
+    double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy), xy_one[2];
+    long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
+    size_t n_chunk = 0, at = 0;
     taafi_status st;
     size_t k;
 #define IN_PASS(k) (!scan_only && p->inds[k].layer == (int)li && same_filter(p->inds[k].where, where))
+    /* from here on def.where is this pass's own copy, freed at the end */
     def.where = pass_filter(&p->layers[li], where);
+    if (!chunk || !cx || !cy || !pt_ix) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
     if ((def.where == NULL) != (p->layers[li].where == NULL && where == NULL)) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
@@ -249,14 +267,51 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             goto done;
     }
     OGR_L_ResetReading(src.layer);
-    while ((of = OGR_L_GetNextFeature(src.layer)) != NULL) {
+    for (;;) {
         tf_feature f;
-        if ((++ps.read & 1023) == 0 && (st = tf_check_interrupt(ctx)))
-            goto done;
-        if ((st = view(ctx, r, &def, to_xy, of, needs_parts, &ps, &f, &geom)))
+        const double *xy = NULL;
+        if (at == n_chunk) {
+            /* the next chunk: read, then every point transformed in one
+             * PROJ call (a call per point costs more than the work) */
+            size_t n_pt = 0, i;
+            int batch_ok;
+            at = n_chunk = 0;
+            while (n_chunk < CHUNK && (chunk[n_chunk] = OGR_L_GetNextFeature(src.layer)) != NULL)
+                n_chunk++;
+            if (!n_chunk)
+                break;
+            if ((st = tf_check_interrupt(ctx)))
+                goto done;
+            for (i = 0; i < n_chunk; i++) {
+                OGRGeometryH g = OGR_F_GetGeometryRef(chunk[i]);
+                pt_ix[i] = -1;
+                if (g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint && !OGR_G_IsEmpty(g)) {
+                    cx[n_pt] = OGR_G_GetX(g, 0);
+                    cy[n_pt] = OGR_G_GetY(g, 0);
+                    pt_ix[i] = (long)n_pt++;
+                }
+            }
+            /* a point PROJ cannot transform fails the batch: then each is
+             * transformed alone and only it is noted */
+            batch_ok = n_pt == 0 || tf_reproj_xy(ctx, to_xy, cx, cy, n_pt) == TAAFI_OK;
+            if (!batch_ok)
+                for (i = 0; i < n_chunk; i++)
+                    pt_ix[i] = -1;
+        }
+        of = chunk[at];
+        chunk[at] = NULL;
+        if (pt_ix[at] >= 0) {
+            xy_one[0] = cx[pt_ix[at]];
+            xy_one[1] = cy[pt_ix[at]];
+            xy = xy_one;
+        }
+        at++;
+        ps.read++;
+        if ((st = view(ctx, r, &def, to_xy, of, xy, needs_parts, &ps, &f, &geom)))
             goto done;
         if (!geom) {
             OGR_F_Destroy(of);
+            of = NULL;
             continue;
         }
         if (needs_parts && (st = cut(ctx, r->areas, &f, &buf)))
@@ -277,8 +332,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         GEOSGeom_destroy_r(ctx->geos, geom);
         geom = NULL;
         OGR_F_Destroy(of);
+        of = NULL;
     }
-    of = NULL;
     if ((st = summary(ctx, r, def.role, ps.no_geom, "without geometry", "not counted")) ||
         (st = summary(ctx, r, def.role, ps.bad_geom, "with unusable geometry", "not counted")) ||
         (st = summary(ctx, r, def.role, ps.repaired, "repaired", "repaired with GEOSMakeValid")) ||
@@ -302,6 +357,13 @@ done:
         GEOSGeom_destroy_r(ctx->geos, geom);
     if (of)
         OGR_F_Destroy(of);
+    for (; chunk && at < n_chunk; at++)
+        if (chunk[at])
+            OGR_F_Destroy(chunk[at]);
+    free(chunk);
+    free(cx);
+    free(cy);
+    free(pt_ix);
     free(buf.cand);
     free(buf.parts);
     free(def.where);

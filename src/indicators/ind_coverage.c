@@ -158,32 +158,127 @@ fail:
     return st;
 }
 
-static int fac_distance(const void *a, const void *b, double *d, void *user)
+/*
+ * Nearest facility: a uniform grid of buckets over the facilities and the
+ * areas, searched ring by ring outwards from the query's bucket until no
+ * unsearched bucket can hold anything nearer.  Millions of raster cells
+ * ask it; each answer costs a few distance computations and no allocation.
+ * Ties go to the facility read first, so the answer never depends on
+ * anything but the data.
+ */
+typedef struct grid {
+    double x0, y0, cw, ch; /* origin and bucket size, metres */
+    int nx, ny;
+    size_t *start;         /* nx * ny + 1 offsets into idx  */
+    size_t *idx;           /* facility indices by bucket   */
+    const fac *fac;
+} grid;
+
+static void grid_free(grid *g)
 {
-    const fac *p = a, *q = b;
-    (void)user;
-    *d = hypot(p->x - q->x, p->y - q->y);
+    free(g->start);
+    free(g->idx);
+}
+
+static int bucket(const grid *g, double x, double y, int *bx, int *by)
+{
+    int i = (int)floor((x - g->x0) / g->cw), j = (int)floor((y - g->y0) / g->ch);
+    *bx = i < 0 ? 0 : i >= g->nx ? g->nx - 1 : i;
+    *by = j < 0 ? 0 : j >= g->ny ? g->ny - 1 : j;
     return 1;
 }
 
-/* The facility nearest (x, y) and its distance, through the STRtree. */
-static const fac *nearest(taafi_ctx *ctx, GEOSSTRtree *tree, double x, double y, double *dist)
+static taafi_status grid_build(taafi_ctx *ctx, grid *g, const fac *f, size_t n, const tf_areas *A)
 {
-    fac q = {x, y, 0};
-    const fac *hit;
-    GEOSGeometry *env = GEOSGeom_createPointFromXY_r(ctx->geos, x, y);
-    if (!env)
-        return NULL;
-    hit = GEOSSTRtree_nearest_generic_r(ctx->geos, tree, &q, env, fac_distance, NULL);
-    GEOSGeom_destroy_r(ctx->geos, env);
-    if (hit)
-        *dist = hypot(hit->x - x, hit->y - y);
-    return hit;
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
+    size_t i, *fill = NULL;
+    int side;
+    memset(g, 0, sizeof *g);
+    g->fac = f;
+    for (i = 0; i < n; i++) {
+        minx = fmin(minx, f[i].x), maxx = fmax(maxx, f[i].x);
+        miny = fmin(miny, f[i].y), maxy = fmax(maxy, f[i].y);
+    }
+    for (i = 0; i < A->n; i++) {
+        double x0, y0, x1, y1;
+        if (GEOSisEmpty_r(ctx->geos, A->geom[i]) == 1)
+            continue;
+        GEOSGeom_getXMin_r(ctx->geos, A->geom[i], &x0), GEOSGeom_getXMax_r(ctx->geos, A->geom[i], &x1);
+        GEOSGeom_getYMin_r(ctx->geos, A->geom[i], &y0), GEOSGeom_getYMax_r(ctx->geos, A->geom[i], &y1);
+        minx = fmin(minx, x0), maxx = fmax(maxx, x1), miny = fmin(miny, y0), maxy = fmax(maxy, y1);
+    }
+    /* about one facility per bucket */
+    side = (int)ceil(sqrt((double)n));
+    g->nx = g->ny = side < 1 ? 1 : side > 2048 ? 2048 : side;
+    g->x0 = minx;
+    g->y0 = miny;
+    g->cw = fmax((maxx - minx) / g->nx, 1e-6);
+    g->ch = fmax((maxy - miny) / g->ny, 1e-6);
+    g->start = calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *g->start);
+    g->idx = malloc((n ? n : 1) * sizeof *g->idx);
+    fill = calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *fill);
+    if (!g->start || !g->idx || !fill) {
+        free(fill);
+        grid_free(g);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        int bx, by;
+        bucket(g, f[i].x, f[i].y, &bx, &by);
+        g->start[(size_t)by * (size_t)g->nx + (size_t)bx + 1]++;
+    }
+    for (i = 1; i <= (size_t)g->nx * (size_t)g->ny; i++)
+        g->start[i] += g->start[i - 1];
+    for (i = 0; i < n; i++) { /* in reading order within each bucket */
+        int bx, by;
+        size_t b;
+        bucket(g, f[i].x, f[i].y, &bx, &by);
+        b = (size_t)by * (size_t)g->nx + (size_t)bx;
+        g->idx[g->start[b] + fill[b]++] = i;
+    }
+    free(fill);
+    return TAAFI_OK;
+}
+
+static const fac *nearest(const grid *g, double x, double y, double *dist)
+{
+    const fac *best = NULL;
+    double bd = INFINITY, step = fmin(g->cw, g->ch);
+    int bx, by, ring, max_ring = g->nx > g->ny ? g->nx : g->ny;
+    bucket(g, x, y, &bx, &by);
+    for (ring = 0; ring <= max_ring; ring++) {
+        int i, j;
+        for (j = by - ring; j <= by + ring; j++) {
+            if (j < 0 || j >= g->ny)
+                continue;
+            for (i = bx - ring; i <= bx + ring; i++) {
+                size_t b, k;
+                if (i < 0 || i >= g->nx || (abs(i - bx) != ring && abs(j - by) != ring))
+                    continue;
+                b = (size_t)j * (size_t)g->nx + (size_t)i;
+                for (k = g->start[b]; k < g->start[b + 1]; k++) {
+                    const fac *f = &g->fac[g->idx[k]];
+                    double d = hypot(f->x - x, f->y - y);
+                    if (d < bd || (d == bd && best && f->index < best->index)) {
+                        bd = d;
+                        best = f;
+                    }
+                }
+            }
+        }
+        /* anything in a farther ring is at least ring * step away (the
+         * query lies in the grid, inside its own bucket) */
+        if (best && bd <= ring * step)
+            break;
+    }
+    if (best)
+        *dist = bd;
+    return best;
 }
 
 /* Per-cell work within one area: mean distance and basins. */
 typedef struct cell_acc {
-    GEOSSTRtree *tree; /* NULL: no facility at all */
+    const grid *tree;  /* NULL: no facility at all */
     double *basin;
     double total;       /* residents of the area            */
     double people_dist; /* sum of residents x distance (m)  */
@@ -199,10 +294,49 @@ static taafi_status on_cell(taafi_ctx *ctx, double x, double y, double value, do
         return TAAFI_OK;
     /* Distance from the cell's centre: the residents of a cell are taken
      * to live at its centre, as in every raster accessibility tool. */
-    if (!(hit = nearest(ctx, c->tree, x, y, &d)))
+    if (!(hit = nearest(c->tree, x, y, &d)))
         return tf_error(ctx, TAAFI_ERR_GEOM, "no nearest facility found");
     c->people_dist += people * d;
     c->basin[hit->index] += people;
+    return TAAFI_OK;
+}
+
+/* The parts of an area inside and outside the reach zone.  The zone of a
+ * country's facilities has a hundred thousand vertices; most areas lie
+ * wholly inside or outside it, which the prepared zone answers at once,
+ * and the rest are cut by the zone clipped to their own envelope first. */
+static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const GEOSGeometry *zone,
+                                const GEOSPreparedGeometry *zprep, GEOSGeometry **covered, GEOSGeometry **gap)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    GEOSGeometry *local = NULL;
+    double x0, y0, x1, y1;
+    *covered = *gap = NULL;
+    if (GEOSisEmpty_r(h, area) == 1 || GEOSPreparedIntersects_r(h, zprep, area) != 1) {
+        *covered = GEOSGeom_createEmptyPolygon_r(h);
+        *gap = GEOSGeom_clone_r(h, area);
+    } else if (GEOSPreparedContains_r(h, zprep, area) == 1) {
+        *covered = GEOSGeom_clone_r(h, area);
+        *gap = GEOSGeom_createEmptyPolygon_r(h);
+    } else {
+        GEOSGeom_getXMin_r(h, area, &x0), GEOSGeom_getYMin_r(h, area, &y0);
+        GEOSGeom_getXMax_r(h, area, &x1), GEOSGeom_getYMax_r(h, area, &y1);
+        /* a margin: the clip's new edges must lie outside the area */
+        local = GEOSClipByRect_r(h, zone, x0 - 1, y0 - 1, x1 + 1, y1 + 1);
+        if (local) {
+            *covered = GEOSIntersection_r(h, area, local);
+            *gap = GEOSDifference_r(h, area, local);
+            GEOSGeom_destroy_r(h, local);
+        }
+    }
+    if (!*covered || !*gap) {
+        if (*covered)
+            GEOSGeom_destroy_r(h, *covered);
+        if (*gap)
+            GEOSGeom_destroy_r(h, *gap);
+        *covered = *gap = NULL;
+        return tf_error(ctx, TAAFI_ERR_GEOM, "%s", tf_lib_error(ctx));
+    }
     return TAAFI_OK;
 }
 
@@ -278,12 +412,17 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     const tf_indicator_def *pop = p->population >= 0 ? &p->inds[p->population] : NULL;
     tf_raster *ras = NULL;
     GEOSGeometry *zone = NULL;
-    GEOSSTRtree *tree = NULL;
+    grid gr, *tree = NULL;
+    const GEOSPreparedGeometry *zprep = NULL;
     double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load = NULL, *basin = NULL;
     taafi_status st;
     size_t a, i;
     if ((st = reach_zone(ctx, s, def->distance, &zone)))
         return st;
+    if (!(zprep = GEOSPrepare_r(ctx->geos, zone))) {
+        st = tf_error(ctx, TAAFI_ERR_GEOM, "cannot prepare the reach zone: %s", tf_lib_error(ctx));
+        goto done;
+    }
     if (pop && pop->type == TF_IND_RASTER_SUM) {
         if ((st = tf_raster_open(ctx, pop->source, pop->band, A->epsg, &ras)))
             goto done;
@@ -293,20 +432,13 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         goto done;
     }
     if (s->n) {
-        if (!(tree = GEOSSTRtree_create_r(ctx->geos, 10)) || !(basin = calloc(s->n, sizeof *basin))) {
+        if (!(basin = calloc(s->n, sizeof *basin))) {
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             goto done;
         }
-        for (i = 0; i < s->n; i++) {
-            GEOSGeometry *env = GEOSGeom_createPointFromXY_r(ctx->geos, s->fac[i].x, s->fac[i].y);
-            if (!env) {
-                st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-            /* The tree copies the envelope; the point can go. */
-            GEOSSTRtree_insert_r(ctx->geos, tree, env, &s->fac[i]);
-            GEOSGeom_destroy_r(ctx->geos, env);
-        }
+        if ((st = grid_build(ctx, &gr, s->fac, s->n, A)))
+            goto done;
+        tree = &gr;
     }
     if ((st = column(ctx, r, def, "area_pct", 0, "% of area", &area_pct)) ||
         (st = column(ctx, r, def, "pop_pct", 0, "% of residents", &pop_pct)) ||
@@ -327,12 +459,10 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
             n_here += s->area[i] == (long)a;
         count[a] = (double)n_here;
         GEOSArea_r(ctx->geos, A->geom[a], &m2);
-        if (!(covered = GEOSIntersection_r(ctx->geos, A->geom[a], zone)) ||
-            !(gap = GEOSDifference_r(ctx->geos, A->geom[a], zone))) {
-            if (covered)
-                GEOSGeom_destroy_r(ctx->geos, covered);
-            st = tf_error(ctx, TAAFI_ERR_GEOM, "area %s: cannot cut it by the reach zone: %s", A->id[a],
-                          tf_lib_error(ctx));
+        if ((st = cut_by_zone(ctx, A->geom[a], zone, zprep, &covered, &gap))) {
+            char why[TF_MSG_MAX];
+            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+            st = tf_error(ctx, st, "area %s: cannot cut it by the reach zone: %s", A->id[a], why);
             goto done;
         }
         GEOSArea_r(ctx->geos, covered, &cov_m2);
@@ -361,7 +491,9 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     st = add_facilities(ctx, r, def, s, ras ? basin : NULL);
 done:
     if (tree)
-        GEOSSTRtree_destroy_r(ctx->geos, tree);
+        grid_free(tree);
+    if (zprep)
+        GEOSPreparedGeom_destroy_r(ctx->geos, zprep);
     if (zone)
         GEOSGeom_destroy_r(ctx->geos, zone);
     free(basin);

@@ -94,22 +94,153 @@ fail:
     return TAAFI_OK;
 }
 
-static double area_of(taafi_ctx *ctx, const GEOSGeometry *g)
+/*
+ * Exact coverage, by arithmetic.  The polygon's rings are held as plain
+ * coordinate arrays, each with a sign: +1 for a shell, -1 for a hole
+ * (times the sign of its own orientation, so that any winding works).
+ * For a row of cells, every ring is clipped to the row's band with
+ * Sutherland-Hodgman (exact for a half-plane, whatever the ring's shape);
+ * then F(x), the area of the band's polygon west of x, is evaluated at
+ * each column boundary by one more half-plane clip, and a cell's covered
+ * area is F(right) - F(left).  No geometry is built per cell.
+ */
+typedef struct ring {
+    double *x, *y;
+    size_t n;
+    double sign;
+} ring;
+
+typedef struct rings {
+    ring *r;
+    size_t n, cap;
+    double *bx, *by, *tx, *ty, *cx, *cy; /* scratch: band and clip buffers */
+    size_t scratch;                        /* capacity of each scratch array */
+} rings;
+
+static void rings_free(rings *rs)
+{
+    size_t i;
+    for (i = 0; i < rs->n; i++) {
+        free(rs->r[i].x);
+        free(rs->r[i].y);
+    }
+    free(rs->r);
+    free(rs->bx), free(rs->by), free(rs->tx), free(rs->ty), free(rs->cx), free(rs->cy);
+}
+
+static double shoelace(const double *x, const double *y, size_t n)
 {
     double a = 0;
-    if (!GEOSArea_r(ctx->geos, g, &a))
-        return -1;
-    return a;
+    size_t i;
+    for (i = 0; i + 1 < n; i++)
+        a += x[i] * y[i + 1] - x[i + 1] * y[i];
+    if (n > 2)
+        a += x[n - 1] * y[0] - x[0] * y[n - 1];
+    return a / 2;
+}
+
+/* Rings are stored relative to (x0, y0), the window's corner: shoelace
+ * sums of raw coordinates (a UTM northing of 3.8 million metres, say) lose
+ * to cancellation the precision a cell's area needs. */
+static int add_ring(rings *rs, const GEOSContextHandle_t h, const GEOSGeometry *lr, int hole, double x0, double y0)
+{
+    const GEOSCoordSequence *s = GEOSGeom_getCoordSeq_r(h, lr);
+    unsigned n = 0, i;
+    ring *r;
+    if (!s || !GEOSCoordSeq_getSize_r(h, s, &n) || n < 4)
+        return 1; /* nothing to add */
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? rs->cap * 2 : 8;
+        ring *v = realloc(rs->r, cap * sizeof *v);
+        if (!v)
+            return 0;
+        rs->r = v;
+        rs->cap = cap;
+    }
+    r = &rs->r[rs->n];
+    r->n = n - 1; /* the closing point is implicit */
+    r->x = malloc(sizeof *r->x * n);
+    r->y = malloc(sizeof *r->y * n);
+    if (!r->x || !r->y) {
+        free(r->x);
+        free(r->y);
+        return 0;
+    }
+    for (i = 0; i < n - 1; i++) {
+        GEOSCoordSeq_getXY_r(h, s, i, &r->x[i], &r->y[i]);
+        r->x[i] -= x0;
+        r->y[i] -= y0;
+    }
+    r->sign = (hole ? -1.0 : 1.0) * (shoelace(r->x, r->y, r->n) < 0 ? -1.0 : 1.0);
+    rs->n++;
+    /* scratch room: a clip of an n-gon by a half-plane has at most 2n
+     * vertices, and the band is clipped twice */
+    if (4 * (size_t)n + 8 > rs->scratch) {
+        size_t cap = 4 * (size_t)n + 8;
+        double **bufs[6] = {&rs->bx, &rs->by, &rs->tx, &rs->ty, &rs->cx, &rs->cy};
+        for (int k = 0; k < 6; k++) {
+            double *v = realloc(*bufs[k], cap * sizeof *v);
+            if (!v)
+                return 0;
+            *bufs[k] = v;
+        }
+        rs->scratch = cap;
+    }
+    return 1;
+}
+
+static int collect(rings *rs, GEOSContextHandle_t h, const GEOSGeometry *g, double x0, double y0)
+{
+    int t = GEOSGeomTypeId_r(h, g), i, n;
+    if (t == GEOS_POLYGON) {
+        if (!add_ring(rs, h, GEOSGetExteriorRing_r(h, g), 0, x0, y0))
+            return 0;
+        n = GEOSGetNumInteriorRings_r(h, g);
+        for (i = 0; i < n; i++)
+            if (!add_ring(rs, h, GEOSGetInteriorRingN_r(h, g, i), 1, x0, y0))
+                return 0;
+    } else if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+        n = GEOSGetNumGeometries_r(h, g);
+        for (i = 0; i < n; i++)
+            if (!collect(rs, h, GEOSGetGeometryN_r(h, g, i), x0, y0))
+                return 0;
+    }
+    return 1; /* points and lines cover nothing */
+}
+
+/* Clips the polygon (x, y, n) to the half-plane k * v >= k * c, where v is
+ * x (axis 0) or y (axis 1); writes it to (ox, oy) and returns its size. */
+static size_t clip(const double *x, const double *y, size_t n, int axis, double c, double k, double *ox, double *oy)
+{
+    size_t i, m = 0;
+    for (i = 0; i < n; i++) {
+        size_t j = (i + 1) % n;
+        double vi = axis ? y[i] : x[i], vj = axis ? y[j] : x[j];
+        int in_i = k * vi >= k * c, in_j = k * vj >= k * c;
+        if (in_i) {
+            ox[m] = x[i];
+            oy[m] = y[i];
+            m++;
+        }
+        if (in_i != in_j) {
+            double t = (c - vi) / (vj - vi);
+            ox[m] = axis ? x[i] + t * (x[j] - x[i]) : c;
+            oy[m] = axis ? c : y[i] + t * (y[j] - y[i]);
+            m++;
+        }
+    }
+    return m;
 }
 
 taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeometry *poly, int want_xy, tf_cell_fn fn,
                              void *user, size_t *nodata_out)
 {
     GEOSGeometry *g = NULL;
-    double minx, miny, maxx, maxy, *buf = NULL;
-    double cell_area = r->gt[1] * -r->gt[5];
+    double minx, miny, maxx, maxy, *buf = NULL, *area = NULL, *F = NULL, *cx = NULL, *cy = NULL;
+    double cell_area = r->gt[1] * -r->gt[5], wx0, wy0;
     int c0, c1, r0, r1, w, row, col;
-    size_t nodata = 0;
+    size_t nodata = 0, k;
+    rings rs = {0};
     taafi_status st = TAAFI_OK;
     if (nodata_out)
         *nodata_out = 0;
@@ -139,13 +270,39 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
     if (c0 > c1 || r0 > r1)
         goto done; /* wholly outside the raster */
     w = c1 - c0 + 1;
-    if (!(buf = malloc(sizeof *buf * (size_t)w))) {
+    wx0 = r->gt[0] + c0 * r->gt[1];
+    wy0 = r->gt[3] + r0 * r->gt[5];
+    if (!collect(&rs, ctx->geos, g, wx0, wy0) || !(buf = malloc(sizeof *buf * (size_t)w)) ||
+        !(area = malloc(sizeof *area * (size_t)w)) || !(F = malloc(sizeof *F * (size_t)(w + 1))) ||
+        !(cx = malloc(sizeof *cx * (size_t)w)) || !(cy = malloc(sizeof *cy * (size_t)w))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
     for (row = r0; row <= r1 && !st; row++) {
-        double ytop = r->gt[3] + row * r->gt[5], ybot = ytop + r->gt[5];
-        GEOSGeometry *strip;
+        double ytop = r->gt[3] + row * r->gt[5];
+        double ltop = (row - r0) * r->gt[5], lbot = ltop + r->gt[5]; /* relative to wy0 */
+        int any = 0, n_xy = 0;
+        for (col = 0; col <= w; col++)
+            F[col] = 0;
+        /* F at every column boundary, ring by ring */
+        for (k = 0; k < rs.n; k++) {
+            const ring *rg = &rs.r[k];
+            size_t nb = clip(rg->x, rg->y, rg->n, 1, lbot, 1, rs.tx, rs.ty);
+            nb = clip(rs.tx, rs.ty, nb, 1, ltop, -1, rs.bx, rs.by);
+            if (nb < 3)
+                continue;
+            for (col = 0; col <= w; col++) {
+                double xb = col * r->gt[1];
+                size_t nc = clip(rs.bx, rs.by, nb, 0, xb, -1, rs.cx, rs.cy);
+                F[col] += rg->sign * (nc >= 3 ? shoelace(rs.cx, rs.cy, nc) : 0);
+            }
+        }
+        for (col = 0; col < w; col++) {
+            area[col] = F[col + 1] - F[col];
+            any |= area[col] > 0;
+        }
+        if (!any)
+            continue;
         /* One row at a time: memory stays one row of the window, and GDAL
          * serves it from the blocks it caches. */
         tf_gdal_enter(ctx);
@@ -155,47 +312,38 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
             break;
         }
         tf_gdal_leave(ctx);
-        strip = GEOSClipByRect_r(ctx->geos, g, r->gt[0] + c0 * r->gt[1], ybot, r->gt[0] + (c1 + 1) * r->gt[1], ytop);
-        if (!strip) {
-            st = tf_error(ctx, TAAFI_ERR_GEOM, "cannot clip a polygon by a raster row: %s", tf_lib_error(ctx));
-            break;
+        if (want_xy) {
+            /* the centres of the row's covered cells, transformed at once */
+            for (col = 0; col < w; col++)
+                if (area[col] > 0) {
+                    cx[n_xy] = r->gt[0] + (c0 + col + 0.5) * r->gt[1];
+                    cy[n_xy] = ytop + r->gt[5] / 2;
+                    n_xy++;
+                }
+            if (n_xy && (st = tf_reproj_xy(ctx, r->from_raster, cx, cy, (size_t)n_xy)))
+                break;
         }
-        if (GEOSisEmpty_r(ctx->geos, strip) != 1) {
-            for (col = c0; col <= c1 && !st; col++) {
-                double v = buf[col - c0], xl = r->gt[0] + col * r->gt[1], xr = xl + r->gt[1], a;
-                GEOSGeometry *cell;
-                if (isnan(v) || (r->has_nodata && v == r->nodata)) {
-                    /* only cells the polygon really covers count as nodata */
-                    cell = GEOSClipByRect_r(ctx->geos, strip, xl, ybot, xr, ytop);
-                    if (cell && GEOSisEmpty_r(ctx->geos, cell) != 1 && area_of(ctx, cell) > 0)
-                        nodata++;
-                    if (cell)
-                        GEOSGeom_destroy_r(ctx->geos, cell);
-                    continue;
-                }
-                cell = GEOSClipByRect_r(ctx->geos, strip, xl, ybot, xr, ytop);
-                if (!cell) {
-                    st = tf_error(ctx, TAAFI_ERR_GEOM, "cannot clip a polygon by a cell: %s", tf_lib_error(ctx));
-                    break;
-                }
-                a = area_of(ctx, cell);
-                GEOSGeom_destroy_r(ctx->geos, cell);
-                if (a > 0) {
-                    double x = NAN, y = NAN, f = a / cell_area;
-                    if (want_xy) {
-                        x = xl + r->gt[1] / 2;
-                        y = ytop + r->gt[5] / 2;
-                        if ((st = tf_reproj_xy(ctx, r->from_raster, &x, &y, 1)))
-                            break;
-                    }
-                    st = fn(ctx, x, y, v, f > 1 ? 1 : f, user);
-                }
+        n_xy = 0;
+        for (col = 0; col < w && !st; col++) {
+            double v = buf[col], f = area[col] / cell_area;
+            if (area[col] <= 0)
+                continue;
+            if (want_xy)
+                n_xy++;
+            if (isnan(v) || (r->has_nodata && v == r->nodata)) {
+                nodata++;
+                continue;
             }
+            st = fn(ctx, want_xy ? cx[n_xy - 1] : NAN, want_xy ? cy[n_xy - 1] : NAN, v, f > 1 ? 1 : f, user);
         }
-        GEOSGeom_destroy_r(ctx->geos, strip);
     }
 done:
+    rings_free(&rs);
     free(buf);
+    free(area);
+    free(F);
+    free(cx);
+    free(cy);
     if (g)
         GEOSGeom_destroy_r(ctx->geos, g);
     if (nodata_out)

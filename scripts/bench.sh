@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Benchmark: taafi's standard analysis at city and country scale, against
+# the floor of GDAL reading the same inputs and, when installed, the same
+# analysis in GeoPandas (python3-geopandas) and QGIS's count-points-in-
+# polygon (qgis).  Prints wall time, CPU time and peak memory.  Not a test:
+# timings are never asserted.
+#
+#   scripts/bench.sh [city] [country]      (default: both)
+#
+# Data are generated once (scripts/gen_bench.py, deterministic) into
+# bench/data/SCALE/ (not committed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$(pwd)
+scales=("$@")
+[ ${#scales[@]} -gt 0 ] || scales=(city country)
+./scripts/install-deps.sh
+command -v /usr/bin/time >/dev/null 2>&1 || { apt-get install -y -qq time >/dev/null; }
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DTAAFI_BUILD_TESTS=OFF >/dev/null
+cmake --build build-release -j"$(nproc)" >/dev/null
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L bench/read_floor.c $(pkg-config --cflags --libs gdal) \
+    -o build-release/read_floor
+
+make_data() {
+    local scale=$1 d=bench/data/$1
+    [ -f "$d/population.tif" ] && return 0
+    echo "generating the $scale data set in $d ..."
+    rm -rf "$d"
+    mkdir -p "$d/raw"
+    python3 scripts/gen_bench.py "$d/raw" "$scale"
+    ogr2ogr -f GPKG "$d/areas.gpkg" "$d/raw/areas.geojson" -nln areas
+    for name in damage facilities; do
+        ogr2ogr -f GPKG "$d/$name.gpkg" "$d/raw/$name.csv" -nln "$name" -a_srs EPSG:4326 \
+            -oo X_POSSIBLE_NAMES=lon -oo Y_POSSIBLE_NAMES=lat -oo AUTODETECT_TYPE=YES -gt 65536
+    done
+    gdal_translate -q -of GTiff -a_srs EPSG:4326 -co TILED=YES -co COMPRESS=DEFLATE \
+        "$d/raw/population.bin" "$d/population.tif"
+    rm -rf "$d/raw"
+    cat > "$d/project.yml" <<'YML'
+# The benchmark's standard analysis: damage per class and density,
+# residents per area, and the share of area and residents within 1 km of a
+# functioning clinic; GeoPackage and GeoJSON written.
+areas: {source: areas.gpkg, id: area_id}
+layers:
+  damage: {source: damage.gpkg}
+  facilities: {source: facilities.gpkg}
+population: population
+indicators:
+  - {id: damage, type: count, layer: damage, class_field: damage_cls,
+     classes: [destroyed, severe, moderate, possible], density: true}
+  - {id: population, type: raster_sum, source: population.tif}
+  - {id: clinic, type: coverage, layer: facilities, kind: clinic, distance: 1000}
+outputs: {csv: false}
+YML
+}
+
+# best of N runs: "wall cpu maxrss_kb"
+measure() {
+    local n=$1 best="" line
+    shift
+    for _ in $(seq "$n"); do
+        line=$(/usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null | tail -1)
+        line=$(echo "$line" | awk '{printf "%s %.2f %s", $1, $2 + $3, $4}')
+        if [ -z "$best" ] || awk -v a="$line" -v b="$best" 'BEGIN{split(a,x," ");split(b,y," ");exit !(x[1]<y[1])}'; then
+            best=$line
+        fi
+    done
+    echo "$best"
+}
+
+printf "machine: %s, %s cores, %s\n" "$(uname -m)" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+for scale in "${scales[@]}"; do
+    make_data "$scale"
+    d=bench/data/$scale
+    runs=3
+    [ "$scale" = country ] && runs=1
+    echo
+    echo "== $scale: $(ogrinfo -so -q "$d/areas.gpkg" areas | grep -c '' >/dev/null; \
+        ogrinfo -so "$d/areas.gpkg" areas | awk -F': ' '/Feature Count/{print $2}') areas, \
+$(ogrinfo -so "$d/damage.gpkg" damage | awk -F': ' '/Feature Count/{print $2}') points, \
+$(ogrinfo -so "$d/facilities.gpkg" facilities | awk -F': ' '/Feature Count/{print $2}') facilities, \
+raster $(gdalinfo "$d/population.tif" | awk '/Size is/{print $3 $4}') =="
+    read -r tw tc tm <<<"$(measure $runs build-release/taafi run "$d/project.yml" -o "$d/out" --overwrite -q)"
+    printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB\n" "taafi" "$tw" "$tc" "$((tm / 1024))"
+    read -r fw fc fm <<<"$(measure $runs build-release/read_floor "$d/areas.gpkg" "$d/damage.gpkg" \
+        "$d/facilities.gpkg" "$d/population.tif")"
+    printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB   taafi / floor = %.2f\n" "GDAL read floor" \
+        "$fw" "$fc" "$((fm / 1024))" "$(awk -v a="$tw" -v b="$fw" 'BEGIN{print a/b}')"
+    if /usr/bin/python3 -c "import geopandas" 2>/dev/null; then
+        read -r gw gc gm <<<"$(measure 1 /usr/bin/python3 bench/peer_geopandas.py "$d")"
+        printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB   GeoPandas / taafi = %.1f\n" "GeoPandas" \
+            "$gw" "$gc" "$((gm / 1024))" "$(awk -v a="$gw" -v b="$tw" 'BEGIN{print a/b}')"
+    else
+        echo "GeoPandas                    not installed (apt-get install python3-geopandas)"
+    fi
+    if [ -x /usr/bin/qgis_process.bin ]; then
+        read -r qw qc qm <<<"$(QT_QPA_PLATFORM=offscreen measure 1 /usr/bin/qgis_process.bin run \
+            native:countpointsinpolygon -- POLYGONS="$d/areas.gpkg" POINTS="$d/damage.gpkg" FIELD=NUMPOINTS \
+            OUTPUT="$d/qgis_out.gpkg")"
+        printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB   QGIS count only / taafi = %.1f\n" \
+            "QGIS count points" "$qw" "$qc" "$((qm / 1024))" "$(awk -v a="$qw" -v b="$tw" 'BEGIN{print a/b}')"
+    else
+        echo "QGIS count points            not installed (apt-get install qgis)"
+    fi
+done
