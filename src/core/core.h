@@ -71,6 +71,9 @@ void tf_buf_free(tf_buf *b);
 /* SHA-256 of a whole file as 64 lowercase hex digits and a NUL.  Reads the
  * file in blocks; never holds it whole. */
 taafi_status tf_sha256_file(taafi_ctx *ctx, const char *path, char hex_out[65]);
+/* The same without a context (for threads): 1 on success, else 0 with
+ * the reason in err. */
+int tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_size);
 /* SHA-256 of a buffer. */
 void tf_sha256_buf(const void *data, size_t len, char hex_out[65]);
 

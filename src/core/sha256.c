@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct sha256 {
@@ -100,22 +101,41 @@ void tf_sha256_buf(const void *data, size_t len, char hex_out[65])
     sha_final(&s, hex_out);
 }
 
-taafi_status tf_sha256_file(taafi_ctx *ctx, const char *path, char hex_out[65])
+int tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_size)
 {
-    unsigned char buf[1 << 16];
+    static const size_t BUF = 1 << 16;
+    unsigned char *buf = malloc(BUF);
     sha256 s;
     size_t n;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open to compute its SHA-256: %s", path, strerror(errno));
+    FILE *f;
+    if (!buf) {
+        snprintf(err, err_size, "%s: out of memory computing its SHA-256", path);
+        return 0;
+    }
+    if (!(f = fopen(path, "rb"))) {
+        snprintf(err, err_size, "%s: cannot open to compute its SHA-256: %s", path, strerror(errno));
+        free(buf);
+        return 0;
+    }
     sha_init(&s);
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    while ((n = fread(buf, 1, BUF, f)) > 0)
         sha_update(&s, buf, n);
     if (ferror(f)) {
+        snprintf(err, err_size, "%s: read error while computing its SHA-256", path);
         fclose(f);
-        return tf_error(ctx, TAAFI_ERR_IO, "%s: read error while computing its SHA-256", path);
+        free(buf);
+        return 0;
     }
     fclose(f);
+    free(buf);
     sha_final(&s, hex_out);
+    return 1;
+}
+
+taafi_status tf_sha256_file(taafi_ctx *ctx, const char *path, char hex_out[65])
+{
+    char err[512];
+    if (!tf_sha256_path(path, hex_out, err, sizeof err))
+        return tf_error(ctx, TAAFI_ERR_IO, "%s", err);
     return TAAFI_OK;
 }

@@ -2,6 +2,7 @@
 #include "result.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,41 @@ long tf_result_column_index(const taafi_result *r, const char *name)
     return -1;
 }
 
+struct tf_hash_job {
+    pthread_t thread;
+    char *path;
+    char hex[65];
+    int ok;
+    char err[512];
+};
+
+static void *hash_main(void *arg)
+{
+    tf_hash_job *j = arg;
+    j->ok = tf_sha256_path(j->path, j->hex, j->err, sizeof j->err);
+    return NULL;
+}
+
+taafi_status tf_result_wait_inputs(taafi_ctx *ctx, taafi_result *r)
+{
+    taafi_status st = TAAFI_OK;
+    size_t i;
+    for (i = 0; i < r->n_inputs; i++) {
+        tf_hash_job *j = r->inputs[i].job;
+        if (!j)
+            continue;
+        pthread_join(j->thread, NULL);
+        if (j->ok)
+            memcpy(r->inputs[i].sha256, j->hex, sizeof j->hex);
+        else if (!st)
+            st = tf_error(ctx, TAAFI_ERR_IO, "%s", j->err);
+        free(j->path);
+        free(j);
+        r->inputs[i].job = NULL;
+    }
+    return st;
+}
+
 taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *path, const char *sha256, void *user)
 {
     taafi_result *r = user;
@@ -100,13 +136,40 @@ taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *p
         r->cap_inputs = cap;
     }
     in = &r->inputs[r->n_inputs];
+    memset(in, 0, sizeof *in);
     in->role = tf_strdup(role);
     in->path = tf_strdup(path);
-    snprintf(in->sha256, sizeof in->sha256, "%s", sha256);
+    snprintf(in->sha256, sizeof in->sha256, "%s", sha256 ? sha256 : "");
     if (!in->role || !in->path) {
         free(in->role);
         free(in->path);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    if (!sha256) {
+        tf_hash_job *j = calloc(1, sizeof *j);
+        if (!j || !(j->path = tf_strdup(path))) {
+            free(j);
+            free(in->role);
+            free(in->path);
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+        if (pthread_create(&j->thread, NULL, hash_main, j) != 0) {
+            /* no thread to be had: hash here and now */
+            j->ok = tf_sha256_path(j->path, j->hex, j->err, sizeof j->err);
+            if (!j->ok) {
+                taafi_status st = tf_error(ctx, TAAFI_ERR_IO, "%s", j->err);
+                free(j->path);
+                free(j);
+                free(in->role);
+                free(in->path);
+                return st;
+            }
+            memcpy(in->sha256, j->hex, sizeof j->hex);
+            free(j->path);
+            free(j);
+        } else {
+            in->job = j;
+        }
     }
     r->n_inputs++;
     return TAAFI_OK;
@@ -140,6 +203,11 @@ void taafi_result_free(taafi_result *r)
     free(r->facilities);
     tf_areas_free(r->ctx, r->areas); /* after the columns: they need areas->n */
     for (i = 0; i < r->n_inputs; i++) {
+        if (r->inputs[i].job) { /* a run that failed: let the hash finish */
+            pthread_join(r->inputs[i].job->thread, NULL);
+            free(r->inputs[i].job->path);
+            free(r->inputs[i].job);
+        }
         free(r->inputs[i].role);
         free(r->inputs[i].path);
     }

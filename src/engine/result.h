@@ -21,10 +21,13 @@ typedef struct tf_column {
     char **text;                   /* one per area when is_text; NULL: NULL */
 } tf_column;
 
+typedef struct tf_hash_job tf_hash_job;
+
 typedef struct tf_input_file {
     char *role;      /* "areas", "damage", ...   */
     char *path;      /* one file of the dataset  */
     char sha256[65]; /* "" when not a file       */
+    tf_hash_job *job; /* the hash still being computed, or NULL */
 } tf_input_file;
 
 /* A part of an area beyond reach of a coverage indicator's facilities. */
@@ -81,8 +84,12 @@ long tf_result_column_index(const taafi_result *r, const char *name);
  * areas. */
 taafi_status tf_scan_layer(taafi_ctx *ctx, taafi_result *r, size_t li);
 
-/* A tf_file_fn that records an input file in the result. */
+/* A tf_file_fn that records an input file in the result.  With sha256
+ * NULL the file is hashed on a thread of its own, beside the analysis
+ * (reading a country's inputs twice in a row would double the time);
+ * tf_result_wait_inputs() collects the hashes. */
 taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *path, const char *sha256,
                                  void *result);
+taafi_status tf_result_wait_inputs(taafi_ctx *ctx, taafi_result *r);
 
 #endif

@@ -439,7 +439,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     }
     free_states(ctx, p, states);
     states = NULL;
-    if ((st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)))
+    if ((st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)) || (st = tf_result_wait_inputs(ctx, r)))
         goto fail;
     tf_utc_now(r->finished);
     tf_gdal_leave(ctx);

@@ -18,6 +18,7 @@
  * distance goes through reach_zone() and nearest(): a network (street)
  * distance can replace those two without touching the rest.
  */
+#include "../core/parallel.h"
 #include "../raster/raster.h"
 #include "indicator.h"
 
@@ -243,7 +244,7 @@ static taafi_status grid_build(taafi_ctx *ctx, grid *g, const fac *f, size_t n, 
 static const fac *nearest(const grid *g, double x, double y, double *dist)
 {
     const fac *best = NULL;
-    double bd = INFINITY, step = fmin(g->cw, g->ch);
+    double bd = INFINITY, step = fmin(g->cw, g->ch); /* bd: squared distance */
     int bx, by, ring, max_ring = g->nx > g->ny ? g->nx : g->ny;
     bucket(g, x, y, &bx, &by);
     for (ring = 0; ring <= max_ring; ring++) {
@@ -258,7 +259,7 @@ static const fac *nearest(const grid *g, double x, double y, double *dist)
                 b = (size_t)j * (size_t)g->nx + (size_t)i;
                 for (k = g->start[b]; k < g->start[b + 1]; k++) {
                     const fac *f = &g->fac[g->idx[k]];
-                    double d = hypot(f->x - x, f->y - y);
+                    double d = (f->x - x) * (f->x - x) + (f->y - y) * (f->y - y);
                     if (d < bd || (d == bd && best && f->index < best->index)) {
                         bd = d;
                         best = f;
@@ -268,11 +269,11 @@ static const fac *nearest(const grid *g, double x, double y, double *dist)
         }
         /* anything in a farther ring is at least ring * step away (the
          * query lies in the grid, inside its own bucket) */
-        if (best && bd <= ring * step)
+        if (best && bd <= (ring * step) * (ring * step))
             break;
     }
     if (best)
-        *dist = bd;
+        *dist = sqrt(bd);
     return best;
 }
 
@@ -405,99 +406,211 @@ static taafi_status column(taafi_ctx *ctx, taafi_result *r, const tf_indicator_d
     return tf_result_add_column(ctx, r, name, def, is_count, unit, v);
 }
 
+/* One basin share: residents of one area whose nearest facility is f. */
+typedef struct share {
+    size_t f;
+    double people;
+} share;
+
+/* The work of one coverage indicator, shared by its workers.  Each area's
+ * results land in that area's slots; basins are summed afterwards area by
+ * area, so that the totals never depend on the number of threads. */
+typedef struct cov_job {
+    const tf_indicator_def *def, *pop;
+    const tf_areas *A;
+    tf_ind_state *s;
+    const GEOSGeometry *zone;
+    const grid *tree; /* NULL: no facility */
+    double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load;
+    GEOSGeometry **gap;    /* per area */
+    double *gap_km2, *gap_pop;
+    share **shares;        /* per area */
+    size_t *n_shares;
+} cov_job;
+
+struct tf_worker {
+    tf_raster *ras;                  /* NULL without a population raster */
+    const GEOSPreparedGeometry *zprep;
+    double *basin;                   /* dense, n facilities, kept at 0   */
+};
+
+static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
+{
+    if (!w)
+        return;
+    tf_raster_close(w->ras);
+    if (w->zprep)
+        GEOSPreparedGeom_destroy_r(wctx->geos, w->zprep);
+    free(w->basin);
+    free(w);
+}
+
+static taafi_status cov_setup(taafi_ctx *wctx, void *user, tf_worker **out)
+{
+    cov_job *j = user;
+    tf_worker *w = calloc(1, sizeof *w);
+    taafi_status st = TAAFI_OK;
+    *out = NULL;
+    if (!w || !(w->basin = calloc(j->s->n ? j->s->n : 1, sizeof *w->basin))) {
+        cov_teardown(wctx, w);
+        return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    /* a prepared geometry builds its indexes lazily: one per worker */
+    if (!(w->zprep = GEOSPrepare_r(wctx->geos, j->zone)))
+        st = tf_error(wctx, TAAFI_ERR_GEOM, "cannot prepare the reach zone: %s", tf_lib_error(wctx));
+    else if (j->pop)
+        st = tf_raster_open(wctx, j->pop->source, j->pop->band, j->A->epsg, &w->ras);
+    if (st) {
+        cov_teardown(wctx, w);
+        return st;
+    }
+    *out = w;
+    return TAAFI_OK;
+}
+
+static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user)
+{
+    cov_job *j = user;
+    const tf_areas *A = j->A;
+    GEOSGeometry *covered = NULL, *gap = NULL;
+    double m2 = 0, cov_m2 = 0, gap_m2 = 0, total = NAN, cov_pop = NAN;
+    size_t n_here = (size_t)j->count[a], i, k;
+    taafi_status st;
+    GEOSArea_r(wctx->geos, A->geom[a], &m2);
+    if ((st = cut_by_zone(wctx, A->geom[a], j->zone, w->zprep, &covered, &gap))) {
+        char why[TF_MSG_MAX];
+        snprintf(why, sizeof why, "%s", taafi_ctx_message(wctx));
+        return tf_error(wctx, st, "area %s: cannot cut it by the reach zone: %s", A->id[a], why);
+    }
+    GEOSArea_r(wctx->geos, covered, &cov_m2);
+    GEOSArea_r(wctx->geos, gap, &gap_m2);
+    j->area_pct[a] = m2 > 0 ? 100.0 * cov_m2 / m2 : NAN;
+    if (w->ras) {
+        cell_acc acc = {j->tree, w->basin, 0, 0};
+        if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], j->tree != NULL, on_cell, &acc, NULL)) ||
+            (st = tf_raster_sum(wctx, w->ras, covered, &cov_pop, NULL)))
+            goto done;
+        total = acc.total;
+        j->pop_pct[a] = total > 0 ? 100.0 * cov_pop / total : NAN;
+        j->beyond[a] = total - cov_pop;
+        j->mean_dist[a] = j->tree && total > 0 ? acc.people_dist / total : NAN;
+        j->per_fac[a] = n_here ? total / (double)n_here : NAN;
+        if (j->load)
+            j->load[a] = n_here ? total / (double)n_here / j->def->standard : NAN;
+        /* this area's basin shares, in facility order; the dense array is
+         * left at zero for the next area */
+        for (i = 0, k = 0; i < j->s->n; i++)
+            k += w->basin[i] != 0;
+        if (k && !(j->shares[a] = malloc(k * sizeof **j->shares))) {
+            st = tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        for (i = 0, k = 0; i < j->s->n; i++)
+            if (w->basin[i] != 0) {
+                j->shares[a][k].f = i;
+                j->shares[a][k++].people = w->basin[i];
+                w->basin[i] = 0;
+            }
+        j->n_shares[a] = k;
+    }
+    j->gap[a] = gap;
+    gap = NULL;
+    j->gap_km2[a] = gap_m2 / 1e6;
+    j->gap_pop[a] = w->ras ? total - cov_pop : NAN;
+done:
+    GEOSGeom_destroy_r(wctx->geos, covered);
+    if (gap)
+        GEOSGeom_destroy_r(wctx->geos, gap);
+    return st;
+}
+
 static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
 {
+    static const tf_parallel_ops ops = {cov_setup, cov_item, cov_teardown};
     const taafi_project *p = r->project;
     const tf_areas *A = r->areas;
     const tf_indicator_def *pop = p->population >= 0 ? &p->inds[p->population] : NULL;
-    tf_raster *ras = NULL;
     GEOSGeometry *zone = NULL;
-    grid gr, *tree = NULL;
-    const GEOSPreparedGeometry *zprep = NULL;
-    double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load = NULL, *basin = NULL;
+    grid gr;
+    cov_job j;
+    double *basin = NULL, x;
+    size_t n = A->n ? A->n : 1, a, i, k;
     taafi_status st;
-    size_t a, i;
+    memset(&j, 0, sizeof j);
+    j.def = def;
+    j.A = A;
+    j.s = s;
+    if (pop && pop->type != TF_IND_RASTER_SUM)
+        pop = NULL;
+    j.pop = pop;
+    if (!pop && (st = tf_dq_add(ctx, &r->dq, def->id, -1,
+                                "residents within reach need a population raster (population: a raster_sum "
+                                "indicator)",
+                                "resident columns left NULL")))
+        return st;
     if ((st = reach_zone(ctx, s, def->distance, &zone)))
         return st;
-    if (!(zprep = GEOSPrepare_r(ctx->geos, zone))) {
-        st = tf_error(ctx, TAAFI_ERR_GEOM, "cannot prepare the reach zone: %s", tf_lib_error(ctx));
-        goto done;
-    }
-    if (pop && pop->type == TF_IND_RASTER_SUM) {
-        if ((st = tf_raster_open(ctx, pop->source, pop->band, A->epsg, &ras)))
-            goto done;
-    } else if ((st = tf_dq_add(ctx, &r->dq, def->id, -1,
-                               "residents within reach need a population raster (population: a raster_sum indicator)",
-                               "resident columns left NULL"))) {
-        goto done;
-    }
+    j.zone = zone;
+    GEOSGeom_getXMin_r(ctx->geos, zone, &x); /* its envelope, computed before any sharing */
     if (s->n) {
-        if (!(basin = calloc(s->n, sizeof *basin))) {
-            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
         if ((st = grid_build(ctx, &gr, s->fac, s->n, A)))
             goto done;
-        tree = &gr;
+        j.tree = &gr;
     }
-    if ((st = column(ctx, r, def, "area_pct", 0, "% of area", &area_pct)) ||
-        (st = column(ctx, r, def, "pop_pct", 0, "% of residents", &pop_pct)) ||
-        (st = column(ctx, r, def, "pop_beyond", 0, "persons", &beyond)) ||
-        (st = column(ctx, r, def, "mean_dist", 0, "m", &mean_dist)) ||
-        (st = column(ctx, r, def, "facilities", 1, "facilities", &count)) ||
-        (st = column(ctx, r, def, "residents_per_facility", 0, "persons per facility", &per_fac)))
+    if ((st = column(ctx, r, def, "area_pct", 0, "% of area", &j.area_pct)) ||
+        (st = column(ctx, r, def, "pop_pct", 0, "% of residents", &j.pop_pct)) ||
+        (st = column(ctx, r, def, "pop_beyond", 0, "persons", &j.beyond)) ||
+        (st = column(ctx, r, def, "mean_dist", 0, "m", &j.mean_dist)) ||
+        (st = column(ctx, r, def, "facilities", 1, "facilities", &j.count)) ||
+        (st = column(ctx, r, def, "residents_per_facility", 0, "persons per facility", &j.per_fac)))
         goto done;
-    if (def->standard > 0 && (st = column(ctx, r, def, "load_vs_standard", 0, "ratio", &load)))
+    if (def->standard > 0 && (st = column(ctx, r, def, "load_vs_standard", 0, "ratio", &j.load)))
         goto done;
+    for (a = 0; a < A->n; a++)
+        j.count[a] = 0;
+    for (i = 0; i < s->n; i++)
+        if (s->area[i] >= 0)
+            j.count[s->area[i]] += 1;
+    j.gap = calloc(n, sizeof *j.gap);
+    j.gap_km2 = calloc(n, sizeof *j.gap_km2);
+    j.gap_pop = calloc(n, sizeof *j.gap_pop);
+    j.shares = calloc(n, sizeof *j.shares);
+    j.n_shares = calloc(n, sizeof *j.n_shares);
+    basin = calloc(s->n ? s->n : 1, sizeof *basin);
+    if (!j.gap || !j.gap_km2 || !j.gap_pop || !j.shares || !j.n_shares || !basin) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((st = tf_parallel_for(ctx, A->n, &ops, &j)))
+        goto done;
+    /* in area order, whatever thread did which area */
     for (a = 0; a < A->n; a++) {
-        GEOSGeometry *covered = NULL, *gap = NULL;
-        double m2 = 0, cov_m2 = 0, gap_m2 = 0, total = NAN, cov_pop = NAN;
-        size_t n_here = 0;
-        if ((st = tf_check_interrupt(ctx)))
-            goto done;
-        for (i = 0; i < s->n; i++)
-            n_here += s->area[i] == (long)a;
-        count[a] = (double)n_here;
-        GEOSArea_r(ctx->geos, A->geom[a], &m2);
-        if ((st = cut_by_zone(ctx, A->geom[a], zone, zprep, &covered, &gap))) {
-            char why[TF_MSG_MAX];
-            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
-            st = tf_error(ctx, st, "area %s: cannot cut it by the reach zone: %s", A->id[a], why);
-            goto done;
-        }
-        GEOSArea_r(ctx->geos, covered, &cov_m2);
-        GEOSArea_r(ctx->geos, gap, &gap_m2);
-        area_pct[a] = m2 > 0 ? 100.0 * cov_m2 / m2 : NAN;
-        if (ras) {
-            cell_acc acc = {tree, basin, 0, 0};
-            if ((st = tf_raster_cells(ctx, ras, A->geom[a], tree != NULL, on_cell, &acc, NULL)) ||
-                (st = tf_raster_sum(ctx, ras, covered, &cov_pop, NULL))) {
-                GEOSGeom_destroy_r(ctx->geos, covered);
-                GEOSGeom_destroy_r(ctx->geos, gap);
-                goto done;
-            }
-            total = acc.total;
-            pop_pct[a] = total > 0 ? 100.0 * cov_pop / total : NAN;
-            beyond[a] = total - cov_pop;
-            mean_dist[a] = tree && total > 0 ? acc.people_dist / total : NAN;
-            per_fac[a] = n_here ? total / (double)n_here : NAN;
-            if (load)
-                load[a] = n_here ? total / (double)n_here / def->standard : NAN;
-        }
-        GEOSGeom_destroy_r(ctx->geos, covered);
-        if ((st = add_gap(ctx, r, def, a, gap, gap_m2 / 1e6, ras ? total - cov_pop : NAN)))
+        for (k = 0; k < j.n_shares[a]; k++)
+            basin[j.shares[a][k].f] += j.shares[a][k].people;
+        st = add_gap(ctx, r, def, a, j.gap[a], j.gap_km2[a], j.gap_pop[a]);
+        j.gap[a] = NULL; /* taken, or freed on failure */
+        if (st)
             goto done;
     }
-    st = add_facilities(ctx, r, def, s, ras ? basin : NULL);
+    st = add_facilities(ctx, r, def, s, pop ? basin : NULL);
 done:
-    if (tree)
-        grid_free(tree);
-    if (zprep)
-        GEOSPreparedGeom_destroy_r(ctx->geos, zprep);
+    if (j.tree)
+        grid_free(&gr);
+    if (j.gap)
+        for (a = 0; a < A->n; a++)
+            if (j.gap[a])
+                GEOSGeom_destroy_r(ctx->geos, j.gap[a]);
+    if (j.shares)
+        for (a = 0; a < A->n; a++)
+            free(j.shares[a]);
+    free(j.gap);
+    free(j.gap_km2);
+    free(j.gap_pop);
+    free(j.shares);
+    free(j.n_shares);
+    free(basin);
     if (zone)
         GEOSGeom_destroy_r(ctx->geos, zone);
-    free(basin);
-    tf_raster_close(ras);
     return st;
 }
 

@@ -151,11 +151,9 @@ taafi_status tf_source_hash(taafi_ctx *ctx, const tf_vsource *s, tf_file_fn fn, 
     taafi_status st = TAAFI_OK;
     if (!files) /* not file-based (a database connection, say) */
         return fn(ctx, s->def->role, s->def->path, "", user);
-    for (f = files; *f && !st; f++) {
-        char hex[65];
-        if (!(st = tf_sha256_file(ctx, *f, hex)))
-            st = fn(ctx, s->def->role, *f, hex, user);
-    }
+    /* the callback computes the hash (sha256 NULL), on a thread if it can */
+    for (f = files; *f && !st; f++)
+        st = fn(ctx, s->def->role, *f, NULL, user);
     CSLDestroy(files);
     return st;
 }

@@ -34,8 +34,8 @@ taafi_status tf_source_srs(taafi_ctx *ctx, const tf_vsource *s, OGRSpatialRefere
  * `key` is the project-file key that named it, for the message. */
 taafi_status tf_source_field(taafi_ctx *ctx, const tf_vsource *s, const char *name, const char *key, int *out);
 
-/* Calls fn for every file the dataset is made of (a shapefile is several),
- * with its SHA-256. */
+/* Calls fn for every file the dataset is made of (a shapefile is several);
+ * sha256 is "" for a dataset that is no file, else NULL: fn hashes. */
 typedef taafi_status (*tf_file_fn)(taafi_ctx *ctx, const char *role, const char *path, const char *sha256,
                                    void *user);
 taafi_status tf_source_hash(taafi_ctx *ctx, const tf_vsource *s, tf_file_fn fn, void *user);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct fixture {
     char *dir;
@@ -159,6 +160,51 @@ static void test_init(void **state)
     free(yml);
 }
 
+/* --jobs gives the same bytes as one thread; several projects (or a
+ * folder) run on, one failing, with a summary and exit status 1. */
+static void test_jobs_and_batch(void **state)
+{
+    fixture *f = *state;
+    char args[4096], *a, *b, *dir_yml, *text;
+    const char *src = tt_source_dir();
+    static const char *const files[] = {"areas.geojson", "service_gaps.geojson", "facilities.geojson"};
+    size_t i;
+    snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/j1' -q --jobs 1", src, f->dir);
+    expect(args, 0, NULL, NULL);
+    snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/j3' -q --jobs 3", src, f->dir);
+    expect(args, 0, NULL, NULL);
+    for (i = 0; i < 3; i++) {
+        size_t la, lb;
+        snprintf(args, sizeof args, "%s/j1/%s", f->dir, files[i]);
+        a = tt_read(args, &la);
+        snprintf(args, sizeof args, "%s/j3/%s", f->dir, files[i]);
+        b = tt_read(args, &lb);
+        if (la != lb || memcmp(a, b, la))
+            fail_msg("%s differs between --jobs 1 and --jobs 3", files[i]);
+        free(a);
+        free(b);
+    }
+    /* a folder of two good projects and a broken one */
+    dir_yml = tt_path(f->dir, "projects");
+    assert_int_equal(mkdir(dir_yml, 0777), 0);
+    text = malloc(strlen(src) + 256);
+    sprintf(text, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
+                  "indicators: [{id: km2, type: area}]\n", src);
+    free(tt_write(dir_yml, "one.yml", text));
+    free(tt_write(dir_yml, "three.yml", text));
+    free(tt_write(dir_yml, "two.yml", "areas: {source: missing.shp, id: x}\nindicators: []\n"));
+    snprintf(args, sizeof args, "run '%s' -o '%s/batch' --jobs 2", dir_yml, f->dir);
+    expect(args, 1, NULL, "3 project(s): 2 ok, 1 failed");
+    snprintf(args, sizeof args, "%s/batch/one/recovery.gpkg", f->dir);
+    assert_true(tt_exists(args));
+    snprintf(args, sizeof args, "%s/batch/three/recovery.gpkg", f->dir);
+    assert_true(tt_exists(args));
+    snprintf(args, sizeof args, "%s/batch/two", f->dir);
+    assert_false(tt_exists(args));
+    free(text);
+    free(dir_yml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -166,6 +212,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_project_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_example, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_jobs_and_batch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
