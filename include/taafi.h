@@ -121,6 +121,15 @@ TAAFI_API const char *taafi_ctx_message(const taafi_ctx *ctx);
 TAAFI_API void taafi_ctx_interrupt(taafi_ctx *ctx);
 TAAFI_API void taafi_ctx_clear_interrupt(taafi_ctx *ctx);
 
+/* Receives progress: `stage` (e.g. "reading damage", "coverage clinic",
+ * "writing"), items done and the total (0 when unknown).  Called from the
+ * thread that called into libtaafi, often but not for every item; the last
+ * call of a stage has done == total.  `stage` is valid during the call. */
+typedef void (*taafi_progress_fn)(const char *stage, uint64_t done, uint64_t total, void *user);
+
+/* Sends progress to `fn` (NULL: none). */
+TAAFI_API void taafi_ctx_set_progress(taafi_ctx *ctx, taafi_progress_fn fn, void *user);
+
 /* Lets calls on `ctx` use up to `threads` threads for work that splits by
  * area (raster sums, coverage) and by feature (locating points).  Results
  * are identical whatever the number.  Default 1. */

@@ -68,8 +68,10 @@ def facilities(rng, s, cs, path):
             x, y, r = cs[rng.randrange(len(cs))]
             u = rng.random()
             status = "functioning" if u < 0.6 else "partial" if u < 0.8 else "not_functioning"
-            f.write("%d,%.6f,%.6f,%s,%s,%d\n" % (k + 1, x + rng.gauss(0, 2 * r), y + rng.gauss(0, 2 * r),
-                                                kinds[k % len(kinds)], status, rng.randint(10, 500)))
+            lon = min(max(x + rng.gauss(0, 2 * r), s["lon0"]), s["lon0"] + s["size"])
+            lat = min(max(y + rng.gauss(0, 2 * r), s["lat0"]), s["lat0"] + s["size"])
+            f.write("%d,%.6f,%.6f,%s,%s,%d\n" % (k + 1, lon, lat, kinds[k % len(kinds)], status,
+                                                rng.randint(10, 500)))
 
 
 def raster(rng, s, cs, base):

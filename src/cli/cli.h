@@ -8,8 +8,9 @@
 enum { EXIT_OK = 0, EXIT_ANALYSIS = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
 typedef struct cli_opts {
-    int quiet;   /* warnings only                 */
-    int verbose; /* progress and GDAL debug lines */
+    int quiet;    /* warnings only                          */
+    int verbose;  /* progress and GDAL debug lines          */
+    int progress; /* progress bars on a terminal (one project at a time) */
 } cli_opts;
 
 int cmd_run(int argc, char **argv);

@@ -49,6 +49,7 @@ int cmd_render(int argc, char **argv)
         fprintf(stderr, "taafi: error: render needs %s\n%s", !project_path ? "a project file" : "-o DIR", USAGE);
         return EXIT_USAGE;
     }
+    o.progress = 1;
     if (!(ctx = cli_context(&o)))
         return EXIT_ANALYSIS;
     if ((st = taafi_project_load(ctx, project_path, &p)) || (st = taafi_run(ctx, p, &r)) ||

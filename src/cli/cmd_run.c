@@ -271,6 +271,7 @@ int cmd_run(int argc, char **argv)
         jobs[k].project = paths[k];
         jobs[k].dir = n_paths > 1 ? sub_dir(dir, paths[k]) : strdup(dir);
         jobs[k].o = o;
+        jobs[k].o.progress = n_paths == 1; /* bars of projects side by side would mix */
         jobs[k].flags = flags;
         jobs[k].maps = maps;
         /* threads go to the projects when there are several */

@@ -5,6 +5,9 @@
 #include "cli.h"
 
 #include <signal.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,10 +73,77 @@ int cli_fail(taafi_status status, const char *message)
     return status == TAAFI_OK ? EXIT_OK : EXIT_ANALYSIS;
 }
 
+static void end_bar(void);
+
 static void log_line(taafi_log_level level, const char *message, void *user)
 {
     (void)user;
+    end_bar();
     fprintf(stderr, "taafi: %s%s\n", level == TAAFI_LOG_WARNING ? "warning: " : "", message);
+}
+
+/* A progress bar per stage on a terminal: one line redrawn in place,
+ * ended when the stage is done.  Not on pipes and files, where the log's
+ * plain lines say the same once per stage. */
+typedef struct bar {
+    char stage[160];
+    double t0, last;
+    int open; /* a line is being redrawn */
+} bar;
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bar the_bar; /* one terminal, one bar; only the CLI's main thread draws */
+
+static void on_progress(const char *stage, uint64_t done, uint64_t total, void *user)
+{
+    bar *b = user;
+    double t = seconds(), rate;
+    int width = 28, fill, k;
+    char line[256];
+    if (strcmp(b->stage, stage)) {
+        if (b->open)
+            fputc('\n', stderr);
+        snprintf(b->stage, sizeof b->stage, "%s", stage);
+        b->t0 = t;
+        b->last = 0;
+        b->open = 0;
+    }
+    if (done < total && t - b->last < 0.1)
+        return; /* ten redraws a second are plenty */
+    b->last = t;
+    rate = t > b->t0 ? (double)done / (t - b->t0) : 0;
+    fill = total ? (int)((double)done / (double)total * width) : 0;
+    k = snprintf(line, sizeof line, "\r  %-26.26s [", stage);
+    for (int i = 0; i < width && k < (int)sizeof line - 1; i++)
+        line[k++] = total ? (i < fill ? '#' : '.') : (i == (int)(done / 4096) % width ? '#' : '.');
+    line[k] = '\0';
+    fprintf(stderr, "%s] %llu", line, (unsigned long long)done);
+    if (total)
+        fprintf(stderr, "/%llu", (unsigned long long)total);
+    fprintf(stderr, "  %.0f/s   ", rate);
+    b->open = 1;
+    if (total && done >= total) {
+        fputc('\n', stderr);
+        b->open = 0;
+        b->stage[0] = '\0';
+    }
+    fflush(stderr);
+}
+
+/* A log line must not land in the middle of a bar. */
+static void end_bar(void)
+{
+    if (the_bar.open) {
+        fputc('\n', stderr);
+        the_bar.open = 0;
+        the_bar.stage[0] = '\0';
+    }
 }
 
 taafi_ctx *cli_context(const cli_opts *o)
@@ -85,6 +155,8 @@ taafi_ctx *cli_context(const cli_opts *o)
         return NULL;
     }
     taafi_ctx_set_log(ctx, min, log_line, NULL);
+    if (!o->quiet && o->progress && isatty(2))
+        taafi_ctx_set_progress(ctx, on_progress, &the_bar);
     {
         /* Ctrl-C (or SIGTERM) asks for a clean stop: the library stops at
          * its next check, within a fraction of a second, and removes its

@@ -26,7 +26,12 @@ struct taafi_ctx {
     int gdal_depth; /* nesting of tf_gdal_enter(): push the handler once    */
     volatile sig_atomic_t interrupted; /* set by taafi_ctx_interrupt()     */
     int threads;                       /* taafi_ctx_set_threads(), >= 1    */
+    taafi_progress_fn progress;
+    void *progress_user;
 };
+
+/* Reports progress if anyone listens. */
+void tf_progress(taafi_ctx *ctx, const char *stage, uint64_t done, uint64_t total);
 
 /* Returns TAAFI_ERR_INTERRUPTED (with the message set) once the context
  * has been interrupted; long loops call it now and then. */

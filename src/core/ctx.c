@@ -119,6 +119,20 @@ void taafi_ctx_free(taafi_ctx *ctx)
 
 const char *taafi_ctx_message(const taafi_ctx *ctx) { return ctx ? ctx->msg : ""; }
 
+void taafi_ctx_set_progress(taafi_ctx *ctx, taafi_progress_fn fn, void *user)
+{
+    if (!ctx)
+        return;
+    ctx->progress = fn;
+    ctx->progress_user = user;
+}
+
+void tf_progress(taafi_ctx *ctx, const char *stage, uint64_t done, uint64_t total)
+{
+    if (ctx->progress)
+        ctx->progress(stage, done, total, ctx->progress_user);
+}
+
 void taafi_ctx_set_threads(taafi_ctx *ctx, int threads)
 {
     if (ctx)

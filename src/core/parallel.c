@@ -14,6 +14,7 @@ typedef struct shared {
     int failed;
     taafi_status st;
     char msg[TF_MSG_MAX];
+    const char *stage; /* progress, reported by the caller's thread */
     pthread_mutex_t lock;
 } shared;
 
@@ -46,6 +47,8 @@ static void work(shared *sh, taafi_ctx *wctx)
             break;
         if (sh->ctx->interrupted)
             wctx->interrupted = 1;
+        if (wctx == sh->ctx && sh->stage)
+            tf_progress(wctx, sh->stage, i, sh->n);
         if ((st = tf_check_interrupt(wctx)) || (st = sh->ops->item(wctx, w, i, sh->user))) {
             record(sh, st, taafi_ctx_message(wctx));
             break;
@@ -72,6 +75,12 @@ static void *thread_main(void *arg)
 
 taafi_status tf_parallel_for(taafi_ctx *ctx, size_t n, const tf_parallel_ops *ops, void *user)
 {
+    return tf_parallel_for_stage(ctx, NULL, n, ops, user);
+}
+
+taafi_status tf_parallel_for_stage(taafi_ctx *ctx, const char *stage, size_t n, const tf_parallel_ops *ops,
+                                   void *user)
+{
     shared sh;
     pthread_t th[256];
     int t, started = 0, want = ctx->threads;
@@ -82,6 +91,7 @@ taafi_status tf_parallel_for(taafi_ctx *ctx, size_t n, const tf_parallel_ops *op
     sh.ops = ops;
     sh.user = user;
     sh.n = n;
+    sh.stage = stage;
     pthread_mutex_init(&sh.lock, NULL);
     if (want > (int)n)
         want = (int)n;
@@ -92,6 +102,8 @@ taafi_status tf_parallel_for(taafi_ctx *ctx, size_t n, const tf_parallel_ops *op
     for (t = 0; t < started; t++)
         pthread_join(th[t], NULL);
     pthread_mutex_destroy(&sh.lock);
+    if (stage && !sh.failed)
+        tf_progress(ctx, stage, n, n);
     if (sh.failed)
         return tf_error(ctx, sh.st, "%s", sh.msg);
     return TAAFI_OK;

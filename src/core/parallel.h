@@ -26,4 +26,8 @@ typedef struct tf_parallel_ops {
  * lands in ctx's message.  Interrupts on ctx reach every worker. */
 taafi_status tf_parallel_for(taafi_ctx *ctx, size_t n, const tf_parallel_ops *ops, void *user);
 
+/* The same, reporting progress as stage `stage` (items started). */
+taafi_status tf_parallel_for_stage(taafi_ctx *ctx, const char *stage, size_t n, const tf_parallel_ops *ops,
+                                   void *user);
+
 #endif

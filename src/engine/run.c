@@ -230,6 +230,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     pass_stats ps = {0};
     pass_buf buf = {0};
     int needs_parts = 0, geographic;
+    char stage[160];
+    GIntBig total;
     /* features are read in chunks: see the loop */
     OGRFeatureH *chunk = calloc(CHUNK, sizeof *chunk);
     double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy), xy_one[2];
@@ -267,6 +269,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             goto done;
     }
     OGR_L_ResetReading(src.layer);
+    snprintf(stage, sizeof stage, "%s %s", scan_only ? "checking" : "reading", def.role);
+    total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
     for (;;) {
         tf_feature f;
         const double *xy = NULL;
@@ -282,6 +286,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
                 break;
             if ((st = tf_check_interrupt(ctx)))
                 goto done;
+            tf_progress(ctx, stage, ps.read, total > 0 ? (uint64_t)total : 0);
             for (i = 0; i < n_chunk; i++) {
                 OGRGeometryH g = OGR_F_GetGeometryRef(chunk[i]);
                 pt_ix[i] = -1;
@@ -345,6 +350,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
                "%s: %zu feature(s) lie outside every area but inside them with latitude and longitude "
                "exchanged: the file probably holds (lat, lon); fix the column order",
                def.path, ps.swapped);
+    tf_progress(ctx, stage, ps.read, ps.read);
     tf_log(ctx, scan_only ? TAAFI_LOG_DEBUG : TAAFI_LOG_INFO,
            "%s%s%s: %zu features read, %zu outside every area, %zu without usable geometry",
            def.role, where ? " where " : "", where ? where : "", ps.read, ps.outside + ps.swapped,

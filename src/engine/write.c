@@ -90,8 +90,10 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     for (i = 0; i < N_OUT; i++)
         if (names[i] && (st = tf_outfile_plan(ctx, dir, names[i], flags & TAAFI_WRITE_OVERWRITE, &out[i])))
             goto done;
+    tf_progress(ctx, "writing", 0, N_OUT);
     if ((st = tf_check_interrupt(ctx)) || (out[OUT_GPKG].tmp && (st = tf_write_gpkg(ctx, r, out[OUT_GPKG].tmp))))
         goto done;
+    tf_progress(ctx, "writing", 1, N_OUT);
     if ((st = tf_check_interrupt(ctx)) ||
         (out[OUT_GEOJSON].tmp && (st = tf_write_geojson(ctx, r, out[OUT_GEOJSON].tmp))))
         goto done;
@@ -118,6 +120,7 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     if (out[OUT_CSV_INDICATORS].tmp &&
         (st = tf_write_csv_indicators(ctx, r, out[OUT_CSV_INDICATORS].tmp, p->out_csv_bom)))
         goto done;
+    tf_progress(ctx, "writing", N_OUT, N_OUT);
     /* Last chance to stop: after this, every output is replaced. */
     if ((st = tf_check_interrupt(ctx)))
         goto done;

@@ -581,8 +581,12 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = tf_parallel_for(ctx, A->n, &ops, &j)))
-        goto done;
+    {
+        char stage[128];
+        snprintf(stage, sizeof stage, "coverage %s", def->id);
+        if ((st = tf_parallel_for_stage(ctx, stage, A->n, &ops, &j)))
+            goto done;
+    }
     /* in area order, whatever thread did which area */
     for (a = 0; a < A->n; a++) {
         for (k = 0; k < j.n_shares[a]; k++)

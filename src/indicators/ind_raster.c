@@ -67,7 +67,11 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         return st;
     if (!(j.nodata = calloc(r->areas->n ? r->areas->n : 1, sizeof *j.nodata)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    st = tf_parallel_for(ctx, r->areas->n, &ops, &j);
+    {
+        char stage[128];
+        snprintf(stage, sizeof stage, "raster %s", def->id);
+        st = tf_parallel_for_stage(ctx, stage, r->areas->n, &ops, &j);
+    }
     for (a = 0; a < r->areas->n; a++)
         nodata_all += j.nodata[a];
     free(j.nodata);
