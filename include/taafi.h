@@ -237,6 +237,18 @@ TAAFI_API taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *re
 TAAFI_API taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *result, const char *dir,
                                            unsigned flags);
 
+/* The project's scenarios (its `scenarios` section): named variants of
+ * the scoring.  Names are owned by the project; NULL if out of range. */
+TAAFI_API size_t taafi_project_scenario_count(const taafi_project *project);
+TAAFI_API const char *taafi_project_scenario_name(const taafi_project *project, size_t i);
+
+/* Scores the result again with the weights, targets and methods of
+ * scenario `name` (NULL: the project's own), in place: the indicator
+ * values stay, every score, pillar score, index, rank and class is
+ * recomputed.  No input is read again.  TAAFI_ERR_USAGE for an unknown
+ * name. */
+TAAFI_API taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *result, const char *name);
+
 /* Whether the project asks for maps with every run (its `maps` section). */
 TAAFI_API int taafi_project_wants_maps(const taafi_project *project);
 

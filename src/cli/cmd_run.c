@@ -102,7 +102,28 @@ static void run_job(job *j)
         j->code = cli_fail(st, taafi_ctx_message(ctx));
         snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
     } else {
-        size_t n_issues = taafi_result_issue_count(r);
+        size_t n_issues = taafi_result_issue_count(r), k;
+        /* scenarios: the same indicators scored again, each into DIR/NAME */
+        for (k = 0; k < taafi_project_scenario_count(p) && !st; k++) {
+            const char *name = taafi_project_scenario_name(p, k);
+            char *sdir = malloc(strlen(j->dir) + strlen(name) + 2);
+            if (!sdir) {
+                st = TAAFI_ERR_NOMEM;
+                break;
+            }
+            sprintf(sdir, "%s/%s", j->dir, name);
+            if ((st = taafi_result_rescore(ctx, r, name)) || (st = taafi_result_write(ctx, r, sdir, j->flags)) ||
+                ((j->maps || taafi_project_wants_maps(p)) && (st = taafi_result_render(ctx, r, sdir, j->flags))))
+                ;
+            else if (!j->o.quiet)
+                fprintf(stderr, "taafi: scenario %s written to %s\n", name, sdir);
+            free(sdir);
+        }
+        if (st) {
+            j->code = cli_fail(st, taafi_ctx_message(ctx));
+            snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
+            goto out;
+        }
         j->code = EXIT_OK;
         j->areas = taafi_result_area_count(r);
         if (!j->o.quiet) {
@@ -112,6 +133,7 @@ static void run_job(job *j)
                 print_issues(r, n_issues);
         }
     }
+out:
     j->seconds = now() - t0;
     taafi_result_free(r);
     taafi_project_free(p);

@@ -62,6 +62,10 @@ struct taafi_result {
     size_t n_gaps, cap_gaps;
     tf_facility *facilities;        /* facilities layer                  */
     size_t n_facilities, cap_facilities;
+    /* scoring parameters in force: a scenario's, or NULL for the project's */
+    const tf_indicator_def *inds;
+    const tf_scoring *scoring;
+    const char *scenario;           /* its name, or NULL                 */
 };
 
 /* Adds a column of NULLs named `name` and returns its values through

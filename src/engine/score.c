@@ -161,7 +161,8 @@ static taafi_status add(taafi_ctx *ctx, taafi_result *r, const char *name, const
 taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
 {
     const taafi_project *p = r->project;
-    const tf_scoring *sc = &p->scoring;
+    const tf_scoring *sc = r->scoring ? r->scoring : &p->scoring;
+    const tf_indicator_def *inds = r->inds ? r->inds : p->inds;
     size_t n = r->areas->n, k, a, j;
     long *value_col = NULL;
     double *scores = NULL, *pillar = NULL, *w = NULL, *missing, *index, *rank, *cls;
@@ -172,7 +173,7 @@ taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
     taafi_status st = TAAFI_OK;
     char name[300];
     for (k = 0; k < p->n_inds; k++)
-        n_scored += p->inds[k].pillar != NULL;
+        n_scored += inds[k].pillar != NULL;
     if (!n_scored)
         return TAAFI_OK;
     value_col = calloc(p->n_inds, sizeof *value_col);
@@ -185,7 +186,7 @@ taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
     }
     /* 1. indicator scores */
     for (k = 0, j = 0; k < p->n_inds; k++) {
-        const tf_indicator_def *d = &p->inds[k];
+        const tf_indicator_def *d = &inds[k];
         char cov[300];
         const char *col = d->score_column ? d->score_column : d->id;
         if (!d->score_column && d->type == TF_IND_COVERAGE) {
@@ -229,7 +230,7 @@ taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
             goto done;
         }
         for (k = 0, m = 0; k < p->n_inds; k++)
-            if (p->inds[k].pillar && !strcmp(p->inds[k].pillar, tf_pillar_keys[q])) {
+            if (inds[k].pillar && !strcmp(inds[k].pillar, tf_pillar_keys[q])) {
                 used[q] = 1;
             }
         if (!used[q]) {
@@ -244,11 +245,11 @@ taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
         r->cols[r->n_cols - 1].pillar = q;
         for (a = 0; a < n; a++) {
             for (k = 0, j = 0, m = 0; k < p->n_inds; k++) {
-                if (!p->inds[k].pillar)
+                if (!inds[k].pillar)
                     continue;
-                if (!strcmp(p->inds[k].pillar, tf_pillar_keys[q])) {
+                if (!strcmp(inds[k].pillar, tf_pillar_keys[q])) {
                     s[m] = scores[j * n + a];
-                    w[m] = p->inds[k].weight;
+                    w[m] = inds[k].weight;
                     m++;
                 }
                 j++;
@@ -264,7 +265,7 @@ taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
     for (a = 0; a < n; a++) {
         missing[a] = 0;
         for (k = 0; k < p->n_inds; k++)
-            if (p->inds[k].pillar && isnan(r->cols[value_col[k]].v[a]))
+            if (inds[k].pillar && isnan(r->cols[value_col[k]].v[a]))
                 missing[a]++;
     }
     if ((st = add(ctx, r, "recovery_index", NULL, "index", 0, "score 0-100", &index)))
@@ -326,4 +327,41 @@ done:
     free(pillar);
     free(w);
     return st;
+}
+
+taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *name)
+{
+    const taafi_project *p;
+    const tf_scenario *sc = NULL;
+    size_t i, k;
+    if (!ctx || !r)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_rescore: NULL argument") : TAAFI_ERR_USAGE;
+    p = r->project;
+    if (name) {
+        for (i = 0; i < p->n_scenarios; i++)
+            if (!strcmp(p->scenarios[i].name, name))
+                sc = &p->scenarios[i];
+        if (!sc)
+            return tf_error(ctx, TAAFI_ERR_USAGE, "%s: no scenario '%s'", p->path, name);
+    }
+    /* drop every column scoring made; the values stay */
+    for (i = 0, k = 0; i < r->n_cols; i++) {
+        tf_column *c = &r->cols[i];
+        if (!strcmp(c->role, "value")) {
+            r->cols[k++] = *c;
+            continue;
+        }
+        free(c->name);
+        free(c->unit);
+        free(c->v);
+        if (c->text)
+            for (size_t a = 0; a < r->areas->n; a++)
+                free(c->text[a]);
+        free(c->text);
+    }
+    r->n_cols = k;
+    r->inds = sc ? sc->inds : NULL;
+    r->scoring = sc ? &sc->scoring : NULL;
+    r->scenario = sc ? sc->name : NULL;
+    return tf_score(ctx, r);
 }

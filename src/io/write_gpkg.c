@@ -32,6 +32,8 @@ static taafi_status write_run(taafi_ctx *ctx, const taafi_result *r, GDALDataset
                                        r->inputs[i].sha256[0] ? r->inputs[i].sha256 : NULL},
                       4)))
             return st;
+    if (r->scenario && (st = tf_table_row(ctx, t, (const char *[]){"scenario", r->scenario, NULL, NULL}, 4)))
+        return st;
     snprintf(buf, sizeof buf, "EPSG:%d", r->areas->epsg);
     if ((st = tf_table_row(ctx, t, (const char *[]){"crs", "analysis", buf, NULL}, 4)) ||
         (st = tf_table_row(ctx, t, (const char *[]){"version", "taafi", taafi_version(), NULL}, 4)) ||

@@ -77,6 +77,8 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
         v[0] = c->name;
         v[1] = c->role;
         v[7] = c->unit;
+        if (d && r->inds && d >= p->inds && d < p->inds + p->n_inds)
+            d = &r->inds[d - p->inds]; /* a scenario's weights and targets */
         if (d) {
             const tf_source *layer = d->layer >= 0 ? &p->layers[d->layer] : NULL;
             int scored = d->pillar != NULL, main_col = !strcmp(c->name, d->id), is_score = !strcmp(c->role, "score");
@@ -106,9 +108,11 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
             v[4] = tf_pillar_keys[c->pillar];
             snprintf(label, sizeof label, "%s", tf_pillar_labels[c->pillar]);
             snprintf(label_ar, sizeof label_ar, "%s", tf_pillar_labels_ar[c->pillar]);
-            v[9] = p->scoring.pillars[c->pillar].mean == TF_MEAN_GEOMETRIC ? "weighted geometric mean of scores"
-                                                                           : "weighted mean of scores";
-            fmt_num(weight, sizeof weight, 1, p->scoring.pillars[c->pillar].weight);
+            v[9] = (r->scoring ? r->scoring : &p->scoring)->pillars[c->pillar].mean == TF_MEAN_GEOMETRIC
+                       ? "weighted geometric mean of scores"
+                       : "weighted mean of scores";
+            fmt_num(weight, sizeof weight, 1,
+                    (r->scoring ? r->scoring : &p->scoring)->pillars[c->pillar].weight);
         } else if (!strcmp(c->role, "index")) {
             snprintf(label, sizeof label, "Recovery index");
             snprintf(label_ar, sizeof label_ar, "مؤشر التعافي");

@@ -1049,6 +1049,123 @@ static taafi_status parse_maps(parser *ps, const yaml_node_t *m)
     return TAAFI_OK;
 }
 
+/* scenarios:
+ *   NAME:
+ *     indicators: {ID: {weight: W, target: T, floor: F, method: M}, ...}
+ *     pillars: {PILLAR: {weight: W, mean: geometric}, ...} */
+static taafi_status parse_scenarios(parser *ps, const yaml_node_t *m)
+{
+    static const char *const keys[] = {"indicators", "pillars", NULL};
+    static const char *const ind_keys[] = {"weight", "target", "floor", "method", NULL};
+    static const char *const pil_keys[] = {"weight", "mean", NULL};
+    static const char *const methods[] = {"minmax", "target", "zscore", NULL};
+    static const char *const means[] = {"arithmetic", "geometric", NULL};
+    taafi_project *p = ps->p;
+    yaml_node_pair_t *pr;
+    taafi_status st;
+    size_t n;
+    if ((st = expect_mapping(ps, m, "scenarios")))
+        return st;
+    n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+    if (!(p->scenarios = calloc(n ? n : 1, sizeof *p->scenarios)))
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
+        yaml_node_t *k = node(ps, pr->key), *v = node(ps, pr->value);
+        tf_scenario *sc = &p->scenarios[p->n_scenarios];
+        const yaml_node_t *sec;
+        const char *name = NULL;
+        if ((st = scalar(ps, k, "scenario name", &name)))
+            return st;
+        if (!valid_column(name))
+            return perr(ps, k, "scenario name '%s' must be a plain word (letters, digits, _): it names a folder", name);
+        if (!(sc->name = tf_strdup(name)) || !(sc->inds = malloc((p->n_inds ? p->n_inds : 1) * sizeof *sc->inds)))
+            return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+        p->n_scenarios++; /* counted now so that free sees it */
+        sc->line = line_of(k);
+        memcpy(sc->inds, p->inds, p->n_inds * sizeof *sc->inds);
+        sc->scoring = p->scoring;
+        if ((st = expect_mapping(ps, v, "a scenario")) || (st = check_keys(ps, v, "a scenario", keys)))
+            return st;
+        if ((sec = get(ps, v, "indicators"))) {
+            yaml_node_pair_t *ip;
+            if ((st = expect_mapping(ps, sec, "a scenario's indicators")))
+                return st;
+            for (ip = sec->data.mapping.pairs.start; ip < sec->data.mapping.pairs.top; ip++) {
+                yaml_node_t *ik = node(ps, ip->key), *iv = node(ps, ip->value);
+                const yaml_node_t *x;
+                const char *id = NULL;
+                int ix, mi;
+                tf_indicator_def *d;
+                if ((st = scalar(ps, ik, "indicator id", &id)))
+                    return st;
+                if ((ix = tf_project_find_indicator(p, id)) < 0 || !p->inds[ix].pillar)
+                    return perr(ps, ik, "scenario '%s': '%s' is no scored indicator (one with a pillar)", sc->name,
+                                id);
+                d = &sc->inds[ix];
+                if ((st = expect_mapping(ps, iv, "an indicator's scenario settings")) ||
+                    (st = check_keys(ps, iv, "an indicator's scenario settings", ind_keys)))
+                    return st;
+                if ((x = get(ps, iv, "weight"))) {
+                    if ((st = number(ps, x, "weight", &d->weight)))
+                        return st;
+                    if (d->weight < 0)
+                        return perr(ps, x, "weight %g is negative; weights must be 0 or more", d->weight);
+                }
+                if ((x = get(ps, iv, "target"))) {
+                    if ((st = number(ps, x, "target", &d->target)))
+                        return st;
+                    d->has_target = 1;
+                }
+                if ((x = get(ps, iv, "floor"))) {
+                    if ((st = number(ps, x, "floor", &d->floor)))
+                        return st;
+                    d->has_floor = 1;
+                }
+                if ((x = get(ps, iv, "method"))) {
+                    if ((st = choice(ps, x, "method", methods, &mi)))
+                        return st;
+                    d->method = (tf_method)mi;
+                }
+                if (d->method == TF_NORM_TARGET && !d->has_target)
+                    return perr(ps, iv, "scenario '%s': '%s' scored by method target needs a 'target'", sc->name, id);
+            }
+        }
+        if ((sec = get(ps, v, "pillars"))) {
+            yaml_node_pair_t *pp;
+            double total = 0;
+            int q;
+            if ((st = expect_mapping(ps, sec, "a scenario's pillars")))
+                return st;
+            for (pp = sec->data.mapping.pairs.start; pp < sec->data.mapping.pairs.top; pp++) {
+                yaml_node_t *pk = node(ps, pp->key), *pv = node(ps, pp->value);
+                const yaml_node_t *x;
+                int mi;
+                if ((st = choice(ps, pk, "pillar", tf_pillar_keys, &q)) ||
+                    (st = expect_mapping(ps, pv, "a pillar's settings")) ||
+                    (st = check_keys(ps, pv, "a pillar's settings", pil_keys)))
+                    return st;
+                if ((x = get(ps, pv, "weight"))) {
+                    if ((st = number(ps, x, "weight", &sc->scoring.pillars[q].weight)))
+                        return st;
+                    if (sc->scoring.pillars[q].weight < 0)
+                        return perr(ps, x, "weight %g is negative; weights must be 0 or more",
+                                    sc->scoring.pillars[q].weight);
+                }
+                if ((x = get(ps, pv, "mean"))) {
+                    if ((st = choice(ps, x, "mean", means, &mi)))
+                        return st;
+                    sc->scoring.pillars[q].mean = (tf_mean)mi;
+                }
+            }
+            for (q = 0; q < TF_N_PILLARS; q++)
+                total += sc->scoring.pillars[q].weight;
+            if (total <= 0)
+                return perr(ps, sec, "scenario '%s': every pillar weight is 0", sc->name);
+        }
+    }
+    return TAAFI_OK;
+}
+
 static taafi_status parse_crs(parser *ps, const yaml_node_t *v)
 {
     const char *s = NULL;
@@ -1074,8 +1191,8 @@ static taafi_status parse_crs(parser *ps, const yaml_node_t *v)
 
 static taafi_status parse_root(parser *ps, const yaml_node_t *root)
 {
-    static const char *const keys[] = {"name",       "crs",     "areas",   "layers", "population",
-                                       "indicators", "scoring", "outputs", "maps",   NULL};
+    static const char *const keys[] = {"name",    "crs",     "areas", "layers",    "population", "indicators",
+                                       "scoring", "outputs", "maps",  "scenarios", NULL};
     taafi_project *p = ps->p;
     const yaml_node_t *v;
     taafi_status st;
@@ -1102,6 +1219,9 @@ static taafi_status parse_root(parser *ps, const yaml_node_t *root)
         p->scoring.pillars[k].weight = 1;
     p->scoring.n_classes = 4;
     if ((v = get(ps, root, "scoring")) && (st = parse_scoring(ps, v)))
+        return st;
+    /* after scoring: a scenario starts from the project's settings */
+    if ((v = get(ps, root, "scenarios")) && (st = parse_scenarios(ps, v)))
         return st;
     p->maps.png = p->maps.svg = p->maps.pdf = 1;
     p->maps.dpi = 300;
@@ -1286,6 +1406,11 @@ void taafi_project_free(taafi_project *p)
         for (i = 0; i < p->scoring.n_classes; i++)
             free(p->scoring.labels[i]);
     free(p->scoring.labels);
+    for (i = 0; i < p->n_scenarios; i++) {
+        free(p->scenarios[i].name);
+        free(p->scenarios[i].inds);
+    }
+    free(p->scenarios);
     free(p->maps.title);
     free(p->maps.source_note);
     free(p->maps.disclaimer);
@@ -1298,3 +1423,10 @@ void taafi_project_free(taafi_project *p)
 const char *taafi_project_path(const taafi_project *p) { return p ? p->path : NULL; }
 
 int taafi_project_wants_maps(const taafi_project *p) { return p && p->maps.enabled; }
+
+size_t taafi_project_scenario_count(const taafi_project *p) { return p ? p->n_scenarios : 0; }
+
+const char *taafi_project_scenario_name(const taafi_project *p, size_t i)
+{
+    return p && i < p->n_scenarios ? p->scenarios[i].name : NULL;
+}

@@ -132,6 +132,17 @@ typedef struct tf_maps {
     char *gaps;             /* coverage indicator hatched on basic services */
 } tf_maps;
 
+/* A named variant of the scoring (scenarios:), run on the same computed
+ * indicators: other indicator weights, targets, floors or methods, other
+ * pillar weights or means. */
+typedef struct tf_scenario {
+    char *name;
+    int line;
+    tf_indicator_def *inds; /* a copy of the project's, overrides applied;
+                               its strings belong to the project's       */
+    tf_scoring scoring;     /* likewise                                  */
+} tf_scenario;
+
 struct taafi_project {
     char *path;  /* as given                                  */
     char *dir;   /* folder of the project file                */
@@ -148,6 +159,8 @@ struct taafi_project {
     int population;    /* index of the indicator giving residents, or -1 */
     tf_scoring scoring;
     tf_maps maps;
+    tf_scenario *scenarios;
+    size_t n_scenarios;
     char *out_gpkg;    /* file names inside the output folder; NULL: none */
     char *out_geojson;
     int out_csv;       /* areas.csv and indicators.csv beside the GeoPackage */

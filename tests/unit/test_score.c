@@ -283,6 +283,39 @@ static void test_geometric_and_breaks(void **state)
     taafi_project_free(p);
 }
 
+/* A scenario re-scores the same values: tripling basic services and
+ * dropping indicator a moves the index exactly as computed by hand, and
+ * rescoring with no scenario gives back the project's own numbers. */
+static void test_scenario(void **state)
+{
+    fixture *f = *state;
+    taafi_project *p = project(f, "  missing: skip\nscenarios:\n  heavy:\n    pillars: {basic_services: {weight: 3}}\n"
+                                  "    indicators: {a: {weight: 0}}\n");
+    taafi_result *r = run(f, p);
+    double base[9], e[9], b[9];
+    size_t i;
+    assert_int_equal(taafi_project_scenario_count(p), 1);
+    assert_string_equal(taafi_project_scenario_name(p, 0), "heavy");
+    for (i = 0; i < 9; i++) {
+        base[i] = tt_value(r, "recovery_index", i);
+        e[i] = tt_value(r, "economic_vitality_score", i);
+        b[i] = tt_value(r, "b_score", i);
+    }
+    assert_int_equal(taafi_result_rescore(f->ctx, r, "heavy"), TAAFI_OK);
+    for (i = 0; i < 9; i++) {
+        /* basic services is now b's score alone (a weighs 0), weighted 3 */
+        assert_double_equal(tt_value(r, "basic_services_score", i), b[i], 1e-12);
+        assert_double_equal(tt_value(r, "recovery_index", i), (3 * b[i] + e[i]) / 4, 1e-12);
+        assert_double_equal(tt_value(r, "a", i), i < 8 ? (double)i : 1, 0); /* values untouched */
+    }
+    assert_int_equal(taafi_result_rescore(f->ctx, r, NULL), TAAFI_OK);
+    for (i = 0; i < 9; i++)
+        assert_double_equal(tt_value(r, "recovery_index", i), base[i], 0);
+    assert_int_equal(taafi_result_rescore(f->ctx, r, "nope"), TAAFI_ERR_USAGE);
+    taafi_result_free(r);
+    taafi_project_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +326,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pillars_and_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_weight_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_geometric_and_breaks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scenario, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
