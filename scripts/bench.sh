@@ -80,7 +80,7 @@ for scale in "${scales[@]}"; do
 $(ogrinfo -so "$d/damage.gpkg" damage | awk -F': ' '/Feature Count/{print $2}') points, \
 $(ogrinfo -so "$d/facilities.gpkg" facilities | awk -F': ' '/Feature Count/{print $2}') facilities, \
 raster $(gdalinfo "$d/population.tif" | awk '/Size is/{print $3 $4}') =="
-    read -r tw tc tm <<<"$(measure $runs build-release/taafi run "$d/project.yml" -o "$d/out" --overwrite -q)"
+    read -r tw tc tm <<<"$(measure $runs build-release/taafi run "$d/project.yml" -o "$d/out" --overwrite -q --jobs "$(nproc)")"
     printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB\n" "taafi" "$tw" "$tc" "$((tm / 1024))"
     read -r fw fc fm <<<"$(measure $runs build-release/read_floor "$d/areas.gpkg" "$d/damage.gpkg" \
         "$d/facilities.gpkg" "$d/population.tif")"
