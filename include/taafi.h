@@ -249,6 +249,22 @@ TAAFI_API const char *taafi_project_scenario_name(const taafi_project *project, 
  * name. */
 TAAFI_API taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *result, const char *name);
 
+/* The project's assessment rounds (its `rounds` section); 0 if none. */
+TAAFI_API size_t taafi_project_round_count(const taafi_project *project);
+
+/* For a project with rounds: computes every round, each on its own inputs
+ * with the same indicator definitions, and writes DIR's outputs: `areas`
+ * holds the latest round, table `area_rounds` every round, layer `change`
+ * (and change.geojson) the change between them.  With `round` set, only
+ * that round is computed; the others are read back from DIR's GeoPackage
+ * and written again unchanged (refused if the indicator definitions
+ * changed since, unless the project sets rounds_recompute).  Same writing
+ * rules as taafi_result_write().  *latest_out, if not NULL, receives the
+ * latest round's result when it was computed (for maps), else NULL; the
+ * caller frees it. */
+TAAFI_API taafi_status taafi_run_rounds(taafi_ctx *ctx, const taafi_project *project, const char *round,
+                                        const char *dir, unsigned flags, taafi_result **latest_out);
+
 /* Whether the project asks for maps with every run (its `maps` section). */
 TAAFI_API int taafi_project_wants_maps(const taafi_project *project);
 

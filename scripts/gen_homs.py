@@ -353,6 +353,43 @@ def write_csv(path, header, rows):
         w.writerows(rows)
 
 
+def round2(seed, damage_feats, service_feats, ws_header, ws_rows):
+    """A later assessment round: some damaged buildings rebuilt (gone from
+    the damage layer) or repaired (a lighter class), more services working,
+    a new workshop round with better scores."""
+    rng = random.Random(seed)
+    dmg = []
+    for f in damage_feats:
+        cls = f["properties"]["damage_cls"]
+        u = rng.random()
+        if (cls == "destroyed" and u < 0.25) or (cls == "severe" and u < 0.35):
+            continue  # rebuilt
+        g = json.loads(json.dumps(f))
+        if cls == "moderate" and u < 0.2:
+            g["properties"]["damage_cls"] = "possible"  # repaired
+        g["properties"]["sensor_dt"] = "2025-09-14"
+        dmg.append(g)
+    svc = []
+    for f in service_feats:
+        g = json.loads(json.dumps(f))
+        st = g["properties"]["status"]
+        u = rng.random()
+        if st == "not_functioning" and u < 0.5:
+            g["properties"]["status"] = "partial"
+        elif st == "partial" and u < 0.4:
+            g["properties"]["status"] = "functioning"
+        svc.append(g)
+    rows = []
+    for r in ws_rows:
+        nid, liv, trust, com, part, pop = r
+        liv = round(min(5.0, liv + rng.uniform(0.1, 0.6)), 1)
+        trust = round(min(5.0, trust + rng.uniform(0.0, 0.5)), 1)
+        com = 1 if com or rng.random() < 0.4 else 0
+        part = int(part * rng.uniform(1.2, 1.5))
+        rows.append([nid, liv, trust, com, part, pop])
+    return dmg, svc, rows
+
+
 def write(path, feats):
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"type": "FeatureCollection", "features": feats}, f,
@@ -366,13 +403,19 @@ def main():
     rng = random.Random(SEED)
     nb, width, height = neighbourhoods(rng)
     write(os.path.join(out, "neighbourhoods.geojson"), nb)
-    write(os.path.join(out, "damage.geojson"), damage(rng, width, height))
-    write(os.path.join(out, "services.geojson"), services(rng, width, height))
+    dmg = damage(rng, width, height)
+    svc = services(rng, width, height)
+    write(os.path.join(out, "damage.geojson"), dmg)
+    write(os.path.join(out, "services.geojson"), svc)
     xs, ys = street_grid(rng, width, height)
     write(os.path.join(out, "streets.geojson"), streets(rng, xs, ys))
     write(os.path.join(out, "landuse.geojson"), landuse(rng, xs, ys))
     header, rows = workshop(rng, nb)
     write_csv(os.path.join(out, "workshop.csv"), header, rows)
+    dmg2, svc2, rows2 = round2(SEED + 2, dmg, svc, header, rows)
+    write(os.path.join(out, "damage_r2.geojson"), dmg2)
+    write(os.path.join(out, "services_r2.geojson"), svc2)
+    write_csv(os.path.join(out, "workshop_r2.csv"), header, rows2)
     header, rows = population_grid(rng, width, height)
     write_asc(os.path.join(out, "population.asc"), header, rows)
 

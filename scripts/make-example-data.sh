@@ -16,6 +16,15 @@ for name in neighbourhoods damage services streets landuse; do
     ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -lco RESIZE=YES -a_srs EPSG:4326 \
         "$out/$name.shp" "$tmp/$name.geojson" -nln "$name"
 done
+# the second assessment round: the layers and the table that changed
+r2="$here/data/rounds/round-2"
+mkdir -p "$r2"
+for name in damage services; do
+    rm -f "$r2/$name".{shp,shx,dbf,prj,cpg}
+    ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 -lco RESIZE=YES -a_srs EPSG:4326 \
+        "$r2/$name.shp" "$tmp/${name}_r2.geojson" -nln "$name"
+done
+cp "$tmp/workshop_r2.csv" "$r2/workshop.csv"
 mkdir -p "$here/data/tables" "$here/data/rasters"
 rm -f "$here/data/rasters/population.tif"
 gdal_translate -q -of GTiff -a_srs EPSG:4326 -a_nodata -99999 -ot Float32 \

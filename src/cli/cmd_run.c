@@ -30,6 +30,8 @@ static const char USAGE[] = "Usage: taafi run PROJECT.yml... | FOLDER -o DIR [--
                             "  -o, --output DIR   output folder (required)\n"
                             "  --overwrite        replace outputs that exist (otherwise an error)\n"
                             "  --maps             also draw the map sheets, atlas and report.html\n"
+                            "  --round NAME       a project with rounds: compute only round NAME and add\n"
+                            "                     it to (or replace it in) DIR's result, keeping the others\n"
                             "  -j, --jobs N       threads: projects side by side, or for one project\n"
                             "                     its per-area work (results identical for any N)\n"
                             "  -q, --quiet        print warnings and errors only\n"
@@ -41,6 +43,7 @@ typedef struct job {
     cli_opts o;
     unsigned flags;
     int maps, threads;
+    const char *round; /* --round NAME */
     /* results */
     int code;
     size_t areas;
@@ -82,6 +85,28 @@ static void print_issues(const taafi_result *r, size_t n)
         fprintf(stderr, "  ... and %zu more\n", n - k);
 }
 
+/* The project's scenarios: the same indicators scored again, each into
+ * DIR/NAME (with maps when asked). */
+static taafi_status run_scenarios(taafi_ctx *ctx, job *j, const taafi_project *p, taafi_result *r)
+{
+    taafi_status st = TAAFI_OK;
+    size_t k;
+    for (k = 0; k < taafi_project_scenario_count(p) && !st; k++) {
+        const char *name = taafi_project_scenario_name(p, k);
+        char *sdir = malloc(strlen(j->dir) + strlen(name) + 2);
+        if (!sdir)
+            return TAAFI_ERR_NOMEM;
+        sprintf(sdir, "%s/%s", j->dir, name);
+        if (!(st = taafi_result_rescore(ctx, r, name)) && !(st = taafi_result_write(ctx, r, sdir, j->flags)) &&
+            (j->maps || taafi_project_wants_maps(p)))
+            st = taafi_result_render(ctx, r, sdir, j->flags);
+        if (!st && !j->o.quiet)
+            fprintf(stderr, "taafi: scenario %s written to %s\n", name, sdir);
+        free(sdir);
+    }
+    return st;
+}
+
 static void run_job(job *j)
 {
     taafi_ctx *ctx = cli_context(&j->o);
@@ -95,30 +120,36 @@ static void run_job(job *j)
         return;
     }
     taafi_ctx_set_threads(ctx, j->threads);
-    if ((st = taafi_project_load(ctx, j->project, &p)) ||
+    if (!(st = taafi_project_load(ctx, j->project, &p)) && taafi_project_round_count(p) > 0) {
+        /* assessment rounds: every round (or the one named) into one result */
+        if ((st = taafi_project_check_outputs(ctx, p, j->dir, j->round ? j->flags | TAAFI_WRITE_OVERWRITE : j->flags)) ||
+            (st = taafi_run_rounds(ctx, p, j->round, j->dir, j->round ? j->flags | TAAFI_WRITE_OVERWRITE : j->flags,
+                                   &r)) ||
+            (r && (j->maps || taafi_project_wants_maps(p)) &&
+             (st = taafi_result_render(ctx, r, j->dir, j->flags | TAAFI_WRITE_OVERWRITE)))) {
+            j->code = cli_fail(st, taafi_ctx_message(ctx));
+            snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
+        } else if (r && (st = run_scenarios(ctx, j, p, r))) {
+            j->code = cli_fail(st, taafi_ctx_message(ctx));
+            snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
+        } else {
+            j->code = EXIT_OK;
+            j->areas = r ? taafi_result_area_count(r) : 0;
+            if (!j->o.quiet)
+                fprintf(stderr, "taafi: %s: %zu round(s) written to %s\n", j->project, taafi_project_round_count(p),
+                        j->dir);
+        }
+        goto out;
+    }
+    if (st ||
         (st = taafi_project_check_outputs(ctx, p, j->dir, j->flags)) || (st = taafi_run(ctx, p, &r)) ||
         (st = taafi_result_write(ctx, r, j->dir, j->flags)) ||
         ((j->maps || taafi_project_wants_maps(p)) && (st = taafi_result_render(ctx, r, j->dir, j->flags)))) {
         j->code = cli_fail(st, taafi_ctx_message(ctx));
         snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
     } else {
-        size_t n_issues = taafi_result_issue_count(r), k;
-        /* scenarios: the same indicators scored again, each into DIR/NAME */
-        for (k = 0; k < taafi_project_scenario_count(p) && !st; k++) {
-            const char *name = taafi_project_scenario_name(p, k);
-            char *sdir = malloc(strlen(j->dir) + strlen(name) + 2);
-            if (!sdir) {
-                st = TAAFI_ERR_NOMEM;
-                break;
-            }
-            sprintf(sdir, "%s/%s", j->dir, name);
-            if ((st = taafi_result_rescore(ctx, r, name)) || (st = taafi_result_write(ctx, r, sdir, j->flags)) ||
-                ((j->maps || taafi_project_wants_maps(p)) && (st = taafi_result_render(ctx, r, sdir, j->flags))))
-                ;
-            else if (!j->o.quiet)
-                fprintf(stderr, "taafi: scenario %s written to %s\n", name, sdir);
-            free(sdir);
-        }
+        size_t n_issues = taafi_result_issue_count(r);
+        st = run_scenarios(ctx, j, p, r);
         if (st) {
             j->code = cli_fail(st, taafi_ctx_message(ctx));
             snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
@@ -223,6 +254,7 @@ int cmd_run(int argc, char **argv)
     const char *dir = NULL;
     unsigned flags = 0;
     int maps = 0, jobs_n = 1, i, code = EXIT_OK;
+    const char *round = NULL;
     char **paths = NULL, **owned = NULL;
     size_t n_paths = 0, n_owned = 0, k;
     job *jobs = NULL;
@@ -247,6 +279,13 @@ int cmd_run(int argc, char **argv)
             flags |= TAAFI_WRITE_OVERWRITE;
         } else if (!strcmp(argv[i], "--maps")) {
             maps = 1;
+        } else if (!strcmp(argv[i], "--round")) {
+            if (++i == argc) {
+                fprintf(stderr, "taafi: error: --round needs the name of a round\n");
+                free(paths);
+                return EXIT_USAGE;
+            }
+            round = argv[i];
         } else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) {
             char *end;
             if (++i == argc || (jobs_n = (int)strtol(argv[i], &end, 10)) < 1 || *end || jobs_n > 256) {
@@ -296,6 +335,7 @@ int cmd_run(int argc, char **argv)
         jobs[k].o.progress = n_paths == 1; /* bars of projects side by side would mix */
         jobs[k].flags = flags;
         jobs[k].maps = maps;
+        jobs[k].round = round;
         /* threads go to the projects when there are several */
         jobs[k].threads = n_paths > 1 ? 1 : jobs_n;
         if (!jobs[k].dir) {

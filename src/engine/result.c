@@ -213,6 +213,7 @@ void taafi_result_free(taafi_result *r)
     }
     free(r->inputs);
     tf_dq_free(&r->dq);
+    tf_round_view_free(r->view); /* last: r->project may point into it */
     free(r);
 }
 

@@ -48,6 +48,10 @@ typedef struct tf_facility {
     double per_capacity;   /* basin / capacity; NaN without capacity         */
 } tf_facility;
 
+typedef struct tf_rounds tf_rounds;
+typedef struct tf_round_view tf_round_view;
+void tf_round_view_free(tf_round_view *v);
+
 struct taafi_result {
     taafi_ctx *ctx; /* the context the GEOS geometries belong to */
     const taafi_project *project;
@@ -66,6 +70,8 @@ struct taafi_result {
     const tf_indicator_def *inds;
     const tf_scoring *scoring;
     const char *scenario;           /* its name, or NULL                 */
+    const tf_rounds *rounds;        /* set while writing a rounds result */
+    tf_round_view *view;            /* owned: the round's project view   */
 };
 
 /* Adds a column of NULLs named `name` and returns its values through

@@ -1,5 +1,6 @@
 /* write.c: writes every output of a result, all or nothing. */
 #include "../io/outfile.h"
+#include "../engine/rounds.h"
 #include "../io/writers.h"
 #include "../publish/meta.h"
 
@@ -19,6 +20,7 @@ enum {
     OUT_META_AREAS,
     OUT_META_GAPS,
     OUT_META_FACILITIES,
+    OUT_CHANGE,
     N_OUT
 };
 
@@ -31,8 +33,10 @@ static void meta_name(const char *geojson, char *out, size_t size)
     snprintf(out, size, "%.*s.meta.json", len, geojson);
 }
 
-static void output_names(const taafi_project *p, const char *names[N_OUT], char meta[256])
+/* rounds: whether change.geojson is written (a rounds result) */
+static void output_names(const taafi_project *p, int rounds, const char *names[N_OUT], char meta[256])
 {
+    names[OUT_CHANGE] = p->out_geojson && rounds ? "change.geojson" : NULL;
     int cov = p->out_geojson && tf_project_has_type(p, TF_IND_COVERAGE);
     if (p->out_geojson)
         meta_name(p->out_geojson, meta, 256);
@@ -61,7 +65,7 @@ taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p,
         return tf_error(ctx, TAAFI_ERR_IO, "%s: exists and is not a folder; choose another output folder", dir);
     if (access(dir, W_OK) != 0)
         return tf_error(ctx, TAAFI_ERR_IO, "%s: the output folder is not writable: %s", dir, strerror(errno));
-    output_names(p, names, meta);
+    output_names(p, p->n_rounds > 1, names, meta);
     for (i = 0; i < N_OUT; i++) {
         tf_outfile o = {0};
         taafi_status st;
@@ -83,7 +87,7 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     if (!ctx || !r || !dir || !*dir)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_write: no output folder") : TAAFI_ERR_USAGE;
     p = r->project;
-    output_names(p, names, meta);
+    output_names(p, r->rounds != NULL && r->rounds->n_rounds > 1, names, meta);
     if ((st = tf_mkdirs(ctx, dir)))
         return st;
     /* Every name is checked before anything is written. */
@@ -98,6 +102,8 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
         (out[OUT_GEOJSON].tmp && (st = tf_write_geojson(ctx, r, out[OUT_GEOJSON].tmp))))
         goto done;
     if (out[OUT_GAPS].tmp && (st = tf_write_geojson_gaps(ctx, r, out[OUT_GAPS].tmp)))
+        goto done;
+    if (out[OUT_CHANGE].tmp && (st = tf_write_geojson_change(ctx, r, out[OUT_CHANGE].tmp)))
         goto done;
     if (out[OUT_FACILITIES].tmp && (st = tf_write_geojson_facilities(ctx, r, out[OUT_FACILITIES].tmp)))
         goto done;

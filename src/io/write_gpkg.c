@@ -1,4 +1,5 @@
 /* write_gpkg.c: the GeoPackage output. */
+#include "../engine/rounds.h"
 #include "../publish/style.h"
 #include "writers.h"
 
@@ -26,7 +27,14 @@ static taafi_status write_run(taafi_ctx *ctx, const taafi_result *r, GDALDataset
     taafi_versions(versions, sizeof versions);
     if ((st = tf_table_row(ctx, t, (const char *[]){"project", p->path, p->text, hex}, 4)))
         return st;
-    for (i = 0; i < r->n_inputs; i++)
+    if (r->rounds) {
+        /* every round's inputs, named ROUND/role, and each round's
+         * definitions signature */
+        for (i = 0; i < r->rounds->n_run_rows; i++)
+            if ((st = tf_table_row(ctx, t, (const char *const *)&r->rounds->run_rows[4 * i], 4)))
+                return st;
+    }
+    for (i = 0; i < r->n_inputs && !r->rounds; i++)
         if ((st = tf_table_row(ctx, t,
                       (const char *[]){"input", r->inputs[i].role, r->inputs[i].path,
                                        r->inputs[i].sha256[0] ? r->inputs[i].sha256 : NULL},
@@ -99,7 +107,8 @@ taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *pa
         (tf_project_has_type(r->project, TF_IND_COVERAGE) &&
          ((st = tf_write_gaps_layer(ctx, r, ds, 0, (char **)layer_opts)) ||
           (st = tf_write_facilities_layer(ctx, r, ds, 0, (char **)layer_opts)))) ||
-        (st = tf_write_styles(ctx, r, ds, (char **)ATTR)) || (st = write_run(ctx, r, ds)) || (st = write_dq(ctx, r, ds)))
+        (st = tf_write_styles(ctx, r, ds, (char **)ATTR)) ||
+        (r->rounds && (st = tf_write_rounds(ctx, r, ds, (char **)ATTR, (char **)layer_opts))) || (st = write_run(ctx, r, ds)) || (st = write_dq(ctx, r, ds)))
         goto done;
     if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot commit: %s", path, tf_lib_error(ctx));

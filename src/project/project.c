@@ -1166,6 +1166,135 @@ static taafi_status parse_scenarios(parser *ps, const yaml_node_t *m)
     return TAAFI_OK;
 }
 
+static taafi_status name_list(parser *ps, const yaml_node_t *v, const char *key, char ***out, size_t *n)
+{
+    yaml_node_item_t *it;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return perr(ps, v, "'%s' must be a list of names, or all", key);
+    *out = calloc((size_t)(v->data.sequence.items.top - v->data.sequence.items.start) + 1, sizeof **out);
+    if (!*out)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        taafi_status st = dup_scalar(ps, node(ps, *it), key, &(*out)[*n]);
+        if (st)
+            return st;
+        (*n)++;
+    }
+    return TAAFI_OK;
+}
+
+/* rounds:
+ *   - name: baseline
+ *     date: 2025-03
+ *     shared: all                 # or [landuse, streets, population]
+ *   - name: round-2
+ *     date: 2025-09
+ *     layers: {damage: {source: ...}, services: {source: ...}}
+ *     sources: {livelihood_score: ../data/rounds/round-2/workshop.csv}
+ *     areas: {source: ...}        # boundaries of this round, if they changed
+ *     shared: [landuse, streets] */
+static taafi_status parse_rounds(parser *ps, const yaml_node_t *s)
+{
+    static const char *const keys[] = {"name", "date", "layers", "sources", "areas", "shared", NULL};
+    static const char *const lkeys[] = {"source", "layer", "where", "assume_crs", "encoding", NULL};
+    taafi_project *p = ps->p;
+    yaml_node_item_t *it;
+    taafi_status st;
+    size_t n;
+    if (s->type != YAML_SEQUENCE_NODE)
+        return perr(ps, s, "'rounds' must be a list, oldest first: '- name: baseline'");
+    n = (size_t)(s->data.sequence.items.top - s->data.sequence.items.start);
+    if (n < 1)
+        return perr(ps, s, "'rounds' is empty");
+    if (!(p->rounds = calloc(n, sizeof *p->rounds)))
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (it = s->data.sequence.items.start; it < s->data.sequence.items.top; it++) {
+        yaml_node_t *m = node(ps, *it);
+        tf_round *rd = &p->rounds[p->n_rounds++];
+        const yaml_node_t *v;
+        size_t k;
+        if ((st = expect_mapping(ps, m, "a round")) || (st = check_keys(ps, m, "a round", keys)))
+            return st;
+        rd->line = line_of(m);
+        if (!(v = get(ps, m, "name")))
+            return perr(ps, m, "a round has no 'name'");
+        if ((st = dup_scalar(ps, v, "name", &rd->name)) || (st = opt_str(ps, m, "date", &rd->date)))
+            return st;
+        for (k = 0; rd->name[k]; k++)
+            if (!isalnum((unsigned char)rd->name[k]) && rd->name[k] != '_' && rd->name[k] != '-')
+                return perr(ps, v, "round name '%s' may hold only letters, digits, '-' and '_'", rd->name);
+        for (k = 0; k + 1 < p->n_rounds; k++)
+            if (!strcmp(p->rounds[k].name, rd->name))
+                return perr(ps, v, "round '%s' is declared twice", rd->name);
+        if ((v = get(ps, m, "layers"))) {
+            yaml_node_pair_t *pr;
+            if ((st = expect_mapping(ps, v, "a round's layers")))
+                return st;
+            rd->layers = calloc((size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1,
+                                sizeof *rd->layers);
+            if (!rd->layers)
+                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+            for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+                yaml_node_t *lk = node(ps, pr->key);
+                const char *role = NULL;
+                if ((st = scalar(ps, lk, "layer name", &role)))
+                    return st;
+                if (find_layer(p, role) < 0)
+                    return perr(ps, lk, "round '%s': no layer '%s' under the project's 'layers'", rd->name, role);
+                st = parse_source(ps, node(ps, pr->value), role, "a round's layer", lkeys, &rd->layers[rd->n_layers]);
+                rd->n_layers++;
+                if (st)
+                    return st;
+            }
+        }
+        if ((v = get(ps, m, "sources"))) {
+            yaml_node_pair_t *pr;
+            size_t cap;
+            if ((st = expect_mapping(ps, v, "a round's sources")))
+                return st;
+            cap = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1;
+            rd->source_ids = calloc(cap, sizeof *rd->source_ids);
+            rd->sources = calloc(cap, sizeof *rd->sources);
+            if (!rd->source_ids || !rd->sources)
+                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+            for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+                yaml_node_t *ik = node(ps, pr->key);
+                char *raw = NULL;
+                int ix;
+                if ((st = dup_scalar(ps, ik, "indicator id", &rd->source_ids[rd->n_sources])))
+                    return st;
+                rd->n_sources++;
+                ix = tf_project_find_indicator(p, rd->source_ids[rd->n_sources - 1]);
+                if (ix < 0 || (p->inds[ix].type != TF_IND_TABLE && p->inds[ix].type != TF_IND_RASTER_SUM))
+                    return perr(ps, ik, "round '%s': '%s' is no table or raster_sum indicator", rd->name,
+                                rd->source_ids[rd->n_sources - 1]);
+                if ((st = dup_scalar(ps, node(ps, pr->value), "source", &raw)))
+                    return st;
+                rd->sources[rd->n_sources - 1] = resolve(p, raw);
+                free(raw);
+                if (!rd->sources[rd->n_sources - 1])
+                    return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+            }
+        }
+        if ((v = get(ps, m, "areas"))) {
+            static const char *const akeys[] = {"source", "layer", "where", "assume_crs", "encoding", NULL};
+            if ((st = parse_source(ps, v, "areas", "a round's areas", akeys, &rd->areas)))
+                return st;
+        }
+        if ((v = get(ps, m, "shared"))) {
+            if (v->type == YAML_SCALAR_NODE && !strcmp((const char *)v->data.scalar.value, "all"))
+                rd->shared_all = 1;
+            else if ((st = name_list(ps, v, "shared", &rd->shared, &rd->n_shared)))
+                return st;
+            for (k = 0; k < rd->n_shared; k++)
+                if (find_layer(p, rd->shared[k]) < 0 && tf_project_find_indicator(p, rd->shared[k]) < 0)
+                    return perr(ps, v, "round '%s': shared names '%s', which is no layer or indicator", rd->name,
+                                rd->shared[k]);
+        }
+    }
+    return TAAFI_OK;
+}
+
 static taafi_status parse_crs(parser *ps, const yaml_node_t *v)
 {
     const char *s = NULL;
@@ -1192,7 +1321,8 @@ static taafi_status parse_crs(parser *ps, const yaml_node_t *v)
 static taafi_status parse_root(parser *ps, const yaml_node_t *root)
 {
     static const char *const keys[] = {"name",    "crs",     "areas", "layers",    "population", "indicators",
-                                       "scoring", "outputs", "maps",  "scenarios", NULL};
+                                       "scoring", "outputs", "maps",  "scenarios", "rounds",     "change",
+                                       "rounds_recompute", NULL};
     taafi_project *p = ps->p;
     const yaml_node_t *v;
     taafi_status st;
@@ -1222,6 +1352,21 @@ static taafi_status parse_root(parser *ps, const yaml_node_t *root)
         return st;
     /* after scoring: a scenario starts from the project's settings */
     if ((v = get(ps, root, "scenarios")) && (st = parse_scenarios(ps, v)))
+        return st;
+    if ((v = get(ps, root, "rounds")) && (st = parse_rounds(ps, v)))
+        return st;
+    p->change_tolerance = 1.0;
+    if ((v = get(ps, root, "change"))) {
+        static const char *const ckeys[] = {"tolerance", NULL};
+        const yaml_node_t *t;
+        if ((st = expect_mapping(ps, v, "change")) || (st = check_keys(ps, v, "change", ckeys)))
+            return st;
+        if ((t = get(ps, v, "tolerance")) && (st = number(ps, t, "tolerance", &p->change_tolerance)))
+            return st;
+        if (p->change_tolerance < 0)
+            return perr(ps, t, "tolerance must be 0 or more (score points)");
+    }
+    if ((v = get(ps, root, "rounds_recompute")) && (st = boolean(ps, v, "rounds_recompute", &p->rounds_recompute)))
         return st;
     p->maps.png = p->maps.svg = p->maps.pdf = 1;
     p->maps.dpi = 300;
@@ -1406,6 +1551,25 @@ void taafi_project_free(taafi_project *p)
         for (i = 0; i < p->scoring.n_classes; i++)
             free(p->scoring.labels[i]);
     free(p->scoring.labels);
+    for (i = 0; i < p->n_rounds; i++) {
+        tf_round *rd = &p->rounds[i];
+        free(rd->name);
+        free(rd->date);
+        for (j = 0; j < rd->n_layers; j++)
+            free_source(&rd->layers[j]);
+        free(rd->layers);
+        for (j = 0; j < rd->n_sources; j++) {
+            free(rd->source_ids[j]);
+            free(rd->sources[j]);
+        }
+        free(rd->source_ids);
+        free(rd->sources);
+        free_source(&rd->areas);
+        for (j = 0; j < rd->n_shared; j++)
+            free(rd->shared[j]);
+        free(rd->shared);
+    }
+    free(p->rounds);
     for (i = 0; i < p->n_scenarios; i++) {
         free(p->scenarios[i].name);
         free(p->scenarios[i].inds);

@@ -143,6 +143,23 @@ typedef struct tf_scenario {
     tf_scoring scoring;     /* likewise                                  */
 } tf_scenario;
 
+/* An assessment round (rounds:): its name and date and the inputs that
+ * changed; everything else is shared with the project, but only what the
+ * round declares shared. */
+typedef struct tf_round {
+    char *name, *date;
+    int line;
+    tf_source *layers;      /* overrides, role = the layer's name        */
+    size_t n_layers;
+    char **source_ids;      /* table and raster_sum indicators whose ...  */
+    char **sources;         /* ... source this round replaces (resolved) */
+    size_t n_sources;
+    tf_source areas;        /* areas.source override, path NULL if none  */
+    int shared_all;         /* shared: all                               */
+    char **shared;          /* shared: [names of layers and indicators]  */
+    size_t n_shared;
+} tf_round;
+
 struct taafi_project {
     char *path;  /* as given                                  */
     char *dir;   /* folder of the project file                */
@@ -161,6 +178,10 @@ struct taafi_project {
     tf_maps maps;
     tf_scenario *scenarios;
     size_t n_scenarios;
+    tf_round *rounds;
+    size_t n_rounds;
+    double change_tolerance; /* score points within which a pillar is stable */
+    int rounds_recompute;    /* rounds_recompute: true */
     char *out_gpkg;    /* file names inside the output folder; NULL: none */
     char *out_geojson;
     int out_csv;       /* areas.csv and indicators.csv beside the GeoPackage */

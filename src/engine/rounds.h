@@ -1,0 +1,53 @@
+/*
+ * rounds.h: assessment rounds.  Every round is computed with the same
+ * indicator definitions on its own inputs; the results are kept as a table
+ * of values per round, area and column (area_rounds), from which the
+ * change layer is derived.  A round can be added to an existing result
+ * without computing the others again: their rows are read back from the
+ * GeoPackage and written again unchanged.
+ */
+#ifndef TAAFI_ROUNDS_H
+#define TAAFI_ROUNDS_H
+
+#include "result.h"
+
+#include <gdal.h>
+
+struct tf_rounds {
+    size_t n_rounds;
+    char **name, **date;   /* per round, in the project's order           */
+    char **sig;            /* per round: SHA-256 of the indicator
+                              definitions it was computed with            */
+    char **started;        /* per round: when it was computed             */
+    size_t n_cols;
+    char **col;            /* value columns (area_rounds)                 */
+    int *is_int;
+    size_t n_areas;
+    char **id;             /* every area id of any round                  */
+    double *v;             /* [round][area][col], NaN: NULL               */
+    unsigned char *present;/* [round][area]                               */
+    char **geom_sha;       /* [round][area]: SHA-256 of the area's WKB    */
+    /* provenance rows of the `run` table, for every round: item, name,
+     * value, sha256 (name is "ROUND/role" for inputs) */
+    char **run_rows;       /* 4 strings per row, NULL allowed             */
+    size_t n_run_rows;
+    /* the change layer: columns over the latest round's areas */
+    size_t n_change;
+    char **change_col;
+    int *change_is_text;
+    double *change_v;      /* [col][area of the latest result]            */
+    char **change_text;    /* [col][area], for text columns               */
+    tf_dq dq;              /* boundaries that do not match, and the like  */
+};
+
+void tf_rounds_free(tf_rounds *t);
+
+/* Writes area_rounds (a table) and change (a layer of the areas, in the
+ * analysis CRS, or EPSG:4326 with lonlat) into ds. */
+taafi_status tf_write_rounds(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, char **table_opts,
+                             char **layer_opts);
+taafi_status tf_write_change_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
+                                   char **layer_opts);
+taafi_status tf_write_geojson_change(taafi_ctx *ctx, const taafi_result *r, const char *path);
+
+#endif
