@@ -13,6 +13,9 @@ echo
 # --maps: also the map sheets, the atlas and the HTML report.
 build/taafi run examples/homs.yml -o out/homs --overwrite --maps
 echo
+# The same neighbourhoods over two assessment rounds, and the change.
+build/taafi run examples/homs_rounds.yml -o out/homs_rounds --overwrite -q
+echo
 echo "Outputs:"
 echo "  $(pwd)/out/homs/recovery.gpkg   GeoPackage: layer areas, tables indicators, run, data_quality"
 echo "  $(pwd)/out/homs/areas.geojson   GeoJSON (RFC 7946) for web maps, with areas.meta.json"
@@ -20,4 +23,7 @@ echo "  $(pwd)/out/homs/service_gaps.geojson, facilities.geojson   coverage laye
 echo "  $(pwd)/out/homs/areas.csv, indicators.csv                  tables for spreadsheets"
 echo "  $(pwd)/out/homs/maps/             map sheets (PNG 300 dpi, SVG, PDF) and atlas.pdf"
 echo "  $(pwd)/out/homs/report.html       offline report, Arabic and English"
+echo "  $(pwd)/out/homs/services_first/, water_standard_strict/   the project's scoring scenarios"
+echo "  $(pwd)/out/homs_rounds/recovery.gpkg   two rounds: areas (latest), area_rounds, change"
+echo "  $(pwd)/out/homs_rounds/change.geojson  change per neighbourhood and pillar since the baseline"
 echo "Open the GeoPackage in QGIS, or try: ogrinfo -al -so out/homs/recovery.gpkg areas"
