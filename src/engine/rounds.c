@@ -100,6 +100,19 @@ static taafi_status make_view(taafi_ctx *ctx, const taafi_project *p, const tf_r
     return TAAFI_OK;
 }
 
+taafi_status tf_rounds_check(taafi_ctx *ctx, const taafi_project *p)
+{
+    size_t k;
+    for (k = 0; k < p->n_rounds; k++) {
+        tf_round_view *v = NULL;
+        taafi_status st = make_view(ctx, p, &p->rounds[k], &v);
+        tf_round_view_free(v);
+        if (st)
+            return st;
+    }
+    return TAAFI_OK;
+}
+
 /* SHA-256 of what the indicators are, leaving out where each round reads
  * them: two rounds with the same signature measured the same things. */
 static void signature(const taafi_project *p, char hex[65])

@@ -42,6 +42,10 @@ struct tf_rounds {
 
 void tf_rounds_free(tf_rounds *t);
 
+/* Checks that every round has a source for every input it reads (its own
+ * or declared shared): what a run would refuse. */
+taafi_status tf_rounds_check(taafi_ctx *ctx, const taafi_project *p);
+
 /* Writes area_rounds (a table) and change (a layer of the areas, in the
  * analysis CRS, or EPSG:4326 with lonlat) into ds. */
 taafi_status tf_write_rounds(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, char **table_opts,

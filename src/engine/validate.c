@@ -7,6 +7,7 @@
 #include "../geom/reproj.h"
 #include "../raster/raster.h"
 #include "result.h"
+#include "rounds.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,36 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
         tf_buf_printf(&b, "  file %s, band %d of %d, %d x %d cells of %g x %g, CRS %s\n", d->source, d->band,
                       GDALGetRasterCount(ras->ds), ras->nx, ras->ny, ras->gt[1], -ras->gt[5], OSRGetName(ras->srs));
         tf_raster_close(ras);
+    }
+    /* every round's own inputs open too, and none is missing */
+    if ((st = tf_rounds_check(ctx, p)))
+        goto done;
+    for (i = 0; i < p->n_rounds; i++) {
+        const tf_round *rd = &p->rounds[i];
+        size_t k;
+        OGRSpatialReferenceH srs;
+        tf_buf_printf(&b, "round %s%s%s:\n", rd->name, rd->date ? " " : "", rd->date ? rd->date : "");
+        for (k = 0; k < rd->n_layers; k++) {
+            if ((st = tf_source_open(ctx, &rd->layers[k], &src)) || (st = tf_source_srs(ctx, &src, &srs)))
+                goto done;
+            tf_buf_printf(&b, "  layer %s: %s, %lld features\n", rd->layers[k].role, rd->layers[k].path,
+                          (long long)OGR_L_GetFeatureCount(src.layer, TRUE));
+            tf_source_close(&src);
+        }
+        for (k = 0; k < rd->n_sources; k++) {
+            GDALDatasetH ds = GDALOpenEx(rd->sources[k], GDAL_OF_READONLY, NULL, NULL, NULL);
+            if (!ds) {
+                st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open the source of %s for round %s: %s", rd->sources[k],
+                              rd->source_ids[k], rd->name, tf_lib_error(ctx));
+                goto done;
+            }
+            GDALClose(ds);
+            tf_buf_printf(&b, "  %s: %s\n", rd->source_ids[k], rd->sources[k]);
+        }
+        if (rd->shared_all)
+            tf_buf_printf(&b, "  shares every other input\n");
+        for (k = 0; k < rd->n_shared; k++)
+            tf_buf_printf(&b, "  shares %s\n", rd->shared[k]);
     }
     tf_buf_printf(&b, "indicators: %zu declared\n", p->n_inds);
     print_notes(&b, &scan.dq);
