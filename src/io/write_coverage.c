@@ -189,34 +189,12 @@ done:
     return st;
 }
 
-static taafi_status geojson(taafi_ctx *ctx, const taafi_result *r, const char *path, int gaps)
-{
-    static const char *const opts[] = {"RFC7946=YES", "COORDINATE_PRECISION=7", "WRITE_NAME=NO", NULL};
-    GDALDriverH drv = GDALGetDriverByName("GeoJSON");
-    GDALDatasetH ds;
-    taafi_status st;
-    tf_gdal_enter(ctx);
-    if (!drv || !(ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL))) {
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot create: %s", path, tf_lib_error(ctx));
-        tf_gdal_leave(ctx);
-        return st;
-    }
-    st = gaps ? tf_write_gaps_layer(ctx, r, ds, 1, (char **)opts)
-              : tf_write_facilities_layer(ctx, r, ds, 1, (char **)opts);
-    tf_lib_error_clear(ctx);
-    GDALClose(ds);
-    if (!st && tf_lib_error(ctx)[0])
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: error while closing: %s", path, tf_lib_error(ctx));
-    tf_gdal_leave(ctx);
-    return st;
-}
-
 taafi_status tf_write_geojson_gaps(taafi_ctx *ctx, const taafi_result *r, const char *path)
 {
-    return geojson(ctx, r, path, 1);
+    return tf_write_geojson_with(ctx, r, path, tf_write_gaps_layer);
 }
 
 taafi_status tf_write_geojson_facilities(taafi_ctx *ctx, const taafi_result *r, const char *path)
 {
-    return geojson(ctx, r, path, 0);
+    return tf_write_geojson_with(ctx, r, path, tf_write_facilities_layer);
 }

@@ -146,21 +146,5 @@ taafi_status tf_write_rounds(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH
 
 taafi_status tf_write_geojson_change(taafi_ctx *ctx, const taafi_result *r, const char *path)
 {
-    static const char *const opts[] = {"RFC7946=YES", "COORDINATE_PRECISION=7", "WRITE_NAME=NO", NULL};
-    GDALDriverH drv = GDALGetDriverByName("GeoJSON");
-    GDALDatasetH ds;
-    taafi_status st;
-    tf_gdal_enter(ctx);
-    if (!drv || !(ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL))) {
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot create: %s", path, tf_lib_error(ctx));
-        tf_gdal_leave(ctx);
-        return st;
-    }
-    st = tf_write_change_layer(ctx, r, ds, 1, (char **)opts);
-    tf_lib_error_clear(ctx);
-    GDALClose(ds);
-    if (!st && tf_lib_error(ctx)[0])
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: error while closing: %s", path, tf_lib_error(ctx));
-    tf_gdal_leave(ctx);
-    return st;
+    return tf_write_geojson_with(ctx, r, path, tf_write_change_layer);
 }

@@ -14,6 +14,13 @@
  * indicator column), tables `indicators`, `run` and `data_quality`. */
 taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *path);
 
+/* Writes one layer into a new dataset (lonlat: in EPSG:4326). */
+typedef taafi_status (*tf_layer_writer)(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
+                                        char **layer_options);
+
+/* A GeoJSON file (RFC 7946) at `path` holding the layer `fn` writes. */
+taafi_status tf_write_geojson_with(taafi_ctx *ctx, const taafi_result *r, const char *path, tf_layer_writer fn);
+
 /* GeoJSON (RFC 7946): the areas in EPSG:4326, lon/lat, counter-clockwise
  * exterior rings, at most 7 decimals, UTF-8. */
 taafi_status tf_write_geojson(taafi_ctx *ctx, const taafi_result *r, const char *path);
