@@ -381,7 +381,9 @@ static taafi_status load_stored(taafi_ctx *ctx, const char *gpkg, stored *out)
     sqlite3_finalize(st);
     st = NULL;
     /* provenance and signatures of the rounds */
-    if (sqlite3_prepare_v2(db, "SELECT item, name, value, sha256 FROM run WHERE item IN ('round', 'input') ORDER BY fid",
+    if (sqlite3_prepare_v2(db,
+                           "SELECT item, name, value, sha256 FROM run WHERE item IN ('round', 'input', 'round_time') "
+                           "ORDER BY fid",
                            -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW) {
             char **v = realloc(out->run_rows, 4 * (out->n_run_rows + 1) * sizeof *v);
@@ -831,7 +833,7 @@ taafi_status taafi_run_rounds(taafi_ctx *ctx, const taafi_project *p, const char
         const char *item = old.run_rows[4 * i], *name = old.run_rows[4 * i + 1];
         size_t len = strlen(only ? only : "");
         int mine = only && ((!strcmp(item, "round") && !strcmp(name, only)) ||
-                            (!strcmp(item, "input") && !strncmp(name, only, len) && name[len] == '/'));
+                            (strcmp(item, "round") && !strncmp(name, only, len) && name[len] == '/'));
         if (!mine && only_ix >= 0 &&
             (st = add_run_row(ctx, t, item, name, old.run_rows[4 * i + 2], old.run_rows[4 * i + 3])))
             goto done;
@@ -839,7 +841,14 @@ taafi_status taafi_run_rounds(taafi_ctx *ctx, const taafi_project *p, const char
     for (k = 0; k < p->n_rounds; k++) {
         if (!res[k])
             continue;
+        char when[300];
         if ((st = add_run_row(ctx, t, "round", p->rounds[k].name, p->rounds[k].date, sig)))
+            goto done;
+        snprintf(when, sizeof when, "%s/started", p->rounds[k].name);
+        if ((st = add_run_row(ctx, t, "round_time", when, res[k]->started, NULL)))
+            goto done;
+        snprintf(when, sizeof when, "%s/finished", p->rounds[k].name);
+        if ((st = add_run_row(ctx, t, "round_time", when, res[k]->finished, NULL)))
             goto done;
         for (i = 0; i < res[k]->n_inputs; i++) {
             char name[512];

@@ -145,6 +145,12 @@ static void test_append(void **state)
     assert_string_equal(r2, "4");
     assert_true(tt_sql_double(db, "SELECT n__chg_r2 FROM change WHERE code = 'B2'") == 0);
     assert_true(tt_sql_double(db, "SELECT count(*) FROM run WHERE item = 'round'") == 2);
+    /* each round's provenance stays: r1's inputs and times, r2's new ones */
+    assert_true(tt_sql_double(db, "SELECT count(*) FROM run WHERE item = 'round_time' AND name LIKE 'r1/%'") == 2);
+    assert_true(tt_sql_double(db, "SELECT count(*) FROM run WHERE item = 'round_time' AND name LIKE 'r2/%'") == 2);
+    assert_true(tt_sql_double(db, "SELECT count(*) FROM run WHERE item = 'input' AND name = 'r1/damage'") > 0);
+    assert_true(tt_sql_double(db, "SELECT count(*) FROM run WHERE item = 'input' AND name = 'r2/damage' AND "
+                                  "value LIKE '%points2.geojson'") > 0);
     sqlite3_close(db);
     free(r1_before);
     free(r1_after);
