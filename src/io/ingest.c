@@ -97,9 +97,19 @@ static taafi_status collection(taafi_ctx *ctx, OGRGeometryH g, const tf_reproj *
     *out = NULL;
     if (!parts)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    for (i = 0; i < n; i++, k++)
+    for (i = 0; i < n; i++) {
         if ((st = build(ctx, OGR_G_GetGeometryRef(g, i), r, &parts[k])))
             goto fail;
+        /* Empty parts carry nothing, and GEOS 3.11 crashes on some of them
+         * (the interior point of a collection holding an empty line):
+         * they are left out.  Found by the fuzzing harness. */
+        if (GEOSisEmpty_r(ctx->geos, parts[k]) == 1) {
+            GEOSGeom_destroy_r(ctx->geos, parts[k]);
+            parts[k] = NULL;
+            continue;
+        }
+        k++;
+    }
     *out = GEOSGeom_createCollection_r(ctx->geos, type, parts, (unsigned)k); /* takes the parts */
     free(parts);
     return *out ? TAAFI_OK : tf_error(ctx, TAAFI_ERR_GEOM, "cannot build a collection: %s", tf_lib_error(ctx));

@@ -12,7 +12,8 @@
 
 /* Converts `g` to a GEOS geometry in the CRS `r` leads to (`r` NULL: no
  * transformation).  Curves are linearised; Z and M are dropped (the
- * analysis is 2D).  Unclosed rings are closed.  Caller owns *out, freed
+ * analysis is 2D).  Unclosed rings are closed; empty parts of collections
+ * are left out.  Caller owns *out, freed
  * with GEOSGeom_destroy_r(ctx->geos, ...).  TAAFI_ERR_GEOM with a message
  * when the geometry cannot be built (a ring of fewer than 4 points, say). */
 taafi_status tf_ingest(taafi_ctx *ctx, OGRGeometryH g, const tf_reproj *r, GEOSGeometry **out);

@@ -105,12 +105,32 @@ static void test_rings(void **state)
     taafi_ctx_free(ctx);
 }
 
+/* Found by fuzzing: GEOS 3.11 crashed on the interior point of a
+ * collection holding an empty curve; empty parts are now left out. */
+static void test_empty_parts(void **state)
+{
+    taafi_ctx *ctx = NULL;
+    taafi_status st;
+    GEOSGeometry *g, *pt;
+    (void)state;
+    assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
+    g = ingest_wkt(ctx, "GEOMETRYCOLLECTION (POINT (0 0),CIRCULARSTRING EMPTY)", &st);
+    assert_int_equal(st, TAAFI_OK);
+    assert_int_equal(GEOSGetNumGeometries_r(ctx->geos, g), 1);
+    pt = GEOSPointOnSurface_r(ctx->geos, g);
+    assert_non_null(pt);
+    GEOSGeom_destroy_r(ctx->geos, pt);
+    GEOSGeom_destroy_r(ctx->geos, g);
+    taafi_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_types),
         cmocka_unit_test(test_curve),
         cmocka_unit_test(test_rings),
+        cmocka_unit_test(test_empty_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
