@@ -104,6 +104,9 @@ fail:
  * each column boundary by one more half-plane clip, and a cell's covered
  * area is F(right) - F(left).  No geometry is built per cell.
  */
+/* Cell centres transformed exactly every XY_STEP cells along a row. */
+#define XY_STEP 8
+
 typedef struct ring {
     double *x, *y;
     size_t n;
@@ -237,6 +240,7 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
 {
     GEOSGeometry *g = NULL;
     double minx, miny, maxx, maxy, *buf = NULL, *area = NULL, *F = NULL, *cx = NULL, *cy = NULL;
+    double *ax = NULL, *ay = NULL; /* transformed anchor centres */
     double cell_area = r->gt[1] * -r->gt[5], wx0, wy0;
     int c0, c1, r0, r1, w, row, col;
     size_t nodata = 0, k;
@@ -273,6 +277,7 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
     wx0 = r->gt[0] + c0 * r->gt[1];
     wy0 = r->gt[3] + r0 * r->gt[5];
     if (!collect(&rs, ctx->geos, g, wx0, wy0) || !(buf = malloc(sizeof *buf * (size_t)w)) ||
+        !(ax = malloc(sizeof *ax * (size_t)(w / XY_STEP + 3))) || !(ay = malloc(sizeof *ay * (size_t)(w / XY_STEP + 3))) ||
         !(area = malloc(sizeof *area * (size_t)w)) || !(F = malloc(sizeof *F * (size_t)(w + 1))) ||
         !(cx = malloc(sizeof *cx * (size_t)w)) || !(cy = malloc(sizeof *cy * (size_t)w))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -313,15 +318,43 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
         }
         tf_gdal_leave(ctx);
         if (want_xy) {
-            /* the centres of the row's covered cells, transformed at once */
+            /* The centres of the row's covered cells in the analysis CRS.
+             * PROJ transforms every XY_STEP-th centre along the row (one
+             * call), and the centres between are interpolated: over a few
+             * cells the projection is linear to far better than a
+             * centimetre, and PROJ was the largest cost of coverage. */
+            int first = -1, lastc = -1, na = 0;
             for (col = 0; col < w; col++)
                 if (area[col] > 0) {
-                    cx[n_xy] = r->gt[0] + (c0 + col + 0.5) * r->gt[1];
-                    cy[n_xy] = ytop + r->gt[5] / 2;
-                    n_xy++;
+                    if (first < 0)
+                        first = col;
+                    lastc = col;
                 }
-            if (n_xy && (st = tf_reproj_xy(ctx, r->from_raster, cx, cy, (size_t)n_xy)))
+            for (col = first; col <= lastc; col += XY_STEP) {
+                ax[na] = r->gt[0] + (c0 + col + 0.5) * r->gt[1];
+                ay[na++] = ytop + r->gt[5] / 2;
+            }
+            if ((lastc - first) % XY_STEP) {
+                ax[na] = r->gt[0] + (c0 + lastc + 0.5) * r->gt[1];
+                ay[na++] = ytop + r->gt[5] / 2;
+            }
+            if ((st = tf_reproj_xy(ctx, r->from_raster, ax, ay, (size_t)na)))
                 break;
+            for (col = first; col <= lastc; col++) {
+                int ai = (col - first) / XY_STEP, c_a = first + ai * XY_STEP, c_b;
+                double t;
+                if (area[col] <= 0)
+                    continue;
+                if (ai + 1 >= na) { /* the last anchor itself */
+                    cx[n_xy] = ax[na - 1];
+                    cy[n_xy++] = ay[na - 1];
+                    continue;
+                }
+                c_b = ai + 1 == na - 1 ? lastc : c_a + XY_STEP;
+                t = c_b > c_a ? (double)(col - c_a) / (double)(c_b - c_a) : 0;
+                cx[n_xy] = ax[ai] + t * (ax[ai + 1] - ax[ai]);
+                cy[n_xy++] = ay[ai] + t * (ay[ai + 1] - ay[ai]);
+            }
         }
         n_xy = 0;
         for (col = 0; col < w && !st; col++) {
@@ -344,6 +377,8 @@ done:
     free(F);
     free(cx);
     free(cy);
+    free(ax);
+    free(ay);
     if (g)
         GEOSGeom_destroy_r(ctx->geos, g);
     if (nodata_out)
