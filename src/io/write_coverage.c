@@ -115,12 +115,10 @@ taafi_status tf_write_gaps_layer(taafi_ctx *ctx, const taafi_result *r, GDALData
         if ((st = place(ctx, to_ll, w, g->geom, 1, &og)))
             goto done;
         OGR_F_SetGeometryDirectly(f, og);
-        if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) {
-            st = tf_error(ctx, TAAFI_ERR_IO, "cannot write a service gap: %s", tf_lib_error(ctx));
-            goto done;
-        }
-        OGR_F_Destroy(f);
+        st = tf_feature_put(ctx, layer, f);
         f = NULL;
+        if (st)
+            goto done;
     }
 done:
     if (f)
@@ -173,12 +171,10 @@ taafi_status tf_write_facilities_layer(taafi_ctx *ctx, const taafi_result *r, GD
         if ((st = place(ctx, to_ll, w, fa->pt, 0, &og)))
             goto done;
         OGR_F_SetGeometryDirectly(f, og);
-        if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) {
-            st = tf_error(ctx, TAAFI_ERR_IO, "cannot write a facility: %s", tf_lib_error(ctx));
-            goto done;
-        }
-        OGR_F_Destroy(f);
+        st = tf_feature_put(ctx, layer, f);
         f = NULL;
+        if (st)
+            goto done;
     }
 done:
     if (f)

@@ -67,7 +67,6 @@ static taafi_status write_dq(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH
     for (i = 0; i < r->dq.n; i++) {
         const tf_dq_item *it = &r->dq.items[i];
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(t));
-        OGRErr e;
         if (!f)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         OGR_F_SetFieldString(f, 0, it->layer);
@@ -75,10 +74,8 @@ static taafi_status write_dq(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH
             OGR_F_SetFieldInteger64(f, 1, (GIntBig)it->fid);
         OGR_F_SetFieldString(f, 2, it->problem);
         OGR_F_SetFieldString(f, 3, it->action);
-        e = OGR_L_CreateFeature(t, f);
-        OGR_F_Destroy(f);
-        if (e != OGRERR_NONE)
-            return tf_error(ctx, TAAFI_ERR_IO, "cannot write to data_quality: %s", tf_lib_error(ctx));
+        if ((st = tf_feature_put(ctx, t, f)))
+            return st;
     }
     return TAAFI_OK;
 }

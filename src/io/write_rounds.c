@@ -32,7 +32,6 @@ static taafi_status area_rounds(taafi_ctx *ctx, const tf_rounds *t, GDALDatasetH
     for (k = 0; k < t->n_rounds; k++)
         for (a = 0; a < t->n_areas; a++) {
             OGRFeatureH f;
-            OGRErr e;
             if (!t->present[k * t->n_areas + a])
                 continue;
             if (!(f = OGR_F_Create(OGR_L_GetLayerDefn(l))))
@@ -52,10 +51,8 @@ static taafi_status area_rounds(taafi_ctx *ctx, const tf_rounds *t, GDALDatasetH
                 else
                     OGR_F_SetFieldDouble(f, 5 + (int)c, v);
             }
-            e = OGR_L_CreateFeature(l, f);
-            OGR_F_Destroy(f);
-            if (e != OGRERR_NONE)
-                return tf_error(ctx, TAAFI_ERR_IO, "cannot write area_rounds: %s", tf_lib_error(ctx));
+            if ((st = tf_feature_put(ctx, l, f)))
+                return st;
         }
     return TAAFI_OK;
 }
@@ -120,12 +117,10 @@ taafi_status tf_write_change_layer(taafi_ctx *ctx, const taafi_result *r, GDALDa
         if ((st = tf_geos_to_ogr(ctx, w, lonlat ? A->geom_ll[a] : A->geom[a], 1, &g)))
             goto done;
         OGR_F_SetGeometryDirectly(f, g);
-        if (OGR_L_CreateFeature(l, f) != OGRERR_NONE) {
-            st = tf_error(ctx, TAAFI_ERR_IO, "cannot write the change layer: %s", tf_lib_error(ctx));
-            goto done;
-        }
-        OGR_F_Destroy(f);
+        st = tf_feature_put(ctx, l, f);
         f = NULL;
+        if (st)
+            goto done;
     }
 done:
     if (f)

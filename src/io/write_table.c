@@ -29,13 +29,17 @@ taafi_status tf_table_row(taafi_ctx *ctx, OGRLayerH layer, const char *const *va
 {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     int i;
-    OGRErr e;
     if (!f)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (i = 0; i < n; i++)
         if (values[i])
             OGR_F_SetFieldString(f, i, values[i]);
-    e = OGR_L_CreateFeature(layer, f);
+    return tf_feature_put(ctx, layer, f);
+}
+
+taafi_status tf_feature_put(taafi_ctx *ctx, OGRLayerH layer, OGRFeatureH f)
+{
+    OGRErr e = OGR_L_CreateFeature(layer, f);
     OGR_F_Destroy(f);
     if (e != OGRERR_NONE)
         return tf_error(ctx, TAAFI_ERR_IO, "cannot write to %s: %s", OGR_L_GetName(layer), tf_lib_error(ctx));

@@ -37,6 +37,10 @@ taafi_status tf_table_create(taafi_ctx *ctx, GDALDatasetH ds, const char *name, 
 /* Appends a row of strings (NULL entries stay NULL). */
 taafi_status tf_table_row(taafi_ctx *ctx, OGRLayerH layer, const char *const *values, int n);
 
+/* Writes F to LAYER and destroys F, whether or not the write succeeded:
+ * the caller owns nothing afterwards. */
+taafi_status tf_feature_put(taafi_ctx *ctx, OGRLayerH layer, OGRFeatureH f);
+
 /* Writes the `indicators` table (one row per output column) into `ds`. */
 taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                        char **layer_options);

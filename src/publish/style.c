@@ -263,7 +263,6 @@ static taafi_status style_row(taafi_ctx *ctx, OGRLayerH t, const char *table, co
                               const char *name, char *qml, char *sld, int is_default, const char *description)
 {
     OGRFeatureH f;
-    OGRErr e;
     char now[32];
     taafi_status st = TAAFI_OK;
     if (!qml || !sld) {
@@ -286,10 +285,7 @@ static taafi_status style_row(taafi_ctx *ctx, OGRLayerH t, const char *table, co
     OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "description"), description);
     OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "owner"), "taafi");
     OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "update_time"), now);
-    e = OGR_L_CreateFeature(t, f);
-    OGR_F_Destroy(f);
-    if (e != OGRERR_NONE)
-        st = tf_error(ctx, TAAFI_ERR_IO, "cannot write a style: %s", tf_lib_error(ctx));
+    st = tf_feature_put(ctx, t, f);
 done:
     free(qml);
     free(sld);
