@@ -8,6 +8,7 @@
 #include <gdal.h>
 #include <geos_c.h>
 #include <proj.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,8 @@ static void proj_log(void *user, int level, const char *message)
         tf_log(ctx, TAAFI_LOG_DEBUG, "PROJ: %s", message);
 }
 
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+
 taafi_status taafi_ctx_new(taafi_ctx **out)
 {
     taafi_ctx *ctx = NULL;
@@ -98,7 +101,10 @@ taafi_status taafi_ctx_new(taafi_ctx **out)
         goto fail;
     proj_log_func(ctx->pj, ctx, proj_log);
     proj_log_level(ctx->pj, PJ_LOG_ERROR);
-    GDALAllRegister();
+    /* GDAL's driver registry is process-wide and registering races when two
+     * threads make their first contexts at once (a batch with --jobs): it
+     * is done once, whichever thread comes first. */
+    pthread_once(&gdal_once, GDALAllRegister);
     *out = ctx;
     return TAAFI_OK;
 fail:
