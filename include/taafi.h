@@ -238,15 +238,19 @@ TAAFI_API taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r
                                            unsigned flags);
 
 /* The project's scenarios (its `scenarios` section): named variants of
- * the scoring.  Names are owned by the project; NULL if out of range. */
+ * the scoring and of coverage distances.  Names are owned by the project;
+ * NULL if out of range. */
 TAAFI_API size_t taafi_project_scenario_count(const taafi_project *project);
 TAAFI_API const char *taafi_project_scenario_name(const taafi_project *project, size_t i);
 
 /* Scores the result again with the weights, targets and methods of
- * scenario `name` (NULL: the project's own), in place: the indicator
- * values stay, every score, pillar score, index, rank and class is
- * recomputed.  No input is read again.  TAAFI_ERR_USAGE for an unknown
- * name. */
+ * scenario `name` (NULL: the project's own), in place: every score, pillar
+ * score, index, rank and class is recomputed.  The indicator values stay,
+ * except those of coverage indicators the scenario measures by another
+ * distance: taafi_run computed those already, and they are put in force
+ * with their service gaps (and the expressions and per-1,000 columns
+ * computed again); rescoring with NULL restores the project's.  No input is
+ * read again.  TAAFI_ERR_USAGE for an unknown name. */
 TAAFI_API taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *result, const char *name);
 
 /* The project's assessment rounds (its `rounds` section); 0 if none. */

@@ -37,6 +37,7 @@ static taafi_status per_1000(taafi_ctx *ctx, taafi_result *r)
         snprintf(name, sizeof name, "%s_per_1000", r->cols[c].name);
         if ((st = tf_result_add_column(ctx, r, name, r->cols[c].def, 0, "per 1,000 residents", &v)))
             return st;
+        r->cols[r->n_cols - 1].derived = 1;
         /* The columns may have moved: realloc in add_column. */
         for (a = 0; a < r->areas->n; a++) {
             double pop = r->cols[pc].v[a], x = r->cols[c].v[a];
@@ -152,6 +153,7 @@ static taafi_status eval(sql *q, taafi_result *r, const tf_indicator_def *d, con
     }
     if ((s = tf_result_add_column(q->ctx, r, d->id, d, 0, d->unit ? d->unit : "", &v)))
         goto out;
+    r->cols[r->n_cols - 1].derived = 1;
     for (;;) {
         int rc = sqlite3_step(st);
         if (rc == SQLITE_DONE)

@@ -79,6 +79,40 @@ taafi_status tf_result_add_text_column(taafi_ctx *ctx, taafi_result *r, const ch
     return TAAFI_OK;
 }
 
+taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_result **out)
+{
+    taafi_result *t = calloc(1, sizeof *t);
+    *out = NULL;
+    if (!t)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    t->ctx = r->ctx;
+    t->project = r->project;
+    t->areas = r->areas;
+    *out = t;
+    return TAAFI_OK;
+}
+
+void tf_result_part_free(taafi_result *part)
+{
+    const tf_areas *borrowed;
+    size_t i;
+    if (!part)
+        return;
+    borrowed = part->areas;
+    for (i = 0; i < part->n_cols; i++) {
+        free(part->cols[i].name);
+        free(part->cols[i].unit);
+        free(part->cols[i].v);
+        if (part->cols[i].text)
+            for (size_t k = 0; k < borrowed->n; k++)
+                free(part->cols[i].text[k]);
+        free(part->cols[i].text);
+    }
+    part->n_cols = 0;
+    part->areas = NULL; /* borrowed */
+    taafi_result_free(part);
+}
+
 long tf_result_column_index(const taafi_result *r, const char *name)
 {
     size_t i;
@@ -190,6 +224,12 @@ void taafi_result_free(taafi_result *r)
         free(r->cols[i].text);
     }
     free(r->cols);
+    for (i = 0; i < r->n_variants; i++) {
+        if (r->variants[i].part)
+            r->variants[i].part->areas = r->areas; /* still alive here */
+        tf_result_part_free(r->variants[i].part);
+    }
+    free(r->variants);
     for (i = 0; i < r->n_gaps; i++)
         if (r->gaps[i].geom)
             GEOSGeom_destroy_r(r->ctx->geos, r->gaps[i].geom);

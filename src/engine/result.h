@@ -13,6 +13,7 @@ typedef struct tf_column {
     int is_count;                  /* integer-valued (features)             */
     int is_text;                   /* text values in `text`, not `v`        */
     int per_capita;                /* gets a <name>_per_1000 twin           */
+    int derived;                   /* made by tf_derive from other columns  */
     const char *role;              /* "value", "score", "pillar", "index",
                                       "rank", "class", "missing" (static)   */
     int pillar;                    /* for role "pillar": index, else -1     */
@@ -48,6 +49,15 @@ typedef struct tf_facility {
     double per_capacity;   /* basin / capacity; NaN without capacity         */
 } tf_facility;
 
+/* A scenario's other distance standard for one coverage indicator: its
+ * columns and service gaps, computed in taafi_run from the facilities read
+ * once.  taafi_result_rescore swaps them with the result's own while the
+ * scenario is in force (swapping twice restores the project's). */
+typedef struct tf_variant {
+    const char *scenario;  /* the project's scenario name                  */
+    taafi_result *part;    /* only cols and gaps; areas borrowed, not owned */
+} tf_variant;
+
 typedef struct tf_rounds tf_rounds;
 typedef struct tf_round_view tf_round_view;
 void tf_round_view_free(tf_round_view *v);
@@ -70,6 +80,8 @@ struct taafi_result {
     const tf_indicator_def *inds;
     const tf_scoring *scoring;
     const char *scenario;           /* its name, or NULL                 */
+    tf_variant *variants;           /* scenarios' coverage variants      */
+    size_t n_variants;
     const tf_rounds *rounds;        /* set while writing a rounds result */
     tf_round_view *view;            /* owned: the round's project view   */
 };
@@ -87,6 +99,12 @@ taafi_status tf_result_add_text_column(taafi_ctx *ctx, taafi_result *r, const ch
 
 /* Index of the column named `name` (case-insensitive), or -1. */
 long tf_result_column_index(const taafi_result *r, const char *name);
+
+/* A result that holds only what one indicator's finish adds (columns, gaps,
+ * facilities), for the areas of `r`, which it borrows. */
+taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_result **out);
+/* Frees a part; NULL is fine. */
+void tf_result_part_free(taafi_result *part);
 
 /* Streams layer `li` (unfiltered by indicators) through the checks of a
  * run — geometry, location, swapped coordinates — into r->dq, computing

@@ -394,6 +394,38 @@ static void free_states(taafi_ctx *ctx, const taafi_project *p, tf_ind_state **s
     free(states);
 }
 
+/* Scenarios with another distance standard for a coverage indicator: the
+ * coverage is computed again from the facilities its pass kept, so that no
+ * input is read twice; the scenario's columns and gaps wait in r->variants
+ * until taafi_result_rescore puts them in force. */
+static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_state **states)
+{
+    const taafi_project *p = r->project;
+    size_t s, k;
+    taafi_status st;
+    for (s = 0; s < p->n_scenarios; s++)
+        for (k = 0; k < p->n_inds; k++) {
+            const tf_indicator_def *d = &p->scenarios[s].inds[k];
+            tf_variant *v;
+            if (d->type != TF_IND_COVERAGE || d->distance == p->inds[k].distance || !states[k])
+                continue;
+            v = realloc(r->variants, (r->n_variants + 1) * sizeof *v);
+            if (!v)
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            r->variants = v;
+            v = &r->variants[r->n_variants];
+            v->scenario = p->scenarios[s].name;
+            if ((st = tf_result_part_new(ctx, r, &v->part)))
+                return st;
+            r->n_variants++; /* now, so that the result frees the part */
+            tf_log(ctx, TAAFI_LOG_INFO, "scenario %s: %s within %g m", v->scenario, d->id, d->distance);
+            if ((st = tf_check_interrupt(ctx)) ||
+                (st = tf_family_of(TF_IND_COVERAGE)->finish(ctx, d, states[k], v->part)))
+                return st;
+        }
+    return TAAFI_OK;
+}
+
 taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **out)
 {
     taafi_result *r = NULL;
@@ -443,6 +475,8 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
         if ((st = tf_check_interrupt(ctx)) || (fam && (st = fam->finish(ctx, &p->inds[k], states[k], r))))
             goto fail;
     }
+    if ((st = scenario_variants(ctx, r, states)))
+        goto fail;
     free_states(ctx, p, states);
     states = NULL;
     if ((st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)) || (st = tf_result_wait_inputs(ctx, r)))

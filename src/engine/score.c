@@ -11,6 +11,7 @@
  *     (scoring.missing: fail); missing_count says how many were skipped;
  *   - rank 1 is the lowest index, the area most in need; ties share a rank.
  */
+#include "derive.h"
 #include "score.h"
 
 #include <math.h>
@@ -329,11 +330,35 @@ done:
     return st;
 }
 
+/* Exchanges a variant's columns and service gaps with the result's own of
+ * the same names and indicator; done twice, it restores them. */
+static void swap_variant(taafi_result *r, taafi_result *part)
+{
+    size_t i, j = 0;
+    for (i = 0; i < part->n_cols; i++) {
+        long c = tf_result_column_index(r, part->cols[i].name);
+        if (c >= 0) {
+            double *v = r->cols[c].v;
+            r->cols[c].v = part->cols[i].v;
+            part->cols[i].v = v;
+        }
+    }
+    /* both hold one gap per area for the indicator, in area order */
+    for (i = 0; i < r->n_gaps && j < part->n_gaps; i++)
+        if (!strcmp(r->gaps[i].def->id, part->gaps[j].def->id) && r->gaps[i].area == part->gaps[j].area) {
+            tf_gap g = r->gaps[i];
+            r->gaps[i] = part->gaps[j];
+            part->gaps[j++] = g;
+        }
+}
+
 taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *name)
 {
     const taafi_project *p;
     const tf_scenario *sc = NULL;
     size_t i, k;
+    int rederive = 0;
+    taafi_status st;
     if (!ctx || !r)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_rescore: NULL argument") : TAAFI_ERR_USAGE;
     p = r->project;
@@ -344,10 +369,20 @@ taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *n
         if (!sc)
             return tf_error(ctx, TAAFI_ERR_USAGE, "%s: no scenario '%s'", p->path, name);
     }
-    /* drop every column scoring made; the values stay */
+    /* the previous scenario's distance variants out, this one's in */
+    for (i = 0; i < r->n_variants; i++) {
+        int out = r->scenario && !strcmp(r->variants[i].scenario, r->scenario);
+        int in = sc && !strcmp(r->variants[i].scenario, sc->name);
+        if (out != in) { /* the same scenario again: it stays */
+            swap_variant(r, r->variants[i].part);
+            rederive = 1;
+        }
+    }
+    /* drop every column scoring made (and, when values changed, those
+     * derived from them); the values stay */
     for (i = 0, k = 0; i < r->n_cols; i++) {
         tf_column *c = &r->cols[i];
-        if (!strcmp(c->role, "value")) {
+        if (!strcmp(c->role, "value") && !(rederive && c->derived)) {
             r->cols[k++] = *c;
             continue;
         }
@@ -363,5 +398,7 @@ taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *n
     r->inds = sc ? sc->inds : NULL;
     r->scoring = sc ? &sc->scoring : NULL;
     r->scenario = sc ? sc->name : NULL;
+    if (rederive && (st = tf_derive(ctx, r)))
+        return st;
     return tf_score(ctx, r);
 }

@@ -391,8 +391,11 @@ static taafi_status add_facilities(taafi_ctx *ctx, taafi_result *r, const tf_ind
         }
         if (!(f->pt = GEOSGeom_createPointFromXY_r(ctx->geos, s->fac[i].x, s->fac[i].y)))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        f->f = s->feat[i]; /* handed over */
-        s->feat[i] = NULL;
+        /* a copy: a scenario's other distance runs finish() again */
+        if (!(f->f = OGR_F_Clone(s->feat[i]))) {
+            GEOSGeom_destroy_r(ctx->geos, f->pt);
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
         r->n_facilities++;
     }
     return TAAFI_OK;

@@ -65,7 +65,7 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
 {
     static const char *const cols[] = {"column_name", "role",   "indicator", "type",  "pillar", "label",
                                        "label_ar",    "unit",   "direction", "method", "weight", "target",
-                                       "floor",       "layer",  "filter",    "source", NULL};
+                                       "floor",       "layer",  "filter",    "source", "distance_m", NULL};
     const taafi_project *p = r->project;
     OGRLayerH t;
     size_t i;
@@ -75,8 +75,8 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
     for (i = 0; i < r->n_cols; i++) {
         const tf_column *c = &r->cols[i];
         const tf_indicator_def *d = c->def;
-        const char *v[16] = {0};
-        char label[512] = "", label_ar[512] = "", weight[32] = "", target[32] = "", floor_[32] = "";
+        const char *v[17] = {0};
+        char label[512] = "", label_ar[512] = "", weight[32] = "", target[32] = "", floor_[32] = "", dist[32] = "";
         char *filter = NULL;
         v[0] = c->name;
         v[1] = c->role;
@@ -108,6 +108,9 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
                                                   : tf_strdup(layer->where ? layer->where : d->where);
             v[14] = filter;
             v[15] = layer ? layer->path : d->type == TF_IND_TABLE ? d->source : d->expression;
+            /* the standard distance in force (a scenario's, if it has one) */
+            fmt_num(dist, sizeof dist, d->type == TF_IND_COVERAGE, d->distance);
+            v[16] = dist[0] ? dist : NULL;
         } else if (c->pillar >= 0) {
             v[4] = tf_pillar_keys[c->pillar];
             snprintf(label, sizeof label, "%s", tf_pillar_labels[c->pillar]);
@@ -137,7 +140,7 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
         v[10] = weight[0] ? weight : NULL;
         v[11] = target[0] ? target : NULL;
         v[12] = floor_[0] ? floor_ : NULL;
-        st = tf_table_row(ctx, t, v, 16);
+        st = tf_table_row(ctx, t, v, 17);
         free(filter);
         if (st)
             return st;

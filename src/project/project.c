@@ -1056,7 +1056,7 @@ static taafi_status parse_maps(parser *ps, const yaml_node_t *m)
 static taafi_status parse_scenarios(parser *ps, const yaml_node_t *m)
 {
     static const char *const keys[] = {"indicators", "pillars", NULL};
-    static const char *const ind_keys[] = {"weight", "target", "floor", "method", NULL};
+    static const char *const ind_keys[] = {"weight", "target", "floor", "method", "distance", NULL};
     static const char *const pil_keys[] = {"weight", "mean", NULL};
     static const char *const methods[] = {"minmax", "target", "zscore", NULL};
     static const char *const means[] = {"arithmetic", "geometric", NULL};
@@ -1128,6 +1128,17 @@ static taafi_status parse_scenarios(parser *ps, const yaml_node_t *m)
                 }
                 if (d->method == TF_NORM_TARGET && !d->has_target)
                     return perr(ps, iv, "scenario '%s': '%s' scored by method target needs a 'target'", sc->name, id);
+                /* another distance standard: the coverage is computed again
+                 * from the facilities already read (see taafi_run) */
+                if ((x = get(ps, iv, "distance"))) {
+                    if (d->type != TF_IND_COVERAGE)
+                        return perr(ps, x, "scenario '%s': '%s' is no coverage indicator; only coverage takes a 'distance'",
+                                    sc->name, id);
+                    if ((st = number(ps, x, "distance", &d->distance)))
+                        return st;
+                    if (!(d->distance > 0))
+                        return perr(ps, x, "'distance' must be more than 0 metres");
+                }
             }
         }
         if ((sec = get(ps, v, "pillars"))) {

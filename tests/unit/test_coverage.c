@@ -196,6 +196,71 @@ static void test_project_rules(void **state)
     taafi_project_free(p);
 }
 
+/* A scenario with another distance: its coverage is computed from the
+ * facilities already read and equals the known circle; a column derived
+ * from it follows; going back to the project gives the project's numbers
+ * and gaps again.  A distance is refused on an indicator that is not a
+ * coverage. */
+static void test_scenario_distance(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    double s300 = gon(300) / 1e6 * 100, s200 = gon(200) / 1e6 * 100;
+    char *path = tt_write(e->dir, "sc.yml",
+                          "areas: {source: areas.geojson, id: code}\n"
+                          "layers:\n  fac: {source: fac.geojson}\n"
+                          "population: pop\n"
+                          "indicators:\n"
+                          "  - {id: pop, type: raster_sum, source: pop.tif}\n"
+                          "  - {id: c, type: coverage, layer: fac, kind: tap, distance: 300, pillar: basic_services, "
+                          "direction: higher_is_better}\n"
+                          "  - {id: twice, type: expression, expression: c_area_pct * 2}\n"
+                          "scenarios:\n"
+                          "  near:\n"
+                          "    indicators:\n"
+                          "      c: {distance: 200}\n");
+    if (taafi_project_load(e->ctx, path, &p) || taafi_run(e->ctx, p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_double_equal(tt_value(r, "c_area_pct", 0), s300, 1e-9);
+    assert_double_equal(tt_value(r, "twice", 0), 2 * s300, 1e-9);
+    assert_int_equal(taafi_result_rescore(e->ctx, r, "near"), TAAFI_OK);
+    assert_double_equal(tt_value(r, "c_area_pct", 0), s200, 1e-9);
+    assert_double_equal(tt_value(r, "c_pop_beyond", 0), 10000 * (1 - s200 / 100), 1e-6);
+    assert_double_equal(tt_value(r, "twice", 0), 2 * s200, 1e-9);
+    assert_int_equal(r->n_gaps, 1);
+    assert_double_equal(r->gaps[0].km2, 1 - s200 / 100, 1e-12);
+    assert_double_equal(r->gaps[0].def->distance, 200, 0);
+    /* the facilities and what does not hang on the distance stay */
+    assert_int_equal(r->n_facilities, 1);
+    assert_double_equal(tt_value(r, "c_facilities", 0), 1, 0);
+    assert_int_equal(taafi_result_rescore(e->ctx, r, NULL), TAAFI_OK);
+    assert_double_equal(tt_value(r, "c_area_pct", 0), s300, 1e-9);
+    assert_double_equal(tt_value(r, "twice", 0), 2 * s300, 1e-9);
+    assert_double_equal(r->gaps[0].km2, 1 - s300 / 100, 1e-12);
+    assert_double_equal(r->gaps[0].def->distance, 300, 0);
+    /* twice in a row: still the scenario's, not swapped back */
+    assert_int_equal(taafi_result_rescore(e->ctx, r, "near"), TAAFI_OK);
+    assert_int_equal(taafi_result_rescore(e->ctx, r, "near"), TAAFI_OK);
+    assert_double_equal(tt_value(r, "c_area_pct", 0), s200, 1e-9);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    free(path);
+    path = tt_write(e->dir, "bad_sc.yml",
+                    "areas: {source: areas.geojson, id: code}\n"
+                    "indicators:\n"
+                    "  - {id: a, type: area, pillar: basic_services, direction: higher_is_better}\n"
+                    "scenarios:\n"
+                    "  s:\n"
+                    "    indicators:\n"
+                    "      a: {distance: 200}\n");
+    p = NULL;
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "bad_sc.yml:7:"));
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "only coverage takes a 'distance'"));
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -203,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_basins_and_load),
         cmocka_unit_test(test_no_facility),
         cmocka_unit_test(test_project_rules),
+        cmocka_unit_test(test_scenario_distance),
     };
     return cmocka_run_group_tests(tests, setup, tt_env_teardown);
 }
