@@ -113,6 +113,14 @@ void tf_result_part_free(taafi_result *part)
     taafi_result_free(part);
 }
 
+const tf_indicator_def *tf_result_def(const taafi_result *r, const tf_indicator_def *d)
+{
+    const taafi_project *p = r->project;
+    if (d && r->inds && d >= p->inds && d < p->inds + p->n_inds)
+        return &r->inds[d - p->inds];
+    return d;
+}
+
 long tf_result_column_index(const taafi_result *r, const char *name)
 {
     size_t i;

@@ -100,6 +100,11 @@ taafi_status tf_result_add_text_column(taafi_ctx *ctx, taafi_result *r, const ch
 /* Index of the column named `name` (case-insensitive), or -1. */
 long tf_result_column_index(const taafi_result *r, const char *name);
 
+/* The settings in force for one of the project's indicators: the
+ * scenario's copy while a scenario is in force (its weights, targets,
+ * distance and labels), else `d` itself.  NULL for NULL. */
+const tf_indicator_def *tf_result_def(const taafi_result *r, const tf_indicator_def *d);
+
 /* A result that holds only what one indicator's finish adds (columns, gaps,
  * facilities), for the areas of `r`, which it borrows. */
 taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_result **out);

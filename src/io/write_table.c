@@ -81,8 +81,7 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
         v[0] = c->name;
         v[1] = c->role;
         v[7] = c->unit;
-        if (d && r->inds && d >= p->inds && d < p->inds + p->n_inds)
-            d = &r->inds[d - p->inds]; /* a scenario's weights and targets */
+        d = tf_result_def(r, d); /* a scenario's weights, targets, distance, labels */
         if (d) {
             const tf_source *layer = d->layer >= 0 ? &p->layers[d->layer] : NULL;
             int scored = d->pillar != NULL, main_col = !strcmp(c->name, d->id), is_score = !strcmp(c->role, "score");

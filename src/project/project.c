@@ -1056,7 +1056,7 @@ static taafi_status parse_maps(parser *ps, const yaml_node_t *m)
 static taafi_status parse_scenarios(parser *ps, const yaml_node_t *m)
 {
     static const char *const keys[] = {"indicators", "pillars", NULL};
-    static const char *const ind_keys[] = {"weight", "target", "floor", "method", "distance", NULL};
+    static const char *const ind_keys[] = {"weight", "target", "floor", "method", "distance", "label", "label_ar", NULL};
     static const char *const pil_keys[] = {"weight", "mean", NULL};
     static const char *const methods[] = {"minmax", "target", "zscore", NULL};
     static const char *const means[] = {"arithmetic", "geometric", NULL};
@@ -1138,6 +1138,19 @@ static taafi_status parse_scenarios(parser *ps, const yaml_node_t *m)
                         return st;
                     if (!(d->distance > 0))
                         return perr(ps, x, "'distance' must be more than 0 metres");
+                }
+                /* the scenario's own labels (a distance in the title, say);
+                 * the copy's strings are the project's until replaced, and
+                 * freed with the project only when they differ */
+                if ((x = get(ps, iv, "label"))) {
+                    d->label = NULL;
+                    if ((st = dup_scalar(ps, x, "label", &d->label)))
+                        return st;
+                }
+                if ((x = get(ps, iv, "label_ar"))) {
+                    d->label_ar = NULL;
+                    if ((st = dup_scalar(ps, x, "label_ar", &d->label_ar)))
+                        return st;
                 }
             }
         }
@@ -1535,6 +1548,19 @@ void taafi_project_free(taafi_project *p)
     for (i = 0; i < p->n_layers; i++)
         free_source(&p->layers[i]);
     free(p->layers);
+    /* before the indicators: a scenario's labels are its own only where
+     * they differ from the project's */
+    for (i = 0; i < p->n_scenarios; i++) {
+        free(p->scenarios[i].name);
+        for (size_t k = 0; p->scenarios[i].inds && k < p->n_inds; k++) {
+            if (p->scenarios[i].inds[k].label != p->inds[k].label)
+                free(p->scenarios[i].inds[k].label);
+            if (p->scenarios[i].inds[k].label_ar != p->inds[k].label_ar)
+                free(p->scenarios[i].inds[k].label_ar);
+        }
+        free(p->scenarios[i].inds);
+    }
+    free(p->scenarios);
     for (i = 0; i < p->n_inds; i++) {
         tf_indicator_def *d = &p->inds[i];
         free(d->id);
@@ -1581,11 +1607,6 @@ void taafi_project_free(taafi_project *p)
         free(rd->shared);
     }
     free(p->rounds);
-    for (i = 0; i < p->n_scenarios; i++) {
-        free(p->scenarios[i].name);
-        free(p->scenarios[i].inds);
-    }
-    free(p->scenarios);
     free(p->maps.title);
     free(p->maps.source_note);
     free(p->maps.disclaimer);

@@ -451,7 +451,7 @@ void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *i
         fmt(val, sizeof val, r->cols[col].v[a], "");
         y += row(cr, tf_pillar_labels[q], tf_pillar_labels_ar[q], val, y, 1);
         for (k = 0; k < p->n_inds; k++) {
-            const tf_indicator_def *d = &p->inds[k];
+            const tf_indicator_def *d = tf_result_def(r, &p->inds[k]);
             char sc[300], line[400];
             long vc, sc_col;
             if (!d->pillar || strcmp(d->pillar, tf_pillar_keys[q]))

@@ -58,7 +58,7 @@ static void areas_meta(tf_buf *b, const taafi_result *r, const tf_sheet *sheets,
     tf_buf_printf(b, ",\n  \"columns\": [\n");
     for (c = 0; c < r->n_cols; c++) {
         const tf_column *col = &r->cols[c];
-        const tf_indicator_def *d = col->def;
+        const tf_indicator_def *d = tf_result_def(r, col->def);
         int main_col = d && !strcmp(col->name, d->id);
         tf_buf_printf(b, "    {\"name\": ");
         tf_json_string(b, col->name);

@@ -210,7 +210,7 @@ taafi_status tf_report_html(taafi_ctx *ctx, const taafi_result *r, const tf_shee
             num(&b, r->cols[col].v[a]);
             tf_buf_printf(&b, "</tr>\n");
             for (k = 0; k < p->n_inds; k++) {
-                const tf_indicator_def *d = &p->inds[k];
+                const tf_indicator_def *d = tf_result_def(r, &p->inds[k]);
                 char sc[300], vcn[300];
                 long vc, scc;
                 if (!d->pillar || strcmp(d->pillar, tf_pillar_keys[q]))

@@ -84,8 +84,9 @@ static void qml_aliases(tf_buf *b, const taafi_result *r)
     for (c = 0; c < r->n_cols; c++) {
         const tf_column *col = &r->cols[c];
         const char *label = NULL;
-        if (col->def && col->def->label && !strcmp(col->name, col->def->id))
-            label = col->def->label;
+        const tf_indicator_def *d = tf_result_def(r, col->def);
+        if (d && d->label && !strcmp(col->name, d->id))
+            label = d->label;
         else if (col->pillar >= 0)
             label = tf_pillar_labels[col->pillar];
         else if (!strcmp(col->name, "recovery_index"))

@@ -219,7 +219,7 @@ static void test_scenario_distance(void **state)
                           "scenarios:\n"
                           "  near:\n"
                           "    indicators:\n"
-                          "      c: {distance: 200}\n");
+                          "      c: {distance: 200, label: Within 200 m}\n");
     if (taafi_project_load(e->ctx, path, &p) || taafi_run(e->ctx, p, &r))
         fail_msg("%s", taafi_ctx_message(e->ctx));
     assert_double_equal(tt_value(r, "c_area_pct", 0), s300, 1e-9);
@@ -231,6 +231,8 @@ static void test_scenario_distance(void **state)
     assert_int_equal(r->n_gaps, 1);
     assert_double_equal(r->gaps[0].km2, 1 - s200 / 100, 1e-12);
     assert_double_equal(r->gaps[0].def->distance, 200, 0);
+    assert_string_equal(tf_result_def(r, &p->inds[1])->label, "Within 200 m");
+    assert_null(p->inds[1].label); /* the project's own is untouched */
     /* the facilities and what does not hang on the distance stay */
     assert_int_equal(r->n_facilities, 1);
     assert_double_equal(tt_value(r, "c_facilities", 0), 1, 0);
@@ -239,6 +241,7 @@ static void test_scenario_distance(void **state)
     assert_double_equal(tt_value(r, "twice", 0), 2 * s300, 1e-9);
     assert_double_equal(r->gaps[0].km2, 1 - s300 / 100, 1e-12);
     assert_double_equal(r->gaps[0].def->distance, 300, 0);
+    assert_ptr_equal(tf_result_def(r, &p->inds[1]), &p->inds[1]);
     /* twice in a row: still the scenario's, not swapped back */
     assert_int_equal(taafi_result_rescore(e->ctx, r, "near"), TAAFI_OK);
     assert_int_equal(taafi_result_rescore(e->ctx, r, "near"), TAAFI_OK);
