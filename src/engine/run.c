@@ -475,6 +475,10 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
         if ((st = tf_check_interrupt(ctx)) || (fam && (st = fam->finish(ctx, &p->inds[k], states[k], r))))
             goto fail;
     }
+    if (r->pop_pending) { /* raster_sum left it to a coverage that did not come */
+        st = tf_error(ctx, TAAFI_ERR_INTERNAL, "the population column was left unfilled");
+        goto fail;
+    }
     if ((st = scenario_variants(ctx, r, states)))
         goto fail;
     free_states(ctx, p, states);

@@ -427,6 +427,9 @@ typedef struct cov_job {
     double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load;
     GEOSGeometry **gap;    /* per area */
     double *gap_km2, *gap_pop;
+    double *pop_total;     /* per area: the residents, when the population
+                              column waits for them (r->pop_pending)   */
+    size_t *nodata;        /* per area: nodata cells, likewise          */
     share **shares;        /* per area */
     size_t *n_shares;
 } cov_job;
@@ -490,10 +493,13 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     j->area_pct[a] = m2 > 0 ? 100.0 * cov_m2 / m2 : NAN;
     if (w->ras) {
         cell_acc acc = {j->tree, w->basin, 0, 0};
-        if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], j->tree != NULL, on_cell, &acc, NULL)) ||
+        if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], j->tree != NULL, on_cell, &acc,
+                                  j->nodata ? &j->nodata[a] : NULL)) ||
             (st = tf_raster_sum(wctx, w->ras, covered, &cov_pop, NULL)))
             goto done;
         total = acc.total;
+        if (j->pop_total)
+            j->pop_total[a] = total;
         j->pop_pct[a] = total > 0 ? 100.0 * cov_pop / total : NAN;
         j->beyond[a] = total - cov_pop;
         j->mean_dist[a] = j->tree && total > 0 ? acc.people_dist / total : NAN;
@@ -584,6 +590,13 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
+    if (pop && r->pop_pending) {
+        j.pop_total = r->pop_pending;
+        if (!(j.nodata = calloc(n, sizeof *j.nodata))) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+    }
     {
         char stage[128];
         snprintf(stage, sizeof stage, "coverage %s", def->id);
@@ -599,8 +612,22 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         if (st)
             goto done;
     }
-    st = add_facilities(ctx, r, def, s, pop ? basin : NULL);
+    if ((st = add_facilities(ctx, r, def, s, pop ? basin : NULL)))
+        goto done;
+    if (j.pop_total) {
+        /* the population column is complete: what raster_sum would say */
+        size_t nodata_all = 0;
+        r->pop_pending = NULL;
+        for (a = 0; a < A->n; a++)
+            nodata_all += j.nodata[a];
+        if (nodata_all) {
+            char problem[256];
+            snprintf(problem, sizeof problem, "%zu nodata cell(s) under the areas", nodata_all);
+            st = tf_dq_add(ctx, &r->dq, pop->id, -1, problem, "counted as no residents");
+        }
+    }
 done:
+    free(j.nodata);
     if (j.tree)
         grid_free(&gr);
     if (j.gap)

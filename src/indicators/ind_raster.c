@@ -44,6 +44,21 @@ static taafi_status item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user)
     return st;
 }
 
+/* Whether a coverage indicator after `def` will sum the same cells: `def`
+ * is the project's population and some coverage comes later.  Coverage
+ * reads the population raster of r->project itself, so the two agree. */
+static int will_cover(const taafi_result *r, const tf_indicator_def *def)
+{
+    const taafi_project *p = r->project;
+    size_t k;
+    if (p->population < 0 || &p->inds[p->population] != def || r->pop_pending)
+        return 0;
+    for (k = (size_t)p->population + 1; k < p->n_inds; k++)
+        if (p->inds[k].type == TF_IND_COVERAGE)
+            return 1;
+    return 0;
+}
+
 static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *state, taafi_result *r)
 {
     static const tf_parallel_ops ops = {setup, item, teardown};
@@ -65,6 +80,10 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     tf_raster_close(ras);
     if (st || (st = tf_result_add_column(ctx, r, def->id, def, 0, def->unit ? def->unit : "", &j.v)))
         return st;
+    if (will_cover(r, def)) {
+        r->pop_pending = j.v; /* filled by the coverage, see taafi_result */
+        return TAAFI_OK;
+    }
     if (!(j.nodata = calloc(r->areas->n ? r->areas->n : 1, sizeof *j.nodata)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     {

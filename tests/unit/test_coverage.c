@@ -264,6 +264,59 @@ static void test_scenario_distance(void **state)
     free(path);
 }
 
+/* With a coverage after it, the population column is summed by the
+ * coverage's own pass over the cells: it must equal raster_sum's sum
+ * alone (a project without coverage), nodata cells and their note too. */
+static void test_population_from_coverage(void **state)
+{
+    tt_env *e = *state;
+    double cells[100 * 100], gt[6] = {500000, 10, 0, 3841000, 0, -10};
+    const char *const projects[2] = {
+        "areas: {source: areas.geojson, id: code}\nlayers:\n  fac: {source: fac.geojson}\npopulation: pop\n"
+        "indicators:\n  - {id: pop, type: raster_sum, source: pop2.tif}\n"
+        "  - {id: c, type: coverage, layer: fac, kind: tap, distance: 300}\n",
+        "areas: {source: areas.geojson, id: code}\npopulation: pop\n"
+        "indicators:\n  - {id: pop, type: raster_sum, source: pop2.tif}\n"};
+    double pop[2];
+    char *path = tt_path(e->dir, "pop2.tif");
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path, 100, 100, 1, GDT_Float64, NULL);
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    int i;
+    /* uneven values, so that a different order of summing would show */
+    for (i = 0; i < 100 * 100; i++)
+        cells[i] = 0.1 + (i % 7) * 0.37;
+    cells[0] = cells[5050] = -9;
+    GDALSetGeoTransform(ds, gt);
+    OSRImportFromEPSG(srs, 32637);
+    GDALSetSpatialRef(ds, srs);
+    OSRRelease(srs);
+    GDALSetRasterNoDataValue(GDALGetRasterBand(ds, 1), -9);
+    assert_int_equal(
+        GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, 100, 100, cells, 100, 100, GDT_Float64, 0, 0),
+        CE_None);
+    GDALClose(ds);
+    free(path);
+    for (i = 0; i < 2; i++) {
+        taafi_project *p = NULL;
+        taafi_result *r = NULL;
+        char *yml = tt_write(e->dir, "pp.yml", projects[i]);
+        size_t k, notes = 0;
+        if (taafi_project_load(e->ctx, yml, &p) || taafi_run(e->ctx, p, &r))
+            fail_msg("%s", taafi_ctx_message(e->ctx));
+        pop[i] = tt_value(r, "pop", 0);
+        assert_null(r->pop_pending);
+        for (k = 0; k < r->dq.n; k++)
+            notes += !strcmp(r->dq.items[k].layer, "pop") &&
+                     !strcmp(r->dq.items[k].problem, "2 nodata cell(s) under the areas");
+        assert_int_equal(notes, 1);
+        taafi_result_free(r);
+        taafi_project_free(p);
+        free(yml);
+    }
+    assert_true(pop[0] == pop[1]); /* bit for bit */
+    assert_true(pop[0] > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_no_facility),
         cmocka_unit_test(test_project_rules),
         cmocka_unit_test(test_scenario_distance),
+        cmocka_unit_test(test_population_from_coverage),
     };
     return cmocka_run_group_tests(tests, setup, tt_env_teardown);
 }
