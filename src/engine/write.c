@@ -1,6 +1,7 @@
 /* write.c: writes every output of a result, all or nothing. */
 #include "../io/outfile.h"
 #include "../engine/rounds.h"
+#include "../core/parallel.h"
 #include "../io/writers.h"
 #include "../publish/meta.h"
 
@@ -76,6 +77,61 @@ taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p,
     return TAAFI_OK;
 }
 
+typedef struct write_job {
+    const taafi_result *r;
+    const tf_outfile *out;
+    int which[N_OUT]; /* the outputs to write, biggest first */
+    size_t n;
+} write_job;
+
+/* One output file, to its temporary name. */
+static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *user)
+{
+    static const char *const meta_layers[3] = {"areas", "service_gaps", "facilities"};
+    const write_job *j = user;
+    const taafi_result *r = j->r;
+    int i = j->which[k];
+    const char *path = j->out[i].tmp;
+    char *json = NULL;
+    taafi_status st = TAAFI_OK;
+    (void)w;
+    tf_gdal_enter(wctx); /* GDAL's error handlers are per thread */
+    switch (i) {
+    case OUT_GPKG:
+        st = tf_write_gpkg(wctx, r, path);
+        break;
+    case OUT_GEOJSON:
+        st = tf_write_geojson(wctx, r, path);
+        break;
+    case OUT_GAPS:
+        st = tf_write_geojson_gaps(wctx, r, path);
+        break;
+    case OUT_CHANGE:
+        st = tf_write_geojson_change(wctx, r, path);
+        break;
+    case OUT_FACILITIES:
+        st = tf_write_geojson_facilities(wctx, r, path);
+        break;
+    case OUT_META_AREAS:
+    case OUT_META_GAPS:
+    case OUT_META_FACILITIES:
+        if (!(st = tf_meta_json(wctx, r, meta_layers[i - OUT_META_AREAS], &json)))
+            st = tf_write_bytes(wctx, path, json, strlen(json));
+        break;
+    case OUT_CSV_AREAS:
+        st = tf_write_csv_areas(wctx, r, path, r->project->out_csv_bom);
+        break;
+    case OUT_CSV_INDICATORS:
+        st = tf_write_csv_indicators(wctx, r, path, r->project->out_csv_bom);
+        break;
+    default:
+        st = tf_error(wctx, TAAFI_ERR_INTERNAL, "no writer for output %d", i);
+    }
+    free(json);
+    tf_gdal_leave(wctx);
+    return st;
+}
+
 taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const char *dir, unsigned flags)
 {
     const taafi_project *p;
@@ -94,39 +150,19 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     for (i = 0; i < N_OUT; i++)
         if (names[i] && (st = tf_outfile_plan(ctx, dir, names[i], flags & TAAFI_WRITE_OVERWRITE, &out[i])))
             goto done;
-    tf_progress(ctx, "writing", 0, N_OUT);
-    if ((st = tf_check_interrupt(ctx)) || (out[OUT_GPKG].tmp && (st = tf_write_gpkg(ctx, r, out[OUT_GPKG].tmp))))
-        goto done;
-    tf_progress(ctx, "writing", 1, N_OUT);
-    if ((st = tf_check_interrupt(ctx)) ||
-        (out[OUT_GEOJSON].tmp && (st = tf_write_geojson(ctx, r, out[OUT_GEOJSON].tmp))))
-        goto done;
-    if (out[OUT_GAPS].tmp && (st = tf_write_geojson_gaps(ctx, r, out[OUT_GAPS].tmp)))
-        goto done;
-    if (out[OUT_CHANGE].tmp && (st = tf_write_geojson_change(ctx, r, out[OUT_CHANGE].tmp)))
-        goto done;
-    if (out[OUT_FACILITIES].tmp && (st = tf_write_geojson_facilities(ctx, r, out[OUT_FACILITIES].tmp)))
-        goto done;
+    /* The files are independent: written side by side on ctx->threads
+     * workers, each with its own context (GEOS, PROJ, GDAL error handler);
+     * the result is only read.  Each file's bytes never depend on which
+     * worker wrote it. */
     {
-        static const char *const layers[3] = {"areas", "service_gaps", "facilities"};
-        for (i = OUT_META_AREAS; i <= OUT_META_FACILITIES; i++) {
-            char *json = NULL;
-            if (!out[i].tmp)
-                continue;
-            if ((st = tf_meta_json(ctx, r, layers[i - OUT_META_AREAS], &json)))
-                goto done;
-            st = tf_write_bytes(ctx, out[i].tmp, json, strlen(json));
-            free(json);
-            if (st)
-                goto done;
-        }
+        static const tf_parallel_ops ops = {NULL, write_one, NULL};
+        write_job j = {r, out, {0}, 0};
+        for (i = 0; i < N_OUT; i++)
+            if (out[i].tmp)
+                j.which[j.n++] = i;
+        if ((st = tf_parallel_for_stage(ctx, "writing", j.n, &ops, &j)))
+            goto done;
     }
-    if (out[OUT_CSV_AREAS].tmp && (st = tf_write_csv_areas(ctx, r, out[OUT_CSV_AREAS].tmp, p->out_csv_bom)))
-        goto done;
-    if (out[OUT_CSV_INDICATORS].tmp &&
-        (st = tf_write_csv_indicators(ctx, r, out[OUT_CSV_INDICATORS].tmp, p->out_csv_bom)))
-        goto done;
-    tf_progress(ctx, "writing", N_OUT, N_OUT);
     /* Last chance to stop: after this, every output is replaced. */
     if ((st = tf_check_interrupt(ctx)))
         goto done;
