@@ -8,13 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-taafi_status tf_result_add_column(taafi_ctx *ctx, taafi_result *r, const char *name, const tf_indicator_def *def,
-                                  int is_count, const char *unit, double **values_out)
+/* A new column's name clashes with no field of the areas and no column
+ * of `r`.  Case-insensitive: GeoPackage (SQLite) column names are. */
+static taafi_status check_name(taafi_ctx *ctx, const taafi_result *r, const char *name, const tf_indicator_def *def)
 {
-    tf_column *c;
     size_t i;
-    *values_out = NULL;
-    /* Case-insensitive: GeoPackage (SQLite) column names are. */
     if (OGR_FD_GetFieldIndex(r->areas->defn, name) >= 0)
         return tf_error(ctx, TAAFI_ERR_PROJECT,
                         "%s:%d: indicator '%s' makes a column '%s', but the areas already have a field of that name; "
@@ -26,6 +24,11 @@ taafi_status tf_result_add_column(taafi_ctx *ctx, taafi_result *r, const char *n
                             "%s:%d: indicator '%s' makes a column '%s' that indicator '%s' makes too; rename one",
                             r->project->path, def ? def->line : 0, def ? def->id : name, name,
                             r->cols[i].def ? r->cols[i].def->id : "?");
+    return TAAFI_OK;
+}
+
+static taafi_status grow_cols(taafi_ctx *ctx, taafi_result *r)
+{
     if (r->n_cols == r->cap_cols) {
         size_t cap = r->cap_cols ? r->cap_cols * 2 : 16;
         tf_column *cols = realloc(r->cols, cap * sizeof *cols);
@@ -34,6 +37,18 @@ taafi_status tf_result_add_column(taafi_ctx *ctx, taafi_result *r, const char *n
         r->cols = cols;
         r->cap_cols = cap;
     }
+    return TAAFI_OK;
+}
+
+taafi_status tf_result_add_column(taafi_ctx *ctx, taafi_result *r, const char *name, const tf_indicator_def *def,
+                                  int is_count, const char *unit, double **values_out)
+{
+    tf_column *c;
+    size_t i;
+    taafi_status st;
+    *values_out = NULL;
+    if ((st = check_name(ctx, r, name, def)) || (st = grow_cols(ctx, r)))
+        return st;
     c = &r->cols[r->n_cols];
     memset(c, 0, sizeof *c);
     c->name = tf_strdup(name);
@@ -119,6 +134,80 @@ const tf_indicator_def *tf_result_def(const taafi_result *r, const tf_indicator_
     if (d && r->inds && d >= p->inds && d < p->inds + p->n_inds)
         return &r->inds[d - p->inds];
     return d;
+}
+
+/* Appends `n` elements of `size` bytes to *v (with count *nv and capacity
+ * *cap), or fails leaving everything as it was. */
+static taafi_status append(taafi_ctx *ctx, void **v, size_t *nv, size_t *cap, const void *src, size_t n, size_t size)
+{
+    if (*nv + n > *cap) {
+        size_t c = *cap ? *cap : 8;
+        void *grown;
+        while (c < *nv + n)
+            c *= 2;
+        if (!(grown = realloc(*v, c * size)))
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        *v = grown;
+        *cap = c;
+    }
+    if (n)
+        memcpy((char *)*v + *nv * size, src, n * size);
+    *nv += n;
+    return TAAFI_OK;
+}
+
+static taafi_status take_column(taafi_ctx *ctx, taafi_result *r, tf_column *c)
+{
+    taafi_status st;
+    if ((st = check_name(ctx, r, c->name, c->def)) || (st = grow_cols(ctx, r)))
+        return st;
+    r->cols[r->n_cols++] = *c;
+    memset(c, 0, sizeof *c); /* moved */
+    return TAAFI_OK;
+}
+
+taafi_status tf_result_merge(taafi_ctx *ctx, taafi_result *r, taafi_result **parts, size_t n_parts)
+{
+    const taafi_project *p = r->project;
+    taafi_status st = TAAFI_OK;
+    size_t k, q, i;
+    /* columns: the project's order first, then any not made by one of its
+     * indicators (none today), so that nothing is lost */
+    for (k = 0; k <= p->n_inds && !st; k++)
+        for (q = 0; q < n_parts && !st; q++)
+            for (i = 0; parts[q] && i < parts[q]->n_cols && !st; i++) {
+                tf_column *c = &parts[q]->cols[i];
+                if (c->name && (k == p->n_inds || c->def == &p->inds[k]))
+                    st = take_column(ctx, r, c);
+            }
+    for (q = 0; q < n_parts && !st; q++) {
+        taafi_result *t = parts[q];
+        if (!t)
+            continue;
+        if (!(st = append(ctx, (void **)&r->gaps, &r->n_gaps, &r->cap_gaps, t->gaps, t->n_gaps, sizeof *t->gaps)))
+            t->n_gaps = 0;
+        if (!st && !(st = append(ctx, (void **)&r->facilities, &r->n_facilities, &r->cap_facilities,
+                                 t->facilities, t->n_facilities, sizeof *t->facilities)))
+            t->n_facilities = 0;
+        if (!st && !(st = append(ctx, (void **)&r->inputs, &r->n_inputs, &r->cap_inputs, t->inputs, t->n_inputs,
+                                 sizeof *t->inputs)))
+            t->n_inputs = 0;
+        for (i = 0; i < t->dq.n && !st; i++)
+            st = tf_dq_add(ctx, &r->dq, t->dq.items[i].layer, t->dq.items[i].fid, t->dq.items[i].problem,
+                           t->dq.items[i].action);
+    }
+    for (q = 0; q < n_parts; q++) {
+        if (!parts[q])
+            continue;
+        /* moved columns are zeroed: free what is left of the part */
+        for (i = 0, k = 0; i < parts[q]->n_cols; i++)
+            if (parts[q]->cols[i].name)
+                parts[q]->cols[k++] = parts[q]->cols[i];
+        parts[q]->n_cols = k;
+        tf_result_part_free(parts[q]);
+        parts[q] = NULL;
+    }
+    return st;
 }
 
 long tf_result_column_index(const taafi_result *r, const char *name)

@@ -115,6 +115,13 @@ taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_res
 /* Frees a part; NULL is fine. */
 void tf_result_part_free(taafi_result *part);
 
+/* Moves the columns of `parts` into `r` in the order of the project's
+ * indicators (and, within one, the order they were made), then their
+ * service gaps, facilities, data-quality notes and inputs in the order of
+ * `parts`; checks column names as tf_result_add_column does.  Takes the
+ * parts, whatever happens (freed; NULL entries are fine). */
+taafi_status tf_result_merge(taafi_ctx *ctx, taafi_result *r, taafi_result **parts, size_t n_parts);
+
 /* Streams layer `li` (unfiltered by indicators) through the checks of a
  * run — geometry, location, swapped coordinates — into r->dq, computing
  * no indicator: what `taafi validate` reports.  r needs ctx, project and

@@ -9,6 +9,7 @@
  */
 #include "../indicators/indicator.h"
 #include "../io/ingest.h"
+#include "background.h"
 #include "derive.h"
 #include "result.h"
 #include "score.h"
@@ -426,19 +427,48 @@ static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_st
     return TAAFI_OK;
 }
 
+/* The passes over the layers: each distinct (layer, filter) once, for the
+ * indicators flagged in `want` (all: NULL), skipping those already `done`
+ * (per indicator: its pass ran).  The first pass over a layer records the
+ * files' hashes. */
+static taafi_status run_passes(taafi_ctx *ctx, taafi_result *r, tf_ind_state **states, const unsigned char *want,
+                               unsigned char *done, unsigned char *hashed)
+{
+    const taafi_project *p = r->project;
+    size_t k, j;
+    taafi_status st;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = &p->inds[k];
+        if (done[k] || d->layer < 0 || !tf_family_reads_layer(d->type) || (want && !want[k]))
+            continue;
+        if ((st = run_pass(ctx, r, (size_t)d->layer, d->where, !hashed[d->layer], states, 0)))
+            return st;
+        hashed[d->layer] = 1;
+        for (j = 0; j < p->n_inds; j++)
+            if (p->inds[j].layer == d->layer && same_filter(p->inds[j].where, d->where))
+                done[j] = 1;
+    }
+    return TAAFI_OK;
+}
+
 taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **out)
 {
-    taafi_result *r = NULL;
+    taafi_result *r = NULL, *parts[2] = {NULL, NULL};
     tf_ind_state **states = NULL;
+    tf_bg *bg = NULL;
+    unsigned char *in_bg = NULL, *done = NULL, *hashed = NULL;
     taafi_status st;
-    size_t li, k, j;
+    size_t li, k;
     if (!ctx || !p || !out)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_run: NULL argument") : TAAFI_ERR_USAGE;
     *out = NULL;
     tf_gdal_enter(ctx);
     r = calloc(1, sizeof *r);
     states = calloc(p->n_inds ? p->n_inds : 1, sizeof *states);
-    if (!r || !states) {
+    in_bg = calloc(p->n_inds ? p->n_inds : 1, 1);
+    done = calloc(p->n_inds ? p->n_inds : 1, 1);
+    hashed = calloc(p->n_layers ? p->n_layers : 1, 1);
+    if (!r || !states || !in_bg || !done || !hashed) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -449,49 +479,57 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
         goto fail;
     tf_log(ctx, TAAFI_LOG_INFO, "areas: %zu read; analysis CRS EPSG:%d", r->areas->n, r->areas->epsg);
     for (li = 0; li < p->n_layers; li++) {
-        int used = 0, hashed = 0;
-        /* One pass per distinct indicator filter on the layer; the first
-         * records the files' hashes. */
+        int used = 0;
         for (k = 0; k < p->n_inds; k++)
             used |= p->inds[k].layer == (int)li && tf_family_reads_layer(p->inds[k].type);
-        if (!used) {
+        if (!used)
             tf_log(ctx, TAAFI_LOG_INFO, "%s: no indicator reads this layer; not read", p->layers[li].role);
-            continue;
-        }
-        for (k = 0; k < p->n_inds; k++) {
-            int first = 1;
-            if (p->inds[k].layer != (int)li)
-                continue;
-            for (j = 0; j < k; j++)
-                if (p->inds[j].layer == (int)li && same_filter(p->inds[j].where, p->inds[k].where))
-                    first = 0;
-            if (first && (st = run_pass(ctx, r, li, p->inds[k].where, !hashed, states, 0)))
-                goto fail;
-            hashed = 1;
-        }
     }
+    /* First the passes the per-area indicators need (facilities: small),
+     * then those indicators on their own thread while the other layers
+     * (damage: big) stream here; then the rest, and everything merged in
+     * the project's order. */
+    for (k = 0; k < p->n_inds; k++)
+        in_bg[k] = (unsigned char)tf_bg_wanted(p, k);
+    if ((st = run_passes(ctx, r, states, in_bg, done, hashed)) ||
+        (st = tf_bg_start(ctx, r, states, in_bg, &bg)) || (st = run_passes(ctx, r, states, NULL, done, hashed)) ||
+        (st = tf_result_part_new(ctx, r, &parts[0])))
+        goto fail;
     for (k = 0; k < p->n_inds; k++) {
         const tf_family *fam = tf_family_of(p->inds[k].type);
-        if ((st = tf_check_interrupt(ctx)) || (fam && (st = fam->finish(ctx, &p->inds[k], states[k], r))))
+        if (in_bg[k])
+            continue;
+        if ((st = tf_check_interrupt(ctx)) || (fam && (st = fam->finish(ctx, &p->inds[k], states[k], parts[0]))))
             goto fail;
     }
-    if (r->pop_pending) { /* raster_sum left it to a coverage that did not come */
-        st = tf_error(ctx, TAAFI_ERR_INTERNAL, "the population column was left unfilled");
+    if ((st = tf_bg_join(ctx, bg, &parts[1])))
         goto fail;
-    }
-    if ((st = scenario_variants(ctx, r, states)))
+    tf_bg_free(bg);
+    bg = NULL;
+    st = tf_result_merge(ctx, r, parts, 2); /* takes the parts */
+    parts[0] = parts[1] = NULL;
+    if (st || (st = scenario_variants(ctx, r, states)))
         goto fail;
     free_states(ctx, p, states);
     states = NULL;
     if ((st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)) || (st = tf_result_wait_inputs(ctx, r)))
         goto fail;
     tf_utc_now(r->finished);
+    free(in_bg);
+    free(done);
+    free(hashed);
     tf_gdal_leave(ctx);
     *out = r;
     return TAAFI_OK;
 fail:
+    tf_bg_free(bg); /* first: its thread reads the states and areas */
+    tf_result_part_free(parts[0]);
+    tf_result_part_free(parts[1]);
     free_states(ctx, p, states);
     taafi_result_free(r);
+    free(in_bg);
+    free(done);
+    free(hashed);
     tf_gdal_leave(ctx);
     return st;
 }
