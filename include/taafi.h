@@ -131,8 +131,10 @@ typedef void (*taafi_progress_fn)(const char *stage, uint64_t done, uint64_t tot
 TAAFI_API void taafi_ctx_set_progress(taafi_ctx *ctx, taafi_progress_fn fn, void *user);
 
 /* Lets calls on `ctx` use up to `threads` threads for work that splits by
- * area (raster sums, coverage) and by feature (locating points).  Results
- * are identical whatever the number.  Default 1. */
+ * area (raster sums, coverage) and for writing the output files; with more
+ * than one, the per-area work also runs beside the reading of the other
+ * layers, on one more thread.  Results are identical whatever the number.
+ * Default 1: everything on the calling thread. */
 TAAFI_API void taafi_ctx_set_threads(taafi_ctx *ctx, int threads);
 
 /* Sends log lines at `min_level` and above to `fn` (NULL: discard them).
