@@ -37,6 +37,7 @@ struct tf_bg {
     int started;
     taafi_status st;
     pthread_mutex_t lock;           /* guards what follows */
+    pthread_cond_t finished;        /* signalled when done is set */
     int done;
     char stage[160];
     uint64_t at, total;
@@ -76,6 +77,7 @@ static void *thread_main(void *arg)
     pthread_mutex_lock(&bg->lock);
     bg->st = st;
     bg->done = 1;
+    pthread_cond_signal(&bg->finished);
     pthread_mutex_unlock(&bg->lock);
     return NULL;
 }
@@ -95,6 +97,7 @@ taafi_status tf_bg_start(taafi_ctx *ctx, const taafi_result *r, tf_ind_state **s
     if (!bg)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     pthread_mutex_init(&bg->lock, NULL);
+    pthread_cond_init(&bg->finished, NULL);
     bg->r = r;
     bg->states = states;
     bg->in_bg = in_bg;
@@ -136,26 +139,30 @@ taafi_status tf_bg_join(taafi_ctx *ctx, tf_bg *bg, taafi_result **part)
     taafi_status st;
     *part = NULL;
     if (bg->started) {
-        /* show the thread's stage while waiting; pass an interrupt on */
-        for (;;) {
+        /* show the thread's stage while waiting (woken at once when it is
+         * done, else ten times a second); pass an interrupt on */
+        pthread_mutex_lock(&bg->lock);
+        while (!bg->done) {
             char stage[160];
-            uint64_t at, total;
-            int done;
-            struct timespec nap = {0, 50 * 1000 * 1000};
-            pthread_mutex_lock(&bg->lock);
-            done = bg->done;
+            uint64_t at = bg->at, total = bg->total;
+            struct timespec until;
             snprintf(stage, sizeof stage, "%s", bg->stage);
-            at = bg->at;
-            total = bg->total;
             pthread_mutex_unlock(&bg->lock);
-            if (done)
-                break;
             if (ctx->interrupted)
                 bg->ctx->interrupted = 1;
             if (stage[0])
                 tf_progress(ctx, stage, at, total);
-            nanosleep(&nap, NULL);
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 100 * 1000 * 1000;
+            if (until.tv_nsec >= 1000 * 1000 * 1000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000 * 1000 * 1000;
+            }
+            pthread_mutex_lock(&bg->lock);
+            if (!bg->done)
+                pthread_cond_timedwait(&bg->finished, &bg->lock, &until);
         }
+        pthread_mutex_unlock(&bg->lock);
         pthread_join(bg->thread, NULL);
         bg->started = 0;
         if (bg->stage[0] && bg->total)
@@ -182,6 +189,7 @@ void tf_bg_free(tf_bg *bg)
         bg->part->ctx = bg->ctx ? bg->ctx : bg->part->ctx;
     tf_result_part_free(bg->part);
     taafi_ctx_free(bg->ctx);
+    pthread_cond_destroy(&bg->finished);
     pthread_mutex_destroy(&bg->lock);
     free(bg);
 }
