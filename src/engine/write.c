@@ -157,6 +157,15 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     {
         static const tf_parallel_ops ops = {NULL, write_one, NULL};
         write_job j = {r, out, {0}, 0};
+        size_t g;
+        /* the geometries made since the areas: their sequences' dimension
+         * worked out now, so that the writers only read it (see areas.c) */
+        for (g = 0; g < r->n_gaps; g++)
+            if (r->gaps[g].geom)
+                GEOSGeom_getCoordinateDimension_r(ctx->geos, r->gaps[g].geom);
+        for (g = 0; g < r->n_facilities; g++)
+            if (r->facilities[g].pt)
+                GEOSGeom_getCoordinateDimension_r(ctx->geos, r->facilities[g].pt);
         for (i = 0; i < N_OUT; i++)
             if (out[i].tmp)
                 j.which[j.n++] = i;

@@ -310,6 +310,11 @@ taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf
             a->ll_min[0] = fmin(a->ll_min[0], x0), a->ll_min[1] = fmin(a->ll_min[1], y0);
             a->ll_max[0] = fmax(a->ll_max[0], x1), a->ll_max[1] = fmax(a->ll_max[1], y1);
         }
+        /* GEOS works a coordinate sequence's dimension out on first use
+         * and keeps it: done here, before threads share the areas, so
+         * that they only ever read it. */
+        GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom[i]);
+        GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom_ll[i]);
     }
     tf_reproj_free(to_xy);
     tf_source_close(&src);
