@@ -187,7 +187,7 @@ void tf_bg_free(tf_bg *bg)
     }
     if (bg->part)
         bg->part->ctx = bg->ctx ? bg->ctx : bg->part->ctx;
-    tf_result_part_free(bg->part);
+    taafi_result_free(bg->part);
     taafi_ctx_free(bg->ctx);
     pthread_cond_destroy(&bg->finished);
     pthread_mutex_destroy(&bg->lock);

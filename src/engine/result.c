@@ -103,29 +103,20 @@ taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_res
     t->ctx = r->ctx;
     t->project = r->project;
     t->areas = r->areas;
+    t->borrows_areas = 1;
     *out = t;
     return TAAFI_OK;
 }
 
-void tf_result_part_free(taafi_result *part)
+void tf_column_free(tf_column *c, size_t n_areas)
 {
-    const tf_areas *borrowed;
-    size_t i;
-    if (!part)
-        return;
-    borrowed = part->areas;
-    for (i = 0; i < part->n_cols; i++) {
-        free(part->cols[i].name);
-        free(part->cols[i].unit);
-        free(part->cols[i].v);
-        if (part->cols[i].text)
-            for (size_t k = 0; k < borrowed->n; k++)
-                free(part->cols[i].text[k]);
-        free(part->cols[i].text);
-    }
-    part->n_cols = 0;
-    part->areas = NULL; /* borrowed */
-    taafi_result_free(part);
+    free(c->name);
+    free(c->unit);
+    free(c->v);
+    if (c->text)
+        for (size_t k = 0; k < n_areas; k++)
+            free(c->text[k]);
+    free(c->text);
 }
 
 const tf_indicator_def *tf_result_def(const taafi_result *r, const tf_indicator_def *d)
@@ -196,15 +187,8 @@ taafi_status tf_result_merge(taafi_ctx *ctx, taafi_result *r, taafi_result **par
             st = tf_dq_add(ctx, &r->dq, t->dq.items[i].layer, t->dq.items[i].fid, t->dq.items[i].problem,
                            t->dq.items[i].action);
     }
-    for (q = 0; q < n_parts; q++) {
-        if (!parts[q])
-            continue;
-        /* moved columns are zeroed: free what is left of the part */
-        for (i = 0, k = 0; i < parts[q]->n_cols; i++)
-            if (parts[q]->cols[i].name)
-                parts[q]->cols[k++] = parts[q]->cols[i];
-        parts[q]->n_cols = k;
-        tf_result_part_free(parts[q]);
+    for (q = 0; q < n_parts; q++) { /* moved columns are zeroed: free what is left */
+        taafi_result_free(parts[q]);
         parts[q] = NULL;
     }
     return st;
@@ -311,21 +295,11 @@ void taafi_result_free(taafi_result *r)
     size_t i;
     if (!r)
         return;
-    for (i = 0; i < r->n_cols; i++) {
-        free(r->cols[i].name);
-        free(r->cols[i].unit);
-        free(r->cols[i].v);
-        if (r->cols[i].text)
-            for (size_t k = 0; k < r->areas->n; k++)
-                free(r->cols[i].text[k]);
-        free(r->cols[i].text);
-    }
+    for (i = 0; i < r->n_cols; i++)
+        tf_column_free(&r->cols[i], r->areas->n);
     free(r->cols);
-    for (i = 0; i < r->n_variants; i++) {
-        if (r->variants[i].part)
-            r->variants[i].part->areas = r->areas; /* still alive here */
-        tf_result_part_free(r->variants[i].part);
-    }
+    for (i = 0; i < r->n_variants; i++)
+        taafi_result_free(r->variants[i].part); /* before the areas it borrows */
     free(r->variants);
     for (i = 0; i < r->n_gaps; i++)
         if (r->gaps[i].geom)
@@ -338,7 +312,8 @@ void taafi_result_free(taafi_result *r)
             OGR_F_Destroy(r->facilities[i].f);
     }
     free(r->facilities);
-    tf_areas_free(r->ctx, r->areas); /* after the columns: they need areas->n */
+    if (!r->borrows_areas)
+        tf_areas_free(r->ctx, r->areas); /* after the columns: they need areas->n */
     for (i = 0; i < r->n_inputs; i++) {
         if (r->inputs[i].job) { /* a run that failed: let the hash finish */
             pthread_join(r->inputs[i].job->thread, NULL);

@@ -88,6 +88,7 @@ struct taafi_result {
     double *pop_pending;
     const tf_rounds *rounds;        /* set while writing a rounds result */
     tf_round_view *view;            /* owned: the round's project view   */
+    int borrows_areas;              /* a part: the areas are another's   */
 };
 
 /* Adds a column of NULLs named `name` and returns its values through
@@ -112,8 +113,10 @@ const tf_indicator_def *tf_result_def(const taafi_result *r, const tf_indicator_
 /* A result that holds only what one indicator's finish adds (columns, gaps,
  * facilities), for the areas of `r`, which it borrows. */
 taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_result **out);
-/* Frees a part; NULL is fine. */
-void tf_result_part_free(taafi_result *part);
+/* (A part is freed by taafi_result_free, which leaves its areas alone.) */
+
+/* Frees what a column owns (not the column itself). */
+void tf_column_free(tf_column *c, size_t n_areas);
 
 /* Moves the columns of `parts` into `r` in the order of the project's
  * indicators (and, within one, the order they were made), then their

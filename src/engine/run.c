@@ -523,8 +523,8 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     return TAAFI_OK;
 fail:
     tf_bg_free(bg); /* first: its thread reads the states and areas */
-    tf_result_part_free(parts[0]);
-    tf_result_part_free(parts[1]);
+    taafi_result_free(parts[0]);
+    taafi_result_free(parts[1]);
     free_states(ctx, p, states);
     taafi_result_free(r);
     free(in_bg);

@@ -386,13 +386,7 @@ taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *n
             r->cols[k++] = *c;
             continue;
         }
-        free(c->name);
-        free(c->unit);
-        free(c->v);
-        if (c->text)
-            for (size_t a = 0; a < r->areas->n; a++)
-                free(c->text[a]);
-        free(c->text);
+        tf_column_free(c, r->areas->n);
     }
     r->n_cols = k;
     r->inds = sc ? sc->inds : NULL;

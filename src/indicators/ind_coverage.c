@@ -620,11 +620,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         r->pop_pending = NULL;
         for (a = 0; a < A->n; a++)
             nodata_all += j.nodata[a];
-        if (nodata_all) {
-            char problem[256];
-            snprintf(problem, sizeof problem, "%zu nodata cell(s) under the areas", nodata_all);
-            st = tf_dq_add(ctx, &r->dq, pop->id, -1, problem, "counted as no residents");
-        }
+        st = tf_note_nodata(ctx, r, pop, nodata_all);
     }
 done:
     free(j.nodata);

@@ -94,12 +94,16 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     for (a = 0; a < r->areas->n; a++)
         nodata_all += j.nodata[a];
     free(j.nodata);
-    if (!st && nodata_all) {
-        char problem[256];
-        snprintf(problem, sizeof problem, "%zu nodata cell(s) under the areas", nodata_all);
-        st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "counted as no residents");
-    }
-    return st;
+    return st ? st : tf_note_nodata(ctx, r, def, nodata_all);
+}
+
+taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, size_t n)
+{
+    char problem[256];
+    if (!n)
+        return TAAFI_OK;
+    snprintf(problem, sizeof problem, "%zu nodata cell(s) under the areas", n);
+    return tf_dq_add(ctx, &r->dq, def->id, -1, problem, "counted as no residents");
 }
 
 const tf_family tf_family_raster_sum = {TF_IND_RASTER_SUM, 0, NULL, NULL, finish, NULL};
