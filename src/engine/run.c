@@ -144,6 +144,7 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(of);
     GEOSGeometry *geom = NULL, *rep = NULL;
+    double px = 0, py = 0; /* a point's own coordinates, analysis CRS */
     taafi_status st;
     *geom_out = NULL;
     memset(f, 0, sizeof *f);
@@ -160,6 +161,7 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
             goto unusable;
         if (!(geom = GEOSGeom_createPointFromXY_r(ctx->geos, x, y)))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        px = x, py = y;
         f->measure = 1;
     } else {
         if ((st = tf_ingest(ctx, g, to_xy, &geom)))
@@ -186,7 +188,10 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
         }
     }
     f->geom = geom;
-    f->area = tf_areas_locate(ctx, r->areas, rep ? rep : geom);
+    if (rep)
+        f->area = tf_areas_locate(ctx, r->areas, rep);
+    else
+        f->area = tf_areas_locate_xy(ctx, r->areas, px, py);
     if (rep)
         GEOSGeom_destroy_r(ctx->geos, rep);
     *geom_out = geom;

@@ -19,6 +19,7 @@ void tf_areas_free(taafi_ctx *ctx, tf_areas *a)
         return;
     if (a->tree)
         GEOSSTRtree_destroy_r(ctx->geos, a->tree);
+    tf_locator_free(a->loc);
     for (i = 0; i < a->n; i++) {
         if (a->prep && a->prep[i])
             GEOSPreparedGeom_destroy_r(ctx->geos, a->prep[i]);
@@ -298,7 +299,7 @@ taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf
         /* The attributes stay; the geometry now lives in geom/geom_ll. */
         OGR_F_SetGeometryDirectly(a->feat[i], NULL);
     }
-    if ((st = check_overlaps(ctx, p, a, dq)))
+    if ((st = check_overlaps(ctx, p, a, dq)) || (st = tf_locator_new(ctx, a->geom, a->n, &a->loc)))
         goto fail;
     a->ll_min[0] = a->ll_min[1] = INFINITY;
     a->ll_max[0] = a->ll_max[1] = -INFINITY;
@@ -377,32 +378,37 @@ static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, tf_ar
     return st;
 }
 
-typedef struct locate_state {
+/* What the locator cannot tell (a point within rounding of an edge),
+ * GEOS settles exactly, boundary included. */
+typedef struct ask_state {
     taafi_ctx *ctx;
     const tf_areas *a;
-    const GEOSGeometry *pt;
-    long best;
-} locate_state;
+} ask_state;
 
-static void locate_cb(void *item, void *user)
+static int ask_geos(size_t i, double x, double y, void *user)
 {
-    locate_state *s = user;
-    size_t i = *(const size_t *)item;
-    if (s->best >= 0 && (long)i >= s->best)
-        return;
-    if (GEOSPreparedIntersects_r(s->ctx->geos, s->a->prep[i], s->pt) == 1)
-        s->best = (long)i;
+    ask_state *s = user;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(s->ctx->geos, x, y);
+    int in = pt && GEOSPreparedIntersects_r(s->ctx->geos, s->a->prep[i], pt) == 1;
+    if (pt)
+        GEOSGeom_destroy_r(s->ctx->geos, pt);
+    return in;
+}
+
+long tf_areas_locate_xy(taafi_ctx *ctx, const tf_areas *a, double x, double y)
+{
+    ask_state s;
+    s.ctx = ctx;
+    s.a = a;
+    return tf_locator_find(a->loc, x, y, ask_geos, &s);
 }
 
 long tf_areas_locate(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *pt)
 {
-    locate_state s;
-    s.ctx = ctx;
-    s.a = a;
-    s.pt = pt;
-    s.best = -1;
-    GEOSSTRtree_query_r(ctx->geos, a->tree, pt, locate_cb, &s);
-    return s.best;
+    double x, y;
+    if (GEOSisEmpty_r(ctx->geos, pt) != 0 || !GEOSGeomGetX_r(ctx->geos, pt, &x) || !GEOSGeomGetY_r(ctx->geos, pt, &y))
+        return -1;
+    return tf_areas_locate_xy(ctx, a, x, y);
 }
 
 typedef struct cand_state {

@@ -9,6 +9,7 @@
 
 #include "../core/dq.h"
 #include "../io/source.h"
+#include "locate.h"
 
 typedef struct tf_areas {
     size_t n;
@@ -21,6 +22,7 @@ typedef struct tf_areas {
     char **id;                           /* the `id` field as text         */
     double *area_km2;                    /* in the analysis CRS            */
     GEOSSTRtree *tree;                   /* over geom                      */
+    tf_locator *loc;                     /* points to areas, over geom     */
     size_t *tree_item;                   /* tree_item[i] == i              */
     double ll_min[2], ll_max[2];         /* lon/lat envelope of all areas  */
 } tf_areas;
@@ -38,6 +40,9 @@ void tf_areas_free(taafi_ctx *ctx, tf_areas *a);
  * whose polygon contains it or has it on its boundary, so that a point on
  * an edge shared by two areas is counted once.  -1 if none. */
 long tf_areas_locate(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *pt);
+
+/* The same for the point (x, y) in the analysis CRS. */
+long tf_areas_locate_xy(taafi_ctx *ctx, const tf_areas *a, double x, double y);
 
 /* The areas whose envelope meets `g`'s, in ascending order, into *buf
  * (grown as needed; the caller frees it). */

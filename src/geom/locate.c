@@ -1,0 +1,313 @@
+/* locate.c: points to areas by grid, stripes and exact-or-deferred
+ * crossing counts (see locate.h). */
+#include "locate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Edges of one area, filed by horizontal stripes of its envelope: a point's
+ * ray to +x meets only edges whose y-range holds the point's y, and all of
+ * those are in the point's stripe. */
+typedef struct loc_area {
+    double x0, y0, x1, y1; /* envelope; x0 > x1 when empty                */
+    double h;              /* stripe height (m)                           */
+    size_t ns;             /* stripes; 0: not polygonal, ask for it       */
+    size_t edge;           /* first edge, in l->edge (4 doubles each)     */
+    size_t stripe;         /* first stripe offset, in l->sstart (ns + 1)  */
+} loc_area;
+
+struct tf_locator {
+    size_t n;
+    loc_area *a;
+    double *edge; /* ax ay bx by, per edge                                */
+    size_t n_edge, cap_edge;
+    size_t *sstart; /* per area, ns + 1 offsets into sidx                 */
+    size_t n_sstart;
+    uint32_t *sidx; /* edge numbers, relative to the area's first edge   */
+    /* the grid of cells over all envelopes; each cell lists, ascending, the
+     * areas whose envelope meets it */
+    double gx0, gy0, gw, gh;
+    size_t gnx, gny;
+    size_t *gstart;
+    uint32_t *garea;
+};
+
+/* Grid and stripe cells by the same monotone arithmetic on both sides
+ * (filing and lookup), so that a value inside a range always lands in a
+ * cell the range was filed under. */
+static size_t cell_of(double v, double v0, double step, size_t n)
+{
+    double c = floor((v - v0) / step);
+    return c <= 0 || c != c ? 0 : c >= (double)(n - 1) ? n - 1 : (size_t)c;
+}
+
+void tf_locator_free(tf_locator *l)
+{
+    if (!l)
+        return;
+    free(l->a);
+    free(l->edge);
+    free(l->sstart);
+    free(l->sidx);
+    free(l->gstart);
+    free(l->garea);
+    free(l);
+}
+
+static int add_ring(tf_locator *l, GEOSContextHandle_t h, const GEOSGeometry *ring)
+{
+    const GEOSCoordSequence *s = GEOSGeom_getCoordSeq_r(h, ring);
+    unsigned n = 0, i;
+    double px = 0, py = 0;
+    if (!s || !GEOSCoordSeq_getSize_r(h, s, &n))
+        return 0;
+    if (n < 2)
+        return 1;
+    if (l->n_edge + n > l->cap_edge) {
+        size_t cap = l->cap_edge ? l->cap_edge : 1024;
+        double *v;
+        while (cap < l->n_edge + n)
+            cap *= 2;
+        if (!(v = realloc(l->edge, cap * 4 * sizeof *v)))
+            return 0;
+        l->edge = v;
+        l->cap_edge = cap;
+    }
+    for (i = 0; i < n; i++) {
+        double x, y;
+        if (!GEOSCoordSeq_getXY_r(h, s, i, &x, &y))
+            return 0;
+        if (i > 0 && (x != px || y != py)) {
+            double *e = &l->edge[4 * l->n_edge++];
+            e[0] = px, e[1] = py, e[2] = x, e[3] = y;
+        }
+        px = x, py = y;
+    }
+    return 1;
+}
+
+/* Collects the rings of a polygonal geometry; -1 if it is not polygonal
+ * (the area is then always asked about), 0 on failure. */
+static int collect(tf_locator *l, GEOSContextHandle_t h, const GEOSGeometry *g)
+{
+    int t = GEOSGeomTypeId_r(h, g), i, n;
+    if (t == GEOS_POLYGON) {
+        if (!add_ring(l, h, GEOSGetExteriorRing_r(h, g)))
+            return 0;
+        n = GEOSGetNumInteriorRings_r(h, g);
+        for (i = 0; i < n; i++)
+            if (!add_ring(l, h, GEOSGetInteriorRingN_r(h, g, i)))
+                return 0;
+        return 1;
+    }
+    if (t == GEOS_MULTIPOLYGON) {
+        n = GEOSGetNumGeometries_r(h, g);
+        for (i = 0; i < n; i++) {
+            int k = collect(l, h, GEOSGetGeometryN_r(h, g, i));
+            if (k != 1)
+                return k;
+        }
+        return 1;
+    }
+    return -1;
+}
+
+/* Files the area's edges by stripes; about one stripe per edge. */
+static int stripes(tf_locator *l, loc_area *a, size_t n_edge)
+{
+    size_t ns = n_edge < 1 ? 1 : n_edge > 65536 ? 65536 : n_edge, i, k, total = 0;
+    size_t *start, *fill;
+    uint32_t *idx;
+    if (l->n_sstart + ns + 1 > (size_t)-1 / sizeof *start)
+        return 0;
+    if (!(start = realloc(l->sstart, (l->n_sstart + ns + 1) * sizeof *start)))
+        return 0;
+    l->sstart = start;
+    a->ns = ns;
+    a->stripe = l->n_sstart;
+    a->h = (a->y1 - a->y0) / (double)ns;
+    if (!(a->h > 0))
+        a->h = 1, a->ns = ns = 1;
+    start += a->stripe;
+    memset(start, 0, (ns + 1) * sizeof *start);
+    for (i = 0; i < n_edge; i++) {
+        const double *e = &l->edge[4 * (a->edge + i)];
+        size_t s0 = cell_of(fmin(e[1], e[3]), a->y0, a->h, ns), s1 = cell_of(fmax(e[1], e[3]), a->y0, a->h, ns);
+        for (k = s0; k <= s1; k++)
+            start[k + 1]++;
+        total += s1 - s0 + 1;
+    }
+    /* offsets are absolute in sidx, which grows area by area */
+    {
+        size_t base = l->n_sstart ? l->sstart[l->n_sstart - 1] : 0; /* sidx used so far */
+        uint32_t *v;
+        if (!(v = realloc(l->sidx, (base + total + 1) * sizeof *v)))
+            return 0;
+        l->sidx = v;
+        start[0] = base;
+        for (k = 1; k <= ns; k++)
+            start[k] += start[k - 1];
+        if (!(fill = calloc(ns, sizeof *fill)))
+            return 0;
+        idx = l->sidx;
+        for (i = 0; i < n_edge; i++) {
+            const double *e = &l->edge[4 * (a->edge + i)];
+            size_t s0 = cell_of(fmin(e[1], e[3]), a->y0, a->h, ns), s1 = cell_of(fmax(e[1], e[3]), a->y0, a->h, ns);
+            for (k = s0; k <= s1; k++)
+                idx[start[k] + fill[k]++] = (uint32_t)i;
+        }
+        free(fill);
+    }
+    l->n_sstart += ns + 1;
+    return 1;
+}
+
+static int grid(tf_locator *l)
+{
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, w, h;
+    size_t i, cells, total, *fill = NULL;
+    for (i = 0; i < l->n; i++)
+        if (l->a[i].x0 <= l->a[i].x1) {
+            x0 = fmin(x0, l->a[i].x0), y0 = fmin(y0, l->a[i].y0);
+            x1 = fmax(x1, l->a[i].x1), y1 = fmax(y1, l->a[i].y1);
+        }
+    if (!(x0 <= x1)) { /* no area at all: one empty cell */
+        x0 = y0 = 0, x1 = y1 = 1;
+    }
+    w = fmax(x1 - x0, 1e-3), h = fmax(y1 - y0, 1e-3);
+    /* about four cells per area, square-ish; halved while the filing
+     * would grow past 16 entries per area (huge overlapping envelopes) */
+    cells = 4 * (l->n ? l->n : 1);
+    for (;;) {
+        l->gnx = (size_t)ceil(sqrt((double)cells * w / h));
+        l->gnx = l->gnx < 1 ? 1 : l->gnx > 4096 ? 4096 : l->gnx;
+        l->gny = (cells + l->gnx - 1) / l->gnx;
+        l->gny = l->gny < 1 ? 1 : l->gny > 4096 ? 4096 : l->gny;
+        l->gx0 = x0, l->gy0 = y0, l->gw = w / (double)l->gnx, l->gh = h / (double)l->gny;
+        total = 0;
+        for (i = 0; i < l->n; i++)
+            if (l->a[i].x0 <= l->a[i].x1)
+                total += (cell_of(l->a[i].x1, x0, l->gw, l->gnx) - cell_of(l->a[i].x0, x0, l->gw, l->gnx) + 1) *
+                         (cell_of(l->a[i].y1, y0, l->gh, l->gny) - cell_of(l->a[i].y0, y0, l->gh, l->gny) + 1);
+        if (total <= 16 * l->n + cells || cells <= 1)
+            break;
+        cells /= 2;
+    }
+    cells = l->gnx * l->gny;
+    if (!(l->gstart = calloc(cells + 1, sizeof *l->gstart)) || !(l->garea = malloc((total + 1) * sizeof *l->garea)) ||
+        !(fill = calloc(cells, sizeof *fill)))
+        goto fail;
+    for (int pass = 0; pass < 2; pass++) {
+        for (i = 0; i < l->n; i++) {
+            const loc_area *a = &l->a[i];
+            size_t cx0, cx1, cy0, cy1, cx, cy;
+            if (a->x0 > a->x1)
+                continue;
+            cx0 = cell_of(a->x0, x0, l->gw, l->gnx), cx1 = cell_of(a->x1, x0, l->gw, l->gnx);
+            cy0 = cell_of(a->y0, y0, l->gh, l->gny), cy1 = cell_of(a->y1, y0, l->gh, l->gny);
+            for (cy = cy0; cy <= cy1; cy++)
+                for (cx = cx0; cx <= cx1; cx++) {
+                    size_t c = cy * l->gnx + cx;
+                    if (pass == 0)
+                        l->gstart[c + 1]++;
+                    else
+                        l->garea[l->gstart[c] + fill[c]++] = (uint32_t)i; /* ascending: areas in order */
+                }
+        }
+        if (pass == 0)
+            for (i = 1; i <= cells; i++)
+                l->gstart[i] += l->gstart[i - 1];
+    }
+    free(fill);
+    return 1;
+fail:
+    free(fill);
+    return 0;
+}
+
+taafi_status tf_locator_new(taafi_ctx *ctx, GEOSGeometry *const *geom, size_t n, tf_locator **out)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    tf_locator *l = calloc(1, sizeof *l);
+    size_t i;
+    *out = NULL;
+    if (!l || n > UINT32_MAX || !(l->a = calloc(n ? n : 1, sizeof *l->a)))
+        goto nomem;
+    l->n = n;
+    for (i = 0; i < n; i++) {
+        loc_area *a = &l->a[i];
+        size_t before = l->n_edge;
+        int k;
+        a->x0 = 1, a->x1 = 0; /* empty */
+        a->edge = before;
+        if (GEOSisEmpty_r(h, geom[i]) != 0)
+            continue;
+        GEOSGeom_getXMin_r(h, geom[i], &a->x0), GEOSGeom_getXMax_r(h, geom[i], &a->x1);
+        GEOSGeom_getYMin_r(h, geom[i], &a->y0), GEOSGeom_getYMax_r(h, geom[i], &a->y1);
+        if ((k = collect(l, h, geom[i])) == 0)
+            goto nomem;
+        if (k < 0 || l->n_edge - before > UINT32_MAX) {
+            l->n_edge = before; /* not polygonal: always asked about */
+            a->ns = 0;
+            continue;
+        }
+        if (!stripes(l, a, l->n_edge - before))
+            goto nomem;
+    }
+    if (!grid(l))
+        goto nomem;
+    *out = l;
+    return TAAFI_OK;
+nomem:
+    tf_locator_free(l);
+    return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory indexing the areas");
+}
+
+/* Shewchuk's bound on the error of the orientation determinant computed
+ * in doubles (orient2dfast): a |det| above it has the sign of the exact
+ * determinant.  Taken with a margin. */
+#define ORIENT_ERRBOUND 4.0e-16
+
+int tf_locator_test(const tf_locator *l, size_t i, double x, double y)
+{
+    const loc_area *a = &l->a[i];
+    const double *edges;
+    const size_t *start;
+    size_t s, k;
+    int inside = 0;
+    if (a->x0 > a->x1 || x < a->x0 || x > a->x1 || y < a->y0 || y > a->y1)
+        return 0; /* off the envelope: off the polygon and its boundary */
+    if (a->ns == 0)
+        return -1;
+    edges = &l->edge[4 * a->edge];
+    start = &l->sstart[a->stripe];
+    s = cell_of(y, a->y0, a->h, a->ns);
+    for (k = start[s]; k < start[s + 1]; k++) {
+        const double *e = &edges[4 * (size_t)l->sidx[k]];
+        double ax = e[0] - x, ay = e[1] - y, bx = e[2] - x, by = e[3] - y, left, right, det;
+        if ((ay > 0 && by > 0) || (ay < 0 && by < 0))
+            continue; /* the edge's y-range misses the point's */
+        left = ax * by, right = ay * bx, det = left - right;
+        if (fabs(det) <= ORIENT_ERRBOUND * (fabs(left) + fabs(right)))
+            return -1; /* on the edge's line, or too near to tell */
+        /* half-open in y, so that a vertex on the ray counts once */
+        if ((ay > 0) != (by > 0) && ((det > 0) == (by > 0)))
+            inside = !inside;
+    }
+    return inside;
+}
+
+long tf_locator_find(const tf_locator *l, double x, double y, tf_locate_ask ask, void *user)
+{
+    size_t c = cell_of(y, l->gy0, l->gh, l->gny) * l->gnx + cell_of(x, l->gx0, l->gw, l->gnx), k;
+    for (k = l->gstart[c]; k < l->gstart[c + 1]; k++) {
+        size_t i = l->garea[k];
+        int in = tf_locator_test(l, i, x, y);
+        if (in < 0)
+            in = ask(i, x, y, user);
+        if (in > 0)
+            return (long)i;
+    }
+    return -1;
+}
