@@ -302,11 +302,105 @@ static taafi_status on_cell(taafi_ctx *ctx, double x, double y, double value, do
     return TAAFI_OK;
 }
 
+/* The reach zone as its disjoint parts (polygons), each with its
+ * envelope: computed once, before the workers share them. */
+typedef struct zone_parts {
+    const GEOSGeometry **g; /* owned by the zone */
+    double *env;            /* x0 y0 x1 y1 per part */
+    size_t n;
+} zone_parts;
+
+static taafi_status zone_parts_make(taafi_ctx *ctx, const GEOSGeometry *zone, zone_parts *zp)
+{
+    int n = GEOSGetNumGeometries_r(ctx->geos, zone), i;
+    memset(zp, 0, sizeof *zp);
+    if (n < 0)
+        return tf_error(ctx, TAAFI_ERR_GEOM, "%s", tf_lib_error(ctx));
+    zp->g = calloc(n ? (size_t)n : 1, sizeof *zp->g);
+    zp->env = calloc(n ? 4 * (size_t)n : 1, sizeof *zp->env);
+    if (!zp->g || !zp->env)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        const GEOSGeometry *g = GEOSGetGeometryN_r(ctx->geos, zone, i);
+        double *e = &zp->env[4 * zp->n];
+        if (!g || GEOSisEmpty_r(ctx->geos, g) != 0)
+            continue;
+        GEOSGeom_getXMin_r(ctx->geos, g, &e[0]), GEOSGeom_getYMin_r(ctx->geos, g, &e[1]);
+        GEOSGeom_getXMax_r(ctx->geos, g, &e[2]), GEOSGeom_getYMax_r(ctx->geos, g, &e[3]);
+        zp->g[zp->n++] = g;
+    }
+    return TAAFI_OK;
+}
+
+static void zone_parts_free(zone_parts *zp)
+{
+    free(zp->g);
+    free(zp->env);
+}
+
+/* Adds the polygons of g to (*v, *n, *cap), taking g. */
+static int take_polygons(GEOSContextHandle_t h, GEOSGeometry *g, GEOSGeometry ***v, size_t *n, size_t *cap)
+{
+    int t = GEOSGeomTypeId_r(h, g), k, m;
+    if (t == GEOS_POLYGON && GEOSisEmpty_r(h, g) == 0) {
+        if (*n == *cap) {
+            size_t c = *cap ? *cap * 2 : 8;
+            GEOSGeometry **w = realloc(*v, c * sizeof *w);
+            if (!w) {
+                GEOSGeom_destroy_r(h, g);
+                return 0;
+            }
+            *v = w;
+            *cap = c;
+        }
+        (*v)[(*n)++] = g;
+        return 1;
+    }
+    if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+        m = GEOSGetNumGeometries_r(h, g);
+        for (k = 0; k < m; k++) {
+            GEOSGeometry *c = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, g, k));
+            if (!c || !take_polygons(h, c, v, n, cap)) {
+                GEOSGeom_destroy_r(h, g);
+                return 0;
+            }
+        }
+    }
+    GEOSGeom_destroy_r(h, g);
+    return 1;
+}
+
+/* The zone clipped to a rectangle, as one multipolygon.  Only the parts
+ * whose envelope meets the rectangle are clipped: GEOS's clip of the whole
+ * zone looks at every part, and a part that misses the rectangle costs it
+ * a crossing count over all that part's vertices. */
+static GEOSGeometry *zone_clip(GEOSContextHandle_t h, const zone_parts *zp, double x0, double y0, double x1, double y1)
+{
+    GEOSGeometry **v = NULL, *out;
+    size_t n = 0, cap = 0, i;
+    for (i = 0; i < zp->n; i++) {
+        const double *e = &zp->env[4 * i];
+        GEOSGeometry *c;
+        if (e[2] < x0 || e[0] > x1 || e[3] < y0 || e[1] > y1)
+            continue;
+        if (!(c = GEOSClipByRect_r(h, zp->g[i], x0, y0, x1, y1)) || !take_polygons(h, c, &v, &n, &cap))
+            goto fail;
+    }
+    out = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, v, (unsigned)n); /* takes the polygons */
+    free(v);
+    return out;
+fail:
+    for (i = 0; i < n; i++)
+        GEOSGeom_destroy_r(h, v[i]);
+    free(v);
+    return NULL;
+}
+
 /* The parts of an area inside and outside the reach zone.  The zone of a
  * country's facilities has a hundred thousand vertices; most areas lie
  * wholly inside or outside it, which the prepared zone answers at once,
  * and the rest are cut by the zone clipped to their own envelope first. */
-static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const GEOSGeometry *zone,
+static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const zone_parts *zp,
                                 const GEOSPreparedGeometry *zprep, GEOSGeometry **covered, GEOSGeometry **gap)
 {
     GEOSContextHandle_t h = ctx->geos;
@@ -323,7 +417,7 @@ static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const 
         GEOSGeom_getXMin_r(h, area, &x0), GEOSGeom_getYMin_r(h, area, &y0);
         GEOSGeom_getXMax_r(h, area, &x1), GEOSGeom_getYMax_r(h, area, &y1);
         /* a margin: the clip's new edges must lie outside the area */
-        local = GEOSClipByRect_r(h, zone, x0 - 1, y0 - 1, x1 + 1, y1 + 1);
+        local = zone_clip(h, zp, x0 - 1, y0 - 1, x1 + 1, y1 + 1);
         if (local) {
             *covered = GEOSIntersection_r(h, area, local);
             *gap = GEOSDifference_r(h, area, local);
@@ -423,6 +517,7 @@ typedef struct cov_job {
     const tf_areas *A;
     tf_ind_state *s;
     const GEOSGeometry *zone;
+    zone_parts parts;
     const grid *tree; /* NULL: no facility */
     double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load;
     GEOSGeometry **gap;    /* per area */
@@ -483,7 +578,7 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     size_t n_here = (size_t)j->count[a], i, k;
     taafi_status st;
     GEOSArea_r(wctx->geos, A->geom[a], &m2);
-    if ((st = cut_by_zone(wctx, A->geom[a], j->zone, w->zprep, &covered, &gap))) {
+    if ((st = cut_by_zone(wctx, A->geom[a], &j->parts, w->zprep, &covered, &gap))) {
         char why[TF_MSG_MAX];
         snprintf(why, sizeof why, "%s", taafi_ctx_message(wctx));
         return tf_error(wctx, st, "area %s: cannot cut it by the reach zone: %s", A->id[a], why);
@@ -561,6 +656,8 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         return st;
     j.zone = zone;
     GEOSGeom_getXMin_r(ctx->geos, zone, &x); /* its envelope, computed before any sharing */
+    if ((st = zone_parts_make(ctx, zone, &j.parts)))
+        goto done;
     if (s->n) {
         if ((st = grid_build(ctx, &gr, s->fac, s->n, A)))
             goto done;
@@ -623,6 +720,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         st = tf_note_nodata(ctx, r, pop, nodata_all);
     }
 done:
+    zone_parts_free(&j.parts);
     free(j.nodata);
     if (j.tree)
         grid_free(&gr);
