@@ -22,6 +22,7 @@
 #include "../raster/raster.h"
 #include "indicator.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,9 +278,69 @@ static const fac *nearest(const grid *g, double x, double y, double *dist)
     return best;
 }
 
+/*
+ * The facilities that can be nearest to some point of one area.  Every
+ * cell centre p within `r` of the area's centre c has its nearest facility
+ * within d(c) + r (d(c): c's nearest distance), so that facility lies
+ * within d(c) + 2r of c: those few, in reading order, are all a cell of
+ * the area needs to look at.  A scan of them in that order, keeping the
+ * first of equal distances, gives what nearest() gives; a centre beyond
+ * `r` (a cell overhanging the area's envelope far) asks the grid.
+ */
+typedef struct near_set {
+    double cx, cy, r2;  /* centre and squared radius of validity (m, m²) */
+    const fac **f;      /* candidates, ascending index                  */
+    size_t n;
+} near_set;
+
+/* Above this many candidates the grid is as quick: no set is made. */
+#define NEAR_SET_MAX 48
+
+static int cmp_fac(const void *a, const void *b)
+{
+    const fac *x = *(const fac *const *)a, *y = *(const fac *const *)b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Fills `ns` (whose f has room for NEAR_SET_MAX) for the envelope; ns->n
+ * is 0 when no set is worth making. */
+static void near_set_make(const grid *g, double x0, double y0, double x1, double y1, near_set *ns)
+{
+    double d, reach, r;
+    int bx0, by0, bx1, by1, i, j;
+    ns->n = 0;
+    ns->cx = (x0 + x1) / 2, ns->cy = (y0 + y1) / 2;
+    /* the envelope's half-diagonal, with room for the centres of cells
+     * that overhang it */
+    r = 1.1 * hypot(x1 - x0, y1 - y0) / 2 + 1000;
+    ns->r2 = r * r;
+    if (!nearest(g, ns->cx, ns->cy, &d))
+        return;
+    /* a hair more than d + 2r, against rounding */
+    reach = (d + 2 * r) * (1 + 1e-9) + 1e-6;
+    bucket(g, ns->cx - reach, ns->cy - reach, &bx0, &by0);
+    bucket(g, ns->cx + reach, ns->cy + reach, &bx1, &by1);
+    for (j = by0; j <= by1; j++)
+        for (i = bx0; i <= bx1; i++) {
+            size_t b = (size_t)j * (size_t)g->nx + (size_t)i, k;
+            for (k = g->start[b]; k < g->start[b + 1]; k++) {
+                const fac *f = &g->fac[g->idx[k]];
+                if (hypot(f->x - ns->cx, f->y - ns->cy) > reach)
+                    continue;
+                if (ns->n == NEAR_SET_MAX) {
+                    ns->n = 0;
+                    return;
+                }
+                ns->f[ns->n++] = f;
+            }
+        }
+    qsort(ns->f, ns->n, sizeof *ns->f, cmp_fac);
+}
+
 /* Per-cell work within one area: mean distance and basins. */
 typedef struct cell_acc {
     const grid *tree;  /* NULL: no facility at all */
+    const near_set *near; /* NULL or empty: the grid for every cell */
     double *basin;
     double total;       /* residents of the area            */
     double people_dist; /* sum of residents x distance (m)  */
@@ -289,13 +350,33 @@ static taafi_status on_cell(taafi_ctx *ctx, double x, double y, double value, do
 {
     cell_acc *c = user;
     double d, people = value * fraction;
-    const fac *hit;
+    const fac *hit = NULL;
+    const near_set *ns = c->near;
     c->total += people;
     if (!c->tree)
         return TAAFI_OK;
     /* Distance from the cell's centre: the residents of a cell are taken
      * to live at its centre, as in every raster accessibility tool. */
-    if (!(hit = nearest(c->tree, x, y, &d)))
+    if (ns && ns->n && (x - ns->cx) * (x - ns->cx) + (y - ns->cy) * (y - ns->cy) <= ns->r2) {
+        double bd = INFINITY;
+        size_t k;
+        for (k = 0; k < ns->n; k++) {
+            const fac *f = ns->f[k];
+            double dd = (f->x - x) * (f->x - x) + (f->y - y) * (f->y - y);
+            if (dd < bd) {
+                bd = dd;
+                hit = f;
+            }
+        }
+        d = sqrt(bd);
+#ifndef NDEBUG
+        {
+            /* debug builds (the sanitizer suite) check every answer */
+            double dg;
+            assert(nearest(c->tree, x, y, &dg) == hit && dg == d);
+        }
+#endif
+    } else if (!(hit = nearest(c->tree, x, y, &d)))
         return tf_error(ctx, TAAFI_ERR_GEOM, "no nearest facility found");
     c->people_dist += people * d;
     c->basin[hit->index] += people;
@@ -533,6 +614,7 @@ struct tf_worker {
     tf_raster *ras;                  /* NULL without a population raster */
     const GEOSPreparedGeometry *zprep;
     double *basin;                   /* dense, n facilities, kept at 0   */
+    const fac **near;                /* room for a near_set              */
 };
 
 static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
@@ -543,6 +625,7 @@ static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
     if (w->zprep)
         GEOSPreparedGeom_destroy_r(wctx->geos, w->zprep);
     free(w->basin);
+    free(w->near);
     free(w);
 }
 
@@ -552,7 +635,8 @@ static taafi_status cov_setup(taafi_ctx *wctx, void *user, tf_worker **out)
     tf_worker *w = calloc(1, sizeof *w);
     taafi_status st = TAAFI_OK;
     *out = NULL;
-    if (!w || !(w->basin = calloc(j->s->n ? j->s->n : 1, sizeof *w->basin))) {
+    if (!w || !(w->basin = calloc(j->s->n ? j->s->n : 1, sizeof *w->basin)) ||
+        !(w->near = calloc(NEAR_SET_MAX, sizeof *w->near))) {
         cov_teardown(wctx, w);
         return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
     }
@@ -587,7 +671,14 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     GEOSArea_r(wctx->geos, gap, &gap_m2);
     j->area_pct[a] = m2 > 0 ? 100.0 * cov_m2 / m2 : NAN;
     if (w->ras) {
-        cell_acc acc = {j->tree, w->basin, 0, 0};
+        near_set ns = {0, 0, 0, w->near, 0};
+        cell_acc acc = {j->tree, &ns, w->basin, 0, 0};
+        if (j->tree && GEOSisEmpty_r(wctx->geos, A->geom[a]) == 0) {
+            double x0, y0, x1, y1;
+            GEOSGeom_getXMin_r(wctx->geos, A->geom[a], &x0), GEOSGeom_getYMin_r(wctx->geos, A->geom[a], &y0);
+            GEOSGeom_getXMax_r(wctx->geos, A->geom[a], &x1), GEOSGeom_getYMax_r(wctx->geos, A->geom[a], &y1);
+            near_set_make(j->tree, x0, y0, x1, y1, &ns);
+        }
         if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], j->tree != NULL, on_cell, &acc,
                                   j->nodata ? &j->nodata[a] : NULL)) ||
             (st = tf_raster_sum(wctx, w->ras, covered, &cov_pop, NULL)))
