@@ -10,6 +10,7 @@
 #include <ogr_api.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double now(void)
@@ -19,27 +20,50 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Reads every feature's geometry and first fields; returns a checksum so
- * that nothing is optimised away. */
-static double read_vector(const char *path)
+/* Reads every feature's geometry and the fields the analysis uses (the
+ * others are ignored, as taafi ignores them); returns a checksum so that
+ * nothing is optimised away.  Text fields are read as text: formatting a
+ * number as text would cost more than reading it. */
+static double read_vector(const char *path, const char *const *fields)
 {
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     OGRLayerH l;
+    OGRFeatureDefnH defn;
     OGRFeatureH f;
+    const char **ignored;
+    int idx[8], n_idx = 0, i, k, n;
     double sum = 0;
     if (!ds) {
         fprintf(stderr, "cannot open %s\n", path);
         exit(1);
     }
     l = GDALDatasetGetLayer(ds, 0);
+    defn = OGR_L_GetLayerDefn(l);
+    n = OGR_FD_GetFieldCount(defn);
+    ignored = calloc((size_t)n + 1, sizeof *ignored);
+    for (i = 0, k = 0; i < n; i++) {
+        const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        int used = 0;
+        for (const char *const *u = fields; *u; u++)
+            used |= !strcmp(*u, name);
+        if (used && n_idx < 8)
+            idx[n_idx++] = i;
+        else
+            ignored[k++] = name;
+    }
+    OGR_L_SetIgnoredFields(l, ignored);
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        if (g)
-            sum += OGR_G_GetX(g, 0);
-        if (OGR_F_GetFieldCount(f) > 1)
-            sum += OGR_F_GetFieldAsString(f, 1)[0];
+        if (g) {
+            OGREnvelope e;
+            OGR_G_GetEnvelope(g, &e);
+            sum += e.MinX;
+        }
+        for (i = 0; i < n_idx; i++)
+            sum += OGR_F_GetFieldAsString(f, idx[i])[0];
         OGR_F_Destroy(f);
     }
+    free(ignored);
     GDALClose(ds);
     return sum;
 }
@@ -79,7 +103,13 @@ int main(int argc, char **argv)
     }
     GDALAllRegister();
     t0 = now();
-    sum = read_vector(argv[1]) + read_vector(argv[2]) + read_vector(argv[3]) + read_raster(argv[4]);
+    {
+        /* the fields the benchmark's project reads from each layer */
+        static const char *const area_fields[] = {"area_id", NULL}, *const damage_fields[] = {"damage_cls", NULL},
+                                 *const facility_fields[] = {"kind", "status", NULL};
+        sum = read_vector(argv[1], area_fields) + read_vector(argv[2], damage_fields) +
+              read_vector(argv[3], facility_fields) + read_raster(argv[4]);
+    }
     printf("%.3f\n", now() - t0);
     fprintf(stderr, "(checksum %g)\n", sum);
     return 0;

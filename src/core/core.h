@@ -85,4 +85,7 @@ void tf_sha256_buf(const void *data, size_t len, char hex_out[65]);
 /* Current UTC time as "2026-11-29T00:18:49Z". */
 void tf_utc_now(char out[32]);
 
+/* A monotonic clock in seconds, for the stage times -v shows. */
+double tf_seconds(void);
+
 #endif

@@ -300,6 +300,13 @@ void tf_buf_free(tf_buf *b)
 
 void taafi_string_free(char *s) { free(s); }
 
+double tf_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void tf_utc_now(char out[32])
 {
     time_t t = time(NULL);

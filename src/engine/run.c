@@ -464,6 +464,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     unsigned char *in_bg = NULL, *done = NULL, *hashed = NULL;
     taafi_status st;
     size_t li, k;
+    double t0 = tf_seconds();
     if (!ctx || !p || !out)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_run: NULL argument") : TAAFI_ERR_USAGE;
     *out = NULL;
@@ -483,6 +484,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     if ((st = tf_areas_load(ctx, p, &r->dq, tf_result_add_input, r, &r->areas)))
         goto fail;
     tf_log(ctx, TAAFI_LOG_INFO, "areas: %zu read; analysis CRS EPSG:%d", r->areas->n, r->areas->epsg);
+    tf_log(ctx, TAAFI_LOG_DEBUG, "time: areas loaded at %.3f s", tf_seconds() - t0);
     for (li = 0; li < p->n_layers; li++) {
         int used = 0;
         for (k = 0; k < p->n_inds; k++)
@@ -507,8 +509,10 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
         if ((st = tf_check_interrupt(ctx)) || (fam && (st = fam->finish(ctx, &p->inds[k], states[k], parts[0]))))
             goto fail;
     }
+    tf_log(ctx, TAAFI_LOG_DEBUG, "time: passes over the layers done at %.3f s", tf_seconds() - t0);
     if ((st = tf_bg_join(ctx, bg, &parts[1])))
         goto fail;
+    tf_log(ctx, TAAFI_LOG_DEBUG, "time: per-area indicators done at %.3f s", tf_seconds() - t0);
     tf_bg_free(bg);
     bg = NULL;
     st = tf_result_merge(ctx, r, parts, 2); /* takes the parts */
@@ -520,6 +524,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     if ((st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)) || (st = tf_result_wait_inputs(ctx, r)))
         goto fail;
     tf_utc_now(r->finished);
+    tf_log(ctx, TAAFI_LOG_DEBUG, "time: analysis done at %.3f s", tf_seconds() - t0);
     free(in_bg);
     free(done);
     free(hashed);

@@ -94,6 +94,7 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
     const char *path = j->out[i].tmp;
     char *json = NULL;
     taafi_status st = TAAFI_OK;
+    double t0 = tf_seconds();
     (void)w;
     tf_gdal_enter(wctx); /* GDAL's error handlers are per thread */
     switch (i) {
@@ -129,6 +130,8 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
     }
     free(json);
     tf_gdal_leave(wctx);
+    if (!st)
+        tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s written in %.3f s", j->out[i].final, tf_seconds() - t0);
     return st;
 }
 
