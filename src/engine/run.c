@@ -16,6 +16,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Features listed one by one in the data-quality log for each kind of
  * problem and layer; beyond that they are only counted, so that a country
@@ -136,17 +137,21 @@ out:
  * for points, through the fast path), dimension, measure and the area of
  * its representative point (the point itself, else GEOSPointOnSurface,
  * which is always on the feature, unlike the centroid).  *geom_out is
- * owned by the caller; NULL with TAAFI_OK when the feature is to be
- * skipped (noted). */
+ * owned by the caller.  *usable is 0 when the feature is to be skipped
+ * (noted).  Without `point_geom`, a point gets no GEOS geometry (f->geom
+ * and *geom_out stay NULL): passes whose indicators only count and sum
+ * need its area alone, and a million points need a million fewer
+ * allocations. */
 static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
-                         OGRFeatureH of, const double *xy, int need_valid, pass_stats *ps, tf_feature *f,
-                         GEOSGeometry **geom_out)
+                         OGRFeatureH of, const double *xy, int need_valid, int point_geom, pass_stats *ps,
+                         tf_feature *f, GEOSGeometry **geom_out, int *usable)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(of);
     GEOSGeometry *geom = NULL, *rep = NULL;
     double px = 0, py = 0; /* a point's own coordinates, analysis CRS */
     taafi_status st;
     *geom_out = NULL;
+    *usable = 0;
     memset(f, 0, sizeof *f);
     f->f = of;
     f->fid = (int64_t)OGR_F_GetFID(of);
@@ -159,7 +164,7 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
         double x = xy ? xy[0] : OGR_G_GetX(g, 0), y = xy ? xy[1] : OGR_G_GetY(g, 0);
         if (!xy && (st = tf_reproj_xy(ctx, to_xy, &x, &y, 1)))
             goto unusable;
-        if (!(geom = GEOSGeom_createPointFromXY_r(ctx->geos, x, y)))
+        if (point_geom && !(geom = GEOSGeom_createPointFromXY_r(ctx->geos, x, y)))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         px = x, py = y;
         f->measure = 1;
@@ -195,6 +200,7 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
     if (rep)
         GEOSGeom_destroy_r(ctx->geos, rep);
     *geom_out = geom;
+    *usable = 1;
     return TAAFI_OK;
 unusable : {
     /* A feature that cannot be used is noted and skipped, never fatal:
@@ -221,6 +227,59 @@ static char *pass_filter(const tf_source *layer, const char *ind_where)
 
 static int same_filter(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
 
+/* Whether every indicator of the pass over (li, where) only counts or
+ * sums its features by area: then points need no GEOS geometry and only
+ * the fields those indicators name are read.  Not with a filter: GDAL
+ * evaluates some filters itself, on the fields it has read. */
+static int lean_pass(const taafi_result *r, size_t li, const char *where, int scan_only)
+{
+    const taafi_project *p = r->project;
+    size_t k;
+    if (scan_only || p->layers[li].where || where)
+        return 0;
+    for (k = 0; k < p->n_inds; k++) {
+        tf_ind_type t = p->inds[k].type;
+        if (p->inds[k].layer != (int)li || p->inds[k].where)
+            continue;
+        if (t != TF_IND_COUNT && t != TF_IND_SUM && t != TF_IND_MEAN && t != TF_IND_MIN && t != TF_IND_MAX)
+            return 0;
+    }
+    return 1;
+}
+
+/* Tells GDAL to skip the fields no indicator of a lean pass reads (the
+ * damage layer's ids, dates, surveyors' notes...).  *out (freed by the
+ * caller) holds the names, which the layer's definition owns. */
+static taafi_status ignore_fields(taafi_ctx *ctx, const taafi_result *r, size_t li, const char *where,
+                                  const tf_vsource *src, const char ***out)
+{
+    const taafi_project *p = r->project;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(src->layer);
+    int n = OGR_FD_GetFieldCount(defn), i, m = 0;
+    const char **names = calloc((size_t)n + 1, sizeof *names);
+    size_t k;
+    *out = NULL;
+    if (!names)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        int used = 0;
+        for (k = 0; k < p->n_inds && !used; k++) {
+            const tf_indicator_def *d = &p->inds[k];
+            const char *f = d->type == TF_IND_COUNT ? d->class_field : d->field;
+            used = d->layer == (int)li && same_filter(d->where, where) && f && !strcasecmp(f, name);
+        }
+        if (!used)
+            names[m++] = name;
+    }
+    tf_gdal_enter(ctx);
+    if (m && OGR_L_SetIgnoredFields(src->layer, names) != OGRERR_NONE)
+        tf_log(ctx, TAAFI_LOG_DEBUG, "%s: GDAL cannot skip unused fields; all are read", p->layers[li].path);
+    tf_gdal_leave(ctx);
+    *out = names;
+    return TAAFI_OK;
+}
+
 /* Streams layer `li` with the indicators' filter `where` through every
  * indicator that reads that layer with that filter. */
 static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const char *where, int hash,
@@ -235,7 +294,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     GEOSGeometry *geom = NULL;
     pass_stats ps = {0};
     pass_buf buf = {0};
-    int needs_parts = 0, geographic;
+    int needs_parts = 0, geographic, lean, usable;
+    const char **ignored = NULL;
     char stage[160];
     GIntBig total;
     /* features are read in chunks: see the loop */
@@ -274,6 +334,9 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         if ((st = fam->begin(ctx, &p->inds[k], r->areas, &src, &states[k])))
             goto done;
     }
+    lean = !needs_parts && lean_pass(r, li, where, scan_only);
+    if (lean && (st = ignore_fields(ctx, r, li, where, &src, &ignored)))
+        goto done;
     OGR_L_ResetReading(src.layer);
     snprintf(stage, sizeof stage, "%s %s", scan_only ? "checking" : "reading", def.role);
     total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
@@ -318,9 +381,9 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         }
         at++;
         ps.read++;
-        if ((st = view(ctx, r, &def, to_xy, of, xy, needs_parts, &ps, &f, &geom)))
+        if ((st = view(ctx, r, &def, to_xy, of, xy, needs_parts, !lean, &ps, &f, &geom, &usable)))
             goto done;
-        if (!geom) {
+        if (!usable) {
             OGR_F_Destroy(of);
             of = NULL;
             continue;
@@ -340,7 +403,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         for (k = 0; k < p->n_inds; k++)
             if (IN_PASS(k) && states[k] && (st = tf_family_of(p->inds[k].type)->consume(ctx, states[k], &f)))
                 goto done;
-        GEOSGeom_destroy_r(ctx->geos, geom);
+        if (geom)
+            GEOSGeom_destroy_r(ctx->geos, geom);
         geom = NULL;
         OGR_F_Destroy(of);
         of = NULL;
@@ -372,6 +436,7 @@ done:
     for (; chunk && at < n_chunk; at++)
         if (chunk[at])
             OGR_F_Destroy(chunk[at]);
+    free(ignored);
     free(chunk);
     free(cx);
     free(cy);

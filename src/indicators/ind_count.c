@@ -210,12 +210,21 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
         s->n_blank++;
         return count_other(ctx, s, area);
     }
-    /* Fast path: the same spelling as last time. */
+    /* Fast path: a spelling seen before (a class's label is the first
+     * spelling met, or the declared one), tried last-first; only new
+     * spellings are normalised. */
     if (s->last < s->n_c && !strcmp(raw, s->c[s->last].label)) {
         if (area >= 0)
             s->c[s->last].n[area] += 1;
         return TAAFI_OK;
     }
+    for (i = 0; i < s->n_c; i++)
+        if (!strcmp(raw, s->c[i].label)) {
+            s->last = i;
+            if (area >= 0)
+                s->c[i].n[area] += 1;
+            return TAAFI_OK;
+        }
     if (!(key = normalise(raw)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (i = 0; i < s->n_c; i++)
