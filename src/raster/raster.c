@@ -116,7 +116,7 @@ typedef struct ring {
 typedef struct rings {
     ring *r;
     size_t n, cap;
-    double *bx, *by, *tx, *ty, *cx, *cy; /* scratch: band and clip buffers */
+    double *bx, *by, *tx, *ty; /* scratch: a row's band, clipped twice */
     size_t scratch;                        /* capacity of each scratch array */
 } rings;
 
@@ -128,7 +128,7 @@ static void rings_free(rings *rs)
         free(rs->r[i].y);
     }
     free(rs->r);
-    free(rs->bx), free(rs->by), free(rs->tx), free(rs->ty), free(rs->cx), free(rs->cy);
+    free(rs->bx), free(rs->by), free(rs->tx), free(rs->ty);
 }
 
 static double shoelace(const double *x, const double *y, size_t n)
@@ -180,8 +180,8 @@ static int add_ring(rings *rs, const GEOSContextHandle_t h, const GEOSGeometry *
      * vertices, and the band is clipped twice */
     if (4 * (size_t)n + 8 > rs->scratch) {
         size_t cap = 4 * (size_t)n + 8;
-        double **bufs[6] = {&rs->bx, &rs->by, &rs->tx, &rs->ty, &rs->cx, &rs->cy};
-        for (int k = 0; k < 6; k++) {
+        double **bufs[4] = {&rs->bx, &rs->by, &rs->tx, &rs->ty};
+        for (int k = 0; k < 4; k++) {
             double *v = realloc(*bufs[k], cap * sizeof *v);
             if (!v)
                 return 0;
@@ -235,11 +235,65 @@ static size_t clip(const double *x, const double *y, size_t n, int axis, double 
     return m;
 }
 
+/*
+ * Adds sign x A(col * cw) to F[col], for col = 0..w, where A(c) is the
+ * signed area of the polygon (x, y, n) left of the line x = c.  By Green's
+ * theorem A(c) = -(integral of y dx) over the polygon's boundary left of
+ * the line, and the line's own stretch adds nothing there (dx = 0): so
+ * each edge adds, at every column boundary, the trapezoid under its part
+ * left of it: nothing left of the edge, a growing part across it, and its
+ * whole trapezoid from its right end on (through the running sum D, w + 2
+ * doubles, zeroed here).  One pass over the edges and the columns they
+ * span, where clipping the band at every column boundary cost a clip and
+ * a shoelace per column.
+ */
+static void band_areas(const double *x, const double *y, size_t n, double cw, int w, double sign, double *F,
+                       double *D)
+{
+    size_t i;
+    int col;
+    double acc = 0;
+    for (col = 0; col <= w + 1; col++)
+        D[col] = 0;
+    for (i = 0; i < n; i++) {
+        size_t j = i + 1 == n ? 0 : i + 1;
+        double x1 = x[i], y1 = y[i], x2 = x[j], y2 = y[j], lo, hi, ylo, yhi, s, slope;
+        int ca, cb;
+        if (x1 == x2)
+            continue; /* vertical: dx = 0 */
+        s = x2 > x1 ? 1.0 : -1.0;
+        lo = x2 > x1 ? x1 : x2, hi = x2 > x1 ? x2 : x1;
+        ylo = x2 > x1 ? y1 : y2, yhi = x2 > x1 ? y2 : y1;
+        slope = (yhi - ylo) / (hi - lo);
+        /* the boundaries strictly inside (lo, hi) take a part; from the
+         * first at or beyond hi on, the whole */
+        ca = (int)floor(lo / cw) + 1;
+        cb = (int)ceil(hi / cw);
+        if (ca < 0)
+            ca = 0;
+        if (cb > w + 1)
+            cb = w + 1;
+        if (cb < 0)
+            cb = 0;
+        for (col = ca; col < cb && col <= w; col++) {
+            double m = col * cw, ym;
+            m = m < lo ? lo : m > hi ? hi : m;
+            ym = ylo + (m - lo) * slope;
+            F[col] += sign * (-s * (m - lo) * (ylo + ym) / 2);
+        }
+        D[cb] += sign * (-s * (hi - lo) * (ylo + yhi) / 2);
+    }
+    for (col = 0; col <= w; col++) {
+        acc += D[col];
+        F[col] += acc;
+    }
+}
+
 taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeometry *poly, int want_xy, tf_cell_fn fn,
                              void *user, size_t *nodata_out)
 {
     GEOSGeometry *g = NULL;
-    double minx, miny, maxx, maxy, *buf = NULL, *area = NULL, *F = NULL, *cx = NULL, *cy = NULL;
+    double minx, miny, maxx, maxy, *buf = NULL, *area = NULL, *F = NULL, *D = NULL, *cx = NULL, *cy = NULL;
     double *ax = NULL, *ay = NULL; /* transformed anchor centres */
     double cell_area = r->gt[1] * -r->gt[5], wx0, wy0;
     int c0, c1, r0, r1, w, row, col;
@@ -279,6 +333,7 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
     if (!collect(&rs, ctx->geos, g, wx0, wy0) || !(buf = malloc(sizeof *buf * (size_t)w)) ||
         !(ax = malloc(sizeof *ax * (size_t)(w / XY_STEP + 3))) || !(ay = malloc(sizeof *ay * (size_t)(w / XY_STEP + 3))) ||
         !(area = malloc(sizeof *area * (size_t)w)) || !(F = malloc(sizeof *F * (size_t)(w + 1))) ||
+        !(D = malloc(sizeof *D * (size_t)(w + 2))) ||
         !(cx = malloc(sizeof *cx * (size_t)w)) || !(cy = malloc(sizeof *cy * (size_t)w))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
@@ -296,11 +351,7 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
             nb = clip(rs.tx, rs.ty, nb, 1, ltop, -1, rs.bx, rs.by);
             if (nb < 3)
                 continue;
-            for (col = 0; col <= w; col++) {
-                double xb = col * r->gt[1];
-                size_t nc = clip(rs.bx, rs.by, nb, 0, xb, -1, rs.cx, rs.cy);
-                F[col] += rg->sign * (nc >= 3 ? shoelace(rs.cx, rs.cy, nc) : 0);
-            }
+            band_areas(rs.bx, rs.by, nb, r->gt[1], w, rg->sign, F, D);
         }
         for (col = 0; col < w; col++) {
             area[col] = F[col + 1] - F[col];
@@ -375,6 +426,7 @@ done:
     free(buf);
     free(area);
     free(F);
+    free(D);
     free(cx);
     free(cy);
     free(ax);
