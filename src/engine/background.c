@@ -66,6 +66,12 @@ static taafi_status work(taafi_ctx *ctx, tf_bg *bg)
             st = tf_family_of(p->inds[k].type)->finish(ctx, &p->inds[k], bg->states[k], bg->part);
     if (!st && bg->part->pop_pending) /* raster_sum left it to a coverage that did not come */
         st = tf_error(ctx, TAAFI_ERR_INTERNAL, "the population column was left unfilled");
+    /* The service gaps' GeoJSON is the slowest output to write, and its
+     * content is all here: written now, beside the points, to memory; the
+     * writer copies it out unless the gaps change in between (merged
+     * with others, a scenario's). */
+    if (!st && bg->part->n_gaps)
+        st = tf_result_render_gaps(ctx, bg->part);
     tf_gdal_leave(ctx);
     return st;
 }

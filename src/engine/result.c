@@ -1,6 +1,10 @@
 /* result.c: the result table and its accessors. */
 #include "result.h"
 
+#include "../io/writers.h"
+
+#include <cpl_vsi.h>
+
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -161,7 +165,7 @@ taafi_status tf_result_merge(taafi_ctx *ctx, taafi_result *r, taafi_result **par
 {
     const taafi_project *p = r->project;
     taafi_status st = TAAFI_OK;
-    size_t k, q, i;
+    size_t k, q, i, with_gaps = 0;
     /* columns: the project's order first, then any not made by one of its
      * indicators (none today), so that nothing is lost */
     for (k = 0; k <= p->n_inds && !st; k++)
@@ -171,10 +175,20 @@ taafi_status tf_result_merge(taafi_ctx *ctx, taafi_result *r, taafi_result **par
                 if (c->name && (k == p->n_inds || c->def == &p->inds[k]))
                     st = take_column(ctx, r, c);
             }
+    /* gaps made ahead stay good only if one part brings all the gaps */
+    for (q = 0; q < n_parts; q++)
+        with_gaps += parts[q] && parts[q]->n_gaps;
+    if (r->n_gaps || with_gaps != 1)
+        tf_result_forget_gaps(r);
     for (q = 0; q < n_parts && !st; q++) {
         taafi_result *t = parts[q];
         if (!t)
             continue;
+        if (t->n_gaps && t->gaps_geojson && !r->n_gaps && with_gaps == 1) {
+            tf_result_forget_gaps(r);
+            r->gaps_geojson = t->gaps_geojson, r->gaps_geojson_len = t->gaps_geojson_len;
+            t->gaps_geojson = NULL, t->gaps_geojson_len = 0;
+        }
         if (!(st = append(ctx, (void **)&r->gaps, &r->n_gaps, &r->cap_gaps, t->gaps, t->n_gaps, sizeof *t->gaps)))
             t->n_gaps = 0;
         if (!st && !(st = append(ctx, (void **)&r->facilities, &r->n_facilities, &r->cap_facilities,
@@ -290,11 +304,35 @@ taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *p
     return TAAFI_OK;
 }
 
+taafi_status tf_result_render_gaps(taafi_ctx *ctx, taafi_result *r)
+{
+    char path[96];
+    vsi_l_offset len = 0;
+    taafi_status st;
+    tf_result_forget_gaps(r);
+    snprintf(path, sizeof path, "/vsimem/taafi-gaps-%p.geojson", (void *)r);
+    if ((st = tf_write_geojson_gaps(ctx, r, path))) {
+        VSIUnlink(path);
+        return st;
+    }
+    r->gaps_geojson = VSIGetMemFileBuffer(path, &len, TRUE); /* taken, and the file gone */
+    r->gaps_geojson_len = (size_t)len;
+    return r->gaps_geojson ? TAAFI_OK : tf_error(ctx, TAAFI_ERR_IO, "%s: cannot take the bytes GDAL wrote", path);
+}
+
+void tf_result_forget_gaps(taafi_result *r)
+{
+    VSIFree(r->gaps_geojson);
+    r->gaps_geojson = NULL;
+    r->gaps_geojson_len = 0;
+}
+
 void taafi_result_free(taafi_result *r)
 {
     size_t i;
     if (!r)
         return;
+    tf_result_forget_gaps(r);
     for (i = 0; i < r->n_cols; i++)
         tf_column_free(&r->cols[i], r->areas->n);
     free(r->cols);

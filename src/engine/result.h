@@ -89,7 +89,17 @@ struct taafi_result {
     const tf_rounds *rounds;        /* set while writing a rounds result */
     tf_round_view *view;            /* owned: the round's project view   */
     int borrows_areas;              /* a part: the areas are another's   */
+    /* service_gaps.geojson, made ahead by the background thread while the
+     * points still stream (GDAL's GeoJSON writer is the slowest output);
+     * VSIFree'd; NULL when not made or when the gaps changed since. */
+    unsigned char *gaps_geojson;
+    size_t gaps_geojson_len;
 };
+
+/* Makes r->gaps_geojson from r's gaps (see above). */
+taafi_status tf_result_render_gaps(taafi_ctx *ctx, taafi_result *r);
+/* Drops it: the gaps changed. */
+void tf_result_forget_gaps(taafi_result *r);
 
 /* Adds a column of NULLs named `name` and returns its values through
  * *values_out.  Refuses a name that an area attribute or another column

@@ -344,6 +344,8 @@ static void swap_variant(taafi_result *r, taafi_result *part)
         }
     }
     /* both hold one gap per area for the indicator, in area order */
+    if (part->n_gaps)
+        tf_result_forget_gaps(r); /* other gaps now */
     for (i = 0; i < r->n_gaps && j < part->n_gaps; i++)
         if (!strcmp(r->gaps[i].def->id, part->gaps[j].def->id) && r->gaps[i].area == part->gaps[j].area) {
             tf_gap g = r->gaps[i];

@@ -105,7 +105,10 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
         st = tf_write_geojson(wctx, r, path);
         break;
     case OUT_GAPS:
-        st = tf_write_geojson_gaps(wctx, r, path);
+        if (r->gaps_geojson && !r->rounds && !r->view)
+            st = tf_write_bytes(wctx, path, r->gaps_geojson, r->gaps_geojson_len);
+        else
+            st = tf_write_geojson_gaps(wctx, r, path);
         break;
     case OUT_CHANGE:
         st = tf_write_geojson_change(wctx, r, path);
