@@ -3,7 +3,9 @@
  *
  * For the facilities of a layer that match (kind, status, filter):
  *   - the reach zone: the union of their buffers of the standard distance,
- *     built once per indicator with a cascaded union (GEOSUnaryUnion);
+ *     made area by area from the buffers that reach the area (a country's
+ *     zone whole would be a serial union of thousands of circles, and every
+ *     area would then be cut by a geometry of a hundred thousand vertices);
  *   - per area: the share of its surface and of its residents inside the
  *     zone, the residents beyond it, the residents' mean distance to the
  *     nearest facility, the number of facilities, residents per facility
@@ -15,7 +17,7 @@
  * (a raster_sum indicator), with exact coverage fractions.
  *
  * Distances are straight lines in the analysis CRS.  Everything that is a
- * distance goes through reach_zone() and nearest(): a network (street)
+ * distance goes through reach_buffers() and nearest(): a network (street)
  * distance can replace those two without touching the rest.
  */
 #include "../core/parallel.h"
@@ -121,43 +123,26 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
     return TAAFI_OK;
 }
 
-/* The zone within `distance` of any facility, or an empty polygon. */
-static taafi_status reach_zone(taafi_ctx *ctx, const tf_ind_state *s, double distance, GEOSGeometry **out)
+/* The zone within `distance` of each facility (a buffer per facility, in
+ * the facilities' order), each with its envelope; out[i] owned by the
+ * caller.  Their envelopes and coordinate dimensions are computed here,
+ * before workers share them (GEOS computes some lazily). */
+static taafi_status reach_buffers(taafi_ctx *ctx, const tf_ind_state *s, double distance, GEOSGeometry **out,
+                                  double *env)
 {
-    GEOSGeometry **buf = NULL, *all = NULL;
-    size_t i, k = 0;
-    taafi_status st = TAAFI_OK;
-    *out = NULL;
-    if (s->n == 0) {
-        *out = GEOSGeom_createEmptyPolygon_r(ctx->geos);
-        return *out ? TAAFI_OK : tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    }
-    if (!(buf = calloc(s->n, sizeof *buf)))
-        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    for (i = 0; i < s->n; i++, k++) {
+    size_t i;
+    for (i = 0; i < s->n; i++) {
         GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, s->fac[i].x, s->fac[i].y);
-        buf[k] = p ? GEOSBuffer_r(ctx->geos, p, distance, QUADSEGS) : NULL;
+        out[i] = p ? GEOSBuffer_r(ctx->geos, p, distance, QUADSEGS) : NULL;
         if (p)
             GEOSGeom_destroy_r(ctx->geos, p);
-        if (!buf[k]) {
-            st = tf_error(ctx, TAAFI_ERR_GEOM, "cannot buffer a facility: %s", tf_lib_error(ctx));
-            goto fail;
-        }
+        if (!out[i])
+            return tf_error(ctx, TAAFI_ERR_GEOM, "cannot buffer a facility: %s", tf_lib_error(ctx));
+        GEOSGeom_getXMin_r(ctx->geos, out[i], &env[4 * i]), GEOSGeom_getYMin_r(ctx->geos, out[i], &env[4 * i + 1]);
+        GEOSGeom_getXMax_r(ctx->geos, out[i], &env[4 * i + 2]), GEOSGeom_getYMax_r(ctx->geos, out[i], &env[4 * i + 3]);
+        GEOSGeom_getCoordinateDimension_r(ctx->geos, out[i]);
     }
-    all = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, buf, (unsigned)k); /* takes the buffers */
-    free(buf);
-    buf = NULL;
-    if (!all)
-        return tf_error(ctx, TAAFI_ERR_GEOM, "cannot collect buffers: %s", tf_lib_error(ctx));
-    *out = GEOSUnaryUnion_r(ctx->geos, all);
-    GEOSGeom_destroy_r(ctx->geos, all);
-    return *out ? TAAFI_OK : tf_error(ctx, TAAFI_ERR_GEOM, "cannot union buffers: %s", tf_lib_error(ctx));
-fail:
-    for (i = 0; i < k; i++)
-        if (buf[i])
-            GEOSGeom_destroy_r(ctx->geos, buf[i]);
-    free(buf);
-    return st;
+    return TAAFI_OK;
 }
 
 /*
@@ -383,125 +368,79 @@ static taafi_status on_cell(taafi_ctx *ctx, double x, double y, double value, do
     return TAAFI_OK;
 }
 
-/* The reach zone as its disjoint parts (polygons), each with its
- * envelope: computed once, before the workers share them. */
-typedef struct zone_parts {
-    const GEOSGeometry **g; /* owned by the zone */
-    double *env;            /* x0 y0 x1 y1 per part */
+/* The facilities' buffers, shared read-only by the workers. */
+typedef struct reach {
+    GEOSGeometry **buf; /* per facility */
+    double *env;        /* x0 y0 x1 y1 per facility */
     size_t n;
-} zone_parts;
+    double radius;      /* m: no buffer reaches further from its facility */
+} reach;
 
-static taafi_status zone_parts_make(taafi_ctx *ctx, const GEOSGeometry *zone, zone_parts *zp)
+static int cmp_size(const void *a, const void *b)
 {
-    int n = GEOSGetNumGeometries_r(ctx->geos, zone), i;
-    memset(zp, 0, sizeof *zp);
-    if (n < 0)
-        return tf_error(ctx, TAAFI_ERR_GEOM, "%s", tf_lib_error(ctx));
-    zp->g = calloc(n ? (size_t)n : 1, sizeof *zp->g);
-    zp->env = calloc(n ? 4 * (size_t)n : 1, sizeof *zp->env);
-    if (!zp->g || !zp->env)
-        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    for (i = 0; i < n; i++) {
-        const GEOSGeometry *g = GEOSGetGeometryN_r(ctx->geos, zone, i);
-        double *e = &zp->env[4 * zp->n];
-        if (!g || GEOSisEmpty_r(ctx->geos, g) != 0)
-            continue;
-        GEOSGeom_getXMin_r(ctx->geos, g, &e[0]), GEOSGeom_getYMin_r(ctx->geos, g, &e[1]);
-        GEOSGeom_getXMax_r(ctx->geos, g, &e[2]), GEOSGeom_getYMax_r(ctx->geos, g, &e[3]);
-        zp->g[zp->n++] = g;
-    }
-    return TAAFI_OK;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
 }
 
-static void zone_parts_free(zone_parts *zp)
-{
-    free(zp->g);
-    free(zp->env);
-}
-
-/* Adds the polygons of g to (*v, *n, *cap), taking g. */
-static int take_polygons(GEOSContextHandle_t h, GEOSGeometry *g, GEOSGeometry ***v, size_t *n, size_t *cap)
-{
-    int t = GEOSGeomTypeId_r(h, g), k, m;
-    if (t == GEOS_POLYGON && GEOSisEmpty_r(h, g) == 0) {
-        if (*n == *cap) {
-            size_t c = *cap ? *cap * 2 : 8;
-            GEOSGeometry **w = realloc(*v, c * sizeof *w);
-            if (!w) {
-                GEOSGeom_destroy_r(h, g);
-                return 0;
-            }
-            *v = w;
-            *cap = c;
-        }
-        (*v)[(*n)++] = g;
-        return 1;
-    }
-    if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
-        m = GEOSGetNumGeometries_r(h, g);
-        for (k = 0; k < m; k++) {
-            GEOSGeometry *c = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, g, k));
-            if (!c || !take_polygons(h, c, v, n, cap)) {
-                GEOSGeom_destroy_r(h, g);
-                return 0;
-            }
-        }
-    }
-    GEOSGeom_destroy_r(h, g);
-    return 1;
-}
-
-/* The zone clipped to a rectangle, as one multipolygon.  Only the parts
- * whose envelope meets the rectangle are clipped: GEOS's clip of the whole
- * zone looks at every part, and a part that misses the rectangle costs it
- * a crossing count over all that part's vertices. */
-static GEOSGeometry *zone_clip(GEOSContextHandle_t h, const zone_parts *zp, double x0, double y0, double x1, double y1)
-{
-    GEOSGeometry **v = NULL, *out;
-    size_t n = 0, cap = 0, i;
-    for (i = 0; i < zp->n; i++) {
-        const double *e = &zp->env[4 * i];
-        GEOSGeometry *c;
-        if (e[2] < x0 || e[0] > x1 || e[3] < y0 || e[1] > y1)
-            continue;
-        if (!(c = GEOSClipByRect_r(h, zp->g[i], x0, y0, x1, y1)) || !take_polygons(h, c, &v, &n, &cap))
-            goto fail;
-    }
-    out = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, v, (unsigned)n); /* takes the polygons */
-    free(v);
-    return out;
-fail:
-    for (i = 0; i < n; i++)
-        GEOSGeom_destroy_r(h, v[i]);
-    free(v);
-    return NULL;
-}
-
-/* The parts of an area inside and outside the reach zone.  The zone of a
- * country's facilities has a hundred thousand vertices; most areas lie
- * wholly inside or outside it, which the prepared zone answers at once,
- * and the rest are cut by the zone clipped to their own envelope first. */
-static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const zone_parts *zp,
-                                const GEOSPreparedGeometry *zprep, GEOSGeometry **covered, GEOSGeometry **gap)
+/* The parts of an area inside and outside the reach zone: the area cut by
+ * the union of the buffers whose envelope meets its own, which is the
+ * whole zone as far as the area goes.  `near` (ascending facility
+ * numbers, so that the union never depends on the order the grid gave
+ * them) has room for every facility. */
+static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const reach *z, const grid *g,
+                                size_t *near, GEOSGeometry **covered, GEOSGeometry **gap)
 {
     GEOSContextHandle_t h = ctx->geos;
-    GEOSGeometry *local = NULL;
+    GEOSGeometry *local = NULL, **parts = NULL;
     double x0, y0, x1, y1;
+    size_t n = 0, i;
     *covered = *gap = NULL;
-    if (GEOSisEmpty_r(h, area) == 1 || GEOSPreparedIntersects_r(h, zprep, area) != 1) {
-        *covered = GEOSGeom_createEmptyPolygon_r(h);
-        *gap = GEOSGeom_clone_r(h, area);
-    } else if (GEOSPreparedContains_r(h, zprep, area) == 1) {
-        *covered = GEOSGeom_clone_r(h, area);
-        *gap = GEOSGeom_createEmptyPolygon_r(h);
-    } else {
+    if (g && GEOSisEmpty_r(h, area) == 0) {
+        int bx0, by0, bx1, by1, bi, bj;
+        double reach_m = z->radius + 1; /* the grid holds facilities, not buffers */
         GEOSGeom_getXMin_r(h, area, &x0), GEOSGeom_getYMin_r(h, area, &y0);
         GEOSGeom_getXMax_r(h, area, &x1), GEOSGeom_getYMax_r(h, area, &y1);
-        /* a margin: the clip's new edges must lie outside the area */
-        local = zone_clip(h, zp, x0 - 1, y0 - 1, x1 + 1, y1 + 1);
+        bucket(g, x0 - reach_m, y0 - reach_m, &bx0, &by0);
+        bucket(g, x1 + reach_m, y1 + reach_m, &bx1, &by1);
+        for (bj = by0; bj <= by1; bj++)
+            for (bi = bx0; bi <= bx1; bi++) {
+                size_t b = (size_t)bj * (size_t)g->nx + (size_t)bi, k;
+                for (k = g->start[b]; k < g->start[b + 1]; k++) {
+                    size_t f = g->fac[g->idx[k]].index;
+                    const double *e = &z->env[4 * f];
+                    if (e[2] >= x0 && e[0] <= x1 && e[3] >= y0 && e[1] <= y1)
+                        near[n++] = f;
+                }
+            }
+    }
+    if (n == 0) {
+        *covered = GEOSGeom_createEmptyPolygon_r(h);
+        *gap = GEOSGeom_clone_r(h, area);
+    } else {
+        GEOSGeometry *all;
+        qsort(near, n, sizeof *near, cmp_size);
+        if (!(parts = malloc(n * sizeof *parts)))
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        for (i = 0; i < n; i++)
+            if (!(parts[i] = GEOSGeom_clone_r(h, z->buf[near[i]]))) {
+                while (i > 0)
+                    GEOSGeom_destroy_r(h, parts[--i]);
+                free(parts);
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            }
+        all = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)n); /* takes the parts */
+        free(parts);
+        local = all ? (n == 1 ? all : GEOSUnaryUnion_r(h, all)) : NULL;
+        if (all && local != all)
+            GEOSGeom_destroy_r(h, all);
         if (local) {
-            *covered = GEOSIntersection_r(h, area, local);
-            *gap = GEOSDifference_r(h, area, local);
+            if (GEOSContains_r(h, local, area) == 1) {
+                *covered = GEOSGeom_clone_r(h, area);
+                *gap = GEOSGeom_createEmptyPolygon_r(h);
+            } else {
+                *covered = GEOSIntersection_r(h, area, local);
+                *gap = GEOSDifference_r(h, area, local);
+            }
             GEOSGeom_destroy_r(h, local);
         }
     }
@@ -597,8 +536,7 @@ typedef struct cov_job {
     const tf_indicator_def *def, *pop;
     const tf_areas *A;
     tf_ind_state *s;
-    const GEOSGeometry *zone;
-    zone_parts parts;
+    reach zone;
     const grid *tree; /* NULL: no facility */
     double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load;
     GEOSGeometry **gap;    /* per area */
@@ -612,18 +550,18 @@ typedef struct cov_job {
 
 struct tf_worker {
     tf_raster *ras;                  /* NULL without a population raster */
-    const GEOSPreparedGeometry *zprep;
+    size_t *near_ix;                 /* room for every facility's number */
     double *basin;                   /* dense, n facilities, kept at 0   */
     const fac **near;                /* room for a near_set              */
 };
 
 static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
 {
+    (void)wctx;
     if (!w)
         return;
     tf_raster_close(w->ras);
-    if (w->zprep)
-        GEOSPreparedGeom_destroy_r(wctx->geos, w->zprep);
+    free(w->near_ix);
     free(w->basin);
     free(w->near);
     free(w);
@@ -640,9 +578,8 @@ static taafi_status cov_setup(taafi_ctx *wctx, void *user, tf_worker **out)
         cov_teardown(wctx, w);
         return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
     }
-    /* a prepared geometry builds its indexes lazily: one per worker */
-    if (!(w->zprep = GEOSPrepare_r(wctx->geos, j->zone)))
-        st = tf_error(wctx, TAAFI_ERR_GEOM, "cannot prepare the reach zone: %s", tf_lib_error(wctx));
+    if (!(w->near_ix = calloc(j->s->n ? j->s->n : 1, sizeof *w->near_ix)))
+        st = tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
     else if (j->pop)
         st = tf_raster_open(wctx, j->pop->source, j->pop->band, j->A->epsg, &w->ras);
     if (st) {
@@ -662,7 +599,7 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     size_t n_here = (size_t)j->count[a], i, k;
     taafi_status st;
     GEOSArea_r(wctx->geos, A->geom[a], &m2);
-    if ((st = cut_by_zone(wctx, A->geom[a], &j->parts, w->zprep, &covered, &gap))) {
+    if ((st = cut_by_zone(wctx, A->geom[a], &j->zone, j->tree, w->near_ix, &covered, &gap))) {
         char why[TF_MSG_MAX];
         snprintf(why, sizeof why, "%s", taafi_ctx_message(wctx));
         return tf_error(wctx, st, "area %s: cannot cut it by the reach zone: %s", A->id[a], why);
@@ -725,10 +662,9 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     const taafi_project *p = r->project;
     const tf_areas *A = r->areas;
     const tf_indicator_def *pop = p->population >= 0 ? &p->inds[p->population] : NULL;
-    GEOSGeometry *zone = NULL;
     grid gr;
     cov_job j;
-    double *basin = NULL, x;
+    double *basin = NULL;
     size_t n = A->n ? A->n : 1, a, i, k;
     taafi_status st;
     memset(&j, 0, sizeof j);
@@ -743,11 +679,15 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
                                 "indicator)",
                                 "resident columns left NULL")))
         return st;
-    if ((st = reach_zone(ctx, s, def->distance, &zone)))
-        return st;
-    j.zone = zone;
-    GEOSGeom_getXMin_r(ctx->geos, zone, &x); /* its envelope, computed before any sharing */
-    if ((st = zone_parts_make(ctx, zone, &j.parts)))
+    j.zone.radius = def->distance;
+    j.zone.buf = calloc(s->n ? s->n : 1, sizeof *j.zone.buf);
+    j.zone.env = calloc(s->n ? 4 * s->n : 1, sizeof *j.zone.env);
+    if (!j.zone.buf || !j.zone.env) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    j.zone.n = s->n;
+    if ((st = reach_buffers(ctx, s, def->distance, j.zone.buf, j.zone.env)))
         goto done;
     if (s->n) {
         if ((st = grid_build(ctx, &gr, s->fac, s->n, A)))
@@ -811,7 +751,11 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         st = tf_note_nodata(ctx, r, pop, nodata_all);
     }
 done:
-    zone_parts_free(&j.parts);
+    for (i = 0; j.zone.buf && i < j.zone.n; i++)
+        if (j.zone.buf[i])
+            GEOSGeom_destroy_r(ctx->geos, j.zone.buf[i]);
+    free(j.zone.buf);
+    free(j.zone.env);
     free(j.nodata);
     if (j.tree)
         grid_free(&gr);
@@ -828,8 +772,6 @@ done:
     free(j.shares);
     free(j.n_shares);
     free(basin);
-    if (zone)
-        GEOSGeom_destroy_r(ctx->geos, zone);
     return st;
 }
 

@@ -151,6 +151,42 @@ static void test_basins_and_load(void **state)
     taafi_project_free(p);
 }
 
+/* Three facilities whose 300 m circles overlap (250 m apart): the share
+ * covered is the union's, as GEOS makes it from the three buffers at once
+ * (taafi unions, area by area, only the buffers that reach the area). */
+static void test_overlapping_reach(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    taafi_result *r = run(e, "{id: c, type: coverage, layer: fac, distance: 300}", &p);
+    GEOSContextHandle_t h = e->ctx->geos;
+    const double xs[3] = {500500, 500250, 500750};
+    GEOSGeometry *b[3], *all, *u, *sq, *in;
+    double want;
+    int i;
+    for (i = 0; i < 3; i++) {
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, xs[i], 3840500);
+        b[i] = GEOSBuffer_r(h, pt, 300, 32);
+        GEOSGeom_destroy_r(h, pt);
+    }
+    all = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, b, 3);
+    u = GEOSUnaryUnion_r(h, all);
+    sq = GEOSGeomFromWKT_r(h, "POLYGON((500000 3840000,501000 3840000,501000 3841000,500000 3841000,500000 3840000))");
+    in = GEOSIntersection_r(h, sq, u);
+    GEOSArea_r(h, in, &want);
+    assert_true(want < 3 * gon(300) - 1000); /* the overlaps matter */
+    assert_double_equal(tt_value(r, "c_area_pct", 0), want / 1e6 * 100, 1e-9);
+    assert_int_equal(r->n_gaps, 1);
+    assert_double_equal(r->gaps[0].km2, 1 - want / 1e6, 1e-12);
+    assert_double_equal(tt_value(r, "c_facilities", 0), 3, 0);
+    GEOSGeom_destroy_r(h, all);
+    GEOSGeom_destroy_r(h, u);
+    GEOSGeom_destroy_r(h, sq);
+    GEOSGeom_destroy_r(h, in);
+    taafi_result_free(r);
+    taafi_project_free(p);
+}
+
 /* No matching facility: nothing covered, everyone beyond reach, the whole
  * area is a gap, no mean distance. */
 static void test_no_facility(void **state)
@@ -338,6 +374,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_facility),
         cmocka_unit_test(test_basins_and_load),
+        cmocka_unit_test(test_overlapping_reach),
         cmocka_unit_test(test_no_facility),
         cmocka_unit_test(test_project_rules),
         cmocka_unit_test(test_scenario_distance),
