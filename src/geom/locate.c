@@ -29,8 +29,9 @@ struct tf_locator {
      * areas whose envelope meets it */
     double gx0, gy0, gw, gh;
     size_t gnx, gny;
-    size_t *gstart;
-    uint32_t *garea;
+    double ex0, ey0, ex1, ey1; /* envelope of all areas: nothing outside */
+    uint32_t *gcell; /* per cell: see CELL_* below                        */
+    uint32_t *glist; /* cells of several areas: count, then entries      */
 };
 
 /* Grid and stripe cells by the same monotone arithmetic on both sides
@@ -50,8 +51,8 @@ void tf_locator_free(tf_locator *l)
     free(l->edge);
     free(l->sstart);
     free(l->sidx);
-    free(l->gstart);
-    free(l->garea);
+    free(l->gcell);
+    free(l->glist);
     free(l);
 }
 
@@ -163,22 +164,71 @@ static int stripes(tf_locator *l, loc_area *a, size_t n_edge)
     return 1;
 }
 
+/* A grid entry: the area's number, with FULL_CELL set when the cell lies
+ * wholly inside the area (no test needed).  A cell is one 32-bit word, so
+ * that the grid of a few thousand areas stays in the processor's cache
+ * while a million points in no order ask it: its top two bits say
+ * whether it holds one area to test (CELL_ONE), one area it lies wholly in
+ * (CELL_ONE_FULL), several (CELL_LIST: the low bits are their offset in
+ * glist, which holds their count and then their entries in ascending
+ * order), or none (CELL_NONE). */
+#define FULL_CELL 0x80000000u
+#define CELL_KIND 0xC0000000u
+#define CELL_ONE 0x00000000u
+#define CELL_ONE_FULL 0x40000000u
+#define CELL_LIST 0x80000000u
+#define CELL_NONE 0xC0000000u
+#define CELL_VALUE 0x3FFFFFFFu
+
+enum { CELL_OUT, CELL_FULL, CELL_TEST };
+
+/* How area i stands to the rectangle [rx0, rx1] x [ry0, ry1]: if no edge's
+ * box meets it, the rectangle is wholly on one side of the boundary, which
+ * its centre tells; else it must be tested point by point. */
+static int cell_class(const tf_locator *l, size_t i, double rx0, double ry0, double rx1, double ry1)
+{
+    const loc_area *a = &l->a[i];
+    const double *edges;
+    const size_t *start;
+    size_t s, s0, s1, k;
+    int in;
+    if (a->x0 > a->x1 || rx1 < a->x0 || rx0 > a->x1 || ry1 < a->y0 || ry0 > a->y1)
+        return CELL_OUT;
+    if (a->ns == 0)
+        return CELL_TEST;
+    edges = &l->edge[4 * a->edge];
+    start = &l->sstart[a->stripe];
+    s0 = cell_of(ry0, a->y0, a->h, a->ns), s1 = cell_of(ry1, a->y0, a->h, a->ns);
+    for (s = s0; s <= s1; s++)
+        for (k = start[s]; k < start[s + 1]; k++) {
+            const double *e = &edges[4 * (size_t)l->sidx[k]];
+            if (fmax(e[0], e[2]) >= rx0 && fmin(e[0], e[2]) <= rx1 && fmax(e[1], e[3]) >= ry0 &&
+                fmin(e[1], e[3]) <= ry1)
+                return CELL_TEST;
+        }
+    in = tf_locator_test(l, i, (rx0 + rx1) / 2, (ry0 + ry1) / 2);
+    return in > 0 ? CELL_FULL : in == 0 ? CELL_OUT : CELL_TEST;
+}
+
 static int grid(tf_locator *l)
 {
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, w, h;
-    size_t i, cells, total, *fill = NULL;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, w, h, eps;
+    size_t i, cells, total, k, *n_in = NULL;
+    unsigned char *cls = NULL;
     for (i = 0; i < l->n; i++)
         if (l->a[i].x0 <= l->a[i].x1) {
             x0 = fmin(x0, l->a[i].x0), y0 = fmin(y0, l->a[i].y0);
             x1 = fmax(x1, l->a[i].x1), y1 = fmax(y1, l->a[i].y1);
         }
-    if (!(x0 <= x1)) { /* no area at all: one empty cell */
-        x0 = y0 = 0, x1 = y1 = 1;
+    if (!(x0 <= x1)) { /* no area at all: one empty cell, nothing inside */
+        x0 = y0 = 0, x1 = y1 = -1;
     }
+    l->ex0 = x0, l->ey0 = y0, l->ex1 = x1, l->ey1 = y1;
     w = fmax(x1 - x0, 1e-3), h = fmax(y1 - y0, 1e-3);
-    /* about four cells per area, square-ish; halved while the filing
-     * would grow past 16 entries per area (huge overlapping envelopes) */
-    cells = 4 * (l->n ? l->n : 1);
+    /* about sixteen cells per area, square-ish, so that most points fall in
+     * a cell wholly inside one area; halved while the filing would grow
+     * past 64 entries per area (huge overlapping envelopes) */
+    cells = 16 * (l->n ? l->n : 1);
     for (;;) {
         l->gnx = (size_t)ceil(sqrt((double)cells * w / h));
         l->gnx = l->gnx < 1 ? 1 : l->gnx > 4096 ? 4096 : l->gnx;
@@ -190,16 +240,18 @@ static int grid(tf_locator *l)
             if (l->a[i].x0 <= l->a[i].x1)
                 total += (cell_of(l->a[i].x1, x0, l->gw, l->gnx) - cell_of(l->a[i].x0, x0, l->gw, l->gnx) + 1) *
                          (cell_of(l->a[i].y1, y0, l->gh, l->gny) - cell_of(l->a[i].y0, y0, l->gh, l->gny) + 1);
-        if (total <= 16 * l->n + cells || cells <= 1)
+        if (total <= 64 * l->n + cells || cells <= 1)
             break;
         cells /= 2;
     }
+    /* a cell's rectangle, widened by far more than the rounding of the
+     * arithmetic that files a point in it */
+    eps = 1e-9 * (fabs(x0) + fabs(y0) + w + h) + 1e-9;
     cells = l->gnx * l->gny;
-    if (!(l->gstart = calloc(cells + 1, sizeof *l->gstart)) || !(l->garea = malloc((total + 1) * sizeof *l->garea)) ||
-        !(fill = calloc(cells, sizeof *fill)))
+    if (!(n_in = calloc(cells, sizeof *n_in)) || !(cls = malloc(total + 1)) || !(l->gcell = malloc(cells * sizeof *l->gcell)))
         goto fail;
     for (int pass = 0; pass < 2; pass++) {
-        for (i = 0; i < l->n; i++) {
+        for (i = 0, k = 0; i < l->n; i++) {
             const loc_area *a = &l->a[i];
             size_t cx0, cx1, cy0, cy1, cx, cy;
             if (a->x0 > a->x1)
@@ -207,22 +259,49 @@ static int grid(tf_locator *l)
             cx0 = cell_of(a->x0, x0, l->gw, l->gnx), cx1 = cell_of(a->x1, x0, l->gw, l->gnx);
             cy0 = cell_of(a->y0, y0, l->gh, l->gny), cy1 = cell_of(a->y1, y0, l->gh, l->gny);
             for (cy = cy0; cy <= cy1; cy++)
-                for (cx = cx0; cx <= cx1; cx++) {
+                for (cx = cx0; cx <= cx1; cx++, k++) {
                     size_t c = cy * l->gnx + cx;
-                    if (pass == 0)
-                        l->gstart[c + 1]++;
+                    uint32_t e;
+                    if (pass == 0) {
+                        cls[k] = (unsigned char)cell_class(l, i, x0 + (double)cx * l->gw - eps,
+                                                           y0 + (double)cy * l->gh - eps,
+                                                           x0 + (double)(cx + 1) * l->gw + eps,
+                                                           y0 + (double)(cy + 1) * l->gh + eps);
+                        n_in[c] += cls[k] != CELL_OUT;
+                        continue;
+                    }
+                    if (cls[k] == CELL_OUT)
+                        continue;
+                    e = (uint32_t)i | (cls[k] == CELL_FULL ? FULL_CELL : 0);
+                    if (n_in[c] == 1) /* ascending: areas in order */
+                        l->gcell[c] = (cls[k] == CELL_FULL ? CELL_ONE_FULL : CELL_ONE) | (uint32_t)i;
                     else
-                        l->garea[l->gstart[c] + fill[c]++] = (uint32_t)i; /* ascending: areas in order */
+                        l->glist[(l->gcell[c] & CELL_VALUE) + 1 + l->glist[l->gcell[c] & CELL_VALUE]++] = e;
                 }
         }
-        if (pass == 0)
-            for (i = 1; i <= cells; i++)
-                l->gstart[i] += l->gstart[i - 1];
+        if (pass == 0) {
+            size_t at = 0;
+            for (i = 0; i < cells; i++)
+                if (n_in[i] > 1)
+                    at += 1 + n_in[i];
+            if (at > CELL_VALUE || !(l->glist = calloc(at + 1, sizeof *l->glist)))
+                goto fail;
+            for (i = 0, at = 0; i < cells; i++) {
+                if (n_in[i] == 0)
+                    l->gcell[i] = CELL_NONE;
+                else if (n_in[i] > 1) {
+                    l->gcell[i] = CELL_LIST | (uint32_t)at; /* its count, glist[at], fills up */
+                    at += 1 + n_in[i];
+                }
+            }
+        }
     }
-    free(fill);
+    free(cls);
+    free(n_in);
     return 1;
 fail:
-    free(fill);
+    free(cls);
+    free(n_in);
     return 0;
 }
 
@@ -232,7 +311,7 @@ taafi_status tf_locator_new(taafi_ctx *ctx, GEOSGeometry *const *geom, size_t n,
     tf_locator *l = calloc(1, sizeof *l);
     size_t i;
     *out = NULL;
-    if (!l || n > UINT32_MAX || !(l->a = calloc(n ? n : 1, sizeof *l->a)))
+    if (!l || n > CELL_VALUE || !(l->a = calloc(n ? n : 1, sizeof *l->a)))
         goto nomem;
     l->n = n;
     for (i = 0; i < n; i++) {
@@ -300,11 +379,36 @@ int tf_locator_test(const tf_locator *l, size_t i, double x, double y)
 
 long tf_locator_find(const tf_locator *l, double x, double y, tf_locate_ask ask, void *user)
 {
-    size_t c = cell_of(y, l->gy0, l->gh, l->gny) * l->gnx + cell_of(x, l->gx0, l->gw, l->gnx), k;
-    for (k = l->gstart[c]; k < l->gstart[c + 1]; k++) {
-        size_t i = l->garea[k];
+    uint32_t cell;
+    const uint32_t *list;
+    size_t k, n;
+    /* beyond every area (and off the grid, whose edge cells would take it) */
+    if (!(x >= l->ex0 && x <= l->ex1 && y >= l->ey0 && y <= l->ey1))
+        return -1;
+    cell = l->gcell[cell_of(y, l->gy0, l->gh, l->gny) * l->gnx + cell_of(x, l->gx0, l->gw, l->gnx)];
+    switch (cell & CELL_KIND) {
+    case CELL_NONE:
+        return -1;
+    case CELL_ONE_FULL:
+        return (long)(cell & CELL_VALUE);
+    case CELL_ONE: {
+        size_t i = cell & CELL_VALUE;
         int in = tf_locator_test(l, i, x, y);
         if (in < 0)
+            in = ask(i, x, y, user);
+        return in > 0 ? (long)i : -1;
+    }
+    default:
+        break;
+    }
+    list = &l->glist[cell & CELL_VALUE];
+    for (k = 1, n = list[0]; k <= n; k++) {
+        uint32_t e = list[k];
+        size_t i = e & ~FULL_CELL;
+        int in;
+        if (e & FULL_CELL)
+            return (long)i;
+        if ((in = tf_locator_test(l, i, x, y)) < 0)
             in = ask(i, x, y, user);
         if (in > 0)
             return (long)i;
