@@ -381,7 +381,8 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
     double *ax = NULL, *ay = NULL; /* transformed anchor centres */
     int step = anchor_step(r), *ac = NULL; /* anchor columns */
     double cell_area = r->gt[1] * -r->gt[5], wx0, wy0;
-    int c0, c1, r0, r1, w, row, col;
+    int c0, c1, r0, r1, w, row, col, chunk, chunk_start = 0, chunk_end = 0;
+    const double *vals;
     size_t nodata = 0, k;
     rings rs = {0};
     taafi_status st = TAAFI_OK;
@@ -413,9 +414,12 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
     if (c0 > c1 || r0 > r1)
         goto done; /* wholly outside the raster */
     w = c1 - c0 + 1;
+    /* rows per read: up to a million cells (8 MB) */
+    chunk = (1 << 20) / w;
+    chunk = chunk < 1 ? 1 : chunk > r1 - r0 + 1 ? r1 - r0 + 1 : chunk;
     wx0 = r->gt[0] + c0 * r->gt[1];
     wy0 = r->gt[3] + r0 * r->gt[5];
-    if (!collect(&rs, ctx->geos, g, wx0, wy0) || !(buf = malloc(sizeof *buf * (size_t)w)) ||
+    if (!collect(&rs, ctx->geos, g, wx0, wy0) || !(buf = malloc(sizeof *buf * (size_t)w * (size_t)chunk)) ||
         !(ax = malloc(sizeof *ax * (size_t)(w / step + 4))) || !(ay = malloc(sizeof *ay * (size_t)(w / step + 4))) ||
         !(ac = malloc(sizeof *ac * (size_t)(w / step + 4))) ||
         !(area = malloc(sizeof *area * (size_t)w)) || !(F = malloc(sizeof *F * (size_t)(w + 1))) ||
@@ -445,20 +449,28 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
         }
         if (!any)
             continue;
-        /* One row at a time: memory stays one row of the window, and GDAL
-         * serves it from the blocks it caches. */
-        tf_gdal_enter(ctx);
-        if (GDALRasterIO(r->band, GF_Read, c0, row, w, 1, buf, w, 1, GDT_Float64, 0, 0) != CE_None) {
-            st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot read row %d: %s", r->path, row, tf_lib_error(ctx));
+        /* Rows are read `chunk` at a time (the whole window of most areas
+         * in one call): a call per row cost more than the decompression,
+         * and memory stays bounded for a country-sized polygon. */
+        if (row >= chunk_end) {
+            int n_rows = r1 - row + 1 < chunk ? r1 - row + 1 : chunk;
+            tf_gdal_enter(ctx);
+            if (GDALRasterIO(r->band, GF_Read, c0, row, w, n_rows, buf, w, n_rows, GDT_Float64, 0, 0) != CE_None) {
+                st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot read rows %d-%d: %s", r->path, row, row + n_rows - 1,
+                              tf_lib_error(ctx));
+                tf_gdal_leave(ctx);
+                break;
+            }
             tf_gdal_leave(ctx);
-            break;
+            chunk_start = row;
+            chunk_end = row + n_rows;
         }
-        tf_gdal_leave(ctx);
+        vals = buf + (size_t)(row - chunk_start) * (size_t)w;
         if (want_xy && (st = centres(ctx, r, c0, ytop + r->gt[5] / 2, area, w, step, ac, ax, ay, cx, cy, &n_xy)))
             break;
         n_xy = 0;
         for (col = 0; col < w && !st; col++) {
-            double v = buf[col], f = area[col] / cell_area;
+            double v = vals[col], f = area[col] / cell_area;
             if (area[col] <= 0)
                 continue;
             if (want_xy)
