@@ -6,11 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Items are handed out in runs: worker k starts at the k-th of `parts`
+ * equal runs and goes on in order; a worker whose run is done takes the
+ * far end of the run with the most left.  Neighbouring items are mostly
+ * neighbouring places (areas listed by district, say), so each worker
+ * keeps to its own part of the raster and GDAL decompresses each block
+ * about once, where handing out items one by one in turn made every block
+ * be decompressed by every worker. */
+typedef struct run {
+    size_t next, end; /* items [next, end) left */
+} run;
+
 typedef struct shared {
     taafi_ctx *ctx; /* the caller's: interrupts and the final message */
     const tf_parallel_ops *ops;
     void *user;
-    size_t n, next;
+    size_t n, started;
+    run runs[256];
+    int n_runs, joined; /* joined: workers that took a run of their own */
     int failed;
     taafi_status st;
     char msg[TF_MSG_MAX];
@@ -33,22 +46,44 @@ static void record(shared *sh, taafi_status st, const char *msg)
 static void work(shared *sh, taafi_ctx *wctx)
 {
     tf_worker *w = NULL;
+    int me;
     taafi_status st = sh->ops->setup ? sh->ops->setup(wctx, sh->user, &w) : TAAFI_OK;
     if (st) {
         record(sh, st, taafi_ctx_message(wctx));
         return;
     }
+    pthread_mutex_lock(&sh->lock);
+    me = sh->joined < sh->n_runs ? sh->joined++ : sh->n_runs - 1;
+    pthread_mutex_unlock(&sh->lock);
     for (;;) {
-        size_t i;
+        size_t i = sh->n, started = 0;
         pthread_mutex_lock(&sh->lock);
-        i = sh->failed ? sh->n : sh->next++;
+        if (!sh->failed) {
+            if (sh->runs[me].next == sh->runs[me].end) { /* take the far end of the longest run */
+                int k, best = me;
+                for (k = 0; k < sh->n_runs; k++)
+                    if (sh->runs[k].end - sh->runs[k].next > sh->runs[best].end - sh->runs[best].next)
+                        best = k;
+                if (sh->runs[best].end - sh->runs[best].next > 1) {
+                    size_t half = (sh->runs[best].end - sh->runs[best].next) / 2;
+                    sh->runs[me].next = sh->runs[best].end - half;
+                    sh->runs[me].end = sh->runs[best].end;
+                    sh->runs[best].end -= half;
+                } else if (sh->runs[best].end > sh->runs[best].next)
+                    me = best;
+            }
+            if (sh->runs[me].next < sh->runs[me].end) {
+                i = sh->runs[me].next++;
+                started = sh->started++;
+            }
+        }
         pthread_mutex_unlock(&sh->lock);
         if (i >= sh->n)
             break;
         if (sh->ctx->interrupted)
             wctx->interrupted = 1;
         if (wctx == sh->ctx && sh->stage)
-            tf_progress(wctx, sh->stage, i, sh->n);
+            tf_progress(wctx, sh->stage, started, sh->n);
         if ((st = tf_check_interrupt(wctx)) || (st = sh->ops->item(wctx, w, i, sh->user))) {
             record(sh, st, taafi_ctx_message(wctx));
             break;
@@ -95,6 +130,13 @@ taafi_status tf_parallel_for_stage(taafi_ctx *ctx, const char *stage, size_t n, 
     pthread_mutex_init(&sh.lock, NULL);
     if (want > (int)n)
         want = (int)n;
+    if (want < 1)
+        want = 1;
+    sh.n_runs = want;
+    for (t = 0; t < want; t++) {
+        sh.runs[t].next = n * (size_t)t / (size_t)want;
+        sh.runs[t].end = n * (size_t)(t + 1) / (size_t)want;
+    }
     for (t = 1; t < want; t++)
         if (pthread_create(&th[started], NULL, thread_main, &sh) == 0)
             started++;
