@@ -2,9 +2,8 @@
  * parallel.h: per-item work on ctx->threads threads.  Each worker has a
  * context of its own (its GEOS handle and PROJ context; GDAL handles are
  * opened per worker in `setup`), takes items in runs of neighbours (see
- * parallel.c), and
- * writes only what belongs to its item: results never depend on the
- * number of threads or on who did what.  With one thread everything runs
+ * parallel.c), and writes only what belongs to its item: results never
+ * depend on the number of threads or on who did what.  With one thread everything runs
  * on the caller's context, in order.
  */
 #ifndef TAAFI_PARALLEL_H
