@@ -8,6 +8,7 @@
  * scores come last.
  */
 #include "../indicators/indicator.h"
+#include "../geom/fastproj.h"
 #include "../io/ingest.h"
 #include "background.h"
 #include "derive.h"
@@ -143,8 +144,8 @@ out:
  * need its area alone, and a million points need a million fewer
  * allocations. */
 static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
-                         OGRFeatureH of, const double *xy, int need_valid, int point_geom, pass_stats *ps,
-                         tf_feature *f, GEOSGeometry **geom_out, int *usable)
+                         OGRFeatureH of, const double *xy, double near_d, int need_valid, int point_geom,
+                         pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out, int *usable)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(of);
     GEOSGeometry *geom = NULL, *rep = NULL;
@@ -195,8 +196,16 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
     f->geom = geom;
     if (rep)
         f->area = tf_areas_locate(ctx, r->areas, rep);
-    else
+    else if (near_d > 0 && (f->area = tf_locator_find_near(r->areas->loc, px, py, near_d)) != -2)
+        ; /* decided on the interpolated position (fastproj.h) */
+    else {
+        if (near_d > 0) { /* too near an edge: PROJ's own position */
+            px = OGR_G_GetX(g, 0), py = OGR_G_GetY(g, 0);
+            if ((st = tf_reproj_xy(ctx, to_xy, &px, &py, 1)))
+                goto unusable;
+        }
         f->area = tf_areas_locate_xy(ctx, r->areas, px, py);
+    }
     if (rep)
         GEOSGeom_destroy_r(ctx->geos, rep);
     *geom_out = geom;
@@ -280,6 +289,27 @@ static taafi_status ignore_fields(taafi_ctx *ctx, const taafi_result *r, size_t 
     return TAAFI_OK;
 }
 
+/* For a lean pass over a layer in lon/lat (EPSG:4326, as survey and
+ * satellite damage points come): the lattice that stands in for PROJ when
+ * points are only located (fastproj.h), over the areas' lon/lat extent and
+ * a little more; *out NULL when there is none to be had. */
+static taafi_status lattice(taafi_ctx *ctx, const taafi_result *r, OGRSpatialReferenceH srs, const tf_reproj *to_xy,
+                            tf_fastproj **out)
+{
+    OGRSpatialReferenceH wgs84 = tf_srs_from_epsg(4326);
+    const tf_areas *a = r->areas;
+    int same = wgs84 && srs && OSRIsSame(srs, wgs84);
+    *out = NULL;
+    if (wgs84)
+        OSRRelease(wgs84);
+    if (!same || !(a->ll_min[0] <= a->ll_max[0]))
+        return TAAFI_OK;
+    /* 0.02 degrees between nodes: interpolation within a micrometre in
+     * UTM (measured when made) */
+    return tf_fastproj_new(ctx, to_xy, a->ll_min[0] - 0.01, a->ll_min[1] - 0.01, a->ll_max[0] + 0.01,
+                           a->ll_max[1] + 0.01, 0.02, out);
+}
+
 /* Streams layer `li` with the indicators' filter `where` through every
  * indicator that reads that layer with that filter. */
 static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const char *where, int hash,
@@ -301,6 +331,9 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     /* features are read in chunks: see the loop */
     OGRFeatureH *chunk = calloc(CHUNK, sizeof *chunk);
     double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy), xy_one[2];
+    double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay), near_d = 0;
+    unsigned char *approx = calloc(CHUNK, 1);
+    tf_fastproj *fp = NULL;
     long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
     size_t n_chunk = 0, at = 0;
     taafi_status st;
@@ -308,7 +341,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
 #define IN_PASS(k) (!scan_only && p->inds[k].layer == (int)li && same_filter(p->inds[k].where, where))
     /* from here on def.where is this pass's own copy, freed at the end */
     def.where = pass_filter(&p->layers[li], where);
-    if (!chunk || !cx || !cy || !pt_ix) {
+    if (!chunk || !cx || !cy || !pt_ix || !ax || !ay || !approx) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -335,8 +368,11 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             goto done;
     }
     lean = !needs_parts && lean_pass(r, li, where, scan_only);
-    if (lean && (st = ignore_fields(ctx, r, li, where, &src, &ignored)))
+    if (lean && ((st = ignore_fields(ctx, r, li, where, &src, &ignored)) ||
+                 (st = lattice(ctx, r, srs, to_xy, &fp))))
         goto done;
+    if (fp)
+        near_d = tf_fastproj_bound(fp);
     OGR_L_ResetReading(src.layer);
     snprintf(stage, sizeof stage, "%s %s", scan_only ? "checking" : "reading", def.role);
     total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
@@ -359,9 +395,17 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             for (i = 0; i < n_chunk; i++) {
                 OGRGeometryH g = OGR_F_GetGeometryRef(chunk[i]);
                 pt_ix[i] = -1;
+                approx[i] = 0;
                 if (g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint && !OGR_G_IsEmpty(g)) {
-                    cx[n_pt] = OGR_G_GetX(g, 0);
-                    cy[n_pt] = OGR_G_GetY(g, 0);
+                    double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
+                    if (fp && tf_fastproj_xy(fp, &x, &y)) {
+                        /* interpolated, kept apart from PROJ's batch */
+                        ax[i] = x, ay[i] = y;
+                        approx[i] = 1;
+                        continue;
+                    }
+                    cx[n_pt] = x;
+                    cy[n_pt] = y;
                     pt_ix[i] = (long)n_pt++;
                 }
             }
@@ -374,14 +418,19 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         }
         of = chunk[at];
         chunk[at] = NULL;
-        if (pt_ix[at] >= 0) {
+        if (approx[at]) {
+            xy_one[0] = ax[at];
+            xy_one[1] = ay[at];
+            xy = xy_one;
+        } else if (pt_ix[at] >= 0) {
             xy_one[0] = cx[pt_ix[at]];
             xy_one[1] = cy[pt_ix[at]];
             xy = xy_one;
         }
         at++;
         ps.read++;
-        if ((st = view(ctx, r, &def, to_xy, of, xy, needs_parts, !lean, &ps, &f, &geom, &usable)))
+        if ((st = view(ctx, r, &def, to_xy, of, xy, xy && approx[at - 1] ? near_d : 0, needs_parts, !lean, &ps, &f,
+                       &geom, &usable)))
             goto done;
         if (!usable) {
             OGR_F_Destroy(of);
@@ -437,6 +486,10 @@ done:
         if (chunk[at])
             OGR_F_Destroy(chunk[at]);
     free(ignored);
+    tf_fastproj_free(fp);
+    free(ax);
+    free(ay);
+    free(approx);
     free(chunk);
     free(cx);
     free(cy);

@@ -30,6 +30,7 @@ struct tf_locator {
     double gx0, gy0, gw, gh;
     size_t gnx, gny;
     double ex0, ey0, ex1, ey1; /* envelope of all areas: nothing outside */
+    double eps;                /* how far cells' rectangles were widened */
     uint32_t *gcell; /* per cell: see CELL_* below                        */
     uint32_t *glist; /* cells of several areas: count, then entries      */
 };
@@ -247,6 +248,7 @@ static int grid(tf_locator *l)
     /* a cell's rectangle, widened by far more than the rounding of the
      * arithmetic that files a point in it */
     eps = 1e-9 * (fabs(x0) + fabs(y0) + w + h) + 1e-9;
+    l->eps = eps;
     cells = l->gnx * l->gny;
     if (!(n_in = calloc(cells, sizeof *n_in)) || !(cls = malloc(total + 1)) || !(l->gcell = malloc(cells * sizeof *l->gcell)))
         goto fail;
@@ -348,33 +350,85 @@ nomem:
  * determinant.  Taken with a margin. */
 #define ORIENT_ERRBOUND 4.0e-16
 
-int tf_locator_test(const tf_locator *l, size_t i, double x, double y)
+/* The test for a point known within d (0: exactly); see locate.h. */
+static int test_near(const tf_locator *l, size_t i, double x, double y, double d)
 {
     const loc_area *a = &l->a[i];
     const double *edges;
     const size_t *start;
     size_t s, k;
     int inside = 0;
-    if (a->x0 > a->x1 || x < a->x0 || x > a->x1 || y < a->y0 || y > a->y1)
+    if (a->x0 > a->x1 || x < a->x0 - d || x > a->x1 + d || y < a->y0 - d || y > a->y1 + d)
         return 0; /* off the envelope: off the polygon and its boundary */
     if (a->ns == 0)
         return -1;
+    if (d > 0 && (x < a->x0 + d || x > a->x1 - d || y < a->y0 + d || y > a->y1 - d))
+        return -1; /* near the envelope's edge: let the exact test say */
     edges = &l->edge[4 * a->edge];
     start = &l->sstart[a->stripe];
     s = cell_of(y, a->y0, a->h, a->ns);
+    if (d > 0 && (s != cell_of(y - d, a->y0, a->h, a->ns) || s != cell_of(y + d, a->y0, a->h, a->ns)))
+        return -1; /* the stripe itself is in doubt */
     for (k = start[s]; k < start[s + 1]; k++) {
         const double *e = &edges[4 * (size_t)l->sidx[k]];
         double ax = e[0] - x, ay = e[1] - y, bx = e[2] - x, by = e[3] - y, left, right, det;
-        if ((ay > 0 && by > 0) || (ay < 0 && by < 0))
+        if ((ay > d && by > d) || (ay < -d && by < -d))
             continue; /* the edge's y-range misses the point's */
+        if (d > 0 && (fabs(ay) <= d || fabs(by) <= d))
+            return -1; /* a vertex near the point's height: which edges cross its ray is in doubt */
         left = ax * by, right = ay * bx, det = left - right;
-        if (fabs(det) <= ORIENT_ERRBOUND * (fabs(left) + fabs(right)))
+        /* moving the point by d changes det by at most d |b - a| */
+        if (fabs(det) <= ORIENT_ERRBOUND * (fabs(left) + fabs(right)) + d * (fabs(bx - ax) + fabs(by - ay)))
             return -1; /* on the edge's line, or too near to tell */
         /* half-open in y, so that a vertex on the ray counts once */
         if ((ay > 0) != (by > 0) && ((det > 0) == (by > 0)))
             inside = !inside;
     }
     return inside;
+}
+
+int tf_locator_test(const tf_locator *l, size_t i, double x, double y) { return test_near(l, i, x, y, 0); }
+
+long tf_locator_find_near(const tf_locator *l, double x, double y, double d)
+{
+    uint32_t cell;
+    const uint32_t *list;
+    size_t k, n;
+    /* a FULL cell holds every point within its widened rectangle: d must
+     * stay well inside that widening */
+    if (!(d >= 0 && d <= l->eps / 2))
+        return -2;
+    if (!(x >= l->ex0 - d && x <= l->ex1 + d && y >= l->ey0 - d && y <= l->ey1 + d))
+        return -1;
+    if (!(x >= l->ex0 + d && x <= l->ex1 - d && y >= l->ey0 + d && y <= l->ey1 - d))
+        return -2;
+    cell = l->gcell[cell_of(y, l->gy0, l->gh, l->gny) * l->gnx + cell_of(x, l->gx0, l->gw, l->gnx)];
+    switch (cell & CELL_KIND) {
+    case CELL_NONE:
+        return -1;
+    case CELL_ONE_FULL:
+        return (long)(cell & CELL_VALUE);
+    case CELL_ONE: {
+        size_t i = cell & CELL_VALUE;
+        int in = test_near(l, i, x, y, d);
+        return in < 0 ? -2 : in > 0 ? (long)i : -1;
+    }
+    default:
+        break;
+    }
+    list = &l->glist[cell & CELL_VALUE];
+    for (k = 1, n = list[0]; k <= n; k++) {
+        uint32_t e = list[k];
+        size_t i = e & ~FULL_CELL;
+        int in;
+        if (e & FULL_CELL)
+            return (long)i;
+        if ((in = test_near(l, i, x, y, d)) < 0)
+            return -2;
+        if (in > 0)
+            return (long)i;
+    }
+    return -1;
 }
 
 long tf_locator_find(const tf_locator *l, double x, double y, tf_locate_ask ask, void *user)

@@ -42,4 +42,10 @@ typedef int (*tf_locate_ask)(size_t i, double x, double y, void *user);
  * none. */
 long tf_locator_find(const tf_locator *l, double x, double y, tf_locate_ask ask, void *user);
 
+/* The same for a point known only within `d` metres (fastproj.h): the
+ * area that holds every point within d of (x, y), -1 if none does, or -2
+ * when the answer could differ within d (near an edge): then locate the
+ * exact point with tf_locator_find. */
+long tf_locator_find_near(const tf_locator *l, double x, double y, double d);
+
 #endif

@@ -1,0 +1,137 @@
+/* fastproj.c: see fastproj.h. */
+#include "fastproj.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Above this bound (metres) the lattice is not used: points far from any
+ * edge by more than it are the rule only when it is tiny. */
+#define MAX_BOUND 1e-4
+/* Nodes per axis at most: a country in lon/lat at 0.02 degrees. */
+#define MAX_NODES 512
+/* Cells sampled to measure the error, at most. */
+#define MAX_SAMPLED 4096
+
+struct tf_fastproj {
+    double x0, y0, h;  /* lattice origin and spacing, source CRS   */
+    int nx, ny;        /* cells; nodes are (nx + 1) x (ny + 1)     */
+    double *X, *Y;     /* the nodes, transformed by PROJ           */
+    double bound;      /* metres                                  */
+};
+
+void tf_fastproj_free(tf_fastproj *f)
+{
+    if (!f)
+        return;
+    free(f->X);
+    free(f->Y);
+    free(f);
+}
+
+double tf_fastproj_bound(const tf_fastproj *f) { return f->bound; }
+
+/* Lagrange weights of the nodes at 0, 1 and 2 for t. */
+static void weights(double t, double w[3])
+{
+    w[0] = (t - 1) * (t - 2) / 2;
+    w[1] = t * (2 - t);
+    w[2] = t * (t - 1) / 2;
+}
+
+int tf_fastproj_xy(const tf_fastproj *f, double *x, double *y)
+{
+    double u = (*x - f->x0) / f->h, v = (*y - f->y0) / f->h, wu[3], wv[3], X = 0, Y = 0;
+    int i0, j0, i, j;
+    if (!(u >= 0 && u <= f->nx && v >= 0 && v <= f->ny))
+        return 0;
+    /* the three nodes nearest the point along each axis */
+    i0 = (int)floor(u + 0.5) - 1;
+    j0 = (int)floor(v + 0.5) - 1;
+    i0 = i0 < 0 ? 0 : i0 > f->nx - 2 ? f->nx - 2 : i0;
+    j0 = j0 < 0 ? 0 : j0 > f->ny - 2 ? f->ny - 2 : j0;
+    weights(u - i0, wu);
+    weights(v - j0, wv);
+    for (j = 0; j < 3; j++) {
+        const double *rx = &f->X[(size_t)(j0 + j) * (size_t)(f->nx + 1) + (size_t)i0];
+        const double *ry = &f->Y[(size_t)(j0 + j) * (size_t)(f->nx + 1) + (size_t)i0];
+        double sx = 0, sy = 0;
+        for (i = 0; i < 3; i++) {
+            sx += wu[i] * rx[i];
+            sy += wu[i] * ry[i];
+        }
+        X += wv[j] * sx;
+        Y += wv[j] * sy;
+    }
+    *x = X;
+    *y = Y;
+    return 1;
+}
+
+taafi_status tf_fastproj_new(taafi_ctx *ctx, const tf_reproj *to, double x0, double y0, double x1, double y1,
+                             double step, tf_fastproj **out)
+{
+    tf_fastproj *f = NULL;
+    double *sx = NULL, *sy = NULL, *ex = NULL, *ey = NULL, worst = 0, w, hgt;
+    size_t n_nodes, k, n_s = 0;
+    int i, j, stride;
+    *out = NULL;
+    w = x1 - x0, hgt = y1 - y0;
+    if (!(w > 0 && hgt > 0 && step > 0))
+        return TAAFI_OK;
+    f = calloc(1, sizeof *f);
+    if (!f)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    f->h = fmax(step, fmax(w, hgt) / MAX_NODES);
+    f->nx = (int)ceil(w / f->h), f->ny = (int)ceil(hgt / f->h);
+    f->nx = f->nx < 2 ? 2 : f->nx, f->ny = f->ny < 2 ? 2 : f->ny;
+    f->x0 = x0, f->y0 = y0;
+    n_nodes = (size_t)(f->nx + 1) * (size_t)(f->ny + 1);
+    f->X = malloc(n_nodes * sizeof *f->X);
+    f->Y = malloc(n_nodes * sizeof *f->Y);
+    stride = (int)ceil(sqrt((double)f->nx * f->ny / MAX_SAMPLED));
+    stride = stride < 1 ? 1 : stride;
+    /* five points per sampled cell: its centre, the middles of its west and
+     * south sides, and two off-centre points */
+    k = 5 * ((size_t)(f->nx / stride + 1) * (size_t)(f->ny / stride + 1));
+    sx = malloc(k * sizeof *sx), sy = malloc(k * sizeof *sy), ex = malloc(k * sizeof *ex), ey = malloc(k * sizeof *ey);
+    if (!f->X || !f->Y || !sx || !sy || !ex || !ey) {
+        tf_fastproj_free(f);
+        f = NULL;
+        free(sx), free(sy), free(ex), free(ey);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    for (j = 0; j <= f->ny; j++)
+        for (i = 0; i <= f->nx; i++) {
+            f->X[(size_t)j * (size_t)(f->nx + 1) + (size_t)i] = x0 + i * f->h;
+            f->Y[(size_t)j * (size_t)(f->nx + 1) + (size_t)i] = y0 + j * f->h;
+        }
+    /* a node PROJ cannot transform: no lattice (every point goes to PROJ) */
+    if (tf_reproj_xy(ctx, to, f->X, f->Y, n_nodes) != TAAFI_OK)
+        goto none;
+    for (j = 0; j < f->ny; j += stride)
+        for (i = 0; i < f->nx; i += stride) {
+            static const double du[5] = {0.5, 0.0, 0.5, 0.25, 0.75}, dv[5] = {0.5, 0.5, 0.0, 0.75, 0.25};
+            for (int q = 0; q < 5; q++, n_s++) {
+                sx[n_s] = ex[n_s] = x0 + (i + du[q]) * f->h;
+                sy[n_s] = ey[n_s] = y0 + (j + dv[q]) * f->h;
+            }
+        }
+    if (tf_reproj_xy(ctx, to, ex, ey, n_s) != TAAFI_OK)
+        goto none;
+    for (k = 0; k < n_s; k++) {
+        if (!tf_fastproj_xy(f, &sx[k], &sy[k]))
+            goto none;
+        worst = fmax(worst, hypot(sx[k] - ex[k], sy[k] - ey[k]));
+    }
+    f->bound = 4 * worst + 1e-9;
+    if (!(f->bound <= MAX_BOUND))
+        goto none;
+    free(sx), free(sy), free(ex), free(ey);
+    *out = f;
+    return TAAFI_OK;
+none:
+    tf_lib_error_clear(ctx);
+    free(sx), free(sy), free(ex), free(ey);
+    tf_fastproj_free(f);
+    return TAAFI_OK;
+}
