@@ -2,6 +2,7 @@
 #include "dq.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 taafi_status tf_dq_add(taafi_ctx *ctx, tf_dq *dq, const char *layer, int64_t fid, const char *problem,
                        const char *action)
@@ -43,4 +44,27 @@ void tf_dq_free(tf_dq *dq)
     free(dq->items);
     dq->items = NULL;
     dq->n = dq->cap = 0;
+}
+
+taafi_status tf_dq_insert(taafi_ctx *ctx, tf_dq *dq, size_t at, tf_dq *from)
+{
+    tf_dq_item *items;
+    if (!from->n)
+        return TAAFI_OK;
+    if (at > dq->n)
+        at = dq->n;
+    if (!(items = malloc((dq->n + from->n) * sizeof *items)))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory recording a data-quality note");
+    if (at)
+        memcpy(items, dq->items, at * sizeof *items);
+    memcpy(items + at, from->items, from->n * sizeof *items);
+    if (dq->n > at)
+        memcpy(items + at + from->n, dq->items + at, (dq->n - at) * sizeof *items);
+    free(dq->items);
+    dq->items = items;
+    dq->n = dq->cap = dq->n + from->n;
+    free(from->items); /* the strings moved */
+    from->items = NULL;
+    from->n = from->cap = 0;
+    return TAAFI_OK;
 }

@@ -25,4 +25,8 @@ taafi_status tf_dq_add(taafi_ctx *ctx, tf_dq *dq, const char *layer, int64_t fid
                        const char *action);
 void tf_dq_free(tf_dq *dq);
 
+/* Moves the records of `from` into `dq` before its record `at` (at most
+ * dq->n), leaving `from` empty. */
+taafi_status tf_dq_insert(taafi_ctx *ctx, tf_dq *dq, size_t at, tf_dq *from);
+
 #endif

@@ -580,6 +580,9 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     tf_ind_state **states = NULL;
     tf_bg *bg = NULL;
     unsigned char *in_bg = NULL, *done = NULL, *hashed = NULL;
+    tf_overlaps *overlaps = NULL;
+    size_t dq_after_areas = 0;
+    int defer;
     taafi_status st;
     size_t li, k;
     double t0 = tf_seconds();
@@ -599,8 +602,13 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     r->ctx = ctx;
     r->project = p;
     tf_utc_now(r->started);
-    if ((st = tf_areas_load(ctx, p, &r->dq, tf_result_add_input, r, &r->areas)))
+    /* With threads to spare, overlapping areas are looked for beside the
+     * analysis (unless an overlap is to stop the run) */
+    defer = ctx->threads > 1 && !p->overlap_error;
+    if ((st = tf_areas_load_ex(ctx, p, &r->dq, tf_result_add_input, r, defer, &r->areas)) ||
+        (defer && (st = tf_areas_overlaps_start(ctx, p, r->areas, &overlaps))))
         goto fail;
+    dq_after_areas = r->dq.n;
     tf_log(ctx, TAAFI_LOG_INFO, "areas: %zu read; analysis CRS EPSG:%d", r->areas->n, r->areas->epsg);
     tf_log(ctx, TAAFI_LOG_DEBUG, "time: areas loaded at %.3f s", tf_seconds() - t0);
     for (li = 0; li < p->n_layers; li++) {
@@ -639,7 +647,9 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
         goto fail;
     free_states(ctx, p, states);
     states = NULL;
-    if ((st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)) || (st = tf_result_wait_inputs(ctx, r)))
+    st = tf_areas_overlaps_join(ctx, overlaps, &r->dq, dq_after_areas);
+    overlaps = NULL;
+    if (st || (st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)) || (st = tf_result_wait_inputs(ctx, r)))
         goto fail;
     tf_utc_now(r->finished);
     tf_log(ctx, TAAFI_LOG_DEBUG, "time: analysis done at %.3f s", tf_seconds() - t0);
@@ -651,6 +661,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     return TAAFI_OK;
 fail:
     tf_bg_free(bg); /* first: its thread reads the states and areas */
+    tf_areas_overlaps_join(ctx, overlaps, NULL, 0); /* likewise */
     taafi_result_free(parts[0]);
     taafi_result_free(parts[1]);
     free_states(ctx, p, states);

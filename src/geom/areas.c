@@ -5,6 +5,8 @@
 #include "reproj.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,10 +219,17 @@ fail:
     return st;
 }
 
-static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, tf_areas *a, tf_dq *dq);
+static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a,
+                                   const GEOSPreparedGeometry *const *prep, tf_dq *dq);
 
 taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files, void *files_user,
                            tf_areas **out)
+{
+    return tf_areas_load_ex(ctx, p, dq, files, files_user, 0, out);
+}
+
+taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files,
+                              void *files_user, int defer_overlaps, tf_areas **out)
 {
     tf_vsource src = {0};
     tf_areas *a = NULL;
@@ -299,7 +308,17 @@ taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf
         /* The attributes stay; the geometry now lives in geom/geom_ll. */
         OGR_F_SetGeometryDirectly(a->feat[i], NULL);
     }
-    if ((st = check_overlaps(ctx, p, a, dq)) || (st = tf_locator_new(ctx, a->geom, a->n, &a->loc)))
+    if (a->n) {
+        /* GEOS builds an STRtree at its first query: built here, before
+         * threads share it */
+        size_t *cand = NULL, n_cand = 0, cap = 0;
+        st = tf_areas_candidates(ctx, a, a->geom[0], &cand, &n_cand, &cap);
+        free(cand);
+        if (st)
+            goto fail;
+    }
+    if ((!defer_overlaps && (st = check_overlaps(ctx, p, a, a->prep, dq))) ||
+        (st = tf_locator_new(ctx, a->geom, a->n, &a->loc)))
         goto fail;
     a->ll_min[0] = a->ll_min[1] = INFINITY;
     a->ll_max[0] = a->ll_max[1] = -INFINITY;
@@ -336,7 +355,8 @@ fail:
  * area; touching neighbours and slivers from rounding are not. */
 #define OVERLAP_M2 1.0
 
-static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, tf_areas *a, tf_dq *dq)
+static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a,
+                                   const GEOSPreparedGeometry *const *prep, tf_dq *dq)
 {
     size_t i, k, *cand = NULL, n = 0, cap = 0;
     taafi_status st = TAAFI_OK;
@@ -348,8 +368,8 @@ static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, tf_ar
             GEOSGeometry *x;
             double m2 = 0;
             char problem[512];
-            if (j <= i || GEOSPreparedIntersects_r(ctx->geos, a->prep[i], a->geom[j]) != 1 ||
-                GEOSPreparedTouches_r(ctx->geos, a->prep[i], a->geom[j]) == 1)
+            if (j <= i || GEOSPreparedIntersects_r(ctx->geos, prep[i], a->geom[j]) != 1 ||
+                GEOSPreparedTouches_r(ctx->geos, prep[i], a->geom[j]) == 1)
                 continue;
             if (!(x = GEOSIntersection_r(ctx->geos, a->geom[i], a->geom[j]))) {
                 st = tf_error(ctx, TAAFI_ERR_GEOM, "areas %s and %s: cannot intersect them: %s", a->id[i], a->id[j],
@@ -375,6 +395,77 @@ static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, tf_ar
         }
     }
     free(cand);
+    return st;
+}
+
+struct tf_overlaps {
+    taafi_ctx *ctx; /* the thread's own */
+    const taafi_project *p;
+    const tf_areas *a;
+    tf_dq dq;
+    taafi_status st;
+    char msg[TF_MSG_MAX];
+    pthread_t thread;
+    int started; /* a thread to join */
+};
+
+static void *overlaps_main(void *arg)
+{
+    tf_overlaps *o = arg;
+    const GEOSPreparedGeometry **prep = calloc(o->a->n ? o->a->n : 1, sizeof *prep);
+    size_t i;
+    o->st = TAAFI_OK;
+    /* prepared geometries build their indexes as they are used: the
+     * thread's own, so that nothing it touches is written by another */
+    for (i = 0; prep && i < o->a->n && !o->st; i++)
+        if (!(prep[i] = GEOSPrepare_r(o->ctx->geos, o->a->geom[i])))
+            o->st = tf_error(o->ctx, TAAFI_ERR_GEOM, "cannot prepare area %s: %s", o->a->id[i], tf_lib_error(o->ctx));
+    if (!prep)
+        o->st = tf_error(o->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    if (!o->st)
+        o->st = check_overlaps(o->ctx, o->p, o->a, prep, &o->dq);
+    if (o->st)
+        snprintf(o->msg, sizeof o->msg, "%s", taafi_ctx_message(o->ctx));
+    for (i = 0; prep && i < o->a->n; i++)
+        if (prep[i])
+            GEOSPreparedGeom_destroy_r(o->ctx->geos, prep[i]);
+    free(prep);
+    return NULL;
+}
+
+taafi_status tf_areas_overlaps_start(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_overlaps **out)
+{
+    tf_overlaps *o = calloc(1, sizeof *o);
+    *out = NULL;
+    if (!o || taafi_ctx_new(&o->ctx) != TAAFI_OK) {
+        free(o);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    taafi_ctx_set_log(o->ctx, ctx->log_min, ctx->log, ctx->log_user);
+    o->p = p;
+    o->a = a;
+    if (pthread_create(&o->thread, NULL, overlaps_main, o) == 0)
+        o->started = 1;
+    else
+        overlaps_main(o); /* no thread to be had: here and now */
+    *out = o;
+    return TAAFI_OK;
+}
+
+taafi_status tf_areas_overlaps_join(taafi_ctx *ctx, tf_overlaps *o, tf_dq *dq, size_t at)
+{
+    taafi_status st;
+    if (!o)
+        return TAAFI_OK;
+    if (o->started)
+        pthread_join(o->thread, NULL);
+    if (!dq) /* after a failure: its message stays */
+        st = TAAFI_OK;
+    else
+        st = o->st ? tf_error(ctx, o->st, "%s", o->msg) : tf_dq_insert(ctx, dq, at, &o->dq);
+    tf_dq_free(&o->dq);
+    taafi_ctx_free(o->ctx);
+    free(o);
     return st;
 }
 

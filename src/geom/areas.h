@@ -36,6 +36,22 @@ taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf
                            tf_areas **out);
 void tf_areas_free(taafi_ctx *ctx, tf_areas *a);
 
+/* The same, leaving out the check for overlapping areas when
+ * `defer_overlaps` (the caller runs tf_areas_overlaps_start). */
+taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files,
+                              void *files_user, int defer_overlaps, tf_areas **out);
+
+/* The check for overlapping areas (a few hundredths of a second for
+ * thousands of areas) on a thread of its own, with a context and prepared
+ * geometries of its own, beside the analysis: the areas must stay
+ * unchanged until tf_areas_overlaps_join, which waits for it, puts its
+ * notes into `dq` before its record `at` (dq->n when the areas were
+ * loaded: where a check at load puts them) and returns its status.  Join
+ * also after a failure (dq NULL: notes dropped, ctx's message kept). */
+typedef struct tf_overlaps tf_overlaps;
+taafi_status tf_areas_overlaps_start(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_overlaps **out);
+taafi_status tf_areas_overlaps_join(taafi_ctx *ctx, tf_overlaps *o, tf_dq *dq, size_t at);
+
 /* The area that holds point `pt` (analysis CRS): the lowest-numbered area
  * whose polygon contains it or has it on its boundary, so that a point on
  * an edge shared by two areas is counted once.  -1 if none. */

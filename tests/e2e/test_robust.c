@@ -136,15 +136,27 @@ static void test_overlaps(void **state)
     const char *problem;
     size_t i;
     double strip = 0.002 * 111320 * cos(34.705 * M_PI / 180) * 0.01 * 110950, m2 = 0;
-    if (run(e, "areas: {source: '%1$s/overlap.geojson', id: code}\nindicators: [{id: km2, type: area}]\n", &r, &p))
-        fail_msg("%s", taafi_ctx_message(e->ctx));
-    for (i = 0; i < taafi_result_issue_count(r); i++) {
-        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
-        if (sscanf(problem, "overlaps area C by %lf m2", &m2) == 1)
-            break;
+    int threads;
+    /* one thread: checked as the areas load; two: beside the run, with
+     * the same note in the same place */
+    for (threads = 1; threads <= 2; threads++) {
+        size_t at = (size_t)-1;
+        taafi_ctx_set_threads(e->ctx, threads);
+        if (run(e, "areas: {source: '%1$s/overlap.geojson', id: code}\nindicators: [{id: km2, type: area}]\n", &r,
+                &p))
+            fail_msg("%s", taafi_ctx_message(e->ctx));
+        for (i = 0; i < taafi_result_issue_count(r); i++) {
+            taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
+            if (sscanf(problem, "overlaps area C by %lf m2", &m2) == 1) {
+                at = i;
+                break;
+            }
+        }
+        assert_int_equal(at, 0);
+        assert_true(fabs(m2 / strip - 1) < 0.01);
+        done(r, p);
     }
-    assert_true(fabs(m2 / strip - 1) < 0.01);
-    done(r, p);
+    taafi_ctx_set_threads(e->ctx, 1);
     expect_error(e, "areas: {source: '%1$s/overlap.geojson', id: code, overlaps: error}\nindicators: []\n",
                  TAAFI_ERR_DATA, "areas A and C overlap by", "overlaps: first");
 }
