@@ -26,6 +26,8 @@
 
 /* Features read and transformed together. */
 #define CHUNK 4096
+/* How many points ahead memory is asked for (see the chunk loop). */
+#define PREFETCH 8
 
 typedef struct pass_stats {
     size_t read, outside, no_geom, bad_geom, repaired, swapped;
@@ -144,8 +146,8 @@ out:
  * need its area alone, and a million points need a million fewer
  * allocations. */
 static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
-                         OGRFeatureH of, const double *xy, double near_d, int need_valid, int point_geom,
-                         pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out, int *usable)
+                         OGRFeatureH of, const double *xy, double near_d, long pre_area, int need_valid,
+                         int point_geom, pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out, int *usable)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(of);
     GEOSGeometry *geom = NULL, *rep = NULL;
@@ -196,7 +198,7 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
     f->geom = geom;
     if (rep)
         f->area = tf_areas_locate(ctx, r->areas, rep);
-    else if (near_d > 0 && (f->area = tf_locator_find_near(r->areas->loc, px, py, near_d)) != -2)
+    else if (near_d > 0 && (f->area = pre_area) != -2)
         ; /* decided on the interpolated position (fastproj.h) */
     else {
         if (near_d > 0) { /* too near an edge: PROJ's own position */
@@ -332,7 +334,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     OGRFeatureH *chunk = calloc(CHUNK, sizeof *chunk);
     double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy), xy_one[2];
     double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay), near_d = 0;
-    unsigned char *approx = calloc(CHUNK, 1);
+    unsigned char *approx = calloc(CHUNK, 1); /* 1: ax, ay interpolated */
+    long *pre_area = malloc(CHUNK * sizeof *pre_area);
     tf_fastproj *fp = NULL;
     long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
     size_t n_chunk = 0, at = 0;
@@ -341,7 +344,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
 #define IN_PASS(k) (!scan_only && p->inds[k].layer == (int)li && same_filter(p->inds[k].where, where))
     /* from here on def.where is this pass's own copy, freed at the end */
     def.where = pass_filter(&p->layers[li], where);
-    if (!chunk || !cx || !cy || !pt_ix || !ax || !ay || !approx) {
+    if (!chunk || !cx || !cy || !pt_ix || !ax || !ay || !approx || !pre_area) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -397,18 +400,33 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
                 pt_ix[i] = -1;
                 approx[i] = 0;
                 if (g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint && !OGR_G_IsEmpty(g)) {
-                    double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
-                    if (fp && tf_fastproj_xy(fp, &x, &y)) {
-                        /* interpolated, kept apart from PROJ's batch */
-                        ax[i] = x, ay[i] = y;
-                        approx[i] = 1;
-                        continue;
-                    }
-                    cx[n_pt] = x;
-                    cy[n_pt] = y;
-                    pt_ix[i] = (long)n_pt++;
+                    ax[i] = OGR_G_GetX(g, 0), ay[i] = OGR_G_GetY(g, 0);
+                    approx[i] = 2; /* a point, still in the layer's CRS */
                 }
             }
+            /* lon/lat points that are only located: interpolated and
+             * located here, a chunk at a time, each asking memory for
+             * what the point PREFETCH places on needs (fastproj.h) */
+            for (i = 0; fp && i < n_chunk; i++) {
+                if (i + PREFETCH < n_chunk && approx[i + PREFETCH] == 2)
+                    tf_fastproj_prefetch(fp, ax[i + PREFETCH], ay[i + PREFETCH]);
+                if (approx[i] == 2 && tf_fastproj_xy(fp, &ax[i], &ay[i]))
+                    approx[i] = 1;
+            }
+            for (i = 0; fp && i < n_chunk; i++) {
+                if (i + PREFETCH < n_chunk && approx[i + PREFETCH] == 1)
+                    tf_locator_prefetch(r->areas->loc, ax[i + PREFETCH], ay[i + PREFETCH]);
+                if (approx[i] == 1)
+                    pre_area[i] = tf_locator_find_near(r->areas->loc, ax[i], ay[i], near_d);
+            }
+            /* the others through PROJ, in one call */
+            for (i = 0; i < n_chunk; i++)
+                if (approx[i] == 2) {
+                    cx[n_pt] = ax[i];
+                    cy[n_pt] = ay[i];
+                    pt_ix[i] = (long)n_pt++;
+                    approx[i] = 0;
+                }
             /* a point PROJ cannot transform fails the batch: then each is
              * transformed alone and only it is noted */
             batch_ok = n_pt == 0 || tf_reproj_xy(ctx, to_xy, cx, cy, n_pt) == TAAFI_OK;
@@ -429,8 +447,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         }
         at++;
         ps.read++;
-        if ((st = view(ctx, r, &def, to_xy, of, xy, xy && approx[at - 1] ? near_d : 0, needs_parts, !lean, &ps, &f,
-                       &geom, &usable)))
+        if ((st = view(ctx, r, &def, to_xy, of, xy, xy && approx[at - 1] ? near_d : 0, pre_area[at - 1],
+                       needs_parts, !lean, &ps, &f, &geom, &usable)))
             goto done;
         if (!usable) {
             OGR_F_Destroy(of);
@@ -490,6 +508,7 @@ done:
     free(ax);
     free(ay);
     free(approx);
+    free(pre_area);
     free(chunk);
     free(cx);
     free(cy);

@@ -15,7 +15,8 @@
 struct tf_fastproj {
     double x0, y0, h;  /* lattice origin and spacing, source CRS   */
     int nx, ny;        /* cells; nodes are (nx + 1) x (ny + 1)     */
-    double *X, *Y;     /* the nodes, transformed by PROJ           */
+    double *XY;        /* the nodes, transformed by PROJ: x, y pairs,
+                          row by row (one cache line holds a few)  */
     double bound;      /* metres                                  */
 };
 
@@ -23,8 +24,7 @@ void tf_fastproj_free(tf_fastproj *f)
 {
     if (!f)
         return;
-    free(f->X);
-    free(f->Y);
+    free(f->XY);
     free(f);
 }
 
@@ -38,26 +38,44 @@ static void weights(double t, double w[3])
     w[2] = t * (t - 1) / 2;
 }
 
-int tf_fastproj_xy(const tf_fastproj *f, double *x, double *y)
+/* The lattice cell's first node row and column for (x, y), or 0. */
+static int place(const tf_fastproj *f, double x, double y, double *u, double *v, int *i0, int *j0)
 {
-    double u = (*x - f->x0) / f->h, v = (*y - f->y0) / f->h, wu[3], wv[3], X = 0, Y = 0;
-    int i0, j0, i, j;
-    if (!(u >= 0 && u <= f->nx && v >= 0 && v <= f->ny))
+    *u = (x - f->x0) / f->h, *v = (y - f->y0) / f->h;
+    if (!(*u >= 0 && *u <= f->nx && *v >= 0 && *v <= f->ny))
         return 0;
     /* the three nodes nearest the point along each axis */
-    i0 = (int)floor(u + 0.5) - 1;
-    j0 = (int)floor(v + 0.5) - 1;
-    i0 = i0 < 0 ? 0 : i0 > f->nx - 2 ? f->nx - 2 : i0;
-    j0 = j0 < 0 ? 0 : j0 > f->ny - 2 ? f->ny - 2 : j0;
+    *i0 = (int)floor(*u + 0.5) - 1;
+    *j0 = (int)floor(*v + 0.5) - 1;
+    *i0 = *i0 < 0 ? 0 : *i0 > f->nx - 2 ? f->nx - 2 : *i0;
+    *j0 = *j0 < 0 ? 0 : *j0 > f->ny - 2 ? f->ny - 2 : *j0;
+    return 1;
+}
+
+void tf_fastproj_prefetch(const tf_fastproj *f, double x, double y)
+{
+    double u, v;
+    int i0, j0, j;
+    if (!place(f, x, y, &u, &v, &i0, &j0))
+        return;
+    for (j = 0; j < 3; j++)
+        __builtin_prefetch(&f->XY[2 * ((size_t)(j0 + j) * (size_t)(f->nx + 1) + (size_t)i0)]);
+}
+
+int tf_fastproj_xy(const tf_fastproj *f, double *x, double *y)
+{
+    double u, v, wu[3], wv[3], X = 0, Y = 0;
+    int i0, j0, i, j;
+    if (!place(f, *x, *y, &u, &v, &i0, &j0))
+        return 0;
     weights(u - i0, wu);
     weights(v - j0, wv);
     for (j = 0; j < 3; j++) {
-        const double *rx = &f->X[(size_t)(j0 + j) * (size_t)(f->nx + 1) + (size_t)i0];
-        const double *ry = &f->Y[(size_t)(j0 + j) * (size_t)(f->nx + 1) + (size_t)i0];
+        const double *r = &f->XY[2 * ((size_t)(j0 + j) * (size_t)(f->nx + 1) + (size_t)i0)];
         double sx = 0, sy = 0;
         for (i = 0; i < 3; i++) {
-            sx += wu[i] * rx[i];
-            sy += wu[i] * ry[i];
+            sx += wu[i] * r[2 * i];
+            sy += wu[i] * r[2 * i + 1];
         }
         X += wv[j] * sx;
         Y += wv[j] * sy;
@@ -71,7 +89,7 @@ taafi_status tf_fastproj_new(taafi_ctx *ctx, const tf_reproj *to, double x0, dou
                              double step, tf_fastproj **out)
 {
     tf_fastproj *f = NULL;
-    double *sx = NULL, *sy = NULL, *ex = NULL, *ey = NULL, worst = 0, w, hgt;
+    double *sx = NULL, *sy = NULL, *ex = NULL, *ey = NULL, *nx_ = NULL, *ny_ = NULL, worst = 0, w, hgt;
     size_t n_nodes, k, n_s = 0;
     int i, j, stride;
     *out = NULL;
@@ -86,28 +104,31 @@ taafi_status tf_fastproj_new(taafi_ctx *ctx, const tf_reproj *to, double x0, dou
     f->nx = f->nx < 2 ? 2 : f->nx, f->ny = f->ny < 2 ? 2 : f->ny;
     f->x0 = x0, f->y0 = y0;
     n_nodes = (size_t)(f->nx + 1) * (size_t)(f->ny + 1);
-    f->X = malloc(n_nodes * sizeof *f->X);
-    f->Y = malloc(n_nodes * sizeof *f->Y);
+    f->XY = malloc(2 * n_nodes * sizeof *f->XY);
+    nx_ = malloc(n_nodes * sizeof *nx_);
+    ny_ = malloc(n_nodes * sizeof *ny_);
     stride = (int)ceil(sqrt((double)f->nx * f->ny / MAX_SAMPLED));
     stride = stride < 1 ? 1 : stride;
     /* five points per sampled cell: its centre, the middles of its west and
      * south sides, and two off-centre points */
     k = 5 * ((size_t)(f->nx / stride + 1) * (size_t)(f->ny / stride + 1));
     sx = malloc(k * sizeof *sx), sy = malloc(k * sizeof *sy), ex = malloc(k * sizeof *ex), ey = malloc(k * sizeof *ey);
-    if (!f->X || !f->Y || !sx || !sy || !ex || !ey) {
+    if (!f->XY || !nx_ || !ny_ || !sx || !sy || !ex || !ey) {
         tf_fastproj_free(f);
         f = NULL;
-        free(sx), free(sy), free(ex), free(ey);
+        free(sx), free(sy), free(ex), free(ey), free(nx_), free(ny_);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     for (j = 0; j <= f->ny; j++)
         for (i = 0; i <= f->nx; i++) {
-            f->X[(size_t)j * (size_t)(f->nx + 1) + (size_t)i] = x0 + i * f->h;
-            f->Y[(size_t)j * (size_t)(f->nx + 1) + (size_t)i] = y0 + j * f->h;
+            nx_[(size_t)j * (size_t)(f->nx + 1) + (size_t)i] = x0 + i * f->h;
+            ny_[(size_t)j * (size_t)(f->nx + 1) + (size_t)i] = y0 + j * f->h;
         }
     /* a node PROJ cannot transform: no lattice (every point goes to PROJ) */
-    if (tf_reproj_xy(ctx, to, f->X, f->Y, n_nodes) != TAAFI_OK)
+    if (tf_reproj_xy(ctx, to, nx_, ny_, n_nodes) != TAAFI_OK)
         goto none;
+    for (k = 0; k < n_nodes; k++)
+        f->XY[2 * k] = nx_[k], f->XY[2 * k + 1] = ny_[k];
     for (j = 0; j < f->ny; j += stride)
         for (i = 0; i < f->nx; i += stride) {
             static const double du[5] = {0.5, 0.0, 0.5, 0.25, 0.75}, dv[5] = {0.5, 0.5, 0.0, 0.75, 0.25};
@@ -126,12 +147,12 @@ taafi_status tf_fastproj_new(taafi_ctx *ctx, const tf_reproj *to, double x0, dou
     f->bound = 4 * worst + 1e-9;
     if (!(f->bound <= MAX_BOUND))
         goto none;
-    free(sx), free(sy), free(ex), free(ey);
+    free(sx), free(sy), free(ex), free(ey), free(nx_), free(ny_);
     *out = f;
     return TAAFI_OK;
 none:
     tf_lib_error_clear(ctx);
-    free(sx), free(sy), free(ex), free(ey);
+    free(sx), free(sy), free(ex), free(ey), free(nx_), free(ny_);
     tf_fastproj_free(f);
     return TAAFI_OK;
 }

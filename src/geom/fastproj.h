@@ -33,6 +33,10 @@ void tf_fastproj_free(tf_fastproj *f);
  * PROJ gives; 0 (nothing changed) for a point off the lattice. */
 int tf_fastproj_xy(const tf_fastproj *f, double *x, double *y);
 
+/* Asks the processor for the lattice nodes (x, y) will need: called a few
+ * points ahead, it hides the wait for memory behind other points' work. */
+void tf_fastproj_prefetch(const tf_fastproj *f, double x, double y);
+
 /* The bound on the error, in the target CRS's units (metres). */
 double tf_fastproj_bound(const tf_fastproj *f);
 

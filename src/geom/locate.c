@@ -389,6 +389,12 @@ static int test_near(const tf_locator *l, size_t i, double x, double y, double d
 
 int tf_locator_test(const tf_locator *l, size_t i, double x, double y) { return test_near(l, i, x, y, 0); }
 
+void tf_locator_prefetch(const tf_locator *l, double x, double y)
+{
+    if (x >= l->ex0 && x <= l->ex1 && y >= l->ey0 && y <= l->ey1)
+        __builtin_prefetch(&l->gcell[cell_of(y, l->gy0, l->gh, l->gny) * l->gnx + cell_of(x, l->gx0, l->gw, l->gnx)]);
+}
+
 long tf_locator_find_near(const tf_locator *l, double x, double y, double d)
 {
     uint32_t cell;

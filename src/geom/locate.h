@@ -48,4 +48,8 @@ long tf_locator_find(const tf_locator *l, double x, double y, tf_locate_ask ask,
  * exact point with tf_locator_find. */
 long tf_locator_find_near(const tf_locator *l, double x, double y, double d);
 
+/* Asks the processor for the grid cell (x, y) falls in, a few points ahead
+ * of finding it: a million points in no order miss the cache each time. */
+void tf_locator_prefetch(const tf_locator *l, double x, double y);
+
 #endif
