@@ -85,6 +85,40 @@ int tf_fastproj_xy(const tf_fastproj *f, double *x, double *y)
     return 1;
 }
 
+int tf_fastproj_line(const tf_fastproj *f, double y, double x0, double dx, size_t n, double *X, double *Y)
+{
+    double ua, va, ub, vb, wv[3], comb[2 * 3] = {0}, u, wu[3];
+    int ia, ja, ib, jb, i0 = -1, j;
+    size_t k;
+    if (n == 0)
+        return 1;
+    if (!place(f, x0, y, &ua, &va, &ia, &ja) || !place(f, x0 + (double)(n - 1) * dx, y, &ub, &vb, &ib, &jb))
+        return 0;
+    weights(va - ja, wv);
+    for (k = 0; k < n; k++) {
+        int i;
+        u = (x0 + (double)k * dx - f->x0) / f->h;
+        i = (int)(u + 0.5) - 1; /* u >= 0: truncation is floor */
+        i = i < 0 ? 0 : i > f->nx - 2 ? f->nx - 2 : i;
+        if (i != i0) { /* the three columns' nodes, combined along the line */
+            i0 = i;
+            for (int c = 0; c < 3; c++) {
+                double sx = 0, sy = 0;
+                for (j = 0; j < 3; j++) {
+                    const double *r = &f->XY[2 * ((size_t)(ja + j) * (size_t)(f->nx + 1) + (size_t)(i0 + c))];
+                    sx += wv[j] * r[0];
+                    sy += wv[j] * r[1];
+                }
+                comb[2 * c] = sx, comb[2 * c + 1] = sy;
+            }
+        }
+        weights(u - i0, wu);
+        X[k] = wu[0] * comb[0] + wu[1] * comb[2] + wu[2] * comb[4];
+        Y[k] = wu[0] * comb[1] + wu[1] * comb[3] + wu[2] * comb[5];
+    }
+    return 1;
+}
+
 taafi_status tf_fastproj_new(taafi_ctx *ctx, const tf_reproj *to, double x0, double y0, double x1, double y1,
                              double step, tf_fastproj **out)
 {

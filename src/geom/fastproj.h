@@ -37,6 +37,13 @@ int tf_fastproj_xy(const tf_fastproj *f, double *x, double *y);
  * points ahead, it hides the wait for memory behind other points' work. */
 void tf_fastproj_prefetch(const tf_fastproj *f, double x, double y);
 
+/* The n points (x0 + k dx, y), k = 0..n-1, of one line of the source CRS
+ * (a raster's row of cell centres), transformed into (X, Y): the three
+ * lattice rows around the line are combined once for it, so that each
+ * point costs three products per coordinate.  Returns 0 (nothing
+ * written) when the line leaves the lattice. */
+int tf_fastproj_line(const tf_fastproj *f, double y, double x0, double dx, size_t n, double *X, double *Y);
+
 /* The bound on the error, in the target CRS's units (metres). */
 double tf_fastproj_bound(const tf_fastproj *f);
 

@@ -538,6 +538,7 @@ typedef struct cov_job {
     tf_ind_state *s;
     reach zone;
     const grid *tree; /* NULL: no facility */
+    tf_fastproj *cells; /* the raster's cell centres (NULL: PROJ anchors) */
     double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load;
     GEOSGeometry **gap;    /* per area */
     double *gap_km2, *gap_pop;
@@ -580,8 +581,8 @@ static taafi_status cov_setup(taafi_ctx *wctx, void *user, tf_worker **out)
     }
     if (!(w->near_ix = calloc(j->s->n ? j->s->n : 1, sizeof *w->near_ix)))
         st = tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
-    else if (j->pop)
-        st = tf_raster_open(wctx, j->pop->source, j->pop->band, j->A->epsg, &w->ras);
+    else if (j->pop && !(st = tf_raster_open(wctx, j->pop->source, j->pop->band, j->A->epsg, &w->ras)))
+        tf_raster_use_lattice(w->ras, j->cells);
     if (st) {
         cov_teardown(wctx, w);
         return st;
@@ -656,6 +657,52 @@ done:
     return st;
 }
 
+/* A lattice for the population raster's cell centres (fastproj.h) over
+ * the areas' extent in the raster's CRS, when the raster is not in the
+ * analysis CRS: every row's centres then come from it, rather than from
+ * PROJ anchors along the row.  *out NULL when there is none to be had. */
+static taafi_status cell_lattice(taafi_ctx *ctx, const tf_indicator_def *pop, const tf_areas *A, tf_fastproj **out)
+{
+    tf_raster *ras = NULL;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, ex[4], ey[4], px[9], py[9], m;
+    size_t a;
+    int k;
+    taafi_status st;
+    *out = NULL;
+    for (a = 0; a < A->n; a++)
+        if (GEOSisEmpty_r(ctx->geos, A->geom[a]) == 0) {
+            GEOSGeom_getXMin_r(ctx->geos, A->geom[a], &ex[0]), GEOSGeom_getYMin_r(ctx->geos, A->geom[a], &ey[0]);
+            GEOSGeom_getXMax_r(ctx->geos, A->geom[a], &ex[1]), GEOSGeom_getYMax_r(ctx->geos, A->geom[a], &ey[1]);
+            x0 = fmin(x0, ex[0]), y0 = fmin(y0, ey[0]), x1 = fmax(x1, ex[1]), y1 = fmax(y1, ey[1]);
+        }
+    if (!(x0 <= x1) || (st = tf_raster_open(ctx, pop->source, pop->band, A->epsg, &ras)))
+        return TAAFI_OK; /* no areas; or the raster's own problem, told by the workers */
+    if (tf_reproj_is_identity(ras->from_raster))
+        goto done;
+    /* the areas' envelope (corners, side middles, centre) in the raster's
+     * CRS, widened by a twentieth and two cells against the sides' bulge */
+    for (k = 0; k < 9; k++) {
+        px[k] = x0 + (x1 - x0) * (k % 3) / 2;
+        py[k] = y0 + (y1 - y0) * (k / 3) / 2;
+    }
+    if (tf_reproj_xy(ctx, ras->to_raster, px, py, 9) != TAAFI_OK) {
+        tf_lib_error_clear(ctx);
+        goto done;
+    }
+    x0 = y0 = INFINITY, x1 = y1 = -INFINITY;
+    for (k = 0; k < 9; k++)
+        x0 = fmin(x0, px[k]), y0 = fmin(y0, py[k]), x1 = fmax(x1, px[k]), y1 = fmax(y1, py[k]);
+    m = fmax(x1 - x0, y1 - y0) / 20 + 2 * fmax(ras->gt[1], -ras->gt[5]);
+    /* 0.02 degrees between nodes (2 km in a projected raster) */
+    st = tf_fastproj_new(ctx, ras->from_raster, x0 - m, y0 - m, x1 + m, y1 + m,
+                         OSRIsGeographic(ras->srs) ? 0.02 : 2000, out);
+    tf_raster_close(ras);
+    return st;
+done:
+    tf_raster_close(ras);
+    return TAAFI_OK;
+}
+
 static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
 {
     static const tf_parallel_ops ops = {cov_setup, cov_item, cov_teardown};
@@ -678,6 +725,8 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
                                 "residents within reach need a population raster (population: a raster_sum "
                                 "indicator)",
                                 "resident columns left NULL")))
+        return st;
+    if (pop && (st = cell_lattice(ctx, pop, A, &j.cells)))
         return st;
     j.zone.radius = def->distance;
     j.zone.buf = calloc(s->n ? s->n : 1, sizeof *j.zone.buf);
@@ -751,6 +800,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         st = tf_note_nodata(ctx, r, pop, nodata_all);
     }
 done:
+    tf_fastproj_free(j.cells);
     for (i = 0; j.zone.buf && i < j.zone.n; i++)
         if (j.zone.buf[i])
             GEOSGeom_destroy_r(ctx->geos, j.zone.buf[i]);

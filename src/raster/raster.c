@@ -316,9 +316,12 @@ static double parabola(double t, double t0, double v0, double t1, double v1, dou
            v2 * (t - t0) * (t - t1) / ((t2 - t0) * (t2 - t1));
 }
 
+void tf_raster_use_lattice(tf_raster *r, const tf_fastproj *fp) { r->fp = fp; }
+
 /* The analysis-CRS centres of a row's covered cells (area > 0), in column
  * order, into (cx, cy); *n_out of them.  The row's centres are at y = yc
- * in the raster's CRS; ac, ax, ay have room for w / step + 4 anchors. */
+ * in the raster's CRS; ac, ax, ay have room for w / step + 4 anchors, cx
+ * and cy for w centres. */
 static taafi_status centres(taafi_ctx *ctx, const tf_raster *r, int c0, double yc, const double *area, int w,
                             int step, int *ac, double *ax, double *ay, double *cx, double *cy, int *n_out)
 {
@@ -333,6 +336,18 @@ static taafi_status centres(taafi_ctx *ctx, const tf_raster *r, int c0, double y
         }
     if (first < 0)
         return TAAFI_OK;
+    /* from the lattice when there is one and the row lies on it: every
+     * centre from first to lastc, then the covered ones packed */
+    if (r->fp && tf_fastproj_line(r->fp, yc, r->gt[0] + (c0 + first + 0.5) * r->gt[1], r->gt[1],
+                                  (size_t)(lastc - first + 1), cx, cy)) {
+        for (col = first; col <= lastc; col++)
+            if (area[col] > 0) {
+                cx[n] = cx[col - first];
+                cy[n++] = cy[col - first];
+            }
+        *n_out = n;
+        return TAAFI_OK;
+    }
     for (col = first; col < lastc; col += step)
         ac[na++] = col;
     ac[na++] = lastc;
@@ -466,7 +481,8 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
             chunk_end = row + n_rows;
         }
         vals = buf + (size_t)(row - chunk_start) * (size_t)w;
-        if (want_xy && (st = centres(ctx, r, c0, ytop + r->gt[5] / 2, area, w, step, ac, ax, ay, cx, cy, &n_xy)))
+        if (want_xy &&
+            (st = centres(ctx, r, c0, ytop + r->gt[5] / 2, area, w, step, ac, ax, ay, cx, cy, &n_xy)))
             break;
         n_xy = 0;
         for (col = 0; col < w && !st; col++) {

@@ -8,6 +8,7 @@
 #define TAAFI_RASTER_H
 
 #include "../core/core.h"
+#include "../geom/fastproj.h"
 #include "../geom/reproj.h"
 
 #include <gdal.h>
@@ -23,7 +24,13 @@ typedef struct tf_raster {
     OGRSpatialReferenceH srs; /* east/north order; owned               */
     tf_reproj *to_raster;     /* analysis CRS -> raster CRS            */
     tf_reproj *from_raster;   /* raster CRS -> analysis CRS            */
+    const tf_fastproj *fp;    /* borrowed: see tf_raster_use_lattice   */
 } tf_raster;
+
+/* Cell centres for tf_raster_cells from `fp` (a lattice for the same
+ * transformation as from_raster, fastproj.h) rather than from PROJ
+ * anchors along each row; fp must outlive its use.  NULL: anchors. */
+void tf_raster_use_lattice(tf_raster *r, const tf_fastproj *fp);
 
 /* Opens band `band` (1-based) of `path` read-only, for areas in
  * EPSG:`analysis_epsg`.  Refuses rotated rasters and rasters without a

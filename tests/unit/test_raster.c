@@ -190,16 +190,31 @@ static void test_centres(void **state)
     assert_int_equal(tf_reproj_new(ctx, wgs, 32637, "test", &to_utm), TAAFI_OK);
     ll = box(ctx, lon0 - c, lat0 - (NY + 1) * c, lon0 + (NX + 1) * c, lat0 + c);
     assert_int_equal(tf_reproj_geom(ctx, to_utm, ll, &utm), TAAFI_OK);
-    if (tf_raster_cells(ctx, r, utm, 1, log_centre, &l, NULL))
-        fail_msg("%s", taafi_ctx_message(ctx));
-    assert_int_equal(l.n, NX * NY); /* every cell, row by row */
-    for (k = 0; k < l.n; k++) {
-        double x = lon0 + ((double)(k % NX) + 0.5) * c, y = lat0 - ((double)(k / NX) + 0.5) * c;
-        assert_int_equal(tf_reproj_xy(ctx, to_utm, &x, &y, 1), TAAFI_OK);
-        worst = fmax(worst, hypot(l.x[k] - x, l.y[k] - y));
+    /* from PROJ anchors along the rows, then from a lattice (fastproj.h) */
+    for (int pass = 0; pass < 2; pass++) {
+        tf_fastproj *fp = NULL;
+        if (pass == 1) {
+            assert_int_equal(tf_fastproj_new(ctx, r->from_raster, lon0 - c, lat0 - (NY + 1) * c, lon0 + (NX + 1) * c,
+                                             lat0 + c, 0.02, &fp),
+                             TAAFI_OK);
+            assert_non_null(fp);
+            tf_raster_use_lattice(r, fp);
+        }
+        l.n = 0;
+        worst = 0;
+        if (tf_raster_cells(ctx, r, utm, 1, log_centre, &l, NULL))
+            fail_msg("%s", taafi_ctx_message(ctx));
+        assert_int_equal(l.n, NX * NY); /* every cell, row by row */
+        for (k = 0; k < l.n; k++) {
+            double x = lon0 + ((double)(k % NX) + 0.5) * c, y = lat0 - ((double)(k / NX) + 0.5) * c;
+            assert_int_equal(tf_reproj_xy(ctx, to_utm, &x, &y, 1), TAAFI_OK);
+            worst = fmax(worst, hypot(l.x[k] - x, l.y[k] - y));
+        }
+        if (worst > 1e-3)
+            fail_msg("%s: a centre is %.6f m off", pass ? "lattice" : "anchors", worst);
+        tf_raster_use_lattice(r, NULL);
+        tf_fastproj_free(fp);
     }
-    if (worst > 1e-3)
-        fail_msg("a centre is %.6f m off", worst);
     GEOSGeom_destroy_r(ctx->geos, ll);
     GEOSGeom_destroy_r(ctx->geos, utm);
     tf_reproj_free(to_utm);
