@@ -331,40 +331,45 @@ typedef struct cell_acc {
     double people_dist; /* sum of residents x distance (m)  */
 } cell_acc;
 
-static taafi_status on_cell(taafi_ctx *ctx, double x, double y, double value, double fraction, void *user)
+static taafi_status on_cells(taafi_ctx *ctx, size_t n, const double *xs, const double *ys, const double *value,
+                             const double *fraction, void *user)
 {
     cell_acc *c = user;
-    double d, people = value * fraction;
-    const fac *hit = NULL;
     const near_set *ns = c->near;
-    c->total += people;
-    if (!c->tree)
-        return TAAFI_OK;
-    /* Distance from the cell's centre: the residents of a cell are taken
-     * to live at its centre, as in every raster accessibility tool. */
-    if (ns && ns->n && (x - ns->cx) * (x - ns->cx) + (y - ns->cy) * (y - ns->cy) <= ns->r2) {
-        double bd = INFINITY;
-        size_t k;
-        for (k = 0; k < ns->n; k++) {
-            const fac *f = ns->f[k];
-            double dd = (f->x - x) * (f->x - x) + (f->y - y) * (f->y - y);
-            if (dd < bd) {
-                bd = dd;
-                hit = f;
+    size_t k;
+    for (k = 0; k < n; k++) {
+        double x, y, d, people = value[k] * fraction[k];
+        const fac *hit = NULL;
+        c->total += people;
+        if (!c->tree)
+            continue;
+        x = xs[k], y = ys[k];
+        /* Distance from the cell's centre: the residents of a cell are taken
+         * to live at its centre, as in every raster accessibility tool. */
+        if (ns && ns->n && (x - ns->cx) * (x - ns->cx) + (y - ns->cy) * (y - ns->cy) <= ns->r2) {
+            double bd = INFINITY;
+            size_t q;
+            for (q = 0; q < ns->n; q++) {
+                const fac *f = ns->f[q];
+                double dd = (f->x - x) * (f->x - x) + (f->y - y) * (f->y - y);
+                if (dd < bd) {
+                    bd = dd;
+                    hit = f;
+                }
             }
-        }
-        d = sqrt(bd);
+            d = sqrt(bd);
 #ifndef NDEBUG
-        {
-            /* debug builds (the sanitizer suite) check every answer */
-            double dg;
-            assert(nearest(c->tree, x, y, &dg) == hit && dg == d);
-        }
+            {
+                /* debug builds (the sanitizer suite) check every answer */
+                double dg;
+                assert(nearest(c->tree, x, y, &dg) == hit && dg == d);
+            }
 #endif
-    } else if (!(hit = nearest(c->tree, x, y, &d)))
-        return tf_error(ctx, TAAFI_ERR_GEOM, "no nearest facility found");
-    c->people_dist += people * d;
-    c->basin[hit->index] += people;
+        } else if (!(hit = nearest(c->tree, x, y, &d)))
+            return tf_error(ctx, TAAFI_ERR_GEOM, "no nearest facility found");
+        c->people_dist += people * d;
+        c->basin[hit->index] += people;
+    }
     return TAAFI_OK;
 }
 
@@ -617,7 +622,7 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
             GEOSGeom_getXMax_r(wctx->geos, A->geom[a], &x1), GEOSGeom_getYMax_r(wctx->geos, A->geom[a], &y1);
             near_set_make(j->tree, x0, y0, x1, y1, &ns);
         }
-        if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], j->tree != NULL, on_cell, &acc,
+        if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], j->tree != NULL, on_cells, &acc,
                                   j->nodata ? &j->nodata[a] : NULL)) ||
             (st = tf_raster_sum(wctx, w->ras, covered, &cov_pop, NULL)))
             goto done;

@@ -393,6 +393,7 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
 {
     GEOSGeometry *g = NULL;
     double minx, miny, maxx, maxy, *buf = NULL, *area = NULL, *F = NULL, *D = NULL, *cx = NULL, *cy = NULL;
+    double *pv = NULL, *pf = NULL; /* a row's values and fractions, packed */
     double *ax = NULL, *ay = NULL; /* transformed anchor centres */
     int step = anchor_step(r), *ac = NULL; /* anchor columns */
     double cell_area = r->gt[1] * -r->gt[5], wx0, wy0;
@@ -439,7 +440,8 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
         !(ac = malloc(sizeof *ac * (size_t)(w / step + 4))) ||
         !(area = malloc(sizeof *area * (size_t)w)) || !(F = malloc(sizeof *F * (size_t)(w + 1))) ||
         !(D = malloc(sizeof *D * (size_t)(w + 2))) ||
-        !(cx = malloc(sizeof *cx * (size_t)w)) || !(cy = malloc(sizeof *cy * (size_t)w))) {
+        !(cx = malloc(sizeof *cx * (size_t)w)) || !(cy = malloc(sizeof *cy * (size_t)w)) ||
+        !(pv = malloc(sizeof *pv * (size_t)w)) || !(pf = malloc(sizeof *pf * (size_t)w))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -484,18 +486,27 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
         if (want_xy &&
             (st = centres(ctx, r, c0, ytop + r->gt[5] / 2, area, w, step, ac, ax, ay, cx, cy, &n_xy)))
             break;
-        n_xy = 0;
-        for (col = 0; col < w && !st; col++) {
-            double v = vals[col], f = area[col] / cell_area;
-            if (area[col] <= 0)
-                continue;
-            if (want_xy)
-                n_xy++;
-            if (isnan(v) || (r->has_nodata && v == r->nodata)) {
-                nodata++;
-                continue;
+        /* the row's covered cells with a value, packed, in one call */
+        {
+            size_t m = 0;
+            int at = 0; /* index of the covered cell, into cx, cy */
+            for (col = 0; col < w; col++) {
+                double v = vals[col], f = area[col] / cell_area;
+                if (area[col] <= 0)
+                    continue;
+                at++;
+                if (isnan(v) || (r->has_nodata && v == r->nodata)) {
+                    nodata++;
+                    continue;
+                }
+                pv[m] = v;
+                pf[m] = f > 1 ? 1 : f;
+                if (want_xy)
+                    cx[m] = cx[at - 1], cy[m] = cy[at - 1]; /* m <= at - 1: packing in place */
+                m++;
             }
-            st = fn(ctx, want_xy ? cx[n_xy - 1] : NAN, want_xy ? cy[n_xy - 1] : NAN, v, f > 1 ? 1 : f, user);
+            if (m)
+                st = fn(ctx, m, want_xy ? cx : NULL, want_xy ? cy : NULL, pv, pf, user);
         }
     }
 done:
@@ -506,6 +517,8 @@ done:
     free(D);
     free(cx);
     free(cy);
+    free(pv);
+    free(pf);
     free(ax);
     free(ay);
     free(ac);
@@ -516,10 +529,14 @@ done:
     return st;
 }
 
-static taafi_status add_cell(taafi_ctx *ctx, double x, double y, double value, double fraction, void *user)
+static taafi_status add_cells(taafi_ctx *ctx, size_t n, const double *x, const double *y, const double *value,
+                              const double *fraction, void *user)
 {
+    double *sum = user;
+    size_t k;
     (void)ctx, (void)x, (void)y;
-    *(double *)user += value * fraction;
+    for (k = 0; k < n; k++) /* in order: the same sum, bit for bit, as a cell at a time */
+        *sum += value[k] * fraction[k];
     return TAAFI_OK;
 }
 
@@ -527,5 +544,5 @@ taafi_status tf_raster_sum(taafi_ctx *ctx, const tf_raster *r, const GEOSGeometr
                            size_t *nodata_out)
 {
     *sum = 0;
-    return tf_raster_cells(ctx, r, poly, 0, add_cell, sum, nodata_out);
+    return tf_raster_cells(ctx, r, poly, 0, add_cells, sum, nodata_out);
 }

@@ -38,14 +38,16 @@ void tf_raster_use_lattice(tf_raster *r, const tf_fastproj *fp);
 taafi_status tf_raster_open(taafi_ctx *ctx, const char *path, int band, int analysis_epsg, tf_raster **out);
 void tf_raster_close(tf_raster *r);
 
-/* Called for every cell a polygon covers: its centre in the analysis CRS,
- * its value, and the share of the cell's area inside the polygon (0-1].
- * Nodata and NaN cells are skipped. */
-typedef taafi_status (*tf_cell_fn)(taafi_ctx *ctx, double x, double y, double value, double fraction, void *user);
+/* Called for the cells a polygon covers, a row at a time: n cells with
+ * their centres in the analysis CRS (x, y: NULL when not asked for), their
+ * values, and the shares of their areas inside the polygon (0-1].  Nodata
+ * and NaN cells are left out. */
+typedef taafi_status (*tf_cell_fn)(taafi_ctx *ctx, size_t n, const double *x, const double *y, const double *value,
+                                   const double *fraction, void *user);
 
-/* Visits the cells under `poly` (analysis CRS).  *nodata_out, if not NULL,
- * receives the number of nodata cells met.  Without `want_xy` the centres
- * are not transformed and come as NaN (a sum needs no coordinates). */
+/* Visits the cells under `poly` (analysis CRS), row by row.  *nodata_out,
+ * if not NULL, receives the number of nodata cells met.  Without
+ * `want_xy` the centres are not worked out (a sum needs no coordinates). */
 taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeometry *poly, int want_xy, tf_cell_fn fn,
                              void *user, size_t *nodata_out);
 

@@ -155,13 +155,17 @@ typedef struct centre_log {
     size_t n, cap;
 } centre_log;
 
-static taafi_status log_centre(taafi_ctx *ctx, double x, double y, double value, double fraction, void *user)
+static taafi_status log_centre(taafi_ctx *ctx, size_t n, const double *x, const double *y, const double *value,
+                               const double *fraction, void *user)
 {
     centre_log *l = user;
+    size_t k;
     (void)ctx, (void)value, (void)fraction;
-    assert_true(l->n < l->cap);
-    l->x[l->n] = x;
-    l->y[l->n++] = y;
+    for (k = 0; k < n; k++) {
+        assert_true(l->n < l->cap);
+        l->x[l->n] = x[k];
+        l->y[l->n++] = y[k];
+    }
     return TAAFI_OK;
 }
 
