@@ -55,6 +55,7 @@ typedef struct tf_facility {
  * scenario is in force (swapping twice restores the project's). */
 typedef struct tf_variant {
     const char *scenario;  /* the project's scenario name                  */
+    const char *id;        /* the coverage indicator it measures again     */
     taafi_result *part;    /* only cols and gaps; areas borrowed, not owned */
 } tf_variant;
 

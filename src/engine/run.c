@@ -250,7 +250,7 @@ static int lean_pass(const taafi_result *r, size_t li, const char *where, int sc
         return 0;
     for (k = 0; k < p->n_inds; k++) {
         tf_ind_type t = p->inds[k].type;
-        if (p->inds[k].layer != (int)li || p->inds[k].where)
+        if (p->inds[k].layer != (int)li || tf_pass_where(&p->inds[k]))
             continue;
         if (t != TF_IND_COUNT && t != TF_IND_SUM && t != TF_IND_MEAN && t != TF_IND_MIN && t != TF_IND_MAX)
             return 0;
@@ -278,7 +278,7 @@ static taafi_status ignore_fields(taafi_ctx *ctx, const taafi_result *r, size_t 
         for (k = 0; k < p->n_inds && !used; k++) {
             const tf_indicator_def *d = &p->inds[k];
             const char *f = d->type == TF_IND_COUNT ? d->class_field : d->field;
-            used = d->layer == (int)li && same_filter(d->where, where) && f && !strcasecmp(f, name);
+            used = d->layer == (int)li && same_filter(tf_pass_where(d), where) && f && !strcasecmp(f, name);
         }
         if (!used)
             names[m++] = name;
@@ -341,7 +341,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     size_t n_chunk = 0, at = 0;
     taafi_status st;
     size_t k;
-#define IN_PASS(k) (!scan_only && p->inds[k].layer == (int)li && same_filter(p->inds[k].where, where))
+#define IN_PASS(k) (!scan_only && p->inds[k].layer == (int)li && same_filter(tf_pass_where(&p->inds[k]), where))
     /* from here on def.where is this pass's own copy, freed at the end */
     def.where = pass_filter(&p->layers[li], where);
     if (!chunk || !cx || !cy || !pt_ix || !ax || !ay || !approx || !pre_area) {
@@ -537,9 +537,10 @@ static void free_states(taafi_ctx *ctx, const taafi_project *p, tf_ind_state **s
     free(states);
 }
 
-/* Scenarios with another distance standard for a coverage indicator: the
- * coverage is computed again from the facilities its pass kept, so that no
- * input is read twice; the scenario's columns and gaps wait in r->variants
+/* Scenarios with another distance standard, or other facilities (statuses,
+ * where), for a coverage indicator: the coverage is computed again from the
+ * facilities its pass kept (the union of the filters), so that no input is
+ * read twice; the scenario's columns and gaps wait in r->variants
  * until taafi_result_rescore puts them in force. */
 static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_state **states)
 {
@@ -550,7 +551,8 @@ static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_st
         for (k = 0; k < p->n_inds; k++) {
             const tf_indicator_def *d = &p->scenarios[s].inds[k];
             tf_variant *v;
-            if (d->type != TF_IND_COVERAGE || d->distance == p->inds[k].distance || !states[k])
+            int other_filter = d->where != p->inds[k].where && !same_filter(d->where, p->inds[k].where);
+            if (d->type != TF_IND_COVERAGE || (d->distance == p->inds[k].distance && !other_filter) || !states[k])
                 continue;
             v = realloc(r->variants, (r->n_variants + 1) * sizeof *v);
             if (!v)
@@ -558,10 +560,12 @@ static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_st
             r->variants = v;
             v = &r->variants[r->n_variants];
             v->scenario = p->scenarios[s].name;
+            v->id = d->id;
             if ((st = tf_result_part_new(ctx, r, &v->part)))
                 return st;
             r->n_variants++; /* now, so that the result frees the part */
-            tf_log(ctx, TAAFI_LOG_INFO, "scenario %s: %s within %g m", v->scenario, d->id, d->distance);
+            tf_log(ctx, TAAFI_LOG_INFO, "scenario %s: %s within %g m%s%s", v->scenario, d->id, d->distance,
+                   other_filter ? " of facilities where " : "", other_filter ? d->where : "");
             if ((st = tf_check_interrupt(ctx)) ||
                 (st = tf_family_of(TF_IND_COVERAGE)->finish(ctx, d, states[k], v->part)))
                 return st;
@@ -583,11 +587,11 @@ static taafi_status run_passes(taafi_ctx *ctx, taafi_result *r, tf_ind_state **s
         const tf_indicator_def *d = &p->inds[k];
         if (done[k] || d->layer < 0 || !tf_family_reads_layer(d->type) || (want && !want[k]))
             continue;
-        if ((st = run_pass(ctx, r, (size_t)d->layer, d->where, !hashed[d->layer], states, 0)))
+        if ((st = run_pass(ctx, r, (size_t)d->layer, tf_pass_where(d), !hashed[d->layer], states, 0)))
             return st;
         hashed[d->layer] = 1;
         for (j = 0; j < p->n_inds; j++)
-            if (p->inds[j].layer == d->layer && same_filter(p->inds[j].where, d->where))
+            if (p->inds[j].layer == d->layer && same_filter(tf_pass_where(&p->inds[j]), tf_pass_where(d)))
                 done[j] = 1;
     }
     return TAAFI_OK;

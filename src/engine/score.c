@@ -330,6 +330,35 @@ done:
     return st;
 }
 
+/* Exchanges the facilities of part's indicator (a block: one finish made
+ * them) with part's own; done twice, it restores them.  A scenario with
+ * other statuses has other facilities; with another distance, the same. */
+static taafi_status swap_facilities(taafi_ctx *ctx, taafi_result *r, const char *id, taafi_result *part)
+{
+    size_t b = 0, e, n;
+    tf_facility *v, *mine;
+    while (b < r->n_facilities && strcmp(r->facilities[b].def->id, id))
+        b++;
+    for (e = b; e < r->n_facilities && !strcmp(r->facilities[e].def->id, id); e++)
+        ;
+    n = r->n_facilities - (e - b) + part->n_facilities;
+    if (!(v = malloc((n ? n : 1) * sizeof *v)) || !(mine = malloc((e - b ? e - b : 1) * sizeof *mine))) {
+        free(v);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    memcpy(v, r->facilities, b * sizeof *v);
+    memcpy(v + b, part->facilities, part->n_facilities * sizeof *v);
+    memcpy(v + b + part->n_facilities, r->facilities + e, (r->n_facilities - e) * sizeof *v);
+    memcpy(mine, r->facilities + b, (e - b) * sizeof *mine);
+    free(r->facilities);
+    free(part->facilities);
+    r->facilities = v;
+    r->n_facilities = r->cap_facilities = n;
+    part->facilities = mine;
+    part->n_facilities = part->cap_facilities = e - b;
+    return TAAFI_OK;
+}
+
 /* Exchanges a variant's columns and service gaps with the result's own of
  * the same names and indicator; done twice, it restores them. */
 static void swap_variant(taafi_result *r, taafi_result *part)
@@ -377,6 +406,8 @@ taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *n
         int in = sc && !strcmp(r->variants[i].scenario, sc->name);
         if (out != in) { /* the same scenario again: it stays */
             swap_variant(r, r->variants[i].part);
+            if ((st = swap_facilities(ctx, r, r->variants[i].id, r->variants[i].part)))
+                return st;
             rederive = 1;
         }
     }

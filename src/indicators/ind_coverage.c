@@ -45,6 +45,9 @@ struct tf_ind_state {
     long *area;
     size_t n, cap;
     int capacity_idx; /* -1: no capacity field */
+    int superset;     /* the pass read the union of several filters
+                         (scenarios': pass_where): each finish selects
+                         its own facilities among those kept */
 };
 
 static void free_state(taafi_ctx *ctx, tf_ind_state *s)
@@ -72,6 +75,7 @@ static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_
     if (!s)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     s->capacity_idx = -1;
+    s->superset = def->pass_where != NULL;
     if (def->capacity_field && (st = tf_source_field(ctx, src, def->capacity_field, "capacity_field", &s->capacity_idx))) {
         free(s);
         return st;
@@ -708,7 +712,109 @@ done:
     return TAAFI_OK;
 }
 
+/* keep[i] = 1 for the kept facilities that `where` selects: GDAL's own
+ * filter (OGR SQL), on an in-memory copy of what the pass read, so that
+ * no input is read again.  where NULL: all. */
+static taafi_status select_kept(taafi_ctx *ctx, const tf_ind_state *s, const char *where, unsigned char *keep)
+{
+    GDALDriverH drv = GDALGetDriverByName("Memory");
+    GDALDatasetH ds = NULL;
+    OGRLayerH l;
+    OGRFeatureDefnH src;
+    OGRFeatureH f;
+    size_t i;
+    int k;
+    taafi_status st = TAAFI_OK;
+    memset(keep, where ? 0 : 1, s->n);
+    if (!where || !s->n)
+        return TAAFI_OK;
+    tf_gdal_enter(ctx);
+    if (!drv || !(ds = GDALCreate(drv, "kept", 0, 0, 0, GDT_Unknown, NULL)) ||
+        !(l = GDALDatasetCreateLayer(ds, "kept", NULL, wkbNone, NULL))) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "cannot make an in-memory layer: %s", tf_lib_error(ctx));
+        goto done;
+    }
+    src = OGR_F_GetDefnRef(s->feat[0]);
+    for (k = 0; k < OGR_FD_GetFieldCount(src); k++)
+        if (OGR_L_CreateField(l, OGR_FD_GetFieldDefn(src, k), TRUE) != OGRERR_NONE) {
+            st = tf_error(ctx, TAAFI_ERR_IO, "cannot copy a field: %s", tf_lib_error(ctx));
+            goto done;
+        }
+    for (i = 0; i < s->n; i++) {
+        OGRFeatureH c = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGRErr e = c ? OGR_F_SetFrom(c, s->feat[i], TRUE) : OGRERR_NOT_ENOUGH_MEMORY;
+        if (c)
+            OGR_F_SetFID(c, (GIntBig)i);
+        if (e == OGRERR_NONE)
+            e = OGR_L_CreateFeature(l, c);
+        if (c)
+            OGR_F_Destroy(c);
+        if (e != OGRERR_NONE) {
+            st = tf_error(ctx, TAAFI_ERR_IO, "cannot copy a facility: %s", tf_lib_error(ctx));
+            goto done;
+        }
+    }
+    if (OGR_L_SetAttributeFilter(l, where) != OGRERR_NONE) {
+        st = tf_error(ctx, TAAFI_ERR_PROJECT, "the filter %s: %s; check a scenario's 'where' and 'statuses'", where,
+                      tf_lib_error(ctx));
+        goto done;
+    }
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        GIntBig fid = OGR_F_GetFID(f);
+        if (fid >= 0 && (size_t)fid < s->n)
+            keep[fid] = 1;
+        OGR_F_Destroy(f);
+    }
+done:
+    if (ds)
+        GDALClose(ds);
+    tf_gdal_leave(ctx);
+    return st;
+}
+
+static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r);
+
 static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
+{
+    tf_ind_state sub;
+    unsigned char *keep;
+    size_t i, m = 0;
+    taafi_status st;
+    if (!s->superset)
+        return finish_on(ctx, def, s, r);
+    /* the facilities of this filter among the union the pass kept; the
+     * features are borrowed */
+    memset(&sub, 0, sizeof sub);
+    sub.capacity_idx = s->capacity_idx;
+    keep = malloc(s->n ? s->n : 1);
+    sub.fac = malloc((s->n ? s->n : 1) * sizeof *sub.fac);
+    sub.feat = malloc((s->n ? s->n : 1) * sizeof *sub.feat);
+    sub.area = malloc((s->n ? s->n : 1) * sizeof *sub.area);
+    if (!keep || !sub.fac || !sub.feat || !sub.area) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((st = select_kept(ctx, s, def->where, keep)))
+        goto done;
+    for (i = 0; i < s->n; i++)
+        if (keep[i]) {
+            sub.fac[m] = s->fac[i];
+            sub.fac[m].index = m;
+            sub.feat[m] = s->feat[i];
+            sub.area[m++] = s->area[i];
+        }
+    sub.n = sub.cap = m;
+    st = finish_on(ctx, def, &sub, r);
+done:
+    free(keep);
+    free(sub.fac);
+    free(sub.feat);
+    free(sub.area);
+    return st;
+}
+
+static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
 {
     static const tf_parallel_ops ops = {cov_setup, cov_item, cov_teardown};
     const taafi_project *p = r->project;

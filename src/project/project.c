@@ -562,6 +562,92 @@ static void sql_literal(tf_buf *b, const char *s)
     tf_buf_printf(b, "'");
 }
 
+/* The YAML node of the project's indicator ix. */
+static const yaml_node_t *ind_node(parser *ps, int ix)
+{
+    const yaml_node_t *seq = get(ps, yaml_document_get_root_node(ps->doc), "indicators");
+    return seq ? node(ps, seq->data.sequence.items.start[ix]) : NULL;
+}
+
+/* After the scenarios: a coverage that a scenario filters otherwise reads
+ * its facilities once, with the union of the filters (pass_where). */
+static taafi_status union_filters(parser *ps)
+{
+    taafi_project *p = ps->p;
+    size_t k, i, j;
+    for (k = 0; k < p->n_inds; k++) {
+        tf_indicator_def *d = &p->inds[k];
+        tf_buf u = {0};
+        int any_all = !d->where, n = 0;
+        if (d->type != TF_IND_COVERAGE)
+            continue;
+        for (i = 0; i < p->n_scenarios; i++) {
+            const char *w = p->scenarios[i].inds[k].where;
+            int seen = w == d->where;
+            for (j = 0; j < i && !seen; j++)
+                seen = p->scenarios[j].inds[k].where && w && !strcmp(p->scenarios[j].inds[k].where, w);
+            if (seen || (w && d->where && !strcmp(w, d->where)))
+                continue;
+            if (!n++)
+                tf_buf_printf(&u, "(%s)", d->where ? d->where : "1 = 1");
+            tf_buf_printf(&u, " OR (%s)", w);
+        }
+        if (!n)
+            continue;
+        if (u.failed) {
+            tf_buf_free(&u);
+            return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+        if (any_all) { /* one of them takes every facility */
+            tf_buf_free(&u);
+            if (!(d->pass_where = tf_strdup("1 = 1")))
+                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+        } else
+            d->pass_where = u.s;
+    }
+    return TAAFI_OK;
+}
+
+/* A coverage's filter into *where (empty: none): its own `where`, the kind
+ * (kind_field = kind) and the statuses (status_field IN statuses; the
+ * node NULL: functioning and partial; an empty list: no status filter). */
+static taafi_status coverage_where(parser *ps, const char *user_where, const char *kind, const char *kind_field,
+                                   const yaml_node_t *statuses, const char *status_field, tf_buf *where)
+{
+    taafi_status st;
+    int parts = 0;
+    if (user_where) {
+        tf_buf_printf(where, "(%s)", user_where);
+        parts++;
+    }
+    if (kind) {
+        tf_buf_printf(where, "%s\"%s\" = ", parts++ ? " AND " : "", kind_field ? kind_field : "kind");
+        sql_literal(where, kind);
+    }
+    if (statuses && statuses->type != YAML_SEQUENCE_NODE)
+        return perr(ps, statuses, "'statuses' must be a list, e.g. [functioning, partial], or [] for no status filter");
+    if (!statuses || statuses->data.sequence.items.top > statuses->data.sequence.items.start) {
+        tf_buf_printf(where, "%s\"%s\" IN (", parts++ ? " AND " : "", status_field ? status_field : "status");
+        if (!statuses) {
+            tf_buf_printf(where, "'functioning', 'partial'");
+        } else {
+            yaml_node_item_t *it;
+            for (it = statuses->data.sequence.items.start; it < statuses->data.sequence.items.top; it++) {
+                const char *s = NULL;
+                if ((st = scalar(ps, node(ps, *it), "statuses", &s)))
+                    return st;
+                if (it > statuses->data.sequence.items.start)
+                    tf_buf_printf(where, ", ");
+                sql_literal(where, s);
+            }
+        }
+        tf_buf_printf(where, ")");
+    }
+    if (where->failed)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    return TAAFI_OK;
+}
+
 /* coverage: the facilities of `layer` matching its `where`, its `kind`
  * (kind_field = kind) and its statuses (status_field IN statuses; by
  * default status IN ('functioning', 'partial')); `distance` in metres
@@ -573,7 +659,6 @@ static taafi_status parse_coverage(parser *ps, const yaml_node_t *m, tf_indicato
     char *kind_field = NULL, *status_field = NULL, *user_where = NULL;
     tf_buf where = {0};
     taafi_status st;
-    int parts = 0;
     if ((st = need(ps, m, d, "layer", "name the layer of facilities under 'layers'")) ||
         (st = layer_ref(ps, get(ps, m, "layer"), &d->layer)) || (st = opt_str(ps, m, "where", &user_where)) ||
         (st = opt_str(ps, m, "kind", &d->kind)) || (st = opt_str(ps, m, "kind_field", &kind_field)) ||
@@ -606,45 +691,17 @@ static taafi_status parse_coverage(parser *ps, const yaml_node_t *m, tf_indicato
     } else if (std) {
         d->standard = std->residents_per_unit;
     }
-    if (user_where) {
-        tf_buf_printf(&where, "(%s)", user_where);
-        parts++;
-    }
-    if (d->kind) {
-        tf_buf_printf(&where, "%s\"%s\" = ", parts++ ? " AND " : "", kind_field ? kind_field : "kind");
-        sql_literal(&where, d->kind);
-    }
     v = get(ps, m, "statuses");
-    if (v && v->type != YAML_SEQUENCE_NODE) {
-        st = perr(ps, v, "'statuses' must be a list, e.g. [functioning, partial], or [] for no status filter");
+    if ((st = coverage_where(ps, user_where, d->kind, kind_field, v, status_field, &where)))
         goto done;
-    }
-    if (!v || v->data.sequence.items.top > v->data.sequence.items.start) {
-        tf_buf_printf(&where, "%s\"%s\" IN (", parts++ ? " AND " : "", status_field ? status_field : "status");
-        if (!v) {
-            tf_buf_printf(&where, "'functioning', 'partial'");
-        } else {
-            yaml_node_item_t *it;
-            for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-                const char *s = NULL;
-                if ((st = scalar(ps, node(ps, *it), "statuses", &s)))
-                    goto done;
-                if (it > v->data.sequence.items.start)
-                    tf_buf_printf(&where, ", ");
-                sql_literal(&where, s);
-            }
-        }
-        tf_buf_printf(&where, ")");
-    } else if (status_field) {
+    if (status_field && v && v->type == YAML_SEQUENCE_NODE && v->data.sequence.items.top == v->data.sequence.items.start) {
         st = perr(ps, get(ps, m, "status_field"), "'status_field' with 'statuses: []' filters nothing");
-        goto done;
-    }
-    if (where.failed) {
-        st = tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
     d->where = where.s;
     where.s = NULL;
+    d->user_where = user_where, d->kind_field = kind_field, d->status_field = status_field;
+    user_where = kind_field = status_field = NULL;
 done:
     tf_buf_free(&where);
     free(kind_field);
@@ -652,6 +709,8 @@ done:
     free(user_where);
     return st;
 }
+
+const char *tf_pass_where(const tf_indicator_def *d) { return d->pass_where ? d->pass_where : d->where; }
 
 static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
 {
@@ -1056,7 +1115,8 @@ static taafi_status parse_maps(parser *ps, const yaml_node_t *m)
 static taafi_status parse_scenarios(parser *ps, const yaml_node_t *m)
 {
     static const char *const keys[] = {"indicators", "pillars", NULL};
-    static const char *const ind_keys[] = {"weight", "target", "floor", "method", "distance", "label", "label_ar", NULL};
+    static const char *const ind_keys[] = {"weight", "target", "floor",   "method", "distance",
+                                           "label",  "label_ar", "statuses", "where", NULL};
     static const char *const pil_keys[] = {"weight", "mean", NULL};
     static const char *const methods[] = {"minmax", "target", "zscore", NULL};
     static const char *const means[] = {"arithmetic", "geometric", NULL};
@@ -1138,6 +1198,33 @@ static taafi_status parse_scenarios(parser *ps, const yaml_node_t *m)
                         return st;
                     if (!(d->distance > 0))
                         return perr(ps, x, "'distance' must be more than 0 metres");
+                }
+                /* other facilities: other statuses or another where (the
+                 * kind stays: another kind is another indicator); read in
+                 * the same pass, see pass_where */
+                {
+                    const yaml_node_t *sv = get(ps, iv, "statuses"), *wv = get(ps, iv, "where");
+                    if (sv || wv) {
+                        const tf_indicator_def *own = &p->inds[ix];
+                        const char *uw = own->user_where;
+                        tf_buf w = {0};
+                        if (d->type != TF_IND_COVERAGE)
+                            return perr(ps, sv ? sv : wv,
+                                        "scenario '%s': '%s' is no coverage indicator; only coverage takes "
+                                        "'statuses' or 'where'",
+                                        sc->name, id);
+                        if (wv && (st = scalar(ps, wv, "where", &uw)))
+                            return st;
+                        if (!sv) /* the indicator's own statuses */
+                            sv = get(ps, ind_node(ps, ix), "statuses");
+                        if ((st = coverage_where(ps, uw, own->kind, own->kind_field, sv, own->status_field, &w))) {
+                            tf_buf_free(&w);
+                            return st;
+                        }
+                        if (!w.s && !(w.s = tf_strdup("1 = 1"))) /* every facility */
+                            return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+                        d->where = w.s;
+                    }
                 }
                 /* the scenario's own labels (a distance in the title, say);
                  * the copy's strings are the project's until replaced, and
@@ -1375,7 +1462,7 @@ static taafi_status parse_root(parser *ps, const yaml_node_t *root)
     if ((v = get(ps, root, "scoring")) && (st = parse_scoring(ps, v)))
         return st;
     /* after scoring: a scenario starts from the project's settings */
-    if ((v = get(ps, root, "scenarios")) && (st = parse_scenarios(ps, v)))
+    if ((v = get(ps, root, "scenarios")) && ((st = parse_scenarios(ps, v)) || (st = union_filters(ps))))
         return st;
     if ((v = get(ps, root, "rounds")) && (st = parse_rounds(ps, v)))
         return st;
@@ -1557,6 +1644,8 @@ void taafi_project_free(taafi_project *p)
                 free(p->scenarios[i].inds[k].label);
             if (p->scenarios[i].inds[k].label_ar != p->inds[k].label_ar)
                 free(p->scenarios[i].inds[k].label_ar);
+            if (p->scenarios[i].inds[k].where != p->inds[k].where)
+                free(p->scenarios[i].inds[k].where);
         }
         free(p->scenarios[i].inds);
     }
@@ -1578,6 +1667,10 @@ void taafi_project_free(taafi_project *p)
         free(d->expression);
         free(d->kind);
         free(d->capacity_field);
+        free(d->user_where);
+        free(d->kind_field);
+        free(d->status_field);
+        free(d->pass_where);
         for (j = 0; j < d->n_classes; j++)
             free(d->classes[j]);
         free(d->classes);

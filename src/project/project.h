@@ -81,7 +81,18 @@ typedef struct tf_indicator_def {
     double distance;      /* metres: the standard distance                  */
     double standard;      /* residents per facility; 0: none known          */
     char *capacity_field; /* NULL: no residents per unit of capacity        */
+    /* the parts `where` is made of, so that a scenario can make its own
+     * (other statuses, another where): see tf_coverage_where */
+    char *user_where, *kind_field, *status_field;
+    /* the filter the indicator's pass reads with: its own `where` or,
+     * when scenarios filter it otherwise, "(own) OR (scenario's) ..."; the
+     * coverage keeps what each of them selects (owned by the project's
+     * own definition; NULL: `where`) */
+    char *pass_where;
 } tf_indicator_def;
+
+/* The filter a pass for d reads with (see pass_where). */
+const char *tf_pass_where(const tf_indicator_def *d);
 
 /* Published or common planning standards by facility kind, the defaults of
  * coverage indicators (see docs/project-file.md for their sources). */

@@ -168,8 +168,13 @@ static void test_jobs_and_batch(void **state)
     char args[4096], *a, *b, *dir_yml, *text;
     const char *src = tt_source_dir();
     /* the scenario's too: its other distance is computed on the threads */
-    static const char *const files[] = {"areas.geojson", "service_gaps.geojson", "facilities.geojson",
-                                        "clinic_500m/areas.geojson", "clinic_500m/service_gaps.geojson"};
+    static const char *const files[] = {"areas.geojson",
+                                        "service_gaps.geojson",
+                                        "facilities.geojson",
+                                        "clinic_500m/areas.geojson",
+                                        "clinic_500m/service_gaps.geojson",
+                                        "clinics_functioning/areas.geojson",
+                                        "clinics_functioning/facilities.geojson"};
     size_t i;
     snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/j1' -q --jobs 1", src, f->dir);
     expect(args, 0, NULL, NULL);
@@ -185,6 +190,26 @@ static void test_jobs_and_batch(void **state)
             fail_msg("%s differs between --jobs 1 and --jobs 3", files[i]);
         free(a);
         free(b);
+    }
+    /* the scenario of fully working clinics has fewer clinics (the
+     * example's partial ones are gone) from the same single pass */
+    {
+        size_t clinics[2] = {0, 0}, partial[2] = {0, 0};
+        for (i = 0; i < 2; i++) {
+            char *line;
+            snprintf(args, sizeof args, "%s/j1/%sfacilities.geojson", f->dir, i ? "clinics_functioning/" : "");
+            a = tt_read(args, NULL);
+            /* GDAL writes a feature per line */
+            for (line = strtok(a, "\n"); line; line = strtok(NULL, "\n"))
+                if (strstr(line, "\"indicator\": \"clinic\"")) {
+                    clinics[i]++;
+                    partial[i] += strstr(line, "\"status\": \"partial\"") != NULL;
+                }
+            free(a);
+        }
+        assert_true(partial[0] > 0);
+        assert_int_equal(partial[1], 0);
+        assert_int_equal(clinics[1], clinics[0] - partial[0]);
     }
     /* a folder of two good projects and a broken one */
     dir_yml = tt_path(f->dir, "projects");

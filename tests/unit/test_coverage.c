@@ -316,6 +316,76 @@ static void test_scenario_distance(void **state)
     free(path);
 }
 
+/* A scenario that takes other facilities (other statuses, another where):
+ * from the one pass over the layer (with the union of the filters), the
+ * scenario's coverage has only its own facilities, columns, gaps and
+ * facilities layer; going back gives the project's again.  Two wells: F2
+ * partial (capacity 4), F3 functioning (capacity 0). */
+static void test_scenario_filter(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    double one = gon(200) / 1e6 * 100;
+    double x;
+    char *path = tt_write(e->dir, "sf.yml",
+                          "areas: {source: areas.geojson, id: code}\n"
+                          "layers:\n  fac: {source: fac.geojson}\n"
+                          "population: pop\n"
+                          "indicators:\n"
+                          "  - {id: pop, type: raster_sum, source: pop.tif}\n"
+                          "  - {id: w, type: coverage, layer: fac, kind: well, distance: 200, pillar: basic_services, "
+                          "direction: higher_is_better}\n"
+                          "scenarios:\n"
+                          "  functioning_only:\n"
+                          "    indicators:\n"
+                          "      w: {statuses: [functioning]}\n"
+                          "  big_only:\n"
+                          "    indicators:\n"
+                          "      w: {where: \"cap > 3\"}\n");
+    if (taafi_project_load(e->ctx, path, &p) || taafi_run(e->ctx, p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    /* one pass, with every filter */
+    assert_non_null(p->inds[1].pass_where);
+    assert_double_equal(tt_value(r, "w_area_pct", 0), 2 * one, 1e-9);
+    assert_double_equal(tt_value(r, "w_facilities", 0), 2, 0);
+    assert_int_equal(r->n_facilities, 2);
+    assert_int_equal(taafi_result_rescore(e->ctx, r, "functioning_only"), TAAFI_OK);
+    assert_double_equal(tt_value(r, "w_area_pct", 0), one, 1e-9);
+    assert_double_equal(tt_value(r, "w_facilities", 0), 1, 0);
+    assert_double_equal(tt_value(r, "w_pop_pct", 0), one, 1e-9);
+    assert_int_equal(r->n_gaps, 1);
+    assert_double_equal(r->gaps[0].km2, 1 - one / 100, 1e-12);
+    assert_int_equal(r->n_facilities, 1);
+    GEOSGeomGetX_r(e->ctx->geos, r->facilities[0].pt, &x);
+    assert_double_equal(x, 500750, 1e-6); /* F3 */
+    assert_double_equal(r->facilities[0].basin, 10000, 1e-6); /* the only well: everyone's nearest */
+    assert_int_equal(taafi_result_rescore(e->ctx, r, "big_only"), TAAFI_OK);
+    assert_double_equal(tt_value(r, "w_area_pct", 0), one, 1e-9);
+    assert_int_equal(r->n_facilities, 1);
+    GEOSGeomGetX_r(e->ctx->geos, r->facilities[0].pt, &x);
+    assert_double_equal(x, 500250, 1e-6); /* F2 */
+    assert_int_equal(taafi_result_rescore(e->ctx, r, NULL), TAAFI_OK);
+    assert_double_equal(tt_value(r, "w_area_pct", 0), 2 * one, 1e-9);
+    assert_int_equal(r->n_facilities, 2);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    free(path);
+    /* only coverage takes statuses; a filter GDAL refuses stops the run */
+    path = tt_write(e->dir, "sf_bad.yml",
+                    "areas: {source: areas.geojson, id: code}\n"
+                    "indicators:\n"
+                    "  - {id: a, type: area, pillar: basic_services, direction: higher_is_better}\n"
+                    "scenarios:\n"
+                    "  s:\n"
+                    "    indicators:\n"
+                    "      a: {statuses: [functioning]}\n");
+    p = NULL;
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "only coverage takes 'statuses' or 'where'"));
+    free(path);
+}
+
 /* With a coverage after it, the population column is summed by the
  * coverage's own pass over the cells: it must equal raster_sum's sum
  * alone (a project without coverage), nodata cells and their note too. */
@@ -378,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_no_facility),
         cmocka_unit_test(test_project_rules),
         cmocka_unit_test(test_scenario_distance),
+        cmocka_unit_test(test_scenario_filter),
         cmocka_unit_test(test_population_from_coverage),
     };
     return cmocka_run_group_tests(tests, setup, tt_env_teardown);
