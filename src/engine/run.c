@@ -144,7 +144,9 @@ out:
  * (noted).  Without `point_geom`, a point gets no GEOS geometry (f->geom
  * and *geom_out stay NULL): passes whose indicators only count and sum
  * need its area alone, and a million points need a million fewer
- * allocations. */
+ * allocations.  With near_d > 0, xy is a lattice position known within
+ * near_d metres (fastproj.h) and pre_area the area found for it, or -2:
+ * then PROJ transforms the point and it is located exactly. */
 static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
                          OGRFeatureH of, const double *xy, double near_d, long pre_area, int need_valid,
                          int point_geom, pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out, int *usable)
