@@ -35,7 +35,7 @@ static const char USAGE[] = "Usage: taafi run PROJECT.yml... | FOLDER -o DIR [--
                             "  -j, --jobs N       threads: projects side by side, or for one project\n"
                             "                     its per-area work (results identical for any N)\n"
                             "  -q, --quiet        print warnings and errors only\n"
-                            "  -v, --verbose      print debugging detail too\n";
+                            "  -v, --verbose      print debugging detail and stage times too\n";
 
 typedef struct job {
     const char *project;
