@@ -25,8 +25,8 @@ struct tf_locator {
     size_t *sstart; /* per area, ns + 1 offsets into sidx                 */
     size_t n_sstart;
     uint32_t *sidx; /* edge numbers, relative to the area's first edge   */
-    /* the grid of cells over all envelopes; each cell lists, ascending, the
-     * areas whose envelope meets it */
+    /* the grid of cells over all envelopes; each cell names, ascending,
+     * the areas that hold part of it, and which hold all of it */
     double gx0, gy0, gw, gh;
     size_t gnx, gny;
     double ex0, ey0, ex1, ey1; /* envelope of all areas: nothing outside */
