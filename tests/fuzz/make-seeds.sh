@@ -14,6 +14,7 @@ printf 'areas: [1, 2\n' > "$here/corpus_project/broken.yml"
 printf 'indicators:\n  - {id: a, type: expression, expression: b}\n  - {id: b, type: expression, expression: a}\nareas: {source: x, id: y}\n' > "$here/corpus_project/cycle.yml"
 printf 'areas: {source: x, id: y}\nlayers: {s: {source: s.shp}}\nindicators: [{id: c, type: coverage, layer: s, kind: water_point, statuses: []}]\nscoring: {priority: {method: breaks, breaks: [10, 5]}}\n' > "$here/corpus_project/coverage.yml"
 printf '&a [*a]\n' > "$here/corpus_project/alias.yml"
+printf 'areas: {source: x, id: y}\nlayers: {s: {source: s.shp}}\nindicators: [{id: c, type: coverage, layer: s, kind: clinic, pillar: basic_services, direction: higher_is_better}]\nscenarios:\n  f: {indicators: {c: {statuses: [functioning], distance: 500}}}\n  w: {indicators: {c: {where: "doctors > 0", statuses: []}}}\n' > "$here/corpus_project/scenario_filter.yml"
 python3 - "$here/corpus_ingest" <<'PY'
 import struct, sys, os
 out = sys.argv[1]
