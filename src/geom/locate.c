@@ -395,18 +395,25 @@ void tf_locator_prefetch(const tf_locator *l, double x, double y)
         __builtin_prefetch(&l->gcell[cell_of(y, l->gy0, l->gh, l->gny) * l->gnx + cell_of(x, l->gx0, l->gw, l->gnx)]);
 }
 
-long tf_locator_find_near(const tf_locator *l, double x, double y, double d)
+/* One test of area i, settled by `ask` when given; else -1 stays. */
+static int settle(const tf_locator *l, size_t i, double x, double y, double d, tf_locate_ask ask, void *user)
+{
+    int in = test_near(l, i, x, y, d);
+    return in < 0 && ask ? ask(i, x, y, user) : in;
+}
+
+/* tf_locator_find (d = 0, ask given) and tf_locator_find_near (d > 0, no
+ * ask: -2 when in doubt). */
+static long find(const tf_locator *l, double x, double y, double d, tf_locate_ask ask, void *user)
 {
     uint32_t cell;
     const uint32_t *list;
     size_t k, n;
-    /* a FULL cell holds every point within its widened rectangle: d must
-     * stay well inside that widening */
-    if (!(d >= 0 && d <= l->eps / 2))
-        return -2;
+    int in;
+    /* beyond every area (and off the grid, whose edge cells would take it) */
     if (!(x >= l->ex0 - d && x <= l->ex1 + d && y >= l->ey0 - d && y <= l->ey1 + d))
         return -1;
-    if (!(x >= l->ex0 + d && x <= l->ex1 - d && y >= l->ey0 + d && y <= l->ey1 - d))
+    if (d > 0 && !(x >= l->ex0 + d && x <= l->ex1 - d && y >= l->ey0 + d && y <= l->ey1 - d))
         return -2;
     cell = l->gcell[cell_of(y, l->gy0, l->gh, l->gny) * l->gnx + cell_of(x, l->gx0, l->gw, l->gnx)];
     switch (cell & CELL_KIND) {
@@ -414,11 +421,9 @@ long tf_locator_find_near(const tf_locator *l, double x, double y, double d)
         return -1;
     case CELL_ONE_FULL:
         return (long)(cell & CELL_VALUE);
-    case CELL_ONE: {
-        size_t i = cell & CELL_VALUE;
-        int in = test_near(l, i, x, y, d);
-        return in < 0 ? -2 : in > 0 ? (long)i : -1;
-    }
+    case CELL_ONE:
+        in = settle(l, cell & CELL_VALUE, x, y, d, ask, user);
+        return in < 0 ? -2 : in > 0 ? (long)(cell & CELL_VALUE) : -1;
     default:
         break;
     }
@@ -426,10 +431,9 @@ long tf_locator_find_near(const tf_locator *l, double x, double y, double d)
     for (k = 1, n = list[0]; k <= n; k++) {
         uint32_t e = list[k];
         size_t i = e & ~FULL_CELL;
-        int in;
         if (e & FULL_CELL)
             return (long)i;
-        if ((in = test_near(l, i, x, y, d)) < 0)
+        if ((in = settle(l, i, x, y, d, ask, user)) < 0)
             return -2;
         if (in > 0)
             return (long)i;
@@ -437,41 +441,17 @@ long tf_locator_find_near(const tf_locator *l, double x, double y, double d)
     return -1;
 }
 
+long tf_locator_find_near(const tf_locator *l, double x, double y, double d)
+{
+    /* a FULL cell holds every point within its widened rectangle: d must
+     * stay well inside that widening */
+    if (!(d >= 0 && d <= l->eps / 2))
+        return -2;
+    return find(l, x, y, d, NULL, NULL);
+}
+
 long tf_locator_find(const tf_locator *l, double x, double y, tf_locate_ask ask, void *user)
 {
-    uint32_t cell;
-    const uint32_t *list;
-    size_t k, n;
-    /* beyond every area (and off the grid, whose edge cells would take it) */
-    if (!(x >= l->ex0 && x <= l->ex1 && y >= l->ey0 && y <= l->ey1))
-        return -1;
-    cell = l->gcell[cell_of(y, l->gy0, l->gh, l->gny) * l->gnx + cell_of(x, l->gx0, l->gw, l->gnx)];
-    switch (cell & CELL_KIND) {
-    case CELL_NONE:
-        return -1;
-    case CELL_ONE_FULL:
-        return (long)(cell & CELL_VALUE);
-    case CELL_ONE: {
-        size_t i = cell & CELL_VALUE;
-        int in = tf_locator_test(l, i, x, y);
-        if (in < 0)
-            in = ask(i, x, y, user);
-        return in > 0 ? (long)i : -1;
-    }
-    default:
-        break;
-    }
-    list = &l->glist[cell & CELL_VALUE];
-    for (k = 1, n = list[0]; k <= n; k++) {
-        uint32_t e = list[k];
-        size_t i = e & ~FULL_CELL;
-        int in;
-        if (e & FULL_CELL)
-            return (long)i;
-        if ((in = tf_locator_test(l, i, x, y)) < 0)
-            in = ask(i, x, y, user);
-        if (in > 0)
-            return (long)i;
-    }
-    return -1;
+    long a = find(l, x, y, 0, ask, user);
+    return a < -1 ? -1 : a; /* ask answers every doubt: -2 cannot come */
 }
