@@ -87,7 +87,7 @@ int tf_fastproj_xy(const tf_fastproj *f, double *x, double *y)
 
 int tf_fastproj_line(const tf_fastproj *f, double y, double x0, double dx, size_t n, double *X, double *Y)
 {
-    double ua, va, ub, vb, wv[3], comb[2 * 3] = {0}, u, wu[3];
+    double ua, va, ub, vb, wv[3], comb[2 * 3] = {0}, u, wu[3], du = dx / f->h;
     int ia, ja, ib, jb, i0 = -1, j;
     size_t k;
     if (n == 0)
@@ -97,7 +97,7 @@ int tf_fastproj_line(const tf_fastproj *f, double y, double x0, double dx, size_
     weights(va - ja, wv);
     for (k = 0; k < n; k++) {
         int i;
-        u = (x0 + (double)k * dx - f->x0) / f->h;
+        u = ua + (double)k * du;
         i = (int)(u + 0.5) - 1; /* u >= 0: truncation is floor */
         i = i < 0 ? 0 : i > f->nx - 2 ? f->nx - 2 : i;
         if (i != i0) { /* the three columns' nodes, combined along the line */

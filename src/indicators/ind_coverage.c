@@ -279,6 +279,7 @@ static const fac *nearest(const grid *g, double x, double y, double *dist)
 typedef struct near_set {
     double cx, cy, r2;  /* centre and squared radius of validity (m, m²) */
     const fac **f;      /* candidates, ascending index                  */
+    double *fx, *fy;    /* their coordinates, side by side for the scan  */
     size_t n;
 } near_set;
 
@@ -324,6 +325,10 @@ static void near_set_make(const grid *g, double x0, double y0, double x1, double
             }
         }
     qsort(ns->f, ns->n, sizeof *ns->f, cmp_fac);
+    for (size_t q = 0; q < ns->n; q++) {
+        ns->fx[q] = ns->f[q]->x;
+        ns->fy[q] = ns->f[q]->y;
+    }
 }
 
 /* Per-cell work within one area: mean distance and basins. */
@@ -352,15 +357,15 @@ static taafi_status on_cells(taafi_ctx *ctx, size_t n, const double *xs, const d
          * to live at its centre, as in every raster accessibility tool. */
         if (ns && ns->n && (x - ns->cx) * (x - ns->cx) + (y - ns->cy) * (y - ns->cy) <= ns->r2) {
             double bd = INFINITY;
-            size_t q;
+            size_t q, bq = 0;
             for (q = 0; q < ns->n; q++) {
-                const fac *f = ns->f[q];
-                double dd = (f->x - x) * (f->x - x) + (f->y - y) * (f->y - y);
+                double dd = (ns->fx[q] - x) * (ns->fx[q] - x) + (ns->fy[q] - y) * (ns->fy[q] - y);
                 if (dd < bd) {
                     bd = dd;
-                    hit = f;
+                    bq = q;
                 }
             }
+            hit = ns->f[bq];
             d = sqrt(bd);
 #ifndef NDEBUG
             {
@@ -563,6 +568,7 @@ struct tf_worker {
     size_t *near_ix;                 /* room for every facility's number */
     double *basin;                   /* dense, n facilities, kept at 0   */
     const fac **near;                /* room for a near_set              */
+    double *near_xy;                 /* ... and its coordinates          */
 };
 
 static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
@@ -574,6 +580,7 @@ static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
     free(w->near_ix);
     free(w->basin);
     free(w->near);
+    free(w->near_xy);
     free(w);
 }
 
@@ -584,7 +591,8 @@ static taafi_status cov_setup(taafi_ctx *wctx, void *user, tf_worker **out)
     taafi_status st = TAAFI_OK;
     *out = NULL;
     if (!w || !(w->basin = calloc(j->s->n ? j->s->n : 1, sizeof *w->basin)) ||
-        !(w->near = calloc(NEAR_SET_MAX, sizeof *w->near))) {
+        !(w->near = calloc(NEAR_SET_MAX, sizeof *w->near)) ||
+        !(w->near_xy = calloc(2 * NEAR_SET_MAX, sizeof *w->near_xy))) {
         cov_teardown(wctx, w);
         return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
     }
@@ -618,7 +626,7 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     GEOSArea_r(wctx->geos, gap, &gap_m2);
     j->area_pct[a] = m2 > 0 ? 100.0 * cov_m2 / m2 : NAN;
     if (w->ras) {
-        near_set ns = {0, 0, 0, w->near, 0};
+        near_set ns = {0, 0, 0, w->near, w->near_xy, w->near_xy + NEAR_SET_MAX, 0};
         cell_acc acc = {j->tree, &ns, w->basin, 0, 0};
         if (j->tree && GEOSisEmpty_r(wctx->geos, A->geom[a]) == 0) {
             double x0, y0, x1, y1;
