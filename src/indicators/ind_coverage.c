@@ -345,13 +345,7 @@ static taafi_status on_cells(taafi_ctx *ctx, size_t n, const double *xs, const d
 {
     cell_acc *c = user;
     const near_set *ns = c->near;
-    size_t k, bq = 0;
-    /* Along the row the nearest facility seldom changes.  After a full
-     * scan, `others` is a lower bound on every other candidate's distance
-     * (the second nearest's, less how far the centre has moved since):
-     * while the last nearest stays strictly nearer than that, it is still
-     * the nearest, and the only one whose distance needs computing. */
-    double others = -INFINITY, px = 0, py = 0;
+    size_t k;
     for (k = 0; k < n; k++) {
         double x, y, d, people = value[k] * fraction[k];
         const fac *hit = NULL;
@@ -362,24 +356,14 @@ static taafi_status on_cells(taafi_ctx *ctx, size_t n, const double *xs, const d
         /* Distance from the cell's centre: the residents of a cell are taken
          * to live at its centre, as in every raster accessibility tool. */
         if (ns && ns->n && (x - ns->cx) * (x - ns->cx) + (y - ns->cy) * (y - ns->cy) <= ns->r2) {
-            double bd;
-            others -= sqrt((x - px) * (x - px) + (y - py) * (y - py)) * (1 + 1e-12) + 1e-9;
-            px = x, py = y;
-            bd = (ns->fx[bq] - x) * (ns->fx[bq] - x) + (ns->fy[bq] - y) * (ns->fy[bq] - y);
-            if (!(sqrt(bd) < others)) { /* a full scan */
-                double second = INFINITY;
-                size_t q;
-                bd = INFINITY;
-                for (q = 0; q < ns->n; q++) {
-                    double dd = (ns->fx[q] - x) * (ns->fx[q] - x) + (ns->fy[q] - y) * (ns->fy[q] - y);
-                    if (dd < bd) {
-                        second = bd;
-                        bd = dd;
-                        bq = q;
-                    } else if (dd < second)
-                        second = dd;
+            double bd = INFINITY;
+            size_t q, bq = 0;
+            for (q = 0; q < ns->n; q++) {
+                double dd = (ns->fx[q] - x) * (ns->fx[q] - x) + (ns->fy[q] - y) * (ns->fy[q] - y);
+                if (dd < bd) {
+                    bd = dd;
+                    bq = q;
                 }
-                others = sqrt(second) * (1 - 1e-12);
             }
             hit = ns->f[bq];
             d = sqrt(bd);
