@@ -397,23 +397,21 @@ static int cmp_size(const void *a, const void *b)
 }
 
 /* The parts of an area inside and outside the reach zone: the area cut by
- * the union of the buffers whose envelope meets its own, which is the
- * whole zone as far as the area goes.  `near` (ascending facility
+ * the union of the buffers whose envelope meets its own (env: x0 y0 x1 y1,
+ * NULL for an empty area), which is the whole zone as far as the area goes.  `near` (ascending facility
  * numbers, so that the union never depends on the order the grid gave
  * them) has room for every facility. */
-static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const reach *z, const grid *g,
-                                size_t *near, GEOSGeometry **covered, GEOSGeometry **gap)
+static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const double *env, const reach *z,
+                                const grid *g, size_t *near, GEOSGeometry **covered, GEOSGeometry **gap)
 {
     GEOSContextHandle_t h = ctx->geos;
     GEOSGeometry *local = NULL, **parts = NULL;
-    double x0, y0, x1, y1;
     size_t n = 0, i;
     *covered = *gap = NULL;
-    if (g && GEOSisEmpty_r(h, area) == 0) {
+    if (g && env) {
         int bx0, by0, bx1, by1, bi, bj;
         double reach_m = z->radius + 1; /* the grid holds facilities, not buffers */
-        GEOSGeom_getXMin_r(h, area, &x0), GEOSGeom_getYMin_r(h, area, &y0);
-        GEOSGeom_getXMax_r(h, area, &x1), GEOSGeom_getYMax_r(h, area, &y1);
+        double x0 = env[0], y0 = env[1], x1 = env[2], y1 = env[3];
         bucket(g, x0 - reach_m, y0 - reach_m, &bx0, &by0);
         bucket(g, x1 + reach_m, y1 + reach_m, &bx1, &by1);
         for (bj = by0; bj <= by1; bj++)
@@ -614,10 +612,16 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     const tf_areas *A = j->A;
     GEOSGeometry *covered = NULL, *gap = NULL;
     double m2 = 0, cov_m2 = 0, gap_m2 = 0, total = NAN, cov_pop = NAN;
+    double env[4];
     size_t n_here = (size_t)j->count[a], i, k;
+    int empty = GEOSisEmpty_r(wctx->geos, A->geom[a]) != 0;
     taafi_status st;
     GEOSArea_r(wctx->geos, A->geom[a], &m2);
-    if ((st = cut_by_zone(wctx, A->geom[a], &j->zone, j->tree, w->near_ix, &covered, &gap))) {
+    if (!empty) {
+        GEOSGeom_getXMin_r(wctx->geos, A->geom[a], &env[0]), GEOSGeom_getYMin_r(wctx->geos, A->geom[a], &env[1]);
+        GEOSGeom_getXMax_r(wctx->geos, A->geom[a], &env[2]), GEOSGeom_getYMax_r(wctx->geos, A->geom[a], &env[3]);
+    }
+    if ((st = cut_by_zone(wctx, A->geom[a], empty ? NULL : env, &j->zone, j->tree, w->near_ix, &covered, &gap))) {
         char why[TF_MSG_MAX];
         snprintf(why, sizeof why, "%s", taafi_ctx_message(wctx));
         return tf_error(wctx, st, "area %s: cannot cut it by the reach zone: %s", A->id[a], why);
@@ -628,12 +632,8 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     if (w->ras) {
         near_set ns = {0, 0, 0, w->near, w->near_xy, w->near_xy + NEAR_SET_MAX, 0};
         cell_acc acc = {j->tree, &ns, w->basin, 0, 0};
-        if (j->tree && GEOSisEmpty_r(wctx->geos, A->geom[a]) == 0) {
-            double x0, y0, x1, y1;
-            GEOSGeom_getXMin_r(wctx->geos, A->geom[a], &x0), GEOSGeom_getYMin_r(wctx->geos, A->geom[a], &y0);
-            GEOSGeom_getXMax_r(wctx->geos, A->geom[a], &x1), GEOSGeom_getYMax_r(wctx->geos, A->geom[a], &y1);
-            near_set_make(j->tree, x0, y0, x1, y1, &ns);
-        }
+        if (j->tree && !empty)
+            near_set_make(j->tree, env[0], env[1], env[2], env[3], &ns);
         if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], j->tree != NULL, on_cells, &acc,
                                   j->nodata ? &j->nodata[a] : NULL)) ||
             (st = tf_raster_sum(wctx, w->ras, covered, &cov_pop, NULL)))
