@@ -29,6 +29,11 @@
 /* How many points ahead memory is asked for (see the chunk loop). */
 #define PREFETCH 8
 
+/* What a chunk's point has in ax, ay: nothing (not a point, or its PROJ
+ * position is in cx, cy), its position in the layer's CRS, or its
+ * interpolated analysis-CRS position (fastproj.h). */
+enum { PT_NONE, PT_NEAR, PT_RAW };
+
 typedef struct pass_stats {
     size_t read, outside, no_geom, bad_geom, repaired, swapped;
 } pass_stats;
@@ -336,7 +341,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     OGRFeatureH *chunk = calloc(CHUNK, sizeof *chunk);
     double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy), xy_one[2];
     double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay), near_d = 0;
-    unsigned char *approx = calloc(CHUNK, 1); /* 1: ax, ay interpolated */
+    unsigned char *approx = calloc(CHUNK, 1); /* PT_*, per chunk point */
     long *pre_area = malloc(CHUNK * sizeof *pre_area);
     tf_fastproj *fp = NULL;
     long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
@@ -400,34 +405,34 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             for (i = 0; i < n_chunk; i++) {
                 OGRGeometryH g = OGR_F_GetGeometryRef(chunk[i]);
                 pt_ix[i] = -1;
-                approx[i] = 0;
+                approx[i] = PT_NONE;
                 if (g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint && !OGR_G_IsEmpty(g)) {
                     ax[i] = OGR_G_GetX(g, 0), ay[i] = OGR_G_GetY(g, 0);
-                    approx[i] = 2; /* a point, still in the layer's CRS */
+                    approx[i] = PT_RAW;
                 }
             }
             /* lon/lat points that are only located: interpolated and
-             * located here, a chunk at a time, each asking memory for
-             * what the point PREFETCH places on needs (fastproj.h) */
+             * located here, a chunk at a time, asking memory for what the
+             * point PREFETCH places ahead will need (fastproj.h) */
             for (i = 0; fp && i < n_chunk; i++) {
-                if (i + PREFETCH < n_chunk && approx[i + PREFETCH] == 2)
+                if (i + PREFETCH < n_chunk && approx[i + PREFETCH] == PT_RAW)
                     tf_fastproj_prefetch(fp, ax[i + PREFETCH], ay[i + PREFETCH]);
-                if (approx[i] == 2 && tf_fastproj_xy(fp, &ax[i], &ay[i]))
-                    approx[i] = 1;
+                if (approx[i] == PT_RAW && tf_fastproj_xy(fp, &ax[i], &ay[i]))
+                    approx[i] = PT_NEAR;
             }
             for (i = 0; fp && i < n_chunk; i++) {
-                if (i + PREFETCH < n_chunk && approx[i + PREFETCH] == 1)
+                if (i + PREFETCH < n_chunk && approx[i + PREFETCH] == PT_NEAR)
                     tf_locator_prefetch(r->areas->loc, ax[i + PREFETCH], ay[i + PREFETCH]);
-                if (approx[i] == 1)
+                if (approx[i] == PT_NEAR)
                     pre_area[i] = tf_locator_find_near(r->areas->loc, ax[i], ay[i], near_d);
             }
             /* the others through PROJ, in one call */
             for (i = 0; i < n_chunk; i++)
-                if (approx[i] == 2) {
+                if (approx[i] == PT_RAW) {
                     cx[n_pt] = ax[i];
                     cy[n_pt] = ay[i];
                     pt_ix[i] = (long)n_pt++;
-                    approx[i] = 0;
+                    approx[i] = PT_NONE;
                 }
             /* a point PROJ cannot transform fails the batch: then each is
              * transformed alone and only it is noted */
@@ -438,7 +443,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         }
         of = chunk[at];
         chunk[at] = NULL;
-        if (approx[at]) {
+        if (approx[at] == PT_NEAR) {
             xy_one[0] = ax[at];
             xy_one[1] = ay[at];
             xy = xy_one;
@@ -449,7 +454,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         }
         at++;
         ps.read++;
-        if ((st = view(ctx, r, &def, to_xy, of, xy, xy && approx[at - 1] ? near_d : 0, pre_area[at - 1],
+        if ((st = view(ctx, r, &def, to_xy, of, xy, approx[at - 1] == PT_NEAR ? near_d : 0, pre_area[at - 1],
                        needs_parts, !lean, &ps, &f, &geom, &usable)))
             goto done;
         if (!usable) {
