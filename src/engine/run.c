@@ -40,14 +40,10 @@ typedef struct pass_stats {
 
 /* Whether a point outside every area, in a geographic layer, would fall
  * among the areas with its two coordinates exchanged: the sign of a file
- * written latitude first (a CSV with the columns the wrong way round). */
-static int looks_swapped(const tf_areas *a, OGRGeometryH g)
+ * written latitude first (a CSV with the columns the wrong way round).
+ * (x, y): the point as the layer has it. */
+static int looks_swapped(const tf_areas *a, double x, double y)
 {
-    double x, y;
-    if (wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint)
-        return 0;
-    x = OGR_G_GetX(g, 0);
-    y = OGR_G_GetY(g, 0);
     /* away from the areas as it is, among them when exchanged */
     if (x >= a->ll_min[0] && x <= a->ll_max[0] && y >= a->ll_min[1] && y <= a->ll_max[1])
         return 0;
@@ -298,6 +294,40 @@ static taafi_status ignore_fields(taafi_ctx *ctx, const taafi_result *r, size_t 
     return TAAFI_OK;
 }
 
+/* Whether indicator k reads the pass over (li, where); none does in a scan. */
+static int in_pass(const taafi_project *p, size_t k, size_t li, const char *where, int scan_only)
+{
+    return !scan_only && p->inds[k].layer == (int)li && same_filter(tf_pass_where(&p->inds[k]), where);
+}
+
+/* A feature made ready by the pass: noted when it lies outside every area
+ * (with the sign of exchanged coordinates when `ll`, a point's own
+ * coordinates in a geographic layer, says so), then handed to every
+ * indicator of the pass. */
+static taafi_status hand_over(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
+                              int scan_only, tf_ind_state **states, const tf_feature *f, int outside,
+                              const double *ll, pass_stats *ps)
+{
+    const taafi_project *p = r->project;
+    taafi_status st;
+    size_t k;
+    if (outside) {
+        if (ll && looks_swapped(r->areas, ll[0], ll[1]))
+            st = note(ctx, r, def->role, f->fid, ++ps->swapped,
+                      "outside every area, but inside them with latitude and longitude exchanged",
+                      "not counted; check the order of the coordinates");
+        else
+            st = note(ctx, r, def->role, f->fid, ++ps->outside, "outside every area", "not counted");
+        if (st)
+            return st;
+    }
+    for (k = 0; k < p->n_inds; k++)
+        if (in_pass(p, k, li, where, scan_only) && states[k] &&
+            (st = tf_family_of(p->inds[k].type)->consume(ctx, states[k], f)))
+            return st;
+    return TAAFI_OK;
+}
+
 /* For a lean pass over a layer in lon/lat (EPSG:4326, as survey and
  * satellite damage points come): the lattice that stands in for PROJ when
  * points are only located (fastproj.h), over the areas' lon/lat extent and
@@ -317,6 +347,192 @@ static taafi_status lattice(taafi_ctx *ctx, const taafi_result *r, OGRSpatialRef
      * UTM (measured when made) */
     return tf_fastproj_new(ctx, to_xy, a->ll_min[0] - 0.01, a->ll_min[1] - 0.01, a->ll_max[0] + 0.01,
                            a->ll_max[1] + 0.01, 0.02, out);
+}
+
+/* The fields a lean pass reads, for tf_columns_open: each once, as text
+ * when some indicator reads it as a class.  fields and as_text have room
+ * for one per indicator. */
+static int used_fields(const taafi_result *r, size_t li, const char *where, const tf_vsource *src, int *fields,
+                       int *as_text)
+{
+    const taafi_project *p = r->project;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(src->layer);
+    int n = 0, i, j;
+    size_t k;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = &p->inds[k];
+        const char *name = d->type == TF_IND_COUNT ? d->class_field : d->field;
+        if (!in_pass(p, k, li, where, 0) || !name)
+            continue;
+        /* as tf_source_field finds it: exact, then ignoring case */
+        if ((i = OGR_FD_GetFieldIndex(defn, name)) < 0)
+            for (j = 0; j < OGR_FD_GetFieldCount(defn) && i < 0; j++)
+                if (!strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, j)), name))
+                    i = j;
+        if (i < 0)
+            continue;
+        for (j = 0; j < n && fields[j] != i; j++)
+            ;
+        if (j == n)
+            fields[n++] = i, as_text[j] = 0;
+        as_text[j] |= d->type == TF_IND_COUNT;
+    }
+    return n;
+}
+
+/* A lean pass over points read by columns (columns.h): what run_pass's
+ * chunk loop does, without an OGRFeature per point.  A row whose geometry
+ * is no plain point, or that PROJ cannot transform in its chunk's batch,
+ * is read again by its FID from a second handle (`again`, opened when
+ * first needed, with the same fields ignored) and goes the usual way
+ * through view(), so that every note and number is the feature path's. */
+static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
+                                tf_ind_state **states, tf_columns *cols, const tf_reproj *to_xy,
+                                const tf_fastproj *fp, int geographic, const char *const *ignored,
+                                const char *stage, uint64_t total, pass_stats *ps)
+{
+    tf_vsource again = {0};
+    int again_open = 0;
+    int64_t *fid = malloc(CHUNK * sizeof *fid);
+    double *rx = malloc(CHUNK * sizeof *rx), *ry = malloc(CHUNK * sizeof *ry); /* layer CRS */
+    double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay);    /* analysis CRS */
+    unsigned char *state = malloc(CHUNK);                                          /* PT_* */
+    long *pre_area = malloc(CHUNK * sizeof *pre_area);
+    double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy);
+    long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
+    double near_d = fp ? tf_fastproj_bound(fp) : 0;
+    size_t n_batch, base, m, i;
+    taafi_status st = TAAFI_OK;
+    if (!fid || !rx || !ry || !ax || !ay || !state || !pre_area || !cx || !cy || !pt_ix) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (;;) {
+        if ((st = tf_columns_next(ctx, cols, &n_batch)))
+            goto done;
+        if (!n_batch)
+            break;
+        for (base = 0; base < n_batch; base += m) {
+            size_t n_pt = 0;
+            m = n_batch - base < CHUNK ? n_batch - base : CHUNK;
+            if ((st = tf_check_interrupt(ctx)))
+                goto done;
+            tf_progress(ctx, stage, ps->read, total);
+            /* PT_RAW: a point; PT_NONE: read again by FID */
+            for (i = 0; i < m; i++) {
+                state[i] = tf_columns_point(cols, base + i, &fid[i], &rx[i], &ry[i]) ? PT_RAW : PT_NONE;
+                ax[i] = rx[i], ay[i] = ry[i];
+                pt_ix[i] = -1;
+            }
+            /* as in run_pass: the lattice and the locator, asking memory
+             * for what the point PREFETCH places ahead will need */
+            for (i = 0; fp && i < m; i++) {
+                if (i + PREFETCH < m && state[i + PREFETCH] == PT_RAW)
+                    tf_fastproj_prefetch(fp, ax[i + PREFETCH], ay[i + PREFETCH]);
+                if (state[i] == PT_RAW && tf_fastproj_xy(fp, &ax[i], &ay[i]))
+                    state[i] = PT_NEAR;
+            }
+            for (i = 0; fp && i < m; i++) {
+                if (i + PREFETCH < m && state[i + PREFETCH] == PT_NEAR)
+                    tf_locator_prefetch(r->areas->loc, ax[i + PREFETCH], ay[i + PREFETCH]);
+                if (state[i] == PT_NEAR)
+                    pre_area[i] = tf_locator_find_near(r->areas->loc, ax[i], ay[i], near_d);
+            }
+            for (i = 0; i < m; i++)
+                if (state[i] == PT_RAW) {
+                    cx[n_pt] = rx[i];
+                    cy[n_pt] = ry[i];
+                    pt_ix[i] = (long)n_pt++;
+                }
+            if (n_pt && tf_reproj_xy(ctx, to_xy, cx, cy, n_pt) != TAAFI_OK)
+                for (i = 0; i < m; i++)
+                    if (state[i] == PT_RAW)
+                        state[i] = PT_NONE; /* each alone, the feature way */
+            for (i = 0; i < m; i++) {
+                tf_feature f;
+                tf_row row;
+                ps->read++;
+                if (state[i] == PT_NONE) {
+                    /* the feature way: view() and its notes */
+                    OGRFeatureH of;
+                    GEOSGeometry *geom = NULL;
+                    int usable;
+                    if (!again_open) {
+                        if ((st = tf_source_open(ctx, def, &again)))
+                            goto done;
+                        again_open = 1;
+                        if (ignored && ignored[0])
+                            OGR_L_SetIgnoredFields(again.layer, (const char **)ignored);
+                    }
+                    tf_gdal_enter(ctx);
+                    of = OGR_L_GetFeature(again.layer, (GIntBig)fid[i]);
+                    tf_gdal_leave(ctx);
+                    if (!of) {
+                        st = tf_error(ctx, TAAFI_ERR_IO, "%s: layer %s: feature %lld: cannot be read again: %s",
+                                      def->path, OGR_L_GetName(again.layer), (long long)fid[i], tf_lib_error(ctx));
+                        goto done;
+                    }
+                    if (!(st = view(ctx, r, def, to_xy, of, NULL, 0, 0, 0, 0, ps, &f, &geom, &usable)) && usable) {
+                        OGRGeometryH g = OGR_F_GetGeometryRef(of);
+                        double ll[2];
+                        int is_pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
+                        if (is_pt)
+                            ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
+                        st = hand_over(ctx, r, def, li, where, 0, states, &f, f.area < 0, is_pt ? ll : NULL, ps);
+                    }
+                    if (geom)
+                        GEOSGeom_destroy_r(ctx->geos, geom);
+                    OGR_F_Destroy(of);
+                    if (st)
+                        goto done;
+                    continue;
+                }
+                memset(&f, 0, sizeof f);
+                f.fid = fid[i];
+                f.measure = 1;
+                if (state[i] == PT_NEAR && pre_area[i] != -2)
+                    f.area = pre_area[i]; /* decided on the interpolated position */
+                else if (state[i] == PT_NEAR) {
+                    /* too near an edge: PROJ's own position */
+                    double px = rx[i], py = ry[i];
+                    if ((st = tf_reproj_xy(ctx, to_xy, &px, &py, 1)) == TAAFI_OK)
+                        f.area = tf_areas_locate_xy(ctx, r->areas, px, py);
+                    else {
+                        /* as view() notes a point PROJ cannot transform */
+                        char why[TF_MSG_MAX];
+                        snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+                        if ((st = note(ctx, r, def->role, f.fid, ++ps->bad_geom, why, "not counted")))
+                            goto done;
+                        continue;
+                    }
+                } else
+                    f.area = tf_areas_locate_xy(ctx, r->areas, cx[pt_ix[i]], cy[pt_ix[i]]);
+                if ((st = tf_columns_row(ctx, cols, base + i, &row)))
+                    goto done;
+                f.row = &row;
+                {
+                    double ll[2] = {rx[i], ry[i]};
+                    if ((st = hand_over(ctx, r, def, li, where, 0, states, &f, f.area < 0, geographic ? ll : NULL,
+                                        ps)))
+                        goto done;
+                }
+            }
+        }
+    }
+done:
+    if (again_open)
+        tf_source_close(&again);
+    free(fid);
+    free(rx);
+    free(ry);
+    free(ax);
+    free(ay);
+    free(state);
+    free(pre_area);
+    free(cx);
+    free(cy);
+    free(pt_ix);
+    return st;
 }
 
 /* Streams layer `li` with the indicators' filter `where` through every
@@ -348,7 +564,6 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     size_t n_chunk = 0, at = 0;
     taafi_status st;
     size_t k;
-#define IN_PASS(k) (!scan_only && p->inds[k].layer == (int)li && same_filter(tf_pass_where(&p->inds[k]), where))
     /* from here on def.where is this pass's own copy, freed at the end */
     def.where = pass_filter(&p->layers[li], where);
     if (!chunk || !cx || !cy || !pt_ix || !ax || !ay || !approx || !pre_area) {
@@ -370,7 +585,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     needs_parts = scan_only;
     for (k = 0; k < p->n_inds; k++) {
         const tf_family *fam;
-        if (!IN_PASS(k))
+        if (!in_pass(p, k, li, where, scan_only))
             continue;
         fam = tf_family_of(p->inds[k].type);
         needs_parts |= fam->needs_parts;
@@ -386,6 +601,27 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     OGR_L_ResetReading(src.layer);
     snprintf(stage, sizeof stage, "%s %s", scan_only ? "checking" : "reading", def.role);
     total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
+    if (lean) {
+        int *fields = calloc(p->n_inds + 1, sizeof *fields), *as_text = calloc(p->n_inds + 1, sizeof *as_text);
+        tf_columns *cols = NULL;
+        if (!fields || !as_text)
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        else
+            st = tf_columns_open(ctx, &src, fields, as_text, used_fields(r, li, where, &src, fields, as_text), &cols);
+        free(fields);
+        free(as_text);
+        if (st)
+            goto done;
+        if (cols) {
+            tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def.path);
+            st = column_pass(ctx, r, &def, li, where, states, cols, to_xy, fp, geographic, ignored, stage,
+                             total > 0 ? (uint64_t)total : 0, &ps);
+            tf_columns_free(cols);
+            if (st)
+                goto done;
+            goto summaries;
+        }
+    }
     for (;;) {
         tf_feature f;
         const double *xy = NULL;
@@ -464,25 +700,23 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         }
         if (needs_parts && (st = cut(ctx, r->areas, &f, &buf)))
             goto done;
-        if (needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0) {
-            if (geographic && looks_swapped(r->areas, OGR_F_GetGeometryRef(of)))
-                st = note(ctx, r, def.role, f.fid, ++ps.swapped,
-                          "outside every area, but inside them with latitude and longitude exchanged",
-                          "not counted; check the order of the coordinates");
-            else
-                st = note(ctx, r, def.role, f.fid, ++ps.outside, "outside every area", "not counted");
-            if (st)
+        {
+            OGRGeometryH g = OGR_F_GetGeometryRef(of);
+            double ll[2];
+            int is_pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
+            if (is_pt)
+                ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
+            if ((st = hand_over(ctx, r, &def, li, where, scan_only, states, &f,
+                                needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0, is_pt ? ll : NULL, &ps)))
                 goto done;
         }
-        for (k = 0; k < p->n_inds; k++)
-            if (IN_PASS(k) && states[k] && (st = tf_family_of(p->inds[k].type)->consume(ctx, states[k], &f)))
-                goto done;
         if (geom)
             GEOSGeom_destroy_r(ctx->geos, geom);
         geom = NULL;
         OGR_F_Destroy(of);
         of = NULL;
     }
+summaries:
     if ((st = summary(ctx, r, def.role, ps.no_geom, "without geometry", "not counted")) ||
         (st = summary(ctx, r, def.role, ps.bad_geom, "with unusable geometry", "not counted")) ||
         (st = summary(ctx, r, def.role, ps.repaired, "repaired", "repaired with GEOSMakeValid")) ||
@@ -502,7 +736,6 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     if (ps.read == 0)
         tf_log(ctx, TAAFI_LOG_WARNING, "%s: no features%s", def.path, def.where ? " pass the filter" : "");
 done:
-#undef IN_PASS
     if (geom)
         GEOSGeom_destroy_r(ctx->geos, geom);
     if (of)

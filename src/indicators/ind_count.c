@@ -197,7 +197,6 @@ static taafi_status count_other(taafi_ctx *ctx, tf_ind_state *s, long area)
 static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *feat)
 {
     long area = feat->area;
-    OGRFeatureH f = feat->f;
     const char *raw;
     char *key;
     size_t i;
@@ -206,7 +205,7 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
         s->total[area] += 1;
     if (s->field < 0)
         return TAAFI_OK;
-    if (!OGR_F_IsFieldSetAndNotNull(f, s->field) || !*(raw = OGR_F_GetFieldAsString(f, s->field))) {
+    if (!(raw = tf_feature_text(feat, s->field)) || !*raw) {
         s->n_blank++;
         return count_other(ctx, s, area);
     }

@@ -92,7 +92,7 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
 {
     double v;
     size_t k;
-    int ok = tf_field_number(f->f, s->field, &v);
+    int ok = tf_feature_number(f, s->field, &v);
     (void)ctx;
     if (ok == 0) {
         if (s->n_null < MAX_LISTED_BAD)

@@ -26,19 +26,11 @@ int tf_family_reads_layer(tf_ind_type type)
     return f && f->consume != NULL;
 }
 
-int tf_field_number(OGRFeatureH f, int idx, double *out)
+/* Text holding a number, surrounding spaces allowed: tf_field_number's
+ * rule for text fields. */
+static int text_number(const char *s, double *out)
 {
-    OGRFieldType t;
-    const char *s;
     char *end;
-    if (!OGR_F_IsFieldSetAndNotNull(f, idx))
-        return 0;
-    t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx));
-    if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
-        *out = OGR_F_GetFieldAsDouble(f, idx);
-        return 1;
-    }
-    s = OGR_F_GetFieldAsString(f, idx);
     while (isspace((unsigned char)*s))
         s++;
     if (!*s)
@@ -48,4 +40,38 @@ int tf_field_number(OGRFeatureH f, int idx, double *out)
     while (isspace((unsigned char)*end))
         end++;
     return (errno || *end || !isfinite(*out)) ? -1 : 1;
+}
+
+int tf_field_number(OGRFeatureH f, int idx, double *out)
+{
+    OGRFieldType t;
+    if (!OGR_F_IsFieldSetAndNotNull(f, idx))
+        return 0;
+    t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, idx));
+    if (t == OFTInteger || t == OFTInteger64 || t == OFTReal) {
+        *out = OGR_F_GetFieldAsDouble(f, idx);
+        return 1;
+    }
+    return text_number(OGR_F_GetFieldAsString(f, idx), out);
+}
+
+const char *tf_feature_text(const tf_feature *f, int idx)
+{
+    if (!f->row)
+        return OGR_F_IsFieldSetAndNotNull(f->f, idx) ? OGR_F_GetFieldAsString(f->f, idx) : NULL;
+    return idx >= 0 && idx < f->row->n && f->row->v[idx].set ? f->row->v[idx].text : NULL;
+}
+
+int tf_feature_number(const tf_feature *f, int idx, double *out)
+{
+    const tf_value *v;
+    if (!f->row)
+        return tf_field_number(f->f, idx, out);
+    if (idx < 0 || idx >= f->row->n || !(v = &f->row->v[idx])->set)
+        return 0;
+    if (v->is_num) {
+        *out = v->num;
+        return 1;
+    }
+    return text_number(v->text, out);
 }

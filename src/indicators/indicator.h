@@ -12,6 +12,7 @@
 #define TAAFI_INDICATOR_H
 
 #include "../engine/result.h"
+#include "../io/columns.h"
 
 typedef struct tf_ind_state tf_ind_state; /* each family's own */
 
@@ -24,7 +25,8 @@ typedef struct tf_part {
 /* One feature as the pass hands it over.  Everything is in the analysis
  * CRS (metres). */
 typedef struct tf_feature {
-    OGRFeatureH f;
+    OGRFeatureH f;            /* NULL when read by columns: then `row`      */
+    const tf_row *row;        /* its fields' values (columns.h), or NULL    */
     int64_t fid;
     const GEOSGeometry *geom; /* the whole feature (a point for points)      */
     int dim;                  /* 0 points, 1 lines, 2 polygons              */
@@ -73,5 +75,12 @@ taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_
  * number (also a number stored as text, surrounding spaces allowed), 0 for
  * NULL or empty, -1 for text that is not a number. */
 int tf_field_number(OGRFeatureH f, int idx, double *out);
+
+/* Field `idx` of a feature handed over by a pass, whichever way it was
+ * read: as OGR_F_GetFieldAsString gives it, NULL when NULL or unset. */
+const char *tf_feature_text(const tf_feature *f, int idx);
+
+/* The same as a number, as tf_field_number. */
+int tf_feature_number(const tf_feature *f, int idx, double *out);
 
 #endif

@@ -1,0 +1,263 @@
+/*
+ * Points read by columns (GDAL's Arrow stream, columns.h) against the same
+ * points read feature by feature: every column and every data-quality
+ * record must be the same, over rows made to be awkward (NULL and empty
+ * geometries, a polygon in a point layer, a point on the edge between two
+ * areas, one outside, one with its coordinates exchanged, a 3D point, NULL,
+ * blank and unexpected classes, integer classes).  Only passes that
+ * count points go by columns (sums need each feature's parts).
+ *
+ * The fixture is written here through GDAL: the same rows into a
+ * GeoPackage point layer (read by columns) and into one whose geometry
+ * type is left open (which taafi reads feature by feature).
+ */
+#include "support.h"
+
+#include "io/columns.h"
+
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct row {
+    const char *wkt; /* NULL: no geometry */
+    const char *cls; /* NULL: NULL */
+    int code;        /* -1: NULL */
+    double people;   /* NaN: NULL */
+    const char *txt; /* NULL: NULL */
+} row;
+
+/* lon/lat; areas A = [39.00, 39.01] x [34.70, 34.71], B east of it */
+static const row ROWS[] = {
+    {"POINT (39.005 34.705)", "destroyed", 1, 2.5, " 12 "},
+    {"POINT (39.006 34.706)", " Destroyed ", 2, NAN, ""},
+    {"POINT (39.01 34.705)", "severe", 2, 1, "3"},            /* on the shared edge */
+    {"POINT (39.015 34.705)", "rubble", -1, 4, "1e3"},        /* undeclared class */
+    {NULL, "severe", 1, 8, "5"},                              /* no geometry */
+    {"POINT EMPTY", "moderate", 1, 16, "6"},                  /* empty */
+    {"POLYGON ((39.012 34.702,39.013 34.702,39.013 34.703,39.012 34.703,39.012 34.702))", "destroyed", 3, 32,
+     "7"},                                                    /* a polygon in B */
+    {"POINT (39.5 34.5)", "destroyed", 1, 64, "8"},           /* outside */
+    {"POINT (34.705 39.005)", "possible", 1, 128, "9"},       /* lat, lon */
+    {"POINT Z (39.016 34.706 5)", NULL, 4, 256, NULL},        /* 3D, no class */
+    {"POINT (39.017 34.707)", "", 4, 512, " "},               /* blank class */
+};
+#define N_ROWS (sizeof ROWS / sizeof *ROWS)
+
+static void make_layer(const char *path, OGRwkbGeometryType type)
+{
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    GDALDatasetH ds;
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    OGRLayerH l;
+    OGRFieldDefnH fd;
+    size_t i;
+    assert_non_null(drv);
+    OSRImportFromEPSG(srs, 4326);
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    l = GDALDatasetCreateLayer(ds, "damage", srs, type, NULL);
+    assert_non_null(l);
+    fd = OGR_Fld_Create("cls", OFTString);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    fd = OGR_Fld_Create("code", OFTInteger);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    fd = OGR_Fld_Create("people", OFTReal);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    fd = OGR_Fld_Create("txt", OFTString);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    fd = OGR_Fld_Create("unused", OFTString);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    CPLPushErrorHandler(CPLQuietErrorHandler); /* the polygon in a point layer */
+    for (i = 0; i < N_ROWS; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        if (ROWS[i].wkt) {
+            OGRGeometryH g = NULL;
+            char *w = (char *)ROWS[i].wkt;
+            assert_int_equal(OGR_G_CreateFromWkt(&w, srs, &g), OGRERR_NONE);
+            OGR_F_SetGeometryDirectly(f, g);
+        }
+        if (ROWS[i].cls)
+            OGR_F_SetFieldString(f, 0, ROWS[i].cls);
+        else
+            OGR_F_SetFieldNull(f, 0);
+        if (ROWS[i].code >= 0)
+            OGR_F_SetFieldInteger(f, 1, ROWS[i].code);
+        else
+            OGR_F_SetFieldNull(f, 1);
+        if (!isnan(ROWS[i].people))
+            OGR_F_SetFieldDouble(f, 2, ROWS[i].people);
+        else
+            OGR_F_SetFieldNull(f, 2);
+        if (ROWS[i].txt)
+            OGR_F_SetFieldString(f, 3, ROWS[i].txt);
+        else
+            OGR_F_SetFieldNull(f, 3);
+        OGR_F_SetFieldString(f, 4, "notes nobody reads");
+        assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    CPLPopErrorHandler();
+    GDALClose(ds);
+    OSRRelease(srs);
+}
+
+static const char AREAS[] =
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"code\":\"A\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+    "[[[39.00,34.70],[39.01,34.70],[39.01,34.71],[39.00,34.71],[39.00,34.70]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"code\":\"B\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+    "[[[39.01,34.70],[39.02,34.70],[39.02,34.71],[39.01,34.71],[39.01,34.70]]]}}]}\n";
+
+static char *project(const char *dir, const char *name, const char *points)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "areas: {source: areas.geojson, id: code}\n"
+             "layers:\n"
+             "  damage: {source: %s}\n"
+             "indicators:\n"
+             "  - {id: damage, type: count, layer: damage, class_field: cls,\n"
+             "     classes: [destroyed, severe, moderate, possible]}\n"
+             "  - {id: found, type: count, layer: damage, class_field: cls}\n"
+             "  - {id: by_code, type: count, layer: damage, class_field: code}\n"
+             "  - {id: by_txt, type: count, layer: damage, class_field: txt}\n",
+             points);
+    return tt_write(dir, name, text);
+}
+
+typedef struct seen {
+    int columns; /* the log said the layer was read by columns */
+} seen;
+
+static void on_log(taafi_log_level level, const char *message, void *user)
+{
+    (void)level;
+    if (strstr(message, "read by columns"))
+        ((seen *)user)->columns = 1;
+}
+
+static taafi_result *run(tt_env *e, const char *yml, int *by_columns)
+{
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    seen s = {0};
+    taafi_ctx_set_log(e->ctx, TAAFI_LOG_DEBUG, on_log, &s);
+    if (taafi_project_load(e->ctx, yml, &p) || taafi_run(e->ctx, p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    taafi_project_free(p);
+    taafi_ctx_set_log(e->ctx, TAAFI_LOG_WARNING, NULL, NULL);
+    *by_columns = s.columns;
+    return r;
+}
+
+static void test_same_as_features(void **state)
+{
+    tt_env *e = *state;
+    char *areas = tt_write(e->dir, "areas.geojson", AREAS);
+    char *pts = tt_path(e->dir, "points.gpkg"), *mixed = tt_path(e->dir, "mixed.gpkg");
+    char *a, *b;
+    taafi_result *ra, *rb;
+    int cols_a, cols_b;
+    size_t c, row, i;
+    GDALAllRegister();
+    make_layer(pts, wkbPoint);
+    make_layer(mixed, wkbUnknown);
+    a = project(e->dir, "columns.yml", "points.gpkg");
+    b = project(e->dir, "features.yml", "mixed.gpkg");
+    ra = run(e, a, &cols_a);
+    rb = run(e, b, &cols_b);
+    assert_true(cols_a);  /* the point layer went by columns */
+    assert_false(cols_b); /* the other feature by feature */
+
+    /* hand-worked: A holds rows 0, 1 and perhaps 2 (on the edge), B rows
+     * 3, 6, 9, 10 and perhaps 2; 4 and 5 have no geometry; 7 and 8 lie
+     * outside */
+    assert_true(tt_value(ra, "damage", 0) + tt_value(ra, "damage", 1) == 7);
+    assert_true(tt_value(ra, "damage_destroyed", 0) == 2);
+    assert_true(tt_value(ra, "damage_destroyed", 1) == 1);
+    assert_true(tt_value(ra, "damage_other", 1) == 3); /* rubble, NULL, blank */
+    assert_true(tt_value(ra, "by_code_4", 1) == 2);
+    assert_true(tt_value(ra, "by_code_1", 0) == 1);
+    assert_true(tt_value(ra, "by_txt_1e3", 1) == 1);
+    assert_true(tt_value(ra, "by_txt_12", 0) == 1);
+
+    /* and everything the same both ways */
+    assert_int_equal(taafi_result_column_count(ra), taafi_result_column_count(rb));
+    for (c = 0; c < taafi_result_column_count(ra); c++) {
+        assert_string_equal(taafi_result_column_name(ra, c), taafi_result_column_name(rb, c));
+        for (row = 0; row < 2; row++) {
+            double va, vb;
+            int na, nb;
+            assert_int_equal(taafi_result_value(ra, row, c, &va, &na), TAAFI_OK);
+            assert_int_equal(taafi_result_value(rb, row, c, &vb, &nb), TAAFI_OK);
+            assert_int_equal(na, nb);
+            if (!na && va != vb)
+                fail_msg("%s, row %zu: %.17g by columns, %.17g by features", taafi_result_column_name(ra, c), row,
+                         va, vb);
+        }
+    }
+    assert_int_equal(taafi_result_issue_count(ra), taafi_result_issue_count(rb));
+    assert_true(taafi_result_issue_count(ra) >= 4); /* 4, 5, 7, 8 at least */
+    for (i = 0; i < taafi_result_issue_count(ra); i++) {
+        const char *la, *lb, *pa, *pb, *aa, *ab;
+        int64_t fa, fb;
+        assert_int_equal(taafi_result_issue(ra, i, &la, &fa, &pa, &aa), TAAFI_OK);
+        assert_int_equal(taafi_result_issue(rb, i, &lb, &fb, &pb, &ab), TAAFI_OK);
+        assert_true(fa == fb);
+        assert_string_equal(pa, pb);
+        assert_string_equal(aa, ab);
+    }
+    taafi_result_free(ra);
+    taafi_result_free(rb);
+    free(areas);
+    free(pts);
+    free(mixed);
+    free(a);
+    free(b);
+}
+
+/* A class field holding reals is not read by columns: GDAL's text of a
+ * real has rules of its own, and the classes must not change. */
+static void test_real_class_declined(void **state)
+{
+    tt_env *e = *state;
+    char *areas = tt_write(e->dir, "areas.geojson", AREAS);
+    char *pts = tt_path(e->dir, "points.gpkg");
+    char *yml;
+    taafi_result *r;
+    int cols;
+    GDALAllRegister();
+    make_layer(pts, wkbPoint);
+    yml = tt_write(e->dir, "p.yml",
+                   "areas: {source: areas.geojson, id: code}\n"
+                   "layers: {damage: {source: points.gpkg}}\n"
+                   "indicators:\n"
+                   "  - {id: by_people, type: count, layer: damage, class_field: people}\n");
+    r = run(e, yml, &cols);
+    assert_false(cols);
+    assert_true(tt_value(r, "by_people_2_5", 0) == 1);
+    taafi_result_free(r);
+    free(areas);
+    free(pts);
+    free(yml);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_same_as_features, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_real_class_declined, tt_env_setup, tt_env_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
