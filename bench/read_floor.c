@@ -4,10 +4,17 @@
  * class, every facility, and the whole population raster block by block —
  * and doing nothing with it.  Prints the seconds taken.
  *
- *   read_floor AREAS.gpkg DAMAGE.gpkg FACILITIES.gpkg POPULATION.tif
+ *   read_floor [--features] AREAS.gpkg DAMAGE.gpkg FACILITIES.gpkg POPULATION.tif
+ *
+ * Vector layers are read the fastest way GDAL offers: its column-wise
+ * Arrow stream (RFC 86; GDAL 3.6's GeoPackage driver reads it straight
+ * from SQLite, three to four times faster than feature by feature).  With
+ * --features, feature by feature (OGR_L_GetNextFeature), the way most
+ * programs read.
  */
 #include <gdal.h>
 #include <ogr_api.h>
+#include <ogr_recordbatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +31,7 @@ static double now(void)
  * others are ignored, as taafi ignores them); returns a checksum so that
  * nothing is optimised away.  Text fields are read as text: formatting a
  * number as text would cost more than reading it. */
-static double read_vector(const char *path, const char *const *fields)
+static double read_vector(const char *path, const char *const *fields, int arrow)
 {
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     OGRLayerH l;
@@ -52,6 +59,29 @@ static double read_vector(const char *path, const char *const *fields)
             ignored[k++] = name;
     }
     OGR_L_SetIgnoredFields(l, ignored);
+    if (arrow) {
+        struct ArrowArrayStream stream;
+        struct ArrowArray a;
+        if (!OGR_L_GetArrowStream(l, &stream, NULL)) {
+            fprintf(stderr, "%s: no Arrow stream\n", path);
+            exit(1);
+        }
+        /* every column's buffers are filled by GDAL; the first byte of
+         * each geometry's WKB and each used value are touched */
+        while (stream.get_next(&stream, &a) == 0 && a.release) {
+            for (k = 0; k < a.n_children; k++) {
+                const struct ArrowArray *c = a.children[k];
+                if (c->n_buffers == 3 && c->length > 0)
+                    sum += ((const unsigned char *)c->buffers[2])[((const int32_t *)c->buffers[1])[0]];
+            }
+            sum += (double)a.length;
+            a.release(&a);
+        }
+        stream.release(&stream);
+        free(ignored);
+        GDALClose(ds);
+        return sum;
+    }
     while ((f = OGR_L_GetNextFeature(l)) != NULL) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (g) {
@@ -97,8 +127,14 @@ static double read_raster(const char *path)
 int main(int argc, char **argv)
 {
     double t0, sum;
+    int arrow = 1;
+    if (argc > 1 && !strcmp(argv[1], "--features")) {
+        arrow = 0;
+        argv++;
+        argc--;
+    }
     if (argc != 5) {
-        fprintf(stderr, "usage: %s AREAS DAMAGE FACILITIES RASTER\n", argv[0]);
+        fprintf(stderr, "usage: %s [--features] AREAS DAMAGE FACILITIES RASTER\n", argv[0]);
         return 2;
     }
     GDALAllRegister();
@@ -107,8 +143,8 @@ int main(int argc, char **argv)
         /* the fields the benchmark's project reads from each layer */
         static const char *const area_fields[] = {"area_id", NULL}, *const damage_fields[] = {"damage_cls", NULL},
                                  *const facility_fields[] = {"kind", "status", NULL};
-        sum = read_vector(argv[1], area_fields) + read_vector(argv[2], damage_fields) +
-              read_vector(argv[3], facility_fields) + read_raster(argv[4]);
+        sum = read_vector(argv[1], area_fields, arrow) + read_vector(argv[2], damage_fields, arrow) +
+              read_vector(argv[3], facility_fields, arrow) + read_raster(argv[4]);
     }
     printf("%.3f\n", now() - t0);
     fprintf(stderr, "(checksum %g)\n", sum);
