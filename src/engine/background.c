@@ -39,6 +39,7 @@ struct tf_bg {
     pthread_mutex_t lock;           /* guards what follows */
     pthread_cond_t finished;        /* signalled when done is set */
     int done;
+    int caller_waits; /* the caller's passes are over: it waits in join */
     char stage[160];
     uint64_t at, total;
 };
@@ -67,11 +68,19 @@ static taafi_status work(taafi_ctx *ctx, tf_bg *bg)
     if (!st && bg->part->pop_pending) /* raster_sum left it to a coverage that did not come */
         st = tf_error(ctx, TAAFI_ERR_INTERNAL, "the population column was left unfilled");
     /* The service gaps' GeoJSON is the slowest output to write, and its
-     * content is all here: written now, beside the points, to memory; the
-     * writer copies it out unless the gaps change in between (merged
-     * with others, a scenario's). */
-    if (!st && bg->part->n_gaps)
-        st = tf_result_render_gaps(ctx, bg->part);
+     * content is all here: written now to memory, if the caller is still
+     * streaming points beside us (the writer then copies it out unless the
+     * gaps change in between: merged with others, a scenario's).  If the
+     * caller already waits for us, the writer does it, beside the other
+     * files, rather than before them.  The bytes are the same either way. */
+    if (!st && bg->part->n_gaps) {
+        int waits;
+        pthread_mutex_lock(&bg->lock);
+        waits = bg->caller_waits;
+        pthread_mutex_unlock(&bg->lock);
+        if (!waits)
+            st = tf_result_render_gaps(ctx, bg->part);
+    }
     tf_gdal_leave(ctx);
     return st;
 }
@@ -148,6 +157,7 @@ taafi_status tf_bg_join(taafi_ctx *ctx, tf_bg *bg, taafi_result **part)
         /* show the thread's stage while waiting (woken at once when it is
          * done, else ten times a second); pass an interrupt on */
         pthread_mutex_lock(&bg->lock);
+        bg->caller_waits = 1;
         while (!bg->done) {
             char stage[160];
             uint64_t at = bg->at, total = bg->total;
