@@ -8,7 +8,75 @@
 #include <stdlib.h>
 #include <string.h>
 
-taafi_status tf_geos_to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry *g, int multipolygon,
+OGRSpatialReferenceH tf_layer_srs(int lonlat, int analysis_epsg)
+{
+    if (lonlat == TF_GEOM_RFC7946 || lonlat == TF_GEOM_NONE)
+        return NULL;
+    return tf_srs_from_epsg(lonlat == TF_GEOM_LONLAT ? 4326 : analysis_epsg);
+}
+
+/* 7 decimals of a degree: 1.1 cm of latitude, RFC 7946's advice. */
+static double round7(double v) { return round(v * 1e7) / 1e7; }
+
+static void fix_ring(OGRGeometryH ring, int exterior)
+{
+    int n = OGR_G_GetPointCount(ring), i;
+    double *x, *y, area = 0;
+    if (n <= 0 || !(x = malloc(2 * (size_t)n * sizeof *x)))
+        return;
+    y = x + n;
+    OGR_G_GetPoints(ring, x, sizeof *x, y, sizeof *y, NULL, 0);
+    for (i = 0; i < n; i++) {
+        x[i] = round7(x[i]);
+        y[i] = round7(y[i]);
+    }
+    /* shoelace: twice the signed area, positive when counter-clockwise */
+    for (i = 0; i + 1 < n; i++)
+        area += x[i] * y[i + 1] - x[i + 1] * y[i];
+    if (exterior ? area < 0 : area > 0)
+        for (i = 0; i < n / 2; i++) {
+            double t = x[i];
+            x[i] = x[n - 1 - i];
+            x[n - 1 - i] = t;
+            t = y[i];
+            y[i] = y[n - 1 - i];
+            y[n - 1 - i] = t;
+        }
+    OGR_G_SetPoints(ring, n, x, sizeof *x, y, sizeof *y, NULL, 0);
+    free(x);
+}
+
+void tf_rfc7946_fix(OGRGeometryH g)
+{
+    int i, n;
+    switch (wkbFlatten(OGR_G_GetGeometryType(g))) {
+    case wkbPolygon:
+        n = OGR_G_GetGeometryCount(g);
+        for (i = 0; i < n; i++)
+            fix_ring(OGR_G_GetGeometryRef(g, i), i == 0);
+        break;
+    case wkbMultiPolygon:
+    case wkbMultiPoint:
+    case wkbMultiLineString:
+    case wkbGeometryCollection:
+        n = OGR_G_GetGeometryCount(g);
+        for (i = 0; i < n; i++)
+            tf_rfc7946_fix(OGR_G_GetGeometryRef(g, i));
+        break;
+    case wkbPoint:
+        if (!OGR_G_IsEmpty(g))
+            OGR_G_SetPoint_2D(g, 0, round7(OGR_G_GetX(g, 0)), round7(OGR_G_GetY(g, 0)));
+        break;
+    default: { /* lines: rounded only */
+        n = OGR_G_GetPointCount(g);
+        for (i = 0; i < n; i++)
+            OGR_G_SetPoint_2D(g, i, round7(OGR_G_GetX(g, i)), round7(OGR_G_GetY(g, i)));
+        break;
+    }
+    }
+}
+
+taafi_status tf_geos_to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry *g, int multipolygon, int lonlat,
                             OGRGeometryH *out)
 {
     size_t size = 0;
@@ -24,6 +92,13 @@ taafi_status tf_geos_to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry
         return tf_error(ctx, TAAFI_ERR_GEOM, "cannot decode a geometry GEOS wrote (OGR error %d)", (int)e);
     /* One geometry type per layer: polygons become one-part multipolygons. */
     *out = multipolygon ? OGR_G_ForceToMultiPolygon(og) : og;
+    if (lonlat == TF_GEOM_RFC7946) {
+        /* as GDAL's RFC7946=YES writes them: a one-part MultiPolygon as
+         * the Polygon it is */
+        if (multipolygon && OGR_G_GetGeometryCount(*out) == 1)
+            *out = OGR_G_ForceToPolygon(*out);
+        tf_rfc7946_fix(*out);
+    }
     return TAAFI_OK;
 }
 
@@ -33,7 +108,7 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
     /* lonlat < 0: a table without geometry (CSV). */
     int no_geom = lonlat < 0;
     const tf_areas *a = r->areas;
-    OGRSpatialReferenceH srs = tf_srs_from_epsg(lonlat > 0 ? 4326 : a->epsg);
+    OGRSpatialReferenceH srs = tf_layer_srs(lonlat, a->epsg);
     GEOSWKBWriter *w = NULL;
     OGRLayerH layer;
     OGRFeatureDefnH out_defn;
@@ -42,10 +117,9 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
     int *map = NULL;
     size_t k, c;
     taafi_status st = TAAFI_OK;
-    if (!srs)
+    if (!srs && lonlat != TF_GEOM_RFC7946 && !no_geom)
         return tf_error(ctx, TAAFI_ERR_CRS, "PROJ does not know EPSG:%d", lonlat ? 4326 : a->epsg);
-    layer = GDALDatasetCreateLayer(ds, name, no_geom ? NULL : srs, no_geom ? wkbNone : wkbMultiPolygon,
-                                   layer_options);
+    layer = GDALDatasetCreateLayer(ds, name, srs, no_geom ? wkbNone : wkbMultiPolygon, layer_options);
     if (!layer) {
         st = tf_error(ctx, TAAFI_ERR_IO, "cannot create layer %s: %s", name, tf_lib_error(ctx));
         goto done;
@@ -105,7 +179,7 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
                 OGR_F_SetFieldDouble(f, fi, v);
         }
         if (!no_geom) {
-            if ((st = tf_geos_to_ogr(ctx, w, lonlat ? a->geom_ll[k] : a->geom[k], 1, &g)))
+            if ((st = tf_geos_to_ogr(ctx, w, lonlat ? a->geom_ll[k] : a->geom[k], 1, lonlat, &g)))
                 goto done;
             OGR_F_SetGeometryDirectly(f, g);
         }
@@ -122,6 +196,7 @@ done:
     if (w)
         GEOSWKBWriter_destroy_r(ctx->geos, w);
     free(map);
-    OSRRelease(srs);
+    if (srs)
+        OSRRelease(srs);
     return st;
 }

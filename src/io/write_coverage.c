@@ -27,13 +27,13 @@ static void set_double(OGRFeatureH f, const char *name, double v)
 
 /* The geometry to write: as it is, or transformed to EPSG:4326. */
 static taafi_status place(taafi_ctx *ctx, const tf_reproj *to_ll, GEOSWKBWriter *w, const GEOSGeometry *g,
-                          int multipolygon, OGRGeometryH *out)
+                          int multipolygon, int lonlat, OGRGeometryH *out)
 {
     GEOSGeometry *t = NULL;
     taafi_status st;
     if (to_ll && (st = tf_reproj_geom(ctx, to_ll, g, &t)))
         return st;
-    st = tf_geos_to_ogr(ctx, w, t ? t : g, multipolygon, out);
+    st = tf_geos_to_ogr(ctx, w, t ? t : g, multipolygon, lonlat, out);
     if (t)
         GEOSGeom_destroy_r(ctx->geos, t);
     return st;
@@ -44,13 +44,13 @@ static taafi_status open_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatase
                                OGRwkbGeometryType type, int lonlat, char **options, OGRLayerH *layer,
                                GEOSWKBWriter **w, tf_reproj **to_ll)
 {
-    OGRSpatialReferenceH out = tf_srs_from_epsg(lonlat ? 4326 : r->areas->epsg);
+    OGRSpatialReferenceH out = tf_layer_srs(lonlat, r->areas->epsg);
     OGRSpatialReferenceH analysis = lonlat ? tf_srs_from_epsg(r->areas->epsg) : NULL;
     taafi_status st = TAAFI_OK;
     *layer = NULL;
     *w = NULL;
     *to_ll = NULL;
-    if (!out || (lonlat && !analysis)) {
+    if ((!out && lonlat != TF_GEOM_RFC7946) || (lonlat && !analysis)) {
         st = tf_error(ctx, TAAFI_ERR_CRS, "PROJ does not know EPSG:%d", r->areas->epsg);
         goto done;
     }
@@ -112,7 +112,7 @@ taafi_status tf_write_gaps_layer(taafi_ctx *ctx, const taafi_result *r, GDALData
         set_double(f, "distance_m", g->def->distance);
         set_double(f, "gap_km2", g->km2);
         set_double(f, "gap_residents", g->residents);
-        if ((st = place(ctx, to_ll, w, g->geom, 1, &og)))
+        if ((st = place(ctx, to_ll, w, g->geom, 1, lonlat, &og)))
             goto done;
         OGR_F_SetGeometryDirectly(f, og);
         st = tf_feature_put(ctx, layer, f);
@@ -168,7 +168,7 @@ taafi_status tf_write_facilities_layer(taafi_ctx *ctx, const taafi_result *r, GD
             OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "area_id"), r->areas->id[fa->area]);
         set_double(f, "basin_residents", fa->basin);
         set_double(f, "residents_per_capacity", fa->per_capacity);
-        if ((st = place(ctx, to_ll, w, fa->pt, 0, &og)))
+        if ((st = place(ctx, to_ll, w, fa->pt, 0, lonlat, &og)))
             goto done;
         OGR_F_SetGeometryDirectly(f, og);
         st = tf_feature_put(ctx, layer, f);

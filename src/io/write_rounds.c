@@ -62,14 +62,14 @@ taafi_status tf_write_change_layer(taafi_ctx *ctx, const taafi_result *r, GDALDa
     const tf_rounds *t = r->rounds;
     const tf_areas *A = r->areas;
     const taafi_project *p = r->project;
-    OGRSpatialReferenceH srs = tf_srs_from_epsg(lonlat ? 4326 : A->epsg);
+    OGRSpatialReferenceH srs = tf_layer_srs(lonlat, A->epsg);
     GEOSWKBWriter *w = GEOSWKBWriter_create_r(ctx->geos);
     OGRLayerH l = NULL;
     OGRFeatureH f = NULL;
     size_t a, c;
     int ni = -1, nai = -1;
     taafi_status st = TAAFI_OK;
-    if (!srs || !w) {
+    if ((!srs && lonlat != TF_GEOM_RFC7946) || !w) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -114,7 +114,7 @@ taafi_status tf_write_change_layer(taafi_ctx *ctx, const taafi_result *r, GDALDa
                 OGR_F_SetFieldDouble(f, fi, t->change_v[c * A->n + a]);
             }
         }
-        if ((st = tf_geos_to_ogr(ctx, w, lonlat ? A->geom_ll[a] : A->geom[a], 1, &g)))
+        if ((st = tf_geos_to_ogr(ctx, w, lonlat ? A->geom_ll[a] : A->geom[a], 1, lonlat, &g)))
             goto done;
         OGR_F_SetGeometryDirectly(f, g);
         st = tf_feature_put(ctx, l, f);

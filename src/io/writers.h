@@ -14,7 +14,21 @@
  * indicator column), tables `indicators`, `run` and `data_quality`. */
 taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *path);
 
-/* Writes one layer into a new dataset (lonlat: in EPSG:4326). */
+/* Where a layer's geometries are, the `lonlat` argument of the layer
+ * writers: none (a table), in the analysis CRS, or in EPSG:4326 (lon/lat).
+ * TF_GEOM_RFC7946 is EPSG:4326 made ready for RFC 7946 by taafi: each
+ * coordinate rounded to 7 decimals (about 1 cm), exterior rings
+ * counter-clockwise and holes clockwise (tf_rfc7946_fix), and the layer
+ * created without a CRS, so that GDAL's GeoJSON driver writes no "crs"
+ * member without its RFC7946=YES mode, whose number formatting (C++
+ * streams) made writing the service gaps the slowest output. */
+enum { TF_GEOM_NONE = -1, TF_GEOM_ANALYSIS = 0, TF_GEOM_LONLAT = 1, TF_GEOM_RFC7946 = 2 };
+
+/* The CRS to give GDAL for a layer of `lonlat` geometries (NULL for
+ * TF_GEOM_RFC7946, see above); the caller releases it. */
+OGRSpatialReferenceH tf_layer_srs(int lonlat, int analysis_epsg);
+
+/* Writes one layer into a new dataset (lonlat: TF_GEOM_*). */
 typedef taafi_status (*tf_layer_writer)(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
                                         char **layer_options);
 
@@ -45,9 +59,15 @@ taafi_status tf_feature_put(taafi_ctx *ctx, OGRLayerH layer, OGRFeatureH f);
 taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                        char **layer_options);
 
-/* GEOS to OGR through WKB; `multipolygon`: force to MultiPolygon. */
-taafi_status tf_geos_to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry *g, int multipolygon,
+/* GEOS to OGR through WKB; `multipolygon`: force to MultiPolygon;
+ * `lonlat` TF_GEOM_RFC7946: made ready for it (tf_rfc7946_fix). */
+taafi_status tf_geos_to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry *g, int multipolygon, int lonlat,
                             OGRGeometryH *out);
+
+/* Rounds every coordinate of a lon/lat geometry to 7 decimals and turns
+ * its polygons' rings to RFC 7946's winding (exterior counter-clockwise,
+ * holes clockwise: the right-hand rule), as GDAL's RFC7946=YES does. */
+void tf_rfc7946_fix(OGRGeometryH g);
 
 /* The coverage layers: `service_gaps` (one row per area and coverage
  * indicator) and `facilities` (one row per facility and coverage

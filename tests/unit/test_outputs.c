@@ -3,6 +3,7 @@
 #include "support.h"
 
 #include "engine/result.h"
+#include "io/writers.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -170,9 +171,65 @@ static void test_bad_folder(void **state)
     free(file);
 }
 
+/* Twice the signed area of ring `i` of polygon `g` (positive:
+ * counter-clockwise). */
+static double ring_area2(OGRGeometryH poly, int i)
+{
+    OGRGeometryH ring = OGR_G_GetGeometryRef(poly, i);
+    double a = 0;
+    int k, n = OGR_G_GetPointCount(ring);
+    for (k = 0; k + 1 < n; k++)
+        a += OGR_G_GetX(ring, k) * OGR_G_GetY(ring, k + 1) - OGR_G_GetX(ring, k + 1) * OGR_G_GetY(ring, k);
+    return a;
+}
+
+/* tf_rfc7946_fix: what GDAL's RFC7946=YES did to taafi's GeoJSON, done by
+ * taafi: 7 decimals, exterior rings counter-clockwise, holes clockwise,
+ * in every part; points rounded too. */
+static void test_rfc7946_fix(void **state)
+{
+    /* part 1: exterior clockwise and hole counter-clockwise (both wrong);
+     * part 2: already right */
+    char *wkt = "MULTIPOLYGON (((36.000000004 34.0, 36.0 34.100000006, 36.100000049 34.1, 36.1 34.0, "
+                "36.000000004 34.0), (36.02 34.02, 36.08 34.02, 36.08 34.08, 36.02 34.08, 36.02 34.02)), "
+                "((37 34, 37.1 34, 37.1 34.1, 37 34.1, 37 34)))";
+    OGRGeometryH g = NULL, pt = NULL;
+    char *pt_wkt = "POINT (36.123456789 34.98765432149)";
+    int p, i, n;
+    (void)state;
+    assert_int_equal(OGR_G_CreateFromWkt(&wkt, NULL, &g), OGRERR_NONE);
+    tf_rfc7946_fix(g);
+    for (p = 0; p < OGR_G_GetGeometryCount(g); p++) {
+        OGRGeometryH poly = OGR_G_GetGeometryRef(g, p);
+        assert_true(ring_area2(poly, 0) > 0);
+        for (i = 1; i < OGR_G_GetGeometryCount(poly); i++)
+            assert_true(ring_area2(poly, i) < 0);
+        for (i = 0; i < OGR_G_GetGeometryCount(poly); i++) {
+            OGRGeometryH ring = OGR_G_GetGeometryRef(poly, i);
+            n = OGR_G_GetPointCount(ring);
+            for (int k = 0; k < n; k++) {
+                double x = OGR_G_GetX(ring, k), y = OGR_G_GetY(ring, k);
+                assert_true(x == round(x * 1e7) / 1e7 && y == round(y * 1e7) / 1e7);
+            }
+            /* still closed */
+            assert_true(OGR_G_GetX(ring, 0) == OGR_G_GetX(ring, n - 1) &&
+                        OGR_G_GetY(ring, 0) == OGR_G_GetY(ring, n - 1));
+        }
+    }
+    /* the rounding is to the nearest 7th decimal */
+    assert_true(OGR_G_GetX(OGR_G_GetGeometryRef(OGR_G_GetGeometryRef(g, 0), 0), 0) == 36.0);
+    assert_int_equal(OGR_G_CreateFromWkt(&pt_wkt, NULL, &pt), OGRERR_NONE);
+    tf_rfc7946_fix(pt);
+    assert_true(OGR_G_GetX(pt, 0) == 36.1234568);
+    assert_true(OGR_G_GetY(pt, 0) == 34.9876543);
+    OGR_G_DestroyGeometry(g);
+    OGR_G_DestroyGeometry(pt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rfc7946_fix),
         cmocka_unit_test_setup_teardown(test_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_overwrite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_write_keeps_old, setup, teardown),
