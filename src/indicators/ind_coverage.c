@@ -350,7 +350,9 @@ static taafi_status on_cells(taafi_ctx *ctx, size_t n, const double *xs, const d
         double x, y, d, people = value[k] * fraction[k];
         const fac *hit = NULL;
         c->total += people;
-        if (!c->tree)
+        /* a cell without residents adds nothing to distances or basins:
+         * no nearest facility to look for (deserts, fields, nodata) */
+        if (!c->tree || people == 0)
             continue;
         x = xs[k], y = ys[k];
         /* Distance from the cell's centre: the residents of a cell are taken
