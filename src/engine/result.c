@@ -306,18 +306,8 @@ taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *p
 
 taafi_status tf_result_render_gaps(taafi_ctx *ctx, taafi_result *r)
 {
-    char path[96];
-    vsi_l_offset len = 0;
-    taafi_status st;
     tf_result_forget_gaps(r);
-    snprintf(path, sizeof path, "/vsimem/taafi-gaps-%p.geojson", (void *)r);
-    if ((st = tf_write_geojson_gaps(ctx, r, path))) {
-        VSIUnlink(path);
-        return st;
-    }
-    r->gaps_geojson = VSIGetMemFileBuffer(path, &len, TRUE); /* taken, and the file gone */
-    r->gaps_geojson_len = (size_t)len;
-    return r->gaps_geojson ? TAAFI_OK : tf_error(ctx, TAAFI_ERR_IO, "%s: cannot take the bytes GDAL wrote", path);
+    return tf_geojson_gaps_bytes(ctx, r, 0, r->n_gaps, &r->gaps_geojson, &r->gaps_geojson_len);
 }
 
 void tf_result_forget_gaps(taafi_result *r)

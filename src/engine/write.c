@@ -5,6 +5,7 @@
 #include "../io/writers.h"
 #include "../publish/meta.h"
 
+#include <cpl_vsi.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,14 @@ enum {
     OUT_META_GAPS,
     OUT_META_FACILITIES,
     OUT_CHANGE,
+    OUT_GAPS_TAIL, /* not a file: the second half of service_gaps.geojson */
     N_OUT
 };
+
+/* service_gaps.geojson is the slowest file to write (GDAL's GeoJSON
+ * writer); with this many gaps or more and two workers or more, its two
+ * halves are written side by side and joined. */
+#define SPLIT_GAPS 64
 
 /* "areas.meta.json" beside "areas.geojson" (whatever the project calls
  * it): the name without its last extension, plus ".meta.json". */
@@ -38,6 +45,7 @@ static void meta_name(const char *geojson, char *out, size_t size)
 static void output_names(const taafi_project *p, int rounds, const char *names[N_OUT], char meta[256])
 {
     names[OUT_CHANGE] = p->out_geojson && rounds ? "change.geojson" : NULL;
+    names[OUT_GAPS_TAIL] = NULL; /* no file of its own */
     int cov = p->out_geojson && tf_project_has_type(p, TF_IND_COVERAGE);
     if (p->out_geojson)
         meta_name(p->out_geojson, meta, 256);
@@ -82,7 +90,41 @@ typedef struct write_job {
     const tf_outfile *out;
     int which[N_OUT]; /* the outputs to write, biggest first */
     size_t n;
+    /* split gaps: each half's GeoJSON (VSIFree), written by its item */
+    int split;
+    unsigned char *half[2];
+    size_t half_len[2];
 } write_job;
+
+/* Joins two GeoJSON FeatureCollections GDAL wrote for the two halves of a
+ * layer into the one it writes for the whole: the first without its
+ * closing "\n]\n}\n", a feature separator, the second without its
+ * opening (everything up to the features array), which must be the same
+ * bytes as the first's.  0 when the documents are not shaped so (another
+ * GDAL): then the caller writes the layer whole. */
+static int join_halves(const unsigned char *a, size_t na, const unsigned char *b, size_t nb, tf_buf *out)
+{
+    static const char open_mark[] = "\"features\": [\n", close_mark[] = "\n]\n}\n";
+    size_t lo = sizeof open_mark - 1, lc = sizeof close_mark - 1, head;
+    if (na < lo + lc || nb < lo + lc)
+        return 0;
+    /* the buffers are not NUL-terminated: a bounded search */
+    for (head = 0; head + lo <= na && memcmp(a + head, open_mark, lo); head++)
+        ;
+    if (head + lo > na)
+        return 0;
+    head += lo;
+    if (nb <= head + lc || memcmp(a, b, head) || memcmp(a + na - lc, close_mark, lc) ||
+        memcmp(b + nb - lc, close_mark, lc) || a[head] != '{' || b[head] != '{')
+        return 0;
+    out->len = (na - lc) + 2 + (nb - head);
+    if (!(out->s = malloc(out->len)))
+        return 0;
+    memcpy(out->s, a, na - lc);
+    memcpy(out->s + (na - lc), ",\n", 2);
+    memcpy(out->s + (na - lc) + 2, b + head, nb - head);
+    return 1;
+}
 
 /* One output file, to its temporary name. */
 static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *user)
@@ -105,7 +147,12 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
         st = tf_write_geojson(wctx, r, path);
         break;
     case OUT_GAPS:
-        if (r->gaps_geojson && !r->rounds && !r->view)
+    case OUT_GAPS_TAIL:
+        if (j->split) { /* a half, joined after the stage */
+            size_t h = r->n_gaps / 2, x = i == OUT_GAPS_TAIL;
+            write_job *jw = (write_job *)j; /* each item its own slot */
+            st = tf_geojson_gaps_bytes(wctx, r, x ? h : 0, x ? r->n_gaps : h, &jw->half[x], &jw->half_len[x]);
+        } else if (r->gaps_geojson && !r->rounds && !r->view)
             st = tf_write_bytes(wctx, path, r->gaps_geojson, r->gaps_geojson_len);
         else
             st = tf_write_geojson_gaps(wctx, r, path);
@@ -134,7 +181,9 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
     free(json);
     tf_gdal_leave(wctx);
     if (!st)
-        tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s written in %.3f s", j->out[i].final, tf_seconds() - t0);
+        tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s%s in %.3f s", j->out[i == OUT_GAPS_TAIL ? OUT_GAPS : i].final,
+               j->split && (i == OUT_GAPS || i == OUT_GAPS_TAIL) ? "'s half rendered" : " written",
+               tf_seconds() - t0);
     return st;
 }
 
@@ -162,7 +211,7 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
      * worker wrote it. */
     {
         static const tf_parallel_ops ops = {NULL, write_one, NULL};
-        write_job j = {r, out, {0}, 0};
+        write_job j = {.r = r, .out = out};
         size_t g;
         /* the geometries made since the areas: their sequences' dimension
          * worked out now, so that the writers only read it (see areas.c) */
@@ -172,10 +221,41 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
         for (g = 0; g < r->n_facilities; g++)
             if (r->facilities[g].pt)
                 GEOSGeom_getCoordinateDimension_r(ctx->geos, r->facilities[g].pt);
+        j.split = out[OUT_GAPS].tmp && ctx->threads > 1 && r->n_gaps >= SPLIT_GAPS && !r->gaps_geojson &&
+                  !r->rounds && !r->view;
+        /* the gaps' first half first, its second half at the head of the
+         * second worker's run (parallel.c) */
+        if (j.split)
+            j.which[j.n++] = OUT_GAPS;
         for (i = 0; i < N_OUT; i++)
-            if (out[i].tmp)
+            if (out[i].tmp && !(j.split && i == OUT_GAPS))
                 j.which[j.n++] = i;
-        if ((st = tf_parallel_for_stage(ctx, "writing", j.n, &ops, &j)))
+        if (j.split) {
+            size_t at = (j.n + 2) / 2, m;
+            for (m = j.n; m > at; m--)
+                j.which[m] = j.which[m - 1];
+            j.which[at] = OUT_GAPS_TAIL;
+            j.n++;
+        }
+        st = tf_parallel_for_stage(ctx, "writing", j.n, &ops, &j);
+        if (!st && j.split) {
+            tf_buf whole = {0};
+            double t0 = tf_seconds();
+            tf_gdal_enter(ctx);
+            if (join_halves(j.half[0], j.half_len[0], j.half[1], j.half_len[1], &whole))
+                st = tf_write_bytes(ctx, out[OUT_GAPS].tmp, whole.s, whole.len);
+            else {
+                tf_log(ctx, TAAFI_LOG_DEBUG, "service gaps: the halves GDAL wrote do not join; written whole");
+                st = tf_write_geojson_gaps(ctx, r, out[OUT_GAPS].tmp);
+            }
+            tf_gdal_leave(ctx);
+            tf_buf_free(&whole);
+            if (!st)
+                tf_log(ctx, TAAFI_LOG_DEBUG, "time: %s joined in %.3f s", out[OUT_GAPS].final, tf_seconds() - t0);
+        }
+        VSIFree(j.half[0]);
+        VSIFree(j.half[1]);
+        if (st)
             goto done;
     }
     /* Last chance to stop: after this, every output is replaced. */

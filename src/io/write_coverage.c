@@ -72,6 +72,12 @@ done:
 
 taafi_status tf_write_gaps_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat, char **options)
 {
+    return tf_write_gaps_range(ctx, r, ds, lonlat, options, 0, r->n_gaps);
+}
+
+taafi_status tf_write_gaps_range(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
+                                 char **options, size_t i0, size_t i1)
+{
     const taafi_project *p = r->project;
     const tf_areas *A = r->areas;
     OGRLayerH layer;
@@ -93,7 +99,7 @@ taafi_status tf_write_gaps_layer(taafi_ctx *ctx, const taafi_result *r, GDALData
         name_i = OGR_FD_GetFieldIndex(A->defn, p->area_name);
     if (p->area_name_ar)
         name_ar_i = OGR_FD_GetFieldIndex(A->defn, p->area_name_ar);
-    for (i = 0; i < r->n_gaps; i++) {
+    for (i = i0; i < i1 && i < r->n_gaps; i++) {
         const tf_gap *g = &r->gaps[i];
         OGRGeometryH og;
         if (!(f = OGR_F_Create(OGR_L_GetLayerDefn(layer)))) {

@@ -1,7 +1,13 @@
 /* write_geojson.c: GeoJSON files, RFC 7946. */
 #include "writers.h"
 
-taafi_status tf_write_geojson_with(taafi_ctx *ctx, const taafi_result *r, const char *path, tf_layer_writer fn)
+#include <cpl_vsi.h>
+#include <stdio.h>
+
+/* Creates the GeoJSON dataset at `path` and says how its layer is to be
+ * written (TF_GEOM_*, layer options).  See tf_write_geojson_with. */
+static taafi_status create(taafi_ctx *ctx, const taafi_result *r, const char *path, GDALDatasetH *ds, int *lonlat,
+                           char ***opts)
 {
     /* RFC 7946: lon/lat, no "crs" member, exterior rings counter-clockwise
      * and holes clockwise, 7 decimals at most.  taafi rounds and turns the
@@ -17,21 +23,62 @@ taafi_status tf_write_geojson_with(taafi_ctx *ctx, const taafi_result *r, const 
     const tf_areas *a = r->areas;
     int ours = !(a->ll_max[0] - a->ll_min[0] > 180);
     GDALDriverH drv = GDALGetDriverByName("GeoJSON");
-    GDALDatasetH ds;
-    taafi_status st;
+    *ds = NULL;
+    *lonlat = ours ? TF_GEOM_RFC7946 : TF_GEOM_LONLAT;
+    *opts = (char **)(ours ? fast_opts : gdal_opts);
     if (!drv)
         return tf_error(ctx, TAAFI_ERR_IO, "this GDAL has no GeoJSON driver");
-    tf_gdal_enter(ctx);
-    if (!(ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL))) {
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot create the GeoJSON file: %s", path, tf_lib_error(ctx));
-        tf_gdal_leave(ctx);
-        return st;
-    }
-    st = fn(ctx, r, ds, ours ? TF_GEOM_RFC7946 : TF_GEOM_LONLAT, (char **)(ours ? fast_opts : gdal_opts));
+    if (!(*ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL)))
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot create the GeoJSON file: %s", path, tf_lib_error(ctx));
+    return TAAFI_OK;
+}
+
+/* Closes what create() made; st: the status so far. */
+static taafi_status finish(taafi_ctx *ctx, GDALDatasetH ds, const char *path, taafi_status st)
+{
     tf_lib_error_clear(ctx);
     GDALClose(ds);
     if (!st && tf_lib_error(ctx)[0])
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: error while closing: %s", path, tf_lib_error(ctx));
+    return st;
+}
+
+taafi_status tf_write_geojson_with(taafi_ctx *ctx, const taafi_result *r, const char *path, tf_layer_writer fn)
+{
+    GDALDatasetH ds;
+    char **opts;
+    int lonlat;
+    taafi_status st;
+    tf_gdal_enter(ctx);
+    if (!(st = create(ctx, r, path, &ds, &lonlat, &opts)))
+        st = finish(ctx, ds, path, fn(ctx, r, ds, lonlat, opts));
+    tf_gdal_leave(ctx);
+    return st;
+}
+
+taafi_status tf_geojson_gaps_bytes(taafi_ctx *ctx, const taafi_result *r, size_t i0, size_t i1, unsigned char **out,
+                                   size_t *len)
+{
+    char path[128];
+    GDALDatasetH ds;
+    char **opts;
+    int lonlat;
+    vsi_l_offset n = 0;
+    taafi_status st;
+    *out = NULL;
+    *len = 0;
+    /* a name no other call uses at the same time */
+    snprintf(path, sizeof path, "/vsimem/taafi-gaps-%p-%p-%zu.geojson", (void *)ctx, (const void *)r, i0);
+    tf_gdal_enter(ctx);
+    if (!(st = create(ctx, r, path, &ds, &lonlat, &opts)))
+        st = finish(ctx, ds, path, tf_write_gaps_range(ctx, r, ds, lonlat, opts, i0, i1));
+    if (!st) {
+        *out = VSIGetMemFileBuffer(path, &n, TRUE); /* taken, and the file gone */
+        *len = (size_t)n;
+        if (!*out)
+            st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot take the bytes GDAL wrote", path);
+    } else
+        VSIUnlink(path);
     tf_gdal_leave(ctx);
     return st;
 }

@@ -77,6 +77,16 @@ taafi_status tf_write_gaps_layer(taafi_ctx *ctx, const taafi_result *r, GDALData
 taafi_status tf_write_facilities_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
                                        char **layer_options);
 
+/* The service gaps [i0, i1) only (r->gaps order): a piece of the layer,
+ * for writing it in parts side by side. */
+taafi_status tf_write_gaps_range(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
+                                 char **layer_options, size_t i0, size_t i1);
+
+/* The GeoJSON document of the service gaps [i0, i1), in memory: *out
+ * (*len bytes) is the caller's, to free with VSIFree. */
+taafi_status tf_geojson_gaps_bytes(taafi_ctx *ctx, const taafi_result *r, size_t i0, size_t i1, unsigned char **out,
+                                   size_t *len);
+
 /* GeoJSON files of the coverage layers. */
 taafi_status tf_write_geojson_gaps(taafi_ctx *ctx, const taafi_result *r, const char *path);
 taafi_status tf_write_geojson_facilities(taafi_ctx *ctx, const taafi_result *r, const char *path);
