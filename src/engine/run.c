@@ -388,8 +388,8 @@ static int used_fields(const taafi_result *r, size_t li, const char *where, cons
  * through view(), so that every note and number is the feature path's. */
 static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
                                 tf_ind_state **states, tf_columns *cols, const tf_reproj *to_xy,
-                                const tf_fastproj *fp, int geographic, const char *const *ignored,
-                                const char *stage, uint64_t total, pass_stats *ps)
+                                const tf_fastproj *fp, int geographic, int needs_parts, pass_buf *buf,
+                                const char *const *ignored, const char *stage, uint64_t total, pass_stats *ps)
 {
     tf_vsource again = {0};
     int again_open = 0;
@@ -472,13 +472,15 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
                                       def->path, OGR_L_GetName(again.layer), (long long)fid[i], tf_lib_error(ctx));
                         goto done;
                     }
-                    if (!(st = view(ctx, r, def, to_xy, of, NULL, 0, 0, 0, 0, ps, &f, &geom, &usable)) && usable) {
+                    if (!(st = view(ctx, r, def, to_xy, of, NULL, 0, 0, needs_parts, 0, ps, &f, &geom, &usable)) &&
+                        usable && !(needs_parts && (st = cut(ctx, r->areas, &f, buf)))) {
                         OGRGeometryH g = OGR_F_GetGeometryRef(of);
                         double ll[2];
                         int is_pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
                         if (is_pt)
                             ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
-                        st = hand_over(ctx, r, def, li, where, 0, states, &f, f.area < 0, is_pt ? ll : NULL, ps);
+                        st = hand_over(ctx, r, def, li, where, 0, states, &f,
+                                       needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0, is_pt ? ll : NULL, ps);
                     }
                     if (geom)
                         GEOSGeom_destroy_r(ctx->geos, geom);
@@ -507,7 +509,8 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
                     }
                 } else
                     f.area = tf_areas_locate_xy(ctx, r->areas, cx[pt_ix[i]], cy[pt_ix[i]]);
-                if ((st = tf_columns_row(ctx, cols, base + i, &row)))
+                if ((st = tf_columns_row(ctx, cols, base + i, &row)) ||
+                    (needs_parts && (st = cut(ctx, r->areas, &f, buf)))) /* a point: its area */
                     goto done;
                 f.row = &row;
                 {
@@ -592,7 +595,10 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         if ((st = fam->begin(ctx, &p->inds[k], r->areas, &src, &states[k])))
             goto done;
     }
-    lean = !needs_parts && lean_pass(r, li, where, scan_only);
+    /* sums and the like need each feature's parts, which for a layer of
+     * points is its area: lean all the same */
+    lean = lean_pass(r, li, where, scan_only) &&
+           (!needs_parts || wkbFlatten(OGR_L_GetGeomType(src.layer)) == wkbPoint);
     if (lean && ((st = ignore_fields(ctx, r, li, where, &src, &ignored)) ||
                  (st = lattice(ctx, r, srs, to_xy, &fp))))
         goto done;
@@ -614,8 +620,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             goto done;
         if (cols) {
             tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def.path);
-            st = column_pass(ctx, r, &def, li, where, states, cols, to_xy, fp, geographic, ignored, stage,
-                             total > 0 ? (uint64_t)total : 0, &ps);
+            st = column_pass(ctx, r, &def, li, where, states, cols, to_xy, fp, geographic, needs_parts, &buf,
+                             ignored, stage, total > 0 ? (uint64_t)total : 0, &ps);
             tf_columns_free(cols);
             if (st)
                 goto done;

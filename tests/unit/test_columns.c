@@ -4,9 +4,8 @@
  * record must be the same, over rows made to be awkward (NULL and empty
  * geometries, a polygon in a point layer, a point on the edge between two
  * areas, one outside, one with its coordinates exchanged, a 3D point, a
- * gap in the FIDs, NULL, blank and unexpected classes, integer classes).
- * Only passes that count points go by columns (sums need each feature's
- * parts).
+ * gap in the FIDs, NULL, blank and unexpected classes, integer classes,
+ * numbers stored as text, NULL numbers).
  *
  * The fixture is written here through GDAL: the same rows into a
  * GeoPackage point layer (read by columns) and into one whose geometry
@@ -124,7 +123,7 @@ static const char AREAS[] =
     "{\"type\":\"Feature\",\"properties\":{\"code\":\"B\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
     "[[[39.01,34.70],[39.02,34.70],[39.02,34.71],[39.01,34.71],[39.01,34.70]]]}}]}\n";
 
-static char *project(const char *dir, const char *name, const char *points)
+static char *project(const char *dir, const char *name, const char *points, const char *extra)
 {
     char text[2048];
     snprintf(text, sizeof text,
@@ -136,8 +135,14 @@ static char *project(const char *dir, const char *name, const char *points)
              "     classes: [destroyed, severe, moderate, possible]}\n"
              "  - {id: found, type: count, layer: damage, class_field: cls}\n"
              "  - {id: by_code, type: count, layer: damage, class_field: code}\n"
-             "  - {id: by_txt, type: count, layer: damage, class_field: txt}\n",
-             points);
+             "  - {id: by_txt, type: count, layer: damage, class_field: txt}\n"
+             "  - {id: people, type: sum, layer: damage, field: people}\n"
+             "  - {id: people_mean, type: mean, layer: damage, field: people}\n"
+             "  - {id: txt, type: sum, layer: damage, field: txt}\n"
+             "  - {id: txt_max, type: max, layer: damage, field: txt}\n"
+             "  - {id: code_min, type: min, layer: damage, field: code}\n"
+             "%s",
+             points, extra);
     return tt_write(dir, name, text);
 }
 
@@ -171,19 +176,25 @@ static void test_same_as_features(void **state)
     tt_env *e = *state;
     char *areas = tt_write(e->dir, "areas.geojson", AREAS);
     char *pts = tt_path(e->dir, "points.gpkg"), *mixed = tt_path(e->dir, "mixed.gpkg");
-    char *a, *b;
-    taafi_result *ra, *rb;
-    int cols_a, cols_b;
+    char *a, *b, *lean;
+    taafi_result *ra, *rb, *rl;
+    int cols_a, cols_b, cols_l;
     size_t c, row, i;
     GDALAllRegister();
     make_layer(pts, wkbPoint);
     make_layer(mixed, wkbUnknown);
-    a = project(e->dir, "columns.yml", "points.gpkg");
-    b = project(e->dir, "features.yml", "mixed.gpkg");
+    a = project(e->dir, "columns.yml", "points.gpkg", "");
+    b = project(e->dir, "features.yml", "mixed.gpkg", "");
+    /* the point layer again, a real class field keeping it off columns:
+     * the lean feature path (no GEOS point, the lattice) */
+    lean = project(e->dir, "lean.yml", "points.gpkg",
+                   "  - {id: by_people, type: count, layer: damage, class_field: people}\n");
     ra = run(e, a, &cols_a);
     rb = run(e, b, &cols_b);
+    rl = run(e, lean, &cols_l);
     assert_true(cols_a);  /* the point layer went by columns */
     assert_false(cols_b); /* the other feature by feature */
+    assert_false(cols_l);
 
     /* hand-worked: A holds rows 0, 1 and perhaps 2 (on the edge), B rows
      * 3, 7, 10, 11 and perhaps 2; 4 is deleted; 5 and 6 have no geometry;
@@ -196,6 +207,13 @@ static void test_same_as_features(void **state)
     assert_true(tt_value(ra, "by_code_1", 0) == 1);
     assert_true(tt_value(ra, "by_txt_1e3", 1) == 1);
     assert_true(tt_value(ra, "by_txt_12", 0) == 1);
+    /* sums over B: rows 3 (4 people), 7 (the polygon, 32), 10 (256), 11
+     * (512), and 2 (1) if the edge point went east; text numbers: 1e3,
+     * 7, blank (none) and "3" */
+    assert_double_equal(tt_value(ra, "people", 1), 4 + 32 + 256 + 512 + (tt_value(ra, "damage_severe", 1) ? 1 : 0),
+                        0);
+    assert_double_equal(tt_value(ra, "txt", 1), 1000 + 7 + (tt_value(ra, "damage_severe", 1) ? 3 : 0), 0);
+    assert_double_equal(tt_value(ra, "txt_max", 0), 12, 0);
 
     /* and everything the same both ways */
     assert_int_equal(taafi_result_column_count(ra), taafi_result_column_count(rb));
@@ -212,6 +230,21 @@ static void test_same_as_features(void **state)
                          va, vb);
         }
     }
+    /* the lean feature path too, column by column */
+    for (c = 0; c < taafi_result_column_count(rb); c++) {
+        size_t cl;
+        assert_int_equal(taafi_result_find_column(rl, taafi_result_column_name(rb, c), &cl), TAAFI_OK);
+        for (row = 0; row < 2; row++) {
+            double vb, vl;
+            int nb, nl;
+            assert_int_equal(taafi_result_value(rb, row, c, &vb, &nb), TAAFI_OK);
+            assert_int_equal(taafi_result_value(rl, row, cl, &vl, &nl), TAAFI_OK);
+            assert_int_equal(nb, nl);
+            if (!nb && vb != vl)
+                fail_msg("%s, row %zu: %.17g lean, %.17g by features", taafi_result_column_name(rb, c), row, vl,
+                         vb);
+        }
+    }
     assert_int_equal(taafi_result_issue_count(ra), taafi_result_issue_count(rb));
     assert_true(taafi_result_issue_count(ra) >= 4); /* 4, 5, 7, 8 at least */
     for (i = 0; i < taafi_result_issue_count(ra); i++) {
@@ -225,6 +258,8 @@ static void test_same_as_features(void **state)
     }
     taafi_result_free(ra);
     taafi_result_free(rb);
+    taafi_result_free(rl);
+    free(lean);
     free(areas);
     free(pts);
     free(mixed);
