@@ -401,7 +401,7 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
     double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy);
     long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
     double near_d = fp ? tf_fastproj_bound(fp) : 0;
-    size_t n_batch, base, m, i;
+    size_t n_batch, base, m, i, n_again = 0;
     taafi_status st = TAAFI_OK;
     if (!fid || !rx || !ry || !ax || !ay || !state || !pre_area || !cx || !cy || !pt_ix) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -464,6 +464,7 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
                         if (ignored && ignored[0])
                             OGR_L_SetIgnoredFields(again.layer, (const char **)ignored);
                     }
+                    n_again++;
                     tf_gdal_enter(ctx);
                     of = OGR_L_GetFeature(again.layer, (GIntBig)fid[i]);
                     tf_gdal_leave(ctx);
@@ -522,6 +523,8 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
             }
         }
     }
+    if (n_again)
+        tf_log(ctx, TAAFI_LOG_DEBUG, "%s: %zu row(s) read again feature by feature", def->path, n_again);
 done:
     if (again_open)
         tf_source_close(&again);

@@ -1,6 +1,7 @@
 /* columns.c: point layers through GDAL's Arrow stream (columns.h). */
 #include "columns.h"
 
+#include <cpl_conv.h>
 #include <math.h>
 #include <ogr_recordbatch.h>
 #include <stdio.h>
@@ -33,6 +34,27 @@ struct tf_columns {
     tf_value *values; /* one per field of the layer */
     int n_fields;
 };
+
+/* One thread reads.  With GDAL_NUM_THREADS above 1, GDAL's GeoPackage
+ * driver reads the next batches on worker threads, code that later GDAL
+ * versions fixed twice (an error on some files, GDAL pull request 9026; a
+ * race on a spurious wake-up that let the reader see a batch being
+ * written, 12935).  Where the cores are busy anyway, as in a run, one
+ * thread costs no CPU: a million points take 0.13 s of it either way.  The
+ * option is set for the calling thread only, and put back. */
+static char *one_thread(void)
+{
+    const char *old = CPLGetThreadLocalConfigOption("GDAL_NUM_THREADS", NULL);
+    char *saved = old ? CPLStrdup(old) : NULL;
+    CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "1");
+    return saved;
+}
+
+static void threads_back(char *saved)
+{
+    CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", saved);
+    CPLFree(saved);
+}
 
 static int is_null(const struct ArrowArray *a, size_t i)
 {
@@ -68,7 +90,8 @@ taafi_status tf_columns_open(taafi_ctx *ctx, const tf_vsource *src, const int *f
     struct ArrowSchema schema = {0};
     tf_columns *c = NULL;
     taafi_status st = TAAFI_OK;
-    int k;
+    char *saved;
+    int k, got;
     *out = NULL;
     if (!drv || strcmp(GDALGetDriverShortName(drv), "GPKG") || wkbFlatten(OGR_L_GetGeomType(src->layer)) != wkbPoint ||
         OGR_FD_GetGeomFieldCount(defn) != 1)
@@ -80,11 +103,12 @@ taafi_status tf_columns_open(taafi_ctx *ctx, const tf_vsource *src, const int *f
     }
     c->n_fields = OGR_FD_GetFieldCount(defn);
     tf_gdal_enter(ctx);
-    if (!OGR_L_GetArrowStream(src->layer, &c->stream, (char **)opts)) {
-        tf_gdal_leave(ctx);
-        goto decline;
-    }
+    saved = one_thread();
+    got = OGR_L_GetArrowStream(src->layer, &c->stream, (char **)opts);
+    threads_back(saved);
     tf_gdal_leave(ctx);
+    if (!got)
+        goto decline;
     if (c->stream.get_schema(&c->stream, &schema) != 0 || schema.n_children < 2)
         goto decline;
     /* INCLUDE_FID=YES puts the FID first; the geometry is the binary
@@ -129,13 +153,16 @@ fail:
 
 taafi_status tf_columns_next(taafi_ctx *ctx, tf_columns *c, size_t *n)
 {
+    char *saved;
     int e;
     *n = 0;
     if (c->batch.release)
         c->batch.release(&c->batch);
     memset(&c->batch, 0, sizeof c->batch);
     tf_gdal_enter(ctx);
+    saved = one_thread();
     e = c->stream.get_next(&c->stream, &c->batch);
+    threads_back(saved);
     tf_gdal_leave(ctx);
     if (e) {
         const char *why = c->stream.get_last_error ? c->stream.get_last_error(&c->stream) : NULL;
@@ -290,8 +317,11 @@ void tf_columns_free(tf_columns *c)
         return;
     if (c->batch.release)
         c->batch.release(&c->batch);
-    if (c->stream.release)
+    if (c->stream.release) {
+        char *saved = one_thread();
         c->stream.release(&c->stream);
+        threads_back(saved);
+    }
     for (k = 0; k < c->n_used; k++)
         free(c->used[k].buf);
     free(c->used);

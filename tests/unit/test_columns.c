@@ -148,6 +148,7 @@ static char *project(const char *dir, const char *name, const char *points, cons
 
 typedef struct seen {
     int columns; /* the log said the layer was read by columns */
+    int again;   /* ... and that rows were read again by FID */
 } seen;
 
 static void on_log(taafi_log_level level, const char *message, void *user)
@@ -155,18 +156,27 @@ static void on_log(taafi_log_level level, const char *message, void *user)
     (void)level;
     if (strstr(message, "read by columns"))
         ((seen *)user)->columns = 1;
+    if (strstr(message, "read again feature by feature"))
+        ((seen *)user)->again = 1;
 }
 
-static taafi_result *run(tt_env *e, const char *yml, int *by_columns)
+static taafi_result *run_seen(tt_env *e, const char *yml, seen *s)
 {
     taafi_project *p = NULL;
     taafi_result *r = NULL;
-    seen s = {0};
-    taafi_ctx_set_log(e->ctx, TAAFI_LOG_DEBUG, on_log, &s);
+    memset(s, 0, sizeof *s);
+    taafi_ctx_set_log(e->ctx, TAAFI_LOG_DEBUG, on_log, s);
     if (taafi_project_load(e->ctx, yml, &p) || taafi_run(e->ctx, p, &r))
         fail_msg("%s", taafi_ctx_message(e->ctx));
     taafi_project_free(p);
     taafi_ctx_set_log(e->ctx, TAAFI_LOG_WARNING, NULL, NULL);
+    return r;
+}
+
+static taafi_result *run(tt_env *e, const char *yml, int *by_columns)
+{
+    seen s;
+    taafi_result *r = run_seen(e, yml, &s);
     *by_columns = s.columns;
     return r;
 }
@@ -189,7 +199,12 @@ static void test_same_as_features(void **state)
      * the lean feature path (no GEOS point, the lattice) */
     lean = project(e->dir, "lean.yml", "points.gpkg",
                    "  - {id: by_people, type: count, layer: damage, class_field: people}\n");
-    ra = run(e, a, &cols_a);
+    {
+        seen sa;
+        ra = run_seen(e, a, &sa);
+        cols_a = sa.columns;
+        assert_true(sa.again); /* the awkward rows went the feature way */
+    }
     rb = run(e, b, &cols_b);
     rl = run(e, lean, &cols_l);
     assert_true(cols_a);  /* the point layer went by columns */
@@ -293,11 +308,66 @@ static void test_real_class_declined(void **state)
     free(yml);
 }
 
+/* Counting points with no field at all (every field ignored): the
+ * columns are the FID and the geometry alone, and every row is a point
+ * there, none read again. */
+static void test_count_without_fields(void **state)
+{
+    tt_env *e = *state;
+    char *areas = tt_write(e->dir, "areas.geojson", AREAS);
+    char *pts = tt_path(e->dir, "plain.gpkg"), *yml;
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    GDALDatasetH ds;
+    OGRLayerH l;
+    OGRFieldDefnH fd;
+    taafi_result *r;
+    seen s;
+    int i;
+    GDALAllRegister();
+    drv = GDALGetDriverByName("GPKG");
+    OSRImportFromEPSG(srs, 4326);
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    ds = GDALCreate(drv, pts, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    l = GDALDatasetCreateLayer(ds, "damage", srs, wkbPoint, NULL);
+    fd = OGR_Fld_Create("note", OFTString);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    /* 5 points in A, 3 in B */
+    for (i = 0; i < 8; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(g, 0, i < 5 ? 39.001 + 0.001 * i : 39.011 + 0.001 * i, 34.705);
+        OGR_F_SetGeometryDirectly(f, g);
+        OGR_F_SetFieldString(f, 0, "unread");
+        assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    OSRRelease(srs);
+    yml = tt_write(e->dir, "p.yml",
+                   "areas: {source: areas.geojson, id: code}\n"
+                   "layers: {damage: {source: plain.gpkg}}\n"
+                   "indicators:\n"
+                   "  - {id: n, type: count, layer: damage}\n");
+    r = run_seen(e, yml, &s);
+    assert_true(s.columns);
+    assert_false(s.again);
+    assert_true(tt_value(r, "n", 0) == 5);
+    assert_true(tt_value(r, "n", 1) == 3);
+    taafi_result_free(r);
+    free(areas);
+    free(pts);
+    free(yml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_as_features, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_real_class_declined, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_count_without_fields, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
