@@ -349,6 +349,29 @@ static taafi_status lattice(taafi_ctx *ctx, const taafi_result *r, OGRSpatialRef
                            a->ll_max[1] + 0.01, 0.02, out);
 }
 
+/* Lon/lat points of a chunk (state PT_RAW, coordinates in x, y) placed by
+ * the lattice: their interpolated analysis-CRS positions put in x, y
+ * (state PT_NEAR) and located (pre_area, -2 when in doubt), asking memory
+ * for what the point PREFETCH places ahead will need (fastproj.h).
+ * Points the lattice does not cover stay PT_RAW, for PROJ. */
+static void place_chunk(const tf_fastproj *fp, const tf_areas *areas, double near_d, size_t n, unsigned char *state,
+                        double *x, double *y, long *pre_area)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (i + PREFETCH < n && state[i + PREFETCH] == PT_RAW)
+            tf_fastproj_prefetch(fp, x[i + PREFETCH], y[i + PREFETCH]);
+        if (state[i] == PT_RAW && tf_fastproj_xy(fp, &x[i], &y[i]))
+            state[i] = PT_NEAR;
+    }
+    for (i = 0; i < n; i++) {
+        if (i + PREFETCH < n && state[i + PREFETCH] == PT_NEAR)
+            tf_locator_prefetch(areas->loc, x[i + PREFETCH], y[i + PREFETCH]);
+        if (state[i] == PT_NEAR)
+            pre_area[i] = tf_locator_find_near(areas->loc, x[i], y[i], near_d);
+    }
+}
+
 /* The fields a lean pass reads, for tf_columns_open: each once, as text
  * when some indicator reads it as a class.  fields and as_text have room
  * for one per indicator. */
@@ -424,20 +447,8 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
                 ax[i] = rx[i], ay[i] = ry[i];
                 pt_ix[i] = -1;
             }
-            /* as in run_pass: the lattice and the locator, asking memory
-             * for what the point PREFETCH places ahead will need */
-            for (i = 0; fp && i < m; i++) {
-                if (i + PREFETCH < m && state[i + PREFETCH] == PT_RAW)
-                    tf_fastproj_prefetch(fp, ax[i + PREFETCH], ay[i + PREFETCH]);
-                if (state[i] == PT_RAW && tf_fastproj_xy(fp, &ax[i], &ay[i]))
-                    state[i] = PT_NEAR;
-            }
-            for (i = 0; fp && i < m; i++) {
-                if (i + PREFETCH < m && state[i + PREFETCH] == PT_NEAR)
-                    tf_locator_prefetch(r->areas->loc, ax[i + PREFETCH], ay[i + PREFETCH]);
-                if (state[i] == PT_NEAR)
-                    pre_area[i] = tf_locator_find_near(r->areas->loc, ax[i], ay[i], near_d);
-            }
+            if (fp)
+                place_chunk(fp, r->areas, near_d, m, state, ax, ay, pre_area);
             for (i = 0; i < m; i++)
                 if (state[i] == PT_RAW) {
                     cx[n_pt] = rx[i];
@@ -657,20 +668,9 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
                 }
             }
             /* lon/lat points that are only located: interpolated and
-             * located here, a chunk at a time, asking memory for what the
-             * point PREFETCH places ahead will need (fastproj.h) */
-            for (i = 0; fp && i < n_chunk; i++) {
-                if (i + PREFETCH < n_chunk && approx[i + PREFETCH] == PT_RAW)
-                    tf_fastproj_prefetch(fp, ax[i + PREFETCH], ay[i + PREFETCH]);
-                if (approx[i] == PT_RAW && tf_fastproj_xy(fp, &ax[i], &ay[i]))
-                    approx[i] = PT_NEAR;
-            }
-            for (i = 0; fp && i < n_chunk; i++) {
-                if (i + PREFETCH < n_chunk && approx[i + PREFETCH] == PT_NEAR)
-                    tf_locator_prefetch(r->areas->loc, ax[i + PREFETCH], ay[i + PREFETCH]);
-                if (approx[i] == PT_NEAR)
-                    pre_area[i] = tf_locator_find_near(r->areas->loc, ax[i], ay[i], near_d);
-            }
+             * located here, a chunk at a time */
+            if (fp)
+                place_chunk(fp, r->areas, near_d, n_chunk, approx, ax, ay, pre_area);
             /* the others through PROJ, in one call */
             for (i = 0; i < n_chunk; i++)
                 if (approx[i] == PT_RAW) {
