@@ -24,6 +24,10 @@
  * of points outside the areas cannot flood the log. */
 #define MAX_LISTED_FEATURES 200
 
+/* GDAL's messages about single features shown as warnings in a pass;
+ * the rest only with -v. */
+#define MAX_GDAL_MSGS 5
+
 /* Features read and transformed together. */
 #define CHUNK 4096
 /* How many points ahead memory is asked for (see the chunk loop). */
@@ -578,7 +582,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     long *pre_area = malloc(CHUNK * sizeof *pre_area);
     tf_fastproj *fp = NULL;
     long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
-    size_t n_chunk = 0, at = 0;
+    size_t n_chunk = 0, at = 0, n_gdal_msgs = 0;
     taafi_status st;
     size_t k;
     /* from here on def.where is this pass's own copy, freed at the end */
@@ -651,8 +655,29 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             size_t n_pt = 0, i;
             int batch_ok;
             at = n_chunk = 0;
-            while (n_chunk < CHUNK && (chunk[n_chunk] = OGR_L_GetNextFeature(src.layer)) != NULL)
+            /* GDAL's messages while reading: a bad feature comes with one
+             * (GDAL's "Unable to read geometry", say) and is noted when
+             * used; but the end of the layer with one is a damaged file,
+             * whose rest would otherwise be silently missing */
+            tf_gdal_enter(ctx);
+            while (n_chunk < CHUNK) {
+                tf_lib_error_clear(ctx);
+                if (!(chunk[n_chunk] = OGR_L_GetNextFeature(src.layer)))
+                    break;
+                if (tf_lib_error(ctx)[0])
+                    tf_log(ctx, ++n_gdal_msgs <= MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG,
+                           "%s: layer %s: GDAL: %s", def.path, OGR_L_GetName(src.layer), tf_lib_error(ctx));
                 n_chunk++;
+            }
+            if (n_chunk < CHUNK && tf_lib_error(ctx)[0]) {
+                st = tf_error(ctx, TAAFI_ERR_IO,
+                              "%s: layer %s: GDAL could not read the whole layer (stopped after %zu features): %s; "
+                              "the file may be damaged: check it with ogrinfo, or export it again",
+                              def.path, OGR_L_GetName(src.layer), ps.read + n_chunk, tf_lib_error(ctx));
+                tf_gdal_leave(ctx);
+                goto done;
+            }
+            tf_gdal_leave(ctx);
             if (!n_chunk)
                 break;
             if ((st = tf_check_interrupt(ctx)))
@@ -725,6 +750,9 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         OGR_F_Destroy(of);
         of = NULL;
     }
+    if (n_gdal_msgs > MAX_GDAL_MSGS)
+        tf_log(ctx, TAAFI_LOG_WARNING, "%s: %zu more messages from GDAL while reading (shown with -v)", def.path,
+               n_gdal_msgs - MAX_GDAL_MSGS);
 summaries:
     if ((st = summary(ctx, r, def.role, ps.no_geom, "without geometry", "not counted")) ||
         (st = summary(ctx, r, def.role, ps.bad_geom, "with unusable geometry", "not counted")) ||

@@ -33,6 +33,7 @@ struct tf_columns {
     int n_used;
     tf_value *values; /* one per field of the layer */
     int n_fields;
+    const char *path, *layer; /* for messages; the source's */
 };
 
 /* One thread reads.  With GDAL_NUM_THREADS above 1, GDAL's GeoPackage
@@ -102,6 +103,8 @@ taafi_status tf_columns_open(taafi_ctx *ctx, const tf_vsource *src, const int *f
         goto fail;
     }
     c->n_fields = OGR_FD_GetFieldCount(defn);
+    c->path = src->def->path;
+    c->layer = OGR_L_GetName(src->layer);
     tf_gdal_enter(ctx);
     saved = one_thread();
     got = OGR_L_GetArrowStream(src->layer, &c->stream, (char **)opts);
@@ -160,21 +163,33 @@ taafi_status tf_columns_next(taafi_ctx *ctx, tf_columns *c, size_t *n)
         c->batch.release(&c->batch);
     memset(&c->batch, 0, sizeof c->batch);
     tf_gdal_enter(ctx);
+    tf_lib_error_clear(ctx);
     saved = one_thread();
     e = c->stream.get_next(&c->stream, &c->batch);
     threads_back(saved);
     tf_gdal_leave(ctx);
-    if (e) {
-        const char *why = c->stream.get_last_error ? c->stream.get_last_error(&c->stream) : NULL;
-        return tf_error(ctx, TAAFI_ERR_IO, "reading the layer's columns failed: %s",
-                        why ? why : tf_lib_error(ctx)[0] ? tf_lib_error(ctx) : strerror(e));
+    /* A damaged file (SQLite: "database disk image is malformed") makes
+     * GDAL report an error and then end the stream early, or never: an
+     * error in any call stops the pass, or the counts would silently miss
+     * the rest of the layer.  (A bad row, such as a broken geometry, is no
+     * error here: it comes through and is read again by FID.) */
+    if (e || tf_lib_error(ctx)[0]) {
+        const char *why = e && c->stream.get_last_error ? c->stream.get_last_error(&c->stream) : NULL;
+        if (c->batch.release)
+            c->batch.release(&c->batch);
+        memset(&c->batch, 0, sizeof c->batch);
+        return tf_error(ctx, TAAFI_ERR_IO,
+                        "%s: layer %s: GDAL could not read the whole layer: %s; the file may be damaged: check it "
+                        "with ogrinfo, or export it again",
+                        c->path, c->layer, why ? why : tf_lib_error(ctx)[0] ? tf_lib_error(ctx) : strerror(e));
     }
     if (!c->batch.release)
         return TAAFI_OK;
     if (c->batch.n_children <= c->geom_child || c->batch.offset != 0) {
         c->batch.release(&c->batch);
         memset(&c->batch, 0, sizeof c->batch);
-        return tf_error(ctx, TAAFI_ERR_IO, "the layer's column stream has an unexpected shape");
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: layer %s: GDAL's column stream has an unexpected shape", c->path,
+                        c->layer);
     }
     *n = (size_t)c->batch.length;
     return TAAFI_OK;

@@ -362,12 +362,91 @@ static void test_count_without_fields(void **state)
     free(yml);
 }
 
+/* A GeoPackage damaged in the middle (a block of its pages overwritten):
+ * GDAL reads the first features, reports SQLite's "database disk image is
+ * malformed" and ends the layer early.  Either way of reading, the run
+ * stops with an error: counts that silently miss the rest would be worse. */
+static void test_damaged_layer(void **state)
+{
+    tt_env *e = *state;
+    char *areas = tt_write(e->dir, "areas.geojson", AREAS);
+    char *pts = tt_path(e->dir, "damaged.gpkg"), *plain, *filtered;
+    GDALDriverH drv;
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    GDALDatasetH ds;
+    OGRLayerH l;
+    OGRFieldDefnH fd;
+    FILE *fp;
+    long size;
+    int i;
+    GDALAllRegister();
+    drv = GDALGetDriverByName("GPKG");
+    OSRImportFromEPSG(srs, 4326);
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    ds = GDALCreate(drv, pts, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    l = GDALDatasetCreateLayer(ds, "damage", srs, wkbPoint, NULL);
+    fd = OGR_Fld_Create("cls", OFTString);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    GDALDatasetStartTransaction(ds, FALSE);
+    for (i = 0; i < 40000; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(g, 0, 39.0005 + 0.0190 * (i % 1000) / 1000.0, 34.7005 + 0.009 * (i / 1000) / 40.0);
+        OGR_F_SetGeometryDirectly(f, g);
+        OGR_F_SetFieldString(f, 0, i % 2 ? "destroyed" : "severe");
+        assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetCommitTransaction(ds);
+    GDALClose(ds);
+    OSRRelease(srs);
+    /* a quarter of the way in: the table's pages (its spatial index comes
+     * after them) */
+    fp = fopen(pts, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    size = ftell(fp);
+    fseek(fp, size / 4, SEEK_SET);
+    for (i = 0; i < 65536; i++)
+        fputc(0xff, fp);
+    fclose(fp);
+    plain = tt_write(e->dir, "plain.yml",
+                     "areas: {source: areas.geojson, id: code}\n"
+                     "layers: {damage: {source: damaged.gpkg}}\n"
+                     "indicators:\n"
+                     "  - {id: n, type: count, layer: damage, class_field: cls}\n");
+    filtered = tt_write(e->dir, "filtered.yml",
+                        "areas: {source: areas.geojson, id: code}\n"
+                        "layers: {damage: {source: damaged.gpkg, where: \"cls IS NOT NULL\"}}\n"
+                        "indicators:\n"
+                        "  - {id: n, type: count, layer: damage, class_field: cls}\n");
+    for (i = 0; i < 2; i++) {
+        taafi_project *p = NULL;
+        taafi_result *r = NULL;
+        taafi_status st = taafi_project_load(e->ctx, i ? filtered : plain, &p);
+        if (!st)
+            st = taafi_run(e->ctx, p, &r);
+        if (st != TAAFI_ERR_IO || !strstr(taafi_ctx_message(e->ctx), "could not read the whole layer"))
+            fail_msg("%s: status %d, message: %s", i ? "feature by feature" : "by columns", (int)st,
+                     taafi_ctx_message(e->ctx));
+        assert_null(r);
+        taafi_project_free(p);
+    }
+    free(areas);
+    free(pts);
+    free(plain);
+    free(filtered);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_same_as_features, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_real_class_declined, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_count_without_fields, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_layer, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
