@@ -659,25 +659,17 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
              * (GDAL's "Unable to read geometry", say) and is noted when
              * used; but the end of the layer with one is a damaged file,
              * whose rest would otherwise be silently missing */
-            tf_gdal_enter(ctx);
             while (n_chunk < CHUNK) {
-                tf_lib_error_clear(ctx);
-                if (!(chunk[n_chunk] = OGR_L_GetNextFeature(src.layer)))
+                int said;
+                if (!(chunk[n_chunk] = tf_source_next(ctx, &src, &said, &st)))
                     break;
-                if (tf_lib_error(ctx)[0])
+                if (said)
                     tf_log(ctx, ++n_gdal_msgs <= MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG,
                            "%s: layer %s: GDAL: %s", def.path, OGR_L_GetName(src.layer), tf_lib_error(ctx));
                 n_chunk++;
             }
-            if (n_chunk < CHUNK && tf_lib_error(ctx)[0]) {
-                st = tf_error(ctx, TAAFI_ERR_IO,
-                              "%s: layer %s: GDAL could not read the whole layer (stopped after %zu features): %s; "
-                              "the file may be damaged: check it with ogrinfo, or export it again",
-                              def.path, OGR_L_GetName(src.layer), ps.read + n_chunk, tf_lib_error(ctx));
-                tf_gdal_leave(ctx);
+            if (st)
                 goto done;
-            }
-            tf_gdal_leave(ctx);
             if (!n_chunk)
                 break;
             if ((st = tf_check_interrupt(ctx)))

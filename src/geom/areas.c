@@ -169,11 +169,22 @@ static taafi_status read_all(taafi_ctx *ctx, const taafi_project *p, tf_vsource 
     a->defn = OGR_L_GetLayerDefn(src->layer);
     OGR_FD_Reference(a->defn);
     OGR_L_ResetReading(src->layer);
-    while ((f = OGR_L_GetNextFeature(src->layer)) != NULL) {
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        int64_t fid = (int64_t)OGR_F_GetFID(f);
+    for (;;) {
+        int said;
+        OGRGeometryH g;
+        int64_t fid;
         OGRwkbGeometryType t;
         const char *id;
+        if (!(f = tf_source_next(ctx, src, &said, &st))) {
+            if (st)
+                goto fail;
+            break;
+        }
+        if (said)
+            tf_log(ctx, TAAFI_LOG_WARNING, "%s: layer %s: GDAL: %s", p->areas.path, OGR_L_GetName(src->layer),
+                   tf_lib_error(ctx));
+        g = OGR_F_GetGeometryRef(f);
+        fid = (int64_t)OGR_F_GetFID(f);
         if (!g || OGR_G_IsEmpty(g)) {
             if ((st = tf_dq_add(ctx, dq, "areas", fid, "no geometry", "area skipped")))
                 goto fail;

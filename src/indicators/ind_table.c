@@ -76,11 +76,19 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     }
     qsort(index, a->n, sizeof *index, cmp_id);
     OGR_L_ResetReading(src.layer);
-    while ((f = OGR_L_GetNextFeature(src.layer)) != NULL) {
+    for (;;) {
         id_index probe, *hit;
         char *key;
         double x;
-        int ok;
+        int ok, said;
+        if (!(f = tf_source_next(ctx, &src, &said, &st))) {
+            if (st)
+                goto done;
+            break;
+        }
+        if (said)
+            tf_log(ctx, TAAFI_LOG_WARNING, "%s: layer %s: GDAL: %s", src.def->path, OGR_L_GetName(src.layer),
+                   tf_lib_error(ctx));
         if (!OGR_F_IsFieldSetAndNotNull(f, key_idx)) {
             OGR_F_Destroy(f);
             continue; /* a blank row (spreadsheets end with some) */

@@ -71,6 +71,27 @@ fail:
     return st;
 }
 
+OGRFeatureH tf_source_next(taafi_ctx *ctx, const tf_vsource *s, int *said, taafi_status *st)
+{
+    OGRFeatureH f;
+    *said = 0;
+    *st = TAAFI_OK;
+    tf_gdal_enter(ctx);
+    tf_lib_error_clear(ctx);
+    f = OGR_L_GetNextFeature(s->layer);
+    if (tf_lib_error(ctx)[0]) {
+        if (f)
+            *said = 1;
+        else
+            *st = tf_error(ctx, TAAFI_ERR_IO,
+                           "%s: layer %s: GDAL could not read the whole layer: %s; the file may be damaged: check it "
+                           "with ogrinfo, or export it again",
+                           s->def->path, OGR_L_GetName(s->layer), tf_lib_error(ctx));
+    }
+    tf_gdal_leave(ctx);
+    return f;
+}
+
 void tf_source_close(tf_vsource *s)
 {
     if (s && s->assumed)

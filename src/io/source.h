@@ -34,6 +34,15 @@ taafi_status tf_source_srs(taafi_ctx *ctx, const tf_vsource *s, OGRSpatialRefere
  * `key` is the project-file key that named it, for the message. */
 taafi_status tf_source_field(taafi_ctx *ctx, const tf_vsource *s, const char *name, const char *key, int *out);
 
+/* The next feature of s->layer (the caller's), read under taafi's GDAL
+ * handler; NULL at the end of the layer.  NULL with *st set (an error on
+ * the context): GDAL ended the layer on an error, a damaged file, whose
+ * rest would otherwise be silently missing: the caller stops.  *said is
+ * set when GDAL reported an error about the feature returned (such as
+ * "Unable to read geometry"; the message is tf_lib_error(ctx)): the
+ * feature comes as GDAL could read it. */
+OGRFeatureH tf_source_next(taafi_ctx *ctx, const tf_vsource *s, int *said, taafi_status *st);
+
 /* Calls fn for every file the dataset is made of (a shapefile is several);
  * sha256 is "" for a dataset that is no file, else NULL: fn hashes. */
 typedef taafi_status (*tf_file_fn)(taafi_ctx *ctx, const char *role, const char *path, const char *sha256,
