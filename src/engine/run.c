@@ -447,6 +447,7 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
             tf_progress(ctx, stage, ps->read, total);
             /* PT_RAW: a point; PT_NONE: read again by FID */
             for (i = 0; i < m; i++) {
+                rx[i] = ry[i] = 0;
                 state[i] = tf_columns_point(cols, base + i, &fid[i], &rx[i], &ry[i]) ? PT_RAW : PT_NONE;
                 ax[i] = rx[i], ay[i] = ry[i];
                 pt_ix[i] = -1;
