@@ -233,12 +233,78 @@ static void test_coverage_files(void **state)
     }
 }
 
+/* Areas more than 180 degrees of longitude apart, which GDAL's own
+ * RFC7946=YES mode writes (it cuts geometries at the antimeridian): the
+ * file keeps the same promises: no "crs", counter-clockwise exteriors, 7
+ * decimals at most. */
+static void test_far_apart(void **state)
+{
+    char *dir = tt_tmpdir(), *yml, *out, *path, *text;
+    taafi_ctx *ctx;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    const char *c;
+    (void)state;
+    free(tt_write(dir, "areas.geojson",
+                  "{\"type\":\"FeatureCollection\",\"features\":["
+                  "{\"type\":\"Feature\",\"properties\":{\"code\":\"W\"},\"geometry\":{\"type\":\"Polygon\","
+                  "\"coordinates\":[[[-170,10],[-170,10.1],[-169.9,10.1],[-169.9,10],[-170,10]]]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"code\":\"E\"},\"geometry\":{\"type\":\"Polygon\","
+                  "\"coordinates\":[[[170,10],[170,10.1],[170.1,10.1],[170.1,10],[170,10]]]}}]}\n"));
+    yml = tt_write(dir, "p.yml",
+                   "areas: {source: areas.geojson, id: code}\ncrs: EPSG:3857\n"
+                   "indicators:\n  - {id: area_km2, type: area}\n");
+    out = tt_path(dir, "out");
+    assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
+    if (taafi_project_load(ctx, yml, &p) || taafi_run(ctx, p, &r) || taafi_result_write(ctx, r, out, 0))
+        fail_msg("%s", taafi_ctx_message(ctx));
+    path = tt_path(out, "areas.geojson");
+    text = tt_read(path, NULL);
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "CREATE TABLE doc AS SELECT ? AS j", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    assert_true(tt_sql_double(db, "SELECT json_valid(j) AND json_type(j, '$.crs') IS NULL FROM doc") == 1);
+    assert_true(tt_sql_double(db, "SELECT json_array_length(j, '$.features') FROM doc") == 2);
+    /* each exterior ring counter-clockwise: twice its signed area > 0 */
+    assert_true(tt_sql_double(db,
+                              "WITH pts AS (SELECT f.key AS fk, CAST(p.key AS INTEGER) AS i, "
+                              "json_extract(p.value, '$[0]') AS x, json_extract(p.value, '$[1]') AS y "
+                              "FROM doc, json_each(j, '$.features') f, "
+                              "json_each(json_extract(f.value, '$.geometry.coordinates[0]')) p) "
+                              "SELECT count(*) FROM (SELECT a.fk, sum(a.x * b.y - b.x * a.y) AS s FROM pts a "
+                              "JOIN pts b ON a.fk = b.fk AND b.i = a.i + 1 GROUP BY a.fk) WHERE s > 0") == 2);
+    /* at most 7 decimals in the coordinates: each "coordinates" array up
+     * to the end of its geometry object, scanned byte by byte */
+    for (c = strstr(text, "\"coordinates\""); c; c = strstr(c, "\"coordinates\"")) {
+        for (; *c && *c != '}'; c++)
+            if (*c == '.') {
+                int digits = 0;
+                while (c[1] >= '0' && c[1] <= '9')
+                    digits++, c++;
+                assert_true(digits <= 7);
+            }
+    }
+    sqlite3_close(db);
+    free(text);
+    free(path);
+    free(out);
+    free(yml);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    taafi_ctx_free(ctx);
+    tt_rmrf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_structure), cmocka_unit_test(test_lonlat), cmocka_unit_test(test_winding),
         cmocka_unit_test(test_precision), cmocka_unit_test(test_arabic_names),
-        cmocka_unit_test(test_coverage_files),
+        cmocka_unit_test(test_coverage_files), cmocka_unit_test(test_far_apart),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
