@@ -12,6 +12,7 @@
 #include "../io/ingest.h"
 #include "background.h"
 #include "derive.h"
+#include "pointpool.h"
 #include "result.h"
 #include "score.h"
 
@@ -30,13 +31,9 @@
 
 /* Features read and transformed together. */
 #define CHUNK 4096
-/* How many points ahead memory is asked for (see the chunk loop). */
-#define PREFETCH 8
-
-/* What a chunk's point has in ax, ay: nothing (not a point, or its PROJ
- * position is in cx, cy), its position in the layer's CRS, or its
- * interpolated analysis-CRS position (fastproj.h). */
-enum { PT_NONE, PT_NEAR, PT_RAW };
+/* The chunk's point states are pointpool.h's PT_*: in ax, ay nothing (not
+ * a point, or its PROJ position is in cx, cy), its position in the
+ * layer's CRS, or its interpolated analysis-CRS position (fastproj.h). */
 
 typedef struct pass_stats {
     size_t read, outside, no_geom, bad_geom, repaired, swapped;
@@ -353,29 +350,6 @@ static taafi_status lattice(taafi_ctx *ctx, const taafi_result *r, OGRSpatialRef
                            a->ll_max[1] + 0.01, 0.02, out);
 }
 
-/* Lon/lat points of a chunk (state PT_RAW, coordinates in x, y) placed by
- * the lattice: their interpolated analysis-CRS positions put in x, y
- * (state PT_NEAR) and located (pre_area, -2 when in doubt), asking memory
- * for what the point PREFETCH places ahead will need (fastproj.h).
- * Points the lattice does not cover stay PT_RAW, for PROJ. */
-static void place_chunk(const tf_fastproj *fp, const tf_areas *areas, double near_d, size_t n, unsigned char *state,
-                        double *x, double *y, long *pre_area)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (i + PREFETCH < n && state[i + PREFETCH] == PT_RAW)
-            tf_fastproj_prefetch(fp, x[i + PREFETCH], y[i + PREFETCH]);
-        if (state[i] == PT_RAW && tf_fastproj_xy(fp, &x[i], &y[i]))
-            state[i] = PT_NEAR;
-    }
-    for (i = 0; i < n; i++) {
-        if (i + PREFETCH < n && state[i + PREFETCH] == PT_NEAR)
-            tf_locator_prefetch(areas->loc, x[i + PREFETCH], y[i + PREFETCH]);
-        if (state[i] == PT_NEAR)
-            pre_area[i] = tf_locator_find_near(areas->loc, x[i], y[i], near_d);
-    }
-}
-
 /* The fields a lean pass reads, for tf_columns_open: each once, as text
  * when some indicator reads it as a class.  fields and as_text have room
  * for one per indicator. */
@@ -408,152 +382,124 @@ static int used_fields(const taafi_result *r, size_t li, const char *where, cons
 }
 
 /* A lean pass over points read by columns (columns.h): what run_pass's
- * chunk loop does, without an OGRFeature per point.  A row whose geometry
- * is no plain point, or that PROJ cannot transform in its chunk's batch,
- * is read again by its FID from a second handle (`again`, opened when
- * first needed, with the same fields ignored) and goes the usual way
- * through view(), so that every note and number is the feature path's. */
+ * chunk loop does, without an OGRFeature per point, and with the points
+ * of each batch placed on ctx->threads threads (pointpool.h); then handed
+ * over in the layer's order, on this thread.  A row whose geometry is no
+ * plain point, or that PROJ cannot transform, is read again by its FID
+ * from a second handle (`again`, opened when first needed, with the same
+ * fields ignored) and goes the usual way through view(), so that every
+ * note and number is the feature path's. */
 static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
-                                tf_ind_state **states, tf_columns *cols, const tf_reproj *to_xy,
-                                const tf_fastproj *fp, int geographic, int needs_parts, pass_buf *buf,
-                                const char *const *ignored, const char *stage, uint64_t total, pass_stats *ps)
+                                tf_ind_state **states, tf_columns *cols, OGRSpatialReferenceH srs,
+                                const tf_reproj *to_xy, const tf_fastproj *fp, int geographic, int needs_parts,
+                                pass_buf *buf, const char *const *ignored, const char *stage, uint64_t total,
+                                pass_stats *ps)
 {
     tf_vsource again = {0};
     int again_open = 0;
-    int64_t *fid = malloc(CHUNK * sizeof *fid);
-    double *rx = malloc(CHUNK * sizeof *rx), *ry = malloc(CHUNK * sizeof *ry); /* layer CRS */
-    double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay);    /* analysis CRS */
-    unsigned char *state = malloc(CHUNK);                                          /* PT_* */
-    long *pre_area = malloc(CHUNK * sizeof *pre_area);
-    double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy);
-    long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
-    double near_d = fp ? tf_fastproj_bound(fp) : 0;
-    size_t n_batch, base, m, i, n_again = 0;
-    taafi_status st = TAAFI_OK;
-    if (!fid || !rx || !ry || !ax || !ay || !state || !pre_area || !cx || !cy || !pt_ix) {
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        goto done;
-    }
+    tf_pointpool *pool = NULL;
+    int64_t *fid = NULL;
+    double *rx = NULL, *ry = NULL; /* layer CRS */
+    unsigned char *is_pt = NULL;
+    long *area = NULL;
+    size_t cap = 0, n_batch, i, n_again = 0;
+    taafi_status st;
+    if ((st = tf_pointpool_new(ctx, r->areas, srs, def->path, fp, &pool)))
+        return st;
     for (;;) {
         if ((st = tf_columns_next(ctx, cols, &n_batch)))
             goto done;
         if (!n_batch)
             break;
-        for (base = 0; base < n_batch; base += m) {
-            size_t n_pt = 0;
-            m = n_batch - base < CHUNK ? n_batch - base : CHUNK;
-            if ((st = tf_check_interrupt(ctx)))
+        if ((st = tf_check_interrupt(ctx)))
+            goto done;
+        tf_progress(ctx, stage, ps->read, total);
+        if (n_batch > cap) {
+            free(fid), free(rx), free(ry), free(is_pt), free(area);
+            cap = n_batch;
+            fid = malloc(cap * sizeof *fid);
+            rx = malloc(cap * sizeof *rx);
+            ry = malloc(cap * sizeof *ry);
+            is_pt = malloc(cap);
+            area = malloc(cap * sizeof *area);
+            if (!fid || !rx || !ry || !is_pt || !area) {
+                st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
                 goto done;
-            tf_progress(ctx, stage, ps->read, total);
-            /* PT_RAW: a point; PT_NONE: read again by FID */
-            for (i = 0; i < m; i++) {
-                rx[i] = ry[i] = 0;
-                state[i] = tf_columns_point(cols, base + i, &fid[i], &rx[i], &ry[i]) ? PT_RAW : PT_NONE;
-                ax[i] = rx[i], ay[i] = ry[i];
-                pt_ix[i] = -1;
             }
-            if (fp)
-                place_chunk(fp, r->areas, near_d, m, state, ax, ay, pre_area);
-            for (i = 0; i < m; i++)
-                if (state[i] == PT_RAW) {
-                    cx[n_pt] = rx[i];
-                    cy[n_pt] = ry[i];
-                    pt_ix[i] = (long)n_pt++;
-                }
-            if (n_pt && tf_reproj_xy(ctx, to_xy, cx, cy, n_pt) != TAAFI_OK)
-                for (i = 0; i < m; i++)
-                    if (state[i] == PT_RAW)
-                        state[i] = PT_NONE; /* each alone, the feature way */
-            for (i = 0; i < m; i++) {
-                tf_feature f;
-                tf_row row;
-                ps->read++;
-                if (state[i] == PT_NONE) {
-                    /* the feature way: view() and its notes */
-                    OGRFeatureH of;
-                    GEOSGeometry *geom = NULL;
-                    int usable;
-                    if (!again_open) {
-                        if ((st = tf_source_open(ctx, def, &again)))
-                            goto done;
-                        again_open = 1;
-                        if (ignored && ignored[0])
-                            OGR_L_SetIgnoredFields(again.layer, (const char **)ignored);
-                    }
-                    n_again++;
-                    tf_gdal_enter(ctx);
-                    of = OGR_L_GetFeature(again.layer, (GIntBig)fid[i]);
-                    tf_gdal_leave(ctx);
-                    if (!of) {
-                        st = tf_error(ctx, TAAFI_ERR_IO, "%s: layer %s: feature %lld: cannot be read again: %s",
-                                      def->path, OGR_L_GetName(again.layer), (long long)fid[i], tf_lib_error(ctx));
+        }
+        for (i = 0; i < n_batch; i++) {
+            rx[i] = ry[i] = 0;
+            is_pt[i] = (unsigned char)tf_columns_point(cols, i, &fid[i], &rx[i], &ry[i]);
+        }
+        tf_pointpool_place(pool, ctx, to_xy, n_batch, is_pt, rx, ry, area);
+        for (i = 0; i < n_batch; i++) {
+            tf_feature f;
+            tf_row row;
+            ps->read++;
+            if (area[i] == TF_PT_AGAIN) {
+                /* the feature way: view() and its notes */
+                OGRFeatureH of;
+                GEOSGeometry *geom = NULL;
+                int usable;
+                if (!again_open) {
+                    if ((st = tf_source_open(ctx, def, &again)))
                         goto done;
-                    }
-                    if (!(st = view(ctx, r, def, to_xy, of, NULL, 0, 0, needs_parts, 0, ps, &f, &geom, &usable)) &&
-                        usable && !(needs_parts && (st = cut(ctx, r->areas, &f, buf)))) {
-                        OGRGeometryH g = OGR_F_GetGeometryRef(of);
-                        double ll[2];
-                        int is_pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
-                        if (is_pt)
-                            ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
-                        st = hand_over(ctx, r, def, li, where, 0, states, &f,
-                                       needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0, is_pt ? ll : NULL, ps);
-                    }
-                    if (geom)
-                        GEOSGeom_destroy_r(ctx->geos, geom);
-                    OGR_F_Destroy(of);
-                    if (st)
-                        goto done;
-                    continue;
+                    again_open = 1;
+                    if (ignored && ignored[0])
+                        OGR_L_SetIgnoredFields(again.layer, (const char **)ignored);
                 }
-                memset(&f, 0, sizeof f);
-                f.fid = fid[i];
-                f.measure = 1;
-                if (state[i] == PT_NEAR && pre_area[i] != -2)
-                    f.area = pre_area[i]; /* decided on the interpolated position */
-                else if (state[i] == PT_NEAR) {
-                    /* too near an edge: PROJ's own position */
-                    double px = rx[i], py = ry[i];
-                    if ((st = tf_reproj_xy(ctx, to_xy, &px, &py, 1)) == TAAFI_OK)
-                        f.area = tf_areas_locate_xy(ctx, r->areas, px, py);
-                    else {
-                        /* as view() notes a point PROJ cannot transform */
-                        char why[TF_MSG_MAX];
-                        snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
-                        if ((st = note(ctx, r, def->role, f.fid, ++ps->bad_geom, why, "not counted")))
-                            goto done;
-                        continue;
-                    }
-                } else
-                    f.area = tf_areas_locate_xy(ctx, r->areas, cx[pt_ix[i]], cy[pt_ix[i]]);
-                if ((st = tf_columns_row(ctx, cols, base + i, &row)) ||
-                    (needs_parts && (st = cut(ctx, r->areas, &f, buf)))) /* a point: its area */
+                n_again++;
+                tf_gdal_enter(ctx);
+                of = OGR_L_GetFeature(again.layer, (GIntBig)fid[i]);
+                tf_gdal_leave(ctx);
+                if (!of) {
+                    st = tf_error(ctx, TAAFI_ERR_IO, "%s: layer %s: feature %lld: cannot be read again: %s", def->path,
+                                  OGR_L_GetName(again.layer), (long long)fid[i], tf_lib_error(ctx));
                     goto done;
-                f.row = &row;
-                {
-                    double ll[2] = {rx[i], ry[i]};
-                    if ((st = hand_over(ctx, r, def, li, where, 0, states, &f, f.area < 0, geographic ? ll : NULL,
-                                        ps)))
-                        goto done;
                 }
+                if (!(st = view(ctx, r, def, to_xy, of, NULL, 0, 0, needs_parts, 0, ps, &f, &geom, &usable)) &&
+                    usable && !(needs_parts && (st = cut(ctx, r->areas, &f, buf)))) {
+                    OGRGeometryH g = OGR_F_GetGeometryRef(of);
+                    double ll[2];
+                    int pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
+                    if (pt)
+                        ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
+                    st = hand_over(ctx, r, def, li, where, 0, states, &f,
+                                   needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0, pt ? ll : NULL, ps);
+                }
+                if (geom)
+                    GEOSGeom_destroy_r(ctx->geos, geom);
+                OGR_F_Destroy(of);
+                if (st)
+                    goto done;
+                continue;
+            }
+            memset(&f, 0, sizeof f);
+            f.fid = fid[i];
+            f.measure = 1;
+            f.area = area[i];
+            if ((st = tf_columns_row(ctx, cols, i, &row)) ||
+                (needs_parts && (st = cut(ctx, r->areas, &f, buf)))) /* a point: its area */
+                goto done;
+            f.row = &row;
+            {
+                double ll[2] = {rx[i], ry[i]};
+                if ((st = hand_over(ctx, r, def, li, where, 0, states, &f, f.area < 0, geographic ? ll : NULL, ps)))
+                    goto done;
             }
         }
     }
     if (n_again)
         tf_log(ctx, TAAFI_LOG_DEBUG, "%s: %zu row(s) read again feature by feature", def->path, n_again);
 done:
+    tf_pointpool_free(pool);
     if (again_open)
         tf_source_close(&again);
     free(fid);
     free(rx);
     free(ry);
-    free(ax);
-    free(ay);
-    free(state);
-    free(pre_area);
-    free(cx);
-    free(cy);
-    free(pt_ix);
+    free(is_pt);
+    free(area);
     return st;
 }
 
@@ -639,7 +585,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             goto done;
         if (cols) {
             tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def.path);
-            st = column_pass(ctx, r, &def, li, where, states, cols, to_xy, fp, geographic, needs_parts, &buf,
+            st = column_pass(ctx, r, &def, li, where, states, cols, srs, to_xy, fp, geographic, needs_parts, &buf,
                              ignored, stage, total > 0 ? (uint64_t)total : 0, &ps);
             tf_columns_free(cols);
             if (st)
@@ -688,7 +634,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             /* lon/lat points that are only located: interpolated and
              * located here, a chunk at a time */
             if (fp)
-                place_chunk(fp, r->areas, near_d, n_chunk, approx, ax, ay, pre_area);
+                tf_place_chunk(fp, r->areas, near_d, n_chunk, approx, ax, ay, pre_area);
             /* the others through PROJ, in one call */
             for (i = 0; i < n_chunk; i++)
                 if (approx[i] == PT_RAW) {

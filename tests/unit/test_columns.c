@@ -440,6 +440,104 @@ static void test_damaged_layer(void **state)
     free(filtered);
 }
 
+/* Writes n points over areas A and B into a GeoPackage point layer:
+ * some without geometry (every 997th), some outside (every 1009th), some
+ * on the edge between A and B (every 101st), classes in turn. */
+static void make_many(const char *path, int n)
+{
+    static const char *const cls[] = {"destroyed", "severe", "moderate", "possible", "rubble"};
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    GDALDatasetH ds;
+    OGRLayerH l;
+    OGRFieldDefnH fd;
+    int i;
+    OSRImportFromEPSG(srs, 4326);
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    l = GDALDatasetCreateLayer(ds, "damage", srs, wkbPoint, NULL);
+    fd = OGR_Fld_Create("cls", OFTString);
+    OGR_L_CreateField(l, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    GDALDatasetStartTransaction(ds, FALSE);
+    for (i = 0; i < n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        if (i % 997 != 5) {
+            OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+            double x = 39.0002 + 0.0196 * ((i * 7919) % 10007) / 10007.0;
+            double y = 34.7002 + 0.0096 * ((i * 104729) % 10009) / 10009.0;
+            if (i % 1009 == 3)
+                x += 0.5;
+            if (i % 101 == 7)
+                x = 39.01;
+            OGR_G_SetPoint_2D(g, 0, x, y);
+            OGR_F_SetGeometryDirectly(f, g);
+        }
+        OGR_F_SetFieldString(f, 0, cls[i % 5]);
+        assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetCommitTransaction(ds);
+    GDALClose(ds);
+    OSRRelease(srs);
+}
+
+/* Points placed on three threads (pointpool.h: the caller and two
+ * helpers, 20,000 points: several chunks each) give the same columns and
+ * notes as on one. */
+static void test_threads_same(void **state)
+{
+    tt_env *e = *state;
+    char *areas = tt_write(e->dir, "areas.geojson", AREAS);
+    char *pts = tt_path(e->dir, "many.gpkg"), *yml;
+    taafi_result *r1, *r3;
+    seen s;
+    size_t c, row, i;
+    GDALAllRegister();
+    make_many(pts, 20000);
+    yml = tt_write(e->dir, "p.yml",
+                   "areas: {source: areas.geojson, id: code}\n"
+                   "layers: {damage: {source: many.gpkg}}\n"
+                   "indicators:\n"
+                   "  - {id: damage, type: count, layer: damage, class_field: cls,\n"
+                   "     classes: [destroyed, severe, moderate, possible]}\n");
+    taafi_ctx_set_threads(e->ctx, 1);
+    r1 = run_seen(e, yml, &s);
+    assert_true(s.columns);
+    taafi_ctx_set_threads(e->ctx, 3);
+    r3 = run_seen(e, yml, &s);
+    assert_true(s.columns);
+    /* hand-worked totals: 20,000 less 21 without geometry (i % 997 == 5)
+     * less those moved outside (i % 1009 == 3, 20 of them, none of which
+     * lost its geometry or went to the edge) */
+    assert_true(tt_value(r1, "damage", 0) + tt_value(r1, "damage", 1) == 20000 - 21 - 20);
+    assert_int_equal(taafi_result_column_count(r1), taafi_result_column_count(r3));
+    for (c = 0; c < taafi_result_column_count(r1); c++)
+        for (row = 0; row < 2; row++) {
+            double a, b;
+            int na, nb;
+            assert_int_equal(taafi_result_value(r1, row, c, &a, &na), TAAFI_OK);
+            assert_int_equal(taafi_result_value(r3, row, c, &b, &nb), TAAFI_OK);
+            assert_true(na == nb && (na || a == b));
+        }
+    assert_int_equal(taafi_result_issue_count(r1), taafi_result_issue_count(r3));
+    for (i = 0; i < taafi_result_issue_count(r1); i++) {
+        const char *l1, *l3, *p1, *p3;
+        int64_t f1, f3;
+        taafi_result_issue(r1, i, &l1, &f1, &p1, NULL);
+        taafi_result_issue(r3, i, &l3, &f3, &p3, NULL);
+        assert_true(f1 == f3);
+        assert_string_equal(p1, p3);
+    }
+    taafi_ctx_set_threads(e->ctx, 1);
+    taafi_result_free(r1);
+    taafi_result_free(r3);
+    free(areas);
+    free(pts);
+    free(yml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +545,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_real_class_declined, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_count_without_fields, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_damaged_layer, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_threads_same, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
