@@ -7,8 +7,13 @@
 /* Points placed together: the unit handed to a thread, and PROJ's batch. */
 #define PT_CHUNK 4096
 
-void tf_place_chunk(const tf_fastproj *fp, const tf_areas *areas, double near_d, size_t n, unsigned char *state,
-                    double *x, double *y, long *pre_area)
+/* Lon/lat points of a chunk (state PT_RAW, coordinates in x, y) placed by
+ * the lattice: their interpolated analysis-CRS positions put in x, y
+ * (state PT_NEAR) and located (pre_area, -2 when in doubt), asking memory
+ * for what the point PT_PREFETCH places ahead will need.  Points the
+ * lattice does not cover stay PT_RAW, for PROJ. */
+static void place_chunk(const tf_fastproj *fp, const tf_areas *areas, double near_d, size_t n, unsigned char *state,
+                        double *x, double *y, long *pre_area)
 {
     size_t i;
     for (i = 0; i < n; i++) {
@@ -72,7 +77,7 @@ static void place_rows(taafi_ctx *ctx, const tf_reproj *to_xy, const tf_pointpoo
         s->ay[i] = y[i];
     }
     if (pp->fp)
-        tf_place_chunk(pp->fp, pp->areas, pp->near_d, m, s->state, s->ax, s->ay, s->pre);
+        place_chunk(pp->fp, pp->areas, pp->near_d, m, s->state, s->ax, s->ay, s->pre);
     /* the others through PROJ, in one call (a call per point costs more
      * than the work) */
     for (i = 0; i < m; i++)

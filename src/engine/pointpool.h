@@ -15,21 +15,13 @@
 #include "../geom/fastproj.h"
 #include "../geom/reproj.h"
 
-/* What a chunk's point has in its coordinates (tf_place_chunk): nothing
- * usable (not a point), its position in the layer's CRS, or its
- * interpolated analysis-CRS position (fastproj.h). */
+/* What a chunk's point has in its coordinates: nothing usable (not a
+ * point), its position in the layer's CRS, or its interpolated
+ * analysis-CRS position (fastproj.h). */
 enum { PT_NONE, PT_NEAR, PT_RAW };
 
-/* How many points ahead memory is asked for (see tf_place_chunk). */
+/* How many points ahead memory is asked for (see pointpool.c). */
 #define PT_PREFETCH 8
-
-/* Lon/lat points of a chunk (state PT_RAW, coordinates in x, y) placed by
- * the lattice: their interpolated analysis-CRS positions put in x, y
- * (state PT_NEAR) and located (pre_area, -2 when in doubt), asking memory
- * for what the point PT_PREFETCH places ahead will need.  Points the
- * lattice does not cover stay PT_RAW, for PROJ. */
-void tf_place_chunk(const tf_fastproj *fp, const tf_areas *areas, double near_d, size_t n, unsigned char *state,
-                    double *x, double *y, long *pre_area);
 
 /* An area from tf_pointpool_place: the point is to be read again and
  * placed the feature way (no point, or PROJ failed on it: view() says

@@ -146,9 +146,9 @@ out:
  * (noted).  Without `point_geom`, a point gets no GEOS geometry (f->geom
  * and *geom_out stay NULL): passes whose indicators only count and sum
  * need its area alone, and a million points need a million fewer
- * allocations.  With near_d > 0, xy is a lattice position known within
- * near_d metres (fastproj.h) and pre_area the area found for it, or -2:
- * then PROJ transforms the point and it is located exactly. */
+ * allocations.  With near_d > 0, pre_area is the point's area as already
+ * worked out (pointpool.h), or -2 for in doubt: then PROJ transforms the
+ * point and it is located exactly. */
 static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
                          OGRFeatureH of, const double *xy, double near_d, long pre_area, int need_valid,
                          int point_geom, pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out, int *usable)
@@ -524,10 +524,11 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     /* features are read in chunks: see the loop */
     OGRFeatureH *chunk = calloc(CHUNK, sizeof *chunk);
     double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy), xy_one[2];
-    double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay), near_d = 0;
+    double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay);
     unsigned char *approx = calloc(CHUNK, 1); /* PT_*, per chunk point */
     long *pre_area = malloc(CHUNK * sizeof *pre_area);
     tf_fastproj *fp = NULL;
+    tf_pointpool *pool = NULL; /* lean passes: points placed on the threads */
     long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
     size_t n_chunk = 0, at = 0, n_gdal_msgs = 0;
     taafi_status st;
@@ -567,8 +568,6 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     if (lean && ((st = ignore_fields(ctx, r, li, where, &src, &ignored)) ||
                  (st = lattice(ctx, r, srs, to_xy, &fp))))
         goto done;
-    if (fp)
-        near_d = tf_fastproj_bound(fp);
     OGR_L_ResetReading(src.layer);
     snprintf(stage, sizeof stage, "%s %s", scan_only ? "checking" : "reading", def.role);
     total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
@@ -592,15 +591,16 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
                 goto done;
             goto summaries;
         }
+        if ((st = tf_pointpool_new(ctx, r->areas, srs, def.path, fp, &pool)))
+            goto done;
     }
     for (;;) {
         tf_feature f;
         const double *xy = NULL;
+        double near_arg = 0;
         if (at == n_chunk) {
-            /* the next chunk: read, then every point transformed in one
-             * PROJ call (a call per point costs more than the work) */
+            /* the next chunk: read, then its points placed together */
             size_t n_pt = 0, i;
-            int batch_ok;
             at = n_chunk = 0;
             /* GDAL's messages while reading: a bad feature comes with one
              * (GDAL's "Unable to read geometry", say) and is noted when
@@ -631,31 +631,36 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
                     approx[i] = PT_RAW;
                 }
             }
-            /* lon/lat points that are only located: interpolated and
-             * located here, a chunk at a time */
-            if (fp)
-                tf_place_chunk(fp, r->areas, near_d, n_chunk, approx, ax, ay, pre_area);
-            /* the others through PROJ, in one call */
-            for (i = 0; i < n_chunk; i++)
-                if (approx[i] == PT_RAW) {
-                    cx[n_pt] = ax[i];
-                    cy[n_pt] = ay[i];
-                    pt_ix[i] = (long)n_pt++;
-                    approx[i] = PT_NONE;
-                }
-            /* a point PROJ cannot transform fails the batch: then each is
-             * transformed alone and only it is noted */
-            batch_ok = n_pt == 0 || tf_reproj_xy(ctx, to_xy, cx, cy, n_pt) == TAAFI_OK;
-            if (!batch_ok)
+            /* points that are only located: placed (lattice, PROJ,
+             * locator) on the threads; their areas in pre_area, or
+             * TF_PT_AGAIN for view() to work out.  The others: every
+             * point through PROJ, in one call (a call per point costs
+             * more than the work); a point PROJ cannot transform fails
+             * the batch: then each is transformed alone and only it is
+             * noted */
+            if (pool)
+                tf_pointpool_place(pool, ctx, to_xy, n_chunk, approx, ax, ay, pre_area);
+            else {
                 for (i = 0; i < n_chunk; i++)
-                    pt_ix[i] = -1;
+                    if (approx[i] == PT_RAW) {
+                        cx[n_pt] = ax[i];
+                        cy[n_pt] = ay[i];
+                        pt_ix[i] = (long)n_pt++;
+                    }
+                if (n_pt && tf_reproj_xy(ctx, to_xy, cx, cy, n_pt) != TAAFI_OK)
+                    for (i = 0; i < n_chunk; i++)
+                        pt_ix[i] = -1;
+            }
         }
         of = chunk[at];
         chunk[at] = NULL;
-        if (approx[at] == PT_NEAR) {
-            xy_one[0] = ax[at];
-            xy_one[1] = ay[at];
-            xy = xy_one;
+        if (pool) {
+            if (pre_area[at] != TF_PT_AGAIN) { /* its area is known */
+                xy_one[0] = ax[at];
+                xy_one[1] = ay[at];
+                xy = xy_one;
+                near_arg = 1;
+            }
         } else if (pt_ix[at] >= 0) {
             xy_one[0] = cx[pt_ix[at]];
             xy_one[1] = cy[pt_ix[at]];
@@ -663,8 +668,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         }
         at++;
         ps.read++;
-        if ((st = view(ctx, r, &def, to_xy, of, xy, approx[at - 1] == PT_NEAR ? near_d : 0, pre_area[at - 1],
-                       needs_parts, !lean, &ps, &f, &geom, &usable)))
+        if ((st = view(ctx, r, &def, to_xy, of, xy, near_arg, pre_area[at - 1], needs_parts, !lean, &ps, &f, &geom,
+                       &usable)))
             goto done;
         if (!usable) {
             OGR_F_Destroy(of);
@@ -712,6 +717,7 @@ summaries:
     if (ps.read == 0)
         tf_log(ctx, TAAFI_LOG_WARNING, "%s: no features%s", def.path, def.where ? " pass the filter" : "");
 done:
+    tf_pointpool_free(pool);
     if (geom)
         GEOSGeom_destroy_r(ctx->geos, geom);
     if (of)

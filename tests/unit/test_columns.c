@@ -443,10 +443,10 @@ static void test_damaged_layer(void **state)
 /* Writes n points over areas A and B into a GeoPackage point layer:
  * some without geometry (every 997th), some outside (every 1009th), some
  * on the edge between A and B (every 101st), classes in turn. */
-static void make_many(const char *path, int n)
+static void make_many(const char *path, const char *driver, int n)
 {
     static const char *const cls[] = {"destroyed", "severe", "moderate", "possible", "rubble"};
-    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    GDALDriverH drv = GDALGetDriverByName(driver);
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     GDALDatasetH ds;
     OGRLayerH l;
@@ -483,59 +483,79 @@ static void make_many(const char *path, int n)
     OSRRelease(srs);
 }
 
+/* The columns of two results (two rows) and their notes are the same;
+ * b's feature ids are a's less `off` (GeoJSON counts from 0, GeoPackage
+ * from 1). */
+static void same_results(const taafi_result *a, const taafi_result *b, int64_t off)
+{
+    size_t c, row, i;
+    assert_int_equal(taafi_result_column_count(a), taafi_result_column_count(b));
+    for (c = 0; c < taafi_result_column_count(a); c++)
+        for (row = 0; row < 2; row++) {
+            double x, y;
+            int nx, ny;
+            assert_string_equal(taafi_result_column_name(a, c), taafi_result_column_name(b, c));
+            assert_int_equal(taafi_result_value(a, row, c, &x, &nx), TAAFI_OK);
+            assert_int_equal(taafi_result_value(b, row, c, &y, &ny), TAAFI_OK);
+            assert_true(nx == ny && (nx || x == y));
+        }
+    assert_int_equal(taafi_result_issue_count(a), taafi_result_issue_count(b));
+    for (i = 0; i < taafi_result_issue_count(a); i++) {
+        const char *pa, *pb;
+        int64_t fa, fb;
+        taafi_result_issue(a, i, NULL, &fa, &pa, NULL);
+        taafi_result_issue(b, i, NULL, &fb, &pb, NULL);
+        assert_true(fa < 0 ? fb == fa : fb == fa - off);
+        assert_string_equal(pa, pb);
+    }
+}
+
 /* Points placed on three threads (pointpool.h: the caller and two
- * helpers, 20,000 points: several chunks each) give the same columns and
- * notes as on one. */
+ * helpers; 20,000 points, several chunks each) give the same columns and
+ * notes as on one: read by columns from a GeoPackage, and feature by
+ * feature from GeoJSON, all four alike. */
 static void test_threads_same(void **state)
 {
     tt_env *e = *state;
     char *areas = tt_write(e->dir, "areas.geojson", AREAS);
-    char *pts = tt_path(e->dir, "many.gpkg"), *yml;
-    taafi_result *r1, *r3;
+    char *gpkg = tt_path(e->dir, "many.gpkg"), *json = tt_path(e->dir, "many.geojson"), *yml_g, *yml_j;
+    taafi_result *r[4];
     seen s;
-    size_t c, row, i;
+    int k;
     GDALAllRegister();
-    make_many(pts, 20000);
-    yml = tt_write(e->dir, "p.yml",
-                   "areas: {source: areas.geojson, id: code}\n"
-                   "layers: {damage: {source: many.gpkg}}\n"
-                   "indicators:\n"
-                   "  - {id: damage, type: count, layer: damage, class_field: cls,\n"
-                   "     classes: [destroyed, severe, moderate, possible]}\n");
-    taafi_ctx_set_threads(e->ctx, 1);
-    r1 = run_seen(e, yml, &s);
-    assert_true(s.columns);
-    taafi_ctx_set_threads(e->ctx, 3);
-    r3 = run_seen(e, yml, &s);
-    assert_true(s.columns);
+    make_many(gpkg, "GPKG", 20000);
+    make_many(json, "GeoJSON", 20000);
+    yml_g = tt_write(e->dir, "g.yml",
+                     "areas: {source: areas.geojson, id: code}\n"
+                     "layers: {damage: {source: many.gpkg}}\n"
+                     "indicators:\n"
+                     "  - {id: damage, type: count, layer: damage, class_field: cls,\n"
+                     "     classes: [destroyed, severe, moderate, possible]}\n");
+    yml_j = tt_write(e->dir, "j.yml",
+                     "areas: {source: areas.geojson, id: code}\n"
+                     "layers: {damage: {source: many.geojson}}\n"
+                     "indicators:\n"
+                     "  - {id: damage, type: count, layer: damage, class_field: cls,\n"
+                     "     classes: [destroyed, severe, moderate, possible]}\n");
+    for (k = 0; k < 4; k++) {
+        taafi_ctx_set_threads(e->ctx, k % 2 ? 3 : 1);
+        r[k] = run_seen(e, k < 2 ? yml_g : yml_j, &s);
+        assert_true(s.columns == (k < 2));
+    }
     /* hand-worked totals: 20,000 less 21 without geometry (i % 997 == 5)
      * less those moved outside (i % 1009 == 3, 20 of them, none of which
      * lost its geometry or went to the edge) */
-    assert_true(tt_value(r1, "damage", 0) + tt_value(r1, "damage", 1) == 20000 - 21 - 20);
-    assert_int_equal(taafi_result_column_count(r1), taafi_result_column_count(r3));
-    for (c = 0; c < taafi_result_column_count(r1); c++)
-        for (row = 0; row < 2; row++) {
-            double a, b;
-            int na, nb;
-            assert_int_equal(taafi_result_value(r1, row, c, &a, &na), TAAFI_OK);
-            assert_int_equal(taafi_result_value(r3, row, c, &b, &nb), TAAFI_OK);
-            assert_true(na == nb && (na || a == b));
-        }
-    assert_int_equal(taafi_result_issue_count(r1), taafi_result_issue_count(r3));
-    for (i = 0; i < taafi_result_issue_count(r1); i++) {
-        const char *l1, *l3, *p1, *p3;
-        int64_t f1, f3;
-        taafi_result_issue(r1, i, &l1, &f1, &p1, NULL);
-        taafi_result_issue(r3, i, &l3, &f3, &p3, NULL);
-        assert_true(f1 == f3);
-        assert_string_equal(p1, p3);
-    }
+    assert_true(tt_value(r[0], "damage", 0) + tt_value(r[0], "damage", 1) == 20000 - 21 - 20);
+    for (k = 1; k < 4; k++)
+        same_results(r[0], r[k], k < 2 ? 0 : 1);
     taafi_ctx_set_threads(e->ctx, 1);
-    taafi_result_free(r1);
-    taafi_result_free(r3);
+    for (k = 0; k < 4; k++)
+        taafi_result_free(r[k]);
     free(areas);
-    free(pts);
-    free(yml);
+    free(gpkg);
+    free(json);
+    free(yml_g);
+    free(yml_j);
 }
 
 int main(void)
