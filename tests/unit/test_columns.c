@@ -308,6 +308,29 @@ static void test_real_class_declined(void **state)
     free(yml);
 }
 
+/* A new dataset at `path` (GDAL driver `driver`) with a point layer
+ * "damage" in EPSG:4326 (lon, lat) and a text field `field`; the caller
+ * adds the features and closes it. */
+static GDALDatasetH point_layer(const char *path, const char *driver, const char *field, OGRLayerH *out)
+{
+    GDALDriverH drv = GDALGetDriverByName(driver);
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    GDALDatasetH ds;
+    OGRFieldDefnH fd;
+    assert_non_null(drv);
+    OSRImportFromEPSG(srs, 4326);
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    assert_non_null(ds);
+    *out = GDALDatasetCreateLayer(ds, "damage", srs, wkbPoint, NULL);
+    assert_non_null(*out);
+    fd = OGR_Fld_Create(field, OFTString);
+    assert_int_equal(OGR_L_CreateField(*out, fd, TRUE), OGRERR_NONE);
+    OGR_Fld_Destroy(fd);
+    OSRRelease(srs);
+    return ds;
+}
+
 /* Counting points with no field at all (every field ignored): the
  * columns are the FID and the geometry alone, and every row is a point
  * there, none read again. */
@@ -316,24 +339,13 @@ static void test_count_without_fields(void **state)
     tt_env *e = *state;
     char *areas = tt_write(e->dir, "areas.geojson", AREAS);
     char *pts = tt_path(e->dir, "plain.gpkg"), *yml;
-    GDALDriverH drv = GDALGetDriverByName("GPKG");
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     GDALDatasetH ds;
     OGRLayerH l;
-    OGRFieldDefnH fd;
     taafi_result *r;
     seen s;
     int i;
     GDALAllRegister();
-    drv = GDALGetDriverByName("GPKG");
-    OSRImportFromEPSG(srs, 4326);
-    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-    ds = GDALCreate(drv, pts, 0, 0, 0, GDT_Unknown, NULL);
-    assert_non_null(ds);
-    l = GDALDatasetCreateLayer(ds, "damage", srs, wkbPoint, NULL);
-    fd = OGR_Fld_Create("note", OFTString);
-    OGR_L_CreateField(l, fd, TRUE);
-    OGR_Fld_Destroy(fd);
+    ds = point_layer(pts, "GPKG", "note", &l);
     /* 5 points in A, 3 in B */
     for (i = 0; i < 8; i++) {
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
@@ -345,7 +357,6 @@ static void test_count_without_fields(void **state)
         OGR_F_Destroy(f);
     }
     GDALClose(ds);
-    OSRRelease(srs);
     yml = tt_write(e->dir, "p.yml",
                    "areas: {source: areas.geojson, id: code}\n"
                    "layers: {damage: {source: plain.gpkg}}\n"
@@ -371,24 +382,13 @@ static void test_damaged_layer(void **state)
     tt_env *e = *state;
     char *areas = tt_write(e->dir, "areas.geojson", AREAS);
     char *pts = tt_path(e->dir, "damaged.gpkg"), *plain, *filtered;
-    GDALDriverH drv;
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     GDALDatasetH ds;
     OGRLayerH l;
-    OGRFieldDefnH fd;
     FILE *fp;
     long size;
     int i;
     GDALAllRegister();
-    drv = GDALGetDriverByName("GPKG");
-    OSRImportFromEPSG(srs, 4326);
-    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-    ds = GDALCreate(drv, pts, 0, 0, 0, GDT_Unknown, NULL);
-    assert_non_null(ds);
-    l = GDALDatasetCreateLayer(ds, "damage", srs, wkbPoint, NULL);
-    fd = OGR_Fld_Create("cls", OFTString);
-    OGR_L_CreateField(l, fd, TRUE);
-    OGR_Fld_Destroy(fd);
+    ds = point_layer(pts, "GPKG", "cls", &l);
     GDALDatasetStartTransaction(ds, FALSE);
     for (i = 0; i < 40000; i++) {
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
@@ -401,7 +401,6 @@ static void test_damaged_layer(void **state)
     }
     GDALDatasetCommitTransaction(ds);
     GDALClose(ds);
-    OSRRelease(srs);
     /* a quarter of the way in: the table's pages (its spatial index comes
      * after them) */
     fp = fopen(pts, "r+b");
@@ -446,20 +445,9 @@ static void test_damaged_layer(void **state)
 static void make_many(const char *path, const char *driver, int n)
 {
     static const char *const cls[] = {"destroyed", "severe", "moderate", "possible", "rubble"};
-    GDALDriverH drv = GDALGetDriverByName(driver);
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
-    GDALDatasetH ds;
     OGRLayerH l;
-    OGRFieldDefnH fd;
+    GDALDatasetH ds = point_layer(path, driver, "cls", &l);
     int i;
-    OSRImportFromEPSG(srs, 4326);
-    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-    ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
-    assert_non_null(ds);
-    l = GDALDatasetCreateLayer(ds, "damage", srs, wkbPoint, NULL);
-    fd = OGR_Fld_Create("cls", OFTString);
-    OGR_L_CreateField(l, fd, TRUE);
-    OGR_Fld_Destroy(fd);
     GDALDatasetStartTransaction(ds, FALSE);
     for (i = 0; i < n; i++) {
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
@@ -480,7 +468,6 @@ static void make_many(const char *path, const char *driver, int n)
     }
     GDALDatasetCommitTransaction(ds);
     GDALClose(ds);
-    OSRRelease(srs);
 }
 
 /* The columns of two results (two rows) and their notes are the same;
