@@ -31,10 +31,6 @@
 
 /* Features read and transformed together. */
 #define CHUNK 4096
-/* The chunk's point states are pointpool.h's PT_*: in ax, ay nothing (not
- * a point, or its PROJ position is in cx, cy), its position in the
- * layer's CRS, or its interpolated analysis-CRS position (fastproj.h). */
-
 typedef struct pass_stats {
     size_t read, outside, no_geom, bad_geom, repaired, swapped;
 } pass_stats;
@@ -146,12 +142,11 @@ out:
  * (noted).  Without `point_geom`, a point gets no GEOS geometry (f->geom
  * and *geom_out stay NULL): passes whose indicators only count and sum
  * need its area alone, and a million points need a million fewer
- * allocations.  With near_d > 0, pre_area is the point's area as already
- * worked out (pointpool.h), or -2 for in doubt: then PROJ transforms the
- * point and it is located exactly. */
+ * allocations.  `known`: a point's area as already worked out
+ * (pointpool.h), or TF_PT_AGAIN for view() to work it out. */
 static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
-                         OGRFeatureH of, const double *xy, double near_d, long pre_area, int need_valid,
-                         int point_geom, pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out, int *usable)
+                         OGRFeatureH of, const double *xy, long known, int need_valid, int point_geom,
+                         pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out, int *usable)
 {
     OGRGeometryH g = OGR_F_GetGeometryRef(of);
     GEOSGeometry *geom = NULL, *rep = NULL;
@@ -167,14 +162,15 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
         return note(ctx, r, def->role, f->fid, ++ps->no_geom, "no geometry", "not counted");
     f->dim = OGR_G_GetDimension(g);
     if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) {
-        /* xy: the point already transformed with the rest of its chunk */
-        double x = xy ? xy[0] : OGR_G_GetX(g, 0), y = xy ? xy[1] : OGR_G_GetY(g, 0);
-        if (!xy && (st = tf_reproj_xy(ctx, to_xy, &x, &y, 1)))
-            goto unusable;
-        if (point_geom && !(geom = GEOSGeom_createPointFromXY_r(ctx->geos, x, y)))
-            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        px = x, py = y;
         f->measure = 1;
+        if (known == TF_PT_AGAIN || point_geom) {
+            /* xy: the point already transformed with the rest of its chunk */
+            px = xy ? xy[0] : OGR_G_GetX(g, 0), py = xy ? xy[1] : OGR_G_GetY(g, 0);
+            if (!xy && (st = tf_reproj_xy(ctx, to_xy, &px, &py, 1)))
+                goto unusable;
+            if (point_geom && !(geom = GEOSGeom_createPointFromXY_r(ctx->geos, px, py)))
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
     } else {
         if ((st = tf_ingest(ctx, g, to_xy, &geom)))
             goto unusable;
@@ -202,16 +198,8 @@ static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
     f->geom = geom;
     if (rep)
         f->area = tf_areas_locate(ctx, r->areas, rep);
-    else if (near_d > 0 && (f->area = pre_area) != -2)
-        ; /* decided on the interpolated position (fastproj.h) */
-    else {
-        if (near_d > 0) { /* too near an edge: PROJ's own position */
-            px = OGR_G_GetX(g, 0), py = OGR_G_GetY(g, 0);
-            if ((st = tf_reproj_xy(ctx, to_xy, &px, &py, 1)))
-                goto unusable;
-        }
-        f->area = tf_areas_locate_xy(ctx, r->areas, px, py);
-    }
+    else
+        f->area = known != TF_PT_AGAIN ? known : tf_areas_locate_xy(ctx, r->areas, px, py);
     if (rep)
         GEOSGeom_destroy_r(ctx->geos, rep);
     *geom_out = geom;
@@ -329,6 +317,31 @@ static taafi_status hand_over(taafi_ctx *ctx, taafi_result *r, const tf_source *
     return TAAFI_OK;
 }
 
+/* One OGR feature through the pass: its view(), its parts when the pass
+ * needs them, then hand_over().  `of` stays the caller's. */
+static taafi_status take(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
+                         int scan_only, tf_ind_state **states, const tf_reproj *to_xy, OGRFeatureH of,
+                         const double *xy, long known, int needs_parts, int point_geom, int geographic, pass_buf *buf,
+                         pass_stats *ps)
+{
+    tf_feature f;
+    GEOSGeometry *geom = NULL;
+    int usable;
+    taafi_status st = view(ctx, r, def, to_xy, of, xy, known, needs_parts, point_geom, ps, &f, &geom, &usable);
+    if (!st && usable && !(needs_parts && (st = cut(ctx, r->areas, &f, buf)))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(of);
+        double ll[2];
+        int pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
+        if (pt)
+            ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
+        st = hand_over(ctx, r, def, li, where, scan_only, states, &f,
+                       needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0, pt ? ll : NULL, ps);
+    }
+    if (geom)
+        GEOSGeom_destroy_r(ctx->geos, geom);
+    return st;
+}
+
 /* For a lean pass over a layer in lon/lat (EPSG:4326, as survey and
  * satellite damage points come): the lattice that stands in for PROJ when
  * points are only located (fastproj.h), over the areas' lon/lat extent and
@@ -439,8 +452,6 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
             if (area[i] == TF_PT_AGAIN) {
                 /* the feature way: view() and its notes */
                 OGRFeatureH of;
-                GEOSGeometry *geom = NULL;
-                int usable;
                 if (!again_open) {
                     if ((st = tf_source_open(ctx, def, &again)))
                         goto done;
@@ -457,18 +468,8 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
                                   OGR_L_GetName(again.layer), (long long)fid[i], tf_lib_error(ctx));
                     goto done;
                 }
-                if (!(st = view(ctx, r, def, to_xy, of, NULL, 0, 0, needs_parts, 0, ps, &f, &geom, &usable)) &&
-                    usable && !(needs_parts && (st = cut(ctx, r->areas, &f, buf)))) {
-                    OGRGeometryH g = OGR_F_GetGeometryRef(of);
-                    double ll[2];
-                    int pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
-                    if (pt)
-                        ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
-                    st = hand_over(ctx, r, def, li, where, 0, states, &f,
-                                   needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0, pt ? ll : NULL, ps);
-                }
-                if (geom)
-                    GEOSGeom_destroy_r(ctx->geos, geom);
+                st = take(ctx, r, def, li, where, 0, states, to_xy, of, NULL, TF_PT_AGAIN, needs_parts, 0, geographic,
+                          buf, ps);
                 OGR_F_Destroy(of);
                 if (st)
                     goto done;
@@ -514,10 +515,9 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     tf_reproj *to_xy = NULL;
     OGRSpatialReferenceH srs;
     OGRFeatureH of = NULL;
-    GEOSGeometry *geom = NULL;
     pass_stats ps = {0};
     pass_buf buf = {0};
-    int needs_parts = 0, geographic, lean, usable;
+    int needs_parts = 0, geographic, lean;
     const char **ignored = NULL;
     char stage[160];
     GIntBig total;
@@ -525,8 +525,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     OGRFeatureH *chunk = calloc(CHUNK, sizeof *chunk);
     double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy), xy_one[2];
     double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay);
-    unsigned char *approx = calloc(CHUNK, 1); /* PT_*, per chunk point */
-    long *pre_area = malloc(CHUNK * sizeof *pre_area);
+    unsigned char *is_pt = calloc(CHUNK, 1); /* PT_RAW: a point, in ax, ay; else PT_NONE */
+    long *known = malloc(CHUNK * sizeof *known); /* the pool's areas, or TF_PT_AGAIN */
     tf_fastproj *fp = NULL;
     tf_pointpool *pool = NULL; /* lean passes: points placed on the threads */
     long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
@@ -535,7 +535,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
     size_t k;
     /* from here on def.where is this pass's own copy, freed at the end */
     def.where = pass_filter(&p->layers[li], where);
-    if (!chunk || !cx || !cy || !pt_ix || !ax || !ay || !approx || !pre_area) {
+    if (!chunk || !cx || !cy || !pt_ix || !ax || !ay || !is_pt || !known) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -595,9 +595,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             goto done;
     }
     for (;;) {
-        tf_feature f;
         const double *xy = NULL;
-        double near_arg = 0;
         if (at == n_chunk) {
             /* the next chunk: read, then its points placed together */
             size_t n_pt = 0, i;
@@ -625,24 +623,24 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
             for (i = 0; i < n_chunk; i++) {
                 OGRGeometryH g = OGR_F_GetGeometryRef(chunk[i]);
                 pt_ix[i] = -1;
-                approx[i] = PT_NONE;
+                is_pt[i] = PT_NONE;
                 if (g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint && !OGR_G_IsEmpty(g)) {
                     ax[i] = OGR_G_GetX(g, 0), ay[i] = OGR_G_GetY(g, 0);
-                    approx[i] = PT_RAW;
+                    is_pt[i] = PT_RAW;
                 }
             }
             /* points that are only located: placed (lattice, PROJ,
-             * locator) on the threads; their areas in pre_area, or
+             * locator) on the threads; their areas in known, or
              * TF_PT_AGAIN for view() to work out.  The others: every
              * point through PROJ, in one call (a call per point costs
              * more than the work); a point PROJ cannot transform fails
              * the batch: then each is transformed alone and only it is
              * noted */
             if (pool)
-                tf_pointpool_place(pool, ctx, to_xy, n_chunk, approx, ax, ay, pre_area);
+                tf_pointpool_place(pool, ctx, to_xy, n_chunk, is_pt, ax, ay, known);
             else {
                 for (i = 0; i < n_chunk; i++)
-                    if (approx[i] == PT_RAW) {
+                    if (is_pt[i] == PT_RAW) {
                         cx[n_pt] = ax[i];
                         cy[n_pt] = ay[i];
                         pt_ix[i] = (long)n_pt++;
@@ -654,45 +652,19 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         }
         of = chunk[at];
         chunk[at] = NULL;
-        if (pool) {
-            if (pre_area[at] != TF_PT_AGAIN) { /* its area is known */
-                xy_one[0] = ax[at];
-                xy_one[1] = ay[at];
-                xy = xy_one;
-                near_arg = 1;
-            }
-        } else if (pt_ix[at] >= 0) {
+        if (!pool && pt_ix[at] >= 0) {
             xy_one[0] = cx[pt_ix[at]];
             xy_one[1] = cy[pt_ix[at]];
             xy = xy_one;
         }
-        at++;
         ps.read++;
-        if ((st = view(ctx, r, &def, to_xy, of, xy, near_arg, pre_area[at - 1], needs_parts, !lean, &ps, &f, &geom,
-                       &usable)))
-            goto done;
-        if (!usable) {
-            OGR_F_Destroy(of);
-            of = NULL;
-            continue;
-        }
-        if (needs_parts && (st = cut(ctx, r->areas, &f, &buf)))
-            goto done;
-        {
-            OGRGeometryH g = OGR_F_GetGeometryRef(of);
-            double ll[2];
-            int is_pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
-            if (is_pt)
-                ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
-            if ((st = hand_over(ctx, r, &def, li, where, scan_only, states, &f,
-                                needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0, is_pt ? ll : NULL, &ps)))
-                goto done;
-        }
-        if (geom)
-            GEOSGeom_destroy_r(ctx->geos, geom);
-        geom = NULL;
+        st = take(ctx, r, &def, li, where, scan_only, states, to_xy, of, xy, pool ? known[at] : TF_PT_AGAIN,
+                  needs_parts, !lean, geographic, &buf, &ps);
+        at++;
         OGR_F_Destroy(of);
         of = NULL;
+        if (st)
+            goto done;
     }
     if (n_gdal_msgs > MAX_GDAL_MSGS)
         tf_log(ctx, TAAFI_LOG_WARNING, "%s: %zu more messages from GDAL while reading (shown with -v)", def.path,
@@ -718,8 +690,6 @@ summaries:
         tf_log(ctx, TAAFI_LOG_WARNING, "%s: no features%s", def.path, def.where ? " pass the filter" : "");
 done:
     tf_pointpool_free(pool);
-    if (geom)
-        GEOSGeom_destroy_r(ctx->geos, geom);
     if (of)
         OGR_F_Destroy(of);
     for (; chunk && at < n_chunk; at++)
@@ -729,8 +699,8 @@ done:
     tf_fastproj_free(fp);
     free(ax);
     free(ay);
-    free(approx);
-    free(pre_area);
+    free(is_pt);
+    free(known);
     free(chunk);
     free(cx);
     free(cy);
