@@ -25,10 +25,6 @@
  * of points outside the areas cannot flood the log. */
 #define MAX_LISTED_FEATURES 200
 
-/* GDAL's messages about single features shown as warnings in a pass;
- * the rest only with -v. */
-#define MAX_GDAL_MSGS 5
-
 /* Features read and transformed together. */
 #define CHUNK 4096
 typedef struct pass_stats {
@@ -406,7 +402,7 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
                                 tf_ind_state **states, tf_columns *cols, OGRSpatialReferenceH srs,
                                 const tf_reproj *to_xy, const tf_fastproj *fp, int geographic, int needs_parts,
                                 pass_buf *buf, const char *const *ignored, const char *stage, uint64_t total,
-                                pass_stats *ps)
+                                pass_stats *ps, size_t *n_msgs)
 {
     tf_vsource again = {0};
     int again_open = 0;
@@ -461,7 +457,11 @@ static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source
                 }
                 n_again++;
                 tf_gdal_enter(ctx);
+                tf_lib_error_clear(ctx);
                 of = OGR_L_GetFeature(again.layer, (GIntBig)fid[i]);
+                if (of && tf_lib_error(ctx)[0]) /* as tf_source_next says it */
+                    tf_log(ctx, ++*n_msgs <= TF_MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG,
+                           "%s: layer %s: GDAL: %s", def->path, OGR_L_GetName(again.layer), tf_lib_error(ctx));
                 tf_gdal_leave(ctx);
                 if (!of) {
                     st = tf_error(ctx, TAAFI_ERR_IO, "%s: layer %s: feature %lld: cannot be read again: %s", def->path,
@@ -585,7 +585,7 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         if (cols) {
             tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def.path);
             st = column_pass(ctx, r, &def, li, where, states, cols, srs, to_xy, fp, geographic, needs_parts, &buf,
-                             ignored, stage, total > 0 ? (uint64_t)total : 0, &ps);
+                             ignored, stage, total > 0 ? (uint64_t)total : 0, &ps, &n_gdal_msgs);
             tf_columns_free(cols);
             if (st)
                 goto done;
@@ -604,15 +604,8 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
              * (GDAL's "Unable to read geometry", say) and is noted when
              * used; but the end of the layer with one is a damaged file,
              * whose rest would otherwise be silently missing */
-            while (n_chunk < CHUNK) {
-                int said;
-                if (!(chunk[n_chunk] = tf_source_next(ctx, &src, &said, &st)))
-                    break;
-                if (said)
-                    tf_log(ctx, ++n_gdal_msgs <= MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG,
-                           "%s: layer %s: GDAL: %s", def.path, OGR_L_GetName(src.layer), tf_lib_error(ctx));
+            while (n_chunk < CHUNK && (chunk[n_chunk] = tf_source_next(ctx, &src, &n_gdal_msgs, &st)))
                 n_chunk++;
-            }
             if (st)
                 goto done;
             if (!n_chunk)
@@ -666,10 +659,10 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
         if (st)
             goto done;
     }
-    if (n_gdal_msgs > MAX_GDAL_MSGS)
-        tf_log(ctx, TAAFI_LOG_WARNING, "%s: %zu more messages from GDAL while reading (shown with -v)", def.path,
-               n_gdal_msgs - MAX_GDAL_MSGS);
 summaries:
+    if (n_gdal_msgs > TF_MAX_GDAL_MSGS)
+        tf_log(ctx, TAAFI_LOG_WARNING, "%s: %zu more messages from GDAL while reading (shown with -v)", def.path,
+               n_gdal_msgs - TF_MAX_GDAL_MSGS);
     if ((st = summary(ctx, r, def.role, ps.no_geom, "without geometry", "not counted")) ||
         (st = summary(ctx, r, def.role, ps.bad_geom, "with unusable geometry", "not counted")) ||
         (st = summary(ctx, r, def.role, ps.repaired, "repaired", "repaired with GEOSMakeValid")) ||

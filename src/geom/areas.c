@@ -155,7 +155,7 @@ static taafi_status read_all(taafi_ctx *ctx, const taafi_project *p, tf_vsource 
     OGRSpatialReferenceH srs;
     tf_reproj *to_ll = NULL;
     OGRFeatureH f = NULL;
-    size_t cap = 0;
+    size_t cap = 0, n_msgs = 0;
     int id_idx;
     taafi_status st;
     if ((st = tf_source_srs(ctx, src, &srs)) || (st = tf_source_field(ctx, src, p->area_id, "areas.id", &id_idx)))
@@ -170,19 +170,15 @@ static taafi_status read_all(taafi_ctx *ctx, const taafi_project *p, tf_vsource 
     OGR_FD_Reference(a->defn);
     OGR_L_ResetReading(src->layer);
     for (;;) {
-        int said;
         OGRGeometryH g;
         int64_t fid;
         OGRwkbGeometryType t;
         const char *id;
-        if (!(f = tf_source_next(ctx, src, &said, &st))) {
+        if (!(f = tf_source_next(ctx, src, &n_msgs, &st))) {
             if (st)
                 goto fail;
             break;
         }
-        if (said)
-            tf_log(ctx, TAAFI_LOG_WARNING, "%s: layer %s: GDAL: %s", p->areas.path, OGR_L_GetName(src->layer),
-                   tf_lib_error(ctx));
         g = OGR_F_GetGeometryRef(f);
         fid = (int64_t)OGR_F_GetFID(f);
         if (!g || OGR_G_IsEmpty(g)) {

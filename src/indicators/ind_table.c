@@ -49,7 +49,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     unsigned char *seen = NULL;
     OGRFeatureH f = NULL;
     int key_idx, val_idx;
-    size_t i, n_bad = 0, n_unknown = 0, n_null = 0;
+    size_t i, n_bad = 0, n_unknown = 0, n_null = 0, n_msgs = 0;
     tf_buf bad = {0}, unknown = {0};
     double *v;
     char problem[512];
@@ -80,15 +80,12 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         id_index probe, *hit;
         char *key;
         double x;
-        int ok, said;
-        if (!(f = tf_source_next(ctx, &src, &said, &st))) {
+        int ok;
+        if (!(f = tf_source_next(ctx, &src, &n_msgs, &st))) {
             if (st)
                 goto done;
             break;
         }
-        if (said)
-            tf_log(ctx, TAAFI_LOG_WARNING, "%s: layer %s: GDAL: %s", src.def->path, OGR_L_GetName(src.layer),
-                   tf_lib_error(ctx));
         if (!OGR_F_IsFieldSetAndNotNull(f, key_idx)) {
             OGR_F_Destroy(f);
             continue; /* a blank row (spreadsheets end with some) */

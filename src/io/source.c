@@ -71,17 +71,17 @@ fail:
     return st;
 }
 
-OGRFeatureH tf_source_next(taafi_ctx *ctx, const tf_vsource *s, int *said, taafi_status *st)
+OGRFeatureH tf_source_next(taafi_ctx *ctx, const tf_vsource *s, size_t *n_msgs, taafi_status *st)
 {
     OGRFeatureH f;
-    *said = 0;
     *st = TAAFI_OK;
     tf_gdal_enter(ctx);
     tf_lib_error_clear(ctx);
     f = OGR_L_GetNextFeature(s->layer);
     if (tf_lib_error(ctx)[0]) {
         if (f)
-            *said = 1;
+            tf_log(ctx, ++*n_msgs <= TF_MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG, "%s: layer %s: GDAL: %s",
+                   s->def->path, OGR_L_GetName(s->layer), tf_lib_error(ctx));
         else
             *st = tf_error(ctx, TAAFI_ERR_IO,
                            "%s: layer %s: GDAL could not read the whole layer: %s; the file may be damaged: check it "

@@ -34,14 +34,19 @@ taafi_status tf_source_srs(taafi_ctx *ctx, const tf_vsource *s, OGRSpatialRefere
  * `key` is the project-file key that named it, for the message. */
 taafi_status tf_source_field(taafi_ctx *ctx, const tf_vsource *s, const char *name, const char *key, int *out);
 
+/* GDAL's messages about single features shown as warnings per layer
+ * read; the rest only with -v. */
+#define TF_MAX_GDAL_MSGS 5
+
 /* The next feature of s->layer (the caller's), read under taafi's GDAL
  * handler; NULL at the end of the layer.  NULL with *st set (an error on
  * the context): GDAL ended the layer on an error, a damaged file, whose
- * rest would otherwise be silently missing: the caller stops.  *said is
- * set when GDAL reported an error about the feature returned (such as
- * "Unable to read geometry"; the message is tf_lib_error(ctx)): the
- * feature comes as GDAL could read it. */
-OGRFeatureH tf_source_next(taafi_ctx *ctx, const tf_vsource *s, int *said, taafi_status *st);
+ * rest would otherwise be silently missing: the caller stops.  An error
+ * GDAL reports about the feature returned (such as "Unable to read
+ * geometry") is logged, as a warning while *n_msgs (the caller's count
+ * for the layer, 0 at first) is at most TF_MAX_GDAL_MSGS: the feature
+ * comes as GDAL could read it. */
+OGRFeatureH tf_source_next(taafi_ctx *ctx, const tf_vsource *s, size_t *n_msgs, taafi_status *st);
 
 /* Calls fn for every file the dataset is made of (a shapefile is several);
  * sha256 is "" for a dataset that is no file, else NULL: fn hashes. */
