@@ -604,8 +604,10 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
              * (GDAL's "Unable to read geometry", say) and is noted when
              * used; but the end of the layer with one is a damaged file,
              * whose rest would otherwise be silently missing */
+            tf_gdal_enter(ctx); /* once per chunk: a handler pushed per feature costs an allocation */
             while (n_chunk < CHUNK && (chunk[n_chunk] = tf_source_next(ctx, &src, &n_gdal_msgs, &st)))
                 n_chunk++;
+            tf_gdal_leave(ctx);
             if (st)
                 goto done;
             if (!n_chunk)
