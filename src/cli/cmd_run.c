@@ -1,8 +1,9 @@
 /*
  * cmd_run.c: taafi run PROJECT... -o DIR
  *
- * One project writes into DIR.  Several (or a folder of *.yml) each write
- * into DIR/<project file name without .yml>/; one failing does not stop
+ * One project writes into DIR.  Several (or folders, each standing for its
+ * *.yml files) each write into DIR/<project file name without .yml>/, two
+ * of one name being an error before anything runs; one failing does not stop
  * the others; a summary table ends the run and the exit status is that of
  * the worst.  --jobs N runs projects side by side, each on its own
  * context (libtaafi is thread-safe per context) and, with one project,
@@ -11,6 +12,7 @@
 #include "cli.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,13 +21,14 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char USAGE[] = "Usage: taafi run PROJECT.yml... | FOLDER -o DIR [--overwrite] [--maps] [--jobs N] [-q|-v]\n"
+static const char USAGE[] = "Usage: taafi run PROJECT.yml|FOLDER... -o DIR [--overwrite] [--maps] [--jobs N] [-q|-v]\n"
                             "\n"
                             "Runs the analysis of each project and writes its outputs into DIR (made if\n"
                             "missing): recovery.gpkg and areas.geojson unless the project's 'outputs'\n"
-                            "says otherwise.  With several projects, or a FOLDER of *.yml files, each\n"
-                            "writes into DIR/NAME/ (NAME: the project file's name without .yml), one\n"
-                            "failing does not stop the others, and a summary table ends the run.\n"
+                            "says otherwise.  With several projects, or a FOLDER (its *.yml files), each\n"
+                            "writes into DIR/NAME/ (NAME: the project file's name without .yml; two of\n"
+                            "one NAME are an error), one failing does not stop the others, and a\n"
+                            "summary table ends the run.\n"
                             "\n"
                             "  -o, --output DIR   output folder (required)\n"
                             "  --overwrite        replace outputs that exist (otherwise an error)\n"
@@ -199,35 +202,51 @@ static int ends_with(const char *s, const char *suffix)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* The *.yml and *.yaml files of a folder, sorted. */
-static int folder_projects(const char *dir, char ***out, size_t *n)
+/* Appends PATH (owned by the caller) to the list; 0 on success. */
+static int push(char ***v, size_t *n, size_t *cap, char *path)
+{
+    if (!path)
+        return -1;
+    if (*n == *cap) {
+        char **w = realloc(*v, (*cap = *cap ? *cap * 2 : 16) * sizeof *w);
+        if (!w) {
+            free(path);
+            return -1;
+        }
+        *v = w;
+    }
+    (*v)[(*n)++] = path;
+    return 0;
+}
+
+/* Appends the *.yml and *.yaml files of folder DIR, sorted, to the list;
+ * returns how many, or -1 if the folder cannot be read or memory ran out. */
+static long folder_projects(const char *dir, char ***v, size_t *n, size_t *cap)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
-    size_t cap = 0;
-    *out = NULL;
-    *n = 0;
+    size_t first = *n, len = strlen(dir);
+    long got = 0;
     if (!d)
         return -1;
+    while (len > 1 && dir[len - 1] == '/') /* "DIR/" joins as DIR/NAME, not DIR//NAME */
+        len--;
     while ((e = readdir(d)) != NULL) {
+        char *path;
         if (e->d_name[0] == '.' || !(ends_with(e->d_name, ".yml") || ends_with(e->d_name, ".yaml")))
             continue;
-        if (*n == cap) {
-            char **v = realloc(*out, (cap = cap ? cap * 2 : 16) * sizeof *v);
-            if (!v)
-                break;
-            *out = v;
-        }
-        (*out)[*n] = malloc(strlen(dir) + strlen(e->d_name) + 2);
-        if (!(*out)[*n])
+        if ((path = malloc(len + strlen(e->d_name) + 2)) != NULL)
+            sprintf(path, "%.*s/%s", (int)len, dir, e->d_name);
+        if (push(v, n, cap, path) != 0) {
+            got = -1;
             break;
-        sprintf((*out)[*n], "%s/%s", dir, e->d_name);
-        (*n)++;
+        }
+        got++;
     }
     closedir(d);
-    if (*n)
-        qsort(*out, *n, sizeof **out, cmp_str);
-    return 0;
+    if (got > 0)
+        qsort(*v + first, (size_t)got, sizeof **v, cmp_str);
+    return got;
 }
 
 /* DIR/NAME for project file PATH: its name without folder and .yml. */
@@ -255,21 +274,23 @@ int cmd_run(int argc, char **argv)
     unsigned flags = 0;
     int maps = 0, jobs_n = 1, i, code = EXIT_OK;
     const char *round = NULL;
-    char **paths = NULL, **owned = NULL;
-    size_t n_paths = 0, n_owned = 0, k;
+    const char **args = NULL; /* the project files and folders named */
+    char **paths = NULL;      /* the project files, folders expanded: owned */
+    size_t n_paths = 0, cap = 0, k;
+    int n_args = 0, batch = 0;
     job *jobs = NULL;
-    paths = calloc((size_t)argc + 1, sizeof *paths);
-    if (!paths)
+    args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
         return EXIT_ANALYSIS;
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             fputs(USAGE, stdout);
-            free(paths);
+            free(args);
             return EXIT_OK;
         } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
             if (++i == argc) {
                 fprintf(stderr, "taafi: error: %s needs a folder\n%s", argv[i - 1], USAGE);
-                free(paths);
+                free(args);
                 return EXIT_USAGE;
             }
             dir = argv[i];
@@ -282,7 +303,7 @@ int cmd_run(int argc, char **argv)
         } else if (!strcmp(argv[i], "--round")) {
             if (++i == argc) {
                 fprintf(stderr, "taafi: error: --round needs the name of a round\n");
-                free(paths);
+                free(args);
                 return EXIT_USAGE;
             }
             round = argv[i];
@@ -290,39 +311,47 @@ int cmd_run(int argc, char **argv)
             char *end;
             if (++i == argc || (jobs_n = (int)strtol(argv[i], &end, 10)) < 1 || *end || jobs_n > 256) {
                 fprintf(stderr, "taafi: error: --jobs needs a number of threads from 1 to 256\n");
-                free(paths);
+                free(args);
                 return EXIT_USAGE;
             }
         } else if (cli_log_option(argv[i], &o)) {
             continue;
         } else if (argv[i][0] == '-' && argv[i][1]) {
             fprintf(stderr, "taafi: error: unknown option '%s' for run\n%s", argv[i], USAGE);
-            free(paths);
+            free(args);
             return EXIT_USAGE;
         } else {
-            paths[n_paths++] = argv[i];
+            args[n_args++] = argv[i];
         }
     }
-    if (!n_paths || !dir) {
-        fprintf(stderr, "taafi: error: run needs %s\n%s", !n_paths ? "a project file" : "-o DIR", USAGE);
-        free(paths);
+    if (!n_args || !dir) {
+        fprintf(stderr, "taafi: error: run needs %s\n%s", !n_args ? "a project file" : "-o DIR", USAGE);
+        free(args);
         return EXIT_USAGE;
     }
-    /* a folder stands for its project files */
-    if (n_paths == 1) {
+    /* a folder stands for its project files; a folder or several
+     * projects make a batch, each project writing into DIR/NAME */
+    for (k = 0; k < (size_t)n_args; k++) {
         struct stat sb;
-        if (stat(paths[0], &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            if (folder_projects(paths[0], &owned, &n_owned) != 0 || n_owned == 0) {
-                fprintf(stderr, "taafi: error: %s: no *.yml project file in this folder\n", paths[0]);
-                free(paths);
-                free(owned);
-                return EXIT_USAGE;
+        if (stat(args[k], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            long got = folder_projects(args[k], &paths, &n_paths, &cap);
+            batch = 1;
+            if (got == 0) {
+                fprintf(stderr, "taafi: error: %s: no *.yml project file in this folder\n", args[k]);
+                code = EXIT_USAGE;
+                goto done;
             }
-            free(paths);
-            paths = owned;
-            n_paths = n_owned;
+            if (got < 0) {
+                fprintf(stderr, "taafi: error: %s: cannot read this folder: %s\n", args[k], strerror(errno));
+                code = EXIT_USAGE;
+                goto done;
+            }
+        } else if (push(&paths, &n_paths, &cap, strdup(args[k])) != 0) {
+            code = EXIT_ANALYSIS;
+            goto done;
         }
     }
+    batch |= n_paths > 1;
     jobs = calloc(n_paths, sizeof *jobs);
     if (!jobs) {
         code = EXIT_ANALYSIS;
@@ -330,20 +359,33 @@ int cmd_run(int argc, char **argv)
     }
     for (k = 0; k < n_paths; k++) {
         jobs[k].project = paths[k];
-        jobs[k].dir = n_paths > 1 ? sub_dir(dir, paths[k]) : strdup(dir);
+        jobs[k].dir = batch ? sub_dir(dir, paths[k]) : strdup(dir);
         jobs[k].o = o;
-        jobs[k].o.progress = n_paths == 1; /* bars of projects side by side would mix */
+        jobs[k].o.progress = !batch; /* bars of projects side by side would mix */
         jobs[k].flags = flags;
         jobs[k].maps = maps;
         jobs[k].round = round;
         /* threads go to the projects when there are several */
-        jobs[k].threads = n_paths > 1 ? 1 : jobs_n;
+        jobs[k].threads = batch ? 1 : jobs_n;
         if (!jobs[k].dir) {
             code = EXIT_ANALYSIS;
             goto done;
         }
     }
-    if (n_paths == 1 || jobs_n == 1) {
+    /* two projects of the same name would write into the same folder: the
+     * second would fail on the first's outputs, or with --overwrite
+     * replace them (side by side, even mix them) */
+    for (k = 0; batch && k < n_paths; k++)
+        for (size_t m = 0; m < k; m++)
+            if (!strcmp(jobs[k].dir, jobs[m].dir)) {
+                fprintf(stderr,
+                        "taafi: error: %s and %s would both write into %s; rename one of them, or run them "
+                        "one at a time with their own -o\n",
+                        paths[m], paths[k], jobs[k].dir);
+                code = EXIT_USAGE;
+                goto done;
+            }
+    if (!batch || jobs_n == 1) {
         for (k = 0; k < n_paths; k++)
             run_job(&jobs[k]);
     } else {
@@ -361,7 +403,7 @@ int cmd_run(int argc, char **argv)
     for (k = 0; k < n_paths; k++)
         if (jobs[k].code > code)
             code = jobs[k].code;
-    if (n_paths > 1) {
+    if (batch) {
         size_t failed = 0;
         fprintf(stderr, "\n%-32s %-7s %6s %9s  %s\n", "project", "status", "areas", "seconds", "output / error");
         for (k = 0; k < n_paths; k++) {
@@ -376,12 +418,9 @@ done:
         for (k = 0; k < n_paths; k++)
             free(jobs[k].dir);
     free(jobs);
-    if (owned) {
-        for (k = 0; k < n_owned; k++)
-            free(owned[k]);
-        free(owned);
-    } else {
-        free(paths);
-    }
+    for (k = 0; k < n_paths; k++)
+        free(paths[k]);
+    free(paths);
+    free(args);
     return code;
 }

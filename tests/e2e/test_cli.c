@@ -34,7 +34,7 @@ static int teardown(void **state)
 /* Runs `taafi ARGS`; returns the exit status. */
 static int taafi(const char *args, char **out, char **err)
 {
-    char cmd[4096];
+    char cmd[8192];
     snprintf(cmd, sizeof cmd, "'%s' %s", TAAFI_BIN, args);
     return tt_run(cmd, out, err);
 }
@@ -228,6 +228,33 @@ static void test_jobs_and_batch(void **state)
     assert_true(tt_exists(args));
     snprintf(args, sizeof args, "%s/batch/two", f->dir);
     assert_false(tt_exists(args));
+    /* a folder among files stands for its projects too, and "DIR/" joins
+     * without a double slash */
+    snprintf(args, sizeof args, "run '%s/' '%s/one.yml' -o '%s/mixed'", dir_yml, dir_yml, f->dir);
+    {
+        char *err = NULL;
+        assert_int_equal(taafi(args, NULL, &err), 2);
+        /* two projects named "one" would write into one folder: refused
+         * before anything runs, naming both files */
+        assert_non_null(strstr(err, "projects/one.yml and "));
+        assert_null(strstr(err, "//"));
+        free(err);
+    }
+    snprintf(args, sizeof args, "%s/mixed", f->dir);
+    assert_false(tt_exists(args));
+    free(text);
+    /* a file and a folder: the folder's projects run beside the file's */
+    text = tt_path(f->dir, "solo");
+    assert_int_equal(mkdir(text, 0777), 0);
+    sprintf(args, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
+                  "indicators: [{id: km2, type: area}]\n", src);
+    free(tt_write(text, "four.yml", args));
+    snprintf(args, sizeof args, "run '%s/four.yml' '%s/' -o '%s/mixed' --jobs 2", text, dir_yml, f->dir);
+    expect(args, 1, NULL, "4 project(s): 3 ok, 1 failed");
+    snprintf(args, sizeof args, "%s/mixed/four/recovery.gpkg", f->dir);
+    assert_true(tt_exists(args));
+    snprintf(args, sizeof args, "%s/mixed/one/recovery.gpkg", f->dir);
+    assert_true(tt_exists(args));
     free(text);
     free(dir_yml);
 }
