@@ -88,7 +88,8 @@ static void log_line(taafi_log_level level, const char *message, void *user)
 typedef struct bar {
     char stage[160];
     double t0, last;
-    int open; /* a line is being redrawn */
+    int open;      /* a line is being redrawn */
+    int from_zero; /* the stage was first heard of at 0 done, so t0 is its start */
 } bar;
 
 static double seconds(void)
@@ -113,11 +114,18 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
         b->t0 = t;
         b->last = 0;
         b->open = 0;
+        /* a stage that ran on another thread is first heard of part way
+         * (or all the way) through: when it began is unknown, and so is
+         * its rate */
+        b->from_zero = done == 0;
     }
     if (done < total && t - b->last < 0.1)
         return; /* ten redraws a second are plenty */
     b->last = t;
-    rate = t > b->t0 ? (double)done / (t - b->t0) : 0;
+    /* a rate from the first hundredths of a second would say little,
+     * except as the stage's last word */
+    rate = b->from_zero && t > b->t0 && (t - b->t0 >= 0.05 || (total && done >= total)) ? (double)done / (t - b->t0)
+                                                                                          : -1;
     fill = total ? (int)((double)done / (double)total * width) : 0;
     k = snprintf(line, sizeof line, "\r  %-26.26s [", stage);
     for (int i = 0; i < width && k < (int)sizeof line - 1; i++)
@@ -126,7 +134,10 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
     fprintf(stderr, "%s] %llu", line, (unsigned long long)done);
     if (total)
         fprintf(stderr, "/%llu", (unsigned long long)total);
-    fprintf(stderr, "  %.0f/s   ", rate);
+    if (rate >= 0)
+        fprintf(stderr, "  %.0f/s   ", rate);
+    else
+        fputs("           ", stderr); /* blanks out a longer line's tail */
     b->open = 1;
     if (total && done >= total) {
         fputc('\n', stderr);

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pty.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct fixture {
     char *dir;
@@ -259,6 +262,85 @@ static void test_jobs_and_batch(void **state)
     free(dir_yml);
 }
 
+/* Runs `taafi ARGS` with stderr (and stdout) on a pseudo-terminal, as a
+ * user at a terminal sees it; returns all it printed (caller frees). */
+static char *on_terminal(char *const *argv)
+{
+    int master, status;
+    size_t n = 0, cap = 1 << 16;
+    char *text = malloc(cap);
+    pid_t pid = forkpty(&master, NULL, NULL, NULL);
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        execv(TAAFI_BIN, argv);
+        _exit(127);
+    }
+    for (;;) {
+        ssize_t got;
+        if (n + 4096 > cap)
+            text = realloc(text, cap *= 2);
+        got = read(master, text + n, cap - n - 1);
+        if (got <= 0) /* EIO once the child is gone */
+            break;
+        n += (size_t)got;
+    }
+    text[n] = '\0';
+    close(master);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return text;
+}
+
+/* On a terminal each stage draws a bar redrawn in place with its counts,
+ * ending at done/total; a rate only where the bar saw the stage start (a
+ * stage run on another thread is first heard of part way through, and a
+ * rate from then would be wrong).  Not on a pipe, and not with -q. */
+static void test_progress(void **state)
+{
+    fixture *f = *state;
+    char project[2048], out[2048], *text, *line, *save = NULL;
+    int damage_done = 0, coverage_done = 0;
+    snprintf(project, sizeof project, "%s/examples/homs.yml", tt_source_dir());
+    snprintf(out, sizeof out, "%s/bars", f->dir);
+    {
+        char *argv[] = {"taafi", "run", project, "-o", out, NULL};
+        text = on_terminal(argv);
+    }
+    /* every redraw starts with a carriage return; split on both ends */
+    for (line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+        unsigned long long done, total;
+        char stage[64];
+        if (sscanf(line, "  %63[a-z _0-9] [%*[#.]] %llu/%llu", stage, &done, &total) != 3)
+            continue;
+        assert_true(done <= total);
+        if (!strncmp(stage, "reading damage", 14) && done == total) {
+            damage_done = 1;
+            assert_non_null(strstr(line, "/s")); /* seen from its start */
+        }
+        if (!strncmp(stage, "coverage", 8) && done == total)
+            coverage_done = 1;
+    }
+    assert_true(damage_done);
+    assert_true(coverage_done);
+    free(text);
+    {
+        char *argv[] = {"taafi", "run", project, "-o", out, "--overwrite", "-q", NULL};
+        text = on_terminal(argv);
+        assert_null(strchr(text, '\r') ? strstr(text, "[#") : NULL);
+        assert_null(strstr(text, "reading damage"));
+        free(text);
+    }
+    /* on a pipe: the log's plain lines, no bar */
+    {
+        char args[4200], *err = NULL;
+        snprintf(args, sizeof args, "run '%s' -o '%s' --overwrite", project, out);
+        assert_int_equal(taafi(args, NULL, &err), 0);
+        assert_null(strchr(err, '\r'));
+        assert_non_null(strstr(err, "taafi: damage: "));
+        free(err);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +349,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_example, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_and_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
