@@ -25,6 +25,10 @@ int cli_fail(taafi_status status, const char *message);
 /* A context whose log goes to stderr as "taafi: warning: ..." lines. */
 taafi_ctx *cli_context(const cli_opts *o);
 
+/* 1 once Ctrl-C (SIGINT) or SIGTERM has come: contexts made by
+ * cli_context() then start interrupted. */
+int cli_interrupted(void);
+
 /* Frees a context made by cli_context() (and stops interrupting it). */
 void cli_release_context(taafi_ctx *ctx);
 

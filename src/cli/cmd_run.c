@@ -190,6 +190,11 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&pl->lock);
         if (k >= pl->n)
             return NULL;
+        if (cli_interrupted()) { /* Ctrl-C stops the batch, not only the projects running */
+            pl->jobs[k].code = EXIT_INTERRUPTED;
+            snprintf(pl->jobs[k].message, sizeof pl->jobs[k].message, "not run: interrupted before it started");
+            continue;
+        }
         run_job(&pl->jobs[k]);
     }
 }
@@ -385,13 +390,13 @@ int cmd_run(int argc, char **argv)
                 code = EXIT_USAGE;
                 goto done;
             }
-    if (!batch || jobs_n == 1) {
-        for (k = 0; k < n_paths; k++)
-            run_job(&jobs[k]);
-    } else {
+    {
+        /* a batch runs --jobs projects at a time, this thread being one of
+         * them; a single project has the threads for its own work */
         pool pl = {jobs, n_paths, 0, PTHREAD_MUTEX_INITIALIZER};
         pthread_t th[256];
-        int t, n_th = jobs_n < (int)n_paths ? jobs_n : (int)n_paths;
+        int at_once = batch && jobs_n < (int)n_paths ? jobs_n : batch ? (int)n_paths : 1;
+        int t, n_th = at_once - 1;
         for (t = 0; t < n_th; t++)
             if (pthread_create(&th[t], NULL, worker, &pl) != 0)
                 break;
@@ -404,14 +409,19 @@ int cmd_run(int argc, char **argv)
         if (jobs[k].code > code)
             code = jobs[k].code;
     if (batch) {
-        size_t failed = 0;
+        size_t failed = 0, stopped = 0;
         fprintf(stderr, "\n%-32s %-7s %6s %9s  %s\n", "project", "status", "areas", "seconds", "output / error");
         for (k = 0; k < n_paths; k++) {
-            failed += jobs[k].code != EXIT_OK;
-            fprintf(stderr, "%-32s %-7s %6zu %9.2f  %s\n", jobs[k].project, jobs[k].code == EXIT_OK ? "ok" : "FAILED",
-                    jobs[k].areas, jobs[k].seconds, jobs[k].code == EXIT_OK ? jobs[k].dir : jobs[k].message);
+            const char *status = jobs[k].code == EXIT_OK ? "ok" : jobs[k].code == EXIT_INTERRUPTED ? "stopped" : "FAILED";
+            failed += jobs[k].code != EXIT_OK && jobs[k].code != EXIT_INTERRUPTED;
+            stopped += jobs[k].code == EXIT_INTERRUPTED;
+            fprintf(stderr, "%-32s %-7s %6zu %9.2f  %s\n", jobs[k].project, status, jobs[k].areas, jobs[k].seconds,
+                    jobs[k].code == EXIT_OK ? jobs[k].dir : jobs[k].message);
         }
-        fprintf(stderr, "%zu project(s): %zu ok, %zu failed\n", n_paths, n_paths - failed, failed);
+        fprintf(stderr, "%zu project(s): %zu ok, %zu failed", n_paths, n_paths - failed - stopped, failed);
+        if (stopped)
+            fprintf(stderr, ", %zu stopped by an interrupt", stopped);
+        fputc('\n', stderr);
     }
 done:
     if (jobs)

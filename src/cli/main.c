@@ -38,11 +38,15 @@ static const char USAGE[] =
  * the handler may read them at any time. */
 #define MAX_LIVE 256
 static taafi_ctx *live[MAX_LIVE];
+/* Set by the first signal: a context made afterwards (a batch's next
+ * project) starts interrupted, and a batch starts no more projects. */
+static int signalled;
 
 static void on_signal(int sig)
 {
     int i;
     (void)sig;
+    __atomic_store_n(&signalled, 1, __ATOMIC_SEQ_CST);
     for (i = 0; i < MAX_LIVE; i++) {
         taafi_ctx *c = __atomic_load_n(&live[i], __ATOMIC_SEQ_CST);
         if (c)
@@ -187,9 +191,15 @@ taafi_ctx *cli_context(const cli_opts *o)
         }
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
+        /* after the slot is taken: a signal before it is seen here, one
+         * after it reaches the context through the slot */
+        if (cli_interrupted())
+            taafi_ctx_interrupt(ctx);
     }
     return ctx;
 }
+
+int cli_interrupted(void) { return __atomic_load_n(&signalled, __ATOMIC_SEQ_CST); }
 
 int cli_log_option(const char *arg, cli_opts *o)
 {

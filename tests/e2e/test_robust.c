@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -323,6 +324,74 @@ static void test_ctrl_c(void **state)
     free(proj);
 }
 
+/* Ctrl-C in a batch stops the batch: the project running stops cleanly,
+ * those after it do not start, and the summary says so. */
+static void test_ctrl_c_batch(void **state)
+{
+    tt_env *e = *state;
+    char path[2048], *proj = project_file(), *text, *err;
+    const char *names[] = {"a.yml", "b.yml", "c.yml"};
+    int fds[2], status;
+    size_t n = 0, cap = 1 << 16;
+    pid_t pid;
+    /* three copies of the example; its paths (../data/...) resolve
+     * through a link to the source tree's data */
+    snprintf(path, sizeof path, "%s/data", tt_source_dir());
+    {
+        char link[2048];
+        snprintf(link, sizeof link, "%s/data", e->dir);
+        assert_int_equal(symlink(path, link), 0);
+    }
+    snprintf(path, sizeof path, "%s/batch", e->dir);
+    assert_int_equal(mkdir(path, 0777), 0);
+    text = tt_read(proj, NULL);
+    for (size_t i = 0; i < 3; i++)
+        free(tt_write(path, names[i], text));
+    free(text);
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char out[2048];
+        snprintf(out, sizeof out, "%s/out", e->dir);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        execl(TAAFI_BIN, TAAFI_BIN, "run", path, "-o", out, "--jobs", "1", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    err = malloc(cap);
+    for (;;) { /* the first project's first line: it has started */
+        ssize_t got = read(fds[0], err + n, cap - n - 1);
+        assert_true(got > 0);
+        n += (size_t)got;
+        err[n] = '\0';
+        if (strchr(err, '\n'))
+            break;
+    }
+    kill(pid, SIGINT);
+    for (;;) {
+        ssize_t got;
+        if (n + 4096 > cap)
+            err = realloc(err, cap *= 2);
+        if ((got = read(fds[0], err + n, cap - n - 1)) <= 0)
+            break;
+        n += (size_t)got;
+    }
+    err[n] = '\0';
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) != 130 || !strstr(err, "c.yml") ||
+        !strstr(strstr(err, "c.yml"), "not run: interrupted before it started"))
+        fail_msg("exit %d; stderr:\n%s", WEXITSTATUS(status), err);
+    snprintf(path, sizeof path, "%s/out/c", e->dir);
+    assert_false(tt_exists(path));
+    assert_int_equal(tmp_files(e->dir), 0);
+    free(err);
+    free(proj);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +405,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unwritable_output, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_ctrl_c, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_ctrl_c_batch, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_inputs_untouched, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
