@@ -1138,6 +1138,8 @@ static taafi_status parse_scenarios(parser *ps, const yaml_node_t *m)
             return st;
         if (!valid_column(name))
             return perr(ps, k, "scenario name '%s' must be a plain word (letters, digits, _): it names a folder", name);
+        if (!strcmp(name, "maps"))
+            return perr(ps, k, "scenario name 'maps' is the folder of the run's own maps; choose another name");
         if (!(sc->name = tf_strdup(name)) || !(sc->inds = malloc((p->n_inds ? p->n_inds : 1) * sizeof *sc->inds)))
             return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
         p->n_scenarios++; /* counted now so that free sees it */
