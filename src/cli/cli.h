@@ -11,6 +11,7 @@ typedef struct cli_opts {
     int quiet;    /* warnings only                          */
     int verbose;  /* progress and GDAL debug lines          */
     int progress; /* progress bars on a terminal (one project at a time) */
+    char *tag;    /* in a batch, the project's name: log lines say "[NAME]" (not owned) */
 } cli_opts;
 
 int cmd_run(int argc, char **argv);

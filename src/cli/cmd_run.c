@@ -63,10 +63,12 @@ static double now(void)
 
 /* A short data-quality summary: runs of notes with the same layer and
  * problem (points outside every area, say) are shown as one line. */
-static void print_issues(const taafi_result *r, size_t n)
+static void print_issues(const taafi_result *r, size_t n, const char *tag)
 {
     size_t k = 0, lines = 0;
-    fprintf(stderr, "taafi: data quality: %zu note(s), all in the table data_quality:\n", n);
+    flockfile(stderr); /* one block, not mixed with another project's lines */
+    fprintf(stderr, "taafi: %s%s%sdata quality: %zu note(s), all in the table data_quality:\n", tag ? "[" : "",
+            tag ? tag : "", tag ? "] " : "", n);
     while (k < n && lines < 12) {
         const char *layer, *problem, *action, *l2, *p2;
         int64_t fid, f2;
@@ -86,6 +88,7 @@ static void print_issues(const taafi_result *r, size_t n)
     }
     if (k < n)
         fprintf(stderr, "  ... and %zu more\n", n - k);
+    funlockfile(stderr);
 }
 
 /* The project's scenarios: the same indicators scored again, each into
@@ -164,7 +167,7 @@ static void run_job(job *j)
             fprintf(stderr, "taafi: %s: %zu areas, %zu indicator columns\n", j->project, j->areas,
                     taafi_result_column_count(r));
             if (n_issues)
-                print_issues(r, n_issues);
+                print_issues(r, n_issues, j->o.tag);
         }
     }
 out:
@@ -367,6 +370,8 @@ int cmd_run(int argc, char **argv)
         jobs[k].dir = batch ? sub_dir(dir, paths[k]) : strdup(dir);
         jobs[k].o = o;
         jobs[k].o.progress = !batch; /* bars of projects side by side would mix */
+        if (batch && jobs[k].dir)
+            jobs[k].o.tag = strrchr(jobs[k].dir, '/') + 1; /* NAME of DIR/NAME */
         jobs[k].flags = flags;
         jobs[k].maps = maps;
         jobs[k].round = round;

@@ -79,11 +79,14 @@ int cli_fail(taafi_status status, const char *message)
 
 static void end_bar(void);
 
+/* `user`: the project's tag in a batch (NULL otherwise), so that the lines
+ * of projects run side by side can be told apart. */
 static void log_line(taafi_log_level level, const char *message, void *user)
 {
-    (void)user;
+    const char *tag = user;
     end_bar();
-    fprintf(stderr, "taafi: %s%s\n", level == TAAFI_LOG_WARNING ? "warning: " : "", message);
+    fprintf(stderr, "taafi: %s%s%s%s%s\n", level == TAAFI_LOG_WARNING ? "warning: " : "", tag ? "[" : "", tag ? tag : "",
+            tag ? "] " : "", message);
 }
 
 /* A progress bar per stage on a terminal: one line redrawn in place,
@@ -169,7 +172,7 @@ taafi_ctx *cli_context(const cli_opts *o)
         fprintf(stderr, "taafi: error: cannot start (out of memory?)\n");
         return NULL;
     }
-    taafi_ctx_set_log(ctx, min, log_line, NULL);
+    taafi_ctx_set_log(ctx, min, log_line, o->tag);
     if (!o->quiet && o->progress && isatty(2))
         taafi_ctx_set_progress(ctx, on_progress, &the_bar);
     {

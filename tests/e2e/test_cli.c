@@ -231,6 +231,9 @@ static void test_jobs_and_batch(void **state)
     assert_true(tt_exists(args));
     snprintf(args, sizeof args, "%s/batch/two", f->dir);
     assert_false(tt_exists(args));
+    /* projects side by side: each log line says whose it is */
+    snprintf(args, sizeof args, "run '%s' -o '%s/batch' --jobs 2 --overwrite", dir_yml, f->dir);
+    expect(args, 1, NULL, "taafi: [three] wrote ");
     /* a folder among files stands for its projects too, and "DIR/" joins
      * without a double slash */
     snprintf(args, sizeof args, "run '%s/' '%s/one.yml' -o '%s/mixed'", dir_yml, dir_yml, f->dir);
