@@ -268,6 +268,10 @@ static taafi_status ignore_fields(taafi_ctx *ctx, const taafi_result *r, size_t 
             const char *f = d->type == TF_IND_COUNT ? d->class_field : d->field;
             used = d->layer == (int)li && same_filter(tf_pass_where(d), where) && f && !strcasecmp(f, name);
         }
+        /* the CSV driver's points come from these two (kept read, whatever
+         * GDAL does with ignored fields) */
+        if (src->def->x_field && (!strcasecmp(src->def->x_field, name) || !strcasecmp(src->def->y_field, name)))
+            used = 1;
         if (!used)
             names[m++] = name;
     }

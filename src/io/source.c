@@ -23,12 +23,26 @@ taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *ou
     tf_gdal_enter(ctx);
     {
         /* ENCODING: how the Shapefile driver reads a .dbf whose .cpg is
-         * missing (Arabic is often Windows-1256 then). */
-        char enc[96];
-        const char *open_opts[] = {enc, NULL};
-        snprintf(enc, sizeof enc, "ENCODING=%s", def->encoding ? def->encoding : "");
+         * missing (Arabic is often Windows-1256 then).  X/Y_POSSIBLE_NAMES:
+         * the CSV driver makes each row's point from those two columns
+         * (kept as fields too); a row whose cell is empty or not a number
+         * gets no geometry, and is noted as such downstream. */
+        char enc[96], xo[160], yo[160];
+        const char *open_opts[4];
+        int n_opts = 0;
+        if (def->encoding) {
+            snprintf(enc, sizeof enc, "ENCODING=%s", def->encoding);
+            open_opts[n_opts++] = enc;
+        }
+        if (def->x_field) {
+            snprintf(xo, sizeof xo, "X_POSSIBLE_NAMES=%s", def->x_field);
+            snprintf(yo, sizeof yo, "Y_POSSIBLE_NAMES=%s", def->y_field);
+            open_opts[n_opts++] = xo;
+            open_opts[n_opts++] = yo;
+        }
+        open_opts[n_opts] = NULL;
         out->ds = GDALOpenEx(def->path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL,
-                             def->encoding ? open_opts : NULL, NULL);
+                             n_opts ? open_opts : NULL, NULL);
     }
     if (!out->ds) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open %s as a vector dataset: %s; check the path under '%s'",
@@ -55,6 +69,22 @@ taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *ou
                    def->path, names.s ? names.s : "", def->role);
         }
         out->layer = GDALDatasetGetLayer(out->ds, 0);
+    }
+    if (def->x_field) {
+        /* only GDAL's CSV driver takes points from columns; and it gives no
+         * geometry, silently, when a named column is not there */
+        GDALDriverH drv = GDALGetDatasetDriver(out->ds);
+        int xi, yi;
+        if (!drv || strcmp(GDALGetDriverShortName(drv), "CSV")) {
+            st = tf_error(ctx, TAAFI_ERR_PROJECT,
+                          "%s: 'x' and 'y' under '%s' name the coordinate columns of a CSV file, and this is %s; "
+                          "save the sheet as CSV (UTF-8), or remove 'x' and 'y' if the layer has geometries",
+                          def->path, def->role, drv ? GDALGetDriverLongName(drv) : "no CSV");
+            goto fail;
+        }
+        if ((st = tf_source_field(ctx, out, def->x_field, "x", &xi)) ||
+            (st = tf_source_field(ctx, out, def->y_field, "y", &yi)))
+            goto fail;
     }
     if (def->where && OGR_L_SetAttributeFilter(out->layer, def->where) != OGRERR_NONE) {
         st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s: layer %s: the filter where: \"%s\" is not valid: %s", def->path,
@@ -112,6 +142,14 @@ taafi_status tf_source_srs(taafi_ctx *ctx, const tf_vsource *cs, OGRSpatialRefer
     *out = OGR_L_GetSpatialRef(s->layer);
     if (*out)
         return TAAFI_OK;
+    /* a table (a CSV of survey points with their coordinates in columns,
+     * say) would give every feature "no geometry", and every count 0 */
+    if (OGR_FD_GetGeomFieldCount(OGR_L_GetLayerDefn(s->layer)) == 0)
+        return tf_error(ctx, TAAFI_ERR_DATA,
+                        "%s: layer %s has no geometries, only fields; if its points are in two columns "
+                        "(longitude and latitude, say), name them under '%s' with x: and y: (and their CRS with "
+                        "assume_crs: EPSG:4326)",
+                        s->def->path, OGR_L_GetName(s->layer), s->def->role);
     if (s->def->assume_epsg) {
         if (!s->assumed) {
             OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);

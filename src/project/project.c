@@ -211,6 +211,12 @@ static taafi_status parse_source(parser *ps, const yaml_node_t *m, const char *r
         return st;
     if ((v = get(ps, m, "encoding")) && (st = dup_scalar(ps, v, "encoding", &src->encoding)))
         return st;
+    if ((v = get(ps, m, "x")) && (st = dup_scalar(ps, v, "x", &src->x_field)))
+        return st;
+    if ((v = get(ps, m, "y")) && (st = dup_scalar(ps, v, "y", &src->y_field)))
+        return st;
+    if (!src->x_field != !src->y_field)
+        return perr(ps, m, "%s: 'x' and 'y' go together: name both columns holding the coordinates", where);
     if ((v = get(ps, m, "assume_crs"))) {
         const char *s = NULL;
         char *end;
@@ -257,7 +263,7 @@ static taafi_status parse_areas(parser *ps, const yaml_node_t *m)
 
 static taafi_status parse_layers(parser *ps, const yaml_node_t *m)
 {
-    static const char *const keys[] = {"source", "layer", "where", "assume_crs", "encoding", NULL};
+    static const char *const keys[] = {"source", "layer", "where", "assume_crs", "encoding", "x", "y", NULL};
     taafi_project *p = ps->p;
     yaml_node_pair_t *pr;
     taafi_status st;
@@ -1309,7 +1315,7 @@ static taafi_status name_list(parser *ps, const yaml_node_t *v, const char *key,
 static taafi_status parse_rounds(parser *ps, const yaml_node_t *s)
 {
     static const char *const keys[] = {"name", "date", "layers", "sources", "areas", "shared", NULL};
-    static const char *const lkeys[] = {"source", "layer", "where", "assume_crs", "encoding", NULL};
+    static const char *const lkeys[] = {"source", "layer", "where", "assume_crs", "encoding", "x", "y", NULL};
     taafi_project *p = ps->p;
     yaml_node_item_t *it;
     taafi_status st;
@@ -1614,6 +1620,8 @@ fail:
 
 static void free_source(tf_source *s)
 {
+    free(s->x_field);
+    free(s->y_field);
     free(s->encoding);
     free(s->role);
     free(s->path);

@@ -17,6 +17,8 @@ typedef struct tf_source {
     int line;     /* line of its definition in the project file         */
     int assume_epsg; /* CRS to assume when the data has none; 0: none    */
     char *encoding;  /* attribute encoding when the file does not say   */
+    char *x_field;   /* a CSV's columns holding each point's x and y (in */
+    char *y_field;   /* its CRS, or assume_crs'); both NULL or both set  */
 } tf_source;
 
 typedef enum tf_ind_type {

@@ -65,4 +65,17 @@ R,"CURVEPOLYGON (CIRCULARSTRING (36.722 34.705,36.718 34.705,36.722 34.705))"
 CSV
 ogr2ogr -f GPKG -a_srs EPSG:4326 -nln shapes -nlt GEOMETRY "$out/shapes.gpkg" "$tmp/shapes.csv" \
     -oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO
+# A survey's points as a CSV with the coordinates in two columns (the
+# points of utm_points.geojson: 3 in A, 2 in B), as field teams export
+# them; one row without a longitude, one with "n/a" for its latitude
+cat > "$out/survey.csv" <<'CSV'
+id,lon,lat,status
+1,36.703,34.703,ok
+2,36.705,34.706,ok
+3,36.708,34.708,ok
+4,36.713,34.702,ok
+5,36.718,34.709,ok
+6,,34.705,ok
+7,36.705,n/a,ok
+CSV
 echo "fixtures written to $out"

@@ -113,6 +113,50 @@ static void test_mixed_crs(void **state)
     done(r, p);
 }
 
+/* A CSV of survey points with the coordinates in two columns: without
+ * x/y it is refused (not counted as 7 features without geometry and every
+ * count 0); with them it counts as the same points in UTM do, the rows
+ * without a usable coordinate noted; x/y on a file other than a CSV is
+ * refused. */
+static void test_csv_points(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    assert_int_equal(run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
+                            "layers: {pts: {source: '%1$s/survey.csv', assume_crs: EPSG:4326}}\n"
+                            "indicators: [{id: n, type: count, layer: pts}]\n",
+                         &r, &p),
+                     TAAFI_ERR_DATA);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "survey.csv: layer survey has no geometries, only fields"));
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "with x: and y:"));
+    done(r, p);
+    if (run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
+               "layers: {pts: {source: '%1$s/survey.csv', x: lon, y: lat, assume_crs: EPSG:4326}}\n"
+               "indicators: [{id: n, type: count, layer: pts}]\n",
+            &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_double_equal(tt_value(r, "n", 0), 3, 0);
+    assert_double_equal(tt_value(r, "n", 1), 2, 0);
+    assert_int_equal(count_notes(r, "no geometry"), 2);
+    done(r, p);
+    /* a misspelt column is named, with the columns there */
+    assert_int_equal(run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
+                            "layers: {pts: {source: '%1$s/survey.csv', x: lng, y: lat, assume_crs: EPSG:4326}}\n"
+                            "indicators: [{id: n, type: count, layer: pts}]\n",
+                         &r, &p),
+                     TAAFI_ERR_DATA);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "no field 'lng' (named by 'x' for pts)"));
+    done(r, p);
+    assert_int_equal(run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
+                            "layers: {pts: {source: '%1$s/utm_points.geojson', x: lon, y: lat}}\n"
+                            "indicators: [{id: n, type: count, layer: pts}]\n",
+                         &r, &p),
+                     TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "coordinate columns of a CSV file"));
+    done(r, p);
+}
+
 /* A multipolygon area and a curved one (a circle) are measured whole. */
 static void test_multipart_and_curves(void **state)
 {
@@ -398,6 +442,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_and_unreadable, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_missing_crs, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_mixed_crs, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_csv_points, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_multipart_and_curves, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_overlaps, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_swapped, tt_env_setup, tt_env_teardown),

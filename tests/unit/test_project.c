@@ -114,6 +114,8 @@ static void test_errors(void **state)
          "p.yml:7:", "does not apply"},
         {"areas:\n  source: a.shp\n  id: x\nindicators: []\noutputs:\n  gpkg: ../x.gpkg\n", "p.yml:6:",
          "plain file name"},
+        {"areas:\n  source: a.shp\n  id: x\nlayers:\n  pts: {source: p.csv, x: lon}\nindicators: []\n", "p.yml:5:",
+         "'x' and 'y' go together"},
         /* a scenario named maps would write into the run's maps folder */
         {"areas:\n  source: a.shp\n  id: x\nindicators: []\nscenarios:\n  maps:\n    pillars: {}\n", "p.yml:6:",
          "folder of the run's own maps"},
