@@ -12,10 +12,12 @@
 
 #include <ogr_srs_api.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CRS "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32637\"}},"
 
@@ -246,6 +248,21 @@ static void test_project_rules(void **state)
     taafi_project_free(p);
 }
 
+/* Moves the group's input files into DIR/gone (away) or back. */
+static void move_inputs(const char *dir, int away)
+{
+    static const char *const inputs[] = {"areas.geojson", "fac.geojson", "pop.tif"};
+    char here[4096], there[4096];
+    snprintf(there, sizeof there, "%s/gone", dir);
+    if (away)
+        assert_true(mkdir(there, 0777) == 0 || errno == EEXIST);
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        snprintf(here, sizeof here, "%s/%s", dir, inputs[i]);
+        snprintf(there, sizeof there, "%s/gone/%s", dir, inputs[i]);
+        assert_int_equal(away ? rename(here, there) : rename(there, here), 0);
+    }
+}
+
 /* A scenario with another distance: its coverage is computed from the
  * facilities already read and equals the known circle; a column derived
  * from it follows; going back to the project gives the project's numbers
@@ -275,6 +292,10 @@ static void test_scenario_distance(void **state)
     assert_double_equal(tt_value(r, "c_area_pct", 0), s300, 1e-9);
     assert_double_equal(tt_value(r, "twice", 0), 2 * s300, 1e-9);
     assert_non_null(r->gaps_geojson);
+    /* the scenario opens no input again: with every input file moved
+     * away, it is computed all the same (they come back after: the
+     * fixture is the group's) */
+    move_inputs(e->dir, 1);
     assert_int_equal(taafi_result_rescore(e->ctx, r, "near"), TAAFI_OK);
     assert_null(r->gaps_geojson); /* other gaps: made again when written */
     assert_double_equal(tt_value(r, "c_area_pct", 0), s200, 1e-9);
@@ -283,6 +304,7 @@ static void test_scenario_distance(void **state)
     assert_int_equal(r->n_gaps, 1);
     assert_double_equal(r->gaps[0].km2, 1 - s200 / 100, 1e-12);
     assert_double_equal(r->gaps[0].def->distance, 200, 0);
+    move_inputs(e->dir, 0);
     assert_string_equal(tf_result_def(r, &p->inds[1])->label, "Within 200 m");
     assert_null(p->inds[1].label); /* the project's own is untouched */
     /* the facilities and what does not hang on the distance stay */
@@ -350,6 +372,7 @@ static void test_scenario_filter(void **state)
     assert_double_equal(tt_value(r, "w_area_pct", 0), 2 * one, 1e-9);
     assert_double_equal(tt_value(r, "w_facilities", 0), 2, 0);
     assert_int_equal(r->n_facilities, 2);
+    move_inputs(e->dir, 1); /* the filters apply to what was read: no file opened again */
     assert_int_equal(taafi_result_rescore(e->ctx, r, "functioning_only"), TAAFI_OK);
     assert_double_equal(tt_value(r, "w_area_pct", 0), one, 1e-9);
     assert_double_equal(tt_value(r, "w_facilities", 0), 1, 0);
@@ -365,6 +388,7 @@ static void test_scenario_filter(void **state)
     assert_int_equal(r->n_facilities, 1);
     GEOSGeomGetX_r(e->ctx->geos, r->facilities[0].pt, &x);
     assert_double_equal(x, 500250, 1e-6); /* F2 */
+    move_inputs(e->dir, 0);
     assert_int_equal(taafi_result_rescore(e->ctx, r, NULL), TAAFI_OK);
     assert_double_equal(tt_value(r, "w_area_pct", 0), 2 * one, 1e-9);
     assert_int_equal(r->n_facilities, 2);
