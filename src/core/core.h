@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <time.h>
 
 #define TF_MSG_MAX 2048
 
@@ -83,7 +84,10 @@ int tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_siz
 void tf_sha256_buf(const void *data, size_t len, char hex_out[65]);
 
 /* Current UTC time as "2026-11-29T00:18:49Z". */
+/* "2026-11-29T05:10:15Z": now, or SOURCE_DATE_EPOCH's time when set. */
 void tf_utc_now(char out[32]);
+/* SOURCE_DATE_EPOCH as a time, when set to a number (1), else 0. */
+int tf_source_date(time_t *out);
 
 /* A monotonic clock in seconds, for the stage times -v shows. */
 double tf_seconds(void);

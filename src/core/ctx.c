@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -307,10 +308,30 @@ double tf_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* SOURCE_DATE_EPOCH (reproducible-builds.org): seconds since 1970 that
+ * stand for "now" in every output, so that two runs of the same project
+ * give the same bytes; anything else than a plain number is ignored. */
+int tf_source_date(time_t *out)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    char *end;
+    long long v;
+    if (!s || !*s)
+        return 0;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || *end || v < 0)
+        return 0;
+    *out = (time_t)v;
+    return 1;
+}
+
 void tf_utc_now(char out[32])
 {
-    time_t t = time(NULL);
+    time_t t;
     struct tm tm;
+    if (!tf_source_date(&t))
+        t = time(NULL);
     gmtime_r(&t, &tm);
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

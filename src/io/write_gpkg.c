@@ -3,9 +3,11 @@
 #include "../publish/style.h"
 #include "writers.h"
 
+#include <cpl_conv.h>
 #include <ogr_api.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Tables without geometry are GeoPackage "attributes" tables. */
 static const char *const ATTR[] = {"ASPATIAL_VARIANT=GPKG_ATTRIBUTES", NULL};
@@ -86,9 +88,23 @@ taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *pa
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     GDALDatasetH ds;
     taafi_status st = TAAFI_OK;
+    char date[40], *saved = NULL;
+    time_t t;
+    int pinned = tf_source_date(&t);
     if (!drv)
         return tf_error(ctx, TAAFI_ERR_IO, "this GDAL has no GPKG driver");
     tf_gdal_enter(ctx);
+    if (pinned) {
+        /* SOURCE_DATE_EPOCH: GDAL's own time stamps (gpkg_contents'
+         * last_change) too, so that the file is the same bytes each run;
+         * set on this thread only, for this file only */
+        struct tm tm;
+        const char *was = CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
+        saved = was ? CPLStrdup(was) : NULL;
+        gmtime_r(&t, &tm);
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", date);
+    }
     ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
     if (!ds) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot create the GeoPackage: %s", path, tf_lib_error(ctx));
@@ -117,6 +133,10 @@ done:
         GDALClose(ds);
         if (!st && tf_lib_error(ctx)[0])
             st = tf_error(ctx, TAAFI_ERR_IO, "%s: error while closing: %s", path, tf_lib_error(ctx));
+    }
+    if (pinned) {
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", saved);
+        CPLFree(saved);
     }
     tf_gdal_leave(ctx);
     return st;

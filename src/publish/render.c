@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct png_buf {
     unsigned char *d;
@@ -76,6 +77,20 @@ static taafi_status check(taafi_ctx *ctx, cairo_surface_t *s, const char *path)
     return TAAFI_OK;
 }
 
+/* With SOURCE_DATE_EPOCH set, a PDF says it was made then (cairo writes
+ * the clock's time otherwise), so that two runs give the same bytes. */
+static void pdf_date(cairo_surface_t *surf)
+{
+    time_t t;
+    if (tf_source_date(&t)) {
+        char date[32];
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    }
+}
+
 static taafi_status write_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, const char *path,
                                 int format, double dpi)
 {
@@ -87,6 +102,8 @@ static taafi_status write_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_
     else {
         surf = format == 1 ? cairo_svg_surface_create(path, TF_PAGE_W, TF_PAGE_H)
                            : cairo_pdf_surface_create(path, TF_PAGE_W, TF_PAGE_H);
+        if (format == 2)
+            pdf_date(surf);
         cr = cairo_create(surf);
     }
     tf_draw_sheet(ctx, r, s, cr);
@@ -112,6 +129,7 @@ static taafi_status write_atlas(taafi_ctx *ctx, const taafi_result *r, const tf_
     size_t a;
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Atlas");
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "taafi");
+    pdf_date(surf);
     for (a = 0; a < r->areas->n; a++) {
         tf_draw_atlas_page(ctx, r, index, a, cr);
         cairo_show_page(cr);

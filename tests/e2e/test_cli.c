@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pty.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -171,7 +172,12 @@ static void test_jobs_and_batch(void **state)
     char args[4096], *a, *b, *dir_yml, *text;
     const char *src = tt_source_dir();
     /* the scenario's too: its other distance is computed on the threads */
-    static const char *const files[] = {"areas.geojson",
+    /* SOURCE_DATE_EPOCH pins the time stamps (the run table's, GDAL's in
+     * gpkg_contents), so that the GeoPackages are the same bytes too */
+    static const char *const files[] = {"recovery.gpkg",
+                                        "clinic_500m/recovery.gpkg",
+                                        "areas.meta.json",
+                                        "areas.geojson",
                                         "service_gaps.geojson",
                                         "facilities.geojson",
                                         "clinic_500m/areas.geojson",
@@ -179,10 +185,25 @@ static void test_jobs_and_batch(void **state)
                                         "clinics_functioning/areas.geojson",
                                         "clinics_functioning/facilities.geojson"};
     size_t i;
+    assert_int_equal(setenv("SOURCE_DATE_EPOCH", "31536000", 1), 0); /* 1971-01-01 */
     snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/j1' -q --jobs 1", src, f->dir);
     expect(args, 0, NULL, NULL);
     snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/j3' -q --jobs 3", src, f->dir);
     expect(args, 0, NULL, NULL);
+    unsetenv("SOURCE_DATE_EPOCH");
+    {
+        sqlite3 *db;
+        char *when;
+        snprintf(args, sizeof args, "%s/j3/recovery.gpkg", f->dir);
+        assert_int_equal(sqlite3_open(args, &db), SQLITE_OK);
+        when = tt_sql_text(db, "SELECT min(last_change) || ' ' || max(last_change) FROM gpkg_contents");
+        assert_string_equal(when, "1971-01-01T00:00:00.000Z 1971-01-01T00:00:00.000Z");
+        free(when);
+        when = tt_sql_text(db, "SELECT group_concat(value, ' ') FROM run WHERE name IN ('started', 'finished')");
+        assert_string_equal(when, "1971-01-01T00:00:00Z 1971-01-01T00:00:00Z");
+        free(when);
+        sqlite3_close(db);
+    }
     for (i = 0; i < sizeof files / sizeof *files; i++) {
         size_t la, lb;
         snprintf(args, sizeof args, "%s/j1/%s", f->dir, files[i]);
