@@ -147,6 +147,13 @@ static void run_job(job *j)
         }
         goto out;
     }
+    if (!st && j->round) { /* computing everything would not be what was asked */
+        j->code = EXIT_USAGE;
+        snprintf(j->message, sizeof j->message, "%s: --round %s, but the project has no 'rounds'; run it without --round",
+                 j->project, j->round);
+        fprintf(stderr, "taafi: error: %s\n", j->message);
+        goto out;
+    }
     if (st ||
         (st = taafi_project_check_outputs(ctx, p, j->dir, j->flags)) || (st = taafi_run(ctx, p, &r)) ||
         (st = taafi_result_write(ctx, r, j->dir, j->flags)) ||

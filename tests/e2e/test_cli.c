@@ -85,6 +85,11 @@ static void test_project_errors(void **state)
     expect(args, 1, NULL, "nowhere.shp: cannot open areas");
     snprintf(args, sizeof args, "validate '%s/none.yml'", f->dir);
     expect(args, 2, NULL, "cannot open the project file");
+    /* --round on a project without rounds: an error, not the whole run */
+    snprintf(args, sizeof args, "run '%s/examples/homs.yml' -o '%s/r' --round baseline", tt_source_dir(), f->dir);
+    expect(args, 2, NULL, "homs.yml: --round baseline, but the project has no 'rounds'");
+    snprintf(args, sizeof args, "%s/r", f->dir);
+    assert_false(tt_exists(args));
     free(bad);
     free(missing);
 }
