@@ -126,7 +126,7 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
          * its rate */
         b->from_zero = done == 0;
     }
-    if (done < total && t - b->last < 0.1)
+    if ((!total || done < total) && t - b->last < 0.1)
         return; /* ten redraws a second are plenty */
     b->last = t;
     /* a rate from the first hundredths of a second would say little,

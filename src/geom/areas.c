@@ -155,7 +155,7 @@ static taafi_status read_all(taafi_ctx *ctx, const taafi_project *p, tf_vsource 
     OGRSpatialReferenceH srs;
     tf_reproj *to_ll = NULL;
     OGRFeatureH f = NULL;
-    size_t cap = 0, n_msgs = 0;
+    size_t cap = 0, n_msgs = 0, n_read = 0;
     int id_idx;
     taafi_status st;
     if ((st = tf_source_srs(ctx, src, &srs)) || (st = tf_source_field(ctx, src, p->area_id, "areas.id", &id_idx)))
@@ -179,6 +179,8 @@ static taafi_status read_all(taafi_ctx *ctx, const taafi_project *p, tf_vsource 
                 goto fail;
             break;
         }
+        if (++n_read % 256 == 0)
+            tf_progress(ctx, "reading areas", n_read, 0); /* how many is known at the end */
         g = OGR_F_GetGeometryRef(f);
         fid = (int64_t)OGR_F_GetFID(f);
         if (!g || OGR_G_IsEmpty(g)) {
@@ -217,6 +219,7 @@ static taafi_status read_all(taafi_ctx *ctx, const taafi_project *p, tf_vsource 
             goto fail;
         }
     }
+    tf_progress(ctx, "reading areas", n_read, n_read);
     tf_reproj_free(to_ll);
     return TAAFI_OK;
 fail:
@@ -312,6 +315,8 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
         }
         a->tree_item[i] = i;
         GEOSSTRtree_insert_r(ctx->geos, a->tree, a->geom[i], &a->tree_item[i]);
+        if (i % 64 == 0)
+            tf_progress(ctx, "indexing areas", i, a->n);
         /* The attributes stay; the geometry now lives in geom/geom_ll. */
         OGR_F_SetGeometryDirectly(a->feat[i], NULL);
     }
@@ -327,6 +332,7 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
     if ((!defer_overlaps && (st = check_overlaps(ctx, p, a, a->prep, dq))) ||
         (st = tf_locator_new(ctx, a->geom, a->n, &a->loc)))
         goto fail;
+    tf_progress(ctx, "indexing areas", a->n, a->n); /* transformed, repaired, prepared, in the tree and the locator */
     a->ll_min[0] = a->ll_min[1] = INFINITY;
     a->ll_max[0] = a->ll_max[1] = -INFINITY;
     for (i = 0; i < a->n; i++) {

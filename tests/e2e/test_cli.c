@@ -328,7 +328,7 @@ static void test_progress(void **state)
 {
     fixture *f = *state;
     char project[2048], out[2048], *text, *line, *save = NULL;
-    int damage_done = 0, coverage_done = 0;
+    int damage_done = 0, coverage_done = 0, areas_read = 0, areas_indexed = 0;
     snprintf(project, sizeof project, "%s/examples/homs.yml", tt_source_dir());
     snprintf(out, sizeof out, "%s/bars", f->dir);
     {
@@ -348,7 +348,13 @@ static void test_progress(void **state)
         }
         if (!strncmp(stage, "coverage", 8) && done == total)
             coverage_done = 1;
+        /* the stages of the issue: reading, indexing, counting (as the
+         * points are read), coverage, writing */
+        areas_read |= !strncmp(stage, "reading areas", 13) && done == 20 && total == 20;
+        areas_indexed |= !strncmp(stage, "indexing areas", 14) && done == 20 && total == 20;
     }
+    assert_true(areas_read);
+    assert_true(areas_indexed);
     assert_true(damage_done);
     assert_true(coverage_done);
     free(text);
