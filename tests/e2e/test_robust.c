@@ -97,16 +97,25 @@ static void test_missing_crs(void **state)
     done(r, p);
 }
 
+/* Counts the points of layer `pts` (LAYER: its YAML mapping, '%1$s' for
+ * the fixtures' folder) in the two squares A and B. */
+static taafi_status count_in_squares(tt_env *e, const char *layer, taafi_result **r, taafi_project **p)
+{
+    char yml[1024];
+    snprintf(yml, sizeof yml,
+             "areas: {source: '%%1$s/cp1256.shp', id: code}\nlayers: {pts: %s}\n"
+             "indicators: [{id: n, type: count, layer: pts}]\n",
+             layer);
+    return run(e, yml, r, p);
+}
+
 /* Areas in EPSG:4326, points in UTM 37N: the points are transformed. */
 static void test_mixed_crs(void **state)
 {
     tt_env *e = *state;
     taafi_result *r;
     taafi_project *p;
-    if (run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
-               "layers: {pts: {source: '%1$s/utm_points.geojson'}}\n"
-               "indicators: [{id: n, type: count, layer: pts}]\n",
-            &r, &p))
+    if (count_in_squares(e, "{source: '%1$s/utm_points.geojson'}", &r, &p))
         fail_msg("%s", taafi_ctx_message(e->ctx));
     assert_double_equal(tt_value(r, "n", 0), 3, 0);
     assert_double_equal(tt_value(r, "n", 1), 2, 0);
@@ -123,35 +132,23 @@ static void test_csv_points(void **state)
     tt_env *e = *state;
     taafi_result *r;
     taafi_project *p;
-    assert_int_equal(run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
-                            "layers: {pts: {source: '%1$s/survey.csv', assume_crs: EPSG:4326}}\n"
-                            "indicators: [{id: n, type: count, layer: pts}]\n",
-                         &r, &p),
+    assert_int_equal(count_in_squares(e, "{source: '%1$s/survey.csv', assume_crs: EPSG:4326}", &r, &p),
                      TAAFI_ERR_DATA);
     assert_non_null(strstr(taafi_ctx_message(e->ctx), "survey.csv: layer survey has no geometries, only fields"));
     assert_non_null(strstr(taafi_ctx_message(e->ctx), "with x: and y:"));
     done(r, p);
-    if (run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
-               "layers: {pts: {source: '%1$s/survey.csv', x: lon, y: lat, assume_crs: EPSG:4326}}\n"
-               "indicators: [{id: n, type: count, layer: pts}]\n",
-            &r, &p))
+    if (count_in_squares(e, "{source: '%1$s/survey.csv', x: lon, y: lat, assume_crs: EPSG:4326}", &r, &p))
         fail_msg("%s", taafi_ctx_message(e->ctx));
     assert_double_equal(tt_value(r, "n", 0), 3, 0);
     assert_double_equal(tt_value(r, "n", 1), 2, 0);
     assert_int_equal(count_notes(r, "no geometry"), 2);
     done(r, p);
     /* a misspelt column is named, with the columns there */
-    assert_int_equal(run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
-                            "layers: {pts: {source: '%1$s/survey.csv', x: lng, y: lat, assume_crs: EPSG:4326}}\n"
-                            "indicators: [{id: n, type: count, layer: pts}]\n",
-                         &r, &p),
+    assert_int_equal(count_in_squares(e, "{source: '%1$s/survey.csv', x: lng, y: lat, assume_crs: EPSG:4326}", &r, &p),
                      TAAFI_ERR_DATA);
     assert_non_null(strstr(taafi_ctx_message(e->ctx), "no field 'lng' (named by 'x' for pts)"));
     done(r, p);
-    assert_int_equal(run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\n"
-                            "layers: {pts: {source: '%1$s/utm_points.geojson', x: lon, y: lat}}\n"
-                            "indicators: [{id: n, type: count, layer: pts}]\n",
-                         &r, &p),
+    assert_int_equal(count_in_squares(e, "{source: '%1$s/utm_points.geojson', x: lon, y: lat}", &r, &p),
                      TAAFI_ERR_PROJECT);
     assert_non_null(strstr(taafi_ctx_message(e->ctx), "coordinate columns of a CSV file"));
     done(r, p);
