@@ -223,12 +223,14 @@ static int push(char ***v, size_t *n, size_t *cap, char *path)
     if (!path)
         return -1;
     if (*n == *cap) {
-        char **w = realloc(*v, (*cap = *cap ? *cap * 2 : 16) * sizeof *w);
+        size_t grown = *cap ? *cap * 2 : 16;
+        char **w = realloc(*v, grown * sizeof *w);
         if (!w) {
             free(path);
             return -1;
         }
         *v = w;
+        *cap = grown;
     }
     (*v)[(*n)++] = path;
     return 0;
