@@ -23,14 +23,17 @@ enum {
     OUT_META_GAPS,
     OUT_META_FACILITIES,
     OUT_CHANGE,
-    OUT_GAPS_TAIL, /* not a file: the second half of service_gaps.geojson */
     N_OUT
 };
 
-/* service_gaps.geojson is the slowest file to write (GDAL's GeoJSON
- * writer); with this many gaps or more and two workers or more, its two
- * halves are written side by side and joined. */
-#define SPLIT_GAPS 64
+/* The service gaps' and the areas' GeoJSON are the slowest files to write
+ * (GDAL's GeoJSON writer: a json-c object and two snprintf per
+ * coordinate; with real boundaries, seconds at country scale).  With two
+ * workers or more and SPLIT_MIN features or more, each is written in
+ * pieces of consecutive features side by side, then the pieces are joined
+ * into the bytes of the whole (join_pieces). */
+#define SPLIT_MIN 16
+#define MAX_PIECES 16
 
 /* "areas.meta.json" beside "areas.geojson" (whatever the project calls
  * it): the name without its last extension, plus ".meta.json". */
@@ -45,7 +48,6 @@ static void meta_name(const char *geojson, char *out, size_t size)
 static void output_names(const taafi_project *p, int rounds, const char *names[N_OUT], char meta[256])
 {
     names[OUT_CHANGE] = p->out_geojson && rounds ? "change.geojson" : NULL;
-    names[OUT_GAPS_TAIL] = NULL; /* no file of its own */
     int cov = p->out_geojson && tf_project_has_type(p, TF_IND_COVERAGE);
     if (p->out_geojson)
         meta_name(p->out_geojson, meta, 256);
@@ -85,28 +87,53 @@ taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p,
     return TAAFI_OK;
 }
 
+/* A piece of a split GeoJSON: features [i0, i1) of output `out`. */
+typedef struct piece {
+    int out; /* OUT_GEOJSON or OUT_GAPS */
+    size_t i0, i1;
+    unsigned char *buf; /* the piece's document (VSIFree), made by its item */
+    size_t len;
+} piece;
+
 typedef struct write_job {
     const taafi_result *r;
     const tf_outfile *out;
-    int which[N_OUT]; /* the outputs to write, biggest first */
-    size_t n;
-    /* split gaps: each half's GeoJSON (VSIFree), written by its item */
-    int split;
-    unsigned char *half[2];
-    size_t half_len[2];
+    piece pieces[2 * MAX_PIECES];
+    size_t n_pieces;
+    /* the items in the order they are handed out: a piece p as -1 - p,
+     * an output written whole as its OUT_ number */
+    int item[2 * MAX_PIECES + N_OUT];
+    size_t n_items;
 } write_job;
 
-/* Joins two GeoJSON FeatureCollections GDAL wrote for the two halves of a
- * layer into the one it writes for the whole: the first without its
- * closing "\n]\n}\n", a feature separator, the second without its
- * opening (everything up to the features array), which must be the same
- * bytes as the first's.  0 when the documents are not shaped so (another
- * GDAL): then the caller writes the layer whole. */
-static int join_halves(const unsigned char *a, size_t na, const unsigned char *b, size_t nb, tf_buf *out)
+/* Orders the items `list` (n, biggest first) for `workers` workers:
+ * dealt out in turn into as many runs, one after the other, since
+ * tf_parallel_for gives worker k the k-th run (stealing from the far end
+ * of the longest when done): each worker starts with big items and ends
+ * with small ones, so that none is left alone with a big one at the end. */
+static void deal(write_job *j, const int *list, size_t n, int workers)
+{
+    size_t w, k;
+    j->n_items = 0;
+    for (w = 0; w < (size_t)workers; w++)
+        for (k = w; k < n; k += (size_t)workers)
+            j->item[j->n_items++] = list[k];
+}
+
+/* The parts of the GeoJSON FeatureCollection GDAL writes for a whole
+ * layer, from those it wrote for consecutive pieces of it: the opening
+ * (everything up to the features array, which must be the same bytes in
+ * every piece), each piece's features separated by ",\n", the closing
+ * "\n]\n}\n".  Parts point into the pieces: *n_out of them, at most
+ * 2 * n + 1.  0 when the documents are not shaped so (another GDAL):
+ * then the caller writes the layer whole. */
+static int join_pieces(const piece *ps, size_t n, const void **part, size_t *part_len, size_t *n_out)
 {
     static const char open_mark[] = "\"features\": [\n", close_mark[] = "\n]\n}\n";
-    size_t lo = sizeof open_mark - 1, lc = sizeof close_mark - 1, head;
-    if (na < lo + lc || nb < lo + lc)
+    size_t lo = sizeof open_mark - 1, lc = sizeof close_mark - 1, head, k, m = 0;
+    const unsigned char *a = ps[0].buf;
+    size_t na = ps[0].len;
+    if (na < lo + lc)
         return 0;
     /* the buffers are not NUL-terminated: a bounded search */
     for (head = 0; head + lo <= na && memcmp(a + head, open_mark, lo); head++)
@@ -114,30 +141,65 @@ static int join_halves(const unsigned char *a, size_t na, const unsigned char *b
     if (head + lo > na)
         return 0;
     head += lo;
-    if (nb <= head + lc || memcmp(a, b, head) || memcmp(a + na - lc, close_mark, lc) ||
-        memcmp(b + nb - lc, close_mark, lc) || a[head] != '{' || b[head] != '{')
-        return 0;
-    out->len = (na - lc) + 2 + (nb - head);
-    if (!(out->s = malloc(out->len)))
-        return 0;
-    memcpy(out->s, a, na - lc);
-    memcpy(out->s + (na - lc), ",\n", 2);
-    memcpy(out->s + (na - lc) + 2, b + head, nb - head);
+    part[m] = a;
+    part_len[m++] = head;
+    for (k = 0; k < n; k++) {
+        const unsigned char *b = ps[k].buf;
+        size_t nb = ps[k].len;
+        /* every piece holds a feature: its features start with '{' */
+        if (nb <= head + lc || memcmp(a, b, head) || memcmp(b + nb - lc, close_mark, lc) || b[head] != '{')
+            return 0;
+        if (k) {
+            part[m] = ",\n";
+            part_len[m++] = 2;
+        }
+        part[m] = b + head;
+        part_len[m++] = nb - lc - head + (k + 1 == n ? lc : 0); /* the last keeps the closing */
+    }
+    *n_out = m;
     return 1;
+}
+
+/* Plans the pieces of output `o` (n features) for `threads` workers:
+ * one per worker, none under eight features. */
+static void plan_pieces(write_job *j, int o, size_t n, int threads)
+{
+    size_t k, count = (size_t)threads;
+    if (count > MAX_PIECES)
+        count = MAX_PIECES;
+    if (count > n / 8)
+        count = n / 8;
+    for (k = 0; k < count; k++) {
+        piece *pc = &j->pieces[j->n_pieces++];
+        pc->out = o;
+        pc->i0 = n * k / count;
+        pc->i1 = n * (k + 1) / count;
+    }
 }
 
 /* One output file, to its temporary name. */
 static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *user)
 {
     static const char *const meta_layers[3] = {"areas", "service_gaps", "facilities"};
-    const write_job *j = user;
+    write_job *j = user; /* each item writes only its own piece */
     const taafi_result *r = j->r;
-    int i = j->which[k];
-    const char *path = j->out[i].tmp;
+    int i;
+    const char *path;
     char *json = NULL;
     taafi_status st = TAAFI_OK;
     double t0 = tf_seconds();
     (void)w;
+    if (j->item[k] < 0) {
+        piece *pc = &j->pieces[-1 - j->item[k]];
+        st = pc->out == OUT_GAPS ? tf_geojson_gaps_bytes(wctx, r, pc->i0, pc->i1, &pc->buf, &pc->len)
+                                 : tf_geojson_areas_bytes(wctx, r, pc->i0, pc->i1, &pc->buf, &pc->len);
+        if (!st)
+            tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s: features %zu-%zu rendered in %.3f s", j->out[pc->out].final,
+                   pc->i0, pc->i1 - 1, tf_seconds() - t0);
+        return st;
+    }
+    i = j->item[k];
+    path = j->out[i].tmp;
     tf_gdal_enter(wctx); /* GDAL's error handlers are per thread */
     switch (i) {
     case OUT_GPKG:
@@ -147,12 +209,7 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
         st = tf_write_geojson(wctx, r, path);
         break;
     case OUT_GAPS:
-    case OUT_GAPS_TAIL:
-        if (j->split) { /* a half, joined after the stage */
-            size_t h = r->n_gaps / 2, x = i == OUT_GAPS_TAIL;
-            write_job *jw = (write_job *)j; /* each item its own slot */
-            st = tf_geojson_gaps_bytes(wctx, r, x ? h : 0, x ? r->n_gaps : h, &jw->half[x], &jw->half_len[x]);
-        } else if (r->gaps_geojson && !r->rounds && !r->view)
+        if (r->gaps_geojson && !r->rounds && !r->view)
             st = tf_write_bytes(wctx, path, r->gaps_geojson, r->gaps_geojson_len);
         else
             st = tf_write_geojson_gaps(wctx, r, path);
@@ -181,9 +238,7 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
     free(json);
     tf_gdal_leave(wctx);
     if (!st)
-        tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s%s in %.3f s", j->out[i == OUT_GAPS_TAIL ? OUT_GAPS : i].final,
-               j->split && (i == OUT_GAPS || i == OUT_GAPS_TAIL) ? "'s half rendered" : " written",
-               tf_seconds() - t0);
+        tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s written in %.3f s", j->out[i].final, tf_seconds() - t0);
     return st;
 }
 
@@ -221,40 +276,55 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
         for (g = 0; g < r->n_facilities; g++)
             if (r->facilities[g].pt)
                 GEOSGeom_getCoordinateDimension_r(ctx->geos, r->facilities[g].pt);
-        j.split = out[OUT_GAPS].tmp && ctx->threads > 1 && r->n_gaps >= SPLIT_GAPS && !r->gaps_geojson &&
-                  !r->rounds && !r->view;
-        /* the gaps' first half first, its second half at the head of the
-         * second worker's run (parallel.c) */
-        if (j.split)
-            j.which[j.n++] = OUT_GAPS;
-        for (i = 0; i < N_OUT; i++)
-            if (out[i].tmp && !(j.split && i == OUT_GAPS))
-                j.which[j.n++] = i;
-        if (j.split) {
-            size_t at = (j.n + 2) / 2, m;
-            for (m = j.n; m > at; m--)
-                j.which[m] = j.which[m - 1];
-            j.which[at] = OUT_GAPS_TAIL;
-            j.n++;
+        if (ctx->threads > 1 && out[OUT_GAPS].tmp && r->n_gaps >= SPLIT_MIN && !r->gaps_geojson && !r->rounds &&
+            !r->view)
+            plan_pieces(&j, OUT_GAPS, r->n_gaps, ctx->threads);
+        if (ctx->threads > 1 && out[OUT_GEOJSON].tmp && r->areas->n >= SPLIT_MIN)
+            plan_pieces(&j, OUT_GEOJSON, r->areas->n, ctx->threads);
+        {
+            /* biggest first: the GeoPackage, the pieces, the other files
+             * (in the order of the OUT_ numbers, the bigger first) */
+            int list[2 * MAX_PIECES + N_OUT];
+            size_t n = 0, q;
+            if (out[OUT_GPKG].tmp)
+                list[n++] = OUT_GPKG;
+            for (q = 0; q < j.n_pieces; q++)
+                list[n++] = -1 - (int)q;
+            for (i = OUT_GPKG + 1; i < N_OUT; i++) {
+                for (q = 0; q < j.n_pieces && j.pieces[q].out != i; q++)
+                    ;
+                if (out[i].tmp && q == j.n_pieces)
+                    list[n++] = i;
+            }
+            deal(&j, list, n, ctx->threads < (int)n ? ctx->threads : (int)n);
         }
-        st = tf_parallel_for_stage(ctx, "writing", j.n, &ops, &j);
-        if (!st && j.split) {
-            tf_buf whole = {0};
+        st = tf_parallel_for_stage(ctx, "writing", j.n_items, &ops, &j);
+        /* each split file: its pieces joined, in order */
+        for (i = 0; !st && i < N_OUT; i++) {
+            size_t q0, q1, n_parts = 0;
+            const void *part[2 * MAX_PIECES + 1];
+            size_t part_len[2 * MAX_PIECES + 1];
             double t0 = tf_seconds();
+            for (q0 = 0; q0 < j.n_pieces && j.pieces[q0].out != i; q0++)
+                ;
+            for (q1 = q0; q1 < j.n_pieces && j.pieces[q1].out == i; q1++)
+                ;
+            if (q0 == q1)
+                continue;
             tf_gdal_enter(ctx);
-            if (join_halves(j.half[0], j.half_len[0], j.half[1], j.half_len[1], &whole))
-                st = tf_write_bytes(ctx, out[OUT_GAPS].tmp, whole.s, whole.len);
+            if (join_pieces(j.pieces + q0, q1 - q0, part, part_len, &n_parts))
+                st = tf_write_parts(ctx, out[i].tmp, part, part_len, n_parts);
             else {
-                tf_log(ctx, TAAFI_LOG_DEBUG, "service gaps: the halves GDAL wrote do not join; written whole");
-                st = tf_write_geojson_gaps(ctx, r, out[OUT_GAPS].tmp);
+                tf_log(ctx, TAAFI_LOG_DEBUG, "%s: the pieces GDAL wrote do not join; written whole", out[i].final);
+                st = i == OUT_GAPS ? tf_write_geojson_gaps(ctx, r, out[i].tmp) : tf_write_geojson(ctx, r, out[i].tmp);
             }
             tf_gdal_leave(ctx);
-            tf_buf_free(&whole);
             if (!st)
-                tf_log(ctx, TAAFI_LOG_DEBUG, "time: %s joined in %.3f s", out[OUT_GAPS].final, tf_seconds() - t0);
+                tf_log(ctx, TAAFI_LOG_DEBUG, "time: %s joined from %zu pieces in %.3f s", out[i].final, q1 - q0,
+                       tf_seconds() - t0);
         }
-        VSIFree(j.half[0]);
-        VSIFree(j.half[1]);
+        for (size_t q = 0; q < j.n_pieces; q++)
+            VSIFree(j.pieces[q].buf);
         if (st)
             goto done;
     }

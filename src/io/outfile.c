@@ -76,14 +76,21 @@ void tf_outfile_discard(tf_outfile *o)
 
 taafi_status tf_write_bytes(taafi_ctx *ctx, const char *path, const void *data, size_t len)
 {
+    return tf_write_parts(ctx, path, &data, &len, 1);
+}
+
+taafi_status tf_write_parts(taafi_ctx *ctx, const char *path, const void *const *data, const size_t *len, size_t n)
+{
     FILE *f = fopen(path, "wb");
+    size_t k;
     if (!f)
         return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
-    if (fwrite(data, 1, len, f) != len) {
-        int e = errno;
-        fclose(f);
-        return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot write: %s", path, strerror(e));
-    }
+    for (k = 0; k < n; k++)
+        if (fwrite(data[k], 1, len[k], f) != len[k]) {
+            int e = errno;
+            fclose(f);
+            return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot write: %s", path, strerror(e));
+        }
     if (fclose(f) != 0)
         return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
     return TAAFI_OK;

@@ -25,6 +25,9 @@ void tf_outfile_discard(tf_outfile *o);
 /* Writes `len` bytes to `path` (a temporary name), checking every write
  * and the close: a full disk is an error, not a short file. */
 taafi_status tf_write_bytes(taafi_ctx *ctx, const char *path, const void *data, size_t len);
+/* The same for n parts written one after the other (data[k], len[k]
+ * bytes): a file joined from pieces without a copy of the whole. */
+taafi_status tf_write_parts(taafi_ctx *ctx, const char *path, const void *const *data, const size_t *len, size_t n);
 
 /* Makes folder `dir` and its parents if missing. */
 taafi_status tf_mkdirs(taafi_ctx *ctx, const char *dir);

@@ -105,6 +105,12 @@ taafi_status tf_geos_to_ogr(taafi_ctx *ctx, GEOSWKBWriter *w, const GEOSGeometry
 taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                   int lonlat, char **layer_options)
 {
+    return tf_write_areas_range(ctx, r, ds, name, lonlat, layer_options, 0, r->areas->n);
+}
+
+taafi_status tf_write_areas_range(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
+                                  int lonlat, char **layer_options, size_t k0, size_t k1)
+{
     /* lonlat < 0: a table without geometry (CSV). */
     int no_geom = lonlat < 0;
     const tf_areas *a = r->areas;
@@ -152,7 +158,7 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
     }
     for (i = 0; i < n_in; i++)
         map[i] = i; /* input fields come first, in order */
-    for (k = 0; k < a->n; k++) {
+    for (k = k0; k < k1 && k < a->n; k++) {
         OGRGeometryH g;
         f = OGR_F_Create(out_defn);
         if (!f) {

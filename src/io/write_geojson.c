@@ -56,10 +56,12 @@ taafi_status tf_write_geojson_with(taafi_ctx *ctx, const taafi_result *r, const 
     return st;
 }
 
-taafi_status tf_geojson_gaps_bytes(taafi_ctx *ctx, const taafi_result *r, size_t i0, size_t i1, unsigned char **out,
-                                   size_t *len)
+/* The GeoJSON document of features [i0, i1) of the areas (`gaps` 0) or
+ * of the service gaps (1), written by GDAL to memory and taken. */
+static taafi_status piece_bytes(taafi_ctx *ctx, const taafi_result *r, int gaps, size_t i0, size_t i1,
+                                unsigned char **out, size_t *len)
 {
-    char path[128];
+    char path[160];
     GDALDatasetH ds;
     char **opts;
     int lonlat;
@@ -68,10 +70,13 @@ taafi_status tf_geojson_gaps_bytes(taafi_ctx *ctx, const taafi_result *r, size_t
     *out = NULL;
     *len = 0;
     /* a name no other call uses at the same time */
-    snprintf(path, sizeof path, "/vsimem/taafi-gaps-%p-%p-%zu.geojson", (void *)ctx, (const void *)r, i0);
+    snprintf(path, sizeof path, "/vsimem/taafi-%s-%p-%p-%zu.geojson", gaps ? "gaps" : "areas", (void *)ctx,
+             (const void *)r, i0);
     tf_gdal_enter(ctx);
     if (!(st = create(ctx, r, path, &ds, &lonlat, &opts)))
-        st = finish(ctx, ds, path, tf_write_gaps_range(ctx, r, ds, lonlat, opts, i0, i1));
+        st = finish(ctx, ds, path,
+                    gaps ? tf_write_gaps_range(ctx, r, ds, lonlat, opts, i0, i1)
+                         : tf_write_areas_range(ctx, r, ds, "areas", lonlat, opts, i0, i1));
     if (!st) {
         *out = VSIGetMemFileBuffer(path, &n, TRUE); /* taken, and the file gone */
         *len = (size_t)n;
@@ -81,6 +86,18 @@ taafi_status tf_geojson_gaps_bytes(taafi_ctx *ctx, const taafi_result *r, size_t
         VSIUnlink(path);
     tf_gdal_leave(ctx);
     return st;
+}
+
+taafi_status tf_geojson_gaps_bytes(taafi_ctx *ctx, const taafi_result *r, size_t i0, size_t i1, unsigned char **out,
+                                   size_t *len)
+{
+    return piece_bytes(ctx, r, 1, i0, i1, out, len);
+}
+
+taafi_status tf_geojson_areas_bytes(taafi_ctx *ctx, const taafi_result *r, size_t i0, size_t i1, unsigned char **out,
+                                    size_t *len)
+{
+    return piece_bytes(ctx, r, 0, i0, i1, out, len);
 }
 
 static taafi_status areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat, char **opts)

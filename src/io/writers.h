@@ -82,10 +82,14 @@ taafi_status tf_write_facilities_layer(taafi_ctx *ctx, const taafi_result *r, GD
 taafi_status tf_write_gaps_range(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
                                  char **layer_options, size_t i0, size_t i1);
 
-/* The GeoJSON document of the service gaps [i0, i1), in memory: *out
- * (*len bytes) is the caller's, to free with VSIFree. */
+/* The GeoJSON document of the service gaps [i0, i1) (or of the areas
+ * [i0, i1)), in memory: *out (*len bytes) is the caller's, to free with
+ * VSIFree.  Documents of consecutive ranges join into the whole one (see
+ * write.c). */
 taafi_status tf_geojson_gaps_bytes(taafi_ctx *ctx, const taafi_result *r, size_t i0, size_t i1, unsigned char **out,
                                    size_t *len);
+taafi_status tf_geojson_areas_bytes(taafi_ctx *ctx, const taafi_result *r, size_t i0, size_t i1, unsigned char **out,
+                                    size_t *len);
 
 /* GeoJSON files of the coverage layers. */
 taafi_status tf_write_geojson_gaps(taafi_ctx *ctx, const taafi_result *r, const char *path);
@@ -96,5 +100,8 @@ taafi_status tf_write_geojson_facilities(taafi_ctx *ctx, const taafi_result *r, 
  * geometry (`lonlat` 0), the EPSG:4326 one (`lonlat` 1) or none (-1). */
 taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                   int lonlat, char **layer_options);
+/* The same for the areas [k0, k1) only: a piece of the layer. */
+taafi_status tf_write_areas_range(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
+                                  int lonlat, char **layer_options, size_t k0, size_t k1);
 
 #endif
