@@ -230,7 +230,7 @@ fail:
 }
 
 static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a,
-                                   const GEOSPreparedGeometry *const *prep, tf_dq *dq);
+                                   const GEOSPreparedGeometry *const *prep, tf_dq *dq, size_t i0, size_t i1);
 
 taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files, void *files_user,
                            tf_areas **out)
@@ -329,7 +329,7 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
         if (st)
             goto fail;
     }
-    if ((!defer_overlaps && (st = check_overlaps(ctx, p, a, a->prep, dq))) ||
+    if ((!defer_overlaps && (st = check_overlaps(ctx, p, a, a->prep, dq, 0, a->n))) ||
         (st = tf_locator_new(ctx, a->geom, a->n, &a->loc)))
         goto fail;
     tf_progress(ctx, "indexing areas", a->n, a->n); /* transformed, repaired, prepared, in the tree and the locator */
@@ -369,11 +369,11 @@ fail:
 #define OVERLAP_M2 1.0
 
 static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a,
-                                   const GEOSPreparedGeometry *const *prep, tf_dq *dq)
+                                   const GEOSPreparedGeometry *const *prep, tf_dq *dq, size_t i0, size_t i1)
 {
     size_t i, k, *cand = NULL, n = 0, cap = 0;
     taafi_status st = TAAFI_OK;
-    for (i = 0; i < a->n && !st; i++) {
+    for (i = i0; i < i1 && !st; i++) {
         if ((st = tf_areas_candidates(ctx, a, a->geom[i], &cand, &n, &cap)))
             break;
         for (k = 0; k < n && !st; k++) {
@@ -411,35 +411,55 @@ static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const
     return st;
 }
 
-struct tf_overlaps {
+/* The check beside the analysis is shared out among ctx->threads parts,
+ * each a thread with its own context, over its own run of areas (an
+ * overlap is found from the first area of the pair).  A part's notes, and
+ * its warnings (kept, not printed), are taken in the order of the parts:
+ * the same whatever the number of threads. */
+typedef struct overlap_part {
     taafi_ctx *ctx; /* the thread's own */
     const taafi_project *p;
     const tf_areas *a;
+    size_t i0, i1;  /* its areas */
     tf_dq dq;
+    tf_buf log;     /* its warnings, a line each */
     taafi_status st;
     char msg[TF_MSG_MAX];
     pthread_t thread;
     int started; /* a thread to join */
+} overlap_part;
+
+struct tf_overlaps {
+    overlap_part *parts;
+    int n_parts;
 };
+
+static void keep_log(taafi_log_level level, const char *message, void *user)
+{
+    overlap_part *o = user;
+    (void)level; /* warnings only: the context's threshold */
+    tf_buf_printf(&o->log, "%s\n", message);
+}
 
 static void *overlaps_main(void *arg)
 {
-    tf_overlaps *o = arg;
+    overlap_part *o = arg;
     const GEOSPreparedGeometry **prep = calloc(o->a->n ? o->a->n : 1, sizeof *prep);
     size_t i;
     o->st = TAAFI_OK;
     /* prepared geometries build their indexes as they are used: the
-     * thread's own, so that nothing it touches is written by another */
-    for (i = 0; prep && i < o->a->n && !o->st; i++)
+     * thread's own, of its own areas, so that nothing it touches is
+     * written by another */
+    for (i = o->i0; prep && i < o->i1 && !o->st; i++)
         if (!(prep[i] = GEOSPrepare_r(o->ctx->geos, o->a->geom[i])))
             o->st = tf_error(o->ctx, TAAFI_ERR_GEOM, "cannot prepare area %s: %s", o->a->id[i], tf_lib_error(o->ctx));
     if (!prep)
         o->st = tf_error(o->ctx, TAAFI_ERR_NOMEM, "out of memory");
     if (!o->st)
-        o->st = check_overlaps(o->ctx, o->p, o->a, prep, &o->dq);
+        o->st = check_overlaps(o->ctx, o->p, o->a, prep, &o->dq, o->i0, o->i1);
     if (o->st)
         snprintf(o->msg, sizeof o->msg, "%s", taafi_ctx_message(o->ctx));
-    for (i = 0; prep && i < o->a->n; i++)
+    for (i = o->i0; prep && i < o->i1; i++)
         if (prep[i])
             GEOSPreparedGeom_destroy_r(o->ctx->geos, prep[i]);
     free(prep);
@@ -449,35 +469,69 @@ static void *overlaps_main(void *arg)
 taafi_status tf_areas_overlaps_start(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_overlaps **out)
 {
     tf_overlaps *o = calloc(1, sizeof *o);
+    int k, n = ctx->threads > 1 ? ctx->threads : 1;
     *out = NULL;
-    if (!o || taafi_ctx_new(&o->ctx) != TAAFI_OK) {
+    if ((size_t)n > a->n)
+        n = a->n ? (int)a->n : 1;
+    if (!o || !(o->parts = calloc((size_t)n, sizeof *o->parts))) {
         free(o);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
-    taafi_ctx_set_log(o->ctx, ctx->log_min, ctx->log, ctx->log_user);
-    o->p = p;
-    o->a = a;
-    if (pthread_create(&o->thread, NULL, overlaps_main, o) == 0)
-        o->started = 1;
-    else
-        overlaps_main(o); /* no thread to be had: here and now */
+    o->n_parts = n;
+    for (k = 0; k < n; k++) {
+        overlap_part *pt = &o->parts[k];
+        if (taafi_ctx_new(&pt->ctx) != TAAFI_OK) {
+            tf_areas_overlaps_join(ctx, o, NULL, 0);
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+        taafi_ctx_set_log(pt->ctx, TAAFI_LOG_WARNING, keep_log, pt);
+        pt->p = p;
+        pt->a = a;
+        /* pairs are fewer towards the end (each is found from its first
+         * area), but not by much among neighbours: equal runs */
+        pt->i0 = a->n * (size_t)k / (size_t)n;
+        pt->i1 = a->n * (size_t)(k + 1) / (size_t)n;
+    }
+    for (k = 0; k < n; k++) {
+        overlap_part *pt = &o->parts[k];
+        if (pthread_create(&pt->thread, NULL, overlaps_main, pt) == 0)
+            pt->started = 1;
+        else
+            overlaps_main(pt); /* no thread to be had: here and now */
+    }
     *out = o;
     return TAAFI_OK;
 }
 
 taafi_status tf_areas_overlaps_join(taafi_ctx *ctx, tf_overlaps *o, tf_dq *dq, size_t at)
 {
-    taafi_status st;
+    taafi_status st = TAAFI_OK;
+    int k;
     if (!o)
         return TAAFI_OK;
-    if (o->started)
-        pthread_join(o->thread, NULL);
-    if (!dq) /* after a failure: its message stays */
-        st = TAAFI_OK;
-    else
-        st = o->st ? tf_error(ctx, o->st, "%s", o->msg) : tf_dq_insert(ctx, dq, at, &o->dq);
-    tf_dq_free(&o->dq);
-    taafi_ctx_free(o->ctx);
+    for (k = 0; k < o->n_parts; k++)
+        if (o->parts[k].started)
+            pthread_join(o->parts[k].thread, NULL);
+    for (k = 0; k < o->n_parts; k++) {
+        overlap_part *pt = &o->parts[k];
+        /* after a failure (dq NULL) its message stays */
+        if (dq && !st && pt->st)
+            st = tf_error(ctx, pt->st, "%s", pt->msg);
+        if (dq && !st) {
+            const char *line = pt->log.s, *end;
+            for (; line && *line; line = end + 1) {
+                end = strchr(line, '\n');
+                tf_log(ctx, TAAFI_LOG_WARNING, "%.*s", (int)(end - line), line);
+            }
+            size_t moved = pt->dq.n;
+            st = tf_dq_insert(ctx, dq, at, &pt->dq);
+            at += moved; /* the next part's go after these */
+        }
+        tf_dq_free(&pt->dq);
+        tf_buf_free(&pt->log);
+        taafi_ctx_free(pt->ctx);
+    }
+    free(o->parts);
     free(o);
     return st;
 }

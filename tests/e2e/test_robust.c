@@ -203,6 +203,66 @@ static void test_overlaps(void **state)
                  TAAFI_ERR_DATA, "areas A and C overlap by", "overlaps: first");
 }
 
+static void keep_warnings(taafi_log_level level, const char *message, void *user)
+{
+    char *buf = user;
+    if (level == TAAFI_LOG_WARNING && strlen(buf) + strlen(message) + 2 < 8192) {
+        strcat(buf, message);
+        strcat(buf, "\n");
+    }
+}
+
+/* A chain of six squares, each overlapping the next: with 1, 2 and 3
+ * threads the overlaps are found by different threads (each takes a run
+ * of areas), and the notes and warnings come out the same, in the same
+ * order. */
+static void test_overlaps_threads(void **state)
+{
+    tt_env *e = *state;
+    char geojson[4096], *path, yml[4096], notes[3][4096], warnings[3][8192];
+    size_t n = 0, i;
+    int t;
+    n += (size_t)snprintf(geojson + n, sizeof geojson - n, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (i = 0; i < 6; i++) {
+        double x0 = 36.70 + 0.009 * (double)i, x1 = x0 + 0.01; /* 0.001 degree over the next */
+        n += (size_t)snprintf(geojson + n, sizeof geojson - n,
+                              "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"S%zu\"},\"geometry\":"
+                              "{\"type\":\"Polygon\",\"coordinates\":[[[%.3f,34.70],[%.3f,34.70],[%.3f,34.71],"
+                              "[%.3f,34.71],[%.3f,34.70]]]}}",
+                              i ? "," : "", i, x0, x1, x1, x0, x0);
+    }
+    snprintf(geojson + n, sizeof geojson - n, "]}\n");
+    path = tt_write(e->dir, "chain.geojson", geojson);
+    snprintf(yml, sizeof yml, "areas: {source: '%s', id: code}\nindicators: [{id: km2, type: area}]\n", path);
+    for (t = 0; t < 3; t++) {
+        taafi_result *r;
+        taafi_project *p;
+        warnings[t][0] = notes[t][0] = '\0';
+        taafi_ctx_set_threads(e->ctx, t + 1);
+        taafi_ctx_set_log(e->ctx, TAAFI_LOG_WARNING, keep_warnings, warnings[t]);
+        if (run(e, yml, &r, &p))
+            fail_msg("%s", taafi_ctx_message(e->ctx));
+        for (i = 0; i < taafi_result_issue_count(r); i++) {
+            const char *problem;
+            taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
+            strncat(notes[t], problem, sizeof notes[t] - strlen(notes[t]) - 2);
+            strcat(notes[t], "\n");
+        }
+        done(r, p);
+    }
+    taafi_ctx_set_threads(e->ctx, 1);
+    taafi_ctx_set_log(e->ctx, TAAFI_LOG_WARNING, NULL, NULL);
+    /* S0-S1 ... S4-S5, each once, in order */
+    assert_true(strstr(notes[0], "overlaps area S1 by") == notes[0]);
+    assert_non_null(strstr(notes[0], "overlaps area S5 by"));
+    assert_int_equal(strstr(warnings[0], "areas S4 and S5 overlap") > strstr(warnings[0], "areas S0 and S1 overlap"), 1);
+    for (t = 1; t < 3; t++) {
+        assert_string_equal(notes[t], notes[0]);
+        assert_string_equal(warnings[t], warnings[0]);
+    }
+    free(path);
+}
+
 /* Points written latitude first are reported, not silently lost. */
 static void test_swapped(void **state)
 {
@@ -442,6 +502,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv_points, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_multipart_and_curves, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_overlaps, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_overlaps_threads, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_swapped, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_encodings, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_output, tt_env_setup, tt_env_teardown),
