@@ -161,10 +161,11 @@ static int join_pieces(const piece *ps, size_t n, const void **part, size_t *par
 }
 
 /* Plans the pieces of output `o` (n features) for `threads` workers:
- * one per worker, none under eight features. */
+ * two per worker, so that the workers end close together (a piece cannot
+ * be shared), none under eight features. */
 static void plan_pieces(write_job *j, int o, size_t n, int threads)
 {
-    size_t k, count = (size_t)threads;
+    size_t k, count = (size_t)threads * 2;
     if (count > MAX_PIECES)
         count = MAX_PIECES;
     if (count > n / 8)
@@ -242,6 +243,37 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
     return st;
 }
 
+/* Item k after the pieces are made: the split file j->item[k], its pieces
+ * written into it in order (or, should they not join, the file whole). */
+static taafi_status join_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *user)
+{
+    const write_job *j = user;
+    int i = j->item[k];
+    size_t q0, q1, n_parts = 0;
+    const void *part[2 * MAX_PIECES + 1];
+    size_t part_len[2 * MAX_PIECES + 1];
+    double t0 = tf_seconds();
+    taafi_status st;
+    (void)w;
+    for (q0 = 0; q0 < j->n_pieces && j->pieces[q0].out != i; q0++)
+        ;
+    for (q1 = q0; q1 < j->n_pieces && j->pieces[q1].out == i; q1++)
+        ;
+    tf_gdal_enter(wctx);
+    if (join_pieces(j->pieces + q0, q1 - q0, part, part_len, &n_parts))
+        st = tf_write_parts(wctx, j->out[i].tmp, part, part_len, n_parts);
+    else {
+        tf_log(wctx, TAAFI_LOG_DEBUG, "%s: the pieces GDAL wrote do not join; written whole", j->out[i].final);
+        st = i == OUT_GAPS ? tf_write_geojson_gaps(wctx, j->r, j->out[i].tmp)
+                           : tf_write_geojson(wctx, j->r, j->out[i].tmp);
+    }
+    tf_gdal_leave(wctx);
+    if (!st)
+        tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s joined from %zu pieces in %.3f s", j->out[i].final, q1 - q0,
+               tf_seconds() - t0);
+    return st;
+}
+
 taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const char *dir, unsigned flags)
 {
     const taafi_project *p;
@@ -299,29 +331,20 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
             deal(&j, list, n, ctx->threads < (int)n ? ctx->threads : (int)n);
         }
         st = tf_parallel_for_stage(ctx, "writing", j.n_items, &ops, &j);
-        /* each split file: its pieces joined, in order */
-        for (i = 0; !st && i < N_OUT; i++) {
-            size_t q0, q1, n_parts = 0;
-            const void *part[2 * MAX_PIECES + 1];
-            size_t part_len[2 * MAX_PIECES + 1];
-            double t0 = tf_seconds();
-            for (q0 = 0; q0 < j.n_pieces && j.pieces[q0].out != i; q0++)
-                ;
-            for (q1 = q0; q1 < j.n_pieces && j.pieces[q1].out == i; q1++)
-                ;
-            if (q0 == q1)
-                continue;
-            tf_gdal_enter(ctx);
-            if (join_pieces(j.pieces + q0, q1 - q0, part, part_len, &n_parts))
-                st = tf_write_parts(ctx, out[i].tmp, part, part_len, n_parts);
-            else {
-                tf_log(ctx, TAAFI_LOG_DEBUG, "%s: the pieces GDAL wrote do not join; written whole", out[i].final);
-                st = i == OUT_GAPS ? tf_write_geojson_gaps(ctx, r, out[i].tmp) : tf_write_geojson(ctx, r, out[i].tmp);
-            }
-            tf_gdal_leave(ctx);
-            if (!st)
-                tf_log(ctx, TAAFI_LOG_DEBUG, "time: %s joined from %zu pieces in %.3f s", out[i].final, q1 - q0,
-                       tf_seconds() - t0);
+        /* each split file: its pieces joined, in order (the files side
+         * by side: writing them out is a copy of tens of MB each with real
+         * boundaries) */
+        if (!st && j.n_pieces) {
+            static const tf_parallel_ops join_ops = {NULL, join_one, NULL};
+            int split[2];
+            size_t n_split = 0, q;
+            for (q = 0; q < j.n_pieces; q++)
+                if (!q || j.pieces[q].out != j.pieces[q - 1].out)
+                    split[n_split++] = j.pieces[q].out;
+            j.n_items = n_split;
+            for (q = 0; q < n_split; q++)
+                j.item[q] = split[q];
+            st = tf_parallel_for(ctx, n_split, &join_ops, &j);
         }
         for (size_t q = 0; q < j.n_pieces; q++)
             VSIFree(j.pieces[q].buf);
