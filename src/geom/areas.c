@@ -1,6 +1,7 @@
 /* areas.c: loading, repairing and indexing the areas. */
 #include "areas.h"
 
+#include "../core/parallel.h"
 #include "../io/ingest.h"
 #include "reproj.h"
 
@@ -65,7 +66,9 @@ static taafi_status grow(taafi_ctx *ctx, tf_areas *a, size_t *cap)
 
 /* Makes an invalid polygon valid (recorded in `dq` unless it is NULL), keeping only polygonal parts: areas are
  * surfaces, and a collapsed sliver line has no area to count points in. */
-static taafi_status repair(taafi_ctx *ctx, tf_dq *dq, const char *role, int64_t fid, GEOSGeometry **g)
+/* Repairs *g with GEOS's MakeValid; *note (the caller's to free; NULL:
+ * not wanted) says what was wrong, for the data-quality table. */
+static taafi_status repair(taafi_ctx *ctx, char **note, int64_t fid, GEOSGeometry **g)
 {
     char *reason = GEOSisValidReason_r(ctx->geos, *g);
     GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(ctx->geos);
@@ -85,8 +88,8 @@ static taafi_status repair(taafi_ctx *ctx, tf_dq *dq, const char *role, int64_t 
         goto done;
     }
     snprintf(problem, sizeof problem, "invalid polygon: %s", reason ? reason : "unknown reason");
-    if (dq)
-        st = tf_dq_add(ctx, dq, role, fid, problem, "repaired with GEOSMakeValid (structure method)");
+    if (note && !(*note = tf_strdup(problem)))
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     GEOSGeom_destroy_r(ctx->geos, *g);
     *g = fixed;
     fixed = NULL;
@@ -238,12 +241,81 @@ taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf
     return tf_areas_load_ex(ctx, p, dq, files, files_user, 0, out);
 }
 
+/* The second reading of the areas, shared out on the --jobs workers:
+ * each area's analysis-CRS geometry, repaired if invalid, and its km².
+ * Each worker sets up its own PROJ transformation (milliseconds), which
+ * pays from some tens of thousands of vertices (a PROJ transformation
+ * and a validity check cost about 0.3 microseconds a vertex). */
+#define PARALLEL_VERTICES 50000
+typedef struct prep_job {
+    const taafi_project *p;
+    tf_areas *a;
+    OGRSpatialReferenceH srs; /* the layer's: read by one worker at a time */
+    pthread_mutex_t lock;
+    char **notes; /* per area: what its repair found, or NULL */
+} prep_job;
+
+struct tf_worker {
+    tf_reproj *to_xy; /* the worker's own, in its PROJ context */
+};
+
+static taafi_status prep_setup(taafi_ctx *wctx, void *user, tf_worker **out)
+{
+    prep_job *j = user;
+    tf_worker *w = calloc(1, sizeof *w);
+    taafi_status st;
+    *out = w;
+    if (!w)
+        return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
+    pthread_mutex_lock(&j->lock);
+    st = tf_reproj_new(wctx, j->srs, j->a->epsg, j->p->areas.path, &w->to_xy);
+    pthread_mutex_unlock(&j->lock);
+    return st;
+}
+
+static void prep_teardown(taafi_ctx *wctx, tf_worker *w)
+{
+    (void)wctx;
+    if (w)
+        tf_reproj_free(w->to_xy);
+    free(w);
+}
+
+static taafi_status prep_item(taafi_ctx *ctx, tf_worker *w, size_t i, void *user)
+{
+    prep_job *j = user;
+    const taafi_project *p = j->p;
+    tf_areas *a = j->a;
+    /* only this area's slots are written: geom, geom_ll, area_km2, note */
+    OGRGeometryH g = OGR_F_GetGeometryRef(a->feat[i]);
+    int64_t fid = (int64_t)OGR_F_GetFID(a->feat[i]);
+    double m2 = 0;
+    taafi_status st;
+    if ((st = tf_ingest(ctx, g, w->to_xy, &a->geom[i]))) {
+        char why[TF_MSG_MAX];
+        snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+        return tf_error(ctx, st, "%s: feature %lld (id %s): %s", p->areas.path, (long long)fid, a->id[i], why);
+    }
+    if (GEOSisValid_r(ctx->geos, a->geom[i]) != 1) {
+        if ((st = repair(ctx, &j->notes[i], fid, &a->geom[i])))
+            return st;
+        /* The lon/lat copy, written to GeoJSON, gets the same repair
+         * (noted once, above). */
+        if (GEOSisValid_r(ctx->geos, a->geom_ll[i]) != 1 && (st = repair(ctx, NULL, fid, &a->geom_ll[i])))
+            return st;
+    }
+    if (!GEOSArea_r(ctx->geos, a->geom[i], &m2))
+        return tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot compute its area: %s", p->areas.path,
+                        (long long)fid, tf_lib_error(ctx));
+    a->area_km2[i] = m2 / 1e6;
+    return TAAFI_OK;
+}
+
 taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files,
                               void *files_user, int defer_overlaps, tf_areas **out)
 {
     tf_vsource src = {0};
     tf_areas *a = NULL;
-    tf_reproj *to_xy = NULL;
     OGRSpatialReferenceH srs;
     taafi_status st;
     size_t i;
@@ -268,7 +340,7 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
                       p->areas.path);
         goto fail;
     }
-    if ((st = tf_source_srs(ctx, &src, &srs)) || (st = tf_reproj_new(ctx, srs, a->epsg, p->areas.path, &to_xy)))
+    if ((st = tf_source_srs(ctx, &src, &srs)))
         goto fail;
     if (!(a->prep = calloc(a->n, sizeof *a->prep)) || !(a->area_km2 = calloc(a->n, sizeof *a->area_km2)) ||
         !(a->tree_item = calloc(a->n, sizeof *a->tree_item))) {
@@ -280,33 +352,42 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    /* Second reading: the analysis CRS could only be chosen once every
-     * area was known, and transforming from the source directly avoids a
-     * round trip through lon/lat. */
+    /* Second reading, on the --jobs workers (with real boundaries, a
+     * million vertices and more to transform and check): the analysis CRS
+     * could only be chosen once every area was known, and transforming
+     * from the source directly avoids a round trip through lon/lat.  Notes
+     * of repairs are added afterwards, in the areas' order. */
+    {
+        static const tf_parallel_ops ops = {prep_setup, prep_item, prep_teardown};
+        prep_job j = {p, a, srs, PTHREAD_MUTEX_INITIALIZER, calloc(a->n, sizeof(char *))};
+        if (!j.notes) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        size_t vertices = 0;
+        for (i = 0; i < a->n; i++)
+            vertices += (size_t)GEOSGetNumCoordinates_r(ctx->geos, a->geom_ll[i]);
+        if (vertices >= PARALLEL_VERTICES)
+            st = tf_parallel_for(ctx, a->n, &ops, &j);
+        else { /* here: a worker's PROJ setup would cost more than it saves */
+            tf_worker *w = NULL;
+            if (!(st = prep_setup(ctx, &j, &w)))
+                for (i = 0; i < a->n && !st; i++)
+                    st = prep_item(ctx, w, i, &j);
+            prep_teardown(ctx, w);
+        }
+        for (i = 0; i < a->n; i++) {
+            if (!st && j.notes[i])
+                st = tf_dq_add(ctx, dq, "areas", (int64_t)OGR_F_GetFID(a->feat[i]), j.notes[i],
+                               "repaired with GEOSMakeValid (structure method)");
+            free(j.notes[i]);
+        }
+        free(j.notes);
+        if (st)
+            goto fail;
+    }
     for (i = 0; i < a->n; i++) {
-        OGRGeometryH g = OGR_F_GetGeometryRef(a->feat[i]);
         int64_t fid = (int64_t)OGR_F_GetFID(a->feat[i]);
-        double m2 = 0;
-        if ((st = tf_ingest(ctx, g, to_xy, &a->geom[i]))) {
-            char why[TF_MSG_MAX];
-            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
-            st = tf_error(ctx, st, "%s: feature %lld (id %s): %s", p->areas.path, (long long)fid, a->id[i], why);
-            goto fail;
-        }
-        if (GEOSisValid_r(ctx->geos, a->geom[i]) != 1) {
-            if ((st = repair(ctx, dq, "areas", fid, &a->geom[i])))
-                goto fail;
-            /* The lon/lat copy, written to GeoJSON, gets the same repair
-             * (recorded once, above). */
-            if (GEOSisValid_r(ctx->geos, a->geom_ll[i]) != 1 && (st = repair(ctx, NULL, "areas", fid, &a->geom_ll[i])))
-                goto fail;
-        }
-        if (!GEOSArea_r(ctx->geos, a->geom[i], &m2)) {
-            st = tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot compute its area: %s", p->areas.path,
-                          (long long)fid, tf_lib_error(ctx));
-            goto fail;
-        }
-        a->area_km2[i] = m2 / 1e6;
         a->prep[i] = GEOSPrepare_r(ctx->geos, a->geom[i]);
         if (!a->prep[i]) {
             st = tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot prepare: %s", p->areas.path, (long long)fid,
@@ -349,13 +430,11 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
         GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom[i]);
         GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom_ll[i]);
     }
-    tf_reproj_free(to_xy);
     tf_source_close(&src);
     tf_gdal_leave(ctx);
     *out = a;
     return TAAFI_OK;
 fail:
-    tf_reproj_free(to_xy);
     tf_source_close(&src);
     tf_areas_free(ctx, a);
     tf_gdal_leave(ctx);

@@ -75,6 +75,71 @@ static void test_repair_and_skip(void **state)
     tf_dq_free(&dq);
 }
 
+/* Appends to `b` a ring through the corners, each side cut into n steps
+ * (dense, like real boundaries). */
+static void dense_ring(tf_buf *b, const double (*corner)[2], int n_corners, int n)
+{
+    tf_buf_printf(b, "[");
+    for (int c = 0; c < n_corners; c++)
+        for (int k = 0; k < n; k++) {
+            const double *p0 = corner[c], *p1 = corner[(c + 1) % n_corners];
+            double t = (double)k / n;
+            tf_buf_printf(b, "[%.9f,%.9f],", p0[0] + t * (p1[0] - p0[0]), p0[1] + t * (p1[1] - p0[1]));
+        }
+    tf_buf_printf(b, "[%.9f,%.9f]]", corner[0][0], corner[0][1]);
+}
+
+/* The second reading of the areas runs on the --jobs workers when the
+ * areas have many vertices (here 80,000): three bow-ties among squares
+ * are repaired and noted in the areas' order, with the same areas bit
+ * for bit, with 1 and 3 threads. */
+static void test_repair_threads(void **state)
+{
+    fixture *f = *state;
+    tf_buf text = {0};
+    double km2[2][5];
+    int64_t fids[2][3];
+    int t;
+    tf_buf_printf(&text, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (int k = 0; k < 5; k++) {
+        double x0 = 36.70 + 0.03 * k, y0 = 34.70;
+        /* a bow-tie (even k) or a square */
+        const double bow[4][2] = {{x0, y0}, {x0 + 0.02, y0 + 0.02}, {x0 + 0.02, y0}, {x0, y0 + 0.02}};
+        const double sq[4][2] = {{x0, y0}, {x0 + 0.02, y0}, {x0 + 0.02, y0 + 0.02}, {x0, y0 + 0.02}};
+        tf_buf_printf(&text, "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"a%d\"},"
+                             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[", k ? "," : "", k);
+        dense_ring(&text, k % 2 ? sq : bow, 4, 4000);
+        tf_buf_printf(&text, "]}}");
+    }
+    tf_buf_printf(&text, "]}\n");
+    for (t = 0; t < 2; t++) {
+        tf_dq dq = {0};
+        tf_areas *a = NULL;
+        taafi_ctx_set_threads(f->ctx, t ? 3 : 1);
+        if (load(f, "bows.geojson", text.s, "code", &dq, &a))
+            fail_msg("%s", taafi_ctx_message(f->ctx));
+        assert_int_equal(a->n, 5);
+        assert_int_equal(dq.n, 3);
+        for (size_t i = 0; i < 3; i++) {
+            assert_non_null(strstr(dq.items[i].problem, "invalid polygon"));
+            fids[t][i] = dq.items[i].fid;
+        }
+        for (size_t i = 0; i < 5; i++) {
+            assert_int_equal(GEOSisValid_r(f->ctx->geos, a->geom[i]), 1);
+            km2[t][i] = a->area_km2[i];
+        }
+        tf_areas_free(f->ctx, a);
+        tf_dq_free(&dq);
+    }
+    taafi_ctx_set_threads(f->ctx, 1);
+    assert_true(fids[0][0] < fids[0][1] && fids[0][1] < fids[0][2]);
+    assert_memory_equal(fids[0], fids[1], sizeof fids[0]);
+    assert_memory_equal(km2[0], km2[1], sizeof km2[0]); /* bit for bit */
+    /* a bow-tie's two triangles are half its square */
+    assert_true(fabs(km2[0][0] / km2[0][1] - 0.5) < 0.01);
+    tf_buf_free(&text);
+}
+
 static void test_refusals(void **state)
 {
     fixture *f = *state;
@@ -142,6 +207,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_repair_and_skip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repair_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_locate, setup, teardown),
     };
