@@ -123,7 +123,17 @@ typedef struct ring {
     double *x, *y;
     size_t n;
     double sign;
+    /* the ring clipped to the current slab of rows (see SLAB_ROWS): sn
+     * vertices, room for scap */
+    double *sx, *sy;
+    size_t sn, scap;
 } ring;
+
+/* Rows are clipped from the ring's part in their slab of SLAB_ROWS rows,
+ * not from the whole ring: with real boundaries (a vertex every few tens
+ * of metres, a thousand and more per area) clipping every row from the
+ * whole ring cost rows x vertices. */
+#define SLAB_ROWS 16
 
 typedef struct rings {
     ring *r;
@@ -138,6 +148,8 @@ static void rings_free(rings *rs)
     for (i = 0; i < rs->n; i++) {
         free(rs->r[i].x);
         free(rs->r[i].y);
+        free(rs->r[i].sx);
+        free(rs->r[i].sy);
     }
     free(rs->r);
     free(rs->bx), free(rs->by), free(rs->tx), free(rs->ty);
@@ -176,9 +188,17 @@ static int add_ring(rings *rs, const GEOSContextHandle_t h, const GEOSGeometry *
     r->n = n - 1; /* the closing point is implicit */
     r->x = malloc(sizeof *r->x * n);
     r->y = malloc(sizeof *r->y * n);
-    if (!r->x || !r->y) {
+    /* a clip of an n-gon by a half-plane has at most 2n vertices, and
+     * the slab is clipped twice */
+    r->scap = 4 * (size_t)n + 8;
+    r->sn = 0;
+    r->sx = malloc(sizeof *r->sx * r->scap);
+    r->sy = malloc(sizeof *r->sy * r->scap);
+    if (!r->x || !r->y || !r->sx || !r->sy) {
         free(r->x);
         free(r->y);
+        free(r->sx);
+        free(r->sy);
         return 0;
     }
     for (i = 0; i < n - 1; i++) {
@@ -188,10 +208,10 @@ static int add_ring(rings *rs, const GEOSContextHandle_t h, const GEOSGeometry *
     }
     r->sign = (hole ? -1.0 : 1.0) * (shoelace(r->x, r->y, r->n) < 0 ? -1.0 : 1.0);
     rs->n++;
-    /* scratch room: a clip of an n-gon by a half-plane has at most 2n
-     * vertices, and the band is clipped twice */
-    if (4 * (size_t)n + 8 > rs->scratch) {
-        size_t cap = 4 * (size_t)n + 8;
+    /* scratch room: a row's band is clipped twice from the slab's part,
+     * which has at most 4n vertices */
+    if (16 * (size_t)n + 8 > rs->scratch) {
+        size_t cap = 16 * (size_t)n + 8;
         double **bufs[4] = {&rs->bx, &rs->by, &rs->tx, &rs->ty};
         for (int k = 0; k < 4; k++) {
             double *v = realloc(*bufs[k], cap * sizeof *v);
@@ -451,10 +471,23 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
         int any = 0, n_xy = 0;
         for (col = 0; col <= w; col++)
             F[col] = 0;
+        if ((row - r0) % SLAB_ROWS == 0) {
+            /* the slab of rows [row, row + SLAB_ROWS): each ring's part
+             * in it, clipped as a band is (the rows' bands lie inside) */
+            double stop = ltop, sbot = (row - r0 + SLAB_ROWS) * r->gt[5];
+            for (k = 0; k < rs.n; k++) {
+                ring *rg = &rs.r[k];
+                size_t nt = clip(rg->x, rg->y, rg->n, 1, sbot, 1, rs.tx, rs.ty);
+                rg->sn = clip(rs.tx, rs.ty, nt, 1, stop, -1, rg->sx, rg->sy);
+            }
+        }
         /* F at every column boundary, ring by ring */
         for (k = 0; k < rs.n; k++) {
             const ring *rg = &rs.r[k];
-            size_t nb = clip(rg->x, rg->y, rg->n, 1, lbot, 1, rs.tx, rs.ty);
+            size_t nb;
+            if (rg->sn < 3)
+                continue;
+            nb = clip(rg->sx, rg->sy, rg->sn, 1, lbot, 1, rs.tx, rs.ty);
             nb = clip(rs.tx, rs.ty, nb, 1, ltop, -1, rs.bx, rs.by);
             if (nb < 3)
                 continue;

@@ -117,6 +117,64 @@ static void test_conservation(void **state)
     free(path);
 }
 
+/* Tall polygons with dense rings (rows are clipped from each ring's part
+ * in their slab of 16 rows): a circle of 3,000 vertices with a square
+ * hole whose top and bottom lie exactly on the row lines at a slab's
+ * edge, beside a slanted strip, over 60 x 50 cells.  The sum against an
+ * independent one: each cell's value times GEOS's area of the polygon's
+ * intersection with the cell. */
+static void test_slabs(void **state)
+{
+    tt_env *e = *state;
+    taafi_ctx *ctx = e->ctx;
+    enum { NX = 60, NY = 50 };
+    double *v = malloc(sizeof *v * NX * NY), expected = 0, got;
+    char *path;
+    tf_raster *r = NULL;
+    GEOSGeometry *parts[2], *g;
+    GEOSWKTReader *rd = GEOSWKTReader_create_r(ctx->geos);
+    tf_buf wkt = {0};
+    int i, j;
+    for (i = 0; i < NX * NY; i++)
+        v[i] = 1 + (i * 37 % 101);
+    path = make_raster(e->dir, "tall.tif", 32637, X0, Y0, 10, v, NX, NY, -1);
+    /* the circle: centre 250 m east and 240 m south of the corner, radius
+     * 200 m; the hole: rows 16 to 24 (y from Y0 - 160 to Y0 - 240) */
+    tf_buf_printf(&wkt, "POLYGON ((");
+    for (i = 0; i <= 3000; i++) {
+        double a = 2 * M_PI * (i % 3000) / 3000;
+        tf_buf_printf(&wkt, "%s%.6f %.6f", i ? ", " : "", X0 + 250 + 200 * cos(a), Y0 - 240 + 200 * sin(a));
+    }
+    tf_buf_printf(&wkt, "), (%.1f %.1f, %.1f %.1f, %.1f %.1f, %.1f %.1f, %.1f %.1f))", X0 + 200, Y0 - 240, X0 + 300,
+                  Y0 - 240, X0 + 300, Y0 - 160, X0 + 200, Y0 - 160, X0 + 200, Y0 - 240);
+    parts[0] = GEOSWKTReader_read_r(ctx->geos, rd, wkt.s);
+    parts[1] = GEOSWKTReader_read_r(ctx->geos, rd, "POLYGON ((500460 3840020, 500470 3840020, 500590 3839550, "
+                                                   "500580 3839550, 500460 3840020))");
+    assert_non_null(parts[0]);
+    assert_non_null(parts[1]);
+    g = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, parts, 2);
+    assert_int_equal(GEOSisValid_r(ctx->geos, g), 1);
+    for (j = 0; j < NY; j++)
+        for (i = 0; i < NX; i++) {
+            GEOSGeometry *cell = box(ctx, X0 + 10 * i, Y0 - 10 * (j + 1), X0 + 10 * (i + 1), Y0 - 10 * j);
+            GEOSGeometry *x = GEOSIntersection_r(ctx->geos, g, cell);
+            double m2 = 0;
+            GEOSArea_r(ctx->geos, x, &m2);
+            expected += v[j * NX + i] * m2 / 100;
+            GEOSGeom_destroy_r(ctx->geos, x);
+            GEOSGeom_destroy_r(ctx->geos, cell);
+        }
+    assert_int_equal(tf_raster_open(ctx, path, 1, 32637, &r), TAAFI_OK);
+    got = sum(ctx, r, g, NULL); /* takes g */
+    if (fabs(got - expected) > 1e-9 * expected)
+        fail_msg("sum %.12f, cell by cell with GEOS %.12f", got, expected);
+    tf_raster_close(r);
+    GEOSWKTReader_destroy_r(ctx->geos, rd);
+    tf_buf_free(&wkt);
+    free(v);
+    free(path);
+}
+
 /* A raster in EPSG:4326 under areas in UTM: the area is transformed, not
  * the raster.  The whole raster's extent, carried to UTM and back, holds
  * the whole total. */
@@ -252,6 +310,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_fractions, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_slabs, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_conservation, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_other_crs, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_centres, tt_env_setup, tt_env_teardown),
