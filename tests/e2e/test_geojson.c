@@ -2,6 +2,7 @@
  * JSON functions and plain byte scanning, not with GDAL, which wrote it. */
 #include "support.h"
 
+#include "core/core.h"
 #include "example.h"
 
 #include <math.h>
@@ -299,12 +300,65 @@ static void test_far_apart(void **state)
     tt_rmrf(dir);
 }
 
+/* The areas' GeoJSON written in pieces side by side (--jobs 3) is the
+ * same bytes as written whole (1 thread), in GDAL's RFC7946=YES mode too
+ * (areas more than 180 degrees apart), whatever that mode puts around the
+ * features: twenty areas, ten near each side of the antimeridian. */
+static void test_pieces_far_apart(void **state)
+{
+    char *dir = tt_tmpdir(), *yml, *docs[2];
+    tf_buf areas = {0};
+    size_t len[2];
+    int t;
+    (void)state;
+    tf_buf_printf(&areas, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (int k = 0; k < 20; k++) {
+        double x0 = (k < 10 ? -170 : 169) + 0.1 * (k % 10), y0 = 10;
+        tf_buf_printf(&areas,
+                      "%s{\"type\":\"Feature\",\"properties\":{\"code\":\"A%02d\"},\"geometry\":"
+                      "{\"type\":\"Polygon\",\"coordinates\":[[[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],[%.1f,%.1f],"
+                      "[%.1f,%.1f]]]}}",
+                      k ? "," : "", k, x0, y0, x0 + 0.1, y0, x0 + 0.1, y0 + 0.1, x0, y0 + 0.1, x0, y0);
+    }
+    tf_buf_printf(&areas, "]}\n");
+    free(tt_write(dir, "areas.geojson", areas.s));
+    yml = tt_write(dir, "p.yml",
+                   "areas: {source: areas.geojson, id: code}\ncrs: EPSG:3857\n"
+                   "indicators:\n  - {id: area_km2, type: area}\n");
+    for (t = 0; t < 2; t++) {
+        taafi_ctx *ctx;
+        taafi_project *p = NULL;
+        taafi_result *r = NULL;
+        char *out = tt_path(dir, t ? "three" : "one"), *path;
+        assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
+        taafi_ctx_set_threads(ctx, t ? 3 : 1);
+        if (taafi_project_load(ctx, yml, &p) || taafi_run(ctx, p, &r) || taafi_result_write(ctx, r, out, 0))
+            fail_msg("%s", taafi_ctx_message(ctx));
+        path = tt_path(out, "areas.geojson");
+        docs[t] = tt_read(path, &len[t]);
+        free(path);
+        free(out);
+        taafi_result_free(r);
+        taafi_project_free(p);
+        taafi_ctx_free(ctx);
+    }
+    assert_non_null(strstr(docs[0], "\"A19\""));
+    assert_int_equal(len[0], len[1]);
+    assert_memory_equal(docs[0], docs[1], len[0]);
+    free(docs[0]);
+    free(docs[1]);
+    free(yml);
+    tf_buf_free(&areas);
+    tt_rmrf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_structure), cmocka_unit_test(test_lonlat), cmocka_unit_test(test_winding),
         cmocka_unit_test(test_precision), cmocka_unit_test(test_arabic_names),
         cmocka_unit_test(test_coverage_files), cmocka_unit_test(test_far_apart),
+        cmocka_unit_test(test_pieces_far_apart),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
