@@ -232,8 +232,8 @@ fail:
     return st;
 }
 
-static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a,
-                                   const GEOSPreparedGeometry *const *prep, tf_dq *dq, size_t i0, size_t i1);
+static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_dq *dq,
+                                   size_t i0, size_t i1);
 
 taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files, void *files_user,
                            tf_areas **out)
@@ -410,7 +410,7 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
         if (st)
             goto fail;
     }
-    if ((!defer_overlaps && (st = check_overlaps(ctx, p, a, a->prep, dq, 0, a->n))) ||
+    if ((!defer_overlaps && (st = check_overlaps(ctx, p, a, dq, 0, a->n))) ||
         (st = tf_locator_new(ctx, a->geom, a->n, &a->loc)))
         goto fail;
     tf_progress(ctx, "indexing areas", a->n, a->n); /* transformed, repaired, prepared, in the tree and the locator */
@@ -447,8 +447,8 @@ fail:
  * area; touching neighbours and slivers from rounding are not. */
 #define OVERLAP_M2 1.0
 
-static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a,
-                                   const GEOSPreparedGeometry *const *prep, tf_dq *dq, size_t i0, size_t i1)
+static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_dq *dq,
+                                   size_t i0, size_t i1)
 {
     size_t i, k, *cand = NULL, n = 0, cap = 0;
     taafi_status st = TAAFI_OK;
@@ -460,8 +460,11 @@ static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const
             GEOSGeometry *x;
             double m2 = 0;
             char problem[512];
-            if (j <= i || GEOSPreparedIntersects_r(ctx->geos, prep[i], a->geom[j]) != 1 ||
-                GEOSPreparedTouches_r(ctx->geos, prep[i], a->geom[j]) == 1)
+            /* do the interiors meet?  One relate: a prepared intersects
+             * first built each area's point-in-area index (a hundred MB
+             * with real boundaries) to spare a relate the pair needed
+             * anyway.  GEOS failing (2): the intersection below says so. */
+            if (j <= i || GEOSRelatePattern_r(ctx->geos, a->geom[i], a->geom[j], "T********") == 0)
                 continue;
             if (!(x = GEOSIntersection_r(ctx->geos, a->geom[i], a->geom[j]))) {
                 st = tf_error(ctx, TAAFI_ERR_GEOM, "areas %s and %s: cannot intersect them: %s", a->id[i], a->id[j],
@@ -491,7 +494,8 @@ static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const
 }
 
 /* The check beside the analysis is shared out among ctx->threads parts,
- * each a thread with its own context, over its own run of areas (an
+ * each a thread with its own context (its GEOS handle: the areas are only
+ * read), over its own run of areas (an
  * overlap is found from the first area of the pair).  A part's notes, and
  * its warnings (kept, not printed), are taken in the order of the parts:
  * the same whatever the number of threads. */
@@ -523,25 +527,9 @@ static void keep_log(taafi_log_level level, const char *message, void *user)
 static void *overlaps_main(void *arg)
 {
     overlap_part *o = arg;
-    const GEOSPreparedGeometry **prep = calloc(o->a->n ? o->a->n : 1, sizeof *prep);
-    size_t i;
-    o->st = TAAFI_OK;
-    /* prepared geometries build their indexes as they are used: the
-     * thread's own, of its own areas, so that nothing it touches is
-     * written by another */
-    for (i = o->i0; prep && i < o->i1 && !o->st; i++)
-        if (!(prep[i] = GEOSPrepare_r(o->ctx->geos, o->a->geom[i])))
-            o->st = tf_error(o->ctx, TAAFI_ERR_GEOM, "cannot prepare area %s: %s", o->a->id[i], tf_lib_error(o->ctx));
-    if (!prep)
-        o->st = tf_error(o->ctx, TAAFI_ERR_NOMEM, "out of memory");
-    if (!o->st)
-        o->st = check_overlaps(o->ctx, o->p, o->a, prep, &o->dq, o->i0, o->i1);
+    o->st = check_overlaps(o->ctx, o->p, o->a, &o->dq, o->i0, o->i1);
     if (o->st)
         snprintf(o->msg, sizeof o->msg, "%s", taafi_ctx_message(o->ctx));
-    for (i = o->i0; prep && i < o->i1; i++)
-        if (prep[i])
-            GEOSPreparedGeom_destroy_r(o->ctx->geos, prep[i]);
-    free(prep);
     return NULL;
 }
 
