@@ -142,6 +142,23 @@ typedef struct rings {
     size_t scratch;                        /* capacity of each scratch array */
 } rings;
 
+/* Makes room for at least `need` doubles in each of the `n` arrays
+ * (capacity *cap); 0 when memory ran out. */
+static int room(double **const *arrays, int n, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 1;
+    need += need / 2; /* some slack: slabs differ */
+    for (int k = 0; k < n; k++) {
+        double *v = realloc(*arrays[k], need * sizeof *v);
+        if (!v)
+            return 0;
+        *arrays[k] = v;
+    }
+    *cap = need;
+    return 1;
+}
+
 static void rings_free(rings *rs)
 {
     size_t i;
@@ -188,17 +205,11 @@ static int add_ring(rings *rs, const GEOSContextHandle_t h, const GEOSGeometry *
     r->n = n - 1; /* the closing point is implicit */
     r->x = malloc(sizeof *r->x * n);
     r->y = malloc(sizeof *r->y * n);
-    /* a clip of an n-gon by a half-plane has at most 2n vertices, and
-     * the slab is clipped twice */
-    r->scap = 4 * (size_t)n + 8;
-    r->sn = 0;
-    r->sx = malloc(sizeof *r->sx * r->scap);
-    r->sy = malloc(sizeof *r->sy * r->scap);
-    if (!r->x || !r->y || !r->sx || !r->sy) {
+    r->scap = r->sn = 0; /* the slab's part: room made as it is clipped */
+    r->sx = r->sy = NULL;
+    if (!r->x || !r->y) {
         free(r->x);
         free(r->y);
-        free(r->sx);
-        free(r->sy);
         return 0;
     }
     for (i = 0; i < n - 1; i++) {
@@ -208,10 +219,12 @@ static int add_ring(rings *rs, const GEOSContextHandle_t h, const GEOSGeometry *
     }
     r->sign = (hole ? -1.0 : 1.0) * (shoelace(r->x, r->y, r->n) < 0 ? -1.0 : 1.0);
     rs->n++;
-    /* scratch room: a row's band is clipped twice from the slab's part,
-     * which has at most 4n vertices */
-    if (16 * (size_t)n + 8 > rs->scratch) {
-        size_t cap = 16 * (size_t)n + 8;
+    /* scratch room for a clip of the ring by a half-plane (at most 2n
+     * vertices: each edge gives at most two) and a second clip of that;
+     * a row's band, clipped twice from its slab's part, makes room of its
+     * own when that part is bigger */
+    if (4 * (size_t)n + 8 > rs->scratch) {
+        size_t cap = 4 * (size_t)n + 8;
         double **bufs[4] = {&rs->bx, &rs->by, &rs->tx, &rs->ty};
         for (int k = 0; k < 4; k++) {
             double *v = realloc(*bufs[k], cap * sizeof *v);
@@ -475,11 +488,18 @@ taafi_status tf_raster_cells(taafi_ctx *ctx, const tf_raster *r, const GEOSGeome
             /* the slab of rows [row, row + SLAB_ROWS): each ring's part
              * in it, clipped as a band is (the rows' bands lie inside) */
             double stop = ltop, sbot = (row - r0 + SLAB_ROWS) * r->gt[5];
-            for (k = 0; k < rs.n; k++) {
+            for (k = 0; k < rs.n && !st; k++) {
                 ring *rg = &rs.r[k];
-                size_t nt = clip(rg->x, rg->y, rg->n, 1, sbot, 1, rs.tx, rs.ty);
-                rg->sn = clip(rs.tx, rs.ty, nt, 1, stop, -1, rg->sx, rg->sy);
+                size_t nt = clip(rg->x, rg->y, rg->n, 1, sbot, 1, rs.tx, rs.ty); /* <= 2n: scratch has room */
+                double **part[2] = {&rg->sx, &rg->sy}, **scr[4] = {&rs.bx, &rs.by, &rs.tx, &rs.ty};
+                if (!room(part, 2, &rg->scap, 2 * nt + 2))
+                    st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+                else if ((rg->sn = clip(rs.tx, rs.ty, nt, 1, stop, -1, rg->sx, rg->sy)) > 0 &&
+                         !room(scr, 4, &rs.scratch, 4 * rg->sn + 8)) /* the rows' bands, clipped twice */
+                    st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             }
+            if (st)
+                break;
         }
         /* F at every column boundary, ring by ring */
         for (k = 0; k < rs.n; k++) {
