@@ -573,7 +573,15 @@ static taafi_status run_pass(taafi_ctx *ctx, taafi_result *r, size_t li, const c
                  (st = lattice(ctx, r, srs, to_xy, &fp))))
         goto done;
     OGR_L_ResetReading(src.layer);
-    snprintf(stage, sizeof stage, "%s %s", scan_only ? "checking" : "reading", def.role);
+    {
+        /* "counting damage" where the pass counts (the features are
+         * counted as they are read), "reading facilities" elsewhere */
+        const char *verb = scan_only ? "checking" : "reading";
+        for (k = 0; !scan_only && k < p->n_inds; k++)
+            if (in_pass(p, k, li, where, 0) && p->inds[k].type == TF_IND_COUNT)
+                verb = "counting";
+        snprintf(stage, sizeof stage, "%s %s", verb, def.role);
+    }
     total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
     if (lean) {
         int *fields = calloc(p->n_inds + 1, sizeof *fields), *as_text = calloc(p->n_inds + 1, sizeof *as_text);

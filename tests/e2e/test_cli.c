@@ -342,7 +342,7 @@ static void test_progress(void **state)
         if (sscanf(line, "  %63[a-z _0-9] [%*[#.]] %llu/%llu", stage, &done, &total) != 3)
             continue;
         assert_true(done <= total);
-        if (!strncmp(stage, "reading damage", 14) && done == total) {
+        if (!strncmp(stage, "counting damage", 15) && done == total) {
             damage_done = 1;
             assert_non_null(strstr(line, "/s")); /* seen from its start */
         }
@@ -362,7 +362,7 @@ static void test_progress(void **state)
         char *argv[] = {"taafi", "run", project, "-o", out, "--overwrite", "-q", NULL};
         text = on_terminal(argv);
         assert_null(strchr(text, '\r') ? strstr(text, "[#") : NULL);
-        assert_null(strstr(text, "reading damage"));
+        assert_null(strstr(text, "counting damage"));
         free(text);
     }
     /* on a pipe: the log's plain lines, no bar */
