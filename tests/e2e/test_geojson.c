@@ -18,18 +18,13 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     char *path;
-    sqlite3_stmt *st;
     f->dir = tt_tmpdir();
     tt_run_example(f->dir);
     path = tt_path(f->dir, "areas.geojson");
     f->json = tt_read(path, &f->len);
     free(path);
-    assert_int_equal(sqlite3_open(":memory:", &f->db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(f->db, "CREATE TABLE doc AS SELECT ? AS j", -1, &st, NULL), SQLITE_OK);
     /* test_coverage_files, last, replaces the document */
-    sqlite3_bind_text(st, 1, f->json, (int)f->len, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
+    f->db = tt_json_db("doc", f->json, (int)f->len);
     *state = f;
     return 0;
 }
@@ -245,7 +240,6 @@ static void test_far_apart(void **state)
     taafi_project *p = NULL;
     taafi_result *r = NULL;
     sqlite3 *db;
-    sqlite3_stmt *st;
     const char *c;
     (void)state;
     free(tt_write(dir, "areas.geojson",
@@ -263,11 +257,7 @@ static void test_far_apart(void **state)
         fail_msg("%s", taafi_ctx_message(ctx));
     path = tt_path(out, "areas.geojson");
     text = tt_read(path, NULL);
-    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "CREATE TABLE doc AS SELECT ? AS j", -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
+    db = tt_json_db("doc", text, -1);
     assert_true(tt_sql_double(db, "SELECT json_valid(j) AND json_type(j, '$.crs') IS NULL FROM doc") == 1);
     assert_true(tt_sql_double(db, "SELECT json_array_length(j, '$.features') FROM doc") == 2);
     /* each exterior ring counter-clockwise: twice its signed area > 0 */

@@ -226,12 +226,7 @@ static void test_meta(void **state)
     fixture *f = *state;
     char *path = tt_path(f->dir, "areas.meta.json"), *text = tt_read(path, NULL);
     sqlite3 *db;
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "CREATE TABLE m AS SELECT ? AS j", -1, &st, NULL), SQLITE_OK);
-    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
+    db = tt_json_db("m", text, -1);
     assert_true(tt_sql_double(db, "SELECT json_valid(j) FROM m") == 1);
     assert_true(tt_sql_double(db, "SELECT json_array_length(j, '$.maps') FROM m") == 6);
     assert_true(tt_sql_double(db, "SELECT json_array_length(j, '$.maps[0].classes') FROM m") == 4);

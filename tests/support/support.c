@@ -160,6 +160,20 @@ char *tt_sql_text(sqlite3 *db, const char *sql)
     return r;
 }
 
+sqlite3 *tt_json_db(const char *table, const char *json, int len)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char sql[128];
+    snprintf(sql, sizeof sql, "CREATE TABLE %s AS SELECT ? AS j", table);
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, json, len, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    return db;
+}
+
 #define CRS32637 "\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::32637\"}},"
 
 char *tt_fixture(const char *dir)

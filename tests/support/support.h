@@ -49,6 +49,10 @@ void tt_exec(sqlite3 *db, const char *sql);
 double tt_sql_double(sqlite3 *db, const char *sql);
 /* ... as text (malloc'd, NULL if NULL). */
 char *tt_sql_text(sqlite3 *db, const char *sql);
+/* An in-memory SQLite holding `json` (len bytes; -1: up to its NUL) as
+ * column j of the one row of `table`, for SQLite's JSON functions to
+ * check a document with.  The caller closes it. */
+sqlite3 *tt_json_db(const char *table, const char *json, int len);
 
 
 /* The small fixture of unit tests, in EPSG:32637 (metres), made in `dir`:
