@@ -100,6 +100,7 @@ typedef struct write_job {
     const tf_outfile *out;
     piece pieces[2 * MAX_PIECES];
     size_t n_pieces;
+    size_t first[N_OUT], count[N_OUT]; /* output i's pieces: count of them from first (0: written whole) */
     /* the items in the order they are handed out: a piece p as -1 - p,
      * an output written whole as its OUT_ number */
     int item[2 * MAX_PIECES + N_OUT];
@@ -170,6 +171,8 @@ static void plan_pieces(write_job *j, int o, size_t n, int threads)
         count = MAX_PIECES;
     if (count > n / 8)
         count = n / 8;
+    j->first[o] = j->n_pieces;
+    j->count[o] = count;
     for (k = 0; k < count; k++) {
         piece *pc = &j->pieces[j->n_pieces++];
         pc->out = o;
@@ -249,18 +252,14 @@ static taafi_status join_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *user
 {
     const write_job *j = user;
     int i = j->item[k];
-    size_t q0, q1, n_parts = 0;
+    size_t n_parts = 0;
     const void *part[2 * MAX_PIECES + 1];
     size_t part_len[2 * MAX_PIECES + 1];
     double t0 = tf_seconds();
     taafi_status st;
     (void)w;
-    for (q0 = 0; q0 < j->n_pieces && j->pieces[q0].out != i; q0++)
-        ;
-    for (q1 = q0; q1 < j->n_pieces && j->pieces[q1].out == i; q1++)
-        ;
     tf_gdal_enter(wctx);
-    if (join_pieces(j->pieces + q0, q1 - q0, part, part_len, &n_parts))
+    if (join_pieces(j->pieces + j->first[i], j->count[i], part, part_len, &n_parts))
         st = tf_write_parts(wctx, j->out[i].tmp, part, part_len, n_parts);
     else {
         tf_log(wctx, TAAFI_LOG_DEBUG, "%s: the pieces GDAL wrote do not join; written whole", j->out[i].final);
@@ -269,7 +268,7 @@ static taafi_status join_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *user
     }
     tf_gdal_leave(wctx);
     if (!st)
-        tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s joined from %zu pieces in %.3f s", j->out[i].final, q1 - q0,
+        tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s joined from %zu pieces in %.3f s", j->out[i].final, j->count[i],
                tf_seconds() - t0);
     return st;
 }
@@ -322,12 +321,9 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
                 list[n++] = OUT_GPKG;
             for (q = 0; q < j.n_pieces; q++)
                 list[n++] = -1 - (int)q;
-            for (i = OUT_GPKG + 1; i < N_OUT; i++) {
-                for (q = 0; q < j.n_pieces && j.pieces[q].out != i; q++)
-                    ;
-                if (out[i].tmp && q == j.n_pieces)
+            for (i = OUT_GPKG + 1; i < N_OUT; i++)
+                if (out[i].tmp && !j.count[i])
                     list[n++] = i;
-            }
             deal(&j, list, n, ctx->threads < (int)n ? ctx->threads : (int)n);
         }
         st = tf_parallel_for_stage(ctx, "writing", j.n_items, &ops, &j);
@@ -336,15 +332,11 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
          * boundaries) */
         if (!st && j.n_pieces) {
             static const tf_parallel_ops join_ops = {NULL, join_one, NULL};
-            int split[2];
-            size_t n_split = 0, q;
-            for (q = 0; q < j.n_pieces; q++)
-                if (!q || j.pieces[q].out != j.pieces[q - 1].out)
-                    split[n_split++] = j.pieces[q].out;
-            j.n_items = n_split;
-            for (q = 0; q < n_split; q++)
-                j.item[q] = split[q];
-            st = tf_parallel_for(ctx, n_split, &join_ops, &j);
+            j.n_items = 0;
+            for (i = 0; i < N_OUT; i++)
+                if (j.count[i])
+                    j.item[j.n_items++] = i;
+            st = tf_parallel_for(ctx, j.n_items, &join_ops, &j);
         }
         for (size_t q = 0; q < j.n_pieces; q++)
             VSIFree(j.pieces[q].buf);
