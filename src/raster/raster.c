@@ -223,18 +223,10 @@ static int add_ring(rings *rs, const GEOSContextHandle_t h, const GEOSGeometry *
      * vertices: each edge gives at most two) and a second clip of that;
      * a row's band, clipped twice from its slab's part, makes room of its
      * own when that part is bigger */
-    if (4 * (size_t)n + 8 > rs->scratch) {
-        size_t cap = 4 * (size_t)n + 8;
-        double **bufs[4] = {&rs->bx, &rs->by, &rs->tx, &rs->ty};
-        for (int k = 0; k < 4; k++) {
-            double *v = realloc(*bufs[k], cap * sizeof *v);
-            if (!v)
-                return 0;
-            *bufs[k] = v;
-        }
-        rs->scratch = cap;
+    {
+        double **scr[4] = {&rs->bx, &rs->by, &rs->tx, &rs->ty};
+        return room(scr, 4, &rs->scratch, 4 * (size_t)n + 8);
     }
-    return 1;
 }
 
 static int collect(rings *rs, GEOSContextHandle_t h, const GEOSGeometry *g, double x0, double y0)
