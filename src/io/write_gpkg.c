@@ -98,11 +98,11 @@ taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *pa
         /* SOURCE_DATE_EPOCH: GDAL's own time stamps (gpkg_contents'
          * last_change) too, so that the file is the same bytes each run;
          * set on this thread only, for this file only */
-        struct tm tm;
+        char now[32];
         const char *was = CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", NULL);
         saved = was ? CPLStrdup(was) : NULL;
-        gmtime_r(&t, &tm);
-        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+        tf_utc_now(now); /* that time: "...T05:10:15Z", as GDAL wants it with milliseconds */
+        snprintf(date, sizeof date, "%.19s.000Z", now);
         CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", date);
     }
     ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);

@@ -84,9 +84,7 @@ static void pdf_date(cairo_surface_t *surf)
     time_t t;
     if (tf_source_date(&t)) {
         char date[32];
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        tf_utc_now(date); /* that time, as cairo takes it */
         cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
     }
 }
