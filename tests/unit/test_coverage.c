@@ -248,6 +248,28 @@ static void test_project_rules(void **state)
     taafi_project_free(p);
 }
 
+/* A project whose scenario `s` gives area indicator `a` the settings
+ * SETTINGS (YAML) is refused when loaded, with `fragment` in the message. */
+static void refused_scenario(tt_env *e, const char *name, const char *settings, const char *fragment)
+{
+    taafi_project *p = NULL;
+    char text[512], *path;
+    snprintf(text, sizeof text,
+             "areas: {source: areas.geojson, id: code}\n"
+             "indicators:\n"
+             "  - {id: a, type: area, pillar: basic_services, direction: higher_is_better}\n"
+             "scenarios:\n"
+             "  s:\n"
+             "    indicators:\n"
+             "      a: %s\n",
+             settings);
+    path = tt_write(e->dir, name, text);
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
+    assert_null(p);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), fragment));
+    free(path);
+}
+
 /* Moves the group's input files into DIR/gone (away) or back. */
 static void move_inputs(const char *dir, int away)
 {
@@ -323,19 +345,8 @@ static void test_scenario_distance(void **state)
     taafi_result_free(r);
     taafi_project_free(p);
     free(path);
-    path = tt_write(e->dir, "bad_sc.yml",
-                    "areas: {source: areas.geojson, id: code}\n"
-                    "indicators:\n"
-                    "  - {id: a, type: area, pillar: basic_services, direction: higher_is_better}\n"
-                    "scenarios:\n"
-                    "  s:\n"
-                    "    indicators:\n"
-                    "      a: {distance: 200}\n");
-    p = NULL;
-    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
-    assert_non_null(strstr(taafi_ctx_message(e->ctx), "bad_sc.yml:7:"));
+    refused_scenario(e, "bad_sc.yml", "{distance: 200}", "bad_sc.yml:7:");
     assert_non_null(strstr(taafi_ctx_message(e->ctx), "only coverage takes a 'distance'"));
-    free(path);
 }
 
 /* A scenario that takes other facilities (other statuses, another where):
@@ -396,18 +407,7 @@ static void test_scenario_filter(void **state)
     taafi_project_free(p);
     free(path);
     /* only coverage takes statuses; a filter GDAL refuses stops the run */
-    path = tt_write(e->dir, "sf_bad.yml",
-                    "areas: {source: areas.geojson, id: code}\n"
-                    "indicators:\n"
-                    "  - {id: a, type: area, pillar: basic_services, direction: higher_is_better}\n"
-                    "scenarios:\n"
-                    "  s:\n"
-                    "    indicators:\n"
-                    "      a: {statuses: [functioning]}\n");
-    p = NULL;
-    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
-    assert_non_null(strstr(taafi_ctx_message(e->ctx), "only coverage takes 'statuses' or 'where'"));
-    free(path);
+    refused_scenario(e, "sf_bad.yml", "{statuses: [functioning]}", "only coverage takes 'statuses' or 'where'");
 }
 
 /* With a coverage after it, the population column is summed by the
