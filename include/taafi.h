@@ -137,6 +137,13 @@ TAAFI_API void taafi_ctx_set_progress(taafi_ctx *ctx, taafi_progress_fn fn, void
  * Default 1: everything on the calling thread. */
 TAAFI_API void taafi_ctx_set_threads(taafi_ctx *ctx, int threads);
 
+/* The number of CPUs this process may use: those its affinity mask
+ * allows (taskset, a batch scheduler), fewer when its cgroup's CPU quota
+ * (a container's --cpus) allows less; from 1 to 256.  A sensible
+ * argument for taafi_ctx_set_threads(); `taafi run` uses it when no
+ * --jobs is given.  Thread-safe; reads the system each call. */
+TAAFI_API int taafi_cpu_count(void);
+
 /* Sends log lines at `min_level` and above to `fn` (NULL: discard them).
  * Without a callback, nothing is printed: the library never writes to
  * stdout or stderr itself. */

@@ -36,7 +36,8 @@ static const char USAGE[] = "Usage: taafi run PROJECT.yml|FOLDER... -o DIR [--ov
                             "  --round NAME       a project with rounds: compute only round NAME and add\n"
                             "                     it to (or replace it in) DIR's result, keeping the others\n"
                             "  -j, --jobs N       threads: projects side by side, or for one project\n"
-                            "                     its per-area work (results identical for any N)\n"
+                            "                     its per-area work (results identical for any N;\n"
+                            "                     default: the CPUs this process may use)\n"
                             "  -q, --quiet        print warnings and errors only\n"
                             "  -v, --verbose      print debugging detail and stage times too\n";
 
@@ -289,12 +290,12 @@ int cmd_run(int argc, char **argv)
     cli_opts o = {0};
     const char *dir = NULL;
     unsigned flags = 0;
-    int maps = 0, jobs_n = 1, i, code = EXIT_OK;
+    int maps = 0, jobs_n = 0, i, code = EXIT_OK; /* jobs_n 0: --jobs not given */
     const char *round = NULL;
     const char **args = NULL; /* the project files and folders named */
     char **paths = NULL;      /* the project files, folders expanded: owned */
     size_t n_paths = 0, cap = 0, k;
-    int n_args = 0, batch = 0;
+    int n_args = 0, batch = 0, at_once = 1;
     job *jobs = NULL;
     args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)
@@ -369,6 +370,11 @@ int cmd_run(int argc, char **argv)
         }
     }
     batch |= n_paths > 1;
+    /* without --jobs, every CPU this process may use: results are the same
+     * bytes whatever the number, so only the time depends on it */
+    if (!jobs_n)
+        jobs_n = taafi_cpu_count();
+    at_once = !batch ? 1 : jobs_n < (int)n_paths ? jobs_n : (int)n_paths;
     jobs = calloc(n_paths, sizeof *jobs);
     if (!jobs) {
         code = EXIT_ANALYSIS;
@@ -384,8 +390,10 @@ int cmd_run(int argc, char **argv)
         jobs[k].flags = flags;
         jobs[k].maps = maps;
         jobs[k].round = round;
-        /* threads go to the projects when there are several */
-        jobs[k].threads = batch ? 1 : jobs_n;
+        /* threads go to the projects when there are several; those left
+         * over when there are fewer projects than threads are shared
+         * among them (4 threads, 2 projects: 2 each) */
+        jobs[k].threads = jobs_n / at_once;
         if (!jobs[k].dir) {
             code = EXIT_ANALYSIS;
             goto done;
@@ -409,7 +417,6 @@ int cmd_run(int argc, char **argv)
          * them; a single project has the threads for its own work */
         pool pl = {jobs, n_paths, 0, PTHREAD_MUTEX_INITIALIZER};
         pthread_t th[256];
-        int at_once = batch && jobs_n < (int)n_paths ? jobs_n : batch ? (int)n_paths : 1;
         int t, n_th = at_once - 1;
         for (t = 0; t < n_th; t++)
             if (pthread_create(&th[t], NULL, worker, &pl) != 0)

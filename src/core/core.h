@@ -83,7 +83,11 @@ int tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_siz
 /* SHA-256 of a buffer. */
 void tf_sha256_buf(const void *data, size_t len, char hex_out[65]);
 
-/* Current UTC time as "2026-11-29T00:18:49Z". */
+/* The CPUs a cgroup v2 "cpu.max" line ("QUOTA PERIOD", microseconds)
+ * allows, rounded up, at most 256; 0 when it sets no limit ("max ...") or
+ * cannot be read.  taafi_cpu_count() applies it. */
+int tf_cpu_quota(const char *cpu_max);
+
 /* "2026-11-29T05:10:15Z": now, or SOURCE_DATE_EPOCH's time when set. */
 void tf_utc_now(char out[32]);
 /* SOURCE_DATE_EPOCH as a time, when set to a number (1), else 0. */

@@ -291,6 +291,52 @@ static void test_jobs_and_batch(void **state)
     free(dir_yml);
 }
 
+/* Threads without --jobs: the CPUs the process may use (taskset narrows
+ * them); in a batch, threads left over by fewer projects than --jobs are
+ * shared among the projects. */
+static void test_threads(void **state)
+{
+    fixture *f = *state;
+    char args[4096], *text, *err = NULL;
+    const char *src = tt_source_dir();
+    text = malloc(strlen(src) + 256);
+    sprintf(text, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
+                  "indicators: [{id: km2, type: area}]\n", src);
+    free(tt_write(f->dir, "one.yml", text));
+    free(tt_write(f->dir, "two.yml", text));
+    free(tt_write(f->dir, "three.yml", text));
+    free(text);
+    snprintf(args, sizeof args, "taskset -c 0 '%s' run '%s/one.yml' -o '%s/t1' -v", TAAFI_BIN, f->dir, f->dir);
+    assert_int_equal(tt_run(args, NULL, &err), 0);
+    if (!strstr(err, "taafi: threads: 1\n"))
+        fail_msg("one CPU allowed: want 1 thread, got:\n%s", err);
+    free(err);
+    /* unrestricted: all of them (the same count as the library's) */
+    snprintf(args, sizeof args, "run '%s/one.yml' -o '%s/t0' -v", f->dir, f->dir);
+    assert_int_equal(taafi(args, NULL, &err), 0);
+    snprintf(args, sizeof args, "taafi: threads: %d\n", taafi_cpu_count());
+    if (!strstr(err, args))
+        fail_msg("no --jobs: want \"%s\" in:\n%s", args, err);
+    free(err);
+    snprintf(args, sizeof args, "run '%s/one.yml' -o '%s/t2' -v --jobs 3", f->dir, f->dir);
+    assert_int_equal(taafi(args, NULL, &err), 0);
+    assert_non_null(strstr(err, "taafi: threads: 3\n"));
+    free(err);
+    /* two projects, four threads: two each */
+    snprintf(args, sizeof args, "run '%s/one.yml' '%s/two.yml' -o '%s/t3' -v --jobs 4", f->dir, f->dir, f->dir);
+    assert_int_equal(taafi(args, NULL, &err), 0);
+    if (!strstr(err, "taafi: [one] threads: 2\n") || !strstr(err, "taafi: [two] threads: 2\n"))
+        fail_msg("two projects, --jobs 4: want 2 threads each, got:\n%s", err);
+    free(err);
+    /* three projects, four threads: three at a time, one thread each */
+    snprintf(args, sizeof args, "run '%s/one.yml' '%s/two.yml' '%s/three.yml' -o '%s/t4' -v --jobs 4", f->dir, f->dir,
+             f->dir, f->dir);
+    assert_int_equal(taafi(args, NULL, &err), 0);
+    assert_non_null(strstr(err, "taafi: [three] threads: 1\n"));
+    assert_null(strstr(err, "threads: 2"));
+    free(err);
+}
+
 /* Runs `taafi ARGS` with stderr (and stdout) on a pseudo-terminal, as a
  * user at a terminal sees it; returns all it printed (caller frees). */
 static char *on_terminal(char *const *argv)
@@ -385,6 +431,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_init, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_and_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

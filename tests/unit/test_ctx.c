@@ -1,5 +1,6 @@
 /* The context: messages, status strings, logging, NULL-safety, and GDAL's
- * errors routed into the context rather than printed. */
+ * errors routed into the context rather than printed; the CPU count. */
+#define _GNU_SOURCE /* sched_setaffinity */
 #include "support.h"
 
 #include "core/core.h"
@@ -7,6 +8,7 @@
 
 #include <cpl_error.h>
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,34 @@ static void test_dq(void **state)
     taafi_ctx_free(ctx);
 }
 
+/* cgroup v2 cpu.max lines, and the count under a narrowed affinity mask. */
+static void test_cpu_count(void **state)
+{
+    cpu_set_t was, one;
+    int first = -1, c;
+    (void)state;
+    assert_int_equal(tf_cpu_quota("max 100000\n"), 0);
+    assert_int_equal(tf_cpu_quota("200000 100000\n"), 2);
+    assert_int_equal(tf_cpu_quota("150000 100000"), 2); /* 1.5 CPUs: 2 threads */
+    assert_int_equal(tf_cpu_quota("50000 100000"), 1);
+    assert_int_equal(tf_cpu_quota("100000000 1000"), 256);
+    assert_int_equal(tf_cpu_quota(""), 0);
+    assert_int_equal(tf_cpu_quota("100000"), 0); /* no period */
+    assert_int_equal(tf_cpu_quota(NULL), 0);
+    assert_int_equal(sched_getaffinity(0, sizeof was, &was), 0);
+    assert_true(taafi_cpu_count() >= 1);
+    assert_true(taafi_cpu_count() <= CPU_COUNT(&was));
+    for (c = 0; c < CPU_SETSIZE && first < 0; c++)
+        if (CPU_ISSET(c, &was))
+            first = c;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+    c = taafi_cpu_count();
+    assert_int_equal(sched_setaffinity(0, sizeof was, &was), 0);
+    assert_int_equal(c, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -112,6 +142,7 @@ int main(void)
         cmocka_unit_test(test_log),
         cmocka_unit_test(test_gdal_routing),
         cmocka_unit_test(test_dq),
+        cmocka_unit_test(test_cpu_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
