@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,22 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* "taafi: [NAME] MESSAGE" (NAME only in a batch, where projects run side
+ * by side), unless --quiet. */
+static void say(const job *j, const char *fmt, ...)
+{
+    va_list ap;
+    if (j->o.quiet)
+        return;
+    flockfile(stderr);
+    fprintf(stderr, "taafi: %s%s%s", j->o.tag ? "[" : "", j->o.tag ? j->o.tag : "", j->o.tag ? "] " : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    funlockfile(stderr);
+}
+
 /* A short data-quality summary: runs of notes with the same layer and
  * problem (points outside every area, say) are shown as one line. */
 static void print_issues(const taafi_result *r, size_t n, const char *tag)
@@ -107,8 +124,8 @@ static taafi_status run_scenarios(taafi_ctx *ctx, job *j, const taafi_project *p
         if (!(st = taafi_result_rescore(ctx, r, name)) && !(st = taafi_result_write(ctx, r, sdir, j->flags)) &&
             (j->maps || taafi_project_wants_maps(p)))
             st = taafi_result_render(ctx, r, sdir, j->flags);
-        if (!st && !j->o.quiet)
-            fprintf(stderr, "taafi: scenario %s written to %s\n", name, sdir);
+        if (!st)
+            say(j, "scenario %s written to %s", name, sdir);
         free(sdir);
     }
     return st;
@@ -142,9 +159,7 @@ static void run_job(job *j)
         } else {
             j->code = EXIT_OK;
             j->areas = r ? taafi_result_area_count(r) : 0;
-            if (!j->o.quiet)
-                fprintf(stderr, "taafi: %s: %zu round(s) written to %s\n", j->project, taafi_project_round_count(p),
-                        j->dir);
+            say(j, "%s: %zu round(s) written to %s", j->project, taafi_project_round_count(p), j->dir);
         }
         goto out;
     }
@@ -171,12 +186,9 @@ static void run_job(job *j)
         }
         j->code = EXIT_OK;
         j->areas = taafi_result_area_count(r);
-        if (!j->o.quiet) {
-            fprintf(stderr, "taafi: %s: %zu areas, %zu indicator columns\n", j->project, j->areas,
-                    taafi_result_column_count(r));
-            if (n_issues)
-                print_issues(r, n_issues, j->o.tag);
-        }
+        say(j, "%s: %zu areas, %zu indicator columns", j->project, j->areas, taafi_result_column_count(r));
+        if (n_issues && !j->o.quiet)
+            print_issues(r, n_issues, j->o.tag);
     }
 out:
     j->seconds = now() - t0;

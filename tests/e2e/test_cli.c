@@ -327,6 +327,10 @@ static void test_threads(void **state)
     assert_int_equal(taafi(args, NULL, &err), 0);
     if (!strstr(err, "taafi: [one] threads: 2\n") || !strstr(err, "taafi: [two] threads: 2\n"))
         fail_msg("two projects, --jobs 4: want 2 threads each, got:\n%s", err);
+    /* the tool's own lines carry the project's name too */
+    snprintf(args, sizeof args, "taafi: [two] %s/two.yml: ", f->dir);
+    if (!strstr(err, args))
+        fail_msg("want \"%s\" in:\n%s", args, err);
     free(err);
     /* three projects, four threads: three at a time, one thread each */
     snprintf(args, sizeof args, "run '%s/one.yml' '%s/two.yml' '%s/three.yml' -o '%s/t4' -v --jobs 4", f->dir, f->dir,
