@@ -13,6 +13,7 @@ pkgs=(
     libspatialite-dev libsqlite3-mod-spatialite spatialite-bin
     libyaml-dev                   # the project file
     libcairo2-dev libpango1.0-dev # map sheets: Cairo draws, Pango/HarfBuzz shape Arabic
+    libpng-dev                    # the sheets' PNGs, encoded for maps
     libssl-dev                    # SHA-256 of the inputs (libcrypto)
     fonts-noto-core fonts-dejavu-core  # Noto Sans Arabic and a Latin fallback
     libcmocka-dev                 # tests

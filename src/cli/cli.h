@@ -36,4 +36,8 @@ void cli_release_context(taafi_ctx *ctx);
 /* Handles -q/--quiet and -v/--verbose; 1 if argv[i] was one of them. */
 int cli_log_option(const char *arg, cli_opts *o);
 
+/* Handles -j/--jobs N at argv[*i], moving *i onto N: 1 with *jobs set, or
+ * -1 after printing the error; 0 when argv[*i] is something else. */
+int cli_jobs_option(int argc, char **argv, int *i, int *jobs);
+
 #endif

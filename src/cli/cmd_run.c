@@ -307,7 +307,7 @@ int cmd_run(int argc, char **argv)
     const char **args = NULL; /* the project files and folders named */
     char **paths = NULL;      /* the project files, folders expanded: owned */
     size_t n_paths = 0, cap = 0, k;
-    int n_args = 0, batch = 0, at_once = 1;
+    int n_args = 0, batch = 0, at_once = 1, opt;
     job *jobs = NULL;
     args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)
@@ -337,10 +337,8 @@ int cmd_run(int argc, char **argv)
                 return EXIT_USAGE;
             }
             round = argv[i];
-        } else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--jobs")) {
-            char *end;
-            if (++i == argc || (jobs_n = (int)strtol(argv[i], &end, 10)) < 1 || *end || jobs_n > 256) {
-                fprintf(stderr, "taafi: error: --jobs needs a number of threads from 1 to 256\n");
+        } else if ((opt = cli_jobs_option(argc, argv, &i, &jobs_n)) != 0) {
+            if (opt < 0) {
                 free(args);
                 return EXIT_USAGE;
             }
@@ -371,7 +369,7 @@ int cmd_run(int argc, char **argv)
                 code = EXIT_USAGE;
                 goto done;
             }
-            if (got < 0) {
+            if (opt < 0) {
                 fprintf(stderr, "taafi: error: %s: cannot read this folder: %s\n", args[k], strerror(errno));
                 code = EXIT_USAGE;
                 goto done;

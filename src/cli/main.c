@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char USAGE[] =
@@ -211,6 +212,20 @@ int cli_log_option(const char *arg, cli_opts *o)
     if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose"))
         return o->verbose = 1;
     return 0;
+}
+
+int cli_jobs_option(int argc, char **argv, int *i, int *jobs)
+{
+    char *end;
+    long n;
+    if (strcmp(argv[*i], "-j") && strcmp(argv[*i], "--jobs"))
+        return 0;
+    if (++*i == argc || (n = strtol(argv[*i], &end, 10)) < 1 || *end || n > 256) {
+        fprintf(stderr, "taafi: error: --jobs needs a number of threads from 1 to 256\n");
+        return -1;
+    }
+    *jobs = (int)n;
+    return 1;
 }
 
 int main(int argc, char **argv)

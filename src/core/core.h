@@ -72,6 +72,8 @@ typedef struct tf_buf {
     int failed; /* an allocation failed: the text is truncated */
 } tf_buf;
 void tf_buf_printf(tf_buf *b, const char *fmt, ...) TF_PRINTF(2, 3);
+/* Appends `len` bytes (any bytes; a NUL is kept after them). */
+void tf_buf_append(tf_buf *b, const void *data, size_t len);
 void tf_buf_free(tf_buf *b);
 
 /* SHA-256 of a whole file as 64 lowercase hex digits and a NUL.  Reads the

@@ -260,6 +260,32 @@ char *tf_sprintf(const char *fmt, ...)
     return s;
 }
 
+/* Room for `more` bytes and a NUL after b->len; 0 when there is none (and
+ * b->failed is set). */
+static int buf_room(tf_buf *b, size_t more)
+{
+    if (b->failed)
+        return 0;
+    if (more > b->cap - b->len || b->cap - b->len - more < 1) {
+        size_t cap = b->cap ? b->cap : 256;
+        char *s;
+        while (cap - b->len <= more) {
+            if (cap > (size_t)-1 / 2) {
+                b->failed = 1;
+                return 0;
+            }
+            cap *= 2;
+        }
+        if (!(s = realloc(b->s, cap))) {
+            b->failed = 1;
+            return 0;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    return 1;
+}
+
 void tf_buf_printf(tf_buf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -273,23 +299,21 @@ void tf_buf_printf(tf_buf *b, const char *fmt, ...)
         b->failed = 1;
         return;
     }
-    if (b->len + (size_t)n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *s;
-        while (cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        s = realloc(b->s, cap);
-        if (!s) {
-            b->failed = 1;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
+    if (!buf_room(b, (size_t)n))
+        return;
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+}
+
+void tf_buf_append(tf_buf *b, const void *data, size_t len)
+{
+    if (!buf_room(b, len))
+        return;
+    memcpy(b->s + b->len, data, len);
+    b->len += len;
+    b->s[b->len] = '\0';
 }
 
 void tf_buf_free(tf_buf *b)

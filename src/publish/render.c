@@ -3,8 +3,10 @@
  * and the HTML report, all under temporary names, renamed into place once
  * every one is complete.
  */
+#include "../core/parallel.h"
 #include "../io/outfile.h"
 #include "map.h"
+#include "pngout.h"
 #include "report.h"
 
 #include <cairo-pdf.h>
@@ -13,32 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-typedef struct png_buf {
-    unsigned char *d;
-    size_t len, cap;
-    int failed;
-} png_buf;
-
-static cairo_status_t png_write(void *user, const unsigned char *data, unsigned int len)
-{
-    png_buf *b = user;
-    if (b->len + len > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 65536;
-        unsigned char *d;
-        while (cap < b->len + len)
-            cap *= 2;
-        if (!(d = realloc(b->d, cap))) {
-            b->failed = 1;
-            return CAIRO_STATUS_NO_MEMORY;
-        }
-        b->d = d;
-        b->cap = cap;
-    }
-    memcpy(b->d + b->len, data, len);
-    b->len += len;
-    return CAIRO_STATUS_SUCCESS;
-}
 
 static cairo_surface_t *raster_surface(double dpi, cairo_t **cr)
 {
@@ -54,19 +30,12 @@ taafi_status tf_sheet_png(taafi_ctx *ctx, const taafi_result *r, const tf_sheet 
 {
     cairo_t *cr;
     cairo_surface_t *surf = raster_surface(dpi, &cr);
-    png_buf b = {0};
-    cairo_status_t cs;
+    taafi_status st;
     tf_draw_sheet(ctx, r, s, cr);
     cairo_destroy(cr);
-    cs = cairo_surface_write_to_png_stream(surf, png_write, &b);
+    st = tf_png_encode(ctx, surf, dpi, png, len);
     cairo_surface_destroy(surf);
-    if (cs != CAIRO_STATUS_SUCCESS || b.failed) {
-        free(b.d);
-        return tf_error(ctx, TAAFI_ERR_NOMEM, "cannot encode a map as PNG: %s", cairo_status_to_string(cs));
-    }
-    *png = b.d;
-    *len = b.len;
-    return TAAFI_OK;
+    return st;
 }
 
 static taafi_status check(taafi_ctx *ctx, cairo_surface_t *s, const char *path)
@@ -89,16 +58,47 @@ static void pdf_date(cairo_surface_t *surf)
     }
 }
 
+static cairo_status_t to_buf(void *user, const unsigned char *data, unsigned int len)
+{
+    tf_buf *b = user;
+    tf_buf_append(b, data, len);
+    return b->failed ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+}
+
+/* Cairo names an SVG's top group after its surface's number, counted over
+ * every surface the process has made: "surface858" here, "surface725" in
+ * the next run if sheets were drawn in another order (side by side, or
+ * beside another project in a batch).  One name for every sheet keeps the
+ * file the same bytes whatever ran before it.  The name is used nowhere
+ * else in the file. */
+static void svg_fixed_id(tf_buf *b)
+{
+    static const char key[] = "<g id=\"surface";
+    char *at = b->s ? strstr(b->s, key) : NULL, *digits, *end;
+    if (!at)
+        return;
+    digits = at + sizeof key - 1;
+    for (end = digits; *end >= '0' && *end <= '9'; end++)
+        ;
+    if (end == digits || *end != '"' || end - digits < 1)
+        return;
+    /* "surfaceN" becomes "surface1" and the rest moves up */
+    *digits = '1';
+    memmove(digits + 1, end, b->len - (size_t)(end - b->s) + 1);
+    b->len -= (size_t)(end - digits) - 1;
+}
+
 static taafi_status write_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, const char *path,
                                 int format, double dpi)
 {
     cairo_surface_t *surf;
     cairo_t *cr;
+    tf_buf svg = {0};
     taafi_status st;
     if (format == 0)
         surf = raster_surface(dpi, &cr);
     else {
-        surf = format == 1 ? cairo_svg_surface_create(path, TF_PAGE_W, TF_PAGE_H)
+        surf = format == 1 ? cairo_svg_surface_create_for_stream(to_buf, &svg, TF_PAGE_W, TF_PAGE_H)
                            : cairo_pdf_surface_create(path, TF_PAGE_W, TF_PAGE_H);
         if (format == 2)
             pdf_date(surf);
@@ -107,15 +107,23 @@ static taafi_status write_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_
     tf_draw_sheet(ctx, r, s, cr);
     cairo_destroy(cr);
     if (format == 0) {
-        cairo_status_t cs = cairo_surface_write_to_png(surf, path);
-        st = cs == CAIRO_STATUS_SUCCESS ? TAAFI_OK
-                                        : tf_error(ctx, TAAFI_ERR_IO, "%s: cannot write: %s", path,
-                                                   cairo_status_to_string(cs));
+        unsigned char *png;
+        size_t len;
+        if (!(st = tf_png_encode(ctx, surf, dpi, &png, &len))) {
+            st = tf_write_bytes(ctx, path, png, len);
+            free(png);
+        }
     } else {
         cairo_surface_finish(surf);
         st = check(ctx, surf, path);
+        if (!st && format == 1) {
+            svg_fixed_id(&svg);
+            st = svg.failed ? tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory")
+                            : tf_write_bytes(ctx, path, svg.s, svg.len);
+        }
     }
     cairo_surface_destroy(surf);
+    tf_buf_free(&svg);
     return st;
 }
 
@@ -142,6 +150,58 @@ static taafi_status write_atlas(taafi_ctx *ctx, const taafi_result *r, const tf_
 /* Every file this will write: n_sheets x 3 formats, atlas, report. */
 #define MAX_OUT (1 + TF_N_PILLARS) * 3 + 2
 
+enum { FILE_PNG, FILE_SVG, FILE_PDF, FILE_ATLAS, FILE_REPORT };
+
+/* The files of one taafi_result_render(), drawn side by side on the
+ * context's threads: each item writes its own temporary file and nothing
+ * else, so the files are the same bytes whoever drew them. */
+typedef struct render_plan {
+    const taafi_result *r;
+    const tf_sheet *sheets;
+    size_t n_sheets;
+    double dpi;
+    struct {
+        int kind;          /* FILE_* */
+        size_t sheet;      /* for FILE_PNG, _SVG, _PDF */
+        const char *tmp;   /* where it goes (an outfile's temporary name) */
+    } item[MAX_OUT];
+    size_t n;
+} render_plan;
+
+static taafi_status render_item(taafi_ctx *wctx, tf_worker *w, size_t i, void *user)
+{
+    const render_plan *pl = user;
+    char *html = NULL;
+    taafi_status st;
+    (void)w;
+    switch (pl->item[i].kind) {
+    case FILE_ATLAS:
+        return write_atlas(wctx, pl->r, &pl->sheets[0], pl->item[i].tmp);
+    case FILE_REPORT:
+        if (!(st = tf_report_html(wctx, pl->r, pl->sheets, pl->n_sheets, &html)))
+            st = tf_write_bytes(wctx, pl->item[i].tmp, html, strlen(html));
+        free(html);
+        return st;
+    default:
+        return write_sheet(wctx, pl->r, &pl->sheets[pl->item[i].sheet], pl->item[i].tmp, pl->item[i].kind,
+                           pl->dpi);
+    }
+}
+
+/* GEOS may compute a geometry's envelope when first asked; asked here, on
+ * one thread, before the drawing threads only read the geometries. */
+static void envelopes(taafi_ctx *ctx, const taafi_result *r)
+{
+    double x;
+    size_t i;
+    for (i = 0; i < r->areas->n; i++)
+        if (r->areas->geom[i])
+            GEOSGeom_getXMin_r(ctx->geos, r->areas->geom[i], &x);
+    for (i = 0; i < r->n_gaps; i++)
+        if (r->gaps[i].geom)
+            GEOSGeom_getXMin_r(ctx->geos, r->gaps[i].geom, &x);
+}
+
 taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const char *dir, unsigned flags)
 {
     static const char *const ext[3] = {"png", "svg", "pdf"};
@@ -150,7 +210,7 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
     size_t n = 0, i, n_out = 0;
     tf_outfile out[MAX_OUT];
     int fmt_on[3], f;
-    char *maps_dir = NULL, name[128], *html = NULL;
+    char *maps_dir = NULL, name[128];
     taafi_status st;
     if (!ctx || !r || !dir || !*dir)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_render: no output folder") : TAAFI_ERR_USAGE;
@@ -185,17 +245,34 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
         goto done;
     if (m->report && (st = tf_outfile_plan(ctx, dir, "report.html", flags & TAAFI_WRITE_OVERWRITE, &out[n_out++])))
         goto done;
-    n_out = 0;
-    for (i = 0; i < n; i++)
-        for (f = 0; f < 3; f++)
-            if (fmt_on[f] && ((st = tf_check_interrupt(ctx)) ||
-                              (st = write_sheet(ctx, r, &sheets[i], out[n_out++].tmp, f, m->dpi))))
-                goto done;
-    if (m->atlas && (st = write_atlas(ctx, r, &sheets[0], out[n_out++].tmp)))
-        goto done;
-    if (m->report) {
-        if ((st = tf_report_html(ctx, r, sheets, n, &html)) ||
-            (st = tf_write_bytes(ctx, out[n_out++].tmp, html, strlen(html))))
+    /* the longest first (the atlas: a page per area; the report: every
+     * sheet again), so that no thread is left with one at the end */
+    {
+        static const tf_parallel_ops ops = {NULL, render_item, NULL};
+        render_plan pl;
+        size_t k = 0;
+        memset(&pl, 0, sizeof pl);
+        pl.r = r;
+        pl.sheets = sheets;
+        pl.n_sheets = n;
+        pl.dpi = m->dpi;
+        if (m->atlas) { /* planned after the sheets, before the report */
+            pl.item[pl.n].kind = FILE_ATLAS;
+            pl.item[pl.n++].tmp = out[n_out - 1 - (m->report != 0)].tmp;
+        }
+        if (m->report) {
+            pl.item[pl.n].kind = FILE_REPORT;
+            pl.item[pl.n++].tmp = out[n_out - 1].tmp;
+        }
+        for (i = 0; i < n; i++)
+            for (f = 0; f < 3; f++)
+                if (fmt_on[f]) {
+                    pl.item[pl.n].kind = f;
+                    pl.item[pl.n].sheet = i;
+                    pl.item[pl.n++].tmp = out[k++].tmp;
+                }
+        envelopes(ctx, r);
+        if ((st = tf_parallel_for(ctx, pl.n, &ops, &pl)))
             goto done;
     }
     if ((st = tf_check_interrupt(ctx)))
@@ -208,7 +285,6 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
 done:
     for (i = 0; i < MAX_OUT; i++)
         tf_outfile_discard(&out[i]);
-    free(html);
     free(maps_dir);
     free(sheets);
     return st;

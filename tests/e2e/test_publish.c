@@ -3,7 +3,8 @@
  * parser) and name existing columns; the PNG sheets have the size of A4 at
  * the chosen dpi and are not blank; SVG and PDF are what they claim; the
  * atlas has one page per area; Arabic is drawn joined, against a reference
- * drawing of the same word in its joined presentation forms.
+ * drawing of the same word in its joined presentation forms; drawing on
+ * threads gives the same bytes; the PNGs carry their resolution.
  */
 #include "support.h"
 
@@ -30,10 +31,18 @@ static int setup(void **state)
     char path[4096];
     f->dir = tt_tmpdir();
     snprintf(path, sizeof path, "%s/examples/homs.yml", tt_source_dir());
+    /* the PDFs' dates pinned, so that two drawings can be compared */
+    assert_int_equal(setenv("SOURCE_DATE_EPOCH", "0", 1), 0);
     assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
     if (taafi_project_load(ctx, path, &p) || taafi_run(ctx, p, &r) || taafi_result_write(ctx, r, f->dir, 0) ||
         taafi_result_render(ctx, r, f->dir, 0))
         fail_msg("%s", taafi_ctx_message(ctx));
+    /* the same maps again, in the same process, on three threads */
+    snprintf(path, sizeof path, "%s/threads3", f->dir);
+    taafi_ctx_set_threads(ctx, 3);
+    if (taafi_result_render(ctx, r, path, 0))
+        fail_msg("%s", taafi_ctx_message(ctx));
+    unsetenv("SOURCE_DATE_EPOCH");
     taafi_result_free(r);
     taafi_project_free(p);
     taafi_ctx_free(ctx);
@@ -159,6 +168,64 @@ static void test_sheets(void **state)
     }
 }
 
+/* Drawn again in the same process on three threads, every file is the
+ * same bytes: nothing depends on which thread drew what, or on what the
+ * process drew before (Cairo numbers an SVG's group after every surface
+ * made so far). */
+static void test_same_bytes(void **state)
+{
+    fixture *f = *state;
+    static const char *const keys[] = {"recovery_index", "economic_vitality", "institutional_organisation",
+                                       "community_organisation", "basic_services", "ideal_neighbourhood"};
+    static const char *const ext[] = {"png", "svg", "pdf"};
+    char name[128], other[160];
+    size_t i, k, n = 0;
+    for (i = 0; i < 6 * 3 + 2; i++) {
+        char *a, *b, *pa, *pb;
+        size_t la, lb;
+        if (i < 18)
+            snprintf(name, sizeof name, "maps/%s.%s", keys[i / 3], ext[i % 3]);
+        else
+            snprintf(name, sizeof name, "%s", i == 18 ? "maps/atlas.pdf" : "report.html");
+        pa = tt_path(f->dir, name);
+        snprintf(other, sizeof other, "threads3/%s", name);
+        pb = tt_path(f->dir, other);
+        a = tt_read(pa, &la);
+        b = tt_read(pb, &lb);
+        if (la != lb || memcmp(a, b, la))
+            fail_msg("%s differs from %s", pb, pa);
+        for (k = 0; k + 9 < la && i % 3 == 1 && i < 18; k++)
+            n += !memcmp(a + k, "id=\"surface", 11);
+        free(a);
+        free(b);
+        free(pa);
+        free(pb);
+    }
+    assert_int_equal(n, 6); /* one top group per SVG: the test looked */
+}
+
+/* The PNG says its resolution (pHYs), so that it prints at A4. */
+static void test_png_resolution(void **state)
+{
+    fixture *f = *state;
+    char *path = tt_path(f->dir, "maps/recovery_index.png"), *d;
+    size_t len, k;
+    const unsigned char *c = NULL;
+    d = tt_read(path, &len);
+    for (k = 8; k + 21 <= len; k++)
+        if (!memcmp(d + k, "pHYs", 4)) {
+            c = (const unsigned char *)d + k + 4;
+            break;
+        }
+    assert_non_null(c);
+    /* pixels per metre, x and y, big-endian; unit 1: the metre */
+    assert_int_equal(((unsigned)c[0] << 24) | ((unsigned)c[1] << 16) | ((unsigned)c[2] << 8) | c[3], 11811);
+    assert_int_equal(((unsigned)c[4] << 24) | ((unsigned)c[5] << 16) | ((unsigned)c[6] << 8) | c[7], 11811);
+    assert_int_equal(c[8], 1);
+    free(d);
+    free(path);
+}
+
 /* One page per area: count the page objects Cairo writes. */
 static void test_atlas(void **state)
 {
@@ -241,7 +308,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_styles), cmocka_unit_test(test_sheets),          cmocka_unit_test(test_atlas),
-        cmocka_unit_test(test_meta),   cmocka_unit_test(test_arabic_shaping),
+        cmocka_unit_test(test_meta),   cmocka_unit_test(test_arabic_shaping), cmocka_unit_test(test_same_bytes),
+        cmocka_unit_test(test_png_resolution),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
