@@ -69,6 +69,10 @@ static void test_usage(void **state)
     expect("run x.yml -o", 2, NULL, "needs a folder");
     expect("run x.yml -o d --colour", 2, NULL, "unknown option '--colour'");
     expect("validate", 2, NULL, "needs a project file");
+    expect("run x.yml -o d --jobs 0", 2, NULL, "--jobs needs a number of threads from 1 to 256");
+    expect("run x.yml -o d -j", 2, NULL, "--jobs needs a number");
+    expect("render x.yml -o d --jobs 2x", 2, NULL, "--jobs needs a number");
+    expect("render --help", 0, "--jobs N", NULL);
 }
 
 static void test_project_errors(void **state)
