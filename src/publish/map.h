@@ -9,8 +9,16 @@
 /* Draws sheet `s` on an A4 landscape page of 842 x 595 units on `cr`. */
 void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cairo_t *cr);
 
+/* What every atlas page shares: the locator map's frame and its areas,
+ * drawn once.  NULL when out of memory; free with tf_atlas_free (accepts
+ * NULL).  Read-only once made. */
+typedef struct tf_atlas tf_atlas;
+tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r);
+void tf_atlas_free(tf_atlas *at);
+
 /* Draws the atlas page of area `a` (index: the index sheet, or NULL). */
-void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, size_t a, cairo_t *cr);
+void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, const tf_atlas *at, size_t a,
+                        cairo_t *cr);
 
 typedef enum tf_align { TF_ALIGN_LEFT, TF_ALIGN_RIGHT, TF_ALIGN_CENTRE } tf_align;
 

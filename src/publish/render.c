@@ -129,21 +129,28 @@ static taafi_status write_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_
 
 static taafi_status write_atlas(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, const char *path)
 {
-    cairo_surface_t *surf = cairo_pdf_surface_create(path, TF_PAGE_W, TF_PAGE_H);
-    cairo_t *cr = cairo_create(surf);
+    tf_atlas *at = tf_atlas_new(ctx, r);
+    cairo_surface_t *surf;
+    cairo_t *cr;
     taafi_status st;
     size_t a;
+    if (!at)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "%s: out of memory for the atlas's locator map", path);
+    surf = cairo_pdf_surface_create(path, TF_PAGE_W, TF_PAGE_H);
+    cr = cairo_create(surf);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_TITLE, "Atlas");
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, "taafi");
     pdf_date(surf);
-    for (a = 0; a < r->areas->n; a++) {
-        tf_draw_atlas_page(ctx, r, index, a, cr);
+    for (a = 0; a < r->areas->n && !(st = tf_check_interrupt(ctx)); a++) {
+        tf_draw_atlas_page(ctx, r, index, at, a, cr);
         cairo_show_page(cr);
     }
     cairo_destroy(cr);
     cairo_surface_finish(surf);
-    st = check(ctx, surf, path);
+    if (!st)
+        st = check(ctx, surf, path);
     cairo_surface_destroy(surf);
+    tf_atlas_free(at);
     return st;
 }
 

@@ -9,6 +9,7 @@
 #include "support.h"
 
 #include "example.h"
+#include "core/core.h"
 #include "publish/map.h"
 
 #include <cairo.h>
@@ -168,6 +169,71 @@ static void test_sheets(void **state)
     }
 }
 
+/* The atlas of a side x side grid of squares (sides of 100-180 m, so that
+ * their km² differ and are scored): its size in bytes. */
+static size_t grid_atlas(const char *dir, int side)
+{
+    tf_buf g = {0};
+    char name[64], *path, *yml, *pdf;
+    taafi_ctx *ctx = NULL;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    size_t len;
+    int i;
+    tf_buf_printf(&g, "{\"type\": \"FeatureCollection\", \"features\": [");
+    for (i = 0; i < side * side; i++) {
+        double x = 36.7 + 0.002 * (i % side), y = 34.7 + 0.002 * (i / side), d = 0.001 * (1 + (i % 5) / 5.0);
+        tf_buf_printf(&g,
+                      "%s{\"type\": \"Feature\", \"properties\": {\"id\": \"A%d\"}, \"geometry\": {\"type\": "
+                      "\"Polygon\", \"coordinates\": [[[%.4f, %.4f], [%.4f, %.4f], [%.4f, %.4f], [%.4f, %.4f], "
+                      "[%.4f, %.4f]]]}}",
+                      i ? ", " : "", i, x, y, x + d, y, x + d, y + d, x, y + d, x, y);
+    }
+    tf_buf_printf(&g, "]}\n");
+    snprintf(name, sizeof name, "grid%d.geojson", side);
+    free(tt_write(dir, name, g.s));
+    tf_buf_free(&g);
+    snprintf(name, sizeof name, "grid%d.yml", side);
+    {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "areas: {source: grid%d.geojson, id: id}\n"
+                 "indicators: [{id: km2, type: area, pillar: ideal_neighbourhood, direction: higher_is_better}]\n"
+                 "maps: {formats: [pdf], report: false}\n",
+                 side);
+        yml = tt_write(dir, name, text);
+    }
+    snprintf(name, sizeof name, "out%d", side);
+    path = tt_path(dir, name);
+    assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
+    if (taafi_project_load(ctx, yml, &p) || taafi_run(ctx, p, &r) || taafi_result_render(ctx, r, path, 0))
+        fail_msg("%s", taafi_ctx_message(ctx));
+    taafi_result_free(r);
+    taafi_project_free(p);
+    taafi_ctx_free(ctx);
+    free(yml);
+    snprintf(name, sizeof name, "out%d/maps/atlas.pdf", side);
+    free(path);
+    path = tt_path(dir, name);
+    pdf = tt_read(path, &len);
+    free(pdf);
+    free(path);
+    return len;
+}
+
+/* Every atlas page shows every area around its own: drawn once and
+ * shown on each page, the atlas grows with the number of areas, not with
+ * its square (drawn on every page, 2,000 areas made 91 MB).  Four times
+ * the areas: about four times the bytes, where the square made sixteen. */
+static void test_atlas_linear(void **state)
+{
+    fixture *f = *state;
+    size_t small = grid_atlas(f->dir, 8), big = grid_atlas(f->dir, 16);
+    double per_page_small = small / 64.0, per_page_big = big / 256.0;
+    if (per_page_big > 1.5 * per_page_small)
+        fail_msg("atlas: %.0f bytes a page with 64 areas, %.0f with 256", per_page_small, per_page_big);
+}
+
 /* Drawn again in the same process on three threads, every file is the
  * same bytes: nothing depends on which thread drew what, or on what the
  * process drew before (Cairo numbers an SVG's group after every surface
@@ -309,7 +375,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_styles), cmocka_unit_test(test_sheets),          cmocka_unit_test(test_atlas),
         cmocka_unit_test(test_meta),   cmocka_unit_test(test_arabic_shaping), cmocka_unit_test(test_same_bytes),
-        cmocka_unit_test(test_png_resolution),
+        cmocka_unit_test(test_png_resolution), cmocka_unit_test(test_atlas_linear),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
