@@ -132,7 +132,7 @@ static taafi_status write_atlas(taafi_ctx *ctx, const taafi_result *r, const tf_
     tf_atlas *at = tf_atlas_new(ctx, r);
     cairo_surface_t *surf;
     cairo_t *cr;
-    taafi_status st;
+    taafi_status st = TAAFI_OK;
     size_t a;
     if (!at)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "%s: out of memory for the atlas's locator map", path);
