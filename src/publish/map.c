@@ -394,38 +394,66 @@ static void fmt(char *buf, size_t size, double v, const char *unit)
 }
 
 /* The atlas's locator: one frame for every page, and every area drawn
- * once, in grey, on a recording surface that each page shows and then
- * draws its own area over.  An atlas of n areas then holds the areas'
- * outlines once (a PDF form every page refers to), where drawing them on
- * every page made n x n outlines: 91 MB and 40 s for 2,000 areas. */
+ * once, in grey, which each page shows and then draws its own area over.
+ * Drawn on every page, an atlas of n areas held n x n outlines (91 MB and
+ * 40 s for 2,000 areas).  Cairo keeps a drawing made once as a PDF form
+ * that every page refers to (a recording surface), but still replays it
+ * on every page to see what it covers: linear in bytes, quadratic in
+ * time.  So past a budget of pages x vertices the locator is drawn once
+ * as an image at the sheets' resolution instead, which Cairo embeds once
+ * and pages refer to at no cost. */
+#define VECTOR_LOCATOR_BUDGET 5e6 /* pages x vertices */
+
 struct tf_atlas {
     frame f;
-    cairo_surface_t *grey;
+    cairo_surface_t *grey; /* a recording surface in page points, or an image */
+    double px_per_pt;      /* 0 for the recording surface; the image's scale */
 };
 
-tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r)
+static void draw_grey(cairo_t *cr, taafi_ctx *ctx, const tf_areas *A, const frame *f)
+{
+    size_t i;
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_set_line_width(cr, 0.5);
+    for (i = 0; i < A->n; i++) {
+        cairo_new_path(cr);
+        geom_path(cr, ctx, f, A->geom[i]);
+        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+        cairo_stroke(cr);
+    }
+}
+
+tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r, double dpi)
 {
     const tf_areas *A = r->areas;
-    cairo_rectangle_t page = {0, 0, PAGE_W, PAGE_H};
     tf_atlas *at = calloc(1, sizeof *at);
+    double vertices = 0;
     cairo_t *cr;
     size_t i;
     if (!at)
         return NULL;
     at->f = (frame){28, 78, 280, 280, 0, 0, 0};
     fit(&at->f, A, NULL, ctx);
-    at->grey = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
-    cr = cairo_create(at->grey);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_set_line_width(cr, 0.5);
-    for (i = 0; i < A->n; i++) {
-        cairo_new_path(cr);
-        geom_path(cr, ctx, &at->f, A->geom[i]);
-        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-        cairo_stroke(cr);
+    for (i = 0; i < A->n; i++)
+        vertices += GEOSGetNumCoordinates_r(ctx->geos, A->geom[i]);
+    if ((double)A->n * vertices <= VECTOR_LOCATOR_BUDGET) {
+        cairo_rectangle_t page = {0, 0, PAGE_W, PAGE_H};
+        at->grey = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+        cr = cairo_create(at->grey);
+    } else {
+        /* the frame's square, white, at the sheets' dpi */
+        at->px_per_pt = dpi / 72.0;
+        at->grey = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(at->f.w * at->px_per_pt),
+                                              (int)ceil(at->f.h * at->px_per_pt));
+        cr = cairo_create(at->grey);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        cairo_scale(cr, at->px_per_pt, at->px_per_pt);
+        cairo_translate(cr, -at->f.x, -at->f.y);
     }
+    draw_grey(cr, ctx, A, &at->f);
     cairo_destroy(cr);
     if (cairo_surface_status(at->grey) != CAIRO_STATUS_SUCCESS) {
         tf_atlas_free(at);
@@ -451,7 +479,7 @@ void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *i
     const char *ar = area_field(r, a, p->area_name_ar), *en = area_field(r, a, p->area_name);
     char buf[256], val[64], lbl[32];
     size_t k, cls = index ? tf_sheet_class(index, index->v[a]) : 0;
-    double y = 84, rgb[3];
+    double y = 84, rgb[3], ex0, ey0, ex1, ey1, size;
     long col;
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
@@ -461,11 +489,16 @@ void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *i
     tf_draw_text(cr, p->maps.title ? p->maps.title : p->name ? p->name : "", 28, 46, 560, 9, 0, AL_LEFT, 0);
     /* locator: every area in grey, this one over them in its class colour */
     cairo_save(cr);
+    if (at->px_per_pt > 0) {
+        cairo_translate(cr, f.x, f.y);
+        cairo_scale(cr, 1 / at->px_per_pt, 1 / at->px_per_pt);
+    }
     cairo_set_source_surface(cr, at->grey, 0, 0);
     cairo_paint(cr);
     cairo_restore(cr);
     cairo_new_path(cr);
     geom_path(cr, ctx, &f, A->geom[a]);
+    cairo_path_extents(cr, &ex0, &ey0, &ex1, &ey1);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     if (cls)
         tf_class_rgb(index->n_classes, cls, rgb);
@@ -474,8 +507,17 @@ void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *i
     cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-    cairo_set_line_width(cr, 1.8);
+    /* among many areas this one is a few points wide: a thinner outline,
+     * so that its colour shows, and a ring around it, so that it is seen */
+    size = fmax(ex1 - ex0, ey1 - ey0);
+    cairo_set_line_width(cr, fmin(1.8, fmax(0.4, size / 8)));
     cairo_stroke(cr);
+    if (size < 12) {
+        cairo_arc(cr, (ex0 + ex1) / 2, (ey0 + ey1) / 2, 4 + size / 2 + 3, 0, 2 * M_PI);
+        cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+        cairo_set_line_width(cr, 1.5);
+        cairo_stroke(cr);
+    }
     scale_bar(cr, &f);
     north_arrow(cr, &f);
     /* the table: index, rank, class, then each pillar and its indicators */

@@ -10,10 +10,11 @@
 void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cairo_t *cr);
 
 /* What every atlas page shares: the locator map's frame and its areas,
- * drawn once.  NULL when out of memory; free with tf_atlas_free (accepts
+ * drawn once (as vectors, or for many pages of many vertices as an image
+ * at `dpi`).  NULL when out of memory; free with tf_atlas_free (accepts
  * NULL).  Read-only once made. */
 typedef struct tf_atlas tf_atlas;
-tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r);
+tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r, double dpi);
 void tf_atlas_free(tf_atlas *at);
 
 /* Draws the atlas page of area `a` (index: the index sheet, or NULL). */

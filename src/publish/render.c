@@ -127,9 +127,10 @@ static taafi_status write_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_
     return st;
 }
 
-static taafi_status write_atlas(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, const char *path)
+static taafi_status write_atlas(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, const char *path,
+                               double dpi)
 {
-    tf_atlas *at = tf_atlas_new(ctx, r);
+    tf_atlas *at = tf_atlas_new(ctx, r, dpi);
     cairo_surface_t *surf;
     cairo_t *cr;
     taafi_status st = TAAFI_OK;
@@ -183,7 +184,7 @@ static taafi_status render_item(taafi_ctx *wctx, tf_worker *w, size_t i, void *u
     (void)w;
     switch (pl->item[i].kind) {
     case FILE_ATLAS:
-        return write_atlas(wctx, pl->r, &pl->sheets[0], pl->item[i].tmp);
+        return write_atlas(wctx, pl->r, &pl->sheets[0], pl->item[i].tmp, pl->dpi);
     case FILE_REPORT:
         if (!(st = tf_report_html(wctx, pl->r, pl->sheets, pl->n_sheets, &html)))
             st = tf_write_bytes(wctx, pl->item[i].tmp, html, strlen(html));

@@ -169,41 +169,41 @@ static void test_sheets(void **state)
     }
 }
 
-/* The atlas of a side x side grid of squares (sides of 100-180 m, so that
- * their km² differ and are scored): its size in bytes. */
-static size_t grid_atlas(const char *dir, int side)
+/* The atlas of a side x side grid of regular polygons of `corners`
+ * corners (radii of 50-90 m, so that their km² differ and are scored):
+ * its bytes, malloc'd into *pdf, *len long. */
+static void grid_atlas(const char *dir, int side, int corners, char **pdf, size_t *len)
 {
     tf_buf g = {0};
-    char name[64], *path, *yml, *pdf;
+    char name[64], text[512], *path, *yml;
     taafi_ctx *ctx = NULL;
     taafi_project *p = NULL;
     taafi_result *r = NULL;
-    size_t len;
-    int i;
+    int i, k;
     tf_buf_printf(&g, "{\"type\": \"FeatureCollection\", \"features\": [");
     for (i = 0; i < side * side; i++) {
-        double x = 36.7 + 0.002 * (i % side), y = 34.7 + 0.002 * (i / side), d = 0.001 * (1 + (i % 5) / 5.0);
+        double x = 36.7 + 0.002 * (i % side), y = 34.7 + 0.002 * (i / side), d = 0.0005 * (1 + (i % 5) / 5.0);
         tf_buf_printf(&g,
                       "%s{\"type\": \"Feature\", \"properties\": {\"id\": \"A%d\"}, \"geometry\": {\"type\": "
-                      "\"Polygon\", \"coordinates\": [[[%.4f, %.4f], [%.4f, %.4f], [%.4f, %.4f], [%.4f, %.4f], "
-                      "[%.4f, %.4f]]]}}",
-                      i ? ", " : "", i, x, y, x + d, y, x + d, y + d, x, y + d, x, y);
+                      "\"Polygon\", \"coordinates\": [[",
+                      i ? ", " : "", i);
+        for (k = 0; k <= corners; k++)
+            tf_buf_printf(&g, "%s[%.6f, %.6f]", k ? ", " : "", x + d * cos(2 * M_PI * (k % corners) / corners),
+                          y + d * sin(2 * M_PI * (k % corners) / corners));
+        tf_buf_printf(&g, "]]}}");
     }
     tf_buf_printf(&g, "]}\n");
-    snprintf(name, sizeof name, "grid%d.geojson", side);
+    snprintf(name, sizeof name, "grid%d_%d.geojson", side, corners);
     free(tt_write(dir, name, g.s));
     tf_buf_free(&g);
-    snprintf(name, sizeof name, "grid%d.yml", side);
-    {
-        char text[512];
-        snprintf(text, sizeof text,
-                 "areas: {source: grid%d.geojson, id: id}\n"
-                 "indicators: [{id: km2, type: area, pillar: ideal_neighbourhood, direction: higher_is_better}]\n"
-                 "maps: {formats: [pdf], report: false}\n",
-                 side);
-        yml = tt_write(dir, name, text);
-    }
-    snprintf(name, sizeof name, "out%d", side);
+    snprintf(text, sizeof text,
+             "areas: {source: grid%d_%d.geojson, id: id}\n"
+             "indicators: [{id: km2, type: area, pillar: ideal_neighbourhood, direction: higher_is_better}]\n"
+             "maps: {formats: [pdf], report: false, dpi: 72}\n",
+             side, corners);
+    snprintf(name, sizeof name, "grid%d_%d.yml", side, corners);
+    yml = tt_write(dir, name, text);
+    snprintf(name, sizeof name, "out%d_%d", side, corners);
     path = tt_path(dir, name);
     assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
     if (taafi_project_load(ctx, yml, &p) || taafi_run(ctx, p, &r) || taafi_result_render(ctx, r, path, 0))
@@ -212,26 +212,49 @@ static size_t grid_atlas(const char *dir, int side)
     taafi_project_free(p);
     taafi_ctx_free(ctx);
     free(yml);
-    snprintf(name, sizeof name, "out%d/maps/atlas.pdf", side);
     free(path);
+    snprintf(name, sizeof name, "out%d_%d/maps/atlas.pdf", side, corners);
     path = tt_path(dir, name);
-    pdf = tt_read(path, &len);
-    free(pdf);
+    *pdf = tt_read(path, len);
     free(path);
-    return len;
+}
+
+static size_t count(const char *text, size_t len, const char *what)
+{
+    size_t n = 0, i, w = strlen(what);
+    for (i = 0; i + w <= len; i++)
+        n += !memcmp(text + i, what, w);
+    return n;
 }
 
 /* Every atlas page shows every area around its own: drawn once and
  * shown on each page, the atlas grows with the number of areas, not with
  * its square (drawn on every page, 2,000 areas made 91 MB).  Four times
- * the areas: about four times the bytes, where the square made sixteen. */
+ * the areas: about four times the bytes, where the square made sixteen.
+ * Past a budget of pages x vertices the grey areas are one image, in the
+ * file once: the same bytes a page again. */
 static void test_atlas_linear(void **state)
 {
     fixture *f = *state;
-    size_t small = grid_atlas(f->dir, 8), big = grid_atlas(f->dir, 16);
-    double per_page_small = small / 64.0, per_page_big = big / 256.0;
-    if (per_page_big > 1.5 * per_page_small)
-        fail_msg("atlas: %.0f bytes a page with 64 areas, %.0f with 256", per_page_small, per_page_big);
+    char *pdf[3];
+    size_t len[3], i;
+    double per_page[3];
+    static const int side[3] = {8, 16, 30}, corners[3] = {4, 4, 8};
+    for (i = 0; i < 3; i++) {
+        grid_atlas(f->dir, side[i], corners[i], &pdf[i], &len[i]);
+        per_page[i] = (double)len[i] / (side[i] * side[i]);
+    }
+    if (per_page[1] > 1.5 * per_page[0] || per_page[2] > 1.5 * per_page[0])
+        fail_msg("atlas: %.0f bytes a page with 64 areas, %.0f with 256, %.0f with 900", per_page[0], per_page[1],
+                 per_page[2]);
+    /* vectors below the budget (64 x 320 and 256 x 1,280 vertices), one
+     * image past it (900 x 8,100) */
+    assert_int_equal(count(pdf[0], len[0], "/Subtype /Image"), 0);
+    assert_int_equal(count(pdf[1], len[1], "/Subtype /Image"), 0);
+    assert_int_equal(count(pdf[2], len[2], "/Subtype /Image"), 1);
+    assert_int_equal(count(pdf[2], len[2], "/Type /Page\n") + count(pdf[2], len[2], "/Type /Page "), 900);
+    for (i = 0; i < 3; i++)
+        free(pdf[i]);
 }
 
 /* Drawn again in the same process on three threads, every file is the
