@@ -378,8 +378,9 @@ void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cai
 
 static double row(cairo_t *cr, const char *label, const char *label_ar, const char *value, double y, int bold)
 {
-    double h1 = tf_draw_text(cr, label, 326, y, 290, 6.8, bold, AL_LEFT, 0);
-    double h2 = tf_draw_text(cr, value, 660, y, 40, 6.8, bold, AL_RIGHT, 0);
+    /* values up to "1999 of 2000" on one line */
+    double h1 = tf_draw_text(cr, label, 326, y, 270, 6.8, bold, AL_LEFT, 0);
+    double h2 = tf_draw_text(cr, value, 660, y, 60, 6.8, bold, AL_RIGHT, 0);
     double h3 = tf_draw_text(cr, label_ar ? label_ar : "", 814, y, 150, 6.8, bold, AL_RIGHT, 0);
     return fmax(h1, fmax(h2, h3)) + 1;
 }
