@@ -7,7 +7,11 @@
 # QGIS's count-points-in-polygon (qgis).  Prints wall time, CPU time and
 # peak memory.  Not a test: timings are never asserted.
 #
-#   scripts/bench.sh [city] [country] [dense]      (default: city country)
+#   scripts/bench.sh [city] [country] [dense] [maps]   (default: city country)
+#
+# "maps" times `taafi render` (map sheets in PNG, SVG and PDF, the atlas,
+# the report) on the bundled example and on the country with two of its
+# indicators in pillars, so that there is something to map.
 #
 # Data are generated once (scripts/gen_bench.py, deterministic) into
 # bench/data/SCALE/ (not committed).  "dense" is the country with
@@ -93,8 +97,45 @@ best_of() {
     fi
 }
 
+# taafi render, best of 3: the example, and the country with pillars
+bench_maps() {
+    local d=bench/data/country line w c m
+    make_data country
+    cat > "$d/project_maps.yml" <<'YML'
+# The country with two indicators in pillars, for the maps to show.
+areas: {source: areas.gpkg, id: area_id}
+layers:
+  damage: {source: damage.gpkg}
+  facilities: {source: facilities.gpkg}
+population: population
+indicators:
+  - {id: damage, type: count, layer: damage, class_field: damage_cls,
+     classes: [destroyed, severe, moderate, possible], density: true,
+     pillar: ideal_neighbourhood, direction: lower_is_better}
+  - {id: population, type: raster_sum, source: population.tif}
+  - {id: clinic, type: coverage, layer: facilities, kind: clinic, distance: 1000,
+     pillar: basic_services, direction: higher_is_better}
+outputs: {csv: false}
+YML
+    echo
+    echo "== maps: taafi render (sheets as PNG, SVG and PDF, atlas, report) =="
+    for p in examples/homs.yml "$d/project_maps.yml"; do
+        line=$(measure 3 build-release/taafi render "$p" -o "bench/data/maps_out/$(basename "$(dirname "$p")")" \
+            --overwrite -q --jobs "$(nproc)")
+        read -r w c m <<<"$line"
+        printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB   atlas %s\n" \
+            "$([ "$p" = examples/homs.yml ] && echo "example (20 areas)" || echo "country (2,000 areas)")" \
+            "$w" "$c" "$((m / 1024))" \
+            "$(du -h "bench/data/maps_out/$(basename "$(dirname "$p")")/maps/atlas.pdf" | cut -f1)"
+    done
+}
+
 printf "machine: %s, %s cores, %s\n" "$(uname -m)" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for scale in "${scales[@]}"; do
+    if [ "$scale" = maps ]; then
+        bench_maps
+        continue
+    fi
     make_data "$scale"
     d=bench/data/$scale
     # taafi and the floor: best of 5, run turn about, so that a drift in
