@@ -105,16 +105,25 @@ static void geom_path(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeo
 #define AL_RIGHT TF_ALIGN_RIGHT
 #define AL_CENTRE TF_ALIGN_CENTRE
 
-double tf_draw_text(cairo_t *cr, const char *s, double x, double y, double width, double size, int bold,
-                    tf_align al, int halo)
+/* The layout of `s`, `width` points wide, as tf_draw_text draws it
+ * (caller unrefs it). */
+static PangoLayout *text_layout(cairo_t *cr, const char *s, double width, double size, int bold, tf_align al)
 {
     PangoLayout *l = pango_cairo_create_layout(cr);
     PangoFontDescription *fd = pango_font_description_from_string(FONT);
-    int w, h;
+    cairo_font_options_t *fo = cairo_font_options_create();
+    /* glyph advances unrounded on every surface: a raster sheet would
+     * otherwise round them to its pixels, and lay out text (and so place
+     * labels) otherwise than its PDF and SVG */
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    pango_cairo_context_set_font_options(pango_layout_get_context(l), fo);
+    cairo_font_options_destroy(fo);
+    pango_layout_context_changed(l);
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
     if (bold)
         pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
     pango_layout_set_font_description(l, fd);
+    pango_font_description_free(fd);
     pango_layout_set_width(l, (int)(width * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD);
     pango_layout_set_text(l, s ? s : "", -1);
@@ -127,21 +136,35 @@ double tf_draw_text(cairo_t *cr, const char *s, double x, double y, double width
         PangoAlignment right = rtl ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT;
         pango_layout_set_alignment(l, al == AL_RIGHT ? right : al == AL_CENTRE ? PANGO_ALIGN_CENTER : left);
     }
-    pango_layout_get_size(l, &w, &h);
+    return l;
+}
+
+/* Draws layout `l` (made `width` wide) placed as tf_draw_text places it. */
+static void show_layout(cairo_t *cr, PangoLayout *l, double x, double y, double width, tf_align al, int halo)
+{
+    double left = al == AL_CENTRE ? x - width / 2 : al == AL_RIGHT ? x - width : x;
     cairo_save(cr);
-    cairo_move_to(cr, al == AL_CENTRE ? x - width / 2 : al == AL_RIGHT ? x - width : x, y);
+    cairo_move_to(cr, left, y);
     if (halo) {
         pango_cairo_layout_path(cr, l);
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_set_line_width(cr, 2.2);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         cairo_stroke(cr);
-        cairo_move_to(cr, al == AL_CENTRE ? x - width / 2 : al == AL_RIGHT ? x - width : x, y);
+        cairo_move_to(cr, left, y);
     }
     cairo_set_source_rgb(cr, 0.08, 0.08, 0.08);
     pango_cairo_show_layout(cr, l);
     cairo_restore(cr);
-    pango_font_description_free(fd);
+}
+
+double tf_draw_text(cairo_t *cr, const char *s, double x, double y, double width, double size, int bold,
+                    tf_align al, int halo)
+{
+    PangoLayout *l = text_layout(cr, s, width, size, bold, al);
+    int w, h;
+    pango_layout_get_size(l, &w, &h);
+    show_layout(cr, l, x, y, width, al, halo);
     g_object_unref(l);
     return (double)h / PANGO_SCALE;
 }
@@ -169,15 +192,30 @@ static void hatch(cairo_t *cr, const frame *f)
     cairo_restore(cr);
 }
 
+/* The scale bar's round length (metres) of about a quarter of the frame. */
+static double scale_length(const frame *f)
+{
+    double target = f->w / 4 / f->scale, p10 = pow(10, floor(log10(target)));
+    return target >= 5 * p10 ? 5 * p10 : target >= 2 * p10 ? 2 * p10 : p10;
+}
+
+/* Where the scale bar (box[0]) and the north arrow (box[1]) stand in the
+ * frame, with their labels (x0 y0 x1 y1, points): no area label goes
+ * there. */
+static void furniture(const frame *f, double box[2][4])
+{
+    double w = scale_length(f) * f->scale;
+    box[0][0] = f->x + 8, box[0][1] = f->y + f->h - 24;
+    box[0][2] = f->x + 10 + w + 30, box[0][3] = f->y + f->h - 6;
+    box[1][0] = f->x + f->w - 34, box[1][1] = f->y + 12;
+    box[1][2] = f->x + f->w - 10, box[1][3] = f->y + 46;
+}
+
 /* A scale bar of a round length about a quarter of the frame. */
 static void scale_bar(cairo_t *cr, const frame *f)
 {
-    double target = f->w / 4 / f->scale, p10 = pow(10, floor(log10(target))), len = p10, x, y, w;
+    double len = scale_length(f), x, y, w;
     char label[32];
-    if (target >= 5 * p10)
-        len = 5 * p10;
-    else if (target >= 2 * p10)
-        len = 2 * p10;
     w = len * f->scale;
     x = f->x + 10;
     y = f->y + f->h - 22;
@@ -247,6 +285,82 @@ static void footer(cairo_t *cr, const taafi_result *r, double y)
     tf_draw_text(cr, m->disclaimer ? m->disclaimer : DISCLAIMER, 28, y + 10, PAGE_W - 56, 6.5, 0, AL_LEFT, 0);
 }
 
+typedef struct by_need {
+    double v; /* the sheet's value: lower is more in need; NaN last */
+    size_t a;
+} by_need;
+
+static int cmp_need(const void *pa, const void *pb)
+{
+    const by_need *x = pa, *y = pb;
+    if (isnan(x->v) != isnan(y->v))
+        return isnan(x->v) ? 1 : -1;
+    if (!isnan(x->v) && x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return x->a < y->a ? -1 : x->a > y->a;
+}
+
+/* The areas' labels, placed as a GIS's label engine places them: the
+ * areas most in need first (lowest index or score), each label only where
+ * it overlaps no label already placed and stays inside the map.  Among
+ * thousands of areas most then go unlabelled, where they were printed
+ * over one another into a grey smear.  Labels are an aid, not data: out
+ * of memory, the sheet has none. */
+static void draw_labels(cairo_t *cr, taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, const frame *f)
+{
+    const taafi_project *p = r->project;
+    const tf_areas *A = r->areas;
+    by_need *order = malloc((A->n ? A->n : 1) * sizeof *order);
+    double(*placed)[4] = malloc((A->n + 2) * sizeof *placed); /* x0 y0 x1 y1, points */
+    size_t k, m = 0, j;
+    char buf[256];
+    if (!order || !placed)
+        goto done;
+    /* the scale bar and the north arrow are there first */
+    furniture(f, placed);
+    m = 2;
+    for (k = 0; k < A->n; k++) {
+        order[k].v = s->v[k];
+        order[k].a = k;
+    }
+    qsort(order, A->n, sizeof *order, cmp_need);
+    for (k = 0; k < A->n; k++) {
+        size_t a = order[k].a;
+        const char *ar = area_field(r, a, p->area_name_ar), *en = area_field(r, a, p->area_name);
+        GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, A->geom[a]);
+        double x, y0, px, py, box[4];
+        PangoLayout *l;
+        PangoRectangle lr; /* logical extents */
+        int ok = pt && GEOSisEmpty_r(ctx->geos, pt) != 1 && GEOSGeomGetX_r(ctx->geos, pt, &x) &&
+                 GEOSGeomGetY_r(ctx->geos, pt, &y0);
+        GEOSGeom_destroy_r(ctx->geos, pt);
+        if (!ok)
+            continue;
+        to_page(f, x, y0, &px, &py);
+        snprintf(buf, sizeof buf, "%s%s%s", ar ? ar : "", ar && en ? "\n" : "", en ? en : "");
+        if (!ar && !en)
+            snprintf(buf, sizeof buf, "%s", A->id[a]);
+        l = text_layout(cr, buf, 90, 6.5, 0, AL_CENTRE);
+        pango_layout_get_extents(l, NULL, &lr);
+        /* the text's box on the page, with its halo */
+        box[0] = px - 45 + (double)lr.x / PANGO_SCALE - 1.1;
+        box[1] = py - 8 + (double)lr.y / PANGO_SCALE - 1.1;
+        box[2] = box[0] + (double)lr.width / PANGO_SCALE + 2.2;
+        box[3] = box[1] + (double)lr.height / PANGO_SCALE + 2.2;
+        ok = box[0] >= f->x && box[1] >= f->y && box[2] <= f->x + f->w && box[3] <= f->y + f->h;
+        for (j = 0; ok && j < m; j++)
+            ok = box[2] <= placed[j][0] || box[0] >= placed[j][2] || box[3] <= placed[j][1] || box[1] >= placed[j][3];
+        if (ok) {
+            show_layout(cr, l, px, py - 8, 90, AL_CENTRE, 1);
+            memcpy(placed[m++], box, sizeof box);
+        }
+        g_object_unref(l);
+    }
+done:
+    free(order);
+    free(placed);
+}
+
 void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cairo_t *cr)
 {
     const taafi_project *p = r->project;
@@ -295,22 +409,7 @@ void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cai
             }
         cairo_new_path(cr);
     }
-    for (a = 0; a < A->n; a++) {
-        const char *ar = area_field(r, a, p->area_name_ar), *en = area_field(r, a, p->area_name);
-        GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, A->geom[a]);
-        double x, y0, px, py;
-        if (!pt)
-            continue;
-        if (GEOSisEmpty_r(ctx->geos, pt) != 1 && GEOSGeomGetX_r(ctx->geos, pt, &x) &&
-            GEOSGeomGetY_r(ctx->geos, pt, &y0)) {
-            to_page(&f, x, y0, &px, &py);
-            snprintf(buf, sizeof buf, "%s%s%s", ar ? ar : "", ar && en ? "\n" : "", en ? en : "");
-            if (!ar && !en)
-                snprintf(buf, sizeof buf, "%s", A->id[a]);
-            tf_draw_text(cr, buf, px, py - 8, 90, 6.5, 0, AL_CENTRE, 1);
-        }
-        GEOSGeom_destroy_r(ctx->geos, pt);
-    }
+    draw_labels(cr, ctx, r, s, &f);
     cairo_rectangle(cr, f.x, f.y, f.w, f.h);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     cairo_set_line_width(cr, 0.8);

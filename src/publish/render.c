@@ -172,6 +172,7 @@ typedef struct render_plan {
         int kind;          /* FILE_* */
         size_t sheet;      /* for FILE_PNG, _SVG, _PDF */
         const char *tmp;   /* where it goes (an outfile's temporary name) */
+        const char *final; /* its name once complete, for the log */
     } item[MAX_OUT];
     size_t n;
 } render_plan;
@@ -180,20 +181,24 @@ static taafi_status render_item(taafi_ctx *wctx, tf_worker *w, size_t i, void *u
 {
     const render_plan *pl = user;
     char *html = NULL;
+    double t0 = tf_seconds();
     taafi_status st;
     (void)w;
     switch (pl->item[i].kind) {
     case FILE_ATLAS:
-        return write_atlas(wctx, pl->r, &pl->sheets[0], pl->item[i].tmp, pl->dpi);
+        st = write_atlas(wctx, pl->r, &pl->sheets[0], pl->item[i].tmp, pl->dpi);
+        break;
     case FILE_REPORT:
         if (!(st = tf_report_html(wctx, pl->r, pl->sheets, pl->n_sheets, &html)))
             st = tf_write_bytes(wctx, pl->item[i].tmp, html, strlen(html));
         free(html);
-        return st;
+        break;
     default:
-        return write_sheet(wctx, pl->r, &pl->sheets[pl->item[i].sheet], pl->item[i].tmp, pl->item[i].kind,
-                           pl->dpi);
+        st = write_sheet(wctx, pl->r, &pl->sheets[pl->item[i].sheet], pl->item[i].tmp, pl->item[i].kind, pl->dpi);
     }
+    if (!st)
+        tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s drawn in %.3f s", pl->item[i].final, tf_seconds() - t0);
+    return st;
 }
 
 /* GEOS may compute a geometry's envelope when first asked; asked here, on
@@ -266,10 +271,12 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
         pl.dpi = m->dpi;
         if (m->atlas) { /* planned after the sheets, before the report */
             pl.item[pl.n].kind = FILE_ATLAS;
+            pl.item[pl.n].final = out[n_out - 1 - (m->report != 0)].final;
             pl.item[pl.n++].tmp = out[n_out - 1 - (m->report != 0)].tmp;
         }
         if (m->report) {
             pl.item[pl.n].kind = FILE_REPORT;
+            pl.item[pl.n].final = out[n_out - 1].final;
             pl.item[pl.n++].tmp = out[n_out - 1].tmp;
         }
         for (i = 0; i < n; i++)
@@ -277,6 +284,7 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
                 if (fmt_on[f]) {
                     pl.item[pl.n].kind = f;
                     pl.item[pl.n].sheet = i;
+                    pl.item[pl.n].final = out[k].final;
                     pl.item[pl.n++].tmp = out[k++].tmp;
                 }
         envelopes(ctx, r);

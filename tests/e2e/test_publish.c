@@ -169,10 +169,12 @@ static void test_sheets(void **state)
     }
 }
 
-/* The atlas of a side x side grid of regular polygons of `corners`
- * corners (radii of 50-90 m, so that their km² differ and are scored):
- * its bytes, malloc'd into *pdf, *len long. */
-static void grid_atlas(const char *dir, int side, int corners, char **pdf, size_t *len)
+/* Renders a side x side grid of regular polygons of `corners` corners
+ * (radii of 50-90 m, so that their km² differ and are scored) with the
+ * project's `maps` section `maps` into DIR/outSIDE_CORNERS, and reads
+ * file `name` of it into *text (malloc'd, *len bytes). */
+static void grid_render(const char *dir, int side, int corners, const char *maps, const char *name_in_out,
+                        char **text_out, size_t *len)
 {
     tf_buf g = {0};
     char name[64], text[512], *path, *yml;
@@ -199,8 +201,8 @@ static void grid_atlas(const char *dir, int side, int corners, char **pdf, size_
     snprintf(text, sizeof text,
              "areas: {source: grid%d_%d.geojson, id: id}\n"
              "indicators: [{id: km2, type: area, pillar: ideal_neighbourhood, direction: higher_is_better}]\n"
-             "maps: {formats: [pdf], report: false, dpi: 72}\n",
-             side, corners);
+             "maps: %s\n",
+             side, corners, maps);
     snprintf(name, sizeof name, "grid%d_%d.yml", side, corners);
     yml = tt_write(dir, name, text);
     snprintf(name, sizeof name, "out%d_%d", side, corners);
@@ -213,9 +215,9 @@ static void grid_atlas(const char *dir, int side, int corners, char **pdf, size_
     taafi_ctx_free(ctx);
     free(yml);
     free(path);
-    snprintf(name, sizeof name, "out%d_%d/maps/atlas.pdf", side, corners);
-    path = tt_path(dir, name);
-    *pdf = tt_read(path, len);
+    snprintf(text, sizeof text, "out%d_%d/%s", side, corners, name_in_out);
+    path = tt_path(dir, text);
+    *text_out = tt_read(path, len);
     free(path);
 }
 
@@ -241,7 +243,8 @@ static void test_atlas_linear(void **state)
     double per_page[3];
     static const int side[3] = {8, 16, 30}, corners[3] = {4, 4, 8};
     for (i = 0; i < 3; i++) {
-        grid_atlas(f->dir, side[i], corners[i], &pdf[i], &len[i]);
+        grid_render(f->dir, side[i], corners[i], "{formats: [pdf], report: false, dpi: 72}", "maps/atlas.pdf", &pdf[i],
+                    &len[i]);
         per_page[i] = (double)len[i] / (side[i] * side[i]);
     }
     if (per_page[1] > 1.5 * per_page[0] || per_page[2] > 1.5 * per_page[0])
@@ -255,6 +258,83 @@ static void test_atlas_linear(void **state)
     assert_int_equal(count(pdf[2], len[2], "/Type /Page\n") + count(pdf[2], len[2], "/Type /Page "), 900);
     for (i = 0; i < 3; i++)
         free(pdf[i]);
+}
+
+/* The boxes (x0 y0 x1 y1) of the haloed texts of a Cairo SVG: area
+ * labels, the scale bar's and the north arrow's.  Cairo writes a halo as
+ * one path of absolute coordinate pairs, ending with a move back to where
+ * the text was placed, which is not drawn. */
+static size_t halo_boxes(const char *svg, double (*box)[4], size_t max)
+{
+    static const char key[] = "stroke-width:2.2;";
+    const char *at = svg;
+    size_t n = 0;
+    while (n < max && (at = strstr(at, key))) {
+        const char *d = strstr(at, " d=\""), *q, *end, *last_m = NULL;
+        double v[2];
+        int k = 0;
+        assert_non_null(d);
+        end = strchr(d + 4, '"');
+        assert_non_null(end);
+        for (q = d + 4; q < end; q++)
+            if (*q == 'M')
+                last_m = q;
+            else if (*q >= 'A' && *q <= 'Z')
+                last_m = NULL;
+        if (last_m)
+            end = last_m;
+        box[n][0] = box[n][1] = INFINITY;
+        box[n][2] = box[n][3] = -INFINITY;
+        for (q = d + 4; q < end;) {
+            char *end;
+            if ((*q >= '0' && *q <= '9') || *q == '-' || *q == '.') {
+                v[k] = strtod(q, &end);
+                q = end;
+                if (++k == 2) {
+                    box[n][0] = fmin(box[n][0], v[0]), box[n][2] = fmax(box[n][2], v[0]);
+                    box[n][1] = fmin(box[n][1], v[1]), box[n][3] = fmax(box[n][3], v[1]);
+                    k = 0;
+                }
+            } else
+                q++;
+        }
+        n++;
+        at = d;
+    }
+    return n;
+}
+
+/* Labels never print over one another (nor over the scale bar and the
+ * north arrow): of 400 small areas only some are labelled, the ones most
+ * in need first; the example's 20 all are. */
+static void test_labels(void **state)
+{
+    fixture *f = *state;
+    static double box[1000][4];
+    char *svg, *path;
+    size_t len, n, i, j;
+    int pass;
+    for (pass = 0; pass < 2; pass++) {
+        if (pass == 0) {
+            grid_render(f->dir, 20, 4, "{formats: [svg], report: false, atlas: false}", "maps/recovery_index.svg",
+                        &svg, &len);
+        } else {
+            path = tt_path(f->dir, "maps/recovery_index.svg");
+            svg = tt_read(path, &len);
+            free(path);
+        }
+        n = halo_boxes(svg, box, 1000);
+        if (pass == 0 && (n < 3 + 20 || n > 3 + 300))
+            fail_msg("%zu haloed texts on the sheet of 400 areas", n);
+        if (pass == 1)
+            assert_int_equal(n, 3 + 20);
+        for (i = 0; i < n; i++)
+            for (j = 0; j < i; j++)
+                if (box[i][0] < box[j][2] && box[j][0] < box[i][2] && box[i][1] < box[j][3] && box[j][1] < box[i][3])
+                    fail_msg("texts %zu (%.1f %.1f %.1f %.1f) and %zu (%.1f %.1f %.1f %.1f) overlap", j, box[j][0],
+                             box[j][1], box[j][2], box[j][3], i, box[i][0], box[i][1], box[i][2], box[i][3]);
+        free(svg);
+    }
 }
 
 /* Drawn again in the same process on three threads, every file is the
@@ -398,7 +478,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_styles), cmocka_unit_test(test_sheets),          cmocka_unit_test(test_atlas),
         cmocka_unit_test(test_meta),   cmocka_unit_test(test_arabic_shaping), cmocka_unit_test(test_same_bytes),
-        cmocka_unit_test(test_png_resolution), cmocka_unit_test(test_atlas_linear),
+        cmocka_unit_test(test_png_resolution), cmocka_unit_test(test_atlas_linear), cmocka_unit_test(test_labels),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
