@@ -423,6 +423,8 @@ void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cai
          6;
     for (c = 1; c <= s->n_classes; c++) {
         double lo, hi, rgb[3];
+        if (!tf_sheet_listed(s, c))
+            continue;
         tf_sheet_range(s, c, &lo, &hi);
         tf_class_rgb(s->n_classes, c, rgb);
         cairo_rectangle(cr, 610, y, 18, 11);

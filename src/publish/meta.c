@@ -45,7 +45,7 @@ static void number(tf_buf *b, double v)
 static void areas_meta(tf_buf *b, const taafi_result *r, const tf_sheet *sheets, size_t n)
 {
     const taafi_project *p = r->project;
-    size_t c, i, k;
+    size_t c, i, k, first, last;
     char buf[32];
     tf_buf_printf(b, "{\n  \"layer\": \"areas\",\n  ");
     opt_string(b, "title", p->name, 0);
@@ -84,9 +84,12 @@ static void areas_meta(tf_buf *b, const taafi_result *r, const tf_sheet *sheets,
             number(b, s->breaks[k]);
         }
         tf_buf_printf(b, "], \"classes\": [\n");
+        tf_sheet_listed_span(s, &first, &last);
         for (k = 1; k <= s->n_classes; k++) {
             double lo, hi;
             char hex[8];
+            if (!tf_sheet_listed(s, k))
+                continue;
             tf_sheet_range(s, k, &lo, &hi);
             tf_class_hex(s->n_classes, k, hex);
             tf_buf_printf(b, "      {\"class\": %zu", k);
@@ -95,7 +98,7 @@ static void areas_meta(tf_buf *b, const taafi_result *r, const tf_sheet *sheets,
             number(b, lo);
             tf_buf_printf(b, ", \"max\": ");
             number(b, hi);
-            tf_buf_printf(b, ", \"colour\": \"%s\"}%s\n", hex, k < s->n_classes ? "," : "");
+            tf_buf_printf(b, ", \"colour\": \"%s\"}%s\n", hex, k < last ? "," : "");
         }
         tf_buf_printf(b, "    ]}%s\n", i + 1 < n ? "," : "");
     }

@@ -67,6 +67,26 @@ size_t tf_sheet_class(const tf_sheet *s, double v)
     return c;
 }
 
+int tf_sheet_listed(const tf_sheet *s, size_t c)
+{
+    return c >= 1 && c <= s->n_classes && (s->fixed || s->members[c] > 0);
+}
+
+void tf_sheet_listed_span(const tf_sheet *s, size_t *first, size_t *last)
+{
+    size_t c;
+    *first = 1;
+    *last = s->n_classes;
+    for (c = 1; c <= s->n_classes && !tf_sheet_listed(s, c); c++)
+        ;
+    if (c <= s->n_classes)
+        *first = c;
+    for (c = s->n_classes; c >= 1 && !tf_sheet_listed(s, c); c--)
+        ;
+    if (c >= 1)
+        *last = c;
+}
+
 void tf_sheet_range(const tf_sheet *s, size_t c, double *lo, double *hi)
 {
     *lo = c == 1 ? s->lo : s->breaks[c - 2];
@@ -77,31 +97,25 @@ void tf_sheet_range(const tf_sheet *s, size_t c, double *lo, double *hi)
  * priority classes: the area of rank k is in class 1 + floor((k-1) C / m).
  * Each break lies midway between the last value of a class and the first
  * of the next. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 static void quantile_breaks(const double *v, size_t n, size_t classes, double *breaks)
 {
-    double *rank = malloc((n ? n : 1) * sizeof *rank), *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
     size_t i, m = 0, c;
-    if (!rank || !sorted) {
-        free(rank);
-        free(sorted);
+    if (!sorted) {
         for (c = 0; c + 1 < classes; c++)
             breaks[c] = 100.0 * (double)(c + 1) / (double)classes;
         return;
     }
-    tf_rank(v, n, rank);
     for (i = 0; i < n; i++)
         if (!isnan(v[i]))
             sorted[m++] = v[i];
-    /* sorted by rank */
-    for (i = 1; i < m; i++) {
-        double x = sorted[i];
-        size_t j = i;
-        while (j > 0 && sorted[j - 1] > x) {
-            sorted[j] = sorted[j - 1];
-            j--;
-        }
-        sorted[j] = x;
-    }
+    qsort(sorted, m, sizeof *sorted, cmp_double);
     for (c = 1; c < classes; c++) {
         /* first position of class c + 1 */
         size_t first = (size_t)ceil((double)c * (double)m / (double)classes);
@@ -114,7 +128,6 @@ static void quantile_breaks(const double *v, size_t n, size_t classes, double *b
         else
             breaks[c - 1] = (sorted[first - 1] + sorted[first]) / 2;
     }
-    free(rank);
     free(sorted);
 }
 
@@ -155,13 +168,17 @@ static void fill(const taafi_result *r, tf_sheet *s, const double *v, const doub
         s->lo = 0;
         s->hi = 100;
     }
-    if (sc->priority_method == TF_PRIORITY_BREAKS)
+    s->fixed = sc->priority_method == TF_PRIORITY_BREAKS;
+    if (s->fixed)
         for (i = 0; i + 1 < s->n_classes; i++)
             s->breaks[i] = sc->breaks[i];
     else if (classes)
         breaks_from_classes(v, classes, r->areas->n, s->n_classes, s->breaks);
     else
         quantile_breaks(v, r->areas->n, s->n_classes, s->breaks);
+    memset(s->members, 0, sizeof s->members);
+    for (i = 0; i < r->areas->n; i++)
+        s->members[tf_sheet_class(s, v[i])]++;
 }
 
 taafi_status tf_sheets(taafi_ctx *ctx, const taafi_result *r, tf_sheet **out, size_t *n_out)

@@ -21,6 +21,8 @@ typedef struct tf_sheet {
     double breaks[TF_MAX_CLASSES - 1]; /* ascending, between classes    */
     double lo, hi;       /* smallest and largest value mapped           */
     const double *v;     /* the values, one per area (owned by result)  */
+    size_t members[TF_MAX_CLASSES + 1]; /* areas per class; [0]: no value */
+    int fixed;           /* breaks the project fixed, not quantiles     */
 } tf_sheet;
 
 /* The sheets of a result: the index first, then each pillar it scores.
@@ -30,6 +32,14 @@ taafi_status tf_sheets(taafi_ctx *ctx, const taafi_result *r, tf_sheet **out, si
 /* Class of value v on a sheet: 1 (lowest, most in need) .. n_classes, or 0
  * for a missing value. */
 size_t tf_sheet_class(const tf_sheet *s, double v);
+
+/* Whether class c is listed in legends and styles: every class of fixed
+ * breaks, but not a quantile class no area is in (many equal values, most
+ * areas at 0 say, leave some, whose range would read "0.0 – 0.0"). */
+int tf_sheet_listed(const tf_sheet *s, size_t c);
+
+/* The first and last classes listed. */
+void tf_sheet_listed_span(const tf_sheet *s, size_t *first, size_t *last);
 
 /* Lower and upper bound of class c (1-based) for legends. */
 void tf_sheet_range(const tf_sheet *s, size_t c, double *lo, double *hi);

@@ -108,18 +108,21 @@ static const char QML_HEAD[] = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd'
 static char *qml_graduated(const taafi_result *r, const tf_sheet *s, taafi_ctx *ctx)
 {
     tf_buf b = {0};
-    size_t c;
+    size_t c, first, last;
     char buf[32];
     (void)ctx;
     tf_buf_printf(&b, "%s", QML_HEAD);
     tf_buf_printf(&b, "  <renderer-v2 type=\"graduatedSymbol\" attr=\"%s\" graduatedMethod=\"GraduatedColor\" "
                       "symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n    <ranges>\n",
                   s->column);
+    tf_sheet_listed_span(s, &first, &last);
     for (c = 1; c <= s->n_classes; c++) {
         double lo, hi;
+        if (!tf_sheet_listed(s, c))
+            continue;
         tf_sheet_range(s, c, &lo, &hi);
         tf_buf_printf(&b, "      <range lower=\"%.6f\" upper=\"%.6f\" symbol=\"%zu\" render=\"true\" label=\"",
-                      c == 1 ? fmin(lo, 0) : lo, c == s->n_classes ? fmax(hi, 100) : hi, c - 1);
+                      c == first ? fmin(lo, 0) : lo, c == last ? fmax(hi, 100) : hi, c - 1);
         xml_text(&b, tf_class_label(r->project, s->n_classes, c, buf, sizeof buf));
         tf_buf_printf(&b, " (%.1f – %.1f)\"/>\n", lo, hi);
     }
@@ -141,7 +144,7 @@ static char *qml_graduated(const taafi_result *r, const tf_sheet *s, taafi_ctx *
 static char *sld_graduated(const taafi_result *r, const tf_sheet *s)
 {
     tf_buf b = {0};
-    size_t c;
+    size_t c, first, last;
     char buf[32];
     tf_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<StyledLayerDescriptor version=\"1.0.0\" xmlns=\"http://www.opengis.net/sld\" "
@@ -150,9 +153,12 @@ static char *sld_graduated(const taafi_result *r, const tf_sheet *s)
                       "  <NamedLayer>\n    <Name>areas</Name>\n    <UserStyle>\n      <Name>%s</Name>\n"
                       "      <FeatureTypeStyle>\n",
                   s->key);
+    tf_sheet_listed_span(s, &first, &last);
     for (c = 1; c <= s->n_classes; c++) {
         double lo, hi;
         char hex[8];
+        if (!tf_sheet_listed(s, c))
+            continue;
         tf_sheet_range(s, c, &lo, &hi);
         tf_class_hex(s->n_classes, c, hex);
         tf_buf_printf(&b, "        <Rule>\n          <Name>class %zu</Name>\n          <Title>", c);
@@ -160,11 +166,11 @@ static char *sld_graduated(const taafi_result *r, const tf_sheet *s)
         tf_buf_printf(&b, " (%.1f – %.1f)</Title>\n          <ogc:Filter><ogc:And>\n", lo, hi);
         tf_buf_printf(&b, "            <ogc:PropertyIsGreaterThanOrEqualTo><ogc:PropertyName>%s</ogc:PropertyName>"
                           "<ogc:Literal>%.6f</ogc:Literal></ogc:PropertyIsGreaterThanOrEqualTo>\n",
-                      s->column, c == 1 ? fmin(lo, 0) : lo);
+                      s->column, c == first ? fmin(lo, 0) : lo);
         tf_buf_printf(&b, "            <ogc:PropertyIs%s><ogc:PropertyName>%s</ogc:PropertyName>"
                           "<ogc:Literal>%.6f</ogc:Literal></ogc:PropertyIs%s>\n",
-                      c == s->n_classes ? "LessThanOrEqualTo" : "LessThan", s->column,
-                      c == s->n_classes ? fmax(hi, 100) : hi, c == s->n_classes ? "LessThanOrEqualTo" : "LessThan");
+                      c == last ? "LessThanOrEqualTo" : "LessThan", s->column, c == last ? fmax(hi, 100) : hi,
+                      c == last ? "LessThanOrEqualTo" : "LessThan");
         tf_buf_printf(&b, "          </ogc:And></ogc:Filter>\n"
                           "          <PolygonSymbolizer>\n"
                           "            <Fill><CssParameter name=\"fill\">%s</CssParameter></Fill>\n"

@@ -173,7 +173,7 @@ static void test_sheets(void **state)
  * (radii of 50-90 m, so that their km² differ and are scored) with the
  * project's `maps` section `maps` into DIR/outSIDE_CORNERS, and reads
  * file `name` of it into *text (malloc'd, *len bytes). */
-static void grid_render(const char *dir, int side, int corners, const char *maps, const char *name_in_out,
+static void grid_render(const char *dir, int side, int corners, int ties, const char *maps, const char *name_in_out,
                         char **text_out, size_t *len)
 {
     tf_buf g = {0};
@@ -184,7 +184,9 @@ static void grid_render(const char *dir, int side, int corners, const char *maps
     int i, k;
     tf_buf_printf(&g, "{\"type\": \"FeatureCollection\", \"features\": [");
     for (i = 0; i < side * side; i++) {
-        double x = 36.7 + 0.002 * (i % side), y = 34.7 + 0.002 * (i / side), d = 0.0005 * (1 + (i % 5) / 5.0);
+        /* ties: seven areas in ten of one size, the smallest */
+        double x = 36.7 + 0.002 * (i % side), y = 34.7 + 0.002 * (i / side),
+               d = ties && i % 10 < 7 ? 0.0005 : 0.0005 * (1 + (i % 5) / 5.0);
         tf_buf_printf(&g,
                       "%s{\"type\": \"Feature\", \"properties\": {\"id\": \"A%d\"}, \"geometry\": {\"type\": "
                       "\"Polygon\", \"coordinates\": [[",
@@ -195,27 +197,34 @@ static void grid_render(const char *dir, int side, int corners, const char *maps
         tf_buf_printf(&g, "]]}}");
     }
     tf_buf_printf(&g, "]}\n");
-    snprintf(name, sizeof name, "grid%d_%d.geojson", side, corners);
+    snprintf(name, sizeof name, "grid%d_%d%s.geojson", side, corners, ties ? "t" : "");
     free(tt_write(dir, name, g.s));
     tf_buf_free(&g);
     snprintf(text, sizeof text,
-             "areas: {source: grid%d_%d.geojson, id: id}\n"
-             "indicators: [{id: km2, type: area, pillar: ideal_neighbourhood, direction: higher_is_better}]\n"
+             "areas: {source: grid%d_%d%s.geojson, id: id}\n"
+             "%s"
              "maps: %s\n",
-             side, corners, maps);
-    snprintf(name, sizeof name, "grid%d_%d.yml", side, corners);
+             side, corners, ties ? "t" : "",
+             /* ties: sizes rounded to whole 1,000ths of a km², so that equal
+              * shapes a little apart are equal */
+             ties ? "indicators: [{id: km2, type: area}, {id: size, type: expression, expression: 'round(km2 * 1000)', "
+                    "pillar: ideal_neighbourhood, direction: higher_is_better}]\n"
+                  : "indicators: [{id: km2, type: area, pillar: ideal_neighbourhood, direction: higher_is_better}]\n",
+             maps);
+    snprintf(name, sizeof name, "grid%d_%d%s.yml", side, corners, ties ? "t" : "");
     yml = tt_write(dir, name, text);
-    snprintf(name, sizeof name, "out%d_%d", side, corners);
+    snprintf(name, sizeof name, "out%d_%d%s", side, corners, ties ? "t" : "");
     path = tt_path(dir, name);
     assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
-    if (taafi_project_load(ctx, yml, &p) || taafi_run(ctx, p, &r) || taafi_result_render(ctx, r, path, 0))
+    if (taafi_project_load(ctx, yml, &p) || taafi_run(ctx, p, &r) || taafi_result_write(ctx, r, path, 0) ||
+        taafi_result_render(ctx, r, path, 0))
         fail_msg("%s", taafi_ctx_message(ctx));
     taafi_result_free(r);
     taafi_project_free(p);
     taafi_ctx_free(ctx);
     free(yml);
     free(path);
-    snprintf(text, sizeof text, "out%d_%d/%s", side, corners, name_in_out);
+    snprintf(text, sizeof text, "out%d_%d%s/%s", side, corners, ties ? "t" : "", name_in_out);
     path = tt_path(dir, text);
     *text_out = tt_read(path, len);
     free(path);
@@ -243,8 +252,8 @@ static void test_atlas_linear(void **state)
     double per_page[3];
     static const int side[3] = {8, 16, 30}, corners[3] = {4, 4, 8};
     for (i = 0; i < 3; i++) {
-        grid_render(f->dir, side[i], corners[i], "{formats: [pdf], report: false, dpi: 72}", "maps/atlas.pdf", &pdf[i],
-                    &len[i]);
+        grid_render(f->dir, side[i], corners[i], 0, "{formats: [pdf], report: false, dpi: 72}", "maps/atlas.pdf",
+                    &pdf[i], &len[i]);
         per_page[i] = (double)len[i] / (side[i] * side[i]);
     }
     if (per_page[1] > 1.5 * per_page[0] || per_page[2] > 1.5 * per_page[0])
@@ -316,7 +325,7 @@ static void test_labels(void **state)
     int pass;
     for (pass = 0; pass < 2; pass++) {
         if (pass == 0) {
-            grid_render(f->dir, 20, 4, "{formats: [svg], report: false, atlas: false}", "maps/recovery_index.svg",
+            grid_render(f->dir, 20, 4, 0, "{formats: [svg], report: false, atlas: false}", "maps/recovery_index.svg",
                         &svg, &len);
         } else {
             path = tt_path(f->dir, "maps/recovery_index.svg");
@@ -473,12 +482,53 @@ static void test_meta(void **state)
     free(path);
 }
 
+/* Seven areas in ten of the lowest score: the quantile breaks between
+ * classes 1, 2 and 3 all fall at 0, and classes 1 and 2 are empty.  The
+ * legends (here the web map's) leave them out rather than list ranges of
+ * "0.0 – 0.0"; the QGIS style does too. */
+static void test_empty_classes(void **state)
+{
+    fixture *f = *state;
+    char *text, *qml;
+    size_t len;
+    sqlite3 *db;
+    grid_render(f->dir, 10, 4, 1, "{formats: [png], report: false, atlas: false, dpi: 36}", "areas.meta.json", &text,
+                &len);
+    db = tt_json_db("m", text, (int)len);
+    qml = tt_sql_text(db, "SELECT json_extract(j, '$.maps[1].column') FROM m");
+    assert_string_equal(qml, "ideal_neighbourhood_score");
+    free(qml);
+    assert_true(tt_sql_double(db, "SELECT json_array_length(j, '$.maps[1].classes') FROM m") == 2);
+    assert_true(tt_sql_double(db, "SELECT json_extract(j, '$.maps[1].classes[0].class') FROM m") == 3);
+    assert_true(tt_sql_double(db, "SELECT json_extract(j, '$.maps[1].classes[0].min') FROM m") == 0);
+    assert_true(tt_sql_double(db, "SELECT json_extract(j, '$.maps[1].classes[1].class') FROM m") == 4);
+    sqlite3_close(db);
+    free(text);
+    /* the same two ranges in the QGIS style, the first from 0 */
+    {
+        char *path = tt_path(f->dir, "out10_4t/recovery.gpkg");
+        sqlite3 *g;
+        assert_int_equal(sqlite3_open(path, &g), SQLITE_OK);
+        qml = tt_sql_text(g, "SELECT styleQML FROM layer_styles WHERE styleName = 'ideal_neighbourhood'");
+        assert_non_null(qml);
+        len = 0;
+        for (text = qml; (text = strstr(text, "<range ")); text++)
+            len++;
+        assert_int_equal(len, 2);
+        assert_non_null(strstr(qml, "<range lower=\"0.000000\""));
+        free(qml);
+        sqlite3_close(g);
+        free(path);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_styles), cmocka_unit_test(test_sheets),          cmocka_unit_test(test_atlas),
         cmocka_unit_test(test_meta),   cmocka_unit_test(test_arabic_shaping), cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_png_resolution), cmocka_unit_test(test_atlas_linear), cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_empty_classes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
