@@ -288,7 +288,7 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
                     pl.item[pl.n++].tmp = out[k++].tmp;
                 }
         envelopes(ctx, r);
-        if ((st = tf_parallel_for(ctx, pl.n, &ops, &pl)))
+        if ((st = tf_parallel_for_stage(ctx, "drawing maps", pl.n, &ops, &pl)))
             goto done;
     }
     if ((st = tf_check_interrupt(ctx)))

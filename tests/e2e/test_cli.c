@@ -412,6 +412,22 @@ static void test_progress(void **state)
     assert_true(damage_done);
     assert_true(coverage_done);
     free(text);
+    /* the maps: 6 sheets in 3 formats, the atlas and the report */
+    snprintf(out, sizeof out, "%s/bars_maps", f->dir);
+    {
+        char *argv[] = {"taafi", "render", project, "-o", out, NULL};
+        int drawn = 0;
+        text = on_terminal(argv);
+        for (line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+            unsigned long long done, total;
+            char stage[64];
+            if (sscanf(line, "  %63[a-z _0-9] [%*[#.]] %llu/%llu", stage, &done, &total) == 3)
+                drawn |= !strncmp(stage, "drawing maps", 12) && done == 20 && total == 20;
+        }
+        if (!drawn)
+            fail_msg("no \"drawing maps\" bar reaching 20/20 in:\n%s", text);
+        free(text);
+    }
     {
         char *argv[] = {"taafi", "run", project, "-o", out, "--overwrite", "-q", NULL};
         text = on_terminal(argv);
