@@ -80,7 +80,7 @@ static void svg_fixed_id(tf_buf *b)
     digits = at + sizeof key - 1;
     for (end = digits; *end >= '0' && *end <= '9'; end++)
         ;
-    if (end == digits || *end != '"' || end - digits < 1)
+    if (end == digits || *end != '"')
         return;
     /* "surfaceN" becomes "surface1" and the rest moves up */
     *digits = '1';
@@ -158,6 +158,8 @@ static taafi_status write_atlas(taafi_ctx *ctx, const taafi_result *r, const tf_
 /* Every file this will write: n_sheets x 3 formats, atlas, report. */
 #define MAX_OUT (1 + TF_N_PILLARS) * 3 + 2
 
+/* What an item draws: a sheet in one of write_sheet's formats (0 PNG,
+ * 1 SVG, 2 PDF, in that order), the atlas, or the report. */
 enum { FILE_PNG, FILE_SVG, FILE_PDF, FILE_ATLAS, FILE_REPORT };
 
 /* The files of one taafi_result_render(), drawn side by side on the
