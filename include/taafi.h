@@ -138,8 +138,9 @@ TAAFI_API void taafi_ctx_set_progress(taafi_ctx *ctx, taafi_progress_fn fn, void
 TAAFI_API void taafi_ctx_set_threads(taafi_ctx *ctx, int threads);
 
 /* The number of CPUs this process may use: those its affinity mask
- * allows (taskset, a batch scheduler), fewer when its cgroup's CPU quota
- * (a container's --cpus) allows less; from 1 to 256.  A sensible
+ * allows (taskset, a batch scheduler), fewer when a cgroup's CPU quota (a
+ * container's --cpus, a systemd unit's CPUQuota; cgroup v1 or v2) allows
+ * less; from 1 to 256.  A sensible
  * argument for taafi_ctx_set_threads(); `taafi run` uses it when no
  * --jobs is given.  Thread-safe; reads the system each call. */
 TAAFI_API int taafi_cpu_count(void);

@@ -89,6 +89,12 @@ void tf_sha256_buf(const void *data, size_t len, char hex_out[65]);
  * allows, rounded up, at most 256; 0 when it sets no limit ("max ...") or
  * cannot be read.  taafi_cpu_count() applies it. */
 int tf_cpu_quota(const char *cpu_max);
+/* The CPUs (rounded up; 0: no limit) that the cgroups named in
+ * `self_cgroup` (the text of /proc/self/cgroup) allow, looked up under
+ * `root` (/sys/fs/cgroup): v2's cpu.max or v1's cpu.cfs_quota_us over
+ * cpu.cfs_period_us, of the group and every group above it, the smallest
+ * winning. */
+int tf_cgroup_cpus(const char *root, const char *self_cgroup);
 
 /* "2026-11-29T05:10:15Z": now, or SOURCE_DATE_EPOCH's time when set. */
 void tf_utc_now(char out[32]);

@@ -9,6 +9,7 @@
 #include <cpl_error.h>
 
 #include <sched.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,41 @@ static void test_cpu_count(void **state)
     assert_int_equal(tf_cpu_quota(""), 0);
     assert_int_equal(tf_cpu_quota("100000"), 0); /* no period */
     assert_int_equal(tf_cpu_quota(NULL), 0);
+    /* cgroups, in a made-up tree: the smallest quota of the group and
+     * the groups above it; v1's "cpu" tree (named with its co-mounted
+     * controllers); a group missing below the mount (a container) reads
+     * the mount's own files; other controllers are ignored */
+    {
+        char *root = tt_tmpdir(), path[4096];
+        snprintf(path, sizeof path, "%s/a", root);
+        assert_int_equal(mkdir(path, 0777), 0);
+        snprintf(path, sizeof path, "%s/a/b", root);
+        assert_int_equal(mkdir(path, 0777), 0);
+        free(tt_write(root, "cpu.max", "max 100000\n"));
+        snprintf(path, sizeof path, "%s/a", root);
+        free(tt_write(path, "cpu.max", "300000 100000\n"));
+        snprintf(path, sizeof path, "%s/a/b", root);
+        free(tt_write(path, "cpu.max", "max 100000\n"));
+        assert_int_equal(tf_cgroup_cpus(root, "0::/a/b\n"), 3);
+        assert_int_equal(tf_cgroup_cpus(root, "0::/\n"), 0);
+        snprintf(path, sizeof path, "%s/cpu,cpuacct", root);
+        assert_int_equal(mkdir(path, 0777), 0);
+        free(tt_write(path, "cpu.cfs_quota_us", "-1\n"));
+        free(tt_write(path, "cpu.cfs_period_us", "100000\n"));
+        snprintf(path, sizeof path, "%s/cpu,cpuacct/x", root);
+        assert_int_equal(mkdir(path, 0777), 0);
+        free(tt_write(path, "cpu.cfs_quota_us", "150000\n"));
+        free(tt_write(path, "cpu.cfs_period_us", "100000\n"));
+        assert_int_equal(tf_cgroup_cpus(root, "4:memory:/x\n3:cpu,cpuacct:/x\n0::/a/b\n"), 2);
+        assert_int_equal(tf_cgroup_cpus(root, "3:cpu,cpuacct:/x/gone/deeper\n"), 2);
+        assert_int_equal(tf_cgroup_cpus(root, "3:cpu,cpuacct:/elsewhere\n"), 0);
+        snprintf(path, sizeof path, "%s/cpu,cpuacct", root);
+        free(tt_write(path, "cpu.cfs_quota_us", "50000\n"));
+        assert_int_equal(tf_cgroup_cpus(root, "3:cpu,cpuacct:/elsewhere\n"), 1);
+        assert_int_equal(tf_cgroup_cpus(root, "4:memory:/x\n"), 0);
+        assert_int_equal(tf_cgroup_cpus(root, ""), 0);
+        tt_rmrf(root);
+    }
     assert_int_equal(sched_getaffinity(0, sizeof was, &was), 0);
     assert_true(taafi_cpu_count() >= 1);
     assert_true(taafi_cpu_count() <= CPU_COUNT(&was));
