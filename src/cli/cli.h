@@ -36,6 +36,17 @@ void cli_release_context(taafi_ctx *ctx);
 /* Handles -q/--quiet and -v/--verbose; 1 if argv[i] was one of them. */
 int cli_log_option(const char *arg, cli_opts *o);
 
+/* The project files `args` name: files as they are, a folder standing for
+ * its *.yml and *.yaml files, sorted.  *out and *n_out are set even on an
+ * error (free them with cli_free_projects); *batch is set for a folder or
+ * several files.  Prints "taafi: error: ..." and returns the exit code
+ * when a folder is empty or unreadable, else EXIT_OK. */
+int cli_projects(const char *const *args, int n_args, char ***out, size_t *n_out, int *batch);
+void cli_free_projects(char **paths, size_t n);
+
+/* 1 when s ends with suffix. */
+int cli_ends_with(const char *s, const char *suffix);
+
 /* Handles -j/--jobs N at argv[*i], moving *i onto N: 1 with *jobs set, or
  * -1 after printing the error; 0 when argv[*i] is something else. */
 int cli_jobs_option(int argc, char **argv, int *i, int *jobs);

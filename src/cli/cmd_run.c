@@ -11,14 +11,11 @@
  */
 #include "cli.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -222,64 +219,6 @@ static void *worker(void *arg)
     }
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* Appends PATH (owned by the caller) to the list; 0 on success. */
-static int push(char ***v, size_t *n, size_t *cap, char *path)
-{
-    if (!path)
-        return -1;
-    if (*n == *cap) {
-        size_t grown = *cap ? *cap * 2 : 16;
-        char **w = realloc(*v, grown * sizeof *w);
-        if (!w) {
-            free(path);
-            return -1;
-        }
-        *v = w;
-        *cap = grown;
-    }
-    (*v)[(*n)++] = path;
-    return 0;
-}
-
-/* Appends the *.yml and *.yaml files of folder DIR, sorted, to the list;
- * returns how many, or -1 if the folder cannot be read or memory ran out. */
-static long folder_projects(const char *dir, char ***v, size_t *n, size_t *cap)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    size_t first = *n, len = strlen(dir);
-    long got = 0;
-    if (!d)
-        return -1;
-    while (len > 1 && dir[len - 1] == '/') /* "DIR/" joins as DIR/NAME, not DIR//NAME */
-        len--;
-    while ((e = readdir(d)) != NULL) {
-        char *path;
-        if (e->d_name[0] == '.' || !(ends_with(e->d_name, ".yml") || ends_with(e->d_name, ".yaml")))
-            continue;
-        if ((path = malloc(len + strlen(e->d_name) + 2)) != NULL)
-            sprintf(path, "%.*s/%s", (int)len, dir, e->d_name);
-        if (push(v, n, cap, path) != 0) {
-            got = -1;
-            break;
-        }
-        got++;
-    }
-    closedir(d);
-    if (got > 0)
-        qsort(*v + first, (size_t)got, sizeof **v, cmp_str);
-    return got;
-}
-
-/* DIR/NAME for project file PATH: its name without folder and .yml. */
 static char *sub_dir(const char *dir, const char *path)
 {
     const char *base = strrchr(path, '/');
@@ -287,9 +226,9 @@ static char *sub_dir(const char *dir, const char *path)
     char *out;
     base = base ? base + 1 : path;
     len = strlen(base);
-    if (ends_with(base, ".yml"))
+    if (cli_ends_with(base, ".yml"))
         len -= 4;
-    else if (ends_with(base, ".yaml"))
+    else if (cli_ends_with(base, ".yaml"))
         len -= 5;
     out = malloc(strlen(dir) + len + 2);
     if (out)
@@ -306,7 +245,7 @@ int cmd_run(int argc, char **argv)
     const char *round = NULL;
     const char **args = NULL; /* the project files and folders named */
     char **paths = NULL;      /* the project files, folders expanded: owned */
-    size_t n_paths = 0, cap = 0, k;
+    size_t n_paths = 0, k;
     int n_args = 0, batch = 0, at_once = 1, opt;
     job *jobs = NULL;
     args = calloc((size_t)argc + 1, sizeof *args);
@@ -359,26 +298,8 @@ int cmd_run(int argc, char **argv)
     }
     /* a folder stands for its project files; a folder or several
      * projects make a batch, each project writing into DIR/NAME */
-    for (k = 0; k < (size_t)n_args; k++) {
-        struct stat sb;
-        if (stat(args[k], &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            long got = folder_projects(args[k], &paths, &n_paths, &cap);
-            batch = 1;
-            if (got == 0) {
-                fprintf(stderr, "taafi: error: %s: no *.yml project file in this folder\n", args[k]);
-                code = EXIT_USAGE;
-                goto done;
-            }
-            if (opt < 0) {
-                fprintf(stderr, "taafi: error: %s: cannot read this folder: %s\n", args[k], strerror(errno));
-                code = EXIT_USAGE;
-                goto done;
-            }
-        } else if (push(&paths, &n_paths, &cap, strdup(args[k])) != 0) {
-            code = EXIT_ANALYSIS;
-            goto done;
-        }
-    }
+    if ((code = cli_projects(args, n_args, &paths, &n_paths, &batch)) != EXIT_OK)
+        goto done;
     batch |= n_paths > 1;
     /* without --jobs, every CPU this process may use: results are the same
      * bytes whatever the number, so only the time depends on it */
@@ -459,9 +380,7 @@ done:
         for (k = 0; k < n_paths; k++)
             free(jobs[k].dir);
     free(jobs);
-    for (k = 0; k < n_paths; k++)
-        free(paths[k]);
-    free(paths);
+    cli_free_projects(paths, n_paths);
     free(args);
     return code;
 }
