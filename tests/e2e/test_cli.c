@@ -253,6 +253,30 @@ static void test_jobs_and_batch(void **state)
     free(tt_write(dir_yml, "one.yml", text));
     free(tt_write(dir_yml, "three.yml", text));
     free(tt_write(dir_yml, "two.yml", "areas: {source: missing.shp, id: x}\nindicators: []\n"));
+    /* the same folder checked before it is run: each project's report,
+     * the broken one's error, a summary, the worst exit status */
+    snprintf(args, sizeof args, "validate '%s'", dir_yml);
+    {
+        char *out = NULL, *err = NULL, *at, *eol;
+        int reports = 0;
+        assert_int_equal(taafi(args, &out, &err), 1);
+        /* a report starts "project PATH", the broken one's too (its
+         * project file reads; its areas do not open) */
+        reports = !strncmp(out, "project ", 8);
+        for (at = out; (at = strstr(at, "\nproject ")); at++)
+            reports++;
+        if (reports != 3 || !strstr(out, "problem: "))
+            fail_msg("want three reports, one with a problem, in:\n%s", out);
+        at = strstr(err, "two.yml ");
+        assert_non_null(at);
+        eol = strchr(at, '\n');
+        assert_non_null(eol);
+        *eol = '\0';
+        assert_non_null(strstr(at, "FAILED"));
+        assert_non_null(strstr(eol + 1, "3 project(s): 2 ok, 1 failed"));
+        free(out);
+        free(err);
+    }
     snprintf(args, sizeof args, "run '%s' -o '%s/batch' --jobs 2", dir_yml, f->dir);
     expect(args, 1, NULL, "3 project(s): 2 ok, 1 failed");
     snprintf(args, sizeof args, "%s/batch/one/recovery.gpkg", f->dir);
