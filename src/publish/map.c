@@ -623,7 +623,7 @@ void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *i
     size = fmax(ex1 - ex0, ey1 - ey0);
     cairo_set_line_width(cr, fmin(1.8, fmax(0.4, size / 8)));
     cairo_stroke(cr);
-    if (size < 12) {
+    if (size < 12 && GEOSisEmpty_r(ctx->geos, A->geom[a]) == 0) {
         cairo_arc(cr, (ex0 + ex1) / 2, (ey0 + ey1) / 2, 4 + size / 2 + 3, 0, 2 * M_PI);
         cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
         cairo_set_line_width(cr, 1.5);
