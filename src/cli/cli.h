@@ -33,6 +33,19 @@ int cli_interrupted(void);
 /* Frees a context made by cli_context() (and stops interrupting it). */
 void cli_release_context(taafi_ctx *ctx);
 
+/* Around anything printed to stderr while bars may be drawn (from any
+ * thread): takes stderr's lock and ends or wipes the bar; then draws the
+ * batch's bar again below and lets go of the lock. */
+void cli_stderr_begin(void);
+void cli_stderr_end(void);
+
+/* A batch's progress bar on a terminal: `total` projects, one more done
+ * (failed or not) at each cli_batch_done. */
+void cli_batch_start(unsigned long total);
+void cli_batch_done(int failed);
+/* Ends the batch's bar where it stands (an interrupted batch's). */
+void cli_batch_end(void);
+
 /* Handles -q/--quiet and -v/--verbose; 1 if argv[i] was one of them. */
 int cli_log_option(const char *arg, cli_opts *o);
 

@@ -67,13 +67,13 @@ static void say(const job *j, const char *fmt, ...)
     va_list ap;
     if (j->o.quiet)
         return;
-    flockfile(stderr);
+    cli_stderr_begin();
     fprintf(stderr, "taafi: %s%s%s", j->o.tag ? "[" : "", j->o.tag ? j->o.tag : "", j->o.tag ? "] " : "");
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    funlockfile(stderr);
+    cli_stderr_end();
 }
 
 /* A short data-quality summary: runs of notes with the same layer and
@@ -81,7 +81,7 @@ static void say(const job *j, const char *fmt, ...)
 static void print_issues(const taafi_result *r, size_t n, const char *tag)
 {
     size_t k = 0, lines = 0;
-    flockfile(stderr); /* one block, not mixed with another project's lines */
+    cli_stderr_begin(); /* one block, not mixed with another project's lines */
     fprintf(stderr, "taafi: %s%s%sdata quality: %zu note(s), all in the table data_quality:\n", tag ? "[" : "",
             tag ? tag : "", tag ? "] " : "", n);
     while (k < n && lines < 12) {
@@ -103,7 +103,7 @@ static void print_issues(const taafi_result *r, size_t n, const char *tag)
     }
     if (k < n)
         fprintf(stderr, "  ... and %zu more\n", n - k);
-    funlockfile(stderr);
+    cli_stderr_end();
 }
 
 /* The project's scenarios: the same indicators scored again, each into
@@ -216,6 +216,7 @@ static void *worker(void *arg)
             continue;
         }
         run_job(&pl->jobs[k]);
+        cli_batch_done(pl->jobs[k].code != EXIT_OK);
     }
 }
 
@@ -349,6 +350,10 @@ int cmd_run(int argc, char **argv)
         pool pl = {jobs, n_paths, 0, PTHREAD_MUTEX_INITIALIZER};
         pthread_t th[256];
         int t, n_th = at_once - 1;
+        /* on a terminal, a bar of the projects done (their own bars
+         * would mix); not with -q */
+        if (batch && !o.quiet && isatty(2))
+            cli_batch_start((unsigned long)n_paths);
         for (t = 0; t < n_th; t++)
             if (pthread_create(&th[t], NULL, worker, &pl) != 0)
                 break;
@@ -356,6 +361,7 @@ int cmd_run(int argc, char **argv)
         worker(&pl); /* this thread helps too, and makes progress if none started */
         for (t = 0; t < n_th; t++)
             pthread_join(th[t], NULL);
+        cli_batch_end();
     }
     for (k = 0; k < n_paths; k++)
         if (jobs[k].code > code)

@@ -68,26 +68,28 @@ void cli_release_context(taafi_ctx *ctx)
 
 int cli_fail(taafi_status status, const char *message)
 {
+    cli_stderr_begin();
     if (status == TAAFI_ERR_INTERRUPTED) {
         fprintf(stderr, "taafi: interrupted; outputs in progress were discarded, none was left half-written\n");
+        cli_stderr_end();
         return EXIT_INTERRUPTED;
     }
     fprintf(stderr, "taafi: error: %s\n", message && *message ? message : taafi_status_string(status));
+    cli_stderr_end();
     if (status == TAAFI_ERR_USAGE || status == TAAFI_ERR_PROJECT)
         return EXIT_USAGE;
     return status == TAAFI_OK ? EXIT_OK : EXIT_ANALYSIS;
 }
-
-static void end_bar(void);
 
 /* `user`: the project's tag in a batch (NULL otherwise), so that the lines
  * of projects run side by side can be told apart. */
 static void log_line(taafi_log_level level, const char *message, void *user)
 {
     const char *tag = user;
-    end_bar();
+    cli_stderr_begin();
     fprintf(stderr, "taafi: %s%s%s%s%s\n", level == TAAFI_LOG_WARNING ? "warning: " : "", tag ? "[" : "", tag ? tag : "",
             tag ? "] " : "", message);
+    cli_stderr_end();
 }
 
 /* A progress bar per stage on a terminal: one line redrawn in place,
@@ -107,7 +109,102 @@ static double seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static bar the_bar; /* one terminal, one bar; only the CLI's main thread draws */
+/* One terminal, one bar.  Drawn, ended and printed over only under
+ * stderr's lock (flockfile), as the lines of workers and of projects run
+ * side by side may come from any thread. */
+static bar the_bar;
+
+/* A batch's bar: projects done of all, and how many failed.  It stays at
+ * the bottom: a line printed while it is there takes its place, and it is
+ * drawn again below the line. */
+static struct {
+    int on;
+    unsigned long done, total, failed;
+    int chars; /* the width of the line drawn, to wipe it */
+} batch_bar;
+
+static void draw_batch(void)
+{
+    int width = 28, fill = batch_bar.total ? (int)(batch_bar.done * (unsigned long)width / batch_bar.total) : 0, i, n;
+    n = fprintf(stderr, "\r  %-26.26s [", "projects");
+    for (i = 0; i < width; i++)
+        fputc(i < fill ? '#' : '.', stderr);
+    n += width + fprintf(stderr, "] %lu/%lu", batch_bar.done, batch_bar.total);
+    if (batch_bar.failed)
+        n += fprintf(stderr, "  %lu failed", batch_bar.failed);
+    batch_bar.chars = n;
+    snprintf(the_bar.stage, sizeof the_bar.stage, "projects");
+    the_bar.open = 1;
+    if (batch_bar.done >= batch_bar.total) {
+        fputc('\n', stderr);
+        the_bar.open = 0;
+        the_bar.stage[0] = '\0';
+        batch_bar.on = 0;
+    }
+    fflush(stderr);
+}
+
+/* A log line must not land in the middle of a bar: a stage's bar is
+ * ended where it stands, the batch's is wiped (it comes back below). */
+static void end_bar(void)
+{
+    if (!the_bar.open)
+        return;
+    if (batch_bar.on)
+        fprintf(stderr, "\r%*s\r", batch_bar.chars, "");
+    else
+        fputc('\n', stderr);
+    the_bar.open = 0;
+    the_bar.stage[0] = '\0';
+}
+
+void cli_stderr_begin(void)
+{
+    flockfile(stderr);
+    end_bar();
+}
+
+void cli_stderr_end(void)
+{
+    if (batch_bar.on)
+        draw_batch();
+    funlockfile(stderr);
+}
+
+void cli_batch_start(unsigned long total)
+{
+    flockfile(stderr);
+    batch_bar.on = 1;
+    batch_bar.total = total;
+    batch_bar.done = batch_bar.failed = 0;
+    draw_batch();
+    funlockfile(stderr);
+}
+
+void cli_batch_end(void)
+{
+    flockfile(stderr);
+    if (batch_bar.on && the_bar.open) /* stopped short: the bar stays as it was */
+        fputc('\n', stderr);
+    if (batch_bar.on) {
+        the_bar.open = 0;
+        the_bar.stage[0] = '\0';
+    }
+    batch_bar.on = 0;
+    funlockfile(stderr);
+}
+
+void cli_batch_done(int failed)
+{
+    flockfile(stderr);
+    if (batch_bar.on) {
+        batch_bar.done++;
+        batch_bar.failed += failed != 0;
+        end_bar();
+        draw_batch();
+    }
+    funlockfile(stderr);
+}
 
 static void on_progress(const char *stage, uint64_t done, uint64_t total, void *user)
 {
@@ -115,6 +212,7 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
     double t = seconds(), rate;
     int width = 28, fill, k;
     char line[256];
+    flockfile(stderr);
     if (strcmp(b->stage, stage)) {
         if (b->open)
             fputc('\n', stderr);
@@ -127,8 +225,10 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
          * its rate */
         b->from_zero = done == 0;
     }
-    if ((!total || done < total) && t - b->last < 0.1)
+    if ((!total || done < total) && t - b->last < 0.1) {
+        funlockfile(stderr);
         return; /* ten redraws a second are plenty */
+    }
     b->last = t;
     /* a rate from the first hundredths of a second would say little,
      * except as the stage's last word */
@@ -153,16 +253,7 @@ static void on_progress(const char *stage, uint64_t done, uint64_t total, void *
         b->stage[0] = '\0';
     }
     fflush(stderr);
-}
-
-/* A log line must not land in the middle of a bar. */
-static void end_bar(void)
-{
-    if (the_bar.open) {
-        fputc('\n', stderr);
-        the_bar.open = 0;
-        the_bar.stage[0] = '\0';
-    }
+    funlockfile(stderr);
 }
 
 taafi_ctx *cli_context(const cli_opts *o)

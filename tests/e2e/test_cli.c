@@ -370,8 +370,9 @@ static void test_threads(void **state)
 }
 
 /* Runs `taafi ARGS` with stderr (and stdout) on a pseudo-terminal, as a
- * user at a terminal sees it; returns all it printed (caller frees). */
-static char *on_terminal(char *const *argv)
+ * user at a terminal sees it, checking it exits with `want_exit`; returns
+ * all it printed (caller frees). */
+static char *on_terminal(char *const *argv, int want_exit)
 {
     int master, status;
     size_t n = 0, cap = 1 << 16;
@@ -394,7 +395,8 @@ static char *on_terminal(char *const *argv)
     text[n] = '\0';
     close(master);
     assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), want_exit);
     return text;
 }
 
@@ -411,7 +413,7 @@ static void test_progress(void **state)
     snprintf(out, sizeof out, "%s/bars", f->dir);
     {
         char *argv[] = {"taafi", "run", project, "-o", out, NULL};
-        text = on_terminal(argv);
+        text = on_terminal(argv, 0);
     }
     /* every redraw starts with a carriage return; split on both ends */
     for (line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
@@ -436,12 +438,44 @@ static void test_progress(void **state)
     assert_true(damage_done);
     assert_true(coverage_done);
     free(text);
+    /* a batch: one bar of the projects done, below the projects' lines,
+     * with the failures counted */
+    {
+        char a[2048], b[2048];
+        int seen = 0;
+        snprintf(a, sizeof a, "%s/batch_a.yml", f->dir);
+        snprintf(b, sizeof b, "%s/batch_b.yml", f->dir);
+        free(tt_write(f->dir, "batch_a.yml", "areas: {source: missing.shp, id: x}\nindicators: []\n"));
+        {
+            char text2[1024];
+            snprintf(text2, sizeof text2,
+                     "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
+                     "indicators: [{id: km2, type: area}]\n",
+                     tt_source_dir());
+            free(tt_write(f->dir, "batch_b.yml", text2));
+        }
+        snprintf(out, sizeof out, "%s/bars_batch", f->dir);
+        {
+            char *argv[] = {"taafi", "run", a, b, "-o", out, NULL};
+            text = on_terminal(argv, 1);
+        }
+        for (line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+            unsigned long long done, total;
+            char stage[64];
+            if (sscanf(line, "  %63[a-z _0-9] [%*[#.]] %llu/%llu", stage, &done, &total) == 3 &&
+                !strncmp(stage, "projects", 8) && done == 2 && total == 2 && strstr(line, "1 failed"))
+                seen = 1;
+        }
+        if (!seen)
+            fail_msg("no \"projects\" bar reaching 2/2 with 1 failed in:\n%s", text);
+        free(text);
+    }
     /* the maps: 6 sheets in 3 formats, the atlas and the report */
     snprintf(out, sizeof out, "%s/bars_maps", f->dir);
     {
         char *argv[] = {"taafi", "render", project, "-o", out, NULL};
         int drawn = 0;
-        text = on_terminal(argv);
+        text = on_terminal(argv, 0);
         for (line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
             unsigned long long done, total;
             char stage[64];
@@ -454,7 +488,7 @@ static void test_progress(void **state)
     }
     {
         char *argv[] = {"taafi", "run", project, "-o", out, "--overwrite", "-q", NULL};
-        text = on_terminal(argv);
+        text = on_terminal(argv, 0);
         assert_null(strchr(text, '\r') ? strstr(text, "[#") : NULL);
         assert_null(strstr(text, "counting damage"));
         free(text);
