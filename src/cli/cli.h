@@ -56,6 +56,9 @@ int cli_log_option(const char *arg, cli_opts *o);
  * when a folder is empty or unreadable, else EXIT_OK. */
 int cli_projects(const char *const *args, int n_args, char ***out, size_t *n_out, int *batch);
 void cli_free_projects(char **paths, size_t n);
+/* The width of a summary table's project column: the longest of `paths`
+ * (at most 80), so that the columns after it line up. */
+int cli_name_width(char *const *paths, size_t n);
 
 /* 1 when s ends with suffix. */
 int cli_ends_with(const char *s, const char *suffix);

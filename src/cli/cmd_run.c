@@ -368,12 +368,13 @@ int cmd_run(int argc, char **argv)
             code = jobs[k].code;
     if (batch) {
         size_t failed = 0, stopped = 0;
-        fprintf(stderr, "\n%-32s %-7s %6s %9s  %s\n", "project", "status", "areas", "seconds", "output / error");
+        int w = cli_name_width(paths, n_paths);
+        fprintf(stderr, "\n%-*s %-7s %6s %9s  %s\n", w, "project", "status", "areas", "seconds", "output / error");
         for (k = 0; k < n_paths; k++) {
             const char *status = jobs[k].code == EXIT_OK ? "ok" : jobs[k].code == EXIT_INTERRUPTED ? "stopped" : "FAILED";
             failed += jobs[k].code != EXIT_OK && jobs[k].code != EXIT_INTERRUPTED;
             stopped += jobs[k].code == EXIT_INTERRUPTED;
-            fprintf(stderr, "%-32s %-7s %6zu %9.2f  %s\n", jobs[k].project, status, jobs[k].areas, jobs[k].seconds,
+            fprintf(stderr, "%-*s %-7s %6zu %9.2f  %s\n", w, jobs[k].project, status, jobs[k].areas, jobs[k].seconds,
                     jobs[k].code == EXIT_OK ? jobs[k].dir : jobs[k].message);
         }
         fprintf(stderr, "%zu project(s): %zu ok, %zu failed", n_paths, n_paths - failed - stopped, failed);

@@ -90,9 +90,11 @@ int cmd_validate(int argc, char **argv)
         failed += codes[k] != EXIT_OK;
     }
     if (batch) {
-        fprintf(stderr, "\n%-32s %-7s  %s\n", "project", "status", "error");
+        int w = cli_name_width(paths, n_paths);
+        fprintf(stderr, "\n%-*s %-7s  %s\n", w, "project", "status", "error");
         for (k = 0; k < n_paths; k++)
-            fprintf(stderr, "%-32s %-7s  %s\n", paths[k], codes[k] == EXIT_OK ? "ok" : "FAILED", messages[k]);
+            fprintf(stderr, "%-*s %-7s%s%s\n", w, paths[k], codes[k] == EXIT_OK ? "ok" : "FAILED",
+                    messages[k][0] ? "  " : "", messages[k]);
         fprintf(stderr, "%zu project(s): %zu ok, %zu failed\n", n_paths, n_paths - failed, failed);
     }
 done:

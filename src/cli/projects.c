@@ -103,6 +103,15 @@ int cli_projects(const char *const *args, int n_args, char ***out, size_t *n_out
     return code;
 }
 
+int cli_name_width(char *const *paths, size_t n)
+{
+    size_t k, w = 7; /* "project" */
+    for (k = 0; k < n; k++)
+        if (strlen(paths[k]) > w)
+            w = strlen(paths[k]);
+    return w > 80 ? 80 : (int)w;
+}
+
 void cli_free_projects(char **paths, size_t n)
 {
     size_t k;
