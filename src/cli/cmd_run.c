@@ -11,6 +11,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char USAGE[] = "Usage: taafi run PROJECT.yml|FOLDER... -o DIR [--overwrite] [--maps] [--jobs N] [-q|-v]\n"
+static const char USAGE[] = "Usage: taafi run PROJECT.yml|FOLDER... -o DIR [--overwrite] [--maps] [--jobs N]\n"
+                            "                 [--summary FILE] [-q|-v]\n"
                             "\n"
                             "Runs the analysis of each project and writes its outputs into DIR (made if\n"
                             "missing): recovery.gpkg and areas.geojson unless the project's 'outputs'\n"
@@ -36,6 +38,8 @@ static const char USAGE[] = "Usage: taafi run PROJECT.yml|FOLDER... -o DIR [--ov
                             "  -j, --jobs N       threads: projects side by side, or for one project\n"
                             "                     its per-area work (results identical for any N;\n"
                             "                     default: the CPUs this process may use)\n"
+                            "  --summary FILE     also write the summary as CSV to FILE: project, status,\n"
+                            "                     exit code, areas, seconds, output, error\n"
                             "  -q, --quiet        print warnings and errors only\n"
                             "  -v, --verbose      print debugging detail and stage times too\n";
 
@@ -237,13 +241,65 @@ static char *sub_dir(const char *dir, const char *path)
     return out;
 }
 
+/* A CSV field: quoted, quotes doubled (RFC 4180). */
+static void csv_field(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* The summary as CSV, for scripts that run batches: written under a
+ * temporary name and renamed into place, so that a failure leaves no half
+ * file (and an earlier summary intact).  0 on success. */
+static int write_summary(const char *path, const job *jobs, size_t n)
+{
+    char *tmp = malloc(strlen(path) + 32);
+    FILE *f;
+    size_t k;
+    int ok;
+    if (!tmp)
+        return -1;
+    sprintf(tmp, "%s.tmp-%ld", path, (long)getpid());
+    if (!(f = fopen(tmp, "w"))) {
+        fprintf(stderr, "taafi: error: %s: cannot write the summary: %s\n", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    fputs("project,status,exit_code,areas,seconds,output,error\n", f);
+    for (k = 0; k < n; k++) {
+        const job *j = &jobs[k];
+        csv_field(f, j->project);
+        fprintf(f, ",%s,%d,%zu,%.2f,", j->code == EXIT_OK ? "ok" : j->code == EXIT_INTERRUPTED ? "stopped" : "failed",
+                j->code, j->areas, j->seconds);
+        csv_field(f, j->code == EXIT_OK ? j->dir : "");
+        fputc(',', f);
+        csv_field(f, j->code == EXIT_OK ? "" : j->message);
+        fputc('\n', f);
+    }
+    ok = !ferror(f);
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        fprintf(stderr, "taafi: error: %s: cannot write the summary: %s\n", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
     cli_opts o = {0};
     const char *dir = NULL;
     unsigned flags = 0;
     int maps = 0, jobs_n = 0, i, code = EXIT_OK; /* jobs_n 0: --jobs not given */
-    const char *round = NULL;
+    const char *round = NULL, *summary = NULL;
     const char **args = NULL; /* the project files and folders named */
     char **paths = NULL;      /* the project files, folders expanded: owned */
     size_t n_paths = 0, k;
@@ -277,6 +333,13 @@ int cmd_run(int argc, char **argv)
                 return EXIT_USAGE;
             }
             round = argv[i];
+        } else if (!strcmp(argv[i], "--summary")) {
+            if (++i == argc) {
+                fprintf(stderr, "taafi: error: --summary needs a file name (a CSV of the projects run)\n");
+                free(args);
+                return EXIT_USAGE;
+            }
+            summary = argv[i];
         } else if ((opt = cli_jobs_option(argc, argv, &i, &jobs_n)) != 0) {
             if (opt < 0) {
                 free(args);
@@ -382,6 +445,8 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, ", %zu stopped by an interrupt", stopped);
         fputc('\n', stderr);
     }
+    if (summary && write_summary(summary, jobs, n_paths) != 0 && code == EXIT_OK)
+        code = EXIT_ANALYSIS;
 done:
     if (jobs)
         for (k = 0; k < n_paths; k++)

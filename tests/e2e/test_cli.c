@@ -285,6 +285,23 @@ static void test_jobs_and_batch(void **state)
     assert_true(tt_exists(args));
     snprintf(args, sizeof args, "%s/batch/two", f->dir);
     assert_false(tt_exists(args));
+    /* the summary as CSV for scripts: a row per project, in order, the
+     * error quoted (it holds commas in other runs, quotes doubled) */
+    snprintf(args, sizeof args, "run '%s' -o '%s/batch' --overwrite -q --summary '%s/summary.csv'", dir_yml, f->dir,
+             f->dir);
+    expect(args, 1, NULL, NULL);
+    {
+        char *csv, *two;
+        snprintf(args, sizeof args, "%s/summary.csv", f->dir);
+        csv = tt_read(args, NULL);
+        assert_memory_equal(csv, "project,status,exit_code,areas,seconds,output,error\n", 52);
+        assert_non_null(strstr(csv, "/projects/one.yml\",ok,0,20,"));
+        assert_non_null(two = strstr(csv, "/projects/two.yml\",failed,1,0,"));
+        assert_non_null(strstr(two, ",\"\",\"")); /* no output, then the error */
+        assert_non_null(strstr(two, "missing.shp"));
+        assert_true(strstr(csv, "one.yml") < strstr(csv, "three.yml") && strstr(csv, "three.yml") < two);
+        free(csv);
+    }
     /* projects side by side: each log line says whose it is */
     snprintf(args, sizeof args, "run '%s' -o '%s/batch' --jobs 2 --overwrite", dir_yml, f->dir);
     expect(args, 1, NULL, "taafi: [three] wrote ");
