@@ -19,6 +19,23 @@ int cmd_validate(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 
+/* What `run` and `render` do with the projects they are given. */
+typedef struct cli_run_opts {
+    cli_opts o;
+    const char *dir;     /* -o DIR                                        */
+    unsigned flags;      /* TAAFI_WRITE_*                                 */
+    int maps;            /* --maps                                        */
+    int render_only;     /* taafi render: the analysis, then only the maps */
+    int jobs;            /* --jobs; 0: the CPUs the process may use       */
+    const char *round;   /* --round NAME, or NULL                         */
+    const char *summary; /* --summary FILE, or NULL                       */
+} cli_run_opts;
+
+/* Runs the projects `args` names (files; a folder for its *.yml files):
+ * one into DIR, several into DIR/NAME each, --jobs of them side by side,
+ * with a summary table.  Returns the exit status, the worst project's. */
+int cli_run_projects(const cli_run_opts *ro, const char *const *args, int n_args);
+
 /* Prints "taafi: error: MESSAGE" to stderr and returns the exit code for
  * `status`. */
 int cli_fail(taafi_status status, const char *message);

@@ -49,6 +49,7 @@ typedef struct job {
     cli_opts o;
     unsigned flags;
     int maps, threads;
+    int render_only;   /* taafi render: the analysis, then only the maps */
     const char *round; /* --round NAME */
     /* results */
     int code;
@@ -145,6 +146,17 @@ static void run_job(job *j)
         return;
     }
     taafi_ctx_set_threads(ctx, j->threads);
+    if (j->render_only) {
+        if ((st = taafi_project_load(ctx, j->project, &p)) || (st = taafi_run(ctx, p, &r)) ||
+            (st = taafi_result_render(ctx, r, j->dir, j->flags))) {
+            j->code = cli_fail(st, taafi_ctx_message(ctx));
+            snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
+        } else {
+            j->code = EXIT_OK;
+            j->areas = taafi_result_area_count(r);
+        }
+        goto out;
+    }
     if (!(st = taafi_project_load(ctx, j->project, &p)) && taafi_project_round_count(p) > 0) {
         /* assessment rounds: every round (or the one named) into one result */
         if ((st = taafi_project_check_outputs(ctx, p, j->dir, j->round ? j->flags | TAAFI_WRITE_OVERWRITE : j->flags)) ||
@@ -168,7 +180,9 @@ static void run_job(job *j)
         j->code = EXIT_USAGE;
         snprintf(j->message, sizeof j->message, "%s: --round %s, but the project has no 'rounds'; run it without --round",
                  j->project, j->round);
+        cli_stderr_begin();
         fprintf(stderr, "taafi: error: %s\n", j->message);
+        cli_stderr_end();
         goto out;
     }
     if (st ||
@@ -293,73 +307,12 @@ static int write_summary(const char *path, const job *jobs, size_t n)
     return 0;
 }
 
-int cmd_run(int argc, char **argv)
+int cli_run_projects(const cli_run_opts *ro, const char *const *args, int n_args)
 {
-    cli_opts o = {0};
-    const char *dir = NULL;
-    unsigned flags = 0;
-    int maps = 0, jobs_n = 0, i, code = EXIT_OK; /* jobs_n 0: --jobs not given */
-    const char *round = NULL, *summary = NULL;
-    const char **args = NULL; /* the project files and folders named */
-    char **paths = NULL;      /* the project files, folders expanded: owned */
+    char **paths = NULL; /* the project files, folders expanded: owned */
     size_t n_paths = 0, k;
-    int n_args = 0, batch = 0, at_once = 1, opt;
+    int batch = 0, at_once = 1, jobs_n = ro->jobs, code;
     job *jobs = NULL;
-    args = calloc((size_t)argc + 1, sizeof *args);
-    if (!args)
-        return EXIT_ANALYSIS;
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(USAGE, stdout);
-            free(args);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
-            if (++i == argc) {
-                fprintf(stderr, "taafi: error: %s needs a folder\n%s", argv[i - 1], USAGE);
-                free(args);
-                return EXIT_USAGE;
-            }
-            dir = argv[i];
-        } else if (!strncmp(argv[i], "--output=", 9)) {
-            dir = argv[i] + 9;
-        } else if (!strcmp(argv[i], "--overwrite")) {
-            flags |= TAAFI_WRITE_OVERWRITE;
-        } else if (!strcmp(argv[i], "--maps")) {
-            maps = 1;
-        } else if (!strcmp(argv[i], "--round")) {
-            if (++i == argc) {
-                fprintf(stderr, "taafi: error: --round needs the name of a round\n");
-                free(args);
-                return EXIT_USAGE;
-            }
-            round = argv[i];
-        } else if (!strcmp(argv[i], "--summary")) {
-            if (++i == argc) {
-                fprintf(stderr, "taafi: error: --summary needs a file name (a CSV of the projects run)\n");
-                free(args);
-                return EXIT_USAGE;
-            }
-            summary = argv[i];
-        } else if ((opt = cli_jobs_option(argc, argv, &i, &jobs_n)) != 0) {
-            if (opt < 0) {
-                free(args);
-                return EXIT_USAGE;
-            }
-        } else if (cli_log_option(argv[i], &o)) {
-            continue;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "taafi: error: unknown option '%s' for run\n%s", argv[i], USAGE);
-            free(args);
-            return EXIT_USAGE;
-        } else {
-            args[n_args++] = argv[i];
-        }
-    }
-    if (!n_args || !dir) {
-        fprintf(stderr, "taafi: error: run needs %s\n%s", !n_args ? "a project file" : "-o DIR", USAGE);
-        free(args);
-        return EXIT_USAGE;
-    }
     /* a folder stands for its project files; a folder or several
      * projects make a batch, each project writing into DIR/NAME */
     if ((code = cli_projects(args, n_args, &paths, &n_paths, &batch)) != EXIT_OK)
@@ -377,14 +330,15 @@ int cmd_run(int argc, char **argv)
     }
     for (k = 0; k < n_paths; k++) {
         jobs[k].project = paths[k];
-        jobs[k].dir = batch ? sub_dir(dir, paths[k]) : strdup(dir);
-        jobs[k].o = o;
+        jobs[k].dir = batch ? sub_dir(ro->dir, paths[k]) : strdup(ro->dir);
+        jobs[k].o = ro->o;
         jobs[k].o.progress = !batch; /* bars of projects side by side would mix */
         if (batch && jobs[k].dir)
             jobs[k].o.tag = strrchr(jobs[k].dir, '/') + 1; /* NAME of DIR/NAME */
-        jobs[k].flags = flags;
-        jobs[k].maps = maps;
-        jobs[k].round = round;
+        jobs[k].flags = ro->flags;
+        jobs[k].maps = ro->maps;
+        jobs[k].render_only = ro->render_only;
+        jobs[k].round = ro->round;
         /* threads go to the projects when there are several; those left
          * over when there are fewer projects than threads are shared
          * among them (4 threads, 2 projects: 2 each) */
@@ -415,7 +369,7 @@ int cmd_run(int argc, char **argv)
         int t, n_th = at_once - 1;
         /* on a terminal, a bar of the projects done (their own bars
          * would mix); not with -q */
-        if (batch && !o.quiet && isatty(2))
+        if (batch && !ro->o.quiet && isatty(2))
             cli_batch_start((unsigned long)n_paths);
         for (t = 0; t < n_th; t++)
             if (pthread_create(&th[t], NULL, worker, &pl) != 0)
@@ -445,7 +399,7 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, ", %zu stopped by an interrupt", stopped);
         fputc('\n', stderr);
     }
-    if (summary && write_summary(summary, jobs, n_paths) != 0 && code == EXIT_OK)
+    if (ro->summary && write_summary(ro->summary, jobs, n_paths) != 0 && code == EXIT_OK)
         code = EXIT_ANALYSIS;
 done:
     if (jobs)
@@ -453,6 +407,71 @@ done:
             free(jobs[k].dir);
     free(jobs);
     cli_free_projects(paths, n_paths);
+    return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    cli_run_opts ro;
+    const char **args = NULL; /* the project files and folders named */
+    int i, n_args = 0, opt, code;
+    memset(&ro, 0, sizeof ro); /* jobs 0: --jobs not given */
+    args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return EXIT_ANALYSIS;
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(USAGE, stdout);
+            free(args);
+            return EXIT_OK;
+        } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+            if (++i == argc) {
+                fprintf(stderr, "taafi: error: %s needs a folder\n%s", argv[i - 1], USAGE);
+                free(args);
+                return EXIT_USAGE;
+            }
+            ro.dir = argv[i];
+        } else if (!strncmp(argv[i], "--output=", 9)) {
+            ro.dir = argv[i] + 9;
+        } else if (!strcmp(argv[i], "--overwrite")) {
+            ro.flags |= TAAFI_WRITE_OVERWRITE;
+        } else if (!strcmp(argv[i], "--maps")) {
+            ro.maps = 1;
+        } else if (!strcmp(argv[i], "--round")) {
+            if (++i == argc) {
+                fprintf(stderr, "taafi: error: --round needs the name of a round\n");
+                free(args);
+                return EXIT_USAGE;
+            }
+            ro.round = argv[i];
+        } else if (!strcmp(argv[i], "--summary")) {
+            if (++i == argc) {
+                fprintf(stderr, "taafi: error: --summary needs a file name (a CSV of the projects run)\n");
+                free(args);
+                return EXIT_USAGE;
+            }
+            ro.summary = argv[i];
+        } else if ((opt = cli_jobs_option(argc, argv, &i, &ro.jobs)) != 0) {
+            if (opt < 0) {
+                free(args);
+                return EXIT_USAGE;
+            }
+        } else if (cli_log_option(argv[i], &ro.o)) {
+            continue;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "taafi: error: unknown option '%s' for run\n%s", argv[i], USAGE);
+            free(args);
+            return EXIT_USAGE;
+        } else {
+            args[n_args++] = argv[i];
+        }
+    }
+    if (!n_args || !ro.dir) {
+        fprintf(stderr, "taafi: error: run needs %s\n%s", !n_args ? "a project file" : "-o DIR", USAGE);
+        free(args);
+        return EXIT_USAGE;
+    }
+    code = cli_run_projects(&ro, args, n_args);
     free(args);
     return code;
 }

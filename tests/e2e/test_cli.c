@@ -386,6 +386,35 @@ static void test_threads(void **state)
     free(err);
 }
 
+/* taafi render takes a batch as run does: each project's maps into
+ * DIR/NAME/maps, no data outputs, one without pillars failing alone. */
+static void test_render_batch(void **state)
+{
+    fixture *f = *state;
+    char args[4096], *text, *dir = tt_path(f->dir, "maps_projects");
+    const char *src = tt_source_dir();
+    assert_int_equal(mkdir(dir, 0777), 0);
+    text = malloc(strlen(src) + 512);
+    sprintf(text, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
+                  "indicators: [{id: km2, type: area, pillar: ideal_neighbourhood, direction: higher_is_better}]\n"
+                  "maps: {formats: [svg], atlas: false, report: false}\n", src);
+    free(tt_write(dir, "east.yml", text));
+    free(tt_write(dir, "west.yml", text));
+    sprintf(text, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
+                  "indicators: [{id: km2, type: area}]\n", src);
+    free(tt_write(dir, "plain.yml", text));
+    free(text);
+    snprintf(args, sizeof args, "render '%s' -o '%s/rendered' --jobs 2", dir, f->dir);
+    expect(args, 2, NULL, "3 project(s): 2 ok, 1 failed");
+    snprintf(args, sizeof args, "%s/rendered/east/maps/recovery_index.svg", f->dir);
+    assert_true(tt_exists(args));
+    snprintf(args, sizeof args, "%s/rendered/west/maps/ideal_neighbourhood.svg", f->dir);
+    assert_true(tt_exists(args));
+    snprintf(args, sizeof args, "%s/rendered/east/recovery.gpkg", f->dir);
+    assert_false(tt_exists(args)); /* the maps only */
+    free(dir);
+}
+
 /* Runs `taafi ARGS` with stderr (and stdout) on a pseudo-terminal, as a
  * user at a terminal sees it, checking it exits with `want_exit`; returns
  * all it printed (caller frees). */
@@ -531,6 +560,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_jobs_and_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_render_batch, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
