@@ -36,6 +36,14 @@ typedef struct cli_run_opts {
  * with a summary table.  Returns the exit status, the worst project's. */
 int cli_run_projects(const cli_run_opts *ro, const char *const *args, int n_args);
 
+/* Parses the options run and render share (-o, --overwrite, --jobs,
+ * --summary, -q/-v; run's own --maps and --round when `cmd` is "run"),
+ * the other arguments into *args (the caller frees it), *n_args of them.
+ * Returns -1 to go on, or the exit status to return at once (--help, a
+ * usage error, printed with `usage`). */
+int cli_run_options(int argc, char **argv, const char *cmd, const char *usage, cli_run_opts *ro, const char ***args,
+                    int *n_args);
+
 /* Prints "taafi: error: MESSAGE" to stderr and returns the exit code for
  * `status`. */
 int cli_fail(taafi_status status, const char *message);

@@ -20,53 +20,12 @@ static const char USAGE[] = "Usage: taafi render PROJECT.yml|FOLDER... -o DIR [-
 int cmd_render(int argc, char **argv)
 {
     cli_run_opts ro;
-    const char **args = calloc((size_t)argc + 1, sizeof *args);
-    int i, n_args = 0, opt, code;
-    if (!args)
-        return EXIT_ANALYSIS;
+    const char **args;
+    int n_args, code;
     memset(&ro, 0, sizeof ro);
     ro.render_only = 1;
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(USAGE, stdout);
-            free(args);
-            return EXIT_OK;
-        } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
-            if (++i == argc) {
-                fprintf(stderr, "taafi: error: -o needs a folder\n%s", USAGE);
-                free(args);
-                return EXIT_USAGE;
-            }
-            ro.dir = argv[i];
-        } else if (!strcmp(argv[i], "--overwrite")) {
-            ro.flags |= TAAFI_WRITE_OVERWRITE;
-        } else if (!strcmp(argv[i], "--summary")) {
-            if (++i == argc) {
-                fprintf(stderr, "taafi: error: --summary needs a file name (a CSV of the projects run)\n");
-                free(args);
-                return EXIT_USAGE;
-            }
-            ro.summary = argv[i];
-        } else if ((opt = cli_jobs_option(argc, argv, &i, &ro.jobs)) != 0) {
-            if (opt < 0) {
-                free(args);
-                return EXIT_USAGE;
-            }
-        } else if (cli_log_option(argv[i], &ro.o)) {
-            continue;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "taafi: error: unknown option '%s' for render\n%s", argv[i], USAGE);
-            free(args);
-            return EXIT_USAGE;
-        } else {
-            args[n_args++] = argv[i];
-        }
-    }
-    if (!n_args || !ro.dir) {
-        fprintf(stderr, "taafi: error: render needs %s\n%s", !n_args ? "a project file" : "-o DIR", USAGE);
-        free(args);
-        return EXIT_USAGE;
-    }
+    if ((code = cli_run_options(argc, argv, "render", USAGE, &ro, &args, &n_args)) >= 0)
+        return code;
     code = cli_run_projects(&ro, args, n_args);
     free(args);
     return code;

@@ -410,67 +410,80 @@ done:
     return code;
 }
 
-int cmd_run(int argc, char **argv)
+int cli_run_options(int argc, char **argv, const char *cmd, const char *usage, cli_run_opts *ro, const char ***out,
+                    int *n_out)
 {
-    cli_run_opts ro;
-    const char **args = NULL; /* the project files and folders named */
-    int i, n_args = 0, opt, code;
-    memset(&ro, 0, sizeof ro); /* jobs 0: --jobs not given */
-    args = calloc((size_t)argc + 1, sizeof *args);
+    const char **args = calloc((size_t)argc + 1, sizeof *args);
+    int i, n_args = 0, opt, is_run = !strcmp(cmd, "run");
+    *out = NULL;
+    *n_out = 0;
     if (!args)
         return EXIT_ANALYSIS;
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(USAGE, stdout);
+            fputs(usage, stdout);
             free(args);
             return EXIT_OK;
         } else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
             if (++i == argc) {
-                fprintf(stderr, "taafi: error: %s needs a folder\n%s", argv[i - 1], USAGE);
+                fprintf(stderr, "taafi: error: %s needs a folder\n%s", argv[i - 1], usage);
                 free(args);
                 return EXIT_USAGE;
             }
-            ro.dir = argv[i];
+            ro->dir = argv[i];
         } else if (!strncmp(argv[i], "--output=", 9)) {
-            ro.dir = argv[i] + 9;
+            ro->dir = argv[i] + 9;
         } else if (!strcmp(argv[i], "--overwrite")) {
-            ro.flags |= TAAFI_WRITE_OVERWRITE;
-        } else if (!strcmp(argv[i], "--maps")) {
-            ro.maps = 1;
-        } else if (!strcmp(argv[i], "--round")) {
+            ro->flags |= TAAFI_WRITE_OVERWRITE;
+        } else if (is_run && !strcmp(argv[i], "--maps")) {
+            ro->maps = 1;
+        } else if (is_run && !strcmp(argv[i], "--round")) {
             if (++i == argc) {
                 fprintf(stderr, "taafi: error: --round needs the name of a round\n");
                 free(args);
                 return EXIT_USAGE;
             }
-            ro.round = argv[i];
+            ro->round = argv[i];
         } else if (!strcmp(argv[i], "--summary")) {
             if (++i == argc) {
                 fprintf(stderr, "taafi: error: --summary needs a file name (a CSV of the projects run)\n");
                 free(args);
                 return EXIT_USAGE;
             }
-            ro.summary = argv[i];
-        } else if ((opt = cli_jobs_option(argc, argv, &i, &ro.jobs)) != 0) {
+            ro->summary = argv[i];
+        } else if ((opt = cli_jobs_option(argc, argv, &i, &ro->jobs)) != 0) {
             if (opt < 0) {
                 free(args);
                 return EXIT_USAGE;
             }
-        } else if (cli_log_option(argv[i], &ro.o)) {
+        } else if (cli_log_option(argv[i], &ro->o)) {
             continue;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "taafi: error: unknown option '%s' for run\n%s", argv[i], USAGE);
+            fprintf(stderr, "taafi: error: unknown option '%s' for %s\n%s", argv[i], cmd, usage);
             free(args);
             return EXIT_USAGE;
         } else {
             args[n_args++] = argv[i];
         }
     }
-    if (!n_args || !ro.dir) {
-        fprintf(stderr, "taafi: error: run needs %s\n%s", !n_args ? "a project file" : "-o DIR", USAGE);
+    if (!n_args || !ro->dir) {
+        fprintf(stderr, "taafi: error: %s needs %s\n%s", cmd, !n_args ? "a project file" : "-o DIR", usage);
         free(args);
         return EXIT_USAGE;
     }
+    *out = args;
+    *n_out = n_args;
+    return -1;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    cli_run_opts ro;
+    const char **args;
+    int n_args, code;
+    memset(&ro, 0, sizeof ro); /* jobs 0: --jobs not given */
+    if ((code = cli_run_options(argc, argv, "run", USAGE, &ro, &args, &n_args)) >= 0)
+        return code;
     code = cli_run_projects(&ro, args, n_args);
     free(args);
     return code;
