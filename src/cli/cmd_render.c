@@ -1,7 +1,6 @@
 /* cmd_render.c: taafi render PROJECT.yml|FOLDER... -o DIR */
 #include "cli.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
