@@ -337,6 +337,14 @@ static void draw_labels(cairo_t *cr, taafi_ctx *ctx, const taafi_result *r, cons
         if (!ok)
             continue;
         to_page(f, x, y0, &px, &py);
+        /* a label whose anchor is under one placed already overlaps it:
+         * known without laying the text out (most of them, among
+         * thousands of areas) */
+        for (j = 0; j < m; j++)
+            if (px >= placed[j][0] && px <= placed[j][2] && py >= placed[j][1] && py <= placed[j][3])
+                break;
+        if (j < m)
+            continue;
         snprintf(buf, sizeof buf, "%s%s%s", ar ? ar : "", ar && en ? "\n" : "", en ? en : "");
         if (!ar && !en)
             snprintf(buf, sizeof buf, "%s", A->id[a]);
