@@ -64,10 +64,18 @@ static void to_page(const frame *f, double x, double y, double *px, double *py)
     *py = f->y + f->h / 2 - (y - f->cy) * f->scale;
 }
 
+/* Vertices closer than this on the page (points) to the last one drawn
+ * are left out: a quarter of a point is one pixel at 300 dpi (0.09 mm), as
+ * QGIS simplifies what it draws and exports.  Real boundaries have a
+ * vertex every few tens of metres, dozens to a point of a country's map:
+ * drawn all, they made sheets of seconds and PDFs of megabytes. */
+#define DRAW_TOLERANCE 0.25
+
 static void ring_path(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeometry *ring)
 {
     const GEOSCoordSequence *s = GEOSGeom_getCoordSeq_r(ctx->geos, ring);
     unsigned n = 0, i;
+    double lx = 0, ly = 0;
     if (!s || !GEOSCoordSeq_getSize_r(ctx->geos, s, &n))
         return;
     for (i = 0; i < n; i++) {
@@ -76,8 +84,11 @@ static void ring_path(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeo
         to_page(f, x, y, &px, &py);
         if (i == 0)
             cairo_move_to(cr, px, py);
-        else
+        else if (i + 1 == n || (px - lx) * (px - lx) + (py - ly) * (py - ly) >= DRAW_TOLERANCE * DRAW_TOLERANCE)
             cairo_line_to(cr, px, py);
+        else
+            continue;
+        lx = px, ly = py;
     }
     cairo_close_path(cr);
 }

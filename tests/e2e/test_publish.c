@@ -499,6 +499,55 @@ static void test_meta(void **state)
     free(path);
 }
 
+/* Areas are drawn without vertices closer than a quarter of a point to
+ * the last one drawn (one pixel at 300 dpi): 400 circles of 400 vertices,
+ * a few metres apart, make area paths whose points are all at least that
+ * far apart (but for the ring's last), and far fewer than 160,000. */
+static void test_draw_tolerance(void **state)
+{
+    fixture *f = *state;
+    static const char key[] = "<path style=\"fill-rule:evenodd;fill:rgb(";
+    char *svg, *at;
+    size_t len, paths = 0, points = 0;
+    grid_render(f->dir, 20, 400, 0, "{formats: [svg], report: false, atlas: false}", "maps/recovery_index.svg", &svg,
+                &len);
+    for (at = svg; (at = strstr(at, key)); at++) {
+        char *d = strstr(at, " d=\""), *end, *q;
+        double x0 = NAN, y0 = NAN, px = NAN, py = NAN;
+        assert_non_null(d);
+        end = strchr(d + 4, '"');
+        if (!strstr(at, "stroke-width:0.7;") || strstr(at, "stroke-width:0.7;") > d)
+            continue; /* not an area: a legend swatch */
+        paths++;
+        for (q = d + 4; q < end;) {
+            char cmd = *q, *next;
+            double x, y;
+            if (cmd == 'Z')
+                break;
+            x = strtod(q + 1, &next);
+            y = strtod(next, &next);
+            q = next + 1;
+            if (cmd == 'M') {
+                x0 = x, y0 = y;
+            } else if (cmd == 'L') {
+                /* the last point (back near the start) may be closer */
+                int closing = fabs(x - x0) < 1 && fabs(y - y0) < 1;
+                if (!closing && hypot(x - px, y - py) < 0.25 - 0.01)
+                    fail_msg("area path %zu: points %.3f %.3f and %.3f %.3f closer than 0.25 pt", paths, px, py, x,
+                             y);
+            }
+            px = x, py = y;
+            points++;
+            while (q < end && *q == ' ')
+                q++;
+        }
+    }
+    assert_int_equal(paths, 400);
+    if (points > 400 * 400 / 2)
+        fail_msg("%zu points in the areas' paths", points);
+    free(svg);
+}
+
 /* Seven areas in ten of the lowest score: the quantile breaks between
  * classes 1, 2 and 3 all fall at 0, and classes 1 and 2 are empty.  The
  * legends (here the web map's) leave them out rather than list ranges of
@@ -545,7 +594,7 @@ int main(void)
         cmocka_unit_test(test_styles), cmocka_unit_test(test_sheets),          cmocka_unit_test(test_atlas),
         cmocka_unit_test(test_meta),   cmocka_unit_test(test_arabic_shaping), cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_png_resolution), cmocka_unit_test(test_atlas_linear), cmocka_unit_test(test_labels),
-        cmocka_unit_test(test_empty_classes), cmocka_unit_test(test_one_hatching),
+        cmocka_unit_test(test_empty_classes), cmocka_unit_test(test_one_hatching), cmocka_unit_test(test_draw_tolerance),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
