@@ -600,16 +600,116 @@ void tf_atlas_free(tf_atlas *at)
     free(at);
 }
 
+/* An area on a page's map: filled in its colour, outlined `width` wide. */
+static void area_on_map(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeometry *g, const double rgb[3],
+                        double width)
+{
+    cairo_new_path(cr);
+    geom_path(cr, ctx, f, g);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    cairo_set_line_width(cr, width);
+    cairo_stroke(cr);
+}
+
+/* An atlas page's map shows the whole extent while its area is at least
+ * this wide or high on it (points); a smaller area gets a view zoomed on
+ * it and its neighbours, the whole extent in an inset. */
+#define ZOOM_BELOW 40.0
+
+int tf_atlas_view(const tf_atlas *at, taafi_ctx *ctx, const taafi_result *r, size_t a, double *size_pt)
+{
+    const GEOSGeometry *g = r->areas->geom[a];
+    double x0, y0, x1, y1;
+    *size_pt = 0;
+    if (!g || GEOSisEmpty_r(ctx->geos, g) != 0 || !GEOSGeom_getXMin_r(ctx->geos, g, &x0) ||
+        !GEOSGeom_getYMin_r(ctx->geos, g, &y0) || !GEOSGeom_getXMax_r(ctx->geos, g, &x1) ||
+        !GEOSGeom_getYMax_r(ctx->geos, g, &y1))
+        return 0;
+    *size_pt = fmax(x1 - x0, y1 - y0) * at->f.scale;
+    return *size_pt < ZOOM_BELOW;
+}
+
+/* The zoomed view of area `a`: its envelope about a third of the frame's
+ * side, centred.  Its neighbours are drawn in grey, it in its colour; the
+ * whole extent goes in an inset in the frame's corner, with the area's
+ * place marked. */
+static void zoomed_map(cairo_t *cr, taafi_ctx *ctx, const taafi_result *r, const tf_atlas *at, size_t a,
+                       const double rgb[3], frame *out)
+{
+    static const double grey[3] = {0.9, 0.9, 0.9};
+    const tf_areas *A = r->areas;
+    const frame *whole = &at->f;
+    frame z = *whole;
+    double x0, y0, x1, y1, side, vx0, vy0, vx1, vy1, px, py, inset = 80, ix = whole->x + 5, iy = whole->y + 5;
+    size_t *cand = NULL, n = 0, cap = 0, k;
+    GEOSGeometry *view;
+    GEOSGeom_getXMin_r(ctx->geos, A->geom[a], &x0);
+    GEOSGeom_getYMin_r(ctx->geos, A->geom[a], &y0);
+    GEOSGeom_getXMax_r(ctx->geos, A->geom[a], &x1);
+    GEOSGeom_getYMax_r(ctx->geos, A->geom[a], &y1);
+    side = fmax(fmax(x1 - x0, y1 - y0), 1.0); /* metres; a point-like area still gets a view */
+    z.scale = z.w / (3 * side);
+    z.cx = (x0 + x1) / 2;
+    z.cy = (y0 + y1) / 2;
+    *out = z;
+    /* the neighbours: the areas whose envelopes meet the view's */
+    vx0 = z.cx - z.w / 2 / z.scale, vx1 = z.cx + z.w / 2 / z.scale;
+    vy0 = z.cy - z.h / 2 / z.scale, vy1 = z.cy + z.h / 2 / z.scale;
+    cairo_save(cr);
+    cairo_rectangle(cr, z.x, z.y, z.w, z.h);
+    cairo_clip(cr);
+    if ((view = GEOSGeom_createRectangle_r(ctx->geos, vx0, vy0, vx1, vy1)) != NULL &&
+        tf_areas_candidates(ctx, A, view, &cand, &n, &cap) == TAAFI_OK)
+        for (k = 0; k < n; k++)
+            if (cand[k] != a)
+                area_on_map(cr, ctx, &z, A->geom[cand[k]], grey, 0.5);
+    GEOSGeom_destroy_r(ctx->geos, view);
+    free(cand);
+    area_on_map(cr, ctx, &z, A->geom[a], rgb, 1.8);
+    cairo_restore(cr);
+    cairo_rectangle(cr, z.x, z.y, z.w, z.h);
+    cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+    cairo_set_line_width(cr, 0.5);
+    cairo_stroke(cr);
+    /* the inset: the whole extent, scaled from the frame to `inset` */
+    cairo_rectangle(cr, ix, iy, inset, inset);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+    cairo_set_line_width(cr, 0.5);
+    cairo_stroke(cr);
+    cairo_save(cr);
+    cairo_rectangle(cr, ix, iy, inset, inset);
+    cairo_clip(cr);
+    cairo_translate(cr, ix, iy);
+    cairo_scale(cr, inset / whole->w, inset / whole->h);
+    cairo_translate(cr, -whole->x, -whole->y);
+    if (at->px_per_pt > 0) {
+        cairo_translate(cr, whole->x, whole->y);
+        cairo_scale(cr, 1 / at->px_per_pt, 1 / at->px_per_pt);
+    }
+    cairo_set_source_surface(cr, at->grey, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    to_page(whole, z.cx, z.cy, &px, &py);
+    cairo_arc(cr, ix + (px - whole->x) * inset / whole->w, iy + (py - whole->y) * inset / whole->h, 2.2, 0, 2 * M_PI);
+    cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
+    cairo_fill(cr);
+}
+
 void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, const tf_atlas *at, size_t a,
                         cairo_t *cr)
 {
     const taafi_project *p = r->project;
     const tf_areas *A = r->areas;
-    const frame f = at->f;
+    frame f = at->f;
     const char *ar = area_field(r, a, p->area_name_ar), *en = area_field(r, a, p->area_name);
     char buf[256], val[64], lbl[32];
     size_t k, cls = index ? tf_sheet_class(index, index->v[a]) : 0;
-    double y = 84, rgb[3], ex0, ey0, ex1, ey1, size;
+    double y = 84, rgb[3], size;
     long col;
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
@@ -617,36 +717,23 @@ void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *i
     tf_draw_text(cr, buf, 28, 22, 400, 16, 1, AL_LEFT, 0);
     tf_draw_text(cr, ar ? ar : "", PAGE_W - 28, 20, 380, 18, 1, AL_RIGHT, 0);
     tf_draw_text(cr, p->maps.title ? p->maps.title : p->name ? p->name : "", 28, 46, 560, 9, 0, AL_LEFT, 0);
-    /* locator: every area in grey, this one over them in its class colour */
-    cairo_save(cr);
-    if (at->px_per_pt > 0) {
-        cairo_translate(cr, f.x, f.y);
-        cairo_scale(cr, 1 / at->px_per_pt, 1 / at->px_per_pt);
-    }
-    cairo_set_source_surface(cr, at->grey, 0, 0);
-    cairo_paint(cr);
-    cairo_restore(cr);
-    cairo_new_path(cr);
-    geom_path(cr, ctx, &f, A->geom[a]);
-    cairo_path_extents(cr, &ex0, &ey0, &ex1, &ey1);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     if (cls)
         tf_class_rgb(index->n_classes, cls, rgb);
     else
         rgb[0] = rgb[1] = rgb[2] = 0.5;
-    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-    /* among many areas this one is a few points wide: a thinner outline,
-     * so that its colour shows, and a ring around it, so that it is seen */
-    size = fmax(ex1 - ex0, ey1 - ey0);
-    cairo_set_line_width(cr, fmin(1.8, fmax(0.4, size / 8)));
-    cairo_stroke(cr);
-    if (size < 12 && GEOSisEmpty_r(ctx->geos, A->geom[a]) == 0) {
-        cairo_arc(cr, (ex0 + ex1) / 2, (ey0 + ey1) / 2, 4 + size / 2 + 3, 0, 2 * M_PI);
-        cairo_set_source_rgb(cr, 0.75, 0.1, 0.1);
-        cairo_set_line_width(cr, 1.5);
-        cairo_stroke(cr);
+    if (tf_atlas_view(at, ctx, r, a, &size)) {
+        zoomed_map(cr, ctx, r, at, a, rgb, &f);
+    } else {
+        /* locator: every area in grey, this one over them in its colour */
+        cairo_save(cr);
+        if (at->px_per_pt > 0) {
+            cairo_translate(cr, f.x, f.y);
+            cairo_scale(cr, 1 / at->px_per_pt, 1 / at->px_per_pt);
+        }
+        cairo_set_source_surface(cr, at->grey, 0, 0);
+        cairo_paint(cr);
+        cairo_restore(cr);
+        area_on_map(cr, ctx, &f, A->geom[a], rgb, 1.8);
     }
     scale_bar(cr, &f);
     north_arrow(cr, &f);

@@ -17,6 +17,11 @@ typedef struct tf_atlas tf_atlas;
 tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r, double dpi);
 void tf_atlas_free(tf_atlas *at);
 
+/* Whether the atlas page of area `a` zooms on it (1) or shows the whole
+ * extent (0); *size_pt: the area's width or height (the larger) on the
+ * whole extent's map, in points. */
+int tf_atlas_view(const tf_atlas *at, taafi_ctx *ctx, const taafi_result *r, size_t a, double *size_pt);
+
 /* Draws the atlas page of area `a` (index: the index sheet, or NULL). */
 void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, const tf_atlas *at, size_t a,
                         cairo_t *cr);

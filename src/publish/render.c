@@ -203,12 +203,16 @@ static taafi_status render_item(taafi_ctx *wctx, tf_worker *w, size_t i, void *u
     return st;
 }
 
-/* GEOS may compute a geometry's envelope when first asked; asked here, on
- * one thread, before the drawing threads only read the geometries. */
+/* GEOS may compute a geometry's envelope, and build the areas' STRtree,
+ * when first asked; asked here, on one thread, before the drawing threads
+ * only read them. */
 static void envelopes(taafi_ctx *ctx, const taafi_result *r)
 {
     double x;
-    size_t i;
+    size_t i, *cand = NULL, n = 0, cap = 0;
+    if (r->areas->n && r->areas->geom[0])
+        (void)tf_areas_candidates(ctx, r->areas, r->areas->geom[0], &cand, &n, &cap); /* only to build it */
+    free(cand);
     for (i = 0; i < r->areas->n; i++)
         if (r->areas->geom[i])
             GEOSGeom_getXMin_r(ctx->geos, r->areas->geom[i], &x);

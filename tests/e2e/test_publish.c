@@ -238,6 +238,52 @@ static size_t count(const char *text, size_t len, const char *what)
     return n;
 }
 
+/* An atlas page zooms on an area too small to see on the whole extent
+ * (under 40 points): none of the example's 20, every one of a grid of 900
+ * (each about 9 points on the whole extent). */
+static void test_atlas_zoom(void **state)
+{
+    fixture *f = *state;
+    int pass;
+    for (pass = 0; pass < 2; pass++) {
+        taafi_ctx *ctx = NULL;
+        taafi_project *p = NULL;
+        taafi_result *r = NULL;
+        tf_atlas *at;
+        char path[4096];
+        size_t a, zoomed = 0;
+        double size, smallest = INFINITY, largest = 0;
+        if (pass == 0)
+            snprintf(path, sizeof path, "%s/examples/homs.yml", tt_source_dir());
+        else {
+            char *pdf;
+            size_t len;
+            grid_render(f->dir, 30, 6, 0, "{formats: [svg], report: false, atlas: false}", "maps/recovery_index.svg",
+                        &pdf, &len);
+            free(pdf);
+            snprintf(path, sizeof path, "%s/grid30_6.yml", f->dir);
+        }
+        assert_int_equal(taafi_ctx_new(&ctx), TAAFI_OK);
+        if (taafi_project_load(ctx, path, &p) || taafi_run(ctx, p, &r))
+            fail_msg("%s", taafi_ctx_message(ctx));
+        at = tf_atlas_new(ctx, r, 72);
+        assert_non_null(at);
+        for (a = 0; a < taafi_result_area_count(r); a++) {
+            zoomed += tf_atlas_view(at, ctx, r, a, &size) == 1;
+            smallest = fmin(smallest, size);
+            largest = fmax(largest, size);
+        }
+        if (pass == 0 && (zoomed != 0 || smallest < 40))
+            fail_msg("example: %zu pages zoomed, areas %.1f to %.1f points", zoomed, smallest, largest);
+        if (pass == 1 && (zoomed != 900 || largest >= 40 || smallest <= 0))
+            fail_msg("grid: %zu pages zoomed, areas %.1f to %.1f points", zoomed, smallest, largest);
+        tf_atlas_free(at);
+        taafi_result_free(r);
+        taafi_project_free(p);
+        taafi_ctx_free(ctx);
+    }
+}
+
 /* Every atlas page shows every area around its own: drawn once and
  * shown on each page, the atlas grows with the number of areas, not with
  * its square (drawn on every page, 2,000 areas made 91 MB).  Four times
@@ -595,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_meta),   cmocka_unit_test(test_arabic_shaping), cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_png_resolution), cmocka_unit_test(test_atlas_linear), cmocka_unit_test(test_labels),
         cmocka_unit_test(test_empty_classes), cmocka_unit_test(test_one_hatching), cmocka_unit_test(test_draw_tolerance),
+        cmocka_unit_test(test_atlas_zoom),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
