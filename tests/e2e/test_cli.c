@@ -43,6 +43,20 @@ static int taafi(const char *args, char **out, char **err)
     return tt_run(cmd, out, err);
 }
 
+/* Writes DIR/NAME: a small project over the bundled neighbourhoods, its
+ * areas' km² as the one indicator; `mapped`: in a pillar, with SVG maps
+ * only, so that it has something to draw and draws it quickly. */
+static void write_project(const char *dir, const char *name, int mapped)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
+             "indicators: [{id: km2, type: area%s}]\n%s",
+             tt_source_dir(), mapped ? ", pillar: ideal_neighbourhood, direction: higher_is_better" : "",
+             mapped ? "maps: {formats: [svg], atlas: false, report: false}\n" : "");
+    free(tt_write(dir, name, text));
+}
+
 static void expect(const char *args, int code, const char *in_out, const char *in_err)
 {
     char *out = NULL, *err = NULL;
@@ -247,11 +261,8 @@ static void test_jobs_and_batch(void **state)
     /* a folder of two good projects and a broken one */
     dir_yml = tt_path(f->dir, "projects");
     assert_int_equal(mkdir(dir_yml, 0777), 0);
-    text = malloc(strlen(src) + 256);
-    sprintf(text, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
-                  "indicators: [{id: km2, type: area}]\n", src);
-    free(tt_write(dir_yml, "one.yml", text));
-    free(tt_write(dir_yml, "three.yml", text));
+    write_project(dir_yml, "one.yml", 0);
+    write_project(dir_yml, "three.yml", 0);
     free(tt_write(dir_yml, "two.yml", "areas: {source: missing.shp, id: x}\nindicators: []\n"));
     /* the same folder checked before it is run: each project's report,
      * the broken one's error, a summary, the worst exit status */
@@ -319,13 +330,10 @@ static void test_jobs_and_batch(void **state)
     }
     snprintf(args, sizeof args, "%s/mixed", f->dir);
     assert_false(tt_exists(args));
-    free(text);
     /* a file and a folder: the folder's projects run beside the file's */
     text = tt_path(f->dir, "solo");
     assert_int_equal(mkdir(text, 0777), 0);
-    sprintf(args, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
-                  "indicators: [{id: km2, type: area}]\n", src);
-    free(tt_write(text, "four.yml", args));
+    write_project(text, "four.yml", 0);
     snprintf(args, sizeof args, "run '%s/four.yml' '%s/' -o '%s/mixed' --jobs 2", text, dir_yml, f->dir);
     expect(args, 1, NULL, "4 project(s): 3 ok, 1 failed");
     snprintf(args, sizeof args, "%s/mixed/four/recovery.gpkg", f->dir);
@@ -342,15 +350,10 @@ static void test_jobs_and_batch(void **state)
 static void test_threads(void **state)
 {
     fixture *f = *state;
-    char args[4096], *text, *err = NULL;
-    const char *src = tt_source_dir();
-    text = malloc(strlen(src) + 256);
-    sprintf(text, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
-                  "indicators: [{id: km2, type: area}]\n", src);
-    free(tt_write(f->dir, "one.yml", text));
-    free(tt_write(f->dir, "two.yml", text));
-    free(tt_write(f->dir, "three.yml", text));
-    free(text);
+    char args[4096], *err = NULL;
+    write_project(f->dir, "one.yml", 0);
+    write_project(f->dir, "two.yml", 0);
+    write_project(f->dir, "three.yml", 0);
     snprintf(args, sizeof args, "taskset -c 0 '%s' run '%s/one.yml' -o '%s/t1' -v", TAAFI_BIN, f->dir, f->dir);
     assert_int_equal(tt_run(args, NULL, &err), 0);
     if (!strstr(err, "taafi: threads: 1\n"))
@@ -391,19 +394,11 @@ static void test_threads(void **state)
 static void test_render_batch(void **state)
 {
     fixture *f = *state;
-    char args[4096], *text, *dir = tt_path(f->dir, "maps_projects");
-    const char *src = tt_source_dir();
+    char args[4096], *dir = tt_path(f->dir, "maps_projects");
     assert_int_equal(mkdir(dir, 0777), 0);
-    text = malloc(strlen(src) + 512);
-    sprintf(text, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
-                  "indicators: [{id: km2, type: area, pillar: ideal_neighbourhood, direction: higher_is_better}]\n"
-                  "maps: {formats: [svg], atlas: false, report: false}\n", src);
-    free(tt_write(dir, "east.yml", text));
-    free(tt_write(dir, "west.yml", text));
-    sprintf(text, "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
-                  "indicators: [{id: km2, type: area}]\n", src);
-    free(tt_write(dir, "plain.yml", text));
-    free(text);
+    write_project(dir, "east.yml", 1);
+    write_project(dir, "west.yml", 1);
+    write_project(dir, "plain.yml", 0);
     snprintf(args, sizeof args, "render '%s' -o '%s/rendered' --jobs 2", dir, f->dir);
     expect(args, 2, NULL, "3 project(s): 2 ok, 1 failed");
     snprintf(args, sizeof args, "%s/rendered/east/maps/recovery_index.svg", f->dir);
@@ -492,14 +487,7 @@ static void test_progress(void **state)
         snprintf(a, sizeof a, "%s/batch_a.yml", f->dir);
         snprintf(b, sizeof b, "%s/batch_b.yml", f->dir);
         free(tt_write(f->dir, "batch_a.yml", "areas: {source: missing.shp, id: x}\nindicators: []\n"));
-        {
-            char text2[1024];
-            snprintf(text2, sizeof text2,
-                     "areas: {source: '%s/data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
-                     "indicators: [{id: km2, type: area}]\n",
-                     tt_source_dir());
-            free(tt_write(f->dir, "batch_b.yml", text2));
-        }
+        write_project(f->dir, "batch_b.yml", 0);
         snprintf(out, sizeof out, "%s/bars_batch", f->dir);
         {
             char *argv[] = {"taafi", "run", a, b, "-o", out, NULL};
