@@ -32,22 +32,24 @@ typedef struct frame {
     double tol;          /* vertices closer than this (points) to the last drawn are left out; 0: DRAW_TOLERANCE */
 } frame;
 
-static void fit(frame *f, const tf_areas *a, const GEOSGeometry *only, taafi_ctx *ctx)
+/* The envelope of `g` (x0 y0 x1 y1, analysis CRS); 0 when it is empty or
+ * GEOS cannot say. */
+static int envelope(taafi_ctx *ctx, const GEOSGeometry *g, double e[4])
 {
-    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, bw, bh;
+    return g && GEOSisEmpty_r(ctx->geos, g) == 0 && GEOSGeom_getXMin_r(ctx->geos, g, &e[0]) &&
+           GEOSGeom_getYMin_r(ctx->geos, g, &e[1]) && GEOSGeom_getXMax_r(ctx->geos, g, &e[2]) &&
+           GEOSGeom_getYMax_r(ctx->geos, g, &e[3]);
+}
+
+/* Sets f's scale and centre so that every area fits its box. */
+static void fit(frame *f, const tf_areas *a, taafi_ctx *ctx)
+{
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, bw, bh, e[4];
     size_t i;
-    for (i = 0; i < a->n; i++) {
-        const GEOSGeometry *g = only ? only : a->geom[i];
-        double x0, y0, x1, y1;
-        if (GEOSisEmpty_r(ctx->geos, g) == 1)
-            continue;
-        if (GEOSGeom_getXMin_r(ctx->geos, g, &x0) && GEOSGeom_getYMin_r(ctx->geos, g, &y0) &&
-            GEOSGeom_getXMax_r(ctx->geos, g, &x1) && GEOSGeom_getYMax_r(ctx->geos, g, &y1)) {
-            minx = fmin(minx, x0), miny = fmin(miny, y0), maxx = fmax(maxx, x1), maxy = fmax(maxy, y1);
+    for (i = 0; i < a->n; i++)
+        if (envelope(ctx, a->geom[i], e)) {
+            minx = fmin(minx, e[0]), miny = fmin(miny, e[1]), maxx = fmax(maxx, e[2]), maxy = fmax(maxy, e[3]);
         }
-        if (only)
-            break;
-    }
     if (!isfinite(minx)) {
         minx = miny = 0;
         maxx = maxy = 1;
@@ -71,6 +73,9 @@ static void to_page(const frame *f, double x, double y, double *px, double *py)
  * vertex every few tens of metres, dozens to a point of a country's map:
  * drawn all, they made sheets of seconds and PDFs of megabytes. */
 #define DRAW_TOLERANCE 0.25
+
+/* The fill of areas shown only for where they are (the atlas's). */
+static const double GREY[3] = {0.9, 0.9, 0.9};
 
 static void ring_path(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeometry *ring)
 {
@@ -108,6 +113,21 @@ static void geom_path(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeo
         for (i = 0; i < n; i++)
             geom_path(cr, ctx, f, GEOSGetGeometryN_r(ctx->geos, g, i));
     }
+}
+
+/* An area on a map: filled in `rgb`, outlined `width` points wide in the
+ * grey `outline` (0 black, 1 white). */
+static void area_on_map(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeometry *g, const double rgb[3],
+                        double outline, double width)
+{
+    cairo_new_path(cr);
+    geom_path(cr, ctx, f, g);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, outline, outline, outline);
+    cairo_set_line_width(cr, width);
+    cairo_stroke(cr);
 }
 
 /* Draws `text` with its top-left (or top-right with align_right, or
@@ -399,7 +419,7 @@ void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cai
     tf_draw_text(cr, s->title_ar, PAGE_W - 28, 20, 380, 18, 1, AL_RIGHT, 0);
     tf_draw_text(cr, buf, 28, 46, 560, 9, 0, AL_LEFT, 0);
     /* map */
-    fit(&f, A, NULL, ctx);
+    fit(&f, A, ctx);
     cairo_rectangle(cr, f.x, f.y, f.w, f.h);
     cairo_set_source_rgb(cr, 0.96, 0.97, 0.98);
     cairo_fill(cr);
@@ -410,14 +430,7 @@ void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cai
             tf_class_rgb(s->n_classes, k, rgb);
         else
             any_null = 1;
-        cairo_new_path(cr);
-        geom_path(cr, ctx, &f, A->geom[a]);
-        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-        cairo_set_line_width(cr, 0.7);
-        cairo_stroke(cr);
+        area_on_map(cr, ctx, &f, A->geom[a], rgb, 0.25, 0.7);
     }
     if (gap_def) {
         /* every gap in one path, hatched once (hatched one by one, each
@@ -541,21 +554,6 @@ struct tf_atlas {
     double px_per_pt;      /* 0 for the recording surface; the image's scale */
 };
 
-static void draw_grey(cairo_t *cr, taafi_ctx *ctx, const tf_areas *A, const frame *f)
-{
-    size_t i;
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_set_line_width(cr, 0.5);
-    for (i = 0; i < A->n; i++) {
-        cairo_new_path(cr);
-        geom_path(cr, ctx, f, A->geom[i]);
-        cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-        cairo_stroke(cr);
-    }
-}
-
 tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r, double dpi)
 {
     const tf_areas *A = r->areas;
@@ -566,7 +564,7 @@ tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r, double dpi)
     if (!at)
         return NULL;
     at->f = (frame){28, 78, 280, 280, 0, 0, 0, 0};
-    fit(&at->f, A, NULL, ctx);
+    fit(&at->f, A, ctx);
     for (i = 0; i < A->n; i++)
         vertices += GEOSGetNumCoordinates_r(ctx->geos, A->geom[i]);
     if ((double)A->n * vertices <= VECTOR_LOCATOR_BUDGET) {
@@ -584,7 +582,8 @@ tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r, double dpi)
         cairo_scale(cr, at->px_per_pt, at->px_per_pt);
         cairo_translate(cr, -at->f.x, -at->f.y);
     }
-    draw_grey(cr, ctx, A, &at->f);
+    for (i = 0; i < A->n; i++)
+        area_on_map(cr, ctx, &at->f, A->geom[i], GREY, 0.35, 0.5);
     cairo_destroy(cr);
     if (cairo_surface_status(at->grey) != CAIRO_STATUS_SUCCESS) {
         tf_atlas_free(at);
@@ -601,21 +600,7 @@ void tf_atlas_free(tf_atlas *at)
     free(at);
 }
 
-/* An area on a page's map: filled in its colour, outlined `width` wide. */
-static void area_on_map(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeometry *g, const double rgb[3],
-                        double width)
-{
-    cairo_new_path(cr);
-    geom_path(cr, ctx, f, g);
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-    cairo_set_line_width(cr, width);
-    cairo_stroke(cr);
-}
-
-/* The same, only the part of `g` in the frame `f` shows (and a margin of
+/* area_on_map, only the part of `g` in the frame `f` shown (and a margin of
  * 3 points, so that the cut's own edges fall outside it): a neighbour with
  * real boundaries has a thousand vertices, most of them off the page. */
 static void clipped_on_map(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GEOSGeometry *g, const double rgb[3],
@@ -625,10 +610,10 @@ static void clipped_on_map(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GE
     GEOSGeometry *part = GEOSClipByRect_r(ctx->geos, g, f->cx - hw, f->cy - hh, f->cx + hw, f->cy + hh);
     if (part) {
         if (GEOSisEmpty_r(ctx->geos, part) == 0)
-            area_on_map(cr, ctx, f, part, rgb, width);
+            area_on_map(cr, ctx, f, part, rgb, 0.35, width);
         GEOSGeom_destroy_r(ctx->geos, part);
     } else {
-        area_on_map(cr, ctx, f, g, rgb, width); /* GEOS could not cut it: all of it, clipped by Cairo */
+        area_on_map(cr, ctx, f, g, rgb, 0.35, width); /* GEOS could not cut it: all of it, clipped by Cairo */
     }
 }
 
@@ -639,14 +624,11 @@ static void clipped_on_map(cairo_t *cr, taafi_ctx *ctx, const frame *f, const GE
 
 int tf_atlas_view(const tf_atlas *at, taafi_ctx *ctx, const taafi_result *r, size_t a, double *size_pt)
 {
-    const GEOSGeometry *g = r->areas->geom[a];
-    double x0, y0, x1, y1;
+    double e[4];
     *size_pt = 0;
-    if (!g || GEOSisEmpty_r(ctx->geos, g) != 0 || !GEOSGeom_getXMin_r(ctx->geos, g, &x0) ||
-        !GEOSGeom_getYMin_r(ctx->geos, g, &y0) || !GEOSGeom_getXMax_r(ctx->geos, g, &x1) ||
-        !GEOSGeom_getYMax_r(ctx->geos, g, &y1))
+    if (!envelope(ctx, r->areas->geom[a], e))
         return 0;
-    *size_pt = fmax(x1 - x0, y1 - y0) * at->f.scale;
+    *size_pt = fmax(e[2] - e[0], e[3] - e[1]) * at->f.scale;
     return *size_pt < ZOOM_BELOW;
 }
 
@@ -657,25 +639,21 @@ int tf_atlas_view(const tf_atlas *at, taafi_ctx *ctx, const taafi_result *r, siz
 static void zoomed_map(cairo_t *cr, taafi_ctx *ctx, const taafi_result *r, const tf_atlas *at, size_t a,
                        const double rgb[3], frame *out)
 {
-    static const double grey[3] = {0.9, 0.9, 0.9};
     const tf_areas *A = r->areas;
     const frame *whole = &at->f;
     frame z = *whole;
-    double x0, y0, x1, y1, side, vx0, vy0, vx1, vy1, px, py, inset = 80, ix = whole->x + 5, iy = whole->y + 5;
+    double e[4], side, vx0, vy0, vx1, vy1, px, py, inset = 80, ix = whole->x + 5, iy = whole->y + 5;
     size_t *cand = NULL, n = 0, cap = 0, k;
     GEOSGeometry *view;
-    GEOSGeom_getXMin_r(ctx->geos, A->geom[a], &x0);
-    GEOSGeom_getYMin_r(ctx->geos, A->geom[a], &y0);
-    GEOSGeom_getXMax_r(ctx->geos, A->geom[a], &x1);
-    GEOSGeom_getYMax_r(ctx->geos, A->geom[a], &y1);
-    side = fmax(fmax(x1 - x0, y1 - y0), 1.0); /* metres; a point-like area still gets a view */
+    envelope(ctx, A->geom[a], e); /* not empty: tf_atlas_view chose this view */
+    side = fmax(fmax(e[2] - e[0], e[3] - e[1]), 1.0); /* metres; a point-like area still gets a view */
     z.scale = z.w / (2 * side);
     /* three quarters of a point, as QGIS simplifies on screen: a zoomed
      * view of real boundaries holds ten thousand vertices 0.4 points apart,
      * which drawn all made an atlas of 2,000 such pages 135 MB */
     z.tol = 0.75;
-    z.cx = (x0 + x1) / 2;
-    z.cy = (y0 + y1) / 2;
+    z.cx = (e[0] + e[2]) / 2;
+    z.cy = (e[1] + e[3]) / 2;
     *out = z;
     /* the neighbours: the areas whose envelopes meet the view's */
     vx0 = z.cx - z.w / 2 / z.scale, vx1 = z.cx + z.w / 2 / z.scale;
@@ -687,7 +665,7 @@ static void zoomed_map(cairo_t *cr, taafi_ctx *ctx, const taafi_result *r, const
         tf_areas_candidates(ctx, A, view, &cand, &n, &cap) == TAAFI_OK)
         for (k = 0; k < n; k++)
             if (cand[k] != a)
-                clipped_on_map(cr, ctx, &z, A->geom[cand[k]], grey, 0.5);
+                clipped_on_map(cr, ctx, &z, A->geom[cand[k]], GREY, 0.5);
     GEOSGeom_destroy_r(ctx->geos, view);
     free(cand);
     clipped_on_map(cr, ctx, &z, A->geom[a], rgb, 1.8);
@@ -755,7 +733,7 @@ void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *i
         cairo_set_source_surface(cr, at->grey, 0, 0);
         cairo_paint(cr);
         cairo_restore(cr);
-        area_on_map(cr, ctx, &f, A->geom[a], rgb, 1.8);
+        area_on_map(cr, ctx, &f, A->geom[a], rgb, 0.35, 1.8);
     }
     scale_bar(cr, &f);
     north_arrow(cr, &f);
