@@ -95,32 +95,27 @@ static taafi_status write_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_
     cairo_t *cr;
     tf_buf svg = {0};
     taafi_status st;
-    if (format == 0)
-        surf = raster_surface(dpi, &cr);
-    else {
-        surf = format == 1 ? cairo_svg_surface_create_for_stream(to_buf, &svg, TF_PAGE_W, TF_PAGE_H)
-                           : cairo_pdf_surface_create(path, TF_PAGE_W, TF_PAGE_H);
-        if (format == 2)
-            pdf_date(surf);
-        cr = cairo_create(surf);
-    }
-    tf_draw_sheet(ctx, r, s, cr);
-    cairo_destroy(cr);
     if (format == 0) {
         unsigned char *png;
         size_t len;
-        if (!(st = tf_png_encode(ctx, surf, dpi, &png, &len))) {
+        if (!(st = tf_sheet_png(ctx, r, s, dpi, &png, &len))) {
             st = tf_write_bytes(ctx, path, png, len);
             free(png);
         }
-    } else {
-        cairo_surface_finish(surf);
-        st = check(ctx, surf, path);
-        if (!st && format == 1) {
-            svg_fixed_id(&svg);
-            st = svg.failed ? tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory")
-                            : tf_write_bytes(ctx, path, svg.s, svg.len);
-        }
+        return st;
+    }
+    surf = format == 1 ? cairo_svg_surface_create_for_stream(to_buf, &svg, TF_PAGE_W, TF_PAGE_H)
+                       : cairo_pdf_surface_create(path, TF_PAGE_W, TF_PAGE_H);
+    if (format == 2)
+        pdf_date(surf);
+    cr = cairo_create(surf);
+    tf_draw_sheet(ctx, r, s, cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    st = check(ctx, surf, path);
+    if (!st && format == 1) {
+        svg_fixed_id(&svg);
+        st = svg.failed ? tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory") : tf_write_bytes(ctx, path, svg.s, svg.len);
     }
     cairo_surface_destroy(surf);
     tf_buf_free(&svg);
