@@ -266,7 +266,7 @@ static int buf_room(tf_buf *b, size_t more)
 {
     if (b->failed)
         return 0;
-    if (more > b->cap - b->len || b->cap - b->len - more < 1) {
+    if (b->cap - b->len <= more) { /* len + more + 1 must fit */
         size_t cap = b->cap ? b->cap : 256;
         char *s;
         while (cap - b->len <= more) {
