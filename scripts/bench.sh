@@ -30,49 +30,8 @@ cmake --build build-release -j"$(nproc)" >/dev/null
 cc -O2 -std=c11 -pthread -D_POSIX_C_SOURCE=200809L bench/read_floor.c $(pkg-config --cflags --libs gdal) \
     -o build-release/read_floor
 
-make_data() {
-    local scale=$1 d=bench/data/$1
-    [ -f "$d/population.tif" ] && return 0
-    if [ "$scale" = dense ]; then
-        make_data country
-        echo "generating the dense data set in $d ..."
-        rm -rf "$d"
-        mkdir -p "$d"
-        ogr2ogr -f GPKG "$d/areas.gpkg" bench/data/country/areas.gpkg -nln areas -segmentize 0.0005
-        for f in damage.gpkg facilities.gpkg project.yml population.tif; do
-            cp bench/data/country/$f "$d/$f"
-        done
-        return 0
-    fi
-    echo "generating the $scale data set in $d ..."
-    rm -rf "$d"
-    mkdir -p "$d/raw"
-    python3 scripts/gen_bench.py "$d/raw" "$scale"
-    ogr2ogr -f GPKG "$d/areas.gpkg" "$d/raw/areas.geojson" -nln areas
-    for name in damage facilities; do
-        ogr2ogr -f GPKG "$d/$name.gpkg" "$d/raw/$name.csv" -nln "$name" -a_srs EPSG:4326 \
-            -oo X_POSSIBLE_NAMES=lon -oo Y_POSSIBLE_NAMES=lat -oo AUTODETECT_TYPE=YES -gt 65536
-    done
-    gdal_translate -q -of GTiff -a_srs EPSG:4326 -co TILED=YES -co COMPRESS=DEFLATE \
-        "$d/raw/population.bin" "$d/population.tif"
-    rm -rf "$d/raw"
-    cat > "$d/project.yml" <<'YML'
-# The benchmark's standard analysis: damage per class and density,
-# residents per area, and the share of area and residents within 1 km of a
-# functioning clinic; GeoPackage and GeoJSON written.
-areas: {source: areas.gpkg, id: area_id}
-layers:
-  damage: {source: damage.gpkg}
-  facilities: {source: facilities.gpkg}
-population: population
-indicators:
-  - {id: damage, type: count, layer: damage, class_field: damage_cls,
-     classes: [destroyed, severe, moderate, possible], density: true}
-  - {id: population, type: raster_sum, source: population.tif}
-  - {id: clinic, type: coverage, layer: facilities, kind: clinic, distance: 1000}
-outputs: {csv: false}
-YML
-}
+# make_data SCALE: bench/data/SCALE/, generated once
+. scripts/bench-data.sh
 
 # best of N runs: "wall cpu maxrss_kb"
 measure() {

@@ -21,7 +21,7 @@
 #ifndef TAAFI_LOCATE_H
 #define TAAFI_LOCATE_H
 
-#include "../core/core.h"
+#include "core/core.h"
 
 typedef struct tf_locator tf_locator;
 

@@ -6,7 +6,7 @@
 #ifndef TAAFI_REPROJ_H
 #define TAAFI_REPROJ_H
 
-#include "../core/core.h"
+#include "core/core.h"
 
 #include <ogr_srs_api.h>
 

@@ -5,8 +5,8 @@
 #ifndef TAAFI_INGEST_H
 #define TAAFI_INGEST_H
 
-#include "../core/core.h"
-#include "../geom/reproj.h"
+#include "core/core.h"
+#include "geom/reproj.h"
 
 #include <ogr_api.h>
 

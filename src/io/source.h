@@ -5,7 +5,7 @@
 #ifndef TAAFI_SOURCE_H
 #define TAAFI_SOURCE_H
 
-#include "../project/project.h"
+#include "project/project.h"
 
 #include <gdal.h>
 #include <ogr_api.h>

@@ -5,7 +5,7 @@
 #ifndef TAAFI_PROJECT_H
 #define TAAFI_PROJECT_H
 
-#include "../core/core.h"
+#include "core/core.h"
 
 /* One vector input: a file (any format GDAL reads), a layer in it and an
  * optional OGR SQL attribute filter. */

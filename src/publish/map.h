@@ -2,7 +2,7 @@
 #ifndef TAAFI_MAP_H
 #define TAAFI_MAP_H
 
-#include "sheets.h"
+#include "analysis/sheets.h"
 
 #include <cairo.h>
 

@@ -2,7 +2,7 @@
 #ifndef TAAFI_PNGOUT_H
 #define TAAFI_PNGOUT_H
 
-#include "../core/core.h"
+#include "core/core.h"
 
 #include <cairo.h>
 

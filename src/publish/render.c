@@ -3,8 +3,8 @@
  * and the HTML report, all under temporary names, renamed into place once
  * every one is complete.
  */
-#include "../core/parallel.h"
-#include "../io/outfile.h"
+#include "core/parallel.h"
+#include "output/outfile.h"
 #include "map.h"
 #include "pngout.h"
 #include "report.h"

@@ -7,7 +7,7 @@
 #include "report.h"
 
 #include "map.h"
-#include "meta.h"
+#include "output/meta.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 #ifndef TAAFI_REPORT_H
 #define TAAFI_REPORT_H
 
-#include "sheets.h"
+#include "analysis/sheets.h"
 
 /* The report's HTML (caller frees *out). */
 taafi_status tf_report_html(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *sheets, size_t n_sheets,

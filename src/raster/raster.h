@@ -7,9 +7,9 @@
 #ifndef TAAFI_RASTER_H
 #define TAAFI_RASTER_H
 
-#include "../core/core.h"
-#include "../geom/fastproj.h"
-#include "../geom/reproj.h"
+#include "core/core.h"
+#include "geom/fastproj.h"
+#include "geom/reproj.h"
 
 #include <gdal.h>
 

@@ -1,7 +1,7 @@
 /* Loading areas: repair, skipping, refusals, CRS choice, locating. */
 #include "support.h"
 
-#include "geom/areas.h"
+#include "areas/areas.h"
 
 #include <math.h>
 #include <stdlib.h>

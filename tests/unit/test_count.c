@@ -1,7 +1,7 @@
 /* Counts per class on the hand-worked fixture (see tt_fixture). */
 #include "support.h"
 
-#include "engine/result.h"
+#include "result/result.h"
 
 #include <math.h>
 #include <stdlib.h>

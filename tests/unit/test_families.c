@@ -6,8 +6,8 @@
  */
 #include "support.h"
 
-#include "engine/result.h"
-#include "engine/score.h"
+#include "result/result.h"
+#include "analysis/score.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * failed write leaves earlier results untouched and no temporary files. */
 #include "support.h"
 
-#include "engine/result.h"
-#include "io/writers.h"
+#include "result/result.h"
+#include "output/writers.h"
 
 #include <dirent.h>
 #include <math.h>

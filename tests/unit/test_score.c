@@ -3,8 +3,8 @@
  * that changing one weight changes the index by exactly what it should. */
 #include "support.h"
 
-#include "engine/result.h"
-#include "engine/score.h"
+#include "result/result.h"
+#include "analysis/score.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,0 +1,429 @@
+/*
+ * score.c: normalisation, pillar scores, recovery index, rank and priority.
+ *
+ * Conventions, all documented in docs/project-file.md:
+ *   - scores run 0-100, 100 the best; direction turns "lower is better"
+ *     indicators around, so every score reads the same way;
+ *   - minmax over areas that are all equal gives 50 (no area is better);
+ *     zscore with no spread gives 50 too;
+ *   - a missing value is never a zero: it is skipped and the remaining
+ *     weights re-scaled (scoring.missing: skip), or the run fails
+ *     (scoring.missing: fail); missing_count says how many were skipped;
+ *   - rank 1 is the lowest index, the area most in need; ties share a rank.
+ */
+#include "derive.h"
+#include "score.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double clamp100(double v) { return v < 0 ? 0 : v > 100 ? 100 : v; }
+
+void tf_normalise(const tf_indicator_def *d, const double *x, size_t n, double *score)
+{
+    double lo = INFINITY, hi = -INFINITY, sum = 0, sq = 0;
+    size_t i, m = 0;
+    int higher = d->direction != TF_DIR_LOWER_BETTER;
+    for (i = 0; i < n; i++) {
+        score[i] = NAN;
+        if (isnan(x[i]))
+            continue;
+        lo = x[i] < lo ? x[i] : lo;
+        hi = x[i] > hi ? x[i] : hi;
+        sum += x[i];
+        m++;
+    }
+    if (m == 0)
+        return;
+    for (i = 0; i < n; i++)
+        if (!isnan(x[i]))
+            sq += (x[i] - sum / (double)m) * (x[i] - sum / (double)m);
+    for (i = 0; i < n; i++) {
+        double v = x[i];
+        if (isnan(v))
+            continue;
+        switch (d->method) {
+        case TF_NORM_MINMAX:
+            /* Equal within rounding: nobody is better than anybody. */
+            if (hi - lo <= 1e-12 * (fabs(hi) > 1 ? fabs(hi) : 1))
+                score[i] = 50;
+            else
+                score[i] = 100 * (higher ? v - lo : hi - v) / (hi - lo);
+            break;
+        case TF_NORM_TARGET:
+            if (higher) {
+                double f = d->has_floor ? d->floor : 0;
+                score[i] = v >= d->target ? 100 : v <= f ? 0 : 100 * (v - f) / (d->target - f);
+            } else {
+                /* Without a floor, the worst area sets the zero. */
+                double f = d->has_floor ? d->floor : hi;
+                score[i] = v <= d->target ? 100 : v >= f ? 0 : 100 * (f - v) / (f - d->target);
+            }
+            break;
+        case TF_NORM_ZSCORE: {
+            double sd = sqrt(sq / (double)m), z;
+            if (sd <= 1e-12 * (fabs(sum / (double)m) > 1 ? fabs(sum / (double)m) : 1)) {
+                score[i] = 50;
+                break;
+            }
+            z = (v - sum / (double)m) / sd;
+            score[i] = clamp100(50 + 50 * (higher ? z : -z) / d->clamp);
+            break;
+        }
+        }
+    }
+}
+
+typedef struct ranked {
+    double v;
+    size_t i;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+void tf_rank(const double *x, size_t n, double *rank)
+{
+    ranked *o = malloc((n ? n : 1) * sizeof *o);
+    size_t i, m = 0;
+    for (i = 0; i < n; i++)
+        rank[i] = NAN;
+    if (!o)
+        return;
+    for (i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            o[m].v = x[i];
+            o[m].i = i;
+            m++;
+        }
+    qsort(o, m, sizeof *o, cmp_ranked);
+    for (i = 0; i < m; i++)
+        rank[o[i].i] = (i > 0 && o[i].v == o[i - 1].v) ? rank[o[i - 1].i] : (double)(i + 1);
+    free(o);
+}
+
+/* Weighted mean of the non-missing scores; NaN if no weight is left. */
+static double mean(const double *s, const double *w, size_t n, tf_mean kind)
+{
+    double sw = 0, acc = 0;
+    size_t i;
+    int zero = 0;
+    for (i = 0; i < n; i++) {
+        if (isnan(s[i]) || w[i] <= 0)
+            continue;
+        sw += w[i];
+        if (kind == TF_MEAN_GEOMETRIC) {
+            if (s[i] <= 0)
+                zero = 1;
+            else
+                acc += w[i] * log(s[i]);
+        } else {
+            acc += w[i] * s[i];
+        }
+    }
+    if (sw <= 0)
+        return NAN;
+    if (kind == TF_MEAN_GEOMETRIC)
+        return zero ? 0 : exp(acc / sw);
+    return acc / sw;
+}
+
+static const char *default_label(size_t n, size_t k)
+{
+    static const char *const two[] = {"high", "low"};
+    static const char *const three[] = {"high", "medium", "low"};
+    static const char *const four[] = {"very high", "high", "medium", "low"};
+    static const char *const five[] = {"very high", "high", "medium", "low", "very low"};
+    switch (n) {
+    case 2: return two[k];
+    case 3: return three[k];
+    case 4: return four[k];
+    case 5: return five[k];
+    default: return NULL;
+    }
+}
+
+static taafi_status add(taafi_ctx *ctx, taafi_result *r, const char *name, const tf_indicator_def *def,
+                        const char *role, int is_count, const char *unit, double **v)
+{
+    taafi_status st = tf_result_add_column(ctx, r, name, def, is_count, unit, v);
+    if (!st)
+        r->cols[r->n_cols - 1].role = role;
+    return st;
+}
+
+taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
+{
+    const taafi_project *p = r->project;
+    const tf_scoring *sc = r->scoring ? r->scoring : &p->scoring;
+    const tf_indicator_def *inds = r->inds ? r->inds : p->inds;
+    size_t n = r->areas->n, k, a, j;
+    long *value_col = NULL;
+    double *scores = NULL, *pillar = NULL, *w = NULL, *missing, *index, *rank, *cls;
+    double pw[TF_N_PILLARS];
+    int used[TF_N_PILLARS] = {0};
+    char **label;
+    size_t n_scored = 0;
+    taafi_status st = TAAFI_OK;
+    char name[300];
+    for (k = 0; k < p->n_inds; k++)
+        n_scored += inds[k].pillar != NULL;
+    if (!n_scored)
+        return TAAFI_OK;
+    value_col = calloc(p->n_inds, sizeof *value_col);
+    scores = calloc(n_scored * (n ? n : 1), sizeof *scores);
+    pillar = calloc(TF_N_PILLARS * (n ? n : 1), sizeof *pillar);
+    w = calloc(n_scored, sizeof *w);
+    if (!value_col || !scores || !pillar || !w) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    /* 1. indicator scores */
+    for (k = 0, j = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = &inds[k];
+        char cov[300];
+        const char *col = d->score_column ? d->score_column : d->id;
+        if (!d->score_column && d->type == TF_IND_COVERAGE) {
+            /* A coverage indicator is scored by the share of residents
+             * within reach. */
+            snprintf(cov, sizeof cov, "%s_pop_pct", d->id);
+            col = cov;
+        }
+        double *v;
+        long c;
+        if (!d->pillar)
+            continue;
+        if ((c = tf_result_column_index(r, col)) < 0 || r->cols[c].is_text) {
+            st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s:%d: indicator '%s' scores column '%s', which %s", p->path,
+                          d->line, d->id, col, c < 0 ? "it does not make" : "holds text");
+            goto done;
+        }
+        value_col[k] = c;
+        snprintf(name, sizeof name, "%s_score", d->id);
+        if ((st = add(ctx, r, name, d, "score", 0, "score 0-100", &v)))
+            goto done;
+        tf_normalise(d, r->cols[c].v, n, v);
+        memcpy(scores + j * n, v, n * sizeof *v);
+        if (sc->missing == TF_MISSING_FAIL)
+            for (a = 0; a < n; a++)
+                if (isnan(r->cols[c].v[a])) {
+                    st = tf_error(ctx, TAAFI_ERR_DATA,
+                                  "%s:%d: area %s has no value for indicator '%s', and scoring.missing is fail; "
+                                  "supply the value or set missing: skip",
+                                  p->path, d->line, r->areas->id[a], d->id);
+                    goto done;
+                }
+        j++;
+    }
+    /* 2. pillar scores */
+    for (int q = 0; q < TF_N_PILLARS; q++) {
+        double *v, *s = malloc(n_scored * sizeof *s);
+        size_t m;
+        if (!s) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        for (k = 0, m = 0; k < p->n_inds; k++)
+            if (inds[k].pillar && !strcmp(inds[k].pillar, tf_pillar_keys[q])) {
+                used[q] = 1;
+            }
+        if (!used[q]) {
+            free(s);
+            continue;
+        }
+        snprintf(name, sizeof name, "%s_score", tf_pillar_keys[q]);
+        if ((st = add(ctx, r, name, NULL, "pillar", 0, "score 0-100", &v))) {
+            free(s);
+            goto done;
+        }
+        r->cols[r->n_cols - 1].pillar = q;
+        for (a = 0; a < n; a++) {
+            for (k = 0, j = 0, m = 0; k < p->n_inds; k++) {
+                if (!inds[k].pillar)
+                    continue;
+                if (!strcmp(inds[k].pillar, tf_pillar_keys[q])) {
+                    s[m] = scores[j * n + a];
+                    w[m] = inds[k].weight;
+                    m++;
+                }
+                j++;
+            }
+            v[a] = mean(s, w, m, sc->pillars[q].mean);
+            pillar[(size_t)q * n + a] = v[a];
+        }
+        free(s);
+    }
+    /* 3. missing values, index, rank, priority */
+    if ((st = add(ctx, r, "missing_count", NULL, "missing", 1, "indicators", &missing)))
+        goto done;
+    for (a = 0; a < n; a++) {
+        missing[a] = 0;
+        for (k = 0; k < p->n_inds; k++)
+            if (inds[k].pillar && isnan(r->cols[value_col[k]].v[a]))
+                missing[a]++;
+    }
+    if ((st = add(ctx, r, "recovery_index", NULL, "index", 0, "score 0-100", &index)))
+        goto done;
+    for (int q = 0; q < TF_N_PILLARS; q++)
+        pw[q] = used[q] ? sc->pillars[q].weight : 0;
+    for (a = 0; a < n; a++) {
+        double ps[TF_N_PILLARS];
+        for (int q = 0; q < TF_N_PILLARS; q++)
+            ps[q] = used[q] ? pillar[(size_t)q * n + a] : NAN;
+        index[a] = mean(ps, pw, TF_N_PILLARS, TF_MEAN_ARITHMETIC);
+    }
+    if ((st = add(ctx, r, "rank", NULL, "rank", 1, "rank (1 = most in need)", &rank)))
+        goto done;
+    tf_rank(index, n, rank);
+    if ((st = add(ctx, r, "priority_class", NULL, "class", 1, "class (1 = highest priority)", &cls)))
+        goto done;
+    {
+        size_t valid = 0;
+        for (a = 0; a < n; a++)
+            valid += !isnan(index[a]);
+        for (a = 0; a < n; a++) {
+            if (isnan(index[a]))
+                continue;
+            if (sc->priority_method == TF_PRIORITY_BREAKS) {
+                size_t c = 1;
+                for (j = 0; j + 1 < sc->n_classes; j++)
+                    c += index[a] >= sc->breaks[j];
+                cls[a] = (double)c;
+            } else {
+                size_t c = 1 + (size_t)((rank[a] - 1) * (double)sc->n_classes / (double)valid);
+                cls[a] = (double)(c > sc->n_classes ? sc->n_classes : c);
+            }
+        }
+    }
+    if ((st = tf_result_add_text_column(ctx, r, "priority", NULL, &label)))
+        goto done;
+    r->cols[r->n_cols - 1].role = "class";
+    for (a = 0; a < n; a++) {
+        size_t c;
+        const char *l;
+        char buf[32];
+        if (isnan(cls[a]))
+            continue;
+        c = (size_t)cls[a];
+        l = sc->labels ? sc->labels[c - 1] : default_label(sc->n_classes, c - 1);
+        if (!l) {
+            snprintf(buf, sizeof buf, "class %zu", c);
+            l = buf;
+        }
+        if (!(label[a] = tf_strdup(l))) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+    }
+done:
+    free(value_col);
+    free(scores);
+    free(pillar);
+    free(w);
+    return st;
+}
+
+/* Exchanges the facilities of part's indicator (a block: one finish made
+ * them) with part's own; done twice, it restores them.  A scenario with
+ * other statuses has other facilities; with another distance, the same. */
+static taafi_status swap_facilities(taafi_ctx *ctx, taafi_result *r, const char *id, taafi_result *part)
+{
+    size_t b = 0, e, n;
+    tf_facility *v, *mine;
+    while (b < r->n_facilities && strcmp(r->facilities[b].def->id, id))
+        b++;
+    for (e = b; e < r->n_facilities && !strcmp(r->facilities[e].def->id, id); e++)
+        ;
+    n = r->n_facilities - (e - b) + part->n_facilities;
+    if (!(v = malloc((n ? n : 1) * sizeof *v)) || !(mine = malloc((e - b ? e - b : 1) * sizeof *mine))) {
+        free(v);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    memcpy(v, r->facilities, b * sizeof *v);
+    memcpy(v + b, part->facilities, part->n_facilities * sizeof *v);
+    memcpy(v + b + part->n_facilities, r->facilities + e, (r->n_facilities - e) * sizeof *v);
+    memcpy(mine, r->facilities + b, (e - b) * sizeof *mine);
+    free(r->facilities);
+    free(part->facilities);
+    r->facilities = v;
+    r->n_facilities = r->cap_facilities = n;
+    part->facilities = mine;
+    part->n_facilities = part->cap_facilities = e - b;
+    return TAAFI_OK;
+}
+
+/* Exchanges a variant's columns and service gaps with the result's own of
+ * the same names and indicator; done twice, it restores them. */
+static void swap_variant(taafi_result *r, taafi_result *part)
+{
+    size_t i, j = 0;
+    for (i = 0; i < part->n_cols; i++) {
+        long c = tf_result_column_index(r, part->cols[i].name);
+        if (c >= 0) {
+            double *v = r->cols[c].v;
+            r->cols[c].v = part->cols[i].v;
+            part->cols[i].v = v;
+        }
+    }
+    /* both hold one gap per area for the indicator, in area order */
+    for (i = 0; i < r->n_gaps && j < part->n_gaps; i++)
+        if (!strcmp(r->gaps[i].def->id, part->gaps[j].def->id) && r->gaps[i].area == part->gaps[j].area) {
+            tf_gap g = r->gaps[i];
+            r->gaps[i] = part->gaps[j];
+            part->gaps[j++] = g;
+        }
+}
+
+taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *name)
+{
+    const taafi_project *p;
+    const tf_scenario *sc = NULL;
+    size_t i, k;
+    int rederive = 0;
+    taafi_status st;
+    if (!ctx || !r)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_rescore: NULL argument") : TAAFI_ERR_USAGE;
+    p = r->project;
+    if (name) {
+        for (i = 0; i < p->n_scenarios; i++)
+            if (!strcmp(p->scenarios[i].name, name))
+                sc = &p->scenarios[i];
+        if (!sc)
+            return tf_error(ctx, TAAFI_ERR_USAGE, "%s: no scenario '%s'", p->path, name);
+    }
+    /* the previous scenario's distance variants out, this one's in */
+    for (i = 0; i < r->n_variants; i++) {
+        int out = r->scenario && !strcmp(r->variants[i].scenario, r->scenario);
+        int in = sc && !strcmp(r->variants[i].scenario, sc->name);
+        if (out != in) { /* the same scenario again: it stays */
+            swap_variant(r, r->variants[i].part);
+            if ((st = swap_facilities(ctx, r, r->variants[i].id, r->variants[i].part)))
+                return st;
+            rederive = 1;
+        }
+    }
+    /* drop every column scoring made (and, when values changed, those
+     * derived from them); the values stay */
+    for (i = 0, k = 0; i < r->n_cols; i++) {
+        tf_column *c = &r->cols[i];
+        if (!strcmp(c->role, "value") && !(rederive && c->derived)) {
+            r->cols[k++] = *c;
+            continue;
+        }
+        tf_column_free(c, r->areas->n);
+    }
+    r->n_cols = k;
+    r->inds = sc ? sc->inds : NULL;
+    r->scoring = sc ? &sc->scoring : NULL;
+    r->scenario = sc ? sc->name : NULL;
+    if (rederive && (st = tf_derive(ctx, r)))
+        return st;
+    return tf_score(ctx, r);
+}

@@ -1,0 +1,686 @@
+/* areas.c: loading, repairing and indexing the areas. */
+#include "areas.h"
+
+#include "core/parallel.h"
+#include "io/ingest.h"
+#include "geom/reproj.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Fewer features than this in a layer: no need for the STRtree's default
+ * node capacity to matter; 10 is GEOS's usual choice. */
+#define TREE_NODE_CAPACITY 10
+
+void tf_areas_free(taafi_ctx *ctx, tf_areas *a)
+{
+    size_t i;
+    if (!a)
+        return;
+    if (a->tree)
+        GEOSSTRtree_destroy_r(ctx->geos, a->tree);
+    tf_locator_free(a->loc);
+    for (i = 0; i < a->n; i++) {
+        if (a->prep && a->prep[i])
+            GEOSPreparedGeom_destroy_r(ctx->geos, a->prep[i]);
+        if (a->geom && a->geom[i])
+            GEOSGeom_destroy_r(ctx->geos, a->geom[i]);
+        if (a->geom_ll && a->geom_ll[i])
+            GEOSGeom_destroy_r(ctx->geos, a->geom_ll[i]);
+        if (a->feat && a->feat[i])
+            OGR_F_Destroy(a->feat[i]);
+        if (a->id)
+            free(a->id[i]);
+    }
+    if (a->defn)
+        OGR_FD_Release(a->defn);
+    free(a->prep);
+    free(a->geom);
+    free(a->geom_ll);
+    free(a->feat);
+    free(a->id);
+    free(a->area_km2);
+    free(a->tree_item);
+    free(a);
+}
+
+static taafi_status grow(taafi_ctx *ctx, tf_areas *a, size_t *cap)
+{
+    size_t c = *cap ? *cap * 2 : 64;
+    void *p;
+#define GROW(field)                                                                                                \
+    if (!(p = realloc(a->field, c * sizeof *a->field)))                                                            \
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory reading areas");                                      \
+    a->field = p;
+    GROW(geom)
+    GROW(geom_ll)
+    GROW(feat)
+    GROW(id)
+#undef GROW
+    *cap = c;
+    return TAAFI_OK;
+}
+
+/* Makes an invalid polygon valid (recorded in `dq` unless it is NULL), keeping only polygonal parts: areas are
+ * surfaces, and a collapsed sliver line has no area to count points in. */
+/* Repairs *g with GEOS's MakeValid; *note (the caller's to free; NULL:
+ * not wanted) says what was wrong, for the data-quality table. */
+static taafi_status repair(taafi_ctx *ctx, char **note, int64_t fid, GEOSGeometry **g)
+{
+    char *reason = GEOSisValidReason_r(ctx->geos, *g);
+    GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(ctx->geos);
+    GEOSGeometry *fixed = NULL;
+    char problem[512];
+    taafi_status st = TAAFI_OK;
+    if (!params) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    GEOSMakeValidParams_setMethod_r(ctx->geos, params, GEOS_MAKE_VALID_STRUCTURE);
+    GEOSMakeValidParams_setKeepCollapsed_r(ctx->geos, params, 0);
+    fixed = GEOSMakeValidWithParams_r(ctx->geos, *g, params);
+    if (!fixed) {
+        st = tf_error(ctx, TAAFI_ERR_GEOM, "feature %lld: invalid polygon (%s) that GEOS cannot repair: %s",
+                      (long long)fid, reason ? reason : "?", tf_lib_error(ctx));
+        goto done;
+    }
+    snprintf(problem, sizeof problem, "invalid polygon: %s", reason ? reason : "unknown reason");
+    if (note && !(*note = tf_strdup(problem)))
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    GEOSGeom_destroy_r(ctx->geos, *g);
+    *g = fixed;
+    fixed = NULL;
+done:
+    if (fixed)
+        GEOSGeom_destroy_r(ctx->geos, fixed);
+    if (params)
+        GEOSMakeValidParams_destroy_r(ctx->geos, params);
+    if (reason)
+        GEOSFree_r(ctx->geos, reason);
+    return st;
+}
+
+/* The analysis CRS for `crs: auto`: the UTM zone of the area-weighted mean
+ * of the areas' centroids, in lon/lat. */
+static int auto_epsg(taafi_ctx *ctx, const tf_areas *a)
+{
+    double sx = 0, sy = 0, sw = 0;
+    size_t i;
+    for (i = 0; i < a->n; i++) {
+        double w = 0, x, y;
+        GEOSGeometry *c = GEOSGetCentroid_r(ctx->geos, a->geom_ll[i]);
+        if (!c)
+            continue;
+        if (GEOSArea_r(ctx->geos, a->geom_ll[i], &w) && GEOSisEmpty_r(ctx->geos, c) == 0 &&
+            GEOSGeomGetX_r(ctx->geos, c, &x) && GEOSGeomGetY_r(ctx->geos, c, &y)) {
+            sx += w * x;
+            sy += w * y;
+            sw += w;
+        }
+        GEOSGeom_destroy_r(ctx->geos, c);
+    }
+    if (sw <= 0)
+        return 0;
+    return tf_utm_epsg(sx / sw, sy / sw);
+}
+
+static int cmp_str_ptr(const void *x, const void *y)
+{
+    return strcmp(**(char *const *const *)x, **(char *const *const *)y);
+}
+
+static taafi_status check_ids(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a)
+{
+    char ***order = malloc((a->n ? a->n : 1) * sizeof *order);
+    size_t i;
+    taafi_status st = TAAFI_OK;
+    if (!order)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0; i < a->n; i++)
+        order[i] = &a->id[i];
+    qsort(order, a->n, sizeof *order, cmp_str_ptr);
+    for (i = 1; i < a->n; i++)
+        if (!strcmp(*order[i], *order[i - 1])) {
+            st = tf_error(ctx, TAAFI_ERR_DATA,
+                          "%s: field '%s': the id '%s' is used by more than one area; ids must be unique", p->areas.path,
+                          p->area_id, *order[i]);
+            break;
+        }
+    free(order);
+    return st;
+}
+
+static taafi_status read_all(taafi_ctx *ctx, const taafi_project *p, tf_vsource *src, tf_dq *dq, tf_areas *a)
+{
+    OGRSpatialReferenceH srs;
+    tf_reproj *to_ll = NULL;
+    OGRFeatureH f = NULL;
+    size_t cap = 0, n_msgs = 0, n_read = 0;
+    int id_idx;
+    taafi_status st;
+    if ((st = tf_source_srs(ctx, src, &srs)) || (st = tf_source_field(ctx, src, p->area_id, "areas.id", &id_idx)))
+        return st;
+    if (p->area_name && (st = tf_source_field(ctx, src, p->area_name, "areas.name", &(int){0})))
+        return st;
+    if (p->area_name_ar && (st = tf_source_field(ctx, src, p->area_name_ar, "areas.name_ar", &(int){0})))
+        return st;
+    if ((st = tf_reproj_new(ctx, srs, 4326, p->areas.path, &to_ll)))
+        return st;
+    a->defn = OGR_L_GetLayerDefn(src->layer);
+    OGR_FD_Reference(a->defn);
+    OGR_L_ResetReading(src->layer);
+    for (;;) {
+        OGRGeometryH g;
+        int64_t fid;
+        OGRwkbGeometryType t;
+        const char *id;
+        if (!(f = tf_source_next(ctx, src, &n_msgs, &st))) {
+            if (st)
+                goto fail;
+            break;
+        }
+        if (++n_read % 256 == 0)
+            tf_progress(ctx, "reading areas", n_read, 0); /* how many is known at the end */
+        g = OGR_F_GetGeometryRef(f);
+        fid = (int64_t)OGR_F_GetFID(f);
+        if (!g || OGR_G_IsEmpty(g)) {
+            if ((st = tf_dq_add(ctx, dq, "areas", fid, "no geometry", "area skipped")))
+                goto fail;
+            OGR_F_Destroy(f);
+            continue;
+        }
+        t = wkbFlatten(OGR_G_GetGeometryType(g));
+        if (t != wkbPolygon && t != wkbMultiPolygon && t != wkbCurvePolygon && t != wkbMultiSurface) {
+            st = tf_error(ctx, TAAFI_ERR_DATA, "%s: layer %s: feature %lld: a %s, not a polygon; areas must be polygons",
+                          p->areas.path, OGR_L_GetName(src->layer), (long long)fid, OGRGeometryTypeToName(t));
+            goto fail;
+        }
+        if (!OGR_F_IsFieldSetAndNotNull(f, id_idx) || !*(id = OGR_F_GetFieldAsString(f, id_idx))) {
+            st = tf_error(ctx, TAAFI_ERR_DATA, "%s: layer %s: feature %lld: the id field '%s' is empty; give every area an id",
+                          p->areas.path, OGR_L_GetName(src->layer), (long long)fid, p->area_id);
+            goto fail;
+        }
+        if (a->n == cap && (st = grow(ctx, a, &cap)))
+            goto fail;
+        a->geom[a->n] = a->geom_ll[a->n] = NULL;
+        a->feat[a->n] = f;
+        a->id[a->n] = tf_strdup(id);
+        a->n++; /* from here on the slot is owned by `a` */
+        f = NULL;
+        if (!a->id[a->n - 1]) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        if ((st = tf_ingest(ctx, g, to_ll, &a->geom_ll[a->n - 1]))) {
+            char why[TF_MSG_MAX];
+            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+            st = tf_error(ctx, st, "%s: layer %s: feature %lld (id %s): %s", p->areas.path,
+                          OGR_L_GetName(src->layer), (long long)fid, id, why);
+            goto fail;
+        }
+    }
+    tf_progress(ctx, "reading areas", n_read, n_read);
+    tf_reproj_free(to_ll);
+    return TAAFI_OK;
+fail:
+    if (f)
+        OGR_F_Destroy(f);
+    tf_reproj_free(to_ll);
+    return st;
+}
+
+static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_dq *dq,
+                                   size_t i0, size_t i1);
+
+taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files, void *files_user,
+                           tf_areas **out)
+{
+    return tf_areas_load_ex(ctx, p, dq, files, files_user, 0, out);
+}
+
+/* The second reading of the areas, shared out on the --jobs workers:
+ * each area's analysis-CRS geometry, repaired if invalid, and its km².
+ * Each worker sets up its own PROJ transformation (milliseconds), which
+ * pays from some tens of thousands of vertices (a PROJ transformation
+ * and a validity check cost about 0.3 microseconds a vertex). */
+#define PARALLEL_VERTICES 50000
+typedef struct prep_job {
+    const taafi_project *p;
+    tf_areas *a;
+    OGRSpatialReferenceH srs; /* the layer's: read by one worker at a time */
+    pthread_mutex_t lock;
+    char **notes; /* per area: what its repair found, or NULL */
+} prep_job;
+
+struct tf_worker {
+    tf_reproj *to_xy; /* the worker's own, in its PROJ context */
+};
+
+static taafi_status prep_setup(taafi_ctx *wctx, void *user, tf_worker **out)
+{
+    prep_job *j = user;
+    tf_worker *w = calloc(1, sizeof *w);
+    taafi_status st;
+    *out = w;
+    if (!w)
+        return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
+    pthread_mutex_lock(&j->lock);
+    st = tf_reproj_new(wctx, j->srs, j->a->epsg, j->p->areas.path, &w->to_xy);
+    pthread_mutex_unlock(&j->lock);
+    return st;
+}
+
+static void prep_teardown(taafi_ctx *wctx, tf_worker *w)
+{
+    (void)wctx;
+    if (w)
+        tf_reproj_free(w->to_xy);
+    free(w);
+}
+
+static taafi_status prep_item(taafi_ctx *ctx, tf_worker *w, size_t i, void *user)
+{
+    prep_job *j = user;
+    const taafi_project *p = j->p;
+    tf_areas *a = j->a;
+    /* only this area's slots are written: geom, geom_ll, area_km2, note */
+    OGRGeometryH g = OGR_F_GetGeometryRef(a->feat[i]);
+    int64_t fid = (int64_t)OGR_F_GetFID(a->feat[i]);
+    double m2 = 0;
+    taafi_status st;
+    if ((st = tf_ingest(ctx, g, w->to_xy, &a->geom[i]))) {
+        char why[TF_MSG_MAX];
+        snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+        return tf_error(ctx, st, "%s: feature %lld (id %s): %s", p->areas.path, (long long)fid, a->id[i], why);
+    }
+    if (GEOSisValid_r(ctx->geos, a->geom[i]) != 1) {
+        if ((st = repair(ctx, &j->notes[i], fid, &a->geom[i])))
+            return st;
+        /* The lon/lat copy, written to GeoJSON, gets the same repair
+         * (noted once, above). */
+        if (GEOSisValid_r(ctx->geos, a->geom_ll[i]) != 1 && (st = repair(ctx, NULL, fid, &a->geom_ll[i])))
+            return st;
+    }
+    if (!GEOSArea_r(ctx->geos, a->geom[i], &m2))
+        return tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot compute its area: %s", p->areas.path,
+                        (long long)fid, tf_lib_error(ctx));
+    a->area_km2[i] = m2 / 1e6;
+    return TAAFI_OK;
+}
+
+taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files,
+                              void *files_user, int defer_overlaps, tf_areas **out)
+{
+    tf_vsource src = {0};
+    tf_areas *a = NULL;
+    OGRSpatialReferenceH srs;
+    taafi_status st;
+    size_t i;
+    *out = NULL;
+    a = calloc(1, sizeof *a);
+    if (!a)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    tf_gdal_enter(ctx);
+    if ((st = tf_source_open(ctx, &p->areas, &src)) || (st = tf_source_hash(ctx, &src, files, files_user)) ||
+        (st = read_all(ctx, p, &src, dq, a)))
+        goto fail;
+    if (a->n == 0) {
+        st = tf_error(ctx, TAAFI_ERR_DATA, "%s: layer %s: no area with a geometry%s; nothing to analyse", p->areas.path,
+                      OGR_L_GetName(src.layer), p->areas.where ? " passes the filter" : "");
+        goto fail;
+    }
+    if ((st = check_ids(ctx, p, a)))
+        goto fail;
+    a->epsg = p->crs_epsg ? p->crs_epsg : auto_epsg(ctx, a);
+    if (!a->epsg) {
+        st = tf_error(ctx, TAAFI_ERR_CRS, "%s: cannot choose a UTM zone for the areas; set 'crs' in the project file",
+                      p->areas.path);
+        goto fail;
+    }
+    if ((st = tf_source_srs(ctx, &src, &srs)))
+        goto fail;
+    if (!(a->prep = calloc(a->n, sizeof *a->prep)) || !(a->area_km2 = calloc(a->n, sizeof *a->area_km2)) ||
+        !(a->tree_item = calloc(a->n, sizeof *a->tree_item))) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    a->tree = GEOSSTRtree_create_r(ctx->geos, TREE_NODE_CAPACITY);
+    if (!a->tree) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    /* Second reading, on the --jobs workers (with real boundaries, a
+     * million vertices and more to transform and check): the analysis CRS
+     * could only be chosen once every area was known, and transforming
+     * from the source directly avoids a round trip through lon/lat.  Notes
+     * of repairs are added afterwards, in the areas' order. */
+    {
+        static const tf_parallel_ops ops = {prep_setup, prep_item, prep_teardown};
+        prep_job j = {p, a, srs, PTHREAD_MUTEX_INITIALIZER, calloc(a->n, sizeof(char *))};
+        if (!j.notes) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        size_t vertices = 0;
+        for (i = 0; i < a->n; i++)
+            vertices += (size_t)GEOSGetNumCoordinates_r(ctx->geos, a->geom_ll[i]);
+        if (vertices >= PARALLEL_VERTICES)
+            st = tf_parallel_for(ctx, a->n, &ops, &j);
+        else { /* here: a worker's PROJ setup would cost more than it saves */
+            tf_worker *w = NULL;
+            if (!(st = prep_setup(ctx, &j, &w)))
+                for (i = 0; i < a->n && !st; i++)
+                    st = prep_item(ctx, w, i, &j);
+            prep_teardown(ctx, w);
+        }
+        for (i = 0; i < a->n; i++) {
+            if (!st && j.notes[i])
+                st = tf_dq_add(ctx, dq, "areas", (int64_t)OGR_F_GetFID(a->feat[i]), j.notes[i],
+                               "repaired with GEOSMakeValid (structure method)");
+            free(j.notes[i]);
+        }
+        free(j.notes);
+        if (st)
+            goto fail;
+    }
+    for (i = 0; i < a->n; i++) {
+        int64_t fid = (int64_t)OGR_F_GetFID(a->feat[i]);
+        a->prep[i] = GEOSPrepare_r(ctx->geos, a->geom[i]);
+        if (!a->prep[i]) {
+            st = tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot prepare: %s", p->areas.path, (long long)fid,
+                          tf_lib_error(ctx));
+            goto fail;
+        }
+        a->tree_item[i] = i;
+        GEOSSTRtree_insert_r(ctx->geos, a->tree, a->geom[i], &a->tree_item[i]);
+        if (i % 64 == 0)
+            tf_progress(ctx, "indexing areas", i, a->n);
+        /* The attributes stay; the geometry now lives in geom/geom_ll. */
+        OGR_F_SetGeometryDirectly(a->feat[i], NULL);
+    }
+    if (a->n) {
+        /* GEOS builds an STRtree at its first query: built here, before
+         * threads share it */
+        size_t *cand = NULL, n_cand = 0, cap = 0;
+        st = tf_areas_candidates(ctx, a, a->geom[0], &cand, &n_cand, &cap);
+        free(cand);
+        if (st)
+            goto fail;
+    }
+    if ((!defer_overlaps && (st = check_overlaps(ctx, p, a, dq, 0, a->n))) ||
+        (st = tf_locator_new(ctx, a->geom, a->n, &a->loc)))
+        goto fail;
+    tf_progress(ctx, "indexing areas", a->n, a->n); /* transformed, repaired, prepared, in the tree and the locator */
+    a->ll_min[0] = a->ll_min[1] = INFINITY;
+    a->ll_max[0] = a->ll_max[1] = -INFINITY;
+    for (i = 0; i < a->n; i++) {
+        double x0, y0, x1, y1;
+        if (GEOSisEmpty_r(ctx->geos, a->geom_ll[i]) != 1 && GEOSGeom_getXMin_r(ctx->geos, a->geom_ll[i], &x0) &&
+            GEOSGeom_getYMin_r(ctx->geos, a->geom_ll[i], &y0) && GEOSGeom_getXMax_r(ctx->geos, a->geom_ll[i], &x1) &&
+            GEOSGeom_getYMax_r(ctx->geos, a->geom_ll[i], &y1)) {
+            a->ll_min[0] = fmin(a->ll_min[0], x0), a->ll_min[1] = fmin(a->ll_min[1], y0);
+            a->ll_max[0] = fmax(a->ll_max[0], x1), a->ll_max[1] = fmax(a->ll_max[1], y1);
+        }
+        /* GEOS works a coordinate sequence's dimension out on first use
+         * and keeps it: done here, before threads share the areas, so
+         * that they only ever read it. */
+        GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom[i]);
+        GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom_ll[i]);
+    }
+    tf_source_close(&src);
+    tf_gdal_leave(ctx);
+    *out = a;
+    return TAAFI_OK;
+fail:
+    tf_source_close(&src);
+    tf_areas_free(ctx, a);
+    tf_gdal_leave(ctx);
+    return st;
+}
+
+/* Overlapping areas: a point in the overlap belongs to the first of them
+ * (areas.overlaps: first, the default) or the run stops (overlaps: error).
+ * Either way every overlap of more than OVERLAP_M2 is reported with its
+ * area; touching neighbours and slivers from rounding are not. */
+#define OVERLAP_M2 1.0
+
+static taafi_status check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_dq *dq,
+                                   size_t i0, size_t i1)
+{
+    size_t i, k, *cand = NULL, n = 0, cap = 0;
+    taafi_status st = TAAFI_OK;
+    for (i = i0; i < i1 && !st; i++) {
+        if ((st = tf_areas_candidates(ctx, a, a->geom[i], &cand, &n, &cap)))
+            break;
+        for (k = 0; k < n && !st; k++) {
+            size_t j = cand[k];
+            GEOSGeometry *x;
+            double m2 = 0;
+            char problem[512];
+            /* do the interiors meet?  One relate: a prepared intersects
+             * first built each area's point-in-area index (a hundred MB
+             * with real boundaries) to spare a relate the pair needed
+             * anyway.  GEOS failing (2): the intersection below says so. */
+            if (j <= i || GEOSRelatePattern_r(ctx->geos, a->geom[i], a->geom[j], "T********") == 0)
+                continue;
+            if (!(x = GEOSIntersection_r(ctx->geos, a->geom[i], a->geom[j]))) {
+                st = tf_error(ctx, TAAFI_ERR_GEOM, "areas %s and %s: cannot intersect them: %s", a->id[i], a->id[j],
+                              tf_lib_error(ctx));
+                break;
+            }
+            GEOSArea_r(ctx->geos, x, &m2);
+            GEOSGeom_destroy_r(ctx->geos, x);
+            if (m2 <= OVERLAP_M2)
+                continue;
+            if (p->overlap_error) {
+                st = tf_error(ctx, TAAFI_ERR_DATA,
+                              "%s: areas %s and %s overlap by %.0f m2; fix the boundaries, or set 'overlaps: first' "
+                              "under areas to count points in an overlap in the first of them",
+                              p->areas.path, a->id[i], a->id[j], m2);
+                break;
+            }
+            snprintf(problem, sizeof problem, "overlaps area %s by %.1f m2", a->id[j], m2);
+            tf_log(ctx, TAAFI_LOG_WARNING, "%s: areas %s and %s overlap by %.0f m2; points there count in %s",
+                   p->areas.path, a->id[i], a->id[j], m2, a->id[i]);
+            st = tf_dq_add(ctx, dq, "areas", (int64_t)OGR_F_GetFID(a->feat[i]), problem,
+                           "features in the overlap counted in this area (overlaps: first)");
+        }
+    }
+    free(cand);
+    return st;
+}
+
+/* The check beside the analysis is shared out among ctx->threads parts,
+ * each a thread with its own context (its GEOS handle: the areas are only
+ * read), over its own run of areas (an
+ * overlap is found from the first area of the pair).  A part's notes, and
+ * its warnings (kept, not printed), are taken in the order of the parts:
+ * the same whatever the number of threads. */
+typedef struct overlap_part {
+    taafi_ctx *ctx; /* the thread's own */
+    const taafi_project *p;
+    const tf_areas *a;
+    size_t i0, i1;  /* its areas */
+    tf_dq dq;
+    tf_buf log;     /* its warnings, a line each */
+    taafi_status st;
+    char msg[TF_MSG_MAX];
+    pthread_t thread;
+    int started; /* a thread to join */
+} overlap_part;
+
+struct tf_overlaps {
+    overlap_part *parts;
+    int n_parts;
+};
+
+static void keep_log(taafi_log_level level, const char *message, void *user)
+{
+    overlap_part *o = user;
+    (void)level; /* warnings only: the context's threshold */
+    tf_buf_printf(&o->log, "%s\n", message);
+}
+
+static void *overlaps_main(void *arg)
+{
+    overlap_part *o = arg;
+    o->st = check_overlaps(o->ctx, o->p, o->a, &o->dq, o->i0, o->i1);
+    if (o->st)
+        snprintf(o->msg, sizeof o->msg, "%s", taafi_ctx_message(o->ctx));
+    return NULL;
+}
+
+taafi_status tf_areas_overlaps_start(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_overlaps **out)
+{
+    tf_overlaps *o = calloc(1, sizeof *o);
+    int k, n = ctx->threads > 1 ? ctx->threads : 1;
+    *out = NULL;
+    if ((size_t)n > a->n)
+        n = a->n ? (int)a->n : 1;
+    if (!o || !(o->parts = calloc((size_t)n, sizeof *o->parts))) {
+        free(o);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    o->n_parts = n;
+    for (k = 0; k < n; k++) {
+        overlap_part *pt = &o->parts[k];
+        if (taafi_ctx_new(&pt->ctx) != TAAFI_OK) {
+            tf_areas_overlaps_join(ctx, o, NULL, 0);
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+        taafi_ctx_set_log(pt->ctx, TAAFI_LOG_WARNING, keep_log, pt);
+        pt->p = p;
+        pt->a = a;
+        /* pairs are fewer towards the end (each is found from its first
+         * area), but not by much among neighbours: equal runs */
+        pt->i0 = a->n * (size_t)k / (size_t)n;
+        pt->i1 = a->n * (size_t)(k + 1) / (size_t)n;
+    }
+    for (k = 0; k < n; k++) {
+        overlap_part *pt = &o->parts[k];
+        if (pthread_create(&pt->thread, NULL, overlaps_main, pt) == 0)
+            pt->started = 1;
+        else
+            overlaps_main(pt); /* no thread to be had: here and now */
+    }
+    *out = o;
+    return TAAFI_OK;
+}
+
+taafi_status tf_areas_overlaps_join(taafi_ctx *ctx, tf_overlaps *o, tf_dq *dq, size_t at)
+{
+    taafi_status st = TAAFI_OK;
+    int k;
+    if (!o)
+        return TAAFI_OK;
+    for (k = 0; k < o->n_parts; k++)
+        if (o->parts[k].started)
+            pthread_join(o->parts[k].thread, NULL);
+    for (k = 0; k < o->n_parts; k++) {
+        overlap_part *pt = &o->parts[k];
+        /* after a failure (dq NULL) its message stays */
+        if (dq && !st && pt->st)
+            st = tf_error(ctx, pt->st, "%s", pt->msg);
+        if (dq && !st) {
+            const char *line = pt->log.s, *end;
+            for (; line && *line; line = end + 1) {
+                end = strchr(line, '\n');
+                tf_log(ctx, TAAFI_LOG_WARNING, "%.*s", (int)(end - line), line);
+            }
+            size_t moved = pt->dq.n;
+            st = tf_dq_insert(ctx, dq, at, &pt->dq);
+            at += moved; /* the next part's go after these */
+        }
+        tf_dq_free(&pt->dq);
+        tf_buf_free(&pt->log);
+        taafi_ctx_free(pt->ctx);
+    }
+    free(o->parts);
+    free(o);
+    return st;
+}
+
+/* What the locator cannot tell (a point within rounding of an edge),
+ * GEOS settles exactly, boundary included. */
+typedef struct ask_state {
+    taafi_ctx *ctx;
+    const tf_areas *a;
+} ask_state;
+
+static int ask_geos(size_t i, double x, double y, void *user)
+{
+    ask_state *s = user;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(s->ctx->geos, x, y);
+    int in = pt && GEOSPreparedIntersects_r(s->ctx->geos, s->a->prep[i], pt) == 1;
+    if (pt)
+        GEOSGeom_destroy_r(s->ctx->geos, pt);
+    return in;
+}
+
+long tf_areas_locate_xy(taafi_ctx *ctx, const tf_areas *a, double x, double y)
+{
+    ask_state s;
+    s.ctx = ctx;
+    s.a = a;
+    return tf_locator_find(a->loc, x, y, ask_geos, &s);
+}
+
+long tf_areas_locate(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *pt)
+{
+    double x, y;
+    if (GEOSisEmpty_r(ctx->geos, pt) != 0 || !GEOSGeomGetX_r(ctx->geos, pt, &x) || !GEOSGeomGetY_r(ctx->geos, pt, &y))
+        return -1;
+    return tf_areas_locate_xy(ctx, a, x, y);
+}
+
+typedef struct cand_state {
+    size_t *buf, n, cap;
+    int failed;
+} cand_state;
+
+static void cand_cb(void *item, void *user)
+{
+    cand_state *c = user;
+    if (c->failed)
+        return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        size_t *b = realloc(c->buf, cap * sizeof *b);
+        if (!b) {
+            c->failed = 1;
+            return;
+        }
+        c->buf = b;
+        c->cap = cap;
+    }
+    c->buf[c->n++] = *(const size_t *)item;
+}
+
+static int cmp_size(const void *x, const void *y)
+{
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+taafi_status tf_areas_candidates(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *g, size_t **buf,
+                                 size_t *n, size_t *cap)
+{
+    cand_state c;
+    c.buf = *buf;
+    c.n = 0;
+    c.cap = *cap;
+    c.failed = 0;
+    GEOSSTRtree_query_r(ctx->geos, a->tree, g, cand_cb, &c);
+    *buf = c.buf;
+    *cap = c.cap;
+    *n = c.n;
+    if (c.failed)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    /* The tree returns candidates in no set order; sorting keeps every
+     * sum in the same order from run to run. */
+    qsort(c.buf, c.n, sizeof *c.buf, cmp_size);
+    return TAAFI_OK;
+}

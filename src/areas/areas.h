@@ -1,0 +1,68 @@
+/*
+ * areas.h: the set of areas (neighbourhoods) under analysis, held whole in
+ * memory (thousands at most): valid geometries in the analysis CRS with
+ * prepared forms and an STRtree, the same polygons in EPSG:4326 for
+ * GeoJSON, their attributes and their areas in km².
+ */
+#ifndef TAAFI_AREAS_H
+#define TAAFI_AREAS_H
+
+#include "core/dq.h"
+#include "io/source.h"
+#include "geom/locate.h"
+
+typedef struct tf_areas {
+    size_t n;
+    int epsg;                            /* analysis CRS (metres)          */
+    GEOSGeometry **geom;                 /* analysis CRS, valid polygonal  */
+    const GEOSPreparedGeometry **prep;   /* prepared geom, for locating    */
+    GEOSGeometry **geom_ll;              /* EPSG:4326, lon/lat, as input   */
+    OGRFeatureH *feat;                   /* input attributes, no geometry  */
+    OGRFeatureDefnH defn;                /* input fields (referenced)      */
+    char **id;                           /* the `id` field as text         */
+    double *area_km2;                    /* in the analysis CRS            */
+    GEOSSTRtree *tree;                   /* over geom                      */
+    tf_locator *loc;                     /* points to areas, over geom     */
+    size_t *tree_item;                   /* tree_item[i] == i              */
+    double ll_min[2], ll_max[2];         /* lon/lat envelope of all areas  */
+} tf_areas;
+
+/* Reads the project's areas: skips features without geometry, repairs
+ * invalid polygons with GEOSMakeValid (both recorded in `dq`), refuses
+ * duplicate or empty ids, and chooses the analysis CRS (`crs: auto`: the UTM
+ * zone of the areas' area-weighted centroid).  `files` receives the
+ * provenance of the input's files.  Caller owns *out. */
+taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files, void *files_user,
+                           tf_areas **out);
+void tf_areas_free(taafi_ctx *ctx, tf_areas *a);
+
+/* The same, leaving out the check for overlapping areas when
+ * `defer_overlaps` (the caller runs tf_areas_overlaps_start). */
+taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files,
+                              void *files_user, int defer_overlaps, tf_areas **out);
+
+/* The check for overlapping areas (a few hundredths of a second for
+ * thousands of areas) on a thread of its own, with a context and prepared
+ * geometries of its own, beside the analysis: the areas must stay
+ * unchanged until tf_areas_overlaps_join, which waits for it, puts its
+ * notes into `dq` before its record `at` (dq->n when the areas were
+ * loaded: where a check at load puts them) and returns its status.  Join
+ * also after a failure (dq NULL: notes dropped, ctx's message kept). */
+typedef struct tf_overlaps tf_overlaps;
+taafi_status tf_areas_overlaps_start(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_overlaps **out);
+taafi_status tf_areas_overlaps_join(taafi_ctx *ctx, tf_overlaps *o, tf_dq *dq, size_t at);
+
+/* The area that holds point `pt` (analysis CRS): the lowest-numbered area
+ * whose polygon contains it or has it on its boundary, so that a point on
+ * an edge shared by two areas is counted once.  -1 if none. */
+long tf_areas_locate(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *pt);
+
+/* The same for the point (x, y) in the analysis CRS. */
+long tf_areas_locate_xy(taafi_ctx *ctx, const tf_areas *a, double x, double y);
+
+/* The areas whose envelope meets `g`'s, in ascending order, into *buf
+ * (grown as needed; the caller frees it). */
+taafi_status tf_areas_candidates(taafi_ctx *ctx, const tf_areas *a, const GEOSGeometry *g, size_t **buf,
+                                 size_t *n, size_t *cap);
+
+#endif

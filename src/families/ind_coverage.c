@@ -1,0 +1,949 @@
+/*
+ * ind_coverage.c: who and what lies within reach of working facilities.
+ *
+ * For the facilities of a layer that match (kind, status, filter):
+ *   - the reach zone: the union of their buffers of the standard distance,
+ *     made area by area from the buffers that reach the area (a country's
+ *     zone whole would be a serial union of thousands of circles, and every
+ *     area would then be cut by a geometry of a hundred thousand vertices);
+ *   - per area: the share of its surface and of its residents inside the
+ *     zone, the residents beyond it, the residents' mean distance to the
+ *     nearest facility, the number of facilities, residents per facility
+ *     and that load against the standard;
+ *   - per area, the gap: the part of the area beyond reach (service_gaps);
+ *   - per facility, its proximity basin: the residents whose nearest
+ *     facility it is (facilities).
+ * Residents come from the cells of the project's population raster
+ * (a raster_sum indicator), with exact coverage fractions.
+ *
+ * Distances are straight lines in the analysis CRS.  Everything that is a
+ * distance goes through reach_buffers() and nearest(): a network (street)
+ * distance can replace those two without touching the rest.
+ */
+#include "core/parallel.h"
+#include "raster/raster.h"
+#include "indicator.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Segments per quarter circle of a buffer: 32 makes the buffer's area
+ * short of the circle's by 0.04 %, which a 500 m standard can bear. */
+#define QUADSEGS 32
+
+typedef struct fac {
+    double x, y;   /* analysis CRS */
+    size_t index;  /* into the state's arrays */
+} fac;
+
+struct tf_ind_state {
+    fac *fac;
+    OGRFeatureH *feat;
+    long *area;
+    size_t n, cap;
+    int capacity_idx; /* -1: no capacity field */
+    int superset;     /* the pass read the union of several filters
+                         (scenarios': pass_where): each finish selects
+                         its own facilities among those kept */
+};
+
+static void free_state(taafi_ctx *ctx, tf_ind_state *s)
+{
+    size_t i;
+    (void)ctx;
+    if (!s)
+        return;
+    for (i = 0; i < s->n; i++)
+        if (s->feat[i])
+            OGR_F_Destroy(s->feat[i]);
+    free(s->fac);
+    free(s->feat);
+    free(s->area);
+    free(s);
+}
+
+static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_areas *areas, const tf_vsource *src,
+                          tf_ind_state **out)
+{
+    tf_ind_state *s = calloc(1, sizeof *s);
+    taafi_status st;
+    (void)areas;
+    *out = NULL;
+    if (!s)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    s->capacity_idx = -1;
+    s->superset = def->pass_where != NULL;
+    if (def->capacity_field && (st = tf_source_field(ctx, src, def->capacity_field, "capacity_field", &s->capacity_idx))) {
+        free(s);
+        return st;
+    }
+    *out = s;
+    return TAAFI_OK;
+}
+
+static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f)
+{
+    GEOSGeometry *pt = NULL;
+    const GEOSGeometry *g = f->geom;
+    double x, y;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        fac *a = realloc(s->fac, cap * sizeof *a);
+        OGRFeatureH *b;
+        long *c;
+        if (a)
+            s->fac = a;
+        b = realloc(s->feat, cap * sizeof *b);
+        if (b)
+            s->feat = b;
+        c = realloc(s->area, cap * sizeof *c);
+        if (c)
+            s->area = c;
+        if (!a || !b || !c)
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        s->cap = cap;
+    }
+    /* A facility drawn as a polygon (a school compound) is its point on
+     * surface: distances run from one place per facility. */
+    if (f->dim > 0) {
+        if (!(pt = GEOSPointOnSurface_r(ctx->geos, f->geom)))
+            return tf_error(ctx, TAAFI_ERR_GEOM, "feature %lld: no point on its surface", (long long)f->fid);
+        g = pt;
+    }
+    GEOSGeomGetX_r(ctx->geos, g, &x);
+    GEOSGeomGetY_r(ctx->geos, g, &y);
+    if (pt)
+        GEOSGeom_destroy_r(ctx->geos, pt);
+    if (!(s->feat[s->n] = OGR_F_Clone(f->f)))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    s->fac[s->n].x = x;
+    s->fac[s->n].y = y;
+    s->fac[s->n].index = s->n;
+    s->area[s->n] = f->area;
+    s->n++;
+    return TAAFI_OK;
+}
+
+/* The zone within `distance` of each facility (a buffer per facility, in
+ * the facilities' order), each with its envelope; out[i] owned by the
+ * caller.  Their envelopes and coordinate dimensions are computed here,
+ * before workers share them (GEOS computes some lazily). */
+static taafi_status reach_buffers(taafi_ctx *ctx, const tf_ind_state *s, double distance, GEOSGeometry **out,
+                                  double *env)
+{
+    size_t i;
+    for (i = 0; i < s->n; i++) {
+        GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, s->fac[i].x, s->fac[i].y);
+        out[i] = p ? GEOSBuffer_r(ctx->geos, p, distance, QUADSEGS) : NULL;
+        if (p)
+            GEOSGeom_destroy_r(ctx->geos, p);
+        if (!out[i])
+            return tf_error(ctx, TAAFI_ERR_GEOM, "cannot buffer a facility: %s", tf_lib_error(ctx));
+        GEOSGeom_getXMin_r(ctx->geos, out[i], &env[4 * i]), GEOSGeom_getYMin_r(ctx->geos, out[i], &env[4 * i + 1]);
+        GEOSGeom_getXMax_r(ctx->geos, out[i], &env[4 * i + 2]), GEOSGeom_getYMax_r(ctx->geos, out[i], &env[4 * i + 3]);
+        GEOSGeom_getCoordinateDimension_r(ctx->geos, out[i]);
+    }
+    return TAAFI_OK;
+}
+
+/*
+ * Nearest facility: a uniform grid of buckets over the facilities and the
+ * areas, searched ring by ring outwards from the query's bucket until no
+ * unsearched bucket can hold anything nearer.  Millions of raster cells
+ * ask it; each answer costs a few distance computations and no allocation.
+ * Ties go to the facility read first, so the answer never depends on
+ * anything but the data.
+ */
+typedef struct grid {
+    double x0, y0, cw, ch; /* origin and bucket size, metres */
+    int nx, ny;
+    size_t *start;         /* nx * ny + 1 offsets into idx  */
+    size_t *idx;           /* facility indices by bucket   */
+    const fac *fac;
+} grid;
+
+static void grid_free(grid *g)
+{
+    free(g->start);
+    free(g->idx);
+}
+
+static int bucket(const grid *g, double x, double y, int *bx, int *by)
+{
+    int i = (int)floor((x - g->x0) / g->cw), j = (int)floor((y - g->y0) / g->ch);
+    *bx = i < 0 ? 0 : i >= g->nx ? g->nx - 1 : i;
+    *by = j < 0 ? 0 : j >= g->ny ? g->ny - 1 : j;
+    return 1;
+}
+
+static taafi_status grid_build(taafi_ctx *ctx, grid *g, const fac *f, size_t n, const tf_areas *A)
+{
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
+    size_t i, *fill = NULL;
+    int side;
+    memset(g, 0, sizeof *g);
+    g->fac = f;
+    for (i = 0; i < n; i++) {
+        minx = fmin(minx, f[i].x), maxx = fmax(maxx, f[i].x);
+        miny = fmin(miny, f[i].y), maxy = fmax(maxy, f[i].y);
+    }
+    for (i = 0; i < A->n; i++) {
+        double x0, y0, x1, y1;
+        if (GEOSisEmpty_r(ctx->geos, A->geom[i]) == 1)
+            continue;
+        GEOSGeom_getXMin_r(ctx->geos, A->geom[i], &x0), GEOSGeom_getXMax_r(ctx->geos, A->geom[i], &x1);
+        GEOSGeom_getYMin_r(ctx->geos, A->geom[i], &y0), GEOSGeom_getYMax_r(ctx->geos, A->geom[i], &y1);
+        minx = fmin(minx, x0), maxx = fmax(maxx, x1), miny = fmin(miny, y0), maxy = fmax(maxy, y1);
+    }
+    /* about one facility per bucket */
+    side = (int)ceil(sqrt((double)n));
+    g->nx = g->ny = side < 1 ? 1 : side > 2048 ? 2048 : side;
+    g->x0 = minx;
+    g->y0 = miny;
+    g->cw = fmax((maxx - minx) / g->nx, 1e-6);
+    g->ch = fmax((maxy - miny) / g->ny, 1e-6);
+    g->start = calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *g->start);
+    g->idx = malloc((n ? n : 1) * sizeof *g->idx);
+    fill = calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *fill);
+    if (!g->start || !g->idx || !fill) {
+        free(fill);
+        grid_free(g);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        int bx, by;
+        bucket(g, f[i].x, f[i].y, &bx, &by);
+        g->start[(size_t)by * (size_t)g->nx + (size_t)bx + 1]++;
+    }
+    for (i = 1; i <= (size_t)g->nx * (size_t)g->ny; i++)
+        g->start[i] += g->start[i - 1];
+    for (i = 0; i < n; i++) { /* in reading order within each bucket */
+        int bx, by;
+        size_t b;
+        bucket(g, f[i].x, f[i].y, &bx, &by);
+        b = (size_t)by * (size_t)g->nx + (size_t)bx;
+        g->idx[g->start[b] + fill[b]++] = i;
+    }
+    free(fill);
+    return TAAFI_OK;
+}
+
+static const fac *nearest(const grid *g, double x, double y, double *dist)
+{
+    const fac *best = NULL;
+    double bd = INFINITY, step = fmin(g->cw, g->ch); /* bd: squared distance */
+    int bx, by, ring, max_ring = g->nx > g->ny ? g->nx : g->ny;
+    bucket(g, x, y, &bx, &by);
+    for (ring = 0; ring <= max_ring; ring++) {
+        int i, j;
+        for (j = by - ring; j <= by + ring; j++) {
+            if (j < 0 || j >= g->ny)
+                continue;
+            for (i = bx - ring; i <= bx + ring; i++) {
+                size_t b, k;
+                if (i < 0 || i >= g->nx || (abs(i - bx) != ring && abs(j - by) != ring))
+                    continue;
+                b = (size_t)j * (size_t)g->nx + (size_t)i;
+                for (k = g->start[b]; k < g->start[b + 1]; k++) {
+                    const fac *f = &g->fac[g->idx[k]];
+                    double d = (f->x - x) * (f->x - x) + (f->y - y) * (f->y - y);
+                    if (d < bd || (d == bd && best && f->index < best->index)) {
+                        bd = d;
+                        best = f;
+                    }
+                }
+            }
+        }
+        /* anything in a farther ring is at least ring * step away (the
+         * query lies in the grid, inside its own bucket) */
+        if (best && bd <= (ring * step) * (ring * step))
+            break;
+    }
+    if (best)
+        *dist = sqrt(bd);
+    return best;
+}
+
+/*
+ * The facilities that can be nearest to some point of one area.  Every
+ * cell centre p within `r` of the area's centre c has its nearest facility
+ * within d(c) + r (d(c): c's nearest distance), so that facility lies
+ * within d(c) + 2r of c: those few, in reading order, are all a cell of
+ * the area needs to look at.  A scan of them in that order, keeping the
+ * first of equal distances, gives what nearest() gives; a centre beyond
+ * `r` (a cell overhanging the area's envelope far) asks the grid.
+ */
+typedef struct near_set {
+    double cx, cy, r2;  /* centre and squared radius of validity (m, m²) */
+    const fac **f;      /* candidates, ascending index                  */
+    double *fx, *fy;    /* their coordinates, side by side for the scan  */
+    size_t n;
+} near_set;
+
+/* Above this many candidates the grid is as quick: no set is made. */
+#define NEAR_SET_MAX 48
+
+static int cmp_fac(const void *a, const void *b)
+{
+    const fac *x = *(const fac *const *)a, *y = *(const fac *const *)b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Fills `ns` (whose f has room for NEAR_SET_MAX) for the envelope; ns->n
+ * is 0 when no set is worth making. */
+static void near_set_make(const grid *g, double x0, double y0, double x1, double y1, near_set *ns)
+{
+    double d, reach, r;
+    int bx0, by0, bx1, by1, i, j;
+    ns->n = 0;
+    ns->cx = (x0 + x1) / 2, ns->cy = (y0 + y1) / 2;
+    /* the envelope's half-diagonal, with room for the centres of cells
+     * that overhang it */
+    r = 1.1 * hypot(x1 - x0, y1 - y0) / 2 + 1000;
+    ns->r2 = r * r;
+    if (!nearest(g, ns->cx, ns->cy, &d))
+        return;
+    /* a hair more than d + 2r, against rounding */
+    reach = (d + 2 * r) * (1 + 1e-9) + 1e-6;
+    bucket(g, ns->cx - reach, ns->cy - reach, &bx0, &by0);
+    bucket(g, ns->cx + reach, ns->cy + reach, &bx1, &by1);
+    for (j = by0; j <= by1; j++)
+        for (i = bx0; i <= bx1; i++) {
+            size_t b = (size_t)j * (size_t)g->nx + (size_t)i, k;
+            for (k = g->start[b]; k < g->start[b + 1]; k++) {
+                const fac *f = &g->fac[g->idx[k]];
+                if (hypot(f->x - ns->cx, f->y - ns->cy) > reach)
+                    continue;
+                if (ns->n == NEAR_SET_MAX) {
+                    ns->n = 0;
+                    return;
+                }
+                ns->f[ns->n++] = f;
+            }
+        }
+    qsort(ns->f, ns->n, sizeof *ns->f, cmp_fac);
+    for (size_t q = 0; q < ns->n; q++) {
+        ns->fx[q] = ns->f[q]->x;
+        ns->fy[q] = ns->f[q]->y;
+    }
+}
+
+/* Per-cell work within one area: mean distance and basins. */
+typedef struct cell_acc {
+    const grid *tree;  /* NULL: no facility at all */
+    const near_set *near; /* NULL or empty: the grid for every cell */
+    double *basin;
+    double total;       /* residents of the area            */
+    double people_dist; /* sum of residents x distance (m)  */
+} cell_acc;
+
+static taafi_status on_cells(taafi_ctx *ctx, size_t n, const double *xs, const double *ys, const double *value,
+                             const double *fraction, void *user)
+{
+    cell_acc *c = user;
+    const near_set *ns = c->near;
+    size_t k;
+    for (k = 0; k < n; k++) {
+        double x, y, d, people = value[k] * fraction[k];
+        const fac *hit = NULL;
+        c->total += people;
+        /* a cell without residents adds nothing to distances or basins:
+         * no nearest facility to look for (deserts, fields, nodata) */
+        if (!c->tree || people == 0)
+            continue;
+        x = xs[k], y = ys[k];
+        /* Distance from the cell's centre: the residents of a cell are taken
+         * to live at its centre, as in every raster accessibility tool. */
+        if (ns && ns->n && (x - ns->cx) * (x - ns->cx) + (y - ns->cy) * (y - ns->cy) <= ns->r2) {
+            double bd = INFINITY;
+            size_t q, bq = 0;
+            for (q = 0; q < ns->n; q++) {
+                double dd = (ns->fx[q] - x) * (ns->fx[q] - x) + (ns->fy[q] - y) * (ns->fy[q] - y);
+                if (dd < bd) {
+                    bd = dd;
+                    bq = q;
+                }
+            }
+            hit = ns->f[bq];
+            d = sqrt(bd);
+#ifndef NDEBUG
+            {
+                /* debug builds (the sanitizer suite) check every answer */
+                double dg;
+                assert(nearest(c->tree, x, y, &dg) == hit && dg == d);
+            }
+#endif
+        } else if (!(hit = nearest(c->tree, x, y, &d)))
+            return tf_error(ctx, TAAFI_ERR_GEOM, "no nearest facility found");
+        c->people_dist += people * d;
+        c->basin[hit->index] += people;
+    }
+    return TAAFI_OK;
+}
+
+/* The facilities' buffers, shared read-only by the workers. */
+typedef struct reach {
+    GEOSGeometry **buf; /* per facility */
+    double *env;        /* x0 y0 x1 y1 per facility */
+    size_t n;
+    double radius;      /* m: no buffer reaches further from its facility */
+} reach;
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The parts of an area inside and outside the reach zone: the area cut by
+ * the union of the buffers whose envelope meets its own (env: x0 y0 x1 y1,
+ * NULL for an empty area), which is the whole zone as far as the area goes.  `near` (ascending facility
+ * numbers, so that the union never depends on the order the grid gave
+ * them) has room for every facility. */
+static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const double *env, const reach *z,
+                                const grid *g, size_t *near, GEOSGeometry **covered, GEOSGeometry **gap)
+{
+    GEOSContextHandle_t h = ctx->geos;
+    GEOSGeometry *local = NULL, **parts = NULL;
+    size_t n = 0, i;
+    *covered = *gap = NULL;
+    if (g && env) {
+        int bx0, by0, bx1, by1, bi, bj;
+        double reach_m = z->radius + 1; /* the grid holds facilities, not buffers */
+        double x0 = env[0], y0 = env[1], x1 = env[2], y1 = env[3];
+        bucket(g, x0 - reach_m, y0 - reach_m, &bx0, &by0);
+        bucket(g, x1 + reach_m, y1 + reach_m, &bx1, &by1);
+        for (bj = by0; bj <= by1; bj++)
+            for (bi = bx0; bi <= bx1; bi++) {
+                size_t b = (size_t)bj * (size_t)g->nx + (size_t)bi, k;
+                for (k = g->start[b]; k < g->start[b + 1]; k++) {
+                    size_t f = g->fac[g->idx[k]].index;
+                    const double *e = &z->env[4 * f];
+                    if (e[2] >= x0 && e[0] <= x1 && e[3] >= y0 && e[1] <= y1)
+                        near[n++] = f;
+                }
+            }
+    }
+    if (n == 0) {
+        *covered = GEOSGeom_createEmptyPolygon_r(h);
+        *gap = GEOSGeom_clone_r(h, area);
+    } else {
+        GEOSGeometry *all;
+        qsort(near, n, sizeof *near, cmp_size);
+        if (!(parts = malloc(n * sizeof *parts)))
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        for (i = 0; i < n; i++)
+            if (!(parts[i] = GEOSGeom_clone_r(h, z->buf[near[i]]))) {
+                while (i > 0)
+                    GEOSGeom_destroy_r(h, parts[--i]);
+                free(parts);
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            }
+        all = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)n); /* takes the parts */
+        free(parts);
+        local = all ? (n == 1 ? all : GEOSUnaryUnion_r(h, all)) : NULL;
+        if (all && local != all)
+            GEOSGeom_destroy_r(h, all);
+        if (local) {
+            if (GEOSContains_r(h, local, area) == 1) {
+                *covered = GEOSGeom_clone_r(h, area);
+                *gap = GEOSGeom_createEmptyPolygon_r(h);
+            } else {
+                *covered = GEOSIntersection_r(h, area, local);
+                *gap = GEOSDifference_r(h, area, local);
+            }
+            GEOSGeom_destroy_r(h, local);
+        }
+    }
+    if (!*covered || !*gap) {
+        if (*covered)
+            GEOSGeom_destroy_r(h, *covered);
+        if (*gap)
+            GEOSGeom_destroy_r(h, *gap);
+        *covered = *gap = NULL;
+        return tf_error(ctx, TAAFI_ERR_GEOM, "%s", tf_lib_error(ctx));
+    }
+    return TAAFI_OK;
+}
+
+static taafi_status add_gap(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, size_t area,
+                            GEOSGeometry *geom, double km2, double residents)
+{
+    tf_gap *g;
+    if (r->n_gaps == r->cap_gaps) {
+        size_t cap = r->cap_gaps ? r->cap_gaps * 2 : 32;
+        tf_gap *v = realloc(r->gaps, cap * sizeof *v);
+        if (!v) {
+            GEOSGeom_destroy_r(ctx->geos, geom);
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+        r->gaps = v;
+        r->cap_gaps = cap;
+    }
+    g = &r->gaps[r->n_gaps++];
+    g->area = area;
+    g->def = def;
+    g->geom = geom; /* taken */
+    g->km2 = km2;
+    g->residents = residents;
+    return TAAFI_OK;
+}
+
+static taafi_status add_facilities(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, tf_ind_state *s,
+                                   const double *basin)
+{
+    size_t i;
+    for (i = 0; i < s->n; i++) {
+        tf_facility *f;
+        if (r->n_facilities == r->cap_facilities) {
+            size_t cap = r->cap_facilities ? r->cap_facilities * 2 : 64;
+            tf_facility *v = realloc(r->facilities, cap * sizeof *v);
+            if (!v)
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            r->facilities = v;
+            r->cap_facilities = cap;
+        }
+        f = &r->facilities[r->n_facilities];
+        memset(f, 0, sizeof *f);
+        f->def = def;
+        f->area = s->area[i];
+        f->basin = basin ? basin[i] : NAN;
+        f->per_capacity = NAN;
+        if (basin && s->capacity_idx >= 0) {
+            double cap;
+            if (tf_field_number(s->feat[i], s->capacity_idx, &cap) > 0 && cap > 0)
+                f->per_capacity = basin[i] / cap;
+        }
+        if (!(f->pt = GEOSGeom_createPointFromXY_r(ctx->geos, s->fac[i].x, s->fac[i].y)))
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        /* a copy: a scenario's other distance runs finish() again */
+        if (!(f->f = OGR_F_Clone(s->feat[i]))) {
+            GEOSGeom_destroy_r(ctx->geos, f->pt);
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+        r->n_facilities++;
+    }
+    return TAAFI_OK;
+}
+
+static taafi_status column(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, const char *suffix,
+                           int is_count, const char *unit, double **v)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s_%s", def->id, suffix);
+    return tf_result_add_column(ctx, r, name, def, is_count, unit, v);
+}
+
+/* One basin share: residents of one area whose nearest facility is f. */
+typedef struct share {
+    size_t f;
+    double people;
+} share;
+
+/* The work of one coverage indicator, shared by its workers.  Each area's
+ * results land in that area's slots; basins are summed afterwards area by
+ * area, so that the totals never depend on the number of threads. */
+typedef struct cov_job {
+    const tf_indicator_def *def, *pop;
+    const tf_areas *A;
+    tf_ind_state *s;
+    reach zone;
+    const grid *tree; /* NULL: no facility */
+    tf_fastproj *cells; /* the raster's cell centres (NULL: PROJ anchors) */
+    double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load;
+    GEOSGeometry **gap;    /* per area */
+    double *gap_km2, *gap_pop;
+    double *pop_total;     /* per area: the residents, when the population
+                              column waits for them (r->pop_pending)   */
+    size_t *nodata;        /* per area: nodata cells, likewise          */
+    share **shares;        /* per area */
+    size_t *n_shares;
+} cov_job;
+
+struct tf_worker {
+    tf_raster *ras;                  /* NULL without a population raster */
+    size_t *near_ix;                 /* room for every facility's number */
+    double *basin;                   /* dense, n facilities, kept at 0   */
+    const fac **near;                /* room for a near_set              */
+    double *near_xy;                 /* ... and its coordinates          */
+};
+
+static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
+{
+    (void)wctx;
+    if (!w)
+        return;
+    tf_raster_close(w->ras);
+    free(w->near_ix);
+    free(w->basin);
+    free(w->near);
+    free(w->near_xy);
+    free(w);
+}
+
+static taafi_status cov_setup(taafi_ctx *wctx, void *user, tf_worker **out)
+{
+    cov_job *j = user;
+    tf_worker *w = calloc(1, sizeof *w);
+    taafi_status st = TAAFI_OK;
+    *out = NULL;
+    if (!w || !(w->basin = calloc(j->s->n ? j->s->n : 1, sizeof *w->basin)) ||
+        !(w->near = calloc(NEAR_SET_MAX, sizeof *w->near)) ||
+        !(w->near_xy = calloc(2 * NEAR_SET_MAX, sizeof *w->near_xy))) {
+        cov_teardown(wctx, w);
+        return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    if (!(w->near_ix = calloc(j->s->n ? j->s->n : 1, sizeof *w->near_ix)))
+        st = tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
+    else if (j->pop && !(st = tf_raster_open(wctx, j->pop->source, j->pop->band, j->A->epsg, &w->ras)))
+        tf_raster_use_lattice(w->ras, j->cells);
+    if (st) {
+        cov_teardown(wctx, w);
+        return st;
+    }
+    *out = w;
+    return TAAFI_OK;
+}
+
+static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user)
+{
+    cov_job *j = user;
+    const tf_areas *A = j->A;
+    GEOSGeometry *covered = NULL, *gap = NULL;
+    double m2 = 0, cov_m2 = 0, gap_m2 = 0, total = NAN, cov_pop = NAN;
+    double env[4];
+    size_t n_here = (size_t)j->count[a], i, k;
+    int empty = GEOSisEmpty_r(wctx->geos, A->geom[a]) != 0;
+    taafi_status st;
+    GEOSArea_r(wctx->geos, A->geom[a], &m2);
+    if (!empty) {
+        GEOSGeom_getXMin_r(wctx->geos, A->geom[a], &env[0]), GEOSGeom_getYMin_r(wctx->geos, A->geom[a], &env[1]);
+        GEOSGeom_getXMax_r(wctx->geos, A->geom[a], &env[2]), GEOSGeom_getYMax_r(wctx->geos, A->geom[a], &env[3]);
+    }
+    if ((st = cut_by_zone(wctx, A->geom[a], empty ? NULL : env, &j->zone, j->tree, w->near_ix, &covered, &gap))) {
+        char why[TF_MSG_MAX];
+        snprintf(why, sizeof why, "%s", taafi_ctx_message(wctx));
+        return tf_error(wctx, st, "area %s: cannot cut it by the reach zone: %s", A->id[a], why);
+    }
+    GEOSArea_r(wctx->geos, covered, &cov_m2);
+    GEOSArea_r(wctx->geos, gap, &gap_m2);
+    j->area_pct[a] = m2 > 0 ? 100.0 * cov_m2 / m2 : NAN;
+    if (w->ras) {
+        near_set ns = {0, 0, 0, w->near, w->near_xy, w->near_xy + NEAR_SET_MAX, 0};
+        cell_acc acc = {j->tree, &ns, w->basin, 0, 0};
+        if (j->tree && !empty)
+            near_set_make(j->tree, env[0], env[1], env[2], env[3], &ns);
+        if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], j->tree != NULL, on_cells, &acc,
+                                  j->nodata ? &j->nodata[a] : NULL)) ||
+            (st = tf_raster_sum(wctx, w->ras, covered, &cov_pop, NULL)))
+            goto done;
+        total = acc.total;
+        if (j->pop_total)
+            j->pop_total[a] = total;
+        j->pop_pct[a] = total > 0 ? 100.0 * cov_pop / total : NAN;
+        j->beyond[a] = total - cov_pop;
+        j->mean_dist[a] = j->tree && total > 0 ? acc.people_dist / total : NAN;
+        j->per_fac[a] = n_here ? total / (double)n_here : NAN;
+        if (j->load)
+            j->load[a] = n_here ? total / (double)n_here / j->def->standard : NAN;
+        /* this area's basin shares, in facility order; the dense array is
+         * left at zero for the next area */
+        for (i = 0, k = 0; i < j->s->n; i++)
+            k += w->basin[i] != 0;
+        if (k && !(j->shares[a] = malloc(k * sizeof **j->shares))) {
+            st = tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        for (i = 0, k = 0; i < j->s->n; i++)
+            if (w->basin[i] != 0) {
+                j->shares[a][k].f = i;
+                j->shares[a][k++].people = w->basin[i];
+                w->basin[i] = 0;
+            }
+        j->n_shares[a] = k;
+    }
+    j->gap[a] = gap;
+    gap = NULL;
+    j->gap_km2[a] = gap_m2 / 1e6;
+    j->gap_pop[a] = w->ras ? total - cov_pop : NAN;
+done:
+    GEOSGeom_destroy_r(wctx->geos, covered);
+    if (gap)
+        GEOSGeom_destroy_r(wctx->geos, gap);
+    return st;
+}
+
+/* A lattice for the population raster's cell centres (fastproj.h) over
+ * the areas' extent in the raster's CRS, when the raster is not in the
+ * analysis CRS: every row's centres then come from it, rather than from
+ * PROJ anchors along the row.  *out NULL when there is none to be had. */
+static taafi_status cell_lattice(taafi_ctx *ctx, const tf_indicator_def *pop, const tf_areas *A, tf_fastproj **out)
+{
+    tf_raster *ras = NULL;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, ex[4], ey[4], px[9], py[9], m;
+    size_t a;
+    int k;
+    taafi_status st;
+    *out = NULL;
+    for (a = 0; a < A->n; a++)
+        if (GEOSisEmpty_r(ctx->geos, A->geom[a]) == 0) {
+            GEOSGeom_getXMin_r(ctx->geos, A->geom[a], &ex[0]), GEOSGeom_getYMin_r(ctx->geos, A->geom[a], &ey[0]);
+            GEOSGeom_getXMax_r(ctx->geos, A->geom[a], &ex[1]), GEOSGeom_getYMax_r(ctx->geos, A->geom[a], &ey[1]);
+            x0 = fmin(x0, ex[0]), y0 = fmin(y0, ey[0]), x1 = fmax(x1, ex[1]), y1 = fmax(y1, ey[1]);
+        }
+    if (!(x0 <= x1) || (st = tf_raster_open(ctx, pop->source, pop->band, A->epsg, &ras)))
+        return TAAFI_OK; /* no areas; or the raster's own problem, told by the workers */
+    if (tf_reproj_is_identity(ras->from_raster))
+        goto done;
+    /* the areas' envelope (corners, side middles, centre) in the raster's
+     * CRS, widened by a twentieth and two cells against the sides' bulge */
+    for (k = 0; k < 9; k++) {
+        px[k] = x0 + (x1 - x0) * (k % 3) / 2;
+        py[k] = y0 + (y1 - y0) * (k / 3) / 2;
+    }
+    if (tf_reproj_xy(ctx, ras->to_raster, px, py, 9) != TAAFI_OK) {
+        tf_lib_error_clear(ctx);
+        goto done;
+    }
+    x0 = y0 = INFINITY, x1 = y1 = -INFINITY;
+    for (k = 0; k < 9; k++)
+        x0 = fmin(x0, px[k]), y0 = fmin(y0, py[k]), x1 = fmax(x1, px[k]), y1 = fmax(y1, py[k]);
+    m = fmax(x1 - x0, y1 - y0) / 20 + 2 * fmax(ras->gt[1], -ras->gt[5]);
+    /* 0.02 degrees between nodes (2 km in a projected raster) */
+    st = tf_fastproj_new(ctx, ras->from_raster, x0 - m, y0 - m, x1 + m, y1 + m,
+                         OSRIsGeographic(ras->srs) ? 0.02 : 2000, out);
+    tf_raster_close(ras);
+    return st;
+done:
+    tf_raster_close(ras);
+    return TAAFI_OK;
+}
+
+/* keep[i] = 1 for the kept facilities that `where` selects: GDAL's own
+ * filter (OGR SQL), on an in-memory copy of what the pass read, so that
+ * no input is read again.  where NULL: all. */
+static taafi_status select_kept(taafi_ctx *ctx, const tf_ind_state *s, const char *where, unsigned char *keep)
+{
+    GDALDriverH drv = GDALGetDriverByName("Memory");
+    GDALDatasetH ds = NULL;
+    OGRLayerH l;
+    OGRFeatureDefnH src;
+    OGRFeatureH f;
+    size_t i;
+    int k;
+    taafi_status st = TAAFI_OK;
+    memset(keep, where ? 0 : 1, s->n);
+    if (!where || !s->n)
+        return TAAFI_OK;
+    tf_gdal_enter(ctx);
+    if (!drv || !(ds = GDALCreate(drv, "kept", 0, 0, 0, GDT_Unknown, NULL)) ||
+        !(l = GDALDatasetCreateLayer(ds, "kept", NULL, wkbNone, NULL))) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "cannot make an in-memory layer: %s", tf_lib_error(ctx));
+        goto done;
+    }
+    src = OGR_F_GetDefnRef(s->feat[0]);
+    for (k = 0; k < OGR_FD_GetFieldCount(src); k++)
+        if (OGR_L_CreateField(l, OGR_FD_GetFieldDefn(src, k), TRUE) != OGRERR_NONE) {
+            st = tf_error(ctx, TAAFI_ERR_IO, "cannot copy a field: %s", tf_lib_error(ctx));
+            goto done;
+        }
+    for (i = 0; i < s->n; i++) {
+        OGRFeatureH c = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGRErr e = c ? OGR_F_SetFrom(c, s->feat[i], TRUE) : OGRERR_NOT_ENOUGH_MEMORY;
+        if (c)
+            OGR_F_SetFID(c, (GIntBig)i);
+        if (e == OGRERR_NONE)
+            e = OGR_L_CreateFeature(l, c);
+        if (c)
+            OGR_F_Destroy(c);
+        if (e != OGRERR_NONE) {
+            st = tf_error(ctx, TAAFI_ERR_IO, "cannot copy a facility: %s", tf_lib_error(ctx));
+            goto done;
+        }
+    }
+    if (OGR_L_SetAttributeFilter(l, where) != OGRERR_NONE) {
+        st = tf_error(ctx, TAAFI_ERR_PROJECT, "the filter %s: %s; check a scenario's 'where' and 'statuses'", where,
+                      tf_lib_error(ctx));
+        goto done;
+    }
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        GIntBig fid = OGR_F_GetFID(f);
+        if (fid >= 0 && (size_t)fid < s->n)
+            keep[fid] = 1;
+        OGR_F_Destroy(f);
+    }
+done:
+    if (ds)
+        GDALClose(ds);
+    tf_gdal_leave(ctx);
+    return st;
+}
+
+static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r);
+
+static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
+{
+    tf_ind_state sub;
+    unsigned char *keep;
+    size_t i, m = 0;
+    taafi_status st;
+    if (!s->superset)
+        return finish_on(ctx, def, s, r);
+    /* the facilities of this filter among the union the pass kept; the
+     * features are borrowed */
+    memset(&sub, 0, sizeof sub);
+    sub.capacity_idx = s->capacity_idx;
+    keep = malloc(s->n ? s->n : 1);
+    sub.fac = malloc((s->n ? s->n : 1) * sizeof *sub.fac);
+    sub.feat = malloc((s->n ? s->n : 1) * sizeof *sub.feat);
+    sub.area = malloc((s->n ? s->n : 1) * sizeof *sub.area);
+    if (!keep || !sub.fac || !sub.feat || !sub.area) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((st = select_kept(ctx, s, def->where, keep)))
+        goto done;
+    for (i = 0; i < s->n; i++)
+        if (keep[i]) {
+            sub.fac[m] = s->fac[i];
+            sub.fac[m].index = m;
+            sub.feat[m] = s->feat[i];
+            sub.area[m++] = s->area[i];
+        }
+    sub.n = sub.cap = m;
+    st = finish_on(ctx, def, &sub, r);
+done:
+    free(keep);
+    free(sub.fac);
+    free(sub.feat);
+    free(sub.area);
+    return st;
+}
+
+static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
+{
+    static const tf_parallel_ops ops = {cov_setup, cov_item, cov_teardown};
+    const taafi_project *p = r->project;
+    const tf_areas *A = r->areas;
+    const tf_indicator_def *pop = p->population >= 0 ? &p->inds[p->population] : NULL;
+    grid gr;
+    cov_job j;
+    double *basin = NULL;
+    size_t n = A->n ? A->n : 1, a, i, k;
+    taafi_status st;
+    memset(&j, 0, sizeof j);
+    j.def = def;
+    j.A = A;
+    j.s = s;
+    if (pop && pop->type != TF_IND_RASTER_SUM)
+        pop = NULL;
+    j.pop = pop;
+    if (!pop && (st = tf_dq_add(ctx, &r->dq, def->id, -1,
+                                "residents within reach need a population raster (population: a raster_sum "
+                                "indicator)",
+                                "resident columns left NULL")))
+        return st;
+    if (pop && (st = cell_lattice(ctx, pop, A, &j.cells)))
+        return st;
+    j.zone.radius = def->distance;
+    j.zone.buf = calloc(s->n ? s->n : 1, sizeof *j.zone.buf);
+    j.zone.env = calloc(s->n ? 4 * s->n : 1, sizeof *j.zone.env);
+    if (!j.zone.buf || !j.zone.env) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    j.zone.n = s->n;
+    if ((st = reach_buffers(ctx, s, def->distance, j.zone.buf, j.zone.env)))
+        goto done;
+    if (s->n) {
+        if ((st = grid_build(ctx, &gr, s->fac, s->n, A)))
+            goto done;
+        j.tree = &gr;
+    }
+    if ((st = column(ctx, r, def, "area_pct", 0, "% of area", &j.area_pct)) ||
+        (st = column(ctx, r, def, "pop_pct", 0, "% of residents", &j.pop_pct)) ||
+        (st = column(ctx, r, def, "pop_beyond", 0, "persons", &j.beyond)) ||
+        (st = column(ctx, r, def, "mean_dist", 0, "m", &j.mean_dist)) ||
+        (st = column(ctx, r, def, "facilities", 1, "facilities", &j.count)) ||
+        (st = column(ctx, r, def, "residents_per_facility", 0, "persons per facility", &j.per_fac)))
+        goto done;
+    if (def->standard > 0 && (st = column(ctx, r, def, "load_vs_standard", 0, "ratio", &j.load)))
+        goto done;
+    for (a = 0; a < A->n; a++)
+        j.count[a] = 0;
+    for (i = 0; i < s->n; i++)
+        if (s->area[i] >= 0)
+            j.count[s->area[i]] += 1;
+    j.gap = calloc(n, sizeof *j.gap);
+    j.gap_km2 = calloc(n, sizeof *j.gap_km2);
+    j.gap_pop = calloc(n, sizeof *j.gap_pop);
+    j.shares = calloc(n, sizeof *j.shares);
+    j.n_shares = calloc(n, sizeof *j.n_shares);
+    basin = calloc(s->n ? s->n : 1, sizeof *basin);
+    if (!j.gap || !j.gap_km2 || !j.gap_pop || !j.shares || !j.n_shares || !basin) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (pop && r->pop_pending) {
+        j.pop_total = r->pop_pending;
+        if (!(j.nodata = calloc(n, sizeof *j.nodata))) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+    }
+    {
+        char stage[128];
+        snprintf(stage, sizeof stage, "coverage %s", def->id);
+        if ((st = tf_parallel_for_stage(ctx, stage, A->n, &ops, &j)))
+            goto done;
+    }
+    /* in area order, whatever thread did which area */
+    for (a = 0; a < A->n; a++) {
+        for (k = 0; k < j.n_shares[a]; k++)
+            basin[j.shares[a][k].f] += j.shares[a][k].people;
+        st = add_gap(ctx, r, def, a, j.gap[a], j.gap_km2[a], j.gap_pop[a]);
+        j.gap[a] = NULL; /* taken, or freed on failure */
+        if (st)
+            goto done;
+    }
+    if ((st = add_facilities(ctx, r, def, s, pop ? basin : NULL)))
+        goto done;
+    if (j.pop_total) {
+        /* the population column is complete: what raster_sum would say */
+        size_t nodata_all = 0;
+        r->pop_pending = NULL;
+        for (a = 0; a < A->n; a++)
+            nodata_all += j.nodata[a];
+        st = tf_note_nodata(ctx, r, pop, nodata_all);
+    }
+done:
+    tf_fastproj_free(j.cells);
+    for (i = 0; j.zone.buf && i < j.zone.n; i++)
+        if (j.zone.buf[i])
+            GEOSGeom_destroy_r(ctx->geos, j.zone.buf[i]);
+    free(j.zone.buf);
+    free(j.zone.env);
+    free(j.nodata);
+    if (j.tree)
+        grid_free(&gr);
+    if (j.gap)
+        for (a = 0; a < A->n; a++)
+            if (j.gap[a])
+                GEOSGeom_destroy_r(ctx->geos, j.gap[a]);
+    if (j.shares)
+        for (a = 0; a < A->n; a++)
+            free(j.shares[a]);
+    free(j.gap);
+    free(j.gap_km2);
+    free(j.gap_pop);
+    free(j.shares);
+    free(j.n_shares);
+    free(basin);
+    return st;
+}
+
+const tf_family tf_family_coverage = {TF_IND_COVERAGE, 0, begin, consume, finish, free_state};

@@ -1,0 +1,109 @@
+/*
+ * ind_raster.c: raster_sum: the sum of a raster's cells under each area,
+ * with exact cell-coverage fractions (see raster/raster.c).  With a
+ * WorldPop- or GHSL-style raster of persons per cell this is the number of
+ * residents per area, which then feeds every per-capita figure.  Areas are
+ * shared among ctx->threads workers, each with its own raster handle.
+ */
+#include "core/parallel.h"
+#include "raster/raster.h"
+#include "indicator.h"
+
+#include <cpl_string.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct job {
+    const tf_indicator_def *def;
+    const tf_areas *areas;
+    double *v;
+    size_t *nodata; /* per area, summed in area order afterwards */
+} job;
+
+static taafi_status setup(taafi_ctx *wctx, void *user, tf_worker **out)
+{
+    job *j = user;
+    return tf_raster_open(wctx, j->def->source, j->def->band, j->areas->epsg, (tf_raster **)out);
+}
+
+static void teardown(taafi_ctx *wctx, tf_worker *w)
+{
+    (void)wctx;
+    tf_raster_close((tf_raster *)w);
+}
+
+static taafi_status item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user)
+{
+    job *j = user;
+    taafi_status st = tf_raster_sum(wctx, (const tf_raster *)w, j->areas->geom[a], &j->v[a], &j->nodata[a]);
+    if (st) {
+        char why[TF_MSG_MAX];
+        snprintf(why, sizeof why, "%s", taafi_ctx_message(wctx));
+        st = tf_error(wctx, st, "%s: area %s: %s", j->def->source, j->areas->id[a], why);
+    }
+    return st;
+}
+
+/* Whether a coverage indicator after `def` will sum the same cells: `def`
+ * is the project's population and some coverage comes later.  Coverage
+ * reads the population raster of r->project itself, so the two agree. */
+static int will_cover(const taafi_result *r, const tf_indicator_def *def)
+{
+    const taafi_project *p = r->project;
+    size_t k;
+    if (p->population < 0 || &p->inds[p->population] != def || r->pop_pending)
+        return 0;
+    for (k = (size_t)p->population + 1; k < p->n_inds; k++)
+        if (p->inds[k].type == TF_IND_COVERAGE)
+            return 1;
+    return 0;
+}
+
+static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *state, taafi_result *r)
+{
+    static const tf_parallel_ops ops = {setup, item, teardown};
+    tf_raster *ras = NULL;
+    job j = {def, r->areas, NULL, NULL};
+    size_t a, nodata_all = 0;
+    taafi_status st;
+    (void)state;
+    /* opened once here to fail early with a clear message, and for the
+     * list of files to record */
+    if ((st = tf_raster_open(ctx, def->source, def->band, r->areas->epsg, &ras)))
+        return st;
+    {
+        char **files = GDALGetFileList(ras->ds), **f;
+        for (f = files; f && *f && !st; f++)
+            st = tf_result_add_input(ctx, def->id, *f, NULL, r);
+        CSLDestroy(files);
+    }
+    tf_raster_close(ras);
+    if (st || (st = tf_result_add_column(ctx, r, def->id, def, 0, def->unit ? def->unit : "", &j.v)))
+        return st;
+    if (will_cover(r, def)) {
+        r->pop_pending = j.v; /* filled by the coverage, see taafi_result */
+        return TAAFI_OK;
+    }
+    if (!(j.nodata = calloc(r->areas->n ? r->areas->n : 1, sizeof *j.nodata)))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    {
+        char stage[128];
+        snprintf(stage, sizeof stage, "raster %s", def->id);
+        st = tf_parallel_for_stage(ctx, stage, r->areas->n, &ops, &j);
+    }
+    for (a = 0; a < r->areas->n; a++)
+        nodata_all += j.nodata[a];
+    free(j.nodata);
+    return st ? st : tf_note_nodata(ctx, r, def, nodata_all);
+}
+
+taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, size_t n)
+{
+    char problem[256];
+    if (!n)
+        return TAAFI_OK;
+    snprintf(problem, sizeof problem, "%zu nodata cell(s) under the areas", n);
+    return tf_dq_add(ctx, &r->dq, def->id, -1, problem, "counted as no residents");
+}
+
+const tf_family tf_family_raster_sum = {TF_IND_RASTER_SUM, 0, NULL, NULL, finish, NULL};

@@ -1,0 +1,86 @@
+/*
+ * indicator.h: the interface every indicator family implements.
+ *
+ * Families that read a layer are fed, in one streaming pass per (layer,
+ * filter), every feature of that layer together with where it lies (located
+ * once for all indicators of the pass), then asked to finish: to add their
+ * columns to the result.  Families without a layer only finish.  A new
+ * family should touch only its own file, the table in indicator.c, the
+ * project-file keys and its tests.
+ */
+#ifndef TAAFI_INDICATOR_H
+#define TAAFI_INDICATOR_H
+
+#include "result/result.h"
+#include "io/columns.h"
+
+typedef struct tf_ind_state tf_ind_state; /* each family's own */
+
+/* The part of a feature inside one area. */
+typedef struct tf_part {
+    size_t area;
+    double measure; /* m² for polygons, m for lines, 1 for points */
+} tf_part;
+
+/* One feature as the pass hands it over.  Everything is in the analysis
+ * CRS (metres). */
+typedef struct tf_feature {
+    OGRFeatureH f;            /* NULL when read by columns: then `row`      */
+    const tf_row *row;        /* its fields' values (columns.h), or NULL    */
+    int64_t fid;
+    const GEOSGeometry *geom; /* the whole feature (a point for points)      */
+    int dim;                  /* 0 points, 1 lines, 2 polygons              */
+    double measure;           /* of the whole feature: m², m or 1           */
+    long area;                /* area holding its representative point, -1  */
+    const tf_part *parts;     /* its parts inside areas (when asked for)    */
+    size_t n_parts;
+} tf_feature;
+
+typedef struct tf_family {
+    tf_ind_type type;
+    int needs_parts; /* the pass must cut features by areas (overlay) */
+    /* Sets up the state for one indicator; `src` is the open source of its
+     * layer (NULL for families without a layer). */
+    taafi_status (*begin)(taafi_ctx *ctx, const tf_indicator_def *def, const tf_areas *areas,
+                          const tf_vsource *src, tf_ind_state **out);
+    /* One feature of the layer (NULL for families without a layer). */
+    taafi_status (*consume)(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f);
+    /* Adds the indicator's columns (and data-quality notes) to `r`. */
+    taafi_status (*finish)(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r);
+    void (*free)(taafi_ctx *ctx, tf_ind_state *s);
+} tf_family;
+
+/* The family for an indicator type (NULL for expressions, which the engine
+ * evaluates after every family: see engine/derive.c). */
+const tf_family *tf_family_of(tf_ind_type type);
+
+/* Whether indicators of this type read a layer. */
+int tf_family_reads_layer(tf_ind_type type);
+
+extern const tf_family tf_family_area;
+extern const tf_family tf_family_count;
+extern const tf_family tf_family_sum, tf_family_mean, tf_family_min, tf_family_max;
+extern const tf_family tf_family_area_share, tf_family_length_density;
+extern const tf_family tf_family_nearest;
+extern const tf_family tf_family_table;
+extern const tf_family tf_family_raster_sum;
+extern const tf_family tf_family_coverage;
+
+/* The data-quality note of `n` nodata cells under the areas of raster_sum
+ * `def` (none when n is 0); coverage makes it too when it sums the
+ * population in raster_sum's stead. */
+taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, size_t n);
+
+/* Reads field `idx` of `f` as a number.  Returns 1 and sets *out for a
+ * number (also a number stored as text, surrounding spaces allowed), 0 for
+ * NULL or empty, -1 for text that is not a number. */
+int tf_field_number(OGRFeatureH f, int idx, double *out);
+
+/* Field `idx` of a feature handed over by a pass, whichever way it was
+ * read: as OGR_F_GetFieldAsString gives it, NULL when NULL or unset. */
+const char *tf_feature_text(const tf_feature *f, int idx);
+
+/* The same as a number, as tf_field_number. */
+int tf_feature_number(const tf_feature *f, int idx, double *out);
+
+#endif

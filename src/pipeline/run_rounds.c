@@ -1,0 +1,30 @@
+/* run_rounds.c: taafi_run_rounds, the rounds computed (rounds/) and then
+ * written (output/) as one run. */
+#include "output/writers.h"
+
+taafi_status taafi_run_rounds(taafi_ctx *ctx, const taafi_project *p, const char *only, const char *dir,
+                              unsigned flags, taafi_result **latest_out)
+{
+    tf_rounds *t = NULL;
+    taafi_result *latest = NULL;
+    int is_last = 0;
+    taafi_status st;
+    if (latest_out)
+        *latest_out = NULL;
+    if (!ctx || !p || !dir)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_run_rounds: NULL argument") : TAAFI_ERR_USAGE;
+    if ((st = tf_rounds_compute(ctx, p, only, dir, &t, &latest, &is_last)))
+        goto done;
+    /* the writers take the rounds' tables from the result while it writes */
+    latest->rounds = t;
+    st = taafi_result_write(ctx, latest, dir, flags);
+    latest->rounds = NULL;
+    if (!st && latest_out && is_last) {
+        *latest_out = latest; /* for maps */
+        latest = NULL;
+    }
+done:
+    taafi_result_free(latest);
+    tf_rounds_free(t);
+    return st;
+}

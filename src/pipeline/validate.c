@@ -1,0 +1,230 @@
+/*
+ * validate.c: opens every input of a project and checks what the analysis
+ * will need, computing no indicator.  Shares every opening and checking
+ * step with the run, so that what validate accepts, run can read.
+ */
+#include "families/indicator.h"
+#include "geom/reproj.h"
+#include "raster/raster.h"
+#include "result/result.h"
+#include "rounds/rounds.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static taafi_status ignore_file(taafi_ctx *ctx, const char *role, const char *path, const char *sha, void *user)
+{
+    (void)ctx, (void)role, (void)path, (void)sha, (void)user;
+    return TAAFI_OK;
+}
+
+static void describe(tf_buf *b, const tf_vsource *s)
+{
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(s->layer);
+    const char *auth = srs ? OSRGetAuthorityName(srs, NULL) : NULL;
+    const char *code = srs ? OSRGetAuthorityCode(srs, NULL) : NULL;
+    GIntBig n = OGR_L_GetFeatureCount(s->layer, TRUE);
+    tf_buf_printf(b, "  file %s, layer %s (%s)\n", s->def->path, OGR_L_GetName(s->layer),
+                  GDALGetDriverShortName(GDALGetDatasetDriver(s->ds)));
+    tf_buf_printf(b, "  %lld features%s, %s, CRS %s", (long long)n, s->def->where ? " passing the filter" : "",
+                  OGRGeometryTypeToName(OGR_L_GetGeomType(s->layer)), srs ? OSRGetName(srs) : "none");
+    if (auth && code)
+        tf_buf_printf(b, " (%s:%s)", auth, code);
+    tf_buf_printf(b, "\n");
+    if (s->def->where)
+        tf_buf_printf(b, "  filter: %s\n", s->def->where);
+}
+
+static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t li, int epsg, tf_buf *b)
+{
+    tf_vsource src = {0};
+    OGRSpatialReferenceH srs;
+    tf_reproj *r = NULL;
+    taafi_status st;
+    size_t k;
+    int used = 0;
+    tf_buf_printf(b, "layer %s:\n", p->layers[li].role);
+    if ((st = tf_source_open(ctx, &p->layers[li], &src)))
+        goto done;
+    describe(b, &src);
+    if ((st = tf_source_srs(ctx, &src, &srs)) || (st = tf_reproj_new(ctx, srs, epsg, src.def->path, &r)))
+        goto done;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = &p->inds[k];
+        int idx;
+        if (d->layer != (int)li)
+            continue;
+        used = 1;
+        tf_buf_printf(b, "  read by indicator %s (%s)", d->id, tf_ind_type_names[d->type]);
+        if (d->class_field || d->field || d->capacity_field) {
+            const char *fld = d->class_field ? d->class_field : d->field ? d->field : d->capacity_field;
+            const char *key = d->class_field ? "class_field" : d->field ? "field" : "capacity_field";
+            if ((st = tf_source_field(ctx, &src, fld, key, &idx))) {
+                tf_buf_printf(b, "\n");
+                goto done;
+            }
+            tf_buf_printf(b, ", field %s", fld);
+        }
+        if (d->where) {
+            /* The indicator's own filter must be valid SQL for this layer. */
+            if (OGR_L_SetAttributeFilter(src.layer, d->where) != OGRERR_NONE) {
+                st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s:%d: the where: \"%s\" of indicator '%s' is not valid: %s",
+                              p->path, d->line, d->where, d->id, tf_lib_error(ctx));
+                tf_buf_printf(b, "\n");
+                goto done;
+            }
+            OGR_L_SetAttributeFilter(src.layer, p->layers[li].where);
+            tf_buf_printf(b, ", where %s", d->where);
+        }
+        tf_buf_printf(b, "\n");
+    }
+    if (!used)
+        tf_buf_printf(b, "  read by no indicator\n");
+done:
+    tf_reproj_free(r);
+    tf_source_close(&src);
+    return st;
+}
+
+/* The data-quality notes as `taafi run` summarises them: runs of the same
+ * layer and problem on one line. */
+static void print_notes(tf_buf *b, const tf_dq *dq)
+{
+    size_t k = 0;
+    if (!dq->n) {
+        tf_buf_printf(b, "data quality: no problem found\n");
+        return;
+    }
+    tf_buf_printf(b, "data quality: %zu note(s)\n", dq->n);
+    while (k < dq->n) {
+        const tf_dq_item *it = &dq->items[k];
+        size_t same = 1;
+        while (k + same < dq->n && !strcmp(dq->items[k + same].layer, it->layer) &&
+               !strcmp(dq->items[k + same].problem, it->problem))
+            same++;
+        if (same > 1)
+            tf_buf_printf(b, "  %s: %zu features: %s; %s\n", it->layer, same, it->problem, it->action);
+        else if (it->fid >= 0)
+            tf_buf_printf(b, "  %s: feature %lld: %s; %s\n", it->layer, (long long)it->fid, it->problem, it->action);
+        else
+            tf_buf_printf(b, "  %s: %s; %s\n", it->layer, it->problem, it->action);
+        k += same;
+    }
+}
+
+taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char **report_out)
+{
+    tf_buf b = {0};
+    taafi_result scan;
+    tf_dq dq = {0};
+    tf_areas *a = NULL;
+    tf_vsource src = {0};
+    taafi_status st;
+    size_t i;
+    if (!ctx || !p || !report_out)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_validate: NULL argument") : TAAFI_ERR_USAGE;
+    *report_out = NULL;
+    memset(&scan, 0, sizeof scan);
+    tf_gdal_enter(ctx);
+    tf_buf_printf(&b, "project %s%s%s%s\n", p->path, p->name ? " (" : "", p->name ? p->name : "", p->name ? ")" : "");
+    tf_buf_printf(&b, "areas:\n");
+    if ((st = tf_source_open(ctx, &p->areas, &src)))
+        goto done;
+    describe(&b, &src);
+    tf_source_close(&src);
+    if ((st = tf_areas_load(ctx, p, &dq, ignore_file, NULL, &a)))
+        goto done;
+    tf_buf_printf(&b, "  %zu areas with id field %s", a->n, p->area_id);
+    if (p->area_name)
+        tf_buf_printf(&b, ", names in %s", p->area_name);
+    if (p->area_name_ar)
+        tf_buf_printf(&b, " and %s", p->area_name_ar);
+    tf_buf_printf(&b, "\n  analysis CRS EPSG:%d%s\n", a->epsg, p->crs_epsg ? "" : " (auto: UTM zone of the areas)");
+    memset(&scan, 0, sizeof scan);
+    scan.ctx = ctx;
+    scan.project = p;
+    scan.areas = a;
+    scan.dq = dq; /* the areas' notes first */
+    memset(&dq, 0, sizeof dq);
+    for (i = 0; i < p->n_layers; i++)
+        if ((st = check_layer(ctx, p, i, a->epsg, &b)) || (st = tf_scan_layer(ctx, &scan, i)))
+            goto done;
+    for (i = 0; i < p->n_inds; i++) {
+        const tf_indicator_def *d = &p->inds[i];
+        tf_source def = {0};
+        int idx;
+        if (d->type != TF_IND_TABLE)
+            continue;
+        def.role = d->id;
+        def.path = d->source;
+        def.layer = d->sheet;
+        tf_buf_printf(&b, "table for indicator %s:\n", d->id);
+        if ((st = tf_source_open(ctx, &def, &src)))
+            goto done;
+        describe(&b, &src);
+        if ((st = tf_source_field(ctx, &src, d->key, "key", &idx)) ||
+            (st = tf_source_field(ctx, &src, d->field, "field", &idx)))
+            goto done;
+        tf_buf_printf(&b, "  key %s, value %s\n", d->key, d->field);
+        tf_source_close(&src);
+    }
+    for (i = 0; i < p->n_inds; i++) {
+        const tf_indicator_def *d = &p->inds[i];
+        tf_raster *ras = NULL;
+        if (d->type != TF_IND_RASTER_SUM)
+            continue;
+        tf_buf_printf(&b, "raster for indicator %s:\n", d->id);
+        if ((st = tf_raster_open(ctx, d->source, d->band, a->epsg, &ras)))
+            goto done;
+        tf_buf_printf(&b, "  file %s, band %d of %d, %d x %d cells of %g x %g, CRS %s\n", d->source, d->band,
+                      GDALGetRasterCount(ras->ds), ras->nx, ras->ny, ras->gt[1], -ras->gt[5], OSRGetName(ras->srs));
+        tf_raster_close(ras);
+    }
+    /* every round's own inputs open too, and none is missing */
+    if ((st = tf_rounds_check(ctx, p)))
+        goto done;
+    for (i = 0; i < p->n_rounds; i++) {
+        const tf_round *rd = &p->rounds[i];
+        size_t k;
+        OGRSpatialReferenceH srs;
+        tf_buf_printf(&b, "round %s%s%s:\n", rd->name, rd->date ? " " : "", rd->date ? rd->date : "");
+        for (k = 0; k < rd->n_layers; k++) {
+            if ((st = tf_source_open(ctx, &rd->layers[k], &src)) || (st = tf_source_srs(ctx, &src, &srs)))
+                goto done;
+            tf_buf_printf(&b, "  layer %s: %s, %lld features\n", rd->layers[k].role, rd->layers[k].path,
+                          (long long)OGR_L_GetFeatureCount(src.layer, TRUE));
+            tf_source_close(&src);
+        }
+        for (k = 0; k < rd->n_sources; k++) {
+            GDALDatasetH ds = GDALOpenEx(rd->sources[k], GDAL_OF_READONLY, NULL, NULL, NULL);
+            if (!ds) {
+                st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open the source of %s for round %s: %s", rd->sources[k],
+                              rd->source_ids[k], rd->name, tf_lib_error(ctx));
+                goto done;
+            }
+            GDALClose(ds);
+            tf_buf_printf(&b, "  %s: %s\n", rd->source_ids[k], rd->sources[k]);
+        }
+        if (rd->shared_all)
+            tf_buf_printf(&b, "  shares every other input\n");
+        for (k = 0; k < rd->n_shared; k++)
+            tf_buf_printf(&b, "  shares %s\n", rd->shared[k]);
+    }
+    tf_buf_printf(&b, "indicators: %zu declared\n", p->n_inds);
+    print_notes(&b, &scan.dq);
+    tf_buf_printf(&b, "ok: every input opens and has what the indicators need\n");
+done:
+    if (st)
+        tf_buf_printf(&b, "problem: %s\n", taafi_ctx_message(ctx));
+    tf_source_close(&src);
+    tf_areas_free(ctx, a);
+    tf_dq_free(&dq);
+    tf_dq_free(&scan.dq);
+    tf_gdal_leave(ctx);
+    if (b.failed) {
+        tf_buf_free(&b);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory writing the report");
+    }
+    *report_out = b.s;
+    return st;
+}

@@ -1,0 +1,891 @@
+/*
+ * rounds.c: computing assessment rounds, reading earlier ones back,
+ * deriving the change between them.
+ *
+ * A round sees the project through a "view": the same indicators, scoring
+ * and areas settings, with the layers and table or raster sources the
+ * round replaces.  A layer or source the round neither replaces nor
+ * declares shared is an error: a round silently measured on another
+ * round's data would show change that is not there.
+ */
+#include "rounds.h"
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tf_round_view {
+    taafi_project p;        /* a shallow copy with the arrays below      */
+    tf_source *layers;
+    tf_indicator_def *inds;
+};
+
+void tf_round_view_free(tf_round_view *v)
+{
+    if (!v)
+        return;
+    free(v->layers);
+    free(v->inds);
+    free(v);
+}
+
+static int is_shared(const tf_round *rd, const char *name)
+{
+    size_t i;
+    if (rd->shared_all)
+        return 1;
+    for (i = 0; i < rd->n_shared; i++)
+        if (!strcmp(rd->shared[i], name))
+            return 1;
+    return 0;
+}
+
+static taafi_status make_view(taafi_ctx *ctx, const taafi_project *p, const tf_round *rd, tf_round_view **out)
+{
+    tf_round_view *v = calloc(1, sizeof *v);
+    size_t li, k, j;
+    *out = NULL;
+    if (!v || !(v->layers = calloc(p->n_layers ? p->n_layers : 1, sizeof *v->layers)) ||
+        !(v->inds = calloc(p->n_inds ? p->n_inds : 1, sizeof *v->inds))) {
+        tf_round_view_free(v);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    v->p = *p;
+    v->p.n_rounds = 0; /* a round is one run; its scenarios stay */
+    for (li = 0; li < p->n_layers; li++) {
+        int used = 0, found = 0;
+        for (k = 0; k < p->n_inds; k++)
+            used |= p->inds[k].layer == (int)li;
+        v->layers[li] = p->layers[li];
+        for (j = 0; j < rd->n_layers; j++)
+            if (!strcmp(rd->layers[j].role, p->layers[li].role)) {
+                v->layers[li] = rd->layers[j];
+                found = 1;
+            }
+        if (used && !found && !is_shared(rd, p->layers[li].role)) {
+            tf_round_view_free(v);
+            return tf_error(ctx, TAAFI_ERR_PROJECT,
+                            "%s:%d: round '%s' has no source for layer '%s'; give one under its 'layers', or "
+                            "declare it shared with the other rounds (shared: [%s] or shared: all)",
+                            p->path, rd->line, rd->name, p->layers[li].role, p->layers[li].role);
+        }
+    }
+    memcpy(v->inds, p->inds, p->n_inds * sizeof *v->inds);
+    for (k = 0; k < p->n_inds; k++) {
+        int found = 0;
+        if (p->inds[k].type != TF_IND_TABLE && p->inds[k].type != TF_IND_RASTER_SUM)
+            continue;
+        for (j = 0; j < rd->n_sources; j++)
+            if (!strcmp(rd->source_ids[j], p->inds[k].id)) {
+                v->inds[k].source = rd->sources[j];
+                found = 1;
+            }
+        if (!found && !is_shared(rd, p->inds[k].id)) {
+            tf_round_view_free(v);
+            return tf_error(ctx, TAAFI_ERR_PROJECT,
+                            "%s:%d: round '%s' has no source for indicator '%s'; give one under its 'sources', or "
+                            "declare it shared (shared: [%s] or shared: all)",
+                            p->path, rd->line, rd->name, p->inds[k].id, p->inds[k].id);
+        }
+    }
+    if (rd->areas.path)
+        v->p.areas = rd->areas;
+    v->p.layers = v->layers;
+    v->p.inds = v->inds;
+    *out = v;
+    return TAAFI_OK;
+}
+
+taafi_status tf_rounds_check(taafi_ctx *ctx, const taafi_project *p)
+{
+    size_t k;
+    for (k = 0; k < p->n_rounds; k++) {
+        tf_round_view *v = NULL;
+        taafi_status st = make_view(ctx, p, &p->rounds[k], &v);
+        tf_round_view_free(v);
+        if (st)
+            return st;
+    }
+    return TAAFI_OK;
+}
+
+/* SHA-256 of what the indicators are, leaving out where each round reads
+ * them: two rounds with the same signature measured the same things. */
+static void signature(const taafi_project *p, char hex[65])
+{
+    tf_buf b = {0};
+    size_t k, c;
+    int q;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = &p->inds[k];
+        tf_buf_printf(&b, "%s|%d|%s|%s|%s|%s|%d%d%d|%s|%s|%s|%s|%d|%s|%.17g|%.17g|%s|%s|%d|%d|%.17g|%.17g|%.17g|%.17g|%s\n",
+                      d->id, (int)d->type, d->layer >= 0 ? p->layers[d->layer].role : "",
+                      d->layer >= 0 && p->layers[d->layer].where ? p->layers[d->layer].where : "",
+                      d->where ? d->where : "", d->class_field ? d->class_field : "", d->density, d->percent,
+                      d->per_1000, d->field ? d->field : "", d->key ? d->key : "", d->sheet ? d->sheet : "",
+                      d->expression ? d->expression : "", d->band, d->kind ? d->kind : "", d->distance, d->standard,
+                      d->capacity_field ? d->capacity_field : "", d->pillar ? d->pillar : "", (int)d->direction,
+                      (int)d->method, d->weight, d->has_target ? d->target : NAN, d->has_floor ? d->floor : NAN,
+                      d->clamp, d->score_column ? d->score_column : "");
+        for (c = 0; c < d->n_classes; c++)
+            tf_buf_printf(&b, "class %s\n", d->classes[c]);
+    }
+    for (q = 0; q < TF_N_PILLARS; q++)
+        tf_buf_printf(&b, "pillar %d %.17g %d\n", q, p->scoring.pillars[q].weight, (int)p->scoring.pillars[q].mean);
+    tf_buf_printf(&b, "missing %d population %d priority %d %zu\n", (int)p->scoring.missing, p->population,
+                  (int)p->scoring.priority_method, p->scoring.n_classes);
+    tf_sha256_buf(b.s ? b.s : "", b.len, hex);
+    tf_buf_free(&b);
+}
+
+void tf_rounds_free(tf_rounds *t)
+{
+    size_t i;
+    if (!t)
+        return;
+    for (i = 0; i < t->n_rounds; i++) {
+        free(t->name[i]);
+        free(t->date[i]);
+        free(t->sig[i]);
+        free(t->started[i]);
+    }
+    for (i = 0; i < t->n_cols; i++)
+        free(t->col[i]);
+    for (i = 0; i < t->n_areas; i++)
+        free(t->id[i]);
+    for (i = 0; i < t->n_rounds * t->n_areas; i++)
+        free(t->geom_sha[i]);
+    for (i = 0; i < 4 * t->n_run_rows; i++)
+        free(t->run_rows[i]);
+    for (i = 0; i < t->n_change; i++)
+        free(t->change_col[i]);
+    if (t->change_text)
+        for (i = 0; i < t->n_change * t->n_areas; i++)
+            free(t->change_text[i]);
+    free(t->name), free(t->date), free(t->sig), free(t->started), free(t->col), free(t->is_int), free(t->id);
+    free(t->v), free(t->present), free(t->geom_sha), free(t->run_rows), free(t->change_col);
+    free(t->change_is_text), free(t->change_v), free(t->change_text);
+    tf_dq_free(&t->dq);
+    free(t);
+}
+
+/* ---- the table of values: rounds x areas x columns ------------------- */
+
+/* A round's values as they come: from a fresh result, or read back. */
+typedef struct round_rows {
+    char *name, *date, *sig, *started;
+    size_t n_cols, n_areas;
+    char **col;
+    int *is_int;
+    char **id;
+    double *v;       /* [area][col] */
+    char **geom_sha; /* [area] */
+} round_rows;
+
+static void rows_free(round_rows *rr)
+{
+    size_t i;
+    free(rr->name), free(rr->date), free(rr->sig), free(rr->started);
+    for (i = 0; i < rr->n_cols; i++)
+        free(rr->col[i]);
+    for (i = 0; i < rr->n_areas; i++) {
+        free(rr->id[i]);
+        free(rr->geom_sha[i]);
+    }
+    free(rr->col), free(rr->is_int), free(rr->id), free(rr->v), free(rr->geom_sha);
+    memset(rr, 0, sizeof *rr);
+}
+
+static taafi_status rows_from_result(taafi_ctx *ctx, const taafi_result *r, const tf_round *rd, const char *sig,
+                                     round_rows *rr)
+{
+    size_t c, a, k = 0;
+    GEOSWKBWriter *w = GEOSWKBWriter_create_r(ctx->geos);
+    memset(rr, 0, sizeof *rr);
+    rr->name = tf_strdup(rd->name);
+    rr->date = tf_strdup(rd->date ? rd->date : "");
+    rr->sig = tf_strdup(sig);
+    rr->started = tf_strdup(r->started);
+    rr->n_areas = r->areas->n;
+    rr->col = calloc(r->n_cols + 1, sizeof *rr->col);
+    rr->is_int = calloc(r->n_cols + 1, sizeof *rr->is_int);
+    rr->id = calloc(rr->n_areas + 1, sizeof *rr->id);
+    rr->geom_sha = calloc(rr->n_areas + 1, sizeof *rr->geom_sha);
+    if (!w || !rr->name || !rr->date || !rr->sig || !rr->started || !rr->col || !rr->is_int || !rr->id ||
+        !rr->geom_sha)
+        goto nomem;
+    for (c = 0; c < r->n_cols; c++)
+        if (!r->cols[c].is_text) {
+            if (!(rr->col[k] = tf_strdup(r->cols[c].name)))
+                goto nomem;
+            rr->is_int[k++] = r->cols[c].is_count;
+        }
+    rr->n_cols = k;
+    if (!(rr->v = malloc((rr->n_areas ? rr->n_areas : 1) * (k ? k : 1) * sizeof *rr->v)))
+        goto nomem;
+    for (a = 0; a < rr->n_areas; a++) {
+        size_t len = 0;
+        unsigned char *wkb;
+        char hex[65];
+        if (!(rr->id[a] = tf_strdup(r->areas->id[a])))
+            goto nomem;
+        for (c = 0, k = 0; c < r->n_cols; c++)
+            if (!r->cols[c].is_text)
+                rr->v[a * rr->n_cols + k++] = r->cols[c].v[a];
+        /* the boundary as measured, to match areas across rounds */
+        if ((wkb = GEOSWKBWriter_write_r(ctx->geos, w, r->areas->geom[a], &len))) {
+            tf_sha256_buf(wkb, len, hex);
+            GEOSFree_r(ctx->geos, wkb);
+            if (!(rr->geom_sha[a] = tf_strdup(hex)))
+                goto nomem;
+        }
+    }
+    GEOSWKBWriter_destroy_r(ctx->geos, w);
+    return TAAFI_OK;
+nomem:
+    if (w)
+        GEOSWKBWriter_destroy_r(ctx->geos, w);
+    rows_free(rr);
+    return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+}
+
+/* ---- reading earlier rounds back ------------------------------------ */
+
+typedef struct stored {
+    round_rows *rounds;
+    size_t n;
+    char **run_rows; /* 4 per row */
+    size_t n_run_rows;
+} stored;
+
+static void stored_free(stored *s)
+{
+    size_t i;
+    for (i = 0; i < s->n; i++)
+        rows_free(&s->rounds[i]);
+    free(s->rounds);
+    for (i = 0; i < 4 * s->n_run_rows; i++)
+        free(s->run_rows[i]);
+    free(s->run_rows);
+    memset(s, 0, sizeof *s);
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? tf_strdup((const char *)t) : NULL;
+}
+
+static taafi_status load_stored(taafi_ctx *ctx, const char *gpkg, stored *out)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    taafi_status s = TAAFI_OK;
+    char **cols = NULL;
+    int *is_int = NULL;
+    size_t n_cols = 0, i;
+    memset(out, 0, sizeof *out);
+    if (sqlite3_open_v2(gpkg, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        s = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open the earlier result: %s; run all rounds (without --round)",
+                     gpkg, db ? sqlite3_errmsg(db) : "out of memory");
+        goto done;
+    }
+    /* the value columns of area_rounds, in order */
+    if (sqlite3_prepare_v2(db, "SELECT name, type FROM pragma_table_info('area_rounds') ORDER BY cid", -1, &st,
+                           NULL) != SQLITE_OK) {
+        s = tf_error(ctx, TAAFI_ERR_IO, "%s: %s", gpkg, sqlite3_errmsg(db));
+        goto done;
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0), *type = (const char *)sqlite3_column_text(st, 1);
+        if (!strcmp(name, "fid") || !strcmp(name, "area_id") || !strcmp(name, "round") || !strcmp(name, "date") ||
+            !strcmp(name, "geom_sha256") || !strcmp(name, "computed"))
+            continue;
+        cols = realloc(cols, (n_cols + 1) * sizeof *cols);
+        is_int = realloc(is_int, (n_cols + 1) * sizeof *is_int);
+        if (!cols || !is_int || !(cols[n_cols] = tf_strdup(name))) {
+            s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        is_int[n_cols++] = type && (strstr(type, "INT") != NULL);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!n_cols) {
+        s = tf_error(ctx, TAAFI_ERR_DATA, "%s: holds no area_rounds table; run all rounds (without --round)", gpkg);
+        goto done;
+    }
+    /* rows, round by round in the order written */
+    {
+        tf_buf q = {0};
+        tf_buf_printf(&q, "SELECT round, date, geom_sha256, computed, area_id");
+        for (i = 0; i < n_cols; i++)
+            tf_buf_printf(&q, ", \"%s\"", cols[i]);
+        tf_buf_printf(&q, " FROM area_rounds ORDER BY fid");
+        if (sqlite3_prepare_v2(db, q.s, -1, &st, NULL) != SQLITE_OK) {
+            tf_buf_free(&q);
+            s = tf_error(ctx, TAAFI_ERR_IO, "%s: %s", gpkg, sqlite3_errmsg(db));
+            goto done;
+        }
+        tf_buf_free(&q);
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *rname = (const char *)sqlite3_column_text(st, 0);
+        round_rows *rr = NULL;
+        size_t k;
+        for (k = 0; k < out->n; k++)
+            if (!strcmp(out->rounds[k].name, rname))
+                rr = &out->rounds[k];
+        if (!rr) {
+            round_rows *v = realloc(out->rounds, (out->n + 1) * sizeof *v);
+            if (!v) {
+                s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+            out->rounds = v;
+            rr = &out->rounds[out->n++];
+            memset(rr, 0, sizeof *rr);
+            rr->name = col_text(st, 0);
+            rr->date = col_text(st, 1);
+            rr->started = col_text(st, 3);
+            rr->n_cols = n_cols;
+            rr->col = calloc(n_cols, sizeof *rr->col);
+            rr->is_int = calloc(n_cols, sizeof *rr->is_int);
+            if (!rr->col || !rr->is_int) {
+                s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+            for (i = 0; i < n_cols; i++) {
+                rr->col[i] = tf_strdup(cols[i]);
+                rr->is_int[i] = is_int[i];
+            }
+        }
+        rr->id = realloc(rr->id, (rr->n_areas + 1) * sizeof *rr->id);
+        rr->geom_sha = realloc(rr->geom_sha, (rr->n_areas + 1) * sizeof *rr->geom_sha);
+        rr->v = realloc(rr->v, (rr->n_areas + 1) * n_cols * sizeof *rr->v);
+        if (!rr->id || !rr->geom_sha || !rr->v) {
+            s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        rr->id[rr->n_areas] = col_text(st, 4);
+        rr->geom_sha[rr->n_areas] = col_text(st, 2);
+        for (i = 0; i < n_cols; i++)
+            rr->v[rr->n_areas * n_cols + i] =
+                sqlite3_column_type(st, 5 + (int)i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5 + (int)i);
+        rr->n_areas++;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    /* provenance and signatures of the rounds */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT item, name, value, sha256 FROM run WHERE item IN ('round', 'input', 'round_time') "
+                           "ORDER BY fid",
+                           -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            char **v = realloc(out->run_rows, 4 * (out->n_run_rows + 1) * sizeof *v);
+            if (!v) {
+                s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+            out->run_rows = v;
+            for (i = 0; i < 4; i++)
+                v[4 * out->n_run_rows + i] = col_text(st, (int)i);
+            out->n_run_rows++;
+            if (!strcmp((const char *)sqlite3_column_text(st, 0), "round")) {
+                size_t k;
+                for (k = 0; k < out->n; k++)
+                    if (!strcmp(out->rounds[k].name, (const char *)sqlite3_column_text(st, 1)) && !out->rounds[k].sig)
+                        out->rounds[k].sig = col_text(st, 3);
+            }
+        }
+    }
+done:
+    if (st)
+        sqlite3_finalize(st);
+    if (db)
+        sqlite3_close(db);
+    for (i = 0; i < n_cols; i++)
+        free(cols[i]);
+    free(cols);
+    free(is_int);
+    if (s)
+        stored_free(out);
+    return s;
+}
+
+/* ---- assembling the table ------------------------------------------- */
+
+static long index_of(char **v, size_t n, const char *s)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return (long)i;
+    return -1;
+}
+
+static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, round_rows **in, tf_rounds *t)
+{
+    size_t k, a, c;
+    /* rounds in the project's order, those with values only */
+    for (k = 0; k < p->n_rounds; k++)
+        if (in[k])
+            t->n_rounds++;
+    t->name = calloc(t->n_rounds + 1, sizeof *t->name);
+    t->date = calloc(t->n_rounds + 1, sizeof *t->date);
+    t->sig = calloc(t->n_rounds + 1, sizeof *t->sig);
+    t->started = calloc(t->n_rounds + 1, sizeof *t->started);
+    if (!t->name || !t->date || !t->sig || !t->started)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    /* columns and areas: the union, latest round's first */
+    for (k = p->n_rounds; k-- > 0;) {
+        round_rows *rr = in[k];
+        if (!rr)
+            continue;
+        for (c = 0; c < rr->n_cols; c++)
+            if (index_of(t->col, t->n_cols, rr->col[c]) < 0) {
+                char **v = realloc(t->col, (t->n_cols + 1) * sizeof *v);
+                int *w = realloc(t->is_int, (t->n_cols + 1) * sizeof *w);
+                if (v)
+                    t->col = v;
+                if (w)
+                    t->is_int = w;
+                if (!v || !w || !(t->col[t->n_cols] = tf_strdup(rr->col[c])))
+                    return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+                t->is_int[t->n_cols++] = rr->is_int[c];
+            }
+        for (a = 0; a < rr->n_areas; a++)
+            if (index_of(t->id, t->n_areas, rr->id[a]) < 0) {
+                char **v = realloc(t->id, (t->n_areas + 1) * sizeof *v);
+                if (!v || !(v[t->n_areas] = tf_strdup(rr->id[a]))) {
+                    if (v)
+                        t->id = v;
+                    return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+                }
+                t->id = v;
+                t->n_areas++;
+            }
+    }
+    t->v = malloc((t->n_rounds * t->n_areas * t->n_cols + 1) * sizeof *t->v);
+    t->present = calloc(t->n_rounds * t->n_areas + 1, 1);
+    t->geom_sha = calloc(t->n_rounds * t->n_areas + 1, sizeof *t->geom_sha);
+    if (!t->v || !t->present || !t->geom_sha)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (c = 0; c < t->n_rounds * t->n_areas * t->n_cols; c++)
+        t->v[c] = NAN;
+    {
+        size_t r = 0;
+        for (k = 0; k < p->n_rounds; k++) {
+            round_rows *rr = in[k];
+            if (!rr)
+                continue;
+            t->name[r] = tf_strdup(rr->name);
+            t->date[r] = tf_strdup(rr->date ? rr->date : "");
+            t->sig[r] = tf_strdup(rr->sig ? rr->sig : "");
+            t->started[r] = tf_strdup(rr->started ? rr->started : "");
+            for (a = 0; a < rr->n_areas; a++) {
+                long ta = index_of(t->id, t->n_areas, rr->id[a]);
+                t->present[r * t->n_areas + (size_t)ta] = 1;
+                if (rr->geom_sha[a])
+                    t->geom_sha[r * t->n_areas + (size_t)ta] = tf_strdup(rr->geom_sha[a]);
+                for (c = 0; c < rr->n_cols; c++) {
+                    long tc = index_of(t->col, t->n_cols, rr->col[c]);
+                    t->v[(r * t->n_areas + (size_t)ta) * t->n_cols + (size_t)tc] = rr->v[a * rr->n_cols + c];
+                }
+            }
+            r++;
+        }
+    }
+    return TAAFI_OK;
+}
+
+/* ---- change ----------------------------------------------------------- */
+
+static void sanitise(const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *in && n + 1 < size; in++)
+        out[n++] = (isalnum((unsigned char)*in)) ? *in : '_';
+    out[n] = '\0';
+}
+
+static taafi_status add_change(taafi_ctx *ctx, tf_rounds *t, const char *name, int is_text, size_t n_latest,
+                               double **v, char ***text)
+{
+    char **cols = realloc(t->change_col, (t->n_change + 1) * sizeof *cols);
+    int *tx = realloc(t->change_is_text, (t->n_change + 1) * sizeof *tx);
+    double *vals;
+    char **texts;
+    if (cols)
+        t->change_col = cols;
+    if (tx)
+        t->change_is_text = tx;
+    vals = realloc(t->change_v, (t->n_change + 1) * n_latest * sizeof *vals + 1);
+    if (vals)
+        t->change_v = vals;
+    texts = realloc(t->change_text, (t->n_change + 1) * n_latest * sizeof *texts + 1);
+    if (texts)
+        t->change_text = texts;
+    if (!cols || !tx || !vals || !texts || !(t->change_col[t->n_change] = tf_strdup(name)))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    t->change_is_text[t->n_change] = is_text;
+    for (size_t a = 0; a < n_latest; a++) {
+        t->change_v[t->n_change * n_latest + a] = NAN;
+        t->change_text[t->n_change * n_latest + a] = NULL;
+    }
+    *v = &t->change_v[t->n_change * n_latest];
+    *text = &t->change_text[t->n_change * n_latest];
+    t->n_change++;
+    /* later columns may move the arrays: callers fill before adding more */
+    return TAAFI_OK;
+}
+
+/* The columns whose change is mapped: each scored indicator's value and
+ * score, each pillar score, the index and the rank. */
+static int tracked(const taafi_project *p, const char *col, const tf_indicator_def **d_out)
+{
+    size_t k;
+    int q;
+    *d_out = NULL;
+    if (!strcmp(col, "recovery_index") || !strcmp(col, "rank"))
+        return 1;
+    for (q = 0; q < TF_N_PILLARS; q++) {
+        char pc[96];
+        snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
+        if (!strcmp(col, pc))
+            return 1;
+    }
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = &p->inds[k];
+        char sc[300], vc[300];
+        if (!d->pillar)
+            continue;
+        snprintf(sc, sizeof sc, "%s_score", d->id);
+        snprintf(vc, sizeof vc, d->type == TF_IND_COVERAGE && !d->score_column ? "%s_pop_pct" : "%s",
+                 d->score_column ? d->score_column : d->id);
+        if (!strcmp(col, sc))
+            return 1;
+        if (!strcmp(col, vc)) {
+            *d_out = d;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static taafi_status derive_change(taafi_ctx *ctx, const taafi_project *p, const taafi_result *latest, tf_rounds *t)
+{
+    size_t n = latest->areas->n, R = t->n_rounds, c, k, a;
+    long *ta = malloc((n ? n : 1) * sizeof *ta);
+    unsigned char *matched = calloc(n ? n : 1, 1);
+    char rn[64], rp[64], name[400];
+    taafi_status st = TAAFI_OK;
+    double *v;
+    char **text;
+    if (!ta || !matched) {
+        free(ta);
+        free(matched);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    /* Which areas of the latest round can be compared: present in every
+     * round with the same boundary.  Others are reported and left NULL. */
+    for (a = 0; a < n; a++) {
+        ta[a] = index_of(t->id, t->n_areas, latest->areas->id[a]);
+        matched[a] = 1;
+        for (k = 0; k + 1 < R && ta[a] >= 0; k++) {
+            const char *g0 = t->geom_sha[k * t->n_areas + (size_t)ta[a]];
+            const char *g1 = t->geom_sha[(R - 1) * t->n_areas + (size_t)ta[a]];
+            char problem[300];
+            if (!t->present[k * t->n_areas + (size_t)ta[a]]) {
+                snprintf(problem, sizeof problem, "area %s has no counterpart in round %s", latest->areas->id[a],
+                         t->name[k]);
+                matched[a] = 0;
+            } else if (g0 && g1 && strcmp(g0, g1)) {
+                snprintf(problem, sizeof problem, "the boundary of area %s differs between rounds %s and %s",
+                         latest->areas->id[a], t->name[k], t->name[R - 1]);
+                matched[a] = 0;
+            } else {
+                continue;
+            }
+            if ((st = tf_dq_add(ctx, &t->dq, "rounds", -1, problem, "its change left NULL, not matched")))
+                goto done;
+            tf_log(ctx, TAAFI_LOG_WARNING, "%s: %s; its change is left NULL", p->path, problem);
+        }
+    }
+    for (a = 0; a < t->n_areas; a++)
+        if (index_of((char **)latest->areas->id, n, t->id[a]) < 0) {
+            char problem[300];
+            snprintf(problem, sizeof problem, "area %s is not in the latest round %s", t->id[a], t->name[R - 1]);
+            if ((st = tf_dq_add(ctx, &t->dq, "rounds", -1, problem, "kept in area_rounds only")))
+                goto done;
+        }
+#define VAL(k, a, c) (ta[a] < 0 ? NAN : t->v[((k) * t->n_areas + (size_t)ta[a]) * t->n_cols + (c)])
+    for (c = 0; c < t->n_cols; c++) {
+        const tf_indicator_def *d;
+        if (!tracked(p, t->col[c], &d))
+            continue;
+        for (k = 0; k < R; k++) {
+            sanitise(t->name[k], rn, sizeof rn);
+            snprintf(name, sizeof name, "%s__%s", t->col[c], rn);
+            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+                goto done;
+            for (a = 0; a < n; a++)
+                v[a] = VAL(k, a, c);
+            if (k == 0)
+                continue;
+            sanitise(t->name[k - 1], rp, sizeof rp);
+            snprintf(name, sizeof name, "%s__chg_%s", t->col[c], rn);
+            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+                goto done;
+            for (a = 0; a < n; a++)
+                v[a] = matched[a] ? VAL(k, a, c) - VAL(k - 1, a, c) : NAN;
+            snprintf(name, sizeof name, "%s__pct_%s", t->col[c], rn);
+            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+                goto done;
+            for (a = 0; a < n; a++) {
+                double b = VAL(k - 1, a, c);
+                v[a] = matched[a] && b != 0 ? 100.0 * (VAL(k, a, c) - b) / fabs(b) : NAN;
+            }
+        }
+        if (R > 2) {
+            snprintf(name, sizeof name, "%s__chg_base", t->col[c]);
+            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+                goto done;
+            for (a = 0; a < n; a++)
+                v[a] = matched[a] ? VAL(R - 1, a, c) - VAL(0, a, c) : NAN;
+        }
+        /* progress towards a target since the baseline */
+        if (d && d->method == TF_NORM_TARGET && d->has_target && R > 1) {
+            snprintf(name, sizeof name, "%s__gap_closed_pct", t->col[c]);
+            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+                goto done;
+            for (a = 0; a < n; a++) {
+                double b = VAL(0, a, c), l = VAL(R - 1, a, c);
+                double gap = d->direction == TF_DIR_LOWER_BETTER ? b - d->target : d->target - b;
+                double closed = d->direction == TF_DIR_LOWER_BETTER ? b - l : l - b;
+                v[a] = matched[a] && gap > 0 ? 100.0 * closed / gap : NAN;
+            }
+        }
+    }
+    /* improved / stable / worsened per pillar and for the index */
+    if (R > 1)
+        for (int q = -1; q < TF_N_PILLARS; q++) {
+            char pc[96];
+            long col;
+            snprintf(pc, sizeof pc, "%s", q < 0 ? "recovery_index" : tf_pillar_keys[q]);
+            if (q >= 0)
+                snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
+            if ((col = index_of(t->col, t->n_cols, pc)) < 0)
+                continue;
+            snprintf(name, sizeof name, "%s_trend", q < 0 ? "recovery_index" : tf_pillar_keys[q]);
+            if ((st = add_change(ctx, t, name, 1, n, &v, &text)))
+                goto done;
+            for (a = 0; a < n; a++) {
+                double dlt = VAL(R - 1, a, (size_t)col) - VAL(0, a, (size_t)col);
+                if (!matched[a] || isnan(dlt))
+                    continue;
+                text[a] = tf_strdup(dlt > p->change_tolerance    ? "improved"
+                                    : dlt < -p->change_tolerance ? "worsened"
+                                                                 : "stable");
+                if (!text[a]) {
+                    st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+                    goto done;
+                }
+            }
+        }
+#undef VAL
+done:
+    free(ta);
+    free(matched);
+    return st;
+}
+
+static taafi_status add_run_row(taafi_ctx *ctx, tf_rounds *t, const char *item, const char *name, const char *value,
+                                const char *sha)
+{
+    char **v = realloc(t->run_rows, 4 * (t->n_run_rows + 1) * sizeof *v);
+    const char *in[4] = {item, name, value, sha};
+    int i;
+    if (!v)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    t->run_rows = v;
+    for (i = 0; i < 4; i++) {
+        v[4 * t->n_run_rows + (size_t)i] = in[i] ? tf_strdup(in[i]) : NULL;
+        if (in[i] && !v[4 * t->n_run_rows + (size_t)i])
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    t->n_run_rows++;
+    return TAAFI_OK;
+}
+
+/* ---- the whole ---------------------------------------------------------- */
+
+size_t taafi_project_round_count(const taafi_project *p) { return p ? p->n_rounds : 0; }
+
+taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const char *only, const char *dir,
+                               tf_rounds **rounds_out, taafi_result **latest_out, int *latest_is_last)
+{
+    tf_round_view **views = NULL;
+    taafi_result **res = NULL;
+    round_rows *fresh = NULL, **in = NULL;
+    stored old = {0};
+    tf_rounds *t = NULL;
+    char sig[65];
+    size_t k, i, last = 0;
+    long only_ix = -1;
+    taafi_result *latest = NULL;
+    taafi_status st = TAAFI_OK;
+    *rounds_out = NULL;
+    *latest_out = NULL;
+    *latest_is_last = 0;
+    if (!ctx || !p || !dir)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "tf_rounds_compute: NULL argument") : TAAFI_ERR_USAGE;
+    if (!p->n_rounds)
+        return tf_error(ctx, TAAFI_ERR_USAGE, "%s: declares no rounds", p->path);
+    signature(p, sig);
+    views = calloc(p->n_rounds, sizeof *views);
+    res = calloc(p->n_rounds, sizeof *res);
+    fresh = calloc(p->n_rounds, sizeof *fresh);
+    in = calloc(p->n_rounds, sizeof *in);
+    t = calloc(1, sizeof *t);
+    if (!views || !res || !fresh || !in || !t) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if (only) {
+        for (k = 0; k < p->n_rounds; k++)
+            if (!strcmp(p->rounds[k].name, only))
+                only_ix = (long)k;
+        if (only_ix < 0) {
+            st = tf_error(ctx, TAAFI_ERR_USAGE, "%s: no round '%s' in the project", p->path, only);
+            goto done;
+        }
+        /* the earlier rounds, as written before */
+        {
+            char *gpkg = tf_sprintf("%s/%s", dir, p->out_gpkg ? p->out_gpkg : "recovery.gpkg");
+            if (!gpkg) {
+                st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+            st = load_stored(ctx, gpkg, &old);
+            free(gpkg);
+            if (st)
+                goto done;
+        }
+        for (i = 0; i < old.n; i++)
+            if (strcmp(old.rounds[i].name, only) && old.rounds[i].sig && strcmp(old.rounds[i].sig, sig) &&
+                !p->rounds_recompute) {
+                st = tf_error(ctx, TAAFI_ERR_PROJECT,
+                              "%s: the indicator definitions changed since round '%s' was computed; rounds must be "
+                              "measured alike: run every round again (without --round), or set "
+                              "'rounds_recompute: true'",
+                              p->path, old.rounds[i].name);
+                goto done;
+            }
+        if (p->rounds_recompute)
+            only_ix = -1; /* definitions changed, and the project says: all again */
+    }
+    for (k = 0; k < p->n_rounds; k++) {
+        if (only_ix >= 0 && (long)k != only_ix) {
+            for (i = 0; i < old.n; i++)
+                if (!strcmp(old.rounds[i].name, p->rounds[k].name))
+                    in[k] = &old.rounds[i];
+            continue;
+        }
+        tf_log(ctx, TAAFI_LOG_INFO, "round %s", p->rounds[k].name);
+        if ((st = make_view(ctx, p, &p->rounds[k], &views[k])) || (st = taafi_run(ctx, &views[k]->p, &res[k])) ||
+            (st = rows_from_result(ctx, res[k], &p->rounds[k], sig, &fresh[k]))) {
+            char why[TF_MSG_MAX];
+            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+            st = tf_error(ctx, st, "round %s: %s", p->rounds[k].name, why);
+            goto done;
+        }
+        in[k] = &fresh[k];
+    }
+    for (k = 0; k < p->n_rounds; k++)
+        if (in[k])
+            last = k;
+    if ((st = assemble(ctx, p, in, t)))
+        goto done;
+    /* the `areas` layer holds the latest round; if it was read back, its
+     * stored values replace those of the round computed now */
+    latest = res[last] ? res[last] : res[only_ix];
+    if (!res[last]) {
+        size_t c, a;
+        for (c = 0; c < latest->n_cols; c++) {
+            long tc = index_of(t->col, t->n_cols, latest->cols[c].name);
+            if (tc < 0 || latest->cols[c].is_text)
+                continue;
+            for (a = 0; a < latest->areas->n; a++) {
+                long ta = index_of(t->id, t->n_areas, latest->areas->id[a]);
+                latest->cols[c].v[a] =
+                    ta < 0 ? NAN : t->v[((t->n_rounds - 1) * t->n_areas + (size_t)ta) * t->n_cols + (size_t)tc];
+            }
+        }
+    }
+    if ((st = derive_change(ctx, p, latest, t)))
+        goto done;
+    /* provenance: rounds read back keep their rows; computed ones add theirs */
+    for (i = 0; i < old.n_run_rows; i++) {
+        const char *item = old.run_rows[4 * i], *name = old.run_rows[4 * i + 1];
+        size_t len = strlen(only ? only : "");
+        int mine = only && ((!strcmp(item, "round") && !strcmp(name, only)) ||
+                            (strcmp(item, "round") && !strncmp(name, only, len) && name[len] == '/'));
+        if (!mine && only_ix >= 0 &&
+            (st = add_run_row(ctx, t, item, name, old.run_rows[4 * i + 2], old.run_rows[4 * i + 3])))
+            goto done;
+    }
+    for (k = 0; k < p->n_rounds; k++) {
+        if (!res[k])
+            continue;
+        char when[300];
+        if ((st = add_run_row(ctx, t, "round", p->rounds[k].name, p->rounds[k].date, sig)))
+            goto done;
+        snprintf(when, sizeof when, "%s/started", p->rounds[k].name);
+        if ((st = add_run_row(ctx, t, "round_time", when, res[k]->started, NULL)))
+            goto done;
+        snprintf(when, sizeof when, "%s/finished", p->rounds[k].name);
+        if ((st = add_run_row(ctx, t, "round_time", when, res[k]->finished, NULL)))
+            goto done;
+        for (i = 0; i < res[k]->n_inputs; i++) {
+            char name[512];
+            snprintf(name, sizeof name, "%s/%s", p->rounds[k].name, res[k]->inputs[i].role);
+            if ((st = add_run_row(ctx, t, "input", name, res[k]->inputs[i].path,
+                                  res[k]->inputs[i].sha256[0] ? res[k]->inputs[i].sha256 : NULL)))
+                goto done;
+        }
+    }
+    {
+        /* the caller takes the latest round computed, its view with it */
+        size_t li = res[last] ? last : (size_t)only_ix;
+        *latest_is_last = res[last] != NULL;
+        *latest_out = latest;
+        latest->view = views[li];
+        res[li] = NULL;
+        views[li] = NULL;
+        *rounds_out = t;
+        t = NULL;
+    }
+done:
+    if (res)
+        for (k = 0; k < p->n_rounds; k++)
+            taafi_result_free(res[k]);
+    if (views)
+        for (k = 0; k < p->n_rounds; k++)
+            tf_round_view_free(views[k]);
+    if (fresh)
+        for (k = 0; k < p->n_rounds; k++)
+            rows_free(&fresh[k]);
+    free(views);
+    free(res);
+    free(fresh);
+    free(in);
+    stored_free(&old);
+    tf_rounds_free(t);
+    return st;
+}
