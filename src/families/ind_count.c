@@ -282,7 +282,7 @@ static taafi_status add_col(taafi_ctx *ctx, taafi_result *r, const tf_indicator_
     taafi_status st;
     snprintf(name, sizeof name, "%s%s%s%s", def->id, cls_suffix ? "_" : "", cls_suffix ? cls_suffix : "", what);
     st = tf_result_add_column(ctx, r, name, def, is_count, unit, v);
-    /* Counts are what gets a per-1,000-residents twin (engine/derive.c). */
+    /* Counts are what gets a per-1,000-residents twin (analysis/derive.c). */
     if (!st && is_count && def->per_1000)
         r->cols[r->n_cols - 1].per_capita = 1;
     return st;

@@ -51,7 +51,7 @@ typedef struct tf_family {
 } tf_family;
 
 /* The family for an indicator type (NULL for expressions, which the engine
- * evaluates after every family: see engine/derive.c). */
+ * evaluates after every family: see analysis/derive.c). */
 const tf_family *tf_family_of(tf_ind_type type);
 
 /* Whether indicators of this type read a layer. */
