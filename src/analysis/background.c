@@ -84,7 +84,7 @@ static void *thread_main(void *arg)
 
 int tf_bg_wanted(const taafi_project *p, size_t k)
 {
-    return p->inds[k].type == TF_IND_COVERAGE || p->inds[k].type == TF_IND_RASTER_SUM;
+    return tf_family_per_area(p->inds[k].type);
 }
 
 taafi_status tf_bg_start(taafi_ctx *ctx, const taafi_result *r, tf_ind_state **states, const unsigned char *in_bg,

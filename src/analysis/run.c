@@ -736,11 +736,12 @@ static void free_states(taafi_ctx *ctx, const taafi_project *p, tf_ind_state **s
     free(states);
 }
 
-/* Scenarios with another distance standard, or other facilities (statuses,
- * where), for a coverage indicator: the coverage is computed again from the
- * facilities its pass kept (the union of the filters), so that no input is
- * read twice; the scenario's columns and gaps wait in r->variants
- * until taafi_result_rescore puts them in force. */
+/* Scenarios whose copy of an indicator its family must compute again
+ * (tf_family.scenario_variant: coverage at another distance standard, or of
+ * other facilities): computed from the state its pass kept (coverage: the
+ * facilities of the union of the filters), so that no input is read twice;
+ * the scenario's columns and gaps wait in r->variants until
+ * taafi_result_rescore puts them in force. */
 static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_state **states)
 {
     const taafi_project *p = r->project;
@@ -749,9 +750,10 @@ static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_st
     for (s = 0; s < p->n_scenarios; s++)
         for (k = 0; k < p->n_inds; k++) {
             const tf_indicator_def *d = &p->scenarios[s].inds[k];
+            const tf_family *fam = tf_family_of(d->type);
             tf_variant *v;
-            int other_filter = d->where != p->inds[k].where && !same_filter(d->where, p->inds[k].where);
-            if (d->type != TF_IND_COVERAGE || (d->distance == p->inds[k].distance && !other_filter) || !states[k])
+            char why[512];
+            if (!fam || !fam->scenario_variant || !states[k] || !fam->scenario_variant(&p->inds[k], d, why, sizeof why))
                 continue;
             v = realloc(r->variants, (r->n_variants + 1) * sizeof *v);
             if (!v)
@@ -763,10 +765,8 @@ static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_st
             if ((st = tf_result_part_new(ctx, r, &v->part)))
                 return st;
             r->n_variants++; /* now, so that the result frees the part */
-            tf_log(ctx, TAAFI_LOG_INFO, "scenario %s: %s within %g m%s%s", v->scenario, d->id, d->distance,
-                   other_filter ? " of facilities where " : "", other_filter ? d->where : "");
-            if ((st = tf_check_interrupt(ctx)) ||
-                (st = tf_family_of(TF_IND_COVERAGE)->finish(ctx, d, states[k], v->part)))
+            tf_log(ctx, TAAFI_LOG_INFO, "scenario %s: %s %s", v->scenario, d->id, why);
+            if ((st = tf_check_interrupt(ctx)) || (st = fam->finish(ctx, d, states[k], v->part)))
                 return st;
         }
     return TAAFI_OK;

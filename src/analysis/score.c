@@ -13,6 +13,7 @@
  */
 #include "derive.h"
 #include "score.h"
+#include "families/indicator.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -188,14 +189,8 @@ taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
     /* 1. indicator scores */
     for (k = 0, j = 0; k < p->n_inds; k++) {
         const tf_indicator_def *d = &inds[k];
-        char cov[300];
-        const char *col = d->score_column ? d->score_column : d->id;
-        if (!d->score_column && d->type == TF_IND_COVERAGE) {
-            /* A coverage indicator is scored by the share of residents
-             * within reach. */
-            snprintf(cov, sizeof cov, "%s_pop_pct", d->id);
-            col = cov;
-        }
+        char buf[300];
+        const char *col = tf_score_column(d, buf, sizeof buf);
         double *v;
         long c;
         if (!d->pillar)

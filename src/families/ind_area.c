@@ -14,4 +14,4 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     return TAAFI_OK;
 }
 
-const tf_family tf_family_area = {TF_IND_AREA, 0, NULL, NULL, finish, NULL};
+const tf_family tf_family_area = {.type = TF_IND_AREA, .finish = finish};

@@ -364,4 +364,8 @@ done:
     return st;
 }
 
-const tf_family tf_family_count = {TF_IND_COUNT, 0, begin, consume, finish, free_state};
+const tf_family tf_family_count = {.type = TF_IND_COUNT,
+                                   .begin = begin,
+                                   .consume = consume,
+                                   .finish = finish,
+                                   .free = free_state};

@@ -946,4 +946,29 @@ done:
     return st;
 }
 
-const tf_family tf_family_coverage = {TF_IND_COVERAGE, 0, begin, consume, finish, free_state};
+static int same_text(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+
+/* A scenario's other distance standard, or other facilities (statuses,
+ * where): computed again from the facilities the pass kept (the union of
+ * the filters). */
+static int scenario_variant(const tf_indicator_def *base, const tf_indicator_def *scen, char *why, size_t size)
+{
+    int other_filter = !same_text(scen->where, base->where);
+    if (scen->distance == base->distance && !other_filter)
+        return 0;
+    snprintf(why, size, "within %g m%s%s", scen->distance, other_filter ? " of facilities where " : "",
+             other_filter ? scen->where : "");
+    return 1;
+}
+
+const tf_family tf_family_coverage = {.type = TF_IND_COVERAGE,
+                                      .begin = begin,
+                                      .consume = consume,
+                                      .finish = finish,
+                                      .free = free_state,
+                                      .score_suffix = "_pop_pct",
+                                      .score_unit = "%",
+                                      .per_area = 1,
+                                      .makes_facility_layers = 1,
+                                      .has_distance = 1,
+                                      .scenario_variant = scenario_variant};

@@ -99,4 +99,8 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     return st;
 }
 
-const tf_family tf_family_nearest = {TF_IND_NEAREST_DISTANCE, 0, begin, consume, finish, free_state};
+const tf_family tf_family_nearest = {.type = TF_IND_NEAREST_DISTANCE,
+                                     .begin = begin,
+                                     .consume = consume,
+                                     .finish = finish,
+                                     .free = free_state};

@@ -85,5 +85,15 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     return TAAFI_OK;
 }
 
-const tf_family tf_family_area_share = {TF_IND_AREA_SHARE, 1, begin, consume, finish, free_state};
-const tf_family tf_family_length_density = {TF_IND_LENGTH_DENSITY, 1, begin, consume, finish, free_state};
+const tf_family tf_family_area_share = {.type = TF_IND_AREA_SHARE,
+                                        .needs_parts = 1,
+                                        .begin = begin,
+                                        .consume = consume,
+                                        .finish = finish,
+                                        .free = free_state};
+const tf_family tf_family_length_density = {.type = TF_IND_LENGTH_DENSITY,
+                                            .needs_parts = 1,
+                                            .begin = begin,
+                                            .consume = consume,
+                                            .finish = finish,
+                                            .free = free_state};

@@ -106,4 +106,4 @@ taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_
     return tf_dq_add(ctx, &r->dq, def->id, -1, problem, "counted as no residents");
 }
 
-const tf_family tf_family_raster_sum = {TF_IND_RASTER_SUM, 0, NULL, NULL, finish, NULL};
+const tf_family tf_family_raster_sum = {.type = TF_IND_RASTER_SUM, .finish = finish, .per_area = 1};

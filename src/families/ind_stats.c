@@ -158,7 +158,27 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     return TAAFI_OK;
 }
 
-const tf_family tf_family_sum = {TF_IND_SUM, 1, begin, consume, finish, free_state};
-const tf_family tf_family_mean = {TF_IND_MEAN, 1, begin, consume, finish, free_state};
-const tf_family tf_family_min = {TF_IND_MIN, 1, begin, consume, finish, free_state};
-const tf_family tf_family_max = {TF_IND_MAX, 1, begin, consume, finish, free_state};
+const tf_family tf_family_sum = {.type = TF_IND_SUM,
+                                 .needs_parts = 1,
+                                 .begin = begin,
+                                 .consume = consume,
+                                 .finish = finish,
+                                 .free = free_state};
+const tf_family tf_family_mean = {.type = TF_IND_MEAN,
+                                  .needs_parts = 1,
+                                  .begin = begin,
+                                  .consume = consume,
+                                  .finish = finish,
+                                  .free = free_state};
+const tf_family tf_family_min = {.type = TF_IND_MIN,
+                                 .needs_parts = 1,
+                                 .begin = begin,
+                                 .consume = consume,
+                                 .finish = finish,
+                                 .free = free_state};
+const tf_family tf_family_max = {.type = TF_IND_MAX,
+                                 .needs_parts = 1,
+                                 .begin = begin,
+                                 .consume = consume,
+                                 .finish = finish,
+                                 .free = free_state};

@@ -153,4 +153,4 @@ done:
     return st;
 }
 
-const tf_family tf_family_table = {TF_IND_TABLE, 0, NULL, NULL, finish, NULL};
+const tf_family tf_family_table = {.type = TF_IND_TABLE, .finish = finish};

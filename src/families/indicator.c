@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static const tf_family *const FAMILIES[] = {
@@ -24,6 +25,50 @@ int tf_family_reads_layer(tf_ind_type type)
 {
     const tf_family *f = tf_family_of(type);
     return f && f->consume != NULL;
+}
+
+const char *tf_score_column(const tf_indicator_def *d, char *buf, size_t size)
+{
+    const tf_family *f = tf_family_of(d->type);
+    if (d->score_column)
+        return d->score_column;
+    if (!f || !f->score_suffix)
+        return d->id;
+    snprintf(buf, size, "%s%s", d->id, f->score_suffix);
+    return buf;
+}
+
+const char *tf_score_unit(const tf_indicator_def *d)
+{
+    const tf_family *f = tf_family_of(d->type);
+    return !d->score_column && f && f->score_suffix && f->score_unit ? f->score_unit : d->unit;
+}
+
+int tf_family_per_area(tf_ind_type type)
+{
+    const tf_family *f = tf_family_of(type);
+    return f && f->per_area;
+}
+
+int tf_family_makes_facilities(tf_ind_type type)
+{
+    const tf_family *f = tf_family_of(type);
+    return f && f->makes_facility_layers;
+}
+
+int tf_family_has_distance(tf_ind_type type)
+{
+    const tf_family *f = tf_family_of(type);
+    return f && f->has_distance;
+}
+
+int tf_project_makes_facility_layers(const taafi_project *p)
+{
+    size_t k;
+    for (k = 0; k < p->n_inds; k++)
+        if (tf_family_makes_facilities(p->inds[k].type))
+            return 1;
+    return 0;
 }
 
 /* Text holding a number, surrounding spaces allowed: tf_field_number's

@@ -48,6 +48,26 @@ typedef struct tf_family {
     /* Adds the indicator's columns (and data-quality notes) to `r`. */
     taafi_status (*finish)(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r);
     void (*free)(taafi_ctx *ctx, tf_ind_state *s);
+    /* The column that scores an indicator without `score_column`: its id
+     * followed by this (coverage: "_pop_pct", the share of residents
+     * within reach), or the column named by its id when NULL; and that
+     * column's unit as tables and the atlas show it (NULL: the
+     * indicator's own `unit`).  Only tf_score_column and tf_score_unit
+     * read these. */
+    const char *score_suffix, *score_unit;
+    /* Its work is per area, not per feature of a pass (raster sums,
+     * coverage): it can finish beside the passes (analysis/background.c). */
+    int per_area;
+    /* It makes the `service_gaps` and `facilities` layers. */
+    int makes_facility_layers;
+    /* It measures against a standard distance (`distance`, metres). */
+    int has_distance;
+    /* Whether a scenario's copy `scen` of indicator `base` must be
+     * computed again, by `finish` on the state the project's pass kept
+     * (nothing is read twice), into a result part that the scenario puts
+     * in force (taafi_result_rescore); if so, `why` says how it differs,
+     * for the log.  NULL: scenarios only change how it is scored. */
+    int (*scenario_variant)(const tf_indicator_def *base, const tf_indicator_def *scen, char *why, size_t size);
 } tf_family;
 
 /* The family for an indicator type (NULL for expressions, which the engine
@@ -56,6 +76,29 @@ const tf_family *tf_family_of(tf_ind_type type);
 
 /* Whether indicators of this type read a layer. */
 int tf_family_reads_layer(tf_ind_type type);
+
+/* The column that scores indicator `d`: its `score_column`, else its
+ * family's default (see score_suffix), else the column named `d->id`.
+ * Written into buf (or returned from d) and returned.  The one rule for
+ * scoring, the rounds' change, maps, the atlas and the report. */
+const char *tf_score_column(const tf_indicator_def *d, char *buf, size_t size);
+
+/* The unit of that column's values as shown beside them: d->unit, or the
+ * family's default column's own unit ("%" for coverage). */
+const char *tf_score_unit(const tf_indicator_def *d);
+
+/* Whether indicators of this type work per area beside the passes
+ * (tf_family.per_area). */
+int tf_family_per_area(tf_ind_type type);
+
+/* Whether indicators of this type make the facility layers, and whether
+ * they measure against a standard distance. */
+int tf_family_makes_facilities(tf_ind_type type);
+int tf_family_has_distance(tf_ind_type type);
+
+/* Whether any indicator of `p` makes the facility layers (`service_gaps`,
+ * `facilities`). */
+int tf_project_makes_facility_layers(const taafi_project *p);
 
 extern const tf_family tf_family_area;
 extern const tf_family tf_family_count;

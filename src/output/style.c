@@ -10,6 +10,7 @@
 
 #include "writers.h"
 #include "analysis/sheets.h"
+#include "families/indicator.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -225,7 +226,7 @@ static char *qml_facilities(const taafi_project *p)
     tf_buf_printf(&b, "  <renderer-v2 type=\"categorizedSymbol\" attr=\"indicator\" symbollevels=\"0\" "
                       "enableorderby=\"0\" forceraster=\"0\">\n    <categories>\n");
     for (i = 0; i < p->n_inds; i++)
-        if (p->inds[i].type == TF_IND_COVERAGE) {
+        if (tf_family_makes_facilities(p->inds[i].type)) {
             tf_buf_printf(&b, "      <category value=\"");
             xml_text(&b, p->inds[i].id);
             tf_buf_printf(&b, "\" symbol=\"%zu\" render=\"true\" label=\"", k++);
@@ -311,7 +312,7 @@ taafi_status tf_write_styles(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH
     size_t n = 0, i;
     OGRLayerH t;
     taafi_status st;
-    int coverage = tf_project_has_type(r->project, TF_IND_COVERAGE);
+    int coverage = tf_project_makes_facility_layers(r->project);
     if ((st = tf_sheets(ctx, r, &sheets, &n)))
         return st;
     if (!n && !coverage)

@@ -4,6 +4,7 @@
 #include "core/parallel.h"
 #include "writers.h"
 #include "meta.h"
+#include "families/indicator.h"
 
 #include <cpl_vsi.h>
 #include <errno.h>
@@ -48,7 +49,7 @@ static void meta_name(const char *geojson, char *out, size_t size)
 static void output_names(const taafi_project *p, int rounds, const char *names[N_OUT], char meta[256])
 {
     names[OUT_CHANGE] = p->out_geojson && rounds ? "change.geojson" : NULL;
-    int cov = p->out_geojson && tf_project_has_type(p, TF_IND_COVERAGE);
+    int cov = p->out_geojson && tf_project_makes_facility_layers(p);
     if (p->out_geojson)
         meta_name(p->out_geojson, meta, 256);
     names[OUT_META_AREAS] = p->out_geojson ? meta : NULL;

@@ -2,6 +2,7 @@
 #include "rounds/rounds.h"
 #include "style.h"
 #include "writers.h"
+#include "families/indicator.h"
 
 #include <cpl_conv.h>
 #include <ogr_api.h>
@@ -117,7 +118,7 @@ taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *pa
     }
     if ((st = tf_write_areas_layer(ctx, r, ds, "areas", 0, (char **)layer_opts)) ||
         (st = tf_write_indicators_table(ctx, r, ds, "indicators", (char **)ATTR)) ||
-        (tf_project_has_type(r->project, TF_IND_COVERAGE) &&
+        (tf_project_makes_facility_layers(r->project) &&
          ((st = tf_write_gaps_layer(ctx, r, ds, 0, (char **)layer_opts)) ||
           (st = tf_write_facilities_layer(ctx, r, ds, 0, (char **)layer_opts)))) ||
         (st = tf_write_styles(ctx, r, ds, (char **)ATTR)) ||

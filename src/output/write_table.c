@@ -2,6 +2,7 @@
  * `run`, `data_quality` and `indicators` in the GeoPackage, the CSVs. */
 #include "analysis/score.h"
 #include "writers.h"
+#include "families/indicator.h"
 
 #include <math.h>
 #include <ogr_api.h>
@@ -108,7 +109,7 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
             v[14] = filter;
             v[15] = layer ? layer->path : d->type == TF_IND_TABLE ? d->source : d->expression;
             /* the standard distance in force (a scenario's, if it has one) */
-            fmt_num(dist, sizeof dist, d->type == TF_IND_COVERAGE, d->distance);
+            fmt_num(dist, sizeof dist, tf_family_has_distance(d->type), d->distance);
             v[16] = dist[0] ? dist : NULL;
         } else if (c->pillar >= 0) {
             v[4] = tf_pillar_keys[c->pillar];

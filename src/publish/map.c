@@ -10,6 +10,7 @@
  * arrow, labels, date, source and a disclaimer on boundaries.
  */
 #include "map.h"
+#include "families/indicator.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -298,10 +299,11 @@ static const tf_indicator_def *gaps_indicator(const taafi_project *p)
     if (p->maps.gaps && (k = tf_project_find_indicator(p, p->maps.gaps)) >= 0)
         return &p->inds[k];
     for (i = 0; i < p->n_inds; i++)
-        if (p->inds[i].type == TF_IND_COVERAGE && p->inds[i].pillar && !strcmp(p->inds[i].pillar, "basic_services"))
+        if (tf_family_makes_facilities(p->inds[i].type) && p->inds[i].pillar &&
+            !strcmp(p->inds[i].pillar, "basic_services"))
             return &p->inds[i];
     for (i = 0; i < p->n_inds; i++)
-        if (p->inds[i].type == TF_IND_COVERAGE)
+        if (tf_family_makes_facilities(p->inds[i].type))
             return &p->inds[i];
     return NULL;
 }
@@ -537,6 +539,13 @@ static void fmt(char *buf, size_t size, double v, const char *unit)
                  unit && *unit ? unit : "");
 }
 
+void tf_atlas_value(const taafi_result *r, const tf_indicator_def *d, size_t a, char *buf, size_t size)
+{
+    char name[300];
+    long vc = tf_result_column_index(r, tf_score_column(d, name, sizeof name));
+    fmt(buf, size, vc >= 0 && !r->cols[vc].is_text ? r->cols[vc].v[a] : NAN, tf_score_unit(d));
+}
+
 /* The atlas's locator: one frame for every page, and every area drawn
  * once, in grey, which each page shows and then draws its own area over.
  * Drawn on every page, an atlas of n areas held n x n outlines (91 MB and
@@ -762,18 +771,12 @@ void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *i
         for (k = 0; k < p->n_inds; k++) {
             const tf_indicator_def *d = tf_result_def(r, &p->inds[k]);
             char sc[300], line[400];
-            long vc, sc_col;
+            long sc_col;
             if (!d->pillar || strcmp(d->pillar, tf_pillar_keys[q]))
                 continue;
             snprintf(sc, sizeof sc, "%s_score", d->id);
             sc_col = tf_result_column_index(r, sc);
-            vc = tf_result_column_index(r, d->score_column ? d->score_column : d->type == TF_IND_COVERAGE ? "" : d->id);
-            if (d->type == TF_IND_COVERAGE) {
-                char pp[300];
-                snprintf(pp, sizeof pp, "%s_pop_pct", d->id);
-                vc = tf_result_column_index(r, pp);
-            }
-            fmt(val, sizeof val, vc >= 0 ? r->cols[vc].v[a] : NAN, d->type == TF_IND_COVERAGE ? "%" : d->unit);
+            tf_atlas_value(r, d, a, val, sizeof val);
             snprintf(line, sizeof line, "   %s: %s", d->label ? d->label : d->id, val);
             fmt(val, sizeof val, sc_col >= 0 ? r->cols[sc_col].v[a] : NAN, "");
             y += row(cr, line, d->label_ar, val, y, 0);

@@ -26,6 +26,11 @@ int tf_atlas_view(const tf_atlas *at, taafi_ctx *ctx, const taafi_result *r, siz
 void tf_draw_atlas_page(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *index, const tf_atlas *at, size_t a,
                         cairo_t *cr);
 
+/* The value an atlas page shows for indicator `d` (the settings in force)
+ * in area `a`: the column that scores it (tf_score_column), with its unit,
+ * as drawn ("—" when missing). */
+void tf_atlas_value(const taafi_result *r, const tf_indicator_def *d, size_t a, char *buf, size_t size);
+
 typedef enum tf_align { TF_ALIGN_LEFT, TF_ALIGN_RIGHT, TF_ALIGN_CENTRE } tf_align;
 
 /* Draws `s` (UTF-8, any script: Pango shapes and orders it) with its top

@@ -8,6 +8,7 @@
 
 #include "map.h"
 #include "output/meta.h"
+#include "families/indicator.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -216,8 +217,7 @@ taafi_status tf_report_html(taafi_ctx *ctx, const taafi_result *r, const tf_shee
                 if (!d->pillar || strcmp(d->pillar, tf_pillar_keys[q]))
                     continue;
                 snprintf(sc, sizeof sc, "%s_score", d->id);
-                snprintf(vcn, sizeof vcn, d->type == TF_IND_COVERAGE ? "%s_pop_pct" : "%s", d->id);
-                vc = tf_result_column_index(r, d->score_column ? d->score_column : vcn);
+                vc = tf_result_column_index(r, tf_score_column(d, vcn, sizeof vcn));
                 scc = tf_result_column_index(r, sc);
                 tf_buf_printf(&b, "<tr><td>");
                 both(&b, d->label ? d->label : d->id, d->label_ar);

@@ -9,6 +9,7 @@
  * round's data would show change that is not there.
  */
 #include "rounds.h"
+#include "families/indicator.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -566,11 +567,9 @@ static int tracked(const taafi_project *p, const char *col, const tf_indicator_d
         if (!d->pillar)
             continue;
         snprintf(sc, sizeof sc, "%s_score", d->id);
-        snprintf(vc, sizeof vc, d->type == TF_IND_COVERAGE && !d->score_column ? "%s_pop_pct" : "%s",
-                 d->score_column ? d->score_column : d->id);
         if (!strcmp(col, sc))
             return 1;
-        if (!strcmp(col, vc)) {
+        if (!strcmp(col, tf_score_column(d, vc, sizeof vc))) {
             *d_out = d;
             return 1;
         }

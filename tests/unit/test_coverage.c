@@ -9,6 +9,8 @@
 
 #include "result/result.h"
 #include "output/writers.h"
+#include "families/indicator.h"
+#include "publish/map.h"
 
 #include <ogr_srs_api.h>
 
@@ -463,10 +465,47 @@ static void test_population_from_coverage(void **state)
     assert_true(pop[0] > 0);
 }
 
+/* The atlas shows the value that scores an indicator: a coverage
+ * indicator scored by another of its columns (score_column) shows that
+ * column, with the indicator's own unit; without one, the share of
+ * residents within reach, in %. */
+static void test_atlas_shows_scored_value(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    taafi_result *r = run(e,
+                          "{id: c, type: coverage, layer: fac, kind: tap, distance: 300, pillar: basic_services, "
+                          "direction: lower_is_better, score_column: c_pop_beyond, unit: residents}",
+                          &p);
+    char buf[64], want[64], col[300];
+    const tf_indicator_def *d = tf_result_def(r, &p->inds[1]);
+    double beyond = tt_value(r, "c_pop_beyond", 0), pct = tt_value(r, "c_pop_pct", 0);
+    assert_string_equal(tf_score_column(d, col, sizeof col), "c_pop_beyond");
+    assert_true(fabs(beyond - pct) > 1);
+    tf_atlas_value(r, d, 0, buf, sizeof buf);
+    snprintf(want, sizeof want, "%.0f residents", beyond);
+    assert_string_equal(buf, want);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    r = run(e,
+            "{id: c, type: coverage, layer: fac, kind: tap, distance: 300, pillar: basic_services, "
+            "direction: higher_is_better}",
+            &p);
+    d = tf_result_def(r, &p->inds[1]);
+    assert_string_equal(tf_score_column(d, col, sizeof col), "c_pop_pct");
+    tf_atlas_value(r, d, 0, buf, sizeof buf);
+    pct = tt_value(r, "c_pop_pct", 0);
+    snprintf(want, sizeof want, "%.*f %%", pct >= 10 ? 1 : 2, pct);
+    assert_string_equal(buf, want);
+    taafi_result_free(r);
+    taafi_project_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_facility),
+        cmocka_unit_test(test_atlas_shows_scored_value),
         cmocka_unit_test(test_basins_and_load),
         cmocka_unit_test(test_overlapping_reach),
         cmocka_unit_test(test_no_facility),
