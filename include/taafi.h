@@ -289,6 +289,28 @@ TAAFI_API int taafi_project_wants_maps(const taafi_project *project);
 TAAFI_API taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *project, const char *dir,
                                          unsigned flags);
 
+/* Flag for taafi_project_run(): also the maps, atlas and report (as the
+ * project's `maps` section asks anyway). */
+#define TAAFI_RUN_MAPS 0x2u
+
+/* Runs `project` as `taafi run` does and writes every output into folder
+ * `dir` (made with its parents if missing): the analysis (for a project
+ * with rounds every round, or only `round` with the others read back from
+ * DIR), the outputs of taafi_result_write(), the maps and report with
+ * TAAFI_RUN_MAPS, and each scenario into DIR/NAME/.  The run is committed
+ * whole: everything is written into a stage folder beside DIR, which then
+ * takes DIR's place in one step, keeping the files in DIR that are not an
+ * earlier run's outputs; after any failure, interrupt or kill, DIR holds
+ * the complete earlier result or the complete new one.  DIR/taafi-run.json
+ * lists the run's files and its id, which every GeoPackage (`run` table,
+ * item `run`) and meta.json record too.  Without TAAFI_WRITE_OVERWRITE an
+ * earlier run's output in DIR is an error (TAAFI_ERR_EXISTS) before any
+ * work.  *result_out, if not NULL, receives the result with the project's
+ * own scoring in force (NULL for a `round` that is not the latest); the
+ * caller frees it with taafi_result_free.  It borrows `project`. */
+TAAFI_API taafi_status taafi_project_run(taafi_ctx *ctx, const taafi_project *project, const char *dir,
+                                         const char *round, unsigned flags, taafi_result **result_out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,8 @@
 # OLD and NEW are taafi executables or git revisions (built into
 # build-rev-REV/ from a temporary worktree); NEW defaults to build/taafi.
 # Files that hold the run's id (meta.json, GeoPackages' `run` table) are
-# compared with that id taken out.  Exits 1 on any difference, listing
+# compared with that id taken out; the run's list of its files
+# (taafi-run.json, new with the run ids) is not compared.  Exits 1 on any difference, listing
 # the files that differ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,11 +67,11 @@ for side in old new; do
 done
 
 # a file's bytes as compared: GeoPackages as SQL text with the run id's
-# row left out, meta.json without its run_id member, others as they are
+# row (and the run table's row count) left out, meta.json without its run_id member, others as they are
 canon() {
     case "$1" in
-    *.gpkg) sqlite3 "$1" .dump | grep -v "'run_id'" ;;
-    *.meta.json) sed -E 's/"run_id": *"[^"]*", *//' "$1" ;;
+    *.gpkg) sqlite3 "$1" .dump | grep -v -e "'run_id'" -e "VALUES('run'," ;;
+    *.meta.json) grep -v '^  "run_id": ' "$1" ;;
     *) cat "$1" ;;
     esac
 }
@@ -83,10 +84,10 @@ while IFS= read -r f; do
     if ! cmp -s "$work/old/$f" "$work/new/$f" && ! cmp -s <(canon "$work/old/$f") <(canon "$work/new/$f"); then
         echo "differs: $f"; differ=1
     fi
-done < <(cd "$work/old" && find . -type f | sort)
+done < <(cd "$work/old" && find . -type f ! -name taafi-run.json | sort)
 while IFS= read -r f; do
     [ -f "$work/old/$f" ] || { echo "only in new: $f"; differ=1; }
-done < <(cd "$work/new" && find . -type f | sort)
+done < <(cd "$work/new" && find . -type f ! -name taafi-run.json | sort)
 if [ "$differ" = 0 ]; then
     echo "identical: $n files ($old and $new)"
 fi

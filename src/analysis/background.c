@@ -110,7 +110,7 @@ taafi_status tf_bg_start(taafi_ctx *ctx, const taafi_result *r, tf_ind_state **s
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             goto fail;
         }
-        taafi_ctx_set_log(bg->ctx, ctx->log_min, ctx->log, ctx->log_user);
+        tf_ctx_inherit(bg->ctx, ctx);
         taafi_ctx_set_threads(bg->ctx, ctx->threads);
         taafi_ctx_set_progress(bg->ctx, snapshot, bg);
         bg->part->ctx = bg->ctx; /* the part's geometries are made there */

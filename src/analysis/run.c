@@ -824,6 +824,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     r->ctx = ctx;
     r->project = p;
     tf_utc_now(r->started);
+    tf_run_id(p->path, r->run_id);
     tf_log(ctx, TAAFI_LOG_DEBUG, "threads: %d", ctx->threads);
     /* With threads to spare, overlapping areas are looked for beside the
      * analysis (unless an overlap is to stop the run) */

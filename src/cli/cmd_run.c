@@ -111,28 +111,6 @@ static void print_issues(const taafi_result *r, size_t n, const char *tag)
     cli_stderr_end();
 }
 
-/* The project's scenarios: the same indicators scored again, each into
- * DIR/NAME (with maps when asked). */
-static taafi_status run_scenarios(taafi_ctx *ctx, job *j, const taafi_project *p, taafi_result *r)
-{
-    taafi_status st = TAAFI_OK;
-    size_t k;
-    for (k = 0; k < taafi_project_scenario_count(p) && !st; k++) {
-        const char *name = taafi_project_scenario_name(p, k);
-        char *sdir = malloc(strlen(j->dir) + strlen(name) + 2);
-        if (!sdir)
-            return TAAFI_ERR_NOMEM;
-        sprintf(sdir, "%s/%s", j->dir, name);
-        if (!(st = taafi_result_rescore(ctx, r, name)) && !(st = taafi_result_write(ctx, r, sdir, j->flags)) &&
-            (j->maps || taafi_project_wants_maps(p)))
-            st = taafi_result_render(ctx, r, sdir, j->flags);
-        if (!st)
-            say(j, "scenario %s written to %s", name, sdir);
-        free(sdir);
-    }
-    return st;
-}
-
 static void run_job(job *j)
 {
     taafi_ctx *ctx = cli_context(&j->o);
@@ -157,48 +135,16 @@ static void run_job(job *j)
         }
         goto out;
     }
-    if (!(st = taafi_project_load(ctx, j->project, &p)) && taafi_project_round_count(p) > 0) {
-        /* assessment rounds: every round (or the one named) into one result */
-        if ((st = taafi_project_check_outputs(ctx, p, j->dir, j->round ? j->flags | TAAFI_WRITE_OVERWRITE : j->flags)) ||
-            (st = taafi_run_rounds(ctx, p, j->round, j->dir, j->round ? j->flags | TAAFI_WRITE_OVERWRITE : j->flags,
-                                   &r)) ||
-            (r && (j->maps || taafi_project_wants_maps(p)) &&
-             (st = taafi_result_render(ctx, r, j->dir, j->flags | TAAFI_WRITE_OVERWRITE)))) {
-            j->code = cli_fail(st, taafi_ctx_message(ctx));
-            snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
-        } else if (r && (st = run_scenarios(ctx, j, p, r))) {
-            j->code = cli_fail(st, taafi_ctx_message(ctx));
-            snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
-        } else {
-            j->code = EXIT_OK;
-            j->areas = r ? taafi_result_area_count(r) : 0;
-            say(j, "%s: %zu round(s) written to %s", j->project, taafi_project_round_count(p), j->dir);
-        }
-        goto out;
-    }
-    if (!st && j->round) { /* computing everything would not be what was asked */
-        j->code = EXIT_USAGE;
-        snprintf(j->message, sizeof j->message, "%s: --round %s, but the project has no 'rounds'; run it without --round",
-                 j->project, j->round);
-        cli_stderr_begin();
-        fprintf(stderr, "taafi: error: %s\n", j->message);
-        cli_stderr_end();
-        goto out;
-    }
-    if (st ||
-        (st = taafi_project_check_outputs(ctx, p, j->dir, j->flags)) || (st = taafi_run(ctx, p, &r)) ||
-        (st = taafi_result_write(ctx, r, j->dir, j->flags)) ||
-        ((j->maps || taafi_project_wants_maps(p)) && (st = taafi_result_render(ctx, r, j->dir, j->flags)))) {
+    if ((st = taafi_project_load(ctx, j->project, &p)) ||
+        (st = taafi_project_run(ctx, p, j->dir, j->round, j->flags | (j->maps ? TAAFI_RUN_MAPS : 0), &r))) {
         j->code = cli_fail(st, taafi_ctx_message(ctx));
         snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
+    } else if (taafi_project_round_count(p) > 0) {
+        j->code = EXIT_OK;
+        j->areas = r ? taafi_result_area_count(r) : 0;
+        say(j, "%s: %zu round(s) written to %s", j->project, taafi_project_round_count(p), j->dir);
     } else {
         size_t n_issues = taafi_result_issue_count(r);
-        st = run_scenarios(ctx, j, p, r);
-        if (st) {
-            j->code = cli_fail(st, taafi_ctx_message(ctx));
-            snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
-            goto out;
-        }
         j->code = EXIT_OK;
         j->areas = taafi_result_area_count(r);
         say(j, "%s: %zu areas, %zu indicator columns", j->project, j->areas, taafi_result_column_count(r));

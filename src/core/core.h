@@ -29,7 +29,17 @@ struct taafi_ctx {
     int threads;                       /* taafi_ctx_set_threads(), >= 1    */
     taafi_progress_fn progress;
     void *progress_user;
+    /* While a run writes into a stage folder (output/stage.h), messages and
+     * log lines show paths under alias_from as under alias_to, the folder
+     * the user named; both borrowed, NULL when not staging. */
+    const char *alias_from, *alias_to;
 };
+
+/* Sets (or, with NULLs, clears) the context's path alias (see above). */
+void tf_ctx_alias(taafi_ctx *ctx, const char *from, const char *to);
+
+/* A context made for a worker takes its parent's log and alias. */
+void tf_ctx_inherit(taafi_ctx *child, const taafi_ctx *parent);
 
 /* Reports progress if anyone listens. */
 void tf_progress(taafi_ctx *ctx, const char *stage, uint64_t done, uint64_t total);
@@ -100,6 +110,11 @@ int tf_cgroup_cpus(const char *root, const char *self_cgroup);
 void tf_utc_now(char out[32]);
 /* SOURCE_DATE_EPOCH as a time, when set to a number (1), else 0. */
 int tf_source_date(time_t *out);
+
+/* A new run's id, 32 lowercase hex digits and a NUL: random, or with
+ * SOURCE_DATE_EPOCH set derived from it and `seed` (the project file's
+ * path), so that pinned runs stay byte-identical. */
+void tf_run_id(const char *seed, char out[33]);
 
 /* A monotonic clock in seconds, for the stage times -v shows. */
 double tf_seconds(void);

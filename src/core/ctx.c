@@ -174,12 +174,43 @@ void taafi_ctx_set_log(taafi_ctx *ctx, taafi_log_level min_level, taafi_log_fn f
     ctx->log_min = min_level;
 }
 
+void tf_ctx_alias(taafi_ctx *ctx, const char *from, const char *to)
+{
+    ctx->alias_from = from && to ? from : NULL;
+    ctx->alias_to = from && to ? to : NULL;
+}
+
+void tf_ctx_inherit(taafi_ctx *child, const taafi_ctx *parent)
+{
+    taafi_ctx_set_log(child, parent->log_min, parent->log, parent->log_user);
+    tf_ctx_alias(child, parent->alias_from, parent->alias_to);
+}
+
+/* Rewrites the alias's paths in `s` (see core.h); truncated to `size`. */
+static void unalias(const taafi_ctx *ctx, char *s, size_t size)
+{
+    char out[TF_MSG_MAX];
+    size_t n, o = 0;
+    const char *p = s, *q;
+    if (!ctx->alias_from || !strstr(s, ctx->alias_from))
+        return;
+    n = strlen(ctx->alias_from);
+    while ((q = strstr(p, ctx->alias_from)) != NULL && o < sizeof out) {
+        o += (size_t)snprintf(out + o, sizeof out - o, "%.*s%s", (int)(q - p), p, ctx->alias_to);
+        p = q + n;
+    }
+    if (o < sizeof out)
+        snprintf(out + o, sizeof out - o, "%s", p);
+    snprintf(s, size, "%s", out);
+}
+
 taafi_status tf_error(taafi_ctx *ctx, taafi_status status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
     va_end(ap);
+    unalias(ctx, ctx->msg, sizeof ctx->msg);
     return status;
 }
 
@@ -192,6 +223,7 @@ void tf_log(taafi_ctx *ctx, taafi_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    unalias(ctx, line, sizeof line);
     ctx->log(level, line, ctx->log_user);
 }
 

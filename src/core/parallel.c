@@ -102,7 +102,7 @@ static void *thread_main(void *arg)
         return NULL;
     }
     /* a worker's warnings go where the caller's go */
-    taafi_ctx_set_log(wctx, sh->ctx->log_min, sh->ctx->log, sh->ctx->log_user);
+    tf_ctx_inherit(wctx, sh->ctx);
     work(sh, wctx);
     taafi_ctx_free(wctx);
     return NULL;

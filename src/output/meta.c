@@ -136,6 +136,13 @@ taafi_status tf_meta_json(taafi_ctx *ctx, const taafi_result *r, const char *lay
                           "\"label_ar\": \"السكان لكل وحدة سعة\", \"unit\": \"persons\"}\n"
                           "  ]\n}\n");
     }
+    if (!b.failed && b.len > 2) {
+        /* the run's id first, as in every file of the run */
+        tf_buf with = {0};
+        tf_buf_printf(&with, "{\n  \"run_id\": \"%s\",\n%s", r->run_id, b.s + 2);
+        tf_buf_free(&b);
+        b = with;
+    }
     if (b.failed) {
         tf_buf_free(&b);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");

@@ -53,7 +53,8 @@ static taafi_status write_run(taafi_ctx *ctx, const taafi_result *r, GDALDataset
         (st = tf_table_row(ctx, t, (const char *[]){"version", "PROJ", pi.version, NULL}, 4)) ||
         (st = tf_table_row(ctx, t, (const char *[]){"version", "all", versions, NULL}, 4)) ||
         (st = tf_table_row(ctx, t, (const char *[]){"time", "started", r->started, NULL}, 4)) ||
-        (st = tf_table_row(ctx, t, (const char *[]){"time", "finished", r->finished, NULL}, 4)))
+        (st = tf_table_row(ctx, t, (const char *[]){"time", "finished", r->finished, NULL}, 4)) ||
+        (st = tf_table_row(ctx, t, (const char *[]){"run", "run_id", r->run_id, NULL}, 4)))
         return st;
     return TAAFI_OK;
 }

@@ -73,6 +73,7 @@ struct taafi_result {
     tf_input_file *inputs;
     size_t n_inputs, cap_inputs;
     char started[32], finished[32]; /* UTC */
+    char run_id[33];                /* tf_run_id: every output records it */
     tf_gap *gaps;                   /* service_gaps layer                */
     size_t n_gaps, cap_gaps;
     tf_facility *facilities;        /* facilities layer                  */

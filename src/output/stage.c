@@ -1,0 +1,610 @@
+/* stage.c: a run's outputs staged beside the output folder and put in
+ * its place in one step (see stage.h). */
+#define _GNU_SOURCE /* renameat2, nftw */
+#include "stage.h"
+
+#include "meta.h"
+#include "outfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STAGE_TAG ".taafi-stage-"
+
+struct tf_stage {
+    char *given;     /* the output folder as the caller named it          */
+    char *real;      /* the same, resolved (symbolic links followed)       */
+    char *path;      /* the stage folder                                   */
+    char *lock_path; /* its lock file                                      */
+    int lock_fd;
+    int in_place;    /* the stage is inside `real`: files renamed one by one */
+    int committed;
+};
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT;
+}
+
+/* Removes `path` and everything under it (symbolic links not followed). */
+static void rm_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* "PID" out of "<prefix>PID-RANDOM...", or -1. */
+static long stage_pid(const char *name, size_t prefix_len)
+{
+    char *end;
+    long pid = strtol(name + prefix_len, &end, 10);
+    return end != name + prefix_len && *end == '-' && pid > 0 ? pid : -1;
+}
+
+/* Removes what killed runs left in `folder` for stages named
+ * <prefix>PID-RANDOM: a lock file nobody holds and its stage, or a stage
+ * without a lock file whose process is gone.  Never anything else. */
+static void sweep(const char *folder, const char *prefix)
+{
+    DIR *d = opendir(folder);
+    struct dirent *e;
+    size_t n = strlen(prefix);
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        long pid = strncmp(e->d_name, prefix, n) ? -1 : stage_pid(e->d_name, n);
+        char *path, *lock;
+        int fd;
+        if (pid < 0 || (len > 5 && !strcmp(e->d_name + len - 5, ".lock")))
+            continue;
+        path = tf_sprintf("%s/%s", folder, e->d_name);
+        lock = tf_sprintf("%s/%s.lock", folder, e->d_name);
+        fd = lock ? open(lock, O_RDWR | O_CLOEXEC) : -1;
+        if (path && lock &&
+            ((fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) || (fd < 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH))) {
+            rm_tree(path);
+            unlink(lock);
+        }
+        if (fd >= 0)
+            close(fd);
+        free(path);
+        free(lock);
+    }
+    closedir(d);
+    /* lock files whose stage is gone (killed between the two) */
+    if (!(d = opendir(folder)))
+        return;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        char *lock;
+        int fd;
+        if (strncmp(e->d_name, prefix, n) || stage_pid(e->d_name, n) < 0 || len <= 5 ||
+            strcmp(e->d_name + len - 5, ".lock") || !(lock = tf_sprintf("%s/%s", folder, e->d_name)))
+            continue;
+        if ((fd = open(lock, O_RDWR | O_CLOEXEC)) >= 0) {
+            if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+                char *stage = tf_strdup(lock);
+                struct stat sb;
+                if (stage) {
+                    stage[strlen(stage) - 5] = '\0';
+                    if (lstat(stage, &sb) != 0)
+                        unlink(lock);
+                }
+                free(stage);
+            }
+            close(fd);
+        }
+        free(lock);
+    }
+    closedir(d);
+}
+
+/* Creates and locks the lock file: held until tf_stage_free.  Checks that
+ * the file locked is still the one named (a sweep may have removed it
+ * between open and flock). */
+static int take_lock(const char *path)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        struct stat a, b;
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return -1;
+        if (flock(fd, LOCK_EX) == 0 && fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev)
+            return fd;
+        close(fd);
+    }
+    errno = EAGAIN;
+    return -1;
+}
+
+/* The output folder resolved: symbolic links followed, made absolute; its
+ * parent made if missing.  *parent_out and *name_out split it. */
+static taafi_status resolve(taafi_ctx *ctx, const char *dir, char **real_out)
+{
+    char *copy = tf_strdup(dir), *slash, *parent_real = NULL;
+    char buf[PATH_MAX];
+    taafi_status st = TAAFI_OK;
+    *real_out = NULL;
+    if (!copy)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    if (realpath(dir, buf)) {
+        *real_out = tf_strdup(buf);
+        goto done;
+    }
+    /* not there yet: PARENT resolved, then NAME */
+    while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
+        copy[strlen(copy) - 1] = '\0';
+    slash = strrchr(copy, '/');
+    if (slash == copy)
+        parent_real = tf_strdup("/");
+    else {
+        if (slash)
+            *slash = '\0';
+        if ((st = tf_mkdirs(ctx, slash ? copy : ".")))
+            goto done;
+        parent_real = realpath(slash ? copy : ".", NULL);
+    }
+    if (!parent_real) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot resolve the output folder: %s", dir, strerror(errno));
+        goto done;
+    }
+    *real_out = tf_sprintf("%s/%s", strcmp(parent_real, "/") ? parent_real : "", slash ? slash + 1 : copy);
+done:
+    if (!st && !*real_out)
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    free(parent_real);
+    free(copy);
+    return st;
+}
+
+/* Whether the stage can sit beside `real` and be exchanged with it: the
+ * parent is writable and `real` (if there) is no mount point. */
+static int can_exchange(const char *real)
+{
+    char *parent = tf_strdup(real), *slash;
+    struct stat a, b;
+    int ok;
+    if (!parent || !(slash = strrchr(parent, '/')) || slash == parent) {
+        free(parent);
+        return 0;
+    }
+    *slash = '\0';
+    ok = access(parent, W_OK) == 0 &&
+         (stat(real, &a) != 0 || (stat(parent, &b) == 0 && a.st_dev == b.st_dev && a.st_ino != b.st_ino));
+    free(parent);
+    return ok;
+}
+
+taafi_status tf_stage_begin(taafi_ctx *ctx, const char *dir, tf_stage **out)
+{
+    tf_stage *s = calloc(1, sizeof *s);
+    unsigned int rnd = 0;
+    char *folder = NULL, *prefix = NULL;
+    const char *name;
+    struct stat sb;
+    taafi_status st;
+    *out = NULL;
+    if (!s)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    s->lock_fd = -1;
+    if (!(s->given = tf_strdup(dir))) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if ((st = resolve(ctx, dir, &s->real)))
+        goto fail;
+    if (stat(s->real, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: exists and is not a folder; choose another output folder", dir);
+        goto fail;
+    }
+    s->in_place = !can_exchange(s->real);
+    if (s->in_place) {
+        if ((st = tf_mkdirs(ctx, s->real)))
+            goto fail;
+        tf_log(ctx, TAAFI_LOG_WARNING,
+               "%s: the outputs cannot be staged beside the folder (a mount point, or its parent is not "
+               "writable): each file is put in place whole, but a failed run may leave some files new",
+               dir);
+        folder = tf_strdup(s->real);
+        prefix = tf_strdup(STAGE_TAG);
+    } else {
+        name = strrchr(s->real, '/') + 1;
+        folder = tf_sprintf("%.*s", (int)(name - 1 - s->real), s->real);
+        prefix = tf_sprintf(".%s" STAGE_TAG, name);
+    }
+    if (!folder || !prefix) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    sweep(*folder ? folder : "/", prefix);
+    if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+        rnd = (unsigned)time(NULL) ^ (unsigned)(size_t)s;
+    s->path = tf_sprintf("%s/%s%ld-%08x", folder, prefix, (long)getpid(), rnd);
+    s->lock_path = s->path ? tf_sprintf("%s.lock", s->path) : NULL;
+    if (!s->path || !s->lock_path) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if ((s->lock_fd = take_lock(s->lock_path)) < 0 || mkdir(s->path, 0777) != 0) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot make the stage for the outputs: %s", s->path, strerror(errno));
+        goto fail;
+    }
+    /* the folder that replaces DIR keeps DIR's permissions */
+    if (stat(s->real, &sb) == 0)
+        chmod(s->path, sb.st_mode & 07777);
+    free(folder);
+    free(prefix);
+    *out = s;
+    return TAAFI_OK;
+fail:
+    free(folder);
+    free(prefix);
+    tf_stage_free(s);
+    return st;
+}
+
+const char *tf_stage_dir(const tf_stage *s) { return s->path; }
+
+void tf_stage_free(tf_stage *s)
+{
+    if (!s)
+        return;
+    if (s->path && !s->committed)
+        rm_tree(s->path);
+    if (s->lock_fd >= 0) {
+        unlink(s->lock_path);
+        close(s->lock_fd);
+    }
+    free(s->given);
+    free(s->real);
+    free(s->path);
+    free(s->lock_path);
+    free(s);
+}
+
+/* ---- walking a folder ---------------------------------------------------- */
+
+/* Calls fn for every entry under root/rel (rel "" for root itself not
+ * included), folders before what they hold, in name order.  fn returns 0
+ * to go on, WALK_SKIP not to go into the folder it was given, anything
+ * else to stop: walk returns that (-1: a folder cannot be read). */
+typedef int (*walk_fn)(const char *root, const char *rel, const struct stat *sb, void *user);
+#define WALK_SKIP (-2)
+
+static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
+
+static int walk(const char *root, const char *rel, walk_fn fn, void *user)
+{
+    char *dir = *rel ? tf_sprintf("%s/%s", root, rel) : tf_strdup(root);
+    struct dirent **list = NULL;
+    int n, i, rc = 0;
+    if (!dir)
+        return -1;
+    n = scandir(dir, &list, NULL, by_name);
+    free(dir);
+    if (n < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        char *sub = rc || !strcmp(name, ".") || !strcmp(name, "..")
+                        ? NULL
+                        : (*rel ? tf_sprintf("%s/%s", rel, name) : tf_strdup(name));
+        char *full = sub ? tf_sprintf("%s/%s", root, sub) : NULL;
+        struct stat sb;
+        if (sub && full && lstat(full, &sb) == 0) {
+            rc = fn(root, sub, &sb, user);
+            if (!rc && S_ISDIR(sb.st_mode))
+                rc = walk(root, sub, fn, user);
+            else if (rc == WALK_SKIP)
+                rc = 0;
+        } else if (sub && !full)
+            rc = -1;
+        free(sub);
+        free(full);
+    }
+    for (i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+    return rc;
+}
+
+/* ---- the manifest -------------------------------------------------------- */
+
+static int list_file(const char *root, const char *rel, const struct stat *sb, void *user)
+{
+    tf_buf *b = user;
+    (void)root;
+    if (S_ISDIR(sb->st_mode) || !strcmp(rel, TF_RUN_MANIFEST))
+        return 0;
+    tf_buf_printf(b, "%s\n    {\"path\": ", b->s[b->len - 1] == '}' ? "," : "");
+    tf_json_string(b, rel);
+    tf_buf_printf(b, ", \"bytes\": %lld}", (long long)sb->st_size);
+    return b->failed;
+}
+
+static taafi_status write_manifest(taafi_ctx *ctx, const tf_stage *s, const char *run_id)
+{
+    tf_buf b = {0};
+    char *path = tf_sprintf("%s/%s", s->path, TF_RUN_MANIFEST);
+    taafi_status st;
+    tf_buf_printf(&b, "{\n  \"run_id\": ");
+    tf_json_string(&b, run_id);
+    tf_buf_printf(&b, ",\n  \"files\": [");
+    if (walk(s->path, "", list_file, &b) || !path)
+        b.failed = 1;
+    tf_buf_printf(&b, "\n  ]\n}\n");
+    st = b.failed || !path ? tf_error(ctx, TAAFI_ERR_NOMEM, "%s: cannot list the outputs", s->given)
+                           : tf_write_bytes(ctx, path, b.s, b.len);
+    tf_buf_free(&b);
+    free(path);
+    return st;
+}
+
+/* The paths an earlier run's manifest lists (as write_manifest wrote
+ * them), each followed by a NUL, in *out (a double NUL ends them); NULL
+ * when there is none or it cannot be read: then nothing counts as the
+ * earlier run's, and every entry of the folder is kept. */
+static char *manifest_paths(const char *dir)
+{
+    char *path = tf_sprintf("%s/%s", dir, TF_RUN_MANIFEST), *text, *p, *out, *o;
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    long len;
+    free(path);
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || len > (64L << 20) || fseek(f, 0, SEEK_SET) ||
+        !(text = malloc((size_t)len + 1))) {
+        fclose(f);
+        return NULL;
+    }
+    if (fread(text, 1, (size_t)len, f) != (size_t)len)
+        len = 0;
+    fclose(f);
+    text[len] = '\0';
+    if (!(out = o = malloc((size_t)len + 2))) {
+        free(text);
+        return NULL;
+    }
+    for (p = strstr(text, "{\"path\": \""); p; p = strstr(p, "{\"path\": \"")) {
+        for (p += 10; *p && *p != '"'; p++)
+            *o++ = (*p == '\\' && p[1]) ? *++p : *p; /* \" and \\ : the escapes paths need */
+        *o++ = '\0';
+    }
+    *o = '\0';
+    free(text);
+    return out;
+}
+
+static int listed(const char *paths, const char *rel)
+{
+    for (; paths && *paths; paths += strlen(paths) + 1)
+        if (!strcmp(paths, rel))
+            return 1;
+    return 0;
+}
+
+/* ---- carrying the user's files over ---------------------------------------- */
+
+typedef struct carry {
+    const tf_stage *s;
+    const char *earlier; /* the earlier run's outputs (manifest_paths) */
+    int err;             /* errno of the first failure */
+} carry;
+
+/* An old temporary file of a killed run of an earlier version
+ * (.tmp-PID-NAME) is not carried over. */
+static int dead_temp(const char *rel)
+{
+    const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    long pid = strncmp(base, ".tmp-", 5) ? -1 : stage_pid(base, 5);
+    return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Whether folder `rel` holds one of the earlier run's outputs. */
+static int holds_earlier(const char *earlier, const char *rel)
+{
+    size_t n = strlen(rel);
+    for (const char *p = earlier; p && *p; p += strlen(p) + 1)
+        if (!strncmp(p, rel, n) && p[n] == '/')
+            return 1;
+    return 0;
+}
+
+/* Makes the folders of `path` (a path inside the stage) that are missing. */
+static int make_parents(const char *path)
+{
+    char *copy = tf_strdup(path), *s;
+    int rc = 0;
+    if (!copy)
+        return ENOMEM;
+    for (s = strchr(copy + 1, '/'); s && !rc; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        if (mkdir(copy, 0777) != 0 && errno != EEXIST)
+            rc = errno;
+        *s = '/';
+    }
+    free(copy);
+    return rc;
+}
+
+/* A copy of file or symbolic link `from` at `to`, where a hard link cannot
+ * be made (another owner's file under protected_hardlinks, say). */
+static int copy_entry(const char *from, const char *to, const struct stat *sb)
+{
+    char buf[1 << 16];
+    ssize_t n;
+    int in, outfd, rc = 0;
+    if (S_ISLNK(sb->st_mode)) {
+        n = readlink(from, buf, sizeof buf - 1);
+        if (n < 0)
+            return errno;
+        buf[n] = '\0';
+        return symlink(buf, to) ? errno : 0;
+    }
+    if (!S_ISREG(sb->st_mode))
+        return EPERM;
+    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
+        return errno;
+    if ((outfd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, sb->st_mode & 07777)) < 0) {
+        rc = errno;
+        close(in);
+        return rc;
+    }
+    while (!rc && (n = read(in, buf, sizeof buf)) != 0)
+        if (n < 0 || write(outfd, buf, (size_t)n) != n)
+            rc = errno ? errno : EIO;
+    if (close(outfd) != 0 && !rc)
+        rc = errno;
+    close(in);
+    return rc;
+}
+
+static int carry_entry(const char *root, const char *rel, const struct stat *sb, void *user)
+{
+    carry *c = user;
+    char *from, *to;
+    struct stat there;
+    int rc = 0, skip = 0;
+    if (!strcmp(rel, TF_RUN_MANIFEST) || listed(c->earlier, rel) || dead_temp(rel))
+        return 0;
+    from = tf_sprintf("%s/%s", root, rel);
+    to = tf_sprintf("%s/%s", c->s->path, rel);
+    if (!from || !to)
+        rc = ENOMEM;
+    else if (lstat(to, &there) == 0)
+        skip = !S_ISDIR(there.st_mode) || !S_ISDIR(sb->st_mode); /* this run wrote it: it replaces the earlier */
+    else if (S_ISDIR(sb->st_mode))
+        /* a folder of the user's is kept, even empty; one that held the
+         * earlier run's outputs only if something else in it is kept */
+        rc = holds_earlier(c->earlier, rel) ? 0 : mkdir(to, sb->st_mode & 07777) ? errno : 0;
+    else if (!(rc = make_parents(to)) && link(from, to) != 0)
+        rc = copy_entry(from, to, sb);
+    free(from);
+    free(to);
+    if (rc && !c->err)
+        c->err = rc;
+    return rc ? 1 : skip ? WALK_SKIP : 0;
+}
+
+/* In place: each file of the stage renamed into `real`, folders made; the
+ * manifest last, so that until then the folder names the earlier run. */
+static int put_entry(const char *root, const char *rel, const struct stat *sb, void *user)
+{
+    const tf_stage *s = user;
+    char *from, *to;
+    int rc = 0;
+    if (!strcmp(rel, TF_RUN_MANIFEST))
+        return 0;
+    from = tf_sprintf("%s/%s", root, rel);
+    to = tf_sprintf("%s/%s", s->real, rel);
+    if (!from || !to)
+        rc = ENOMEM;
+    else if (S_ISDIR(sb->st_mode))
+        rc = mkdir(to, 0777) && errno != EEXIST ? errno : 0;
+    else
+        rc = rename(from, to) ? errno : 0;
+    free(from);
+    free(to);
+    return rc;
+}
+
+/* In place, after: the earlier run's outputs this run did not write
+ * (those its manifest, now in place, does not list). */
+static void drop_earlier(const tf_stage *s, const char *earlier)
+{
+    char *now = manifest_paths(s->real);
+    for (const char *p = earlier; now && p && *p; p += strlen(p) + 1) {
+        char *theirs = tf_sprintf("%s/%s", s->real, p);
+        if (theirs && strstr(p, "..") == NULL && !listed(now, p))
+            unlink(theirs);
+        free(theirs);
+    }
+    free(now);
+}
+
+static taafi_status commit_in_place(taafi_ctx *ctx, tf_stage *s, const char *earlier)
+{
+    char *manifest = tf_sprintf("%s/%s", s->path, TF_RUN_MANIFEST);
+    char *final = tf_sprintf("%s/%s", s->real, TF_RUN_MANIFEST);
+    int rc;
+    taafi_status st = TAAFI_OK;
+    if (!manifest || !final) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = walk(s->path, "", put_entry, s)) != 0 || rename(manifest, final) != 0) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot move the finished outputs into place: %s", s->given,
+                      rc > 0 ? strerror(rc) : rc ? "cannot read the stage" : strerror(errno));
+        goto done;
+    }
+    drop_earlier(s, earlier);
+    s->committed = 1;
+done:
+    free(manifest);
+    free(final);
+    return st;
+}
+
+static void sync_folder(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
+{
+    carry c = {s, NULL, 0};
+    struct stat sb;
+    taafi_status st;
+    if ((st = write_manifest(ctx, s, run_id)))
+        return st;
+    c.earlier = manifest_paths(s->real);
+    if (s->in_place) {
+        st = commit_in_place(ctx, s, c.earlier);
+        goto done;
+    }
+    if (stat(s->real, &sb) == 0 && walk(s->real, "", carry_entry, &c) != 0) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot keep the folder's other files beside the new outputs: %s",
+                      s->given, c.err ? strerror(c.err) : "cannot read the folder");
+        goto done;
+    }
+    sync_folder(s->path);
+    if (renameat2(AT_FDCWD, s->path, AT_FDCWD, s->real, RENAME_EXCHANGE) == 0) {
+        s->committed = 1;
+        rm_tree(s->path); /* the earlier result */
+    } else if (errno == ENOENT && rename(s->path, s->real) == 0) {
+        s->committed = 1;
+    } else {
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot put the finished outputs in place: %s", s->given,
+                      strerror(errno));
+        goto done;
+    }
+    {
+        char *parent = tf_strdup(s->real);
+        if (parent && strrchr(parent, '/') != parent) {
+            *strrchr(parent, '/') = '\0';
+            sync_folder(parent);
+        }
+        free(parent);
+    }
+done:
+    free((char *)c.earlier);
+    return st;
+}

@@ -1,0 +1,54 @@
+/*
+ * stage.h: a run's outputs committed whole.
+ *
+ * Everything one run writes (the main outputs, the scenarios' folders, the
+ * maps, the report, the rounds) goes into a stage folder beside the output
+ * folder DIR, PARENT/.NAME.taafi-stage-PID-RANDOM, held by a lock
+ * (flock on PARENT/.NAME.taafi-stage-PID-RANDOM.lock) while it lives.  The
+ * commit carries over into the stage every entry of DIR that is no output
+ * of the earlier run (a user's files: as hard links, so the originals stay
+ * in DIR until the very end), then exchanges the stage and DIR in one step
+ * (renameat2 RENAME_EXCHANGE; a plain rename when DIR does not exist yet),
+ * then removes the earlier result.  So after any failure, Ctrl-C or kill
+ * -9, DIR holds the complete earlier result or the complete new one.  An
+ * orderly failure removes the stage; a later run removes what a killed run
+ * left (its name pattern, and a lock nobody holds).
+ *
+ * The outputs of a run are listed in DIR/taafi-run.json with the run's id
+ * (which every GeoPackage's `run` table and every meta.json records too):
+ * {"run_id": "...", "files": [{"path": "recovery.gpkg", "bytes": N}, ...]}.
+ * That list is how the next run tells the earlier run's outputs, which it
+ * replaces, from the user's files, which it keeps.
+ *
+ * Where no exchange is possible (DIR is a mount point, its parent is not
+ * writable, or the file system has no RENAME_EXCHANGE) the stage is made
+ * inside DIR and its files are renamed into place one by one, with a
+ * warning: each file whole, the run not.
+ */
+#ifndef TAAFI_STAGE_H
+#define TAAFI_STAGE_H
+
+#include "core/core.h"
+
+#define TF_RUN_MANIFEST "taafi-run.json"
+
+typedef struct tf_stage tf_stage;
+
+/* Begins staging the outputs for folder `dir` (made with its parents if
+ * missing, on commit).  Removes what killed runs left for it.  *out: the
+ * stage, which the caller frees with tf_stage_free. */
+taafi_status tf_stage_begin(taafi_ctx *ctx, const char *dir, tf_stage **out);
+
+/* The folder to write into instead of `dir`. */
+const char *tf_stage_dir(const tf_stage *s);
+
+/* Writes the manifest of run `run_id` and puts the stage in place of
+ * `dir` as described above.  After a failure the stage is still the
+ * caller's to free (and `dir` as it was). */
+taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id);
+
+/* Removes the stage unless committed, releases the lock, frees.  NULL is
+ * fine. */
+void tf_stage_free(tf_stage *s);
+
+#endif

@@ -1,0 +1,134 @@
+/* pipeline.c: taafi_project_run, a project run as `taafi run` runs it:
+ * the analysis (or its rounds), the outputs, the maps and report, each
+ * scenario into DIR/NAME/, all staged and committed as one run
+ * (output/stage.h). */
+#include "output/stage.h"
+#include "output/writers.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Without --overwrite, nothing of an earlier run may be replaced: the
+ * main outputs, a scenario's, or a folder an earlier run committed. */
+static taafi_status check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags)
+{
+    taafi_status st = taafi_project_check_outputs(ctx, p, dir, flags);
+    size_t k;
+    struct stat sb;
+    char *path;
+    if (st || (flags & TAAFI_WRITE_OVERWRITE))
+        return st;
+    for (k = 0; k < taafi_project_scenario_count(p) && !st; k++) {
+        if (!(path = tf_sprintf("%s/%s", dir, taafi_project_scenario_name(p, k))))
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        st = taafi_project_check_outputs(ctx, p, path, flags);
+        free(path);
+    }
+    if (st || !(path = tf_sprintf("%s/%s", dir, TF_RUN_MANIFEST)))
+        return st ? st : tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    if (stat(path, &sb) == 0)
+        st = tf_error(ctx, TAAFI_ERR_EXISTS, "%s: holds an earlier run's outputs; pass --overwrite to replace them",
+                      dir);
+    free(path);
+    return st;
+}
+
+/* Each scenario scored and written into STAGE/NAME (with maps when
+ * asked); then the project's own scoring put back in force. */
+static taafi_status scenarios(taafi_ctx *ctx, const taafi_project *p, taafi_result *r, const char *stage,
+                              const char *dir, int maps)
+{
+    taafi_status st = TAAFI_OK;
+    size_t k;
+    for (k = 0; k < taafi_project_scenario_count(p) && !st; k++) {
+        const char *name = taafi_project_scenario_name(p, k);
+        char *sdir = tf_sprintf("%s/%s", stage, name);
+        if (!sdir)
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        if (!(st = taafi_result_rescore(ctx, r, name)) &&
+            !(st = taafi_result_write(ctx, r, sdir, TAAFI_WRITE_OVERWRITE)) && maps)
+            st = taafi_result_render(ctx, r, sdir, TAAFI_WRITE_OVERWRITE);
+        if (!st)
+            tf_log(ctx, TAAFI_LOG_INFO, "scenario %s written to %s/%s", name, dir, name);
+        free(sdir);
+    }
+    if (!st && k)
+        st = taafi_result_rescore(ctx, r, NULL);
+    return st;
+}
+
+/* The rounds into the stage: *out is the latest round's result when it
+ * was computed (for maps and scenarios), else NULL. */
+static taafi_status rounds(taafi_ctx *ctx, const taafi_project *p, const char *round, const char *dir,
+                           const char *stage, taafi_result **out, char run_id[33])
+{
+    tf_rounds *t = NULL;
+    taafi_result *latest = NULL;
+    int is_last = 0;
+    taafi_status st = tf_rounds_compute(ctx, p, round, dir, &t, &latest, &is_last);
+    if (!st) {
+        /* the writers take the rounds' tables from the result while it writes */
+        latest->rounds = t;
+        st = taafi_result_write(ctx, latest, stage, TAAFI_WRITE_OVERWRITE);
+        latest->rounds = NULL;
+        memcpy(run_id, latest->run_id, 33);
+    }
+    if (!st && is_last) {
+        *out = latest;
+        latest = NULL;
+    }
+    taafi_result_free(latest);
+    tf_rounds_free(t);
+    return st;
+}
+
+/* The whole run into the stage. */
+static taafi_status run_staged(taafi_ctx *ctx, const taafi_project *p, const char *dir, const char *round,
+                               unsigned flags, const char *stage, taafi_result **out, char run_id[33])
+{
+    int maps = (flags & TAAFI_RUN_MAPS) || taafi_project_wants_maps(p);
+    taafi_status st;
+    if (taafi_project_round_count(p) > 0)
+        st = rounds(ctx, p, round, dir, stage, out, run_id);
+    else if (!(st = taafi_run(ctx, p, out))) {
+        memcpy(run_id, (*out)->run_id, 33);
+        st = taafi_result_write(ctx, *out, stage, TAAFI_WRITE_OVERWRITE);
+    }
+    if (!st && *out && maps)
+        st = taafi_result_render(ctx, *out, stage, TAAFI_WRITE_OVERWRITE);
+    if (!st && *out)
+        st = scenarios(ctx, p, *out, stage, dir, maps);
+    return st;
+}
+
+taafi_status taafi_project_run(taafi_ctx *ctx, const taafi_project *p, const char *dir, const char *round,
+                               unsigned flags, taafi_result **result_out)
+{
+    tf_stage *stage = NULL;
+    taafi_result *r = NULL;
+    char run_id[33] = "";
+    taafi_status st;
+    if (result_out)
+        *result_out = NULL;
+    if (!ctx || !p || !dir || !*dir)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_run: NULL argument") : TAAFI_ERR_USAGE;
+    if (round && !taafi_project_round_count(p))
+        return tf_error(ctx, TAAFI_ERR_USAGE, "%s: --round %s, but the project has no 'rounds'; run it without --round",
+                        p->path, round);
+    if (round) /* a round is added to, or replaced in, DIR's result */
+        flags |= TAAFI_WRITE_OVERWRITE;
+    if ((st = check_outputs(ctx, p, dir, flags)) || (st = tf_stage_begin(ctx, dir, &stage)))
+        return st;
+    /* messages name the folder the user gave, not the stage */
+    tf_ctx_alias(ctx, tf_stage_dir(stage), dir);
+    if (!(st = run_staged(ctx, p, dir, round, flags, tf_stage_dir(stage), &r, run_id)))
+        st = tf_stage_commit(ctx, stage, run_id);
+    tf_ctx_alias(ctx, NULL, NULL);
+    tf_stage_free(stage);
+    if (!st && result_out)
+        *result_out = r;
+    else
+        taafi_result_free(r);
+    return st;
+}
