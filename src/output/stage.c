@@ -1,15 +1,14 @@
 /* stage.c: a run's outputs staged beside the output folder and put in
  * its place in one step (see stage.h). */
-#define _GNU_SOURCE /* renameat2, nftw */
+#define _GNU_SOURCE /* renameat2 */
 #include "stage.h"
 
-#include "meta.h"
 #include "outfile.h"
+#include "stage_files.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,19 +30,6 @@ struct tf_stage {
     int in_place;    /* the stage is inside `real`: files renamed one by one */
     int committed;
 };
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)ftw;
-    return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT;
-}
-
-/* Removes `path` and everything under it (symbolic links not followed). */
-static void rm_tree(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 /* "PID" out of "<prefix>PID-RANDOM...", or -1. */
 static long stage_pid(const char *name, size_t prefix_len)
@@ -75,7 +61,7 @@ static void sweep(const char *folder, const char *prefix)
         fd = lock ? open(lock, O_RDWR | O_CLOEXEC) : -1;
         if (path && lock &&
             ((fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) || (fd < 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH))) {
-            rm_tree(path);
+            tf_rm_tree(path);
             unlink(lock);
         }
         if (fd >= 0)
@@ -240,7 +226,8 @@ taafi_status tf_stage_begin(taafi_ctx *ctx, const char *dir, tf_stage **out)
         goto fail;
     }
     if ((s->lock_fd = take_lock(s->lock_path)) < 0 || mkdir(s->path, 0777) != 0) {
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot make the stage for the outputs: %s", s->path, strerror(errno));
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot make the stage for the outputs (%s): %s", dir, s->path,
+                      strerror(errno));
         goto fail;
     }
     /* the folder that replaces DIR keeps DIR's permissions */
@@ -264,7 +251,7 @@ void tf_stage_free(tf_stage *s)
     if (!s)
         return;
     if (s->path && !s->committed)
-        rm_tree(s->path);
+        tf_rm_tree(s->path);
     if (s->lock_fd >= 0) {
         unlink(s->lock_path);
         close(s->lock_fd);
@@ -274,127 +261,6 @@ void tf_stage_free(tf_stage *s)
     free(s->path);
     free(s->lock_path);
     free(s);
-}
-
-/* ---- walking a folder ---------------------------------------------------- */
-
-/* Calls fn for every entry under root/rel (rel "" for root itself not
- * included), folders before what they hold, in name order.  fn returns 0
- * to go on, WALK_SKIP not to go into the folder it was given, anything
- * else to stop: walk returns that (-1: a folder cannot be read). */
-typedef int (*walk_fn)(const char *root, const char *rel, const struct stat *sb, void *user);
-#define WALK_SKIP (-2)
-
-static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
-
-static int walk(const char *root, const char *rel, walk_fn fn, void *user)
-{
-    char *dir = *rel ? tf_sprintf("%s/%s", root, rel) : tf_strdup(root);
-    struct dirent **list = NULL;
-    int n, i, rc = 0;
-    if (!dir)
-        return -1;
-    n = scandir(dir, &list, NULL, by_name);
-    free(dir);
-    if (n < 0)
-        return -1;
-    for (i = 0; i < n; i++) {
-        const char *name = list[i]->d_name;
-        char *sub = rc || !strcmp(name, ".") || !strcmp(name, "..")
-                        ? NULL
-                        : (*rel ? tf_sprintf("%s/%s", rel, name) : tf_strdup(name));
-        char *full = sub ? tf_sprintf("%s/%s", root, sub) : NULL;
-        struct stat sb;
-        if (sub && full && lstat(full, &sb) == 0) {
-            rc = fn(root, sub, &sb, user);
-            if (!rc && S_ISDIR(sb.st_mode))
-                rc = walk(root, sub, fn, user);
-            else if (rc == WALK_SKIP)
-                rc = 0;
-        } else if (sub && !full)
-            rc = -1;
-        free(sub);
-        free(full);
-    }
-    for (i = 0; i < n; i++)
-        free(list[i]);
-    free(list);
-    return rc;
-}
-
-/* ---- the manifest -------------------------------------------------------- */
-
-static int list_file(const char *root, const char *rel, const struct stat *sb, void *user)
-{
-    tf_buf *b = user;
-    (void)root;
-    if (S_ISDIR(sb->st_mode) || !strcmp(rel, TF_RUN_MANIFEST))
-        return 0;
-    tf_buf_printf(b, "%s\n    {\"path\": ", b->s[b->len - 1] == '}' ? "," : "");
-    tf_json_string(b, rel);
-    tf_buf_printf(b, ", \"bytes\": %lld}", (long long)sb->st_size);
-    return b->failed;
-}
-
-static taafi_status write_manifest(taafi_ctx *ctx, const tf_stage *s, const char *run_id)
-{
-    tf_buf b = {0};
-    char *path = tf_sprintf("%s/%s", s->path, TF_RUN_MANIFEST);
-    taafi_status st;
-    tf_buf_printf(&b, "{\n  \"run_id\": ");
-    tf_json_string(&b, run_id);
-    tf_buf_printf(&b, ",\n  \"files\": [");
-    if (walk(s->path, "", list_file, &b) || !path)
-        b.failed = 1;
-    tf_buf_printf(&b, "\n  ]\n}\n");
-    st = b.failed || !path ? tf_error(ctx, TAAFI_ERR_NOMEM, "%s: cannot list the outputs", s->given)
-                           : tf_write_bytes(ctx, path, b.s, b.len);
-    tf_buf_free(&b);
-    free(path);
-    return st;
-}
-
-/* The paths an earlier run's manifest lists (as write_manifest wrote
- * them), each followed by a NUL, in *out (a double NUL ends them); NULL
- * when there is none or it cannot be read: then nothing counts as the
- * earlier run's, and every entry of the folder is kept. */
-static char *manifest_paths(const char *dir)
-{
-    char *path = tf_sprintf("%s/%s", dir, TF_RUN_MANIFEST), *text, *p, *out, *o;
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    long len;
-    free(path);
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || len > (64L << 20) || fseek(f, 0, SEEK_SET) ||
-        !(text = malloc((size_t)len + 1))) {
-        fclose(f);
-        return NULL;
-    }
-    if (fread(text, 1, (size_t)len, f) != (size_t)len)
-        len = 0;
-    fclose(f);
-    text[len] = '\0';
-    if (!(out = o = malloc((size_t)len + 2))) {
-        free(text);
-        return NULL;
-    }
-    for (p = strstr(text, "{\"path\": \""); p; p = strstr(p, "{\"path\": \"")) {
-        for (p += 10; *p && *p != '"'; p++)
-            *o++ = (*p == '\\' && p[1]) ? *++p : *p; /* \" and \\ : the escapes paths need */
-        *o++ = '\0';
-    }
-    *o = '\0';
-    free(text);
-    return out;
-}
-
-static int listed(const char *paths, const char *rel)
-{
-    for (; paths && *paths; paths += strlen(paths) + 1)
-        if (!strcmp(paths, rel))
-            return 1;
-    return 0;
 }
 
 /* ---- carrying the user's files over ---------------------------------------- */
@@ -424,62 +290,13 @@ static int holds_earlier(const char *earlier, const char *rel)
     return 0;
 }
 
-/* Makes the folders of `path` (a path inside the stage) that are missing. */
-static int make_parents(const char *path)
-{
-    char *copy = tf_strdup(path), *s;
-    int rc = 0;
-    if (!copy)
-        return ENOMEM;
-    for (s = strchr(copy + 1, '/'); s && !rc; s = strchr(s + 1, '/')) {
-        *s = '\0';
-        if (mkdir(copy, 0777) != 0 && errno != EEXIST)
-            rc = errno;
-        *s = '/';
-    }
-    free(copy);
-    return rc;
-}
-
-/* A copy of file or symbolic link `from` at `to`, where a hard link cannot
- * be made (another owner's file under protected_hardlinks, say). */
-static int copy_entry(const char *from, const char *to, const struct stat *sb)
-{
-    char buf[1 << 16];
-    ssize_t n;
-    int in, outfd, rc = 0;
-    if (S_ISLNK(sb->st_mode)) {
-        n = readlink(from, buf, sizeof buf - 1);
-        if (n < 0)
-            return errno;
-        buf[n] = '\0';
-        return symlink(buf, to) ? errno : 0;
-    }
-    if (!S_ISREG(sb->st_mode))
-        return EPERM;
-    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
-        return errno;
-    if ((outfd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, sb->st_mode & 07777)) < 0) {
-        rc = errno;
-        close(in);
-        return rc;
-    }
-    while (!rc && (n = read(in, buf, sizeof buf)) != 0)
-        if (n < 0 || write(outfd, buf, (size_t)n) != n)
-            rc = errno ? errno : EIO;
-    if (close(outfd) != 0 && !rc)
-        rc = errno;
-    close(in);
-    return rc;
-}
-
 static int carry_entry(const char *root, const char *rel, const struct stat *sb, void *user)
 {
     carry *c = user;
     char *from, *to;
     struct stat there;
     int rc = 0, skip = 0;
-    if (!strcmp(rel, TF_RUN_MANIFEST) || listed(c->earlier, rel) || dead_temp(rel))
+    if (!strcmp(rel, TF_RUN_MANIFEST) || tf_manifest_lists(c->earlier, rel) || dead_temp(rel))
         return 0;
     from = tf_sprintf("%s/%s", root, rel);
     to = tf_sprintf("%s/%s", c->s->path, rel);
@@ -491,13 +308,13 @@ static int carry_entry(const char *root, const char *rel, const struct stat *sb,
         /* a folder of the user's is kept, even empty; one that held the
          * earlier run's outputs only if something else in it is kept */
         rc = holds_earlier(c->earlier, rel) ? 0 : mkdir(to, sb->st_mode & 07777) ? errno : 0;
-    else if (!(rc = make_parents(to)) && link(from, to) != 0)
-        rc = copy_entry(from, to, sb);
+    else if (!(rc = tf_make_parents(to)) && link(from, to) != 0)
+        rc = tf_copy_entry(from, to, sb);
     free(from);
     free(to);
     if (rc && !c->err)
         c->err = rc;
-    return rc ? 1 : skip ? WALK_SKIP : 0;
+    return rc ? 1 : skip ? TF_WALK_SKIP : 0;
 }
 
 /* In place: each file of the stage renamed into `real`, folders made; the
@@ -526,10 +343,10 @@ static int put_entry(const char *root, const char *rel, const struct stat *sb, v
  * (those its manifest, now in place, does not list). */
 static void drop_earlier(const tf_stage *s, const char *earlier)
 {
-    char *now = manifest_paths(s->real);
+    char *now = tf_manifest_paths(s->real);
     for (const char *p = earlier; now && p && *p; p += strlen(p) + 1) {
         char *theirs = tf_sprintf("%s/%s", s->real, p);
-        if (theirs && strstr(p, "..") == NULL && !listed(now, p))
+        if (theirs && strstr(p, "..") == NULL && !tf_manifest_lists(now, p))
             unlink(theirs);
         free(theirs);
     }
@@ -546,7 +363,7 @@ static taafi_status commit_in_place(taafi_ctx *ctx, tf_stage *s, const char *ear
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if ((rc = walk(s->path, "", put_entry, s)) != 0 || rename(manifest, final) != 0) {
+    if ((rc = tf_walk(s->path, "", put_entry, s)) != 0 || rename(manifest, final) != 0) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot move the finished outputs into place: %s", s->given,
                       rc > 0 ? strerror(rc) : rc ? "cannot read the stage" : strerror(errno));
         goto done;
@@ -573,14 +390,14 @@ taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
     carry c = {s, NULL, 0};
     struct stat sb;
     taafi_status st;
-    if ((st = write_manifest(ctx, s, run_id)))
+    if ((st = tf_manifest_write(ctx, s->path, s->given, run_id)))
         return st;
-    c.earlier = manifest_paths(s->real);
+    c.earlier = tf_manifest_paths(s->real);
     if (s->in_place) {
         st = commit_in_place(ctx, s, c.earlier);
         goto done;
     }
-    if (stat(s->real, &sb) == 0 && walk(s->real, "", carry_entry, &c) != 0) {
+    if (stat(s->real, &sb) == 0 && tf_walk(s->real, "", carry_entry, &c) != 0) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot keep the folder's other files beside the new outputs: %s",
                       s->given, c.err ? strerror(c.err) : "cannot read the folder");
         goto done;
@@ -588,7 +405,7 @@ taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
     sync_folder(s->path);
     if (renameat2(AT_FDCWD, s->path, AT_FDCWD, s->real, RENAME_EXCHANGE) == 0) {
         s->committed = 1;
-        rm_tree(s->path); /* the earlier result */
+        tf_rm_tree(s->path); /* the earlier result */
     } else if (errno == ENOENT && rename(s->path, s->real) == 0) {
         s->committed = 1;
     } else {

@@ -1,0 +1,193 @@
+/* stage_files.c: walking, listing, linking and copying the files of an
+ * output folder, for the staged commit (stage.c). */
+#define _GNU_SOURCE /* nftw */
+#include "stage_files.h"
+
+#include "meta.h"
+#include "outfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT;
+}
+
+/* Removes `path` and everything under it (symbolic links not followed). */
+void tf_rm_tree(const char *path)
+{
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- walking a folder ---------------------------------------------------- */
+
+
+static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
+
+int tf_walk(const char *root, const char *rel, tf_walk_fn fn, void *user)
+{
+    char *dir = *rel ? tf_sprintf("%s/%s", root, rel) : tf_strdup(root);
+    struct dirent **list = NULL;
+    int n, i, rc = 0;
+    if (!dir)
+        return -1;
+    n = scandir(dir, &list, NULL, by_name);
+    free(dir);
+    if (n < 0)
+        return -1;
+    for (i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        char *sub = rc || !strcmp(name, ".") || !strcmp(name, "..")
+                        ? NULL
+                        : (*rel ? tf_sprintf("%s/%s", rel, name) : tf_strdup(name));
+        char *full = sub ? tf_sprintf("%s/%s", root, sub) : NULL;
+        struct stat sb;
+        if (sub && full && lstat(full, &sb) == 0) {
+            rc = fn(root, sub, &sb, user);
+            if (!rc && S_ISDIR(sb.st_mode))
+                rc = tf_walk(root, sub, fn, user);
+            else if (rc == TF_WALK_SKIP)
+                rc = 0;
+        } else if (sub && !full)
+            rc = -1;
+        free(sub);
+        free(full);
+    }
+    for (i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+    return rc;
+}
+
+/* ---- the manifest -------------------------------------------------------- */
+
+static int list_file(const char *root, const char *rel, const struct stat *sb, void *user)
+{
+    tf_buf *b = user;
+    (void)root;
+    if (S_ISDIR(sb->st_mode) || !strcmp(rel, TF_RUN_MANIFEST))
+        return 0;
+    tf_buf_printf(b, "%s\n    {\"path\": ", b->s[b->len - 1] == '}' ? "," : "");
+    tf_json_string(b, rel);
+    tf_buf_printf(b, ", \"bytes\": %lld}", (long long)sb->st_size);
+    return b->failed;
+}
+
+taafi_status tf_manifest_write(taafi_ctx *ctx, const char *folder, const char *shown, const char *run_id)
+{
+    tf_buf b = {0};
+    char *path = tf_sprintf("%s/%s", folder, TF_RUN_MANIFEST);
+    taafi_status st;
+    tf_buf_printf(&b, "{\n  \"run_id\": ");
+    tf_json_string(&b, run_id);
+    tf_buf_printf(&b, ",\n  \"files\": [");
+    if (tf_walk(folder, "", list_file, &b) || !path)
+        b.failed = 1;
+    tf_buf_printf(&b, "\n  ]\n}\n");
+    st = b.failed || !path ? tf_error(ctx, TAAFI_ERR_NOMEM, "%s: cannot list the outputs", shown)
+                           : tf_write_bytes(ctx, path, b.s, b.len);
+    tf_buf_free(&b);
+    free(path);
+    return st;
+}
+
+/* The paths an earlier run's manifest lists (as write_manifest wrote
+ * them), each followed by a NUL, in *out (a double NUL ends them); NULL
+ * when there is none or it cannot be read: then nothing counts as the
+ * earlier run's, and every entry of the folder is kept. */
+char *tf_manifest_paths(const char *dir)
+{
+    char *path = tf_sprintf("%s/%s", dir, TF_RUN_MANIFEST), *text, *p, *out, *o;
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    long len;
+    free(path);
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || len > (64L << 20) || fseek(f, 0, SEEK_SET) ||
+        !(text = malloc((size_t)len + 1))) {
+        fclose(f);
+        return NULL;
+    }
+    if (fread(text, 1, (size_t)len, f) != (size_t)len)
+        len = 0;
+    fclose(f);
+    text[len] = '\0';
+    if (!(out = o = malloc((size_t)len + 2))) {
+        free(text);
+        return NULL;
+    }
+    for (p = strstr(text, "{\"path\": \""); p; p = strstr(p, "{\"path\": \"")) {
+        for (p += 10; *p && *p != '"'; p++)
+            *o++ = (*p == '\\' && p[1]) ? *++p : *p; /* \" and \\ : the escapes paths need */
+        *o++ = '\0';
+    }
+    *o = '\0';
+    free(text);
+    return out;
+}
+
+int tf_manifest_lists(const char *paths, const char *rel)
+{
+    for (; paths && *paths; paths += strlen(paths) + 1)
+        if (!strcmp(paths, rel))
+            return 1;
+    return 0;
+}
+
+/* Makes the folders of `path` (a path inside the stage) that are missing. */
+int tf_make_parents(const char *path)
+{
+    char *copy = tf_strdup(path), *s;
+    int rc = 0;
+    if (!copy)
+        return ENOMEM;
+    for (s = strchr(copy + 1, '/'); s && !rc; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        if (mkdir(copy, 0777) != 0 && errno != EEXIST)
+            rc = errno;
+        *s = '/';
+    }
+    free(copy);
+    return rc;
+}
+
+/* A copy of file or symbolic link `from` at `to`, where a hard link cannot
+ * be made (another owner's file under protected_hardlinks, say). */
+int tf_copy_entry(const char *from, const char *to, const struct stat *sb)
+{
+    char buf[1 << 16];
+    ssize_t n;
+    int in, outfd, rc = 0;
+    if (S_ISLNK(sb->st_mode)) {
+        n = readlink(from, buf, sizeof buf - 1);
+        if (n < 0)
+            return errno;
+        buf[n] = '\0';
+        return symlink(buf, to) ? errno : 0;
+    }
+    if (!S_ISREG(sb->st_mode))
+        return EPERM;
+    if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
+        return errno;
+    if ((outfd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, sb->st_mode & 07777)) < 0) {
+        rc = errno;
+        close(in);
+        return rc;
+    }
+    while (!rc && (n = read(in, buf, sizeof buf)) != 0)
+        if (n < 0 || write(outfd, buf, (size_t)n) != n)
+            rc = errno ? errno : EIO;
+    if (close(outfd) != 0 && !rc)
+        rc = errno;
+    close(in);
+    return rc;
+}

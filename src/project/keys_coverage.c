@@ -1,0 +1,189 @@
+/* keys_coverage.c: the keys of coverage indicators: the Sphere and planning
+ * standards by kind, the SQL filter of kind and status, the union of filters
+ * a pass reads. */
+#include "parse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const tf_service_standard STANDARDS[] = {
+    {"water_point", 500, 250, "Sphere Handbook, water supply standard 1"},
+    {"clinic", 0, 10000, "Sphere Handbook, health systems: one basic health unit per 10,000 people"},
+    {"school", 1000, 0, "common planning norm (primary school within about 1 km), not a global standard"},
+    {"bakery", 1000, 0, "common planning norm (bakery within about 1 km), not a global standard"},
+};
+
+const tf_service_standard *tf_standard_of(const char *kind)
+{
+    size_t i;
+    for (i = 0; kind && i < sizeof STANDARDS / sizeof *STANDARDS; i++)
+        if (!strcmp(STANDARDS[i].kind, kind))
+            return &STANDARDS[i];
+    return NULL;
+}
+
+/* SQL string literal of `s` ('' doubles quotes) appended to b. */
+static void sql_literal(tf_buf *b, const char *s)
+{
+    tf_buf_printf(b, "'");
+    for (; *s; s++)
+        tf_buf_printf(b, *s == '\'' ? "''" : "%c", *s);
+    tf_buf_printf(b, "'");
+}
+
+/* The YAML node of the project's indicator ix. */
+const yaml_node_t *pj_ind_node(parser *ps, int ix)
+{
+    const yaml_node_t *seq = pj_get(ps, yaml_document_get_root_node(ps->doc), "indicators");
+    return seq ? pj_node(ps, seq->data.sequence.items.start[ix]) : NULL;
+}
+
+/* After the scenarios: a coverage that a scenario filters otherwise reads
+ * its facilities once, with the union of the filters (pass_where). */
+taafi_status pj_union_filters(parser *ps)
+{
+    taafi_project *p = ps->p;
+    size_t k, i, j;
+    for (k = 0; k < p->n_inds; k++) {
+        tf_indicator_def *d = &p->inds[k];
+        tf_buf u = {0};
+        int any_all = !d->where, n = 0;
+        if (d->type != TF_IND_COVERAGE)
+            continue;
+        for (i = 0; i < p->n_scenarios; i++) {
+            const char *w = p->scenarios[i].inds[k].where;
+            int seen = w == d->where;
+            for (j = 0; j < i && !seen; j++)
+                seen = p->scenarios[j].inds[k].where && w && !strcmp(p->scenarios[j].inds[k].where, w);
+            if (seen || (w && d->where && !strcmp(w, d->where)))
+                continue;
+            if (!n++)
+                tf_buf_printf(&u, "(%s)", d->where ? d->where : "1 = 1");
+            tf_buf_printf(&u, " OR (%s)", w);
+        }
+        if (!n)
+            continue;
+        if (u.failed) {
+            tf_buf_free(&u);
+            return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+        if (any_all) { /* one of them takes every facility */
+            tf_buf_free(&u);
+            if (!(d->pass_where = tf_strdup("1 = 1")))
+                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+        } else
+            d->pass_where = u.s;
+    }
+    return TAAFI_OK;
+}
+
+/* A coverage's filter into *where (empty: none): its own `where`, the kind
+ * (kind_field = kind) and the statuses (status_field IN statuses; the
+ * node NULL: functioning and partial; an empty list: no status filter). */
+taafi_status pj_coverage_where(parser *ps, const char *user_where, const char *kind, const char *kind_field,
+                                   const yaml_node_t *statuses, const char *status_field, tf_buf *where)
+{
+    taafi_status st;
+    int parts = 0;
+    if (user_where) {
+        tf_buf_printf(where, "(%s)", user_where);
+        parts++;
+    }
+    if (kind) {
+        tf_buf_printf(where, "%s\"%s\" = ", parts++ ? " AND " : "", kind_field ? kind_field : "kind");
+        sql_literal(where, kind);
+    }
+    if (statuses && statuses->type != YAML_SEQUENCE_NODE)
+        return pj_perr(ps, statuses,
+                       "'statuses' must be a list, e.g. [functioning, partial], or [] for no status filter");
+    if (!statuses || statuses->data.sequence.items.top > statuses->data.sequence.items.start) {
+        tf_buf_printf(where, "%s\"%s\" IN (", parts++ ? " AND " : "", status_field ? status_field : "status");
+        if (!statuses) {
+            tf_buf_printf(where, "'functioning', 'partial'");
+        } else {
+            yaml_node_item_t *it;
+            for (it = statuses->data.sequence.items.start; it < statuses->data.sequence.items.top; it++) {
+                const char *s = NULL;
+                if ((st = pj_scalar(ps, pj_node(ps, *it), "statuses", &s)))
+                    return st;
+                if (it > statuses->data.sequence.items.start)
+                    tf_buf_printf(where, ", ");
+                sql_literal(where, s);
+            }
+        }
+        tf_buf_printf(where, ")");
+    }
+    if (where->failed)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    return TAAFI_OK;
+}
+
+/* coverage: the facilities of `layer` matching its `where`, its `kind`
+ * (kind_field = kind) and its statuses (status_field IN statuses; by
+ * default status IN ('functioning', 'partial')); `distance` in metres
+ * (default: the published standard for the kind). */
+taafi_status pj_parse_coverage(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    const yaml_node_t *v;
+    const tf_service_standard *std;
+    char *kind_field = NULL, *status_field = NULL, *user_where = NULL;
+    tf_buf where = {0};
+    taafi_status st;
+    if ((st = pj_need(ps, m, d, "layer", "name the layer of facilities under 'layers'")) ||
+        (st = pj_layer_ref(ps, pj_get(ps, m, "layer"), &d->layer)) || (st = pj_opt_str(ps, m, "where", &user_where)) ||
+        (st = pj_opt_str(ps, m, "kind", &d->kind)) || (st = pj_opt_str(ps, m, "kind_field", &kind_field)) ||
+        (st = pj_opt_str(ps, m, "status_field", &status_field)) ||
+        (st = pj_opt_str(ps, m, "capacity_field", &d->capacity_field)))
+        goto done;
+    std = tf_standard_of(d->kind);
+    if ((v = pj_get(ps, m, "distance"))) {
+        if ((st = pj_number(ps, v, "distance", &d->distance)))
+            goto done;
+        if (d->distance <= 0) {
+            st = pj_perr(ps, v, "'distance' must be more than 0 metres");
+            goto done;
+        }
+    } else if (std && std->distance_m > 0) {
+        d->distance = std->distance_m;
+    } else {
+        st = pj_perr(ps, m, "coverage '%s' has no 'distance' and no published standard distance is known for %s%s%s; "
+                         "give one in metres",
+                  d->id, d->kind ? "kind '" : "its facilities", d->kind ? d->kind : "", d->kind ? "'" : "");
+        goto done;
+    }
+    if ((v = pj_get(ps, m, "standard"))) {
+        if ((st = pj_number(ps, v, "standard", &d->standard)))
+            goto done;
+        if (d->standard <= 0) {
+            st = pj_perr(ps, v, "'standard' (residents per facility) must be more than 0");
+            goto done;
+        }
+    } else if (std) {
+        d->standard = std->residents_per_unit;
+    }
+    v = pj_get(ps, m, "statuses");
+    if ((st = pj_coverage_where(ps, user_where, d->kind, kind_field, v, status_field, &where)))
+        goto done;
+    if (status_field && v && v->type == YAML_SEQUENCE_NODE &&
+        v->data.sequence.items.top == v->data.sequence.items.start) {
+        st = pj_perr(ps, pj_get(ps, m, "status_field"), "'status_field' with 'statuses: []' filters nothing");
+        goto done;
+    }
+    d->where = where.s;
+    where.s = NULL;
+    d->user_where = user_where, d->kind_field = kind_field, d->status_field = status_field;
+    user_where = kind_field = status_field = NULL;
+done:
+    tf_buf_free(&where);
+    free(kind_field);
+    free(status_field);
+    free(user_where);
+    return st;
+}
+
+const char *tf_pass_where(const tf_indicator_def *d) { return d->pass_where ? d->pass_where : d->where; }
