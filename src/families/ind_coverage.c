@@ -16,23 +16,19 @@
  * Residents come from the cells of the project's population raster
  * (a raster_sum indicator), with exact coverage fractions.
  *
- * Distances are straight lines in the analysis CRS.  Everything that is a
- * distance goes through reach_buffers() and nearest(): a network (street)
- * distance can replace those two without touching the rest.
+ * Everything that is a distance goes through the reach interface
+ * (reach.h): straight lines in the analysis CRS today; a network (street)
+ * distance can take their place without touching the rest.
  */
 #include "core/parallel.h"
 #include "raster/raster.h"
 #include "indicator.h"
+#include "reach.h"
 
-#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Segments per quarter circle of a buffer: 32 makes the buffer's area
- * short of the circle's by 0.04 %, which a 500 m standard can bear. */
-#define QUADSEGS 32
 
 typedef struct fac {
     double x, y;   /* analysis CRS */
@@ -127,214 +123,9 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
     return TAAFI_OK;
 }
 
-/* The zone within `distance` of each facility (a buffer per facility, in
- * the facilities' order), each with its envelope; out[i] owned by the
- * caller.  Their envelopes and coordinate dimensions are computed here,
- * before workers share them (GEOS computes some lazily). */
-static taafi_status reach_buffers(taafi_ctx *ctx, const tf_ind_state *s, double distance, GEOSGeometry **out,
-                                  double *env)
-{
-    size_t i;
-    for (i = 0; i < s->n; i++) {
-        GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, s->fac[i].x, s->fac[i].y);
-        out[i] = p ? GEOSBuffer_r(ctx->geos, p, distance, QUADSEGS) : NULL;
-        if (p)
-            GEOSGeom_destroy_r(ctx->geos, p);
-        if (!out[i])
-            return tf_error(ctx, TAAFI_ERR_GEOM, "cannot buffer a facility: %s", tf_lib_error(ctx));
-        GEOSGeom_getXMin_r(ctx->geos, out[i], &env[4 * i]), GEOSGeom_getYMin_r(ctx->geos, out[i], &env[4 * i + 1]);
-        GEOSGeom_getXMax_r(ctx->geos, out[i], &env[4 * i + 2]), GEOSGeom_getYMax_r(ctx->geos, out[i], &env[4 * i + 3]);
-        GEOSGeom_getCoordinateDimension_r(ctx->geos, out[i]);
-    }
-    return TAAFI_OK;
-}
-
-/*
- * Nearest facility: a uniform grid of buckets over the facilities and the
- * areas, searched ring by ring outwards from the query's bucket until no
- * unsearched bucket can hold anything nearer.  Millions of raster cells
- * ask it; each answer costs a few distance computations and no allocation.
- * Ties go to the facility read first, so the answer never depends on
- * anything but the data.
- */
-typedef struct grid {
-    double x0, y0, cw, ch; /* origin and bucket size, metres */
-    int nx, ny;
-    size_t *start;         /* nx * ny + 1 offsets into idx  */
-    size_t *idx;           /* facility indices by bucket   */
-    const fac *fac;
-} grid;
-
-static void grid_free(grid *g)
-{
-    free(g->start);
-    free(g->idx);
-}
-
-static int bucket(const grid *g, double x, double y, int *bx, int *by)
-{
-    int i = (int)floor((x - g->x0) / g->cw), j = (int)floor((y - g->y0) / g->ch);
-    *bx = i < 0 ? 0 : i >= g->nx ? g->nx - 1 : i;
-    *by = j < 0 ? 0 : j >= g->ny ? g->ny - 1 : j;
-    return 1;
-}
-
-static taafi_status grid_build(taafi_ctx *ctx, grid *g, const fac *f, size_t n, const tf_areas *A)
-{
-    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
-    size_t i, *fill = NULL;
-    int side;
-    memset(g, 0, sizeof *g);
-    g->fac = f;
-    for (i = 0; i < n; i++) {
-        minx = fmin(minx, f[i].x), maxx = fmax(maxx, f[i].x);
-        miny = fmin(miny, f[i].y), maxy = fmax(maxy, f[i].y);
-    }
-    for (i = 0; i < A->n; i++) {
-        double x0, y0, x1, y1;
-        if (GEOSisEmpty_r(ctx->geos, A->geom[i]) == 1)
-            continue;
-        GEOSGeom_getXMin_r(ctx->geos, A->geom[i], &x0), GEOSGeom_getXMax_r(ctx->geos, A->geom[i], &x1);
-        GEOSGeom_getYMin_r(ctx->geos, A->geom[i], &y0), GEOSGeom_getYMax_r(ctx->geos, A->geom[i], &y1);
-        minx = fmin(minx, x0), maxx = fmax(maxx, x1), miny = fmin(miny, y0), maxy = fmax(maxy, y1);
-    }
-    /* about one facility per bucket */
-    side = (int)ceil(sqrt((double)n));
-    g->nx = g->ny = side < 1 ? 1 : side > 2048 ? 2048 : side;
-    g->x0 = minx;
-    g->y0 = miny;
-    g->cw = fmax((maxx - minx) / g->nx, 1e-6);
-    g->ch = fmax((maxy - miny) / g->ny, 1e-6);
-    g->start = calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *g->start);
-    g->idx = malloc((n ? n : 1) * sizeof *g->idx);
-    fill = calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *fill);
-    if (!g->start || !g->idx || !fill) {
-        free(fill);
-        grid_free(g);
-        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    }
-    for (i = 0; i < n; i++) {
-        int bx, by;
-        bucket(g, f[i].x, f[i].y, &bx, &by);
-        g->start[(size_t)by * (size_t)g->nx + (size_t)bx + 1]++;
-    }
-    for (i = 1; i <= (size_t)g->nx * (size_t)g->ny; i++)
-        g->start[i] += g->start[i - 1];
-    for (i = 0; i < n; i++) { /* in reading order within each bucket */
-        int bx, by;
-        size_t b;
-        bucket(g, f[i].x, f[i].y, &bx, &by);
-        b = (size_t)by * (size_t)g->nx + (size_t)bx;
-        g->idx[g->start[b] + fill[b]++] = i;
-    }
-    free(fill);
-    return TAAFI_OK;
-}
-
-static const fac *nearest(const grid *g, double x, double y, double *dist)
-{
-    const fac *best = NULL;
-    double bd = INFINITY, step = fmin(g->cw, g->ch); /* bd: squared distance */
-    int bx, by, ring, max_ring = g->nx > g->ny ? g->nx : g->ny;
-    bucket(g, x, y, &bx, &by);
-    for (ring = 0; ring <= max_ring; ring++) {
-        int i, j;
-        for (j = by - ring; j <= by + ring; j++) {
-            if (j < 0 || j >= g->ny)
-                continue;
-            for (i = bx - ring; i <= bx + ring; i++) {
-                size_t b, k;
-                if (i < 0 || i >= g->nx || (abs(i - bx) != ring && abs(j - by) != ring))
-                    continue;
-                b = (size_t)j * (size_t)g->nx + (size_t)i;
-                for (k = g->start[b]; k < g->start[b + 1]; k++) {
-                    const fac *f = &g->fac[g->idx[k]];
-                    double d = (f->x - x) * (f->x - x) + (f->y - y) * (f->y - y);
-                    if (d < bd || (d == bd && best && f->index < best->index)) {
-                        bd = d;
-                        best = f;
-                    }
-                }
-            }
-        }
-        /* anything in a farther ring is at least ring * step away (the
-         * query lies in the grid, inside its own bucket) */
-        if (best && bd <= (ring * step) * (ring * step))
-            break;
-    }
-    if (best)
-        *dist = sqrt(bd);
-    return best;
-}
-
-/*
- * The facilities that can be nearest to some point of one area.  Every
- * cell centre p within `r` of the area's centre c has its nearest facility
- * within d(c) + r (d(c): c's nearest distance), so that facility lies
- * within d(c) + 2r of c: those few, in reading order, are all a cell of
- * the area needs to look at.  A scan of them in that order, keeping the
- * first of equal distances, gives what nearest() gives; a centre beyond
- * `r` (a cell overhanging the area's envelope far) asks the grid.
- */
-typedef struct near_set {
-    double cx, cy, r2;  /* centre and squared radius of validity (m, m²) */
-    const fac **f;      /* candidates, ascending index                  */
-    double *fx, *fy;    /* their coordinates, side by side for the scan  */
-    size_t n;
-} near_set;
-
-/* Above this many candidates the grid is as quick: no set is made. */
-#define NEAR_SET_MAX 48
-
-static int cmp_fac(const void *a, const void *b)
-{
-    const fac *x = *(const fac *const *)a, *y = *(const fac *const *)b;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* Fills `ns` (whose f has room for NEAR_SET_MAX) for the envelope; ns->n
- * is 0 when no set is worth making. */
-static void near_set_make(const grid *g, double x0, double y0, double x1, double y1, near_set *ns)
-{
-    double d, reach, r;
-    int bx0, by0, bx1, by1, i, j;
-    ns->n = 0;
-    ns->cx = (x0 + x1) / 2, ns->cy = (y0 + y1) / 2;
-    /* the envelope's half-diagonal, with room for the centres of cells
-     * that overhang it */
-    r = 1.1 * hypot(x1 - x0, y1 - y0) / 2 + 1000;
-    ns->r2 = r * r;
-    if (!nearest(g, ns->cx, ns->cy, &d))
-        return;
-    /* a hair more than d + 2r, against rounding */
-    reach = (d + 2 * r) * (1 + 1e-9) + 1e-6;
-    bucket(g, ns->cx - reach, ns->cy - reach, &bx0, &by0);
-    bucket(g, ns->cx + reach, ns->cy + reach, &bx1, &by1);
-    for (j = by0; j <= by1; j++)
-        for (i = bx0; i <= bx1; i++) {
-            size_t b = (size_t)j * (size_t)g->nx + (size_t)i, k;
-            for (k = g->start[b]; k < g->start[b + 1]; k++) {
-                const fac *f = &g->fac[g->idx[k]];
-                if (hypot(f->x - ns->cx, f->y - ns->cy) > reach)
-                    continue;
-                if (ns->n == NEAR_SET_MAX) {
-                    ns->n = 0;
-                    return;
-                }
-                ns->f[ns->n++] = f;
-            }
-        }
-    qsort(ns->f, ns->n, sizeof *ns->f, cmp_fac);
-    for (size_t q = 0; q < ns->n; q++) {
-        ns->fx[q] = ns->f[q]->x;
-        ns->fy[q] = ns->f[q]->y;
-    }
-}
-
 /* Per-cell work within one area: mean distance and basins. */
 typedef struct cell_acc {
-    const grid *tree;  /* NULL: no facility at all */
-    const near_set *near; /* NULL or empty: the grid for every cell */
+    tf_reach_cursor *reach; /* NULL: no facility at all */
     double *basin;
     double total;       /* residents of the area            */
     double people_dist; /* sum of residents x distance (m)  */
@@ -344,127 +135,21 @@ static taafi_status on_cells(taafi_ctx *ctx, size_t n, const double *xs, const d
                              const double *fraction, void *user)
 {
     cell_acc *c = user;
-    const near_set *ns = c->near;
     size_t k;
     for (k = 0; k < n; k++) {
-        double x, y, d, people = value[k] * fraction[k];
-        const fac *hit = NULL;
+        double d, people = value[k] * fraction[k];
+        long hit;
         c->total += people;
         /* a cell without residents adds nothing to distances or basins:
          * no nearest facility to look for (deserts, fields, nodata) */
-        if (!c->tree || people == 0)
+        if (!c->reach || people == 0)
             continue;
-        x = xs[k], y = ys[k];
         /* Distance from the cell's centre: the residents of a cell are taken
          * to live at its centre, as in every raster accessibility tool. */
-        if (ns && ns->n && (x - ns->cx) * (x - ns->cx) + (y - ns->cy) * (y - ns->cy) <= ns->r2) {
-            double bd = INFINITY;
-            size_t q, bq = 0;
-            for (q = 0; q < ns->n; q++) {
-                double dd = (ns->fx[q] - x) * (ns->fx[q] - x) + (ns->fy[q] - y) * (ns->fy[q] - y);
-                if (dd < bd) {
-                    bd = dd;
-                    bq = q;
-                }
-            }
-            hit = ns->f[bq];
-            d = sqrt(bd);
-#ifndef NDEBUG
-            {
-                /* debug builds (the sanitizer suite) check every answer */
-                double dg;
-                assert(nearest(c->tree, x, y, &dg) == hit && dg == d);
-            }
-#endif
-        } else if (!(hit = nearest(c->tree, x, y, &d)))
+        if ((hit = tf_reach_nearest(c->reach, xs[k], ys[k], &d)) < 0)
             return tf_error(ctx, TAAFI_ERR_GEOM, "no nearest facility found");
         c->people_dist += people * d;
-        c->basin[hit->index] += people;
-    }
-    return TAAFI_OK;
-}
-
-/* The facilities' buffers, shared read-only by the workers. */
-typedef struct reach {
-    GEOSGeometry **buf; /* per facility */
-    double *env;        /* x0 y0 x1 y1 per facility */
-    size_t n;
-    double radius;      /* m: no buffer reaches further from its facility */
-} reach;
-
-static int cmp_size(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The parts of an area inside and outside the reach zone: the area cut by
- * the union of the buffers whose envelope meets its own (env: x0 y0 x1 y1,
- * NULL for an empty area), which is the whole zone as far as the area goes.  `near` (ascending facility
- * numbers, so that the union never depends on the order the grid gave
- * them) has room for every facility. */
-static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const double *env, const reach *z,
-                                const grid *g, size_t *near, GEOSGeometry **covered, GEOSGeometry **gap)
-{
-    GEOSContextHandle_t h = ctx->geos;
-    GEOSGeometry *local = NULL, **parts = NULL;
-    size_t n = 0, i;
-    *covered = *gap = NULL;
-    if (g && env) {
-        int bx0, by0, bx1, by1, bi, bj;
-        double reach_m = z->radius + 1; /* the grid holds facilities, not buffers */
-        double x0 = env[0], y0 = env[1], x1 = env[2], y1 = env[3];
-        bucket(g, x0 - reach_m, y0 - reach_m, &bx0, &by0);
-        bucket(g, x1 + reach_m, y1 + reach_m, &bx1, &by1);
-        for (bj = by0; bj <= by1; bj++)
-            for (bi = bx0; bi <= bx1; bi++) {
-                size_t b = (size_t)bj * (size_t)g->nx + (size_t)bi, k;
-                for (k = g->start[b]; k < g->start[b + 1]; k++) {
-                    size_t f = g->fac[g->idx[k]].index;
-                    const double *e = &z->env[4 * f];
-                    if (e[2] >= x0 && e[0] <= x1 && e[3] >= y0 && e[1] <= y1)
-                        near[n++] = f;
-                }
-            }
-    }
-    if (n == 0) {
-        *covered = GEOSGeom_createEmptyPolygon_r(h);
-        *gap = GEOSGeom_clone_r(h, area);
-    } else {
-        GEOSGeometry *all;
-        qsort(near, n, sizeof *near, cmp_size);
-        if (!(parts = malloc(n * sizeof *parts)))
-            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        for (i = 0; i < n; i++)
-            if (!(parts[i] = GEOSGeom_clone_r(h, z->buf[near[i]]))) {
-                while (i > 0)
-                    GEOSGeom_destroy_r(h, parts[--i]);
-                free(parts);
-                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            }
-        all = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)n); /* takes the parts */
-        free(parts);
-        local = all ? (n == 1 ? all : GEOSUnaryUnion_r(h, all)) : NULL;
-        if (all && local != all)
-            GEOSGeom_destroy_r(h, all);
-        if (local) {
-            if (GEOSContains_r(h, local, area) == 1) {
-                *covered = GEOSGeom_clone_r(h, area);
-                *gap = GEOSGeom_createEmptyPolygon_r(h);
-            } else {
-                *covered = GEOSIntersection_r(h, area, local);
-                *gap = GEOSDifference_r(h, area, local);
-            }
-            GEOSGeom_destroy_r(h, local);
-        }
-    }
-    if (!*covered || !*gap) {
-        if (*covered)
-            GEOSGeom_destroy_r(h, *covered);
-        if (*gap)
-            GEOSGeom_destroy_r(h, *gap);
-        *covered = *gap = NULL;
-        return tf_error(ctx, TAAFI_ERR_GEOM, "%s", tf_lib_error(ctx));
+        c->basin[hit] += people;
     }
     return TAAFI_OK;
 }
@@ -550,8 +235,7 @@ typedef struct cov_job {
     const tf_indicator_def *def, *pop;
     const tf_areas *A;
     tf_ind_state *s;
-    reach zone;
-    const grid *tree; /* NULL: no facility */
+    const tf_reach *reach; /* the facilities' reach (none: n is 0) */
     tf_fastproj *cells; /* the raster's cell centres (NULL: PROJ anchors) */
     double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load;
     GEOSGeometry **gap;    /* per area */
@@ -565,10 +249,8 @@ typedef struct cov_job {
 
 struct tf_worker {
     tf_raster *ras;                  /* NULL without a population raster */
-    size_t *near_ix;                 /* room for every facility's number */
+    tf_reach_cursor *cur;            /* this worker's questions to reach */
     double *basin;                   /* dense, n facilities, kept at 0   */
-    const fac **near;                /* room for a near_set              */
-    double *near_xy;                 /* ... and its coordinates          */
 };
 
 static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
@@ -577,10 +259,8 @@ static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
     if (!w)
         return;
     tf_raster_close(w->ras);
-    free(w->near_ix);
+    tf_reach_cursor_free(w->cur);
     free(w->basin);
-    free(w->near);
-    free(w->near_xy);
     free(w);
 }
 
@@ -590,15 +270,12 @@ static taafi_status cov_setup(taafi_ctx *wctx, void *user, tf_worker **out)
     tf_worker *w = calloc(1, sizeof *w);
     taafi_status st = TAAFI_OK;
     *out = NULL;
-    if (!w || !(w->basin = calloc(j->s->n ? j->s->n : 1, sizeof *w->basin)) ||
-        !(w->near = calloc(NEAR_SET_MAX, sizeof *w->near)) ||
-        !(w->near_xy = calloc(2 * NEAR_SET_MAX, sizeof *w->near_xy))) {
+    if (!w || !(w->basin = calloc(j->s->n ? j->s->n : 1, sizeof *w->basin))) {
         cov_teardown(wctx, w);
         return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
     }
-    if (!(w->near_ix = calloc(j->s->n ? j->s->n : 1, sizeof *w->near_ix)))
-        st = tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
-    else if (j->pop && !(st = tf_raster_open(wctx, j->pop->source, j->pop->band, j->A->epsg, &w->ras)))
+    st = tf_reach_cursor_new(wctx, j->reach, &w->cur);
+    if (!st && j->pop && !(st = tf_raster_open(wctx, j->pop->source, j->pop->band, j->A->epsg, &w->ras)))
         tf_raster_use_lattice(w->ras, j->cells);
     if (st) {
         cov_teardown(wctx, w);
@@ -623,7 +300,7 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
         GEOSGeom_getXMin_r(wctx->geos, A->geom[a], &env[0]), GEOSGeom_getYMin_r(wctx->geos, A->geom[a], &env[1]);
         GEOSGeom_getXMax_r(wctx->geos, A->geom[a], &env[2]), GEOSGeom_getYMax_r(wctx->geos, A->geom[a], &env[3]);
     }
-    if ((st = cut_by_zone(wctx, A->geom[a], empty ? NULL : env, &j->zone, j->tree, w->near_ix, &covered, &gap))) {
+    if ((st = tf_reach_cut(wctx, w->cur, A->geom[a], empty ? NULL : env, &covered, &gap))) {
         char why[TF_MSG_MAX];
         snprintf(why, sizeof why, "%s", taafi_ctx_message(wctx));
         return tf_error(wctx, st, "area %s: cannot cut it by the reach zone: %s", A->id[a], why);
@@ -632,11 +309,10 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     GEOSArea_r(wctx->geos, gap, &gap_m2);
     j->area_pct[a] = m2 > 0 ? 100.0 * cov_m2 / m2 : NAN;
     if (w->ras) {
-        near_set ns = {0, 0, 0, w->near, w->near_xy, w->near_xy + NEAR_SET_MAX, 0};
-        cell_acc acc = {j->tree, &ns, w->basin, 0, 0};
-        if (j->tree && !empty)
-            near_set_make(j->tree, env[0], env[1], env[2], env[3], &ns);
-        if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], j->tree != NULL, on_cells, &acc,
+        int any = tf_reach_count(j->reach) > 0;
+        cell_acc acc = {any ? w->cur : NULL, w->basin, 0, 0};
+        tf_reach_focus(w->cur, any && !empty ? env : NULL);
+        if ((st = tf_raster_cells(wctx, w->ras, A->geom[a], any, on_cells, &acc,
                                   j->nodata ? &j->nodata[a] : NULL)) ||
             (st = tf_raster_sum(wctx, w->ras, covered, &cov_pop, NULL)))
             goto done;
@@ -645,7 +321,7 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
             j->pop_total[a] = total;
         j->pop_pct[a] = total > 0 ? 100.0 * cov_pop / total : NAN;
         j->beyond[a] = total - cov_pop;
-        j->mean_dist[a] = j->tree && total > 0 ? acc.people_dist / total : NAN;
+        j->mean_dist[a] = any && total > 0 ? acc.people_dist / total : NAN;
         j->per_fac[a] = n_here ? total / (double)n_here : NAN;
         if (j->load)
             j->load[a] = n_here ? total / (double)n_here / j->def->standard : NAN;
@@ -830,9 +506,9 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
     const taafi_project *p = r->project;
     const tf_areas *A = r->areas;
     const tf_indicator_def *pop = p->population >= 0 ? &p->inds[p->population] : NULL;
-    grid gr;
     cov_job j;
-    double *basin = NULL;
+    tf_reach *reach = NULL;
+    double *basin = NULL, *xs = NULL, *ys = NULL;
     size_t n = A->n ? A->n : 1, a, i, k;
     taafi_status st;
     memset(&j, 0, sizeof j);
@@ -849,21 +525,17 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
         return st;
     if (pop && (st = cell_lattice(ctx, pop, A, &j.cells)))
         return st;
-    j.zone.radius = def->distance;
-    j.zone.buf = calloc(s->n ? s->n : 1, sizeof *j.zone.buf);
-    j.zone.env = calloc(s->n ? 4 * s->n : 1, sizeof *j.zone.env);
-    if (!j.zone.buf || !j.zone.env) {
+    xs = malloc((s->n ? s->n : 1) * sizeof *xs);
+    ys = malloc((s->n ? s->n : 1) * sizeof *ys);
+    if (!xs || !ys) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
-    j.zone.n = s->n;
-    if ((st = reach_buffers(ctx, s, def->distance, j.zone.buf, j.zone.env)))
+    for (i = 0; i < s->n; i++)
+        xs[i] = s->fac[i].x, ys[i] = s->fac[i].y;
+    if ((st = tf_reach_new(ctx, TF_REACH_STRAIGHT, xs, ys, s->n, A, def->distance, &reach)))
         goto done;
-    if (s->n) {
-        if ((st = grid_build(ctx, &gr, s->fac, s->n, A)))
-            goto done;
-        j.tree = &gr;
-    }
+    j.reach = reach;
     if ((st = column(ctx, r, def, "area_pct", 0, "% of area", &j.area_pct)) ||
         (st = column(ctx, r, def, "pop_pct", 0, "% of residents", &j.pop_pct)) ||
         (st = column(ctx, r, def, "pop_beyond", 0, "persons", &j.beyond)) ||
@@ -922,14 +594,10 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
     }
 done:
     tf_fastproj_free(j.cells);
-    for (i = 0; j.zone.buf && i < j.zone.n; i++)
-        if (j.zone.buf[i])
-            GEOSGeom_destroy_r(ctx->geos, j.zone.buf[i]);
-    free(j.zone.buf);
-    free(j.zone.env);
+    tf_reach_free(ctx, reach);
+    free(xs);
+    free(ys);
     free(j.nodata);
-    if (j.tree)
-        grid_free(&gr);
     if (j.gap)
         for (a = 0; a < A->n; a++)
             if (j.gap[a])

@@ -1,0 +1,86 @@
+/* reach.c: the reach interface (reach.h), dispatched to the way of
+ * measuring a reach was made with. */
+#include "reach.h"
+
+#include <stdlib.h>
+
+struct tf_reach {
+    const tf_reach_ops *ops;
+    void *state;
+    size_t n;
+};
+
+struct tf_reach_cursor {
+    const tf_reach_ops *ops;
+    void *cur;
+};
+
+taafi_status tf_reach_new(taafi_ctx *ctx, tf_reach_method method, const double *x, const double *y, size_t n,
+                          const tf_areas *A, double distance_m, tf_reach **out)
+{
+    tf_reach *r = calloc(1, sizeof *r);
+    taafi_status st;
+    *out = NULL;
+    if (!r)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    switch (method) {
+    case TF_REACH_STRAIGHT:
+    default:
+        r->ops = &tf_reach_straight;
+        break;
+    }
+    r->n = n;
+    if ((st = r->ops->make(ctx, x, y, n, A, distance_m, &r->state))) {
+        free(r);
+        return st;
+    }
+    *out = r;
+    return TAAFI_OK;
+}
+
+void tf_reach_free(taafi_ctx *ctx, tf_reach *r)
+{
+    if (!r)
+        return;
+    r->ops->free(ctx, r->state);
+    free(r);
+}
+
+size_t tf_reach_count(const tf_reach *r) { return r->n; }
+
+taafi_status tf_reach_cursor_new(taafi_ctx *ctx, const tf_reach *r, tf_reach_cursor **out)
+{
+    tf_reach_cursor *c = calloc(1, sizeof *c);
+    taafi_status st;
+    *out = NULL;
+    if (!c)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    c->ops = r->ops;
+    if ((st = r->ops->cursor_new(ctx, r->state, &c->cur))) {
+        free(c);
+        return st;
+    }
+    *out = c;
+    return TAAFI_OK;
+}
+
+void tf_reach_cursor_free(tf_reach_cursor *c)
+{
+    if (!c)
+        return;
+    c->ops->cursor_free(c->cur);
+    free(c);
+}
+
+void tf_reach_focus(tf_reach_cursor *c, const double env[4]) { c->ops->focus(c->cur, env); }
+
+long tf_reach_nearest(tf_reach_cursor *c, double x, double y, double *dist_m)
+{
+    return c->ops->nearest(c->cur, x, y, dist_m);
+}
+
+taafi_status tf_reach_cut(taafi_ctx *ctx, tf_reach_cursor *c, const GEOSGeometry *area, const double *env,
+                          GEOSGeometry **covered, GEOSGeometry **gap)
+{
+    return c->ops->cut(ctx, c->cur, area, env, covered, gap);
+}

@@ -1,0 +1,74 @@
+/*
+ * reach.h: how far facilities serve the places around them, the one
+ * interface that coverage asks (its zone, gaps, mean distance and basins).
+ *
+ * A reach is made once per indicator over its facilities (points in the
+ * analysis CRS, metres, numbered in reading order) and a distance
+ * standard, then shared read-only by the workers.  Each worker asks
+ * through a cursor of its own (scratch memory and what it learnt of the
+ * area it works on), so that queries allocate nothing.  Ties between
+ * facilities at equal distance go to the lower number: answers never
+ * depend on the thread count or the order of the work.
+ *
+ * One way of measuring today, TF_REACH_STRAIGHT: straight lines in the
+ * analysis CRS (reach_straight.c).  Another (along the streets that are
+ * open) implements tf_reach_ops in a file of its own and is added to
+ * tf_reach_new; coverage, scoring, writers and maps do not change.
+ */
+#ifndef TAAFI_REACH_H
+#define TAAFI_REACH_H
+
+#include "areas/areas.h"
+
+typedef enum tf_reach_method { TF_REACH_STRAIGHT = 0 } tf_reach_method;
+
+typedef struct tf_reach tf_reach;
+typedef struct tf_reach_cursor tf_reach_cursor;
+
+/* What a way of measuring implements (see the functions below, which
+ * call these). */
+typedef struct tf_reach_ops {
+    const char *name;
+    taafi_status (*make)(taafi_ctx *ctx, const double *x, const double *y, size_t n, const tf_areas *A,
+                         double distance_m, void **state);
+    void (*free)(taafi_ctx *ctx, void *state);
+    taafi_status (*cursor_new)(taafi_ctx *ctx, const void *state, void **cursor);
+    void (*cursor_free)(void *cursor);
+    void (*focus)(void *cursor, const double env[4]);
+    long (*nearest)(void *cursor, double x, double y, double *dist_m);
+    taafi_status (*cut)(taafi_ctx *ctx, void *cursor, const GEOSGeometry *area, const double *env,
+                        GEOSGeometry **covered, GEOSGeometry **gap);
+} tf_reach_ops;
+
+extern const tf_reach_ops tf_reach_straight;
+
+/* Makes the reach of n facilities at (x[i], y[i]) within `distance_m`
+ * metres, measured by `method`, over the areas A (their extent bounds the
+ * places asked about).  *out is the caller's (tf_reach_free). */
+taafi_status tf_reach_new(taafi_ctx *ctx, tf_reach_method method, const double *x, const double *y, size_t n,
+                          const tf_areas *A, double distance_m, tf_reach **out);
+void tf_reach_free(taafi_ctx *ctx, tf_reach *r);
+
+/* The number of facilities. */
+size_t tf_reach_count(const tf_reach *r);
+
+/* A worker's cursor over r (r outlives it); NULL is fine to free. */
+taafi_status tf_reach_cursor_new(taafi_ctx *ctx, const tf_reach *r, tf_reach_cursor **out);
+void tf_reach_cursor_free(tf_reach_cursor *c);
+
+/* Tells the cursor that the next places asked lie in and around the
+ * envelope env (x0 y0 x1 y1, one area's): nearest() may then answer from
+ * what it prepares for them.  Optional. */
+void tf_reach_focus(tf_reach_cursor *c, const double env[4]);
+
+/* The facility nearest to (x, y) and its distance in metres; -1 when
+ * there is none. */
+long tf_reach_nearest(tf_reach_cursor *c, double x, double y, double *dist_m);
+
+/* The parts of an area (its envelope env, NULL for an empty area) within
+ * reach of the facilities and beyond it: *covered and *gap, the caller's.
+ * Their union is the area. */
+taafi_status tf_reach_cut(taafi_ctx *ctx, tf_reach_cursor *c, const GEOSGeometry *area, const double *env,
+                          GEOSGeometry **covered, GEOSGeometry **gap);
+
+#endif
