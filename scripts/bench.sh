@@ -8,6 +8,8 @@
 # peak memory.  Not a test: timings are never asserted.
 #
 #   scripts/bench.sh [city] [country] [dense] [maps]   (default: city country)
+#   TAAFI_OLD=path/to/taafi scripts/bench.sh country   (also an older build,
+#                                              run turn about with this one)
 #
 # "maps" times `taafi render` (map sheets in PNG, SVG and PDF, the atlas,
 # the report) on the bundled example and on the country with two of its
@@ -96,17 +98,26 @@ $(ogrinfo -so "$d/facilities.gpkg" facilities | awk -F': ' '/Feature Count/{prin
 raster $(gdalinfo "$d/population.tif" | awk '/Size is/{print $3 $4}') =="
     # the floor: GDAL reading the inputs its fastest way (vector layers
     # through its Arrow stream), and feature by feature for comparison
-    t_best="" f_best="" g_best="" p_best=""
+    t_best="" f_best="" g_best="" p_best="" o_best=""
     inputs=("$d/areas.gpkg" "$d/damage.gpkg" "$d/facilities.gpkg" "$d/population.tif")
     for _ in $(seq "$runs"); do
         t_best=$(best_of "$t_best" "$(measure 1 build-release/taafi run "$d/project.yml" -o "$d/out" --overwrite -q \
             --jobs "$(nproc)")")
+        if [ -n "${TAAFI_OLD:-}" ]; then
+            o_best=$(best_of "$o_best" "$(measure 1 "$TAAFI_OLD" run "$d/project.yml" -o "$d/out_old" --overwrite -q \
+                --jobs "$(nproc)")")
+        fi
         f_best=$(best_of "$f_best" "$(measure 1 build-release/read_floor "${inputs[@]}")")
         g_best=$(best_of "$g_best" "$(measure 1 build-release/read_floor --features "${inputs[@]}")")
         p_best=$(best_of "$p_best" "$(measure 1 build-release/read_floor --threads "${inputs[@]}")")
     done
     read -r tw tc tm <<<"$t_best"
     printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB\n" "taafi" "$tw" "$tc" "$((tm / 1024))"
+    if [ -n "$o_best" ]; then
+        read -r ow oc om <<<"$o_best"
+        printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB   taafi / old = %.2f\n" "taafi (TAAFI_OLD)" \
+            "$ow" "$oc" "$((om / 1024))" "$(awk -v a="$tw" -v b="$ow" 'BEGIN{print a/b}')"
+    fi
     read -r fw fc fm <<<"$f_best"
     printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB   taafi / floor = %.2f\n" "GDAL read floor" \
         "$fw" "$fc" "$((fm / 1024))" "$(awk -v a="$tw" -v b="$fw" 'BEGIN{print a/b}')"

@@ -17,15 +17,14 @@ static taafi_status field(taafi_ctx *ctx, OGRLayerH l, const char *name, OGRFiel
 
 static taafi_status area_rounds(taafi_ctx *ctx, const tf_rounds *t, GDALDatasetH ds, char **opts)
 {
-    OGRLayerH l = GDALDatasetCreateLayer(ds, "area_rounds", NULL, wkbNone, opts);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, TF_AREA_ROUNDS, NULL, wkbNone, opts);
     size_t k, a, c;
     taafi_status st;
     if (!l)
-        return tf_error(ctx, TAAFI_ERR_IO, "cannot create table area_rounds: %s", tf_lib_error(ctx));
-    if ((st = field(ctx, l, "round", OFTString)) || (st = field(ctx, l, "date", OFTString)) ||
-        (st = field(ctx, l, "computed", OFTString)) || (st = field(ctx, l, "area_id", OFTString)) ||
-        (st = field(ctx, l, "geom_sha256", OFTString)))
-        return st;
+        return tf_error(ctx, TAAFI_ERR_IO, "cannot create table " TF_AREA_ROUNDS ": %s", tf_lib_error(ctx));
+    for (c = 0; c < TF_AR_N_FIXED; c++)
+        if ((st = field(ctx, l, tf_area_rounds_fixed[c], OFTString)))
+            return st;
     for (c = 0; c < t->n_cols; c++)
         if ((st = field(ctx, l, t->col[c], t->is_int[c] ? OFTInteger64 : OFTReal)))
             return st;
@@ -36,20 +35,21 @@ static taafi_status area_rounds(taafi_ctx *ctx, const tf_rounds *t, GDALDatasetH
                 continue;
             if (!(f = OGR_F_Create(OGR_L_GetLayerDefn(l))))
                 return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            OGR_F_SetFieldString(f, 0, t->name[k]);
-            OGR_F_SetFieldString(f, 1, t->date[k]);
-            OGR_F_SetFieldString(f, 2, t->started[k]);
-            OGR_F_SetFieldString(f, 3, t->id[a]);
+            OGR_F_SetFieldString(f, TF_AR_ROUND, t->name[k]);
+            OGR_F_SetFieldString(f, TF_AR_DATE, t->date[k]);
+            OGR_F_SetFieldString(f, TF_AR_COMPUTED, t->started[k]);
+            OGR_F_SetFieldString(f, TF_AR_AREA_ID, t->id[a]);
             if (t->geom_sha[k * t->n_areas + a])
-                OGR_F_SetFieldString(f, 4, t->geom_sha[k * t->n_areas + a]);
+                OGR_F_SetFieldString(f, TF_AR_GEOM_SHA, t->geom_sha[k * t->n_areas + a]);
             for (c = 0; c < t->n_cols; c++) {
                 double v = t->v[(k * t->n_areas + a) * t->n_cols + c];
+                int fi = TF_AR_N_FIXED + (int)c;
                 if (isnan(v))
-                    OGR_F_SetFieldNull(f, 5 + (int)c);
+                    OGR_F_SetFieldNull(f, fi);
                 else if (t->is_int[c])
-                    OGR_F_SetFieldInteger64(f, 5 + (int)c, (GIntBig)llround(v));
+                    OGR_F_SetFieldInteger64(f, fi, (GIntBig)llround(v));
                 else
-                    OGR_F_SetFieldDouble(f, 5 + (int)c, v);
+                    OGR_F_SetFieldDouble(f, fi, v);
             }
             if ((st = tf_feature_put(ctx, l, f)))
                 return st;

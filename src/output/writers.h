@@ -114,4 +114,8 @@ taafi_status tf_write_change_layer(taafi_ctx *ctx, const taafi_result *r, GDALDa
                                    char **layer_opts);
 taafi_status tf_write_geojson_change(taafi_ctx *ctx, const taafi_result *r, const char *path);
 
+/* Reads the rounds stored in GeoPackage `gpkg` by an earlier run into
+ * *out (the caller's: tf_rounds_stored_free). */
+taafi_status tf_rounds_load(taafi_ctx *ctx, const char *gpkg, tf_rounds_stored *out);
+
 #endif

@@ -64,9 +64,19 @@ static taafi_status rounds(taafi_ctx *ctx, const taafi_project *p, const char *r
                            const char *stage, taafi_result **out, char run_id[33])
 {
     tf_rounds *t = NULL;
+    tf_rounds_stored stored = {0};
     taafi_result *latest = NULL;
     int is_last = 0;
-    taafi_status st = tf_rounds_compute(ctx, p, round, dir, &t, &latest, &is_last);
+    taafi_status st = TAAFI_OK;
+    if (round) {
+        /* the other rounds, as an earlier run stored them in DIR */
+        char *gpkg = tf_sprintf("%s/%s", dir, p->out_gpkg ? p->out_gpkg : "recovery.gpkg");
+        st = gpkg ? tf_rounds_load(ctx, gpkg, &stored) : tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        free(gpkg);
+    }
+    if (!st)
+        st = tf_rounds_compute(ctx, p, round, &stored, &t, &latest, &is_last);
+    tf_rounds_stored_free(&stored);
     if (!st) {
         /* the writers take the rounds' tables from the result while it writes */
         latest->rounds = t;

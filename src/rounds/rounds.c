@@ -177,18 +177,7 @@ void tf_rounds_free(tf_rounds *t)
 
 /* ---- the table of values: rounds x areas x columns ------------------- */
 
-/* A round's values as they come: from a fresh result, or read back. */
-typedef struct round_rows {
-    char *name, *date, *sig, *started;
-    size_t n_cols, n_areas;
-    char **col;
-    int *is_int;
-    char **id;
-    double *v;       /* [area][col] */
-    char **geom_sha; /* [area] */
-} round_rows;
-
-static void rows_free(round_rows *rr)
+void tf_round_rows_free(tf_round_rows *rr)
 {
     size_t i;
     free(rr->name), free(rr->date), free(rr->sig), free(rr->started);
@@ -202,8 +191,22 @@ static void rows_free(round_rows *rr)
     memset(rr, 0, sizeof *rr);
 }
 
+const char *const tf_area_rounds_fixed[TF_AR_N_FIXED] = {"round", "date", "computed", "area_id", "geom_sha256"};
+
+void tf_rounds_stored_free(tf_rounds_stored *s)
+{
+    size_t i;
+    for (i = 0; i < s->n; i++)
+        tf_round_rows_free(&s->rounds[i]);
+    free(s->rounds);
+    for (i = 0; i < 4 * s->n_run_rows; i++)
+        free(s->run_rows[i]);
+    free(s->run_rows);
+    memset(s, 0, sizeof *s);
+}
+
 static taafi_status rows_from_result(taafi_ctx *ctx, const taafi_result *r, const tf_round *rd, const char *sig,
-                                     round_rows *rr)
+                                     tf_round_rows *rr)
 {
     size_t c, a, k = 0;
     GEOSWKBWriter *w = GEOSWKBWriter_create_r(ctx->geos);
@@ -251,172 +254,8 @@ static taafi_status rows_from_result(taafi_ctx *ctx, const taafi_result *r, cons
 nomem:
     if (w)
         GEOSWKBWriter_destroy_r(ctx->geos, w);
-    rows_free(rr);
+    tf_round_rows_free(rr);
     return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-}
-
-/* ---- reading earlier rounds back ------------------------------------ */
-
-typedef struct stored {
-    round_rows *rounds;
-    size_t n;
-    char **run_rows; /* 4 per row */
-    size_t n_run_rows;
-} stored;
-
-static void stored_free(stored *s)
-{
-    size_t i;
-    for (i = 0; i < s->n; i++)
-        rows_free(&s->rounds[i]);
-    free(s->rounds);
-    for (i = 0; i < 4 * s->n_run_rows; i++)
-        free(s->run_rows[i]);
-    free(s->run_rows);
-    memset(s, 0, sizeof *s);
-}
-
-static char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? tf_strdup((const char *)t) : NULL;
-}
-
-static taafi_status load_stored(taafi_ctx *ctx, const char *gpkg, stored *out)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    taafi_status s = TAAFI_OK;
-    char **cols = NULL;
-    int *is_int = NULL;
-    size_t n_cols = 0, i;
-    memset(out, 0, sizeof *out);
-    if (sqlite3_open_v2(gpkg, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        s = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open the earlier result: %s; run all rounds (without --round)",
-                     gpkg, db ? sqlite3_errmsg(db) : "out of memory");
-        goto done;
-    }
-    /* the value columns of area_rounds, in order */
-    if (sqlite3_prepare_v2(db, "SELECT name, type FROM pragma_table_info('area_rounds') ORDER BY cid", -1, &st,
-                           NULL) != SQLITE_OK) {
-        s = tf_error(ctx, TAAFI_ERR_IO, "%s: %s", gpkg, sqlite3_errmsg(db));
-        goto done;
-    }
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0), *type = (const char *)sqlite3_column_text(st, 1);
-        if (!strcmp(name, "fid") || !strcmp(name, "area_id") || !strcmp(name, "round") || !strcmp(name, "date") ||
-            !strcmp(name, "geom_sha256") || !strcmp(name, "computed"))
-            continue;
-        cols = realloc(cols, (n_cols + 1) * sizeof *cols);
-        is_int = realloc(is_int, (n_cols + 1) * sizeof *is_int);
-        if (!cols || !is_int || !(cols[n_cols] = tf_strdup(name))) {
-            s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        is_int[n_cols++] = type && (strstr(type, "INT") != NULL);
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (!n_cols) {
-        s = tf_error(ctx, TAAFI_ERR_DATA, "%s: holds no area_rounds table; run all rounds (without --round)", gpkg);
-        goto done;
-    }
-    /* rows, round by round in the order written */
-    {
-        tf_buf q = {0};
-        tf_buf_printf(&q, "SELECT round, date, geom_sha256, computed, area_id");
-        for (i = 0; i < n_cols; i++)
-            tf_buf_printf(&q, ", \"%s\"", cols[i]);
-        tf_buf_printf(&q, " FROM area_rounds ORDER BY fid");
-        if (sqlite3_prepare_v2(db, q.s, -1, &st, NULL) != SQLITE_OK) {
-            tf_buf_free(&q);
-            s = tf_error(ctx, TAAFI_ERR_IO, "%s: %s", gpkg, sqlite3_errmsg(db));
-            goto done;
-        }
-        tf_buf_free(&q);
-    }
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *rname = (const char *)sqlite3_column_text(st, 0);
-        round_rows *rr = NULL;
-        size_t k;
-        for (k = 0; k < out->n; k++)
-            if (!strcmp(out->rounds[k].name, rname))
-                rr = &out->rounds[k];
-        if (!rr) {
-            round_rows *v = realloc(out->rounds, (out->n + 1) * sizeof *v);
-            if (!v) {
-                s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-            out->rounds = v;
-            rr = &out->rounds[out->n++];
-            memset(rr, 0, sizeof *rr);
-            rr->name = col_text(st, 0);
-            rr->date = col_text(st, 1);
-            rr->started = col_text(st, 3);
-            rr->n_cols = n_cols;
-            rr->col = calloc(n_cols, sizeof *rr->col);
-            rr->is_int = calloc(n_cols, sizeof *rr->is_int);
-            if (!rr->col || !rr->is_int) {
-                s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-            for (i = 0; i < n_cols; i++) {
-                rr->col[i] = tf_strdup(cols[i]);
-                rr->is_int[i] = is_int[i];
-            }
-        }
-        rr->id = realloc(rr->id, (rr->n_areas + 1) * sizeof *rr->id);
-        rr->geom_sha = realloc(rr->geom_sha, (rr->n_areas + 1) * sizeof *rr->geom_sha);
-        rr->v = realloc(rr->v, (rr->n_areas + 1) * n_cols * sizeof *rr->v);
-        if (!rr->id || !rr->geom_sha || !rr->v) {
-            s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        rr->id[rr->n_areas] = col_text(st, 4);
-        rr->geom_sha[rr->n_areas] = col_text(st, 2);
-        for (i = 0; i < n_cols; i++)
-            rr->v[rr->n_areas * n_cols + i] =
-                sqlite3_column_type(st, 5 + (int)i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5 + (int)i);
-        rr->n_areas++;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    /* provenance and signatures of the rounds */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT item, name, value, sha256 FROM run WHERE item IN ('round', 'input', 'round_time') "
-                           "ORDER BY fid",
-                           -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            char **v = realloc(out->run_rows, 4 * (out->n_run_rows + 1) * sizeof *v);
-            if (!v) {
-                s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-            out->run_rows = v;
-            for (i = 0; i < 4; i++)
-                v[4 * out->n_run_rows + i] = col_text(st, (int)i);
-            out->n_run_rows++;
-            if (!strcmp((const char *)sqlite3_column_text(st, 0), "round")) {
-                size_t k;
-                for (k = 0; k < out->n; k++)
-                    if (!strcmp(out->rounds[k].name, (const char *)sqlite3_column_text(st, 1)) && !out->rounds[k].sig)
-                        out->rounds[k].sig = col_text(st, 3);
-            }
-        }
-    }
-done:
-    if (st)
-        sqlite3_finalize(st);
-    if (db)
-        sqlite3_close(db);
-    for (i = 0; i < n_cols; i++)
-        free(cols[i]);
-    free(cols);
-    free(is_int);
-    if (s)
-        stored_free(out);
-    return s;
 }
 
 /* ---- assembling the table ------------------------------------------- */
@@ -430,7 +269,7 @@ static long index_of(char **v, size_t n, const char *s)
     return -1;
 }
 
-static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, round_rows **in, tf_rounds *t)
+static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_rows **in, tf_rounds *t)
 {
     size_t k, a, c;
     /* rounds in the project's order, those with values only */
@@ -445,7 +284,7 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, round_rows 
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     /* columns and areas: the union, latest round's first */
     for (k = p->n_rounds; k-- > 0;) {
-        round_rows *rr = in[k];
+        tf_round_rows *rr = in[k];
         if (!rr)
             continue;
         for (c = 0; c < rr->n_cols; c++)
@@ -482,7 +321,7 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, round_rows 
     {
         size_t r = 0;
         for (k = 0; k < p->n_rounds; k++) {
-            round_rows *rr = in[k];
+            tf_round_rows *rr = in[k];
             if (!rr)
                 continue;
             t->name[r] = tf_strdup(rr->name);
@@ -726,13 +565,15 @@ static taafi_status add_run_row(taafi_ctx *ctx, tf_rounds *t, const char *item, 
 
 size_t taafi_project_round_count(const taafi_project *p) { return p ? p->n_rounds : 0; }
 
-taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const char *only, const char *dir,
-                               tf_rounds **rounds_out, taafi_result **latest_out, int *latest_is_last)
+taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const char *only,
+                               const tf_rounds_stored *stored, tf_rounds **rounds_out, taafi_result **latest_out,
+                               int *latest_is_last)
 {
     tf_round_view **views = NULL;
     taafi_result **res = NULL;
-    round_rows *fresh = NULL, **in = NULL;
-    stored old = {0};
+    tf_round_rows *fresh = NULL, **in = NULL;
+    static const tf_rounds_stored none = {0};
+    const tf_rounds_stored *old = stored ? stored : &none;
     tf_rounds *t = NULL;
     char sig[65];
     size_t k, i, last = 0;
@@ -742,7 +583,7 @@ taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const cha
     *rounds_out = NULL;
     *latest_out = NULL;
     *latest_is_last = 0;
-    if (!ctx || !p || !dir)
+    if (!ctx || !p)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "tf_rounds_compute: NULL argument") : TAAFI_ERR_USAGE;
     if (!p->n_rounds)
         return tf_error(ctx, TAAFI_ERR_USAGE, "%s: declares no rounds", p->path);
@@ -764,26 +605,15 @@ taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const cha
             st = tf_error(ctx, TAAFI_ERR_USAGE, "%s: no round '%s' in the project", p->path, only);
             goto done;
         }
-        /* the earlier rounds, as written before */
-        {
-            char *gpkg = tf_sprintf("%s/%s", dir, p->out_gpkg ? p->out_gpkg : "recovery.gpkg");
-            if (!gpkg) {
-                st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-            st = load_stored(ctx, gpkg, &old);
-            free(gpkg);
-            if (st)
-                goto done;
-        }
-        for (i = 0; i < old.n; i++)
-            if (strcmp(old.rounds[i].name, only) && old.rounds[i].sig && strcmp(old.rounds[i].sig, sig) &&
+        /* the earlier rounds, as written before: `stored` */
+        for (i = 0; i < old->n; i++)
+            if (strcmp(old->rounds[i].name, only) && old->rounds[i].sig && strcmp(old->rounds[i].sig, sig) &&
                 !p->rounds_recompute) {
                 st = tf_error(ctx, TAAFI_ERR_PROJECT,
                               "%s: the indicator definitions changed since round '%s' was computed; rounds must be "
                               "measured alike: run every round again (without --round), or set "
                               "'rounds_recompute: true'",
-                              p->path, old.rounds[i].name);
+                              p->path, old->rounds[i].name);
                 goto done;
             }
         if (p->rounds_recompute)
@@ -791,9 +621,9 @@ taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const cha
     }
     for (k = 0; k < p->n_rounds; k++) {
         if (only_ix >= 0 && (long)k != only_ix) {
-            for (i = 0; i < old.n; i++)
-                if (!strcmp(old.rounds[i].name, p->rounds[k].name))
-                    in[k] = &old.rounds[i];
+            for (i = 0; i < old->n; i++)
+                if (!strcmp(old->rounds[i].name, p->rounds[k].name))
+                    in[k] = &old->rounds[i];
             continue;
         }
         tf_log(ctx, TAAFI_LOG_INFO, "round %s", p->rounds[k].name);
@@ -830,31 +660,31 @@ taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const cha
     if ((st = derive_change(ctx, p, latest, t)))
         goto done;
     /* provenance: rounds read back keep their rows; computed ones add theirs */
-    for (i = 0; i < old.n_run_rows; i++) {
-        const char *item = old.run_rows[4 * i], *name = old.run_rows[4 * i + 1];
+    for (i = 0; i < old->n_run_rows; i++) {
+        const char *item = old->run_rows[4 * i], *name = old->run_rows[4 * i + 1];
         size_t len = strlen(only ? only : "");
-        int mine = only && ((!strcmp(item, "round") && !strcmp(name, only)) ||
-                            (strcmp(item, "round") && !strncmp(name, only, len) && name[len] == '/'));
+        int mine = only && ((!strcmp(item, TF_RUN_ITEM_ROUND) && !strcmp(name, only)) ||
+                            (strcmp(item, TF_RUN_ITEM_ROUND) && !strncmp(name, only, len) && name[len] == '/'));
         if (!mine && only_ix >= 0 &&
-            (st = add_run_row(ctx, t, item, name, old.run_rows[4 * i + 2], old.run_rows[4 * i + 3])))
+            (st = add_run_row(ctx, t, item, name, old->run_rows[4 * i + 2], old->run_rows[4 * i + 3])))
             goto done;
     }
     for (k = 0; k < p->n_rounds; k++) {
         if (!res[k])
             continue;
         char when[300];
-        if ((st = add_run_row(ctx, t, "round", p->rounds[k].name, p->rounds[k].date, sig)))
+        if ((st = add_run_row(ctx, t, TF_RUN_ITEM_ROUND, p->rounds[k].name, p->rounds[k].date, sig)))
             goto done;
         snprintf(when, sizeof when, "%s/started", p->rounds[k].name);
-        if ((st = add_run_row(ctx, t, "round_time", when, res[k]->started, NULL)))
+        if ((st = add_run_row(ctx, t, TF_RUN_ITEM_ROUND_TIME, when, res[k]->started, NULL)))
             goto done;
         snprintf(when, sizeof when, "%s/finished", p->rounds[k].name);
-        if ((st = add_run_row(ctx, t, "round_time", when, res[k]->finished, NULL)))
+        if ((st = add_run_row(ctx, t, TF_RUN_ITEM_ROUND_TIME, when, res[k]->finished, NULL)))
             goto done;
         for (i = 0; i < res[k]->n_inputs; i++) {
             char name[512];
             snprintf(name, sizeof name, "%s/%s", p->rounds[k].name, res[k]->inputs[i].role);
-            if ((st = add_run_row(ctx, t, "input", name, res[k]->inputs[i].path,
+            if ((st = add_run_row(ctx, t, TF_RUN_ITEM_INPUT, name, res[k]->inputs[i].path,
                                   res[k]->inputs[i].sha256[0] ? res[k]->inputs[i].sha256 : NULL)))
                 goto done;
         }
@@ -879,12 +709,11 @@ done:
             tf_round_view_free(views[k]);
     if (fresh)
         for (k = 0; k < p->n_rounds; k++)
-            rows_free(&fresh[k]);
+            tf_round_rows_free(&fresh[k]);
     free(views);
     free(res);
     free(fresh);
     free(in);
-    stored_free(&old);
     tf_rounds_free(t);
     return st;
 }

@@ -42,19 +42,56 @@ struct tf_rounds {
 
 void tf_rounds_free(tf_rounds *t);
 
+/* A round's values as they come: from a fresh result, or read back. */
+typedef struct tf_round_rows {
+    char *name, *date, *sig, *started;
+    size_t n_cols, n_areas;
+    char **col;
+    int *is_int;
+    char **id;
+    double *v;       /* [area][col] */
+    char **geom_sha; /* [area] */
+} tf_round_rows;
+
+void tf_round_rows_free(tf_round_rows *rr);
+
+/* The rounds an earlier run stored in its GeoPackage (output/read_rounds.c
+ * reads them back), for a run of one round that keeps the others. */
+typedef struct tf_rounds_stored {
+    tf_round_rows *rounds;
+    size_t n;
+    char **run_rows; /* item, name, value, sha256 per row of the run table */
+    size_t n_run_rows;
+} tf_rounds_stored;
+void tf_rounds_stored_free(tf_rounds_stored *s);
+
+/* Table area_rounds: these columns first (TF_AR_*), then one per value
+ * column.  The writer (output/write_rounds.c) and the reader
+ * (output/read_rounds.c) both take the names from here. */
+enum { TF_AR_ROUND, TF_AR_DATE, TF_AR_COMPUTED, TF_AR_AREA_ID, TF_AR_GEOM_SHA, TF_AR_N_FIXED };
+extern const char *const tf_area_rounds_fixed[TF_AR_N_FIXED];
+#define TF_AREA_ROUNDS "area_rounds"
+
+/* The run table's items for rounds: a round (its date and signature), its
+ * inputs, its times. */
+#define TF_RUN_ITEM_ROUND "round"
+#define TF_RUN_ITEM_INPUT "input"
+#define TF_RUN_ITEM_ROUND_TIME "round_time"
+
 /* Checks that every round has a source for every input it reads (its own
  * or declared shared): what a run would refuse. */
 taafi_status tf_rounds_check(taafi_ctx *ctx, const taafi_project *p);
 
-/* Computes every round of `p` (only `only` with the others read back from
- * DIR's GeoPackage, when `only` is set) into *rounds_out, and the latest
+/* Computes every round of `p` (only `only`, with the others from `stored`,
+ * what DIR's GeoPackage holds, when `only` is set) into *rounds_out, and the latest
  * round computed into *latest_out, its round view attached (it must
  * outlive the result's project pointer: taafi_result_free frees it).
  * *latest_is_last: whether that is the project's latest round (else the
  * latest was read back and *latest_out holds its stored values).  Writes
  * nothing; the caller owns both afterwards (tf_rounds_free,
  * taafi_result_free). */
-taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const char *only, const char *dir,
-                               tf_rounds **rounds_out, taafi_result **latest_out, int *latest_is_last);
+taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const char *only,
+                               const tf_rounds_stored *stored, tf_rounds **rounds_out, taafi_result **latest_out,
+                               int *latest_is_last);
 
 #endif
