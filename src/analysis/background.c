@@ -54,18 +54,45 @@ static void snapshot(const char *stage, uint64_t done, uint64_t total, void *use
     pthread_mutex_unlock(&bg->lock);
 }
 
-/* Every background indicator, in the project's order, into the part. */
-static taafi_status work(taafi_ctx *ctx, tf_bg *bg)
+/* The background indicator after the population `pop` that walks its
+ * cells anyway and can sum them for it (tf_family.finish_summing), or -1. */
+static long population_walker(const tf_bg *bg, size_t pop)
 {
     const taafi_project *p = bg->r->project;
     size_t k;
+    if (!bg->in_bg[pop] || !tf_family_of(p->inds[pop].type)->finish_deferred)
+        return -1;
+    for (k = pop + 1; k < p->n_inds; k++)
+        if (bg->in_bg[k] && tf_family_of(p->inds[k].type)->finish_summing)
+            return (long)k;
+    return -1;
+}
+
+/* Every background indicator, in the project's order, into the part.  The
+ * population's column is summed by the first later indicator that walks
+ * the same cells (one pass over the raster fewer, bit for bit the same
+ * sums): the two are paired here, not through the result. */
+static taafi_status work(taafi_ctx *ctx, tf_bg *bg)
+{
+    const taafi_project *p = bg->r->project;
+    long walker = p->population >= 0 ? population_walker(bg, (size_t)p->population) : -1;
+    double *pending = NULL; /* the population's values, to come */
+    size_t k, nodata = 0;
     taafi_status st = TAAFI_OK;
     tf_gdal_enter(ctx);
-    for (k = 0; k < p->n_inds && !st; k++)
-        if (bg->in_bg[k] && !(st = tf_check_interrupt(ctx)))
-            st = tf_family_of(p->inds[k].type)->finish(ctx, &p->inds[k], bg->states[k], bg->part);
-    if (!st && bg->part->pop_pending) /* raster_sum left it to a coverage that did not come */
-        st = tf_error(ctx, TAAFI_ERR_INTERNAL, "the population column was left unfilled");
+    for (k = 0; k < p->n_inds && !st; k++) {
+        const tf_family *fam = tf_family_of(p->inds[k].type);
+        if (!bg->in_bg[k] || (st = tf_check_interrupt(ctx)))
+            continue;
+        if (walker >= 0 && k == (size_t)p->population)
+            st = fam->finish_deferred(ctx, &p->inds[k], bg->states[k], bg->part, &pending);
+        else if (walker >= 0 && k == (size_t)walker) {
+            st = fam->finish_summing(ctx, &p->inds[k], bg->states[k], bg->part, pending, &nodata);
+            if (!st)
+                st = tf_note_nodata(ctx, bg->part, &p->inds[p->population], nodata);
+        } else
+            st = fam->finish(ctx, &p->inds[k], bg->states[k], bg->part);
+    }
     tf_gdal_leave(ctx);
     return st;
 }

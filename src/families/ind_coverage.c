@@ -240,8 +240,8 @@ typedef struct cov_job {
     double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load;
     GEOSGeometry **gap;    /* per area */
     double *gap_km2, *gap_pop;
-    double *pop_total;     /* per area: the residents, when the population
-                              column waits for them (r->pop_pending)   */
+    double *pop_total;     /* per area: the residents, for the population
+                              column (finish_summing), or NULL          */
     size_t *nodata;        /* per area: nodata cells, likewise          */
     share **shares;        /* per area */
     size_t *n_shares;
@@ -459,16 +459,19 @@ done:
     return st;
 }
 
-static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r);
+static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r,
+                              double *pop_total, size_t *nodata_total);
 
-static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
+/* pop_total (one per area) and *nodata_total: finish_summing's. */
+static taafi_status finish_with(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r,
+                                double *pop_total, size_t *nodata_total)
 {
     tf_ind_state sub;
     unsigned char *keep;
     size_t i, m = 0;
     taafi_status st;
     if (!s->superset)
-        return finish_on(ctx, def, s, r);
+        return finish_on(ctx, def, s, r, pop_total, nodata_total);
     /* the facilities of this filter among the union the pass kept; the
      * features are borrowed */
     memset(&sub, 0, sizeof sub);
@@ -491,7 +494,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
             sub.area[m++] = s->area[i];
         }
     sub.n = sub.cap = m;
-    st = finish_on(ctx, def, &sub, r);
+    st = finish_on(ctx, def, &sub, r, pop_total, nodata_total);
 done:
     free(keep);
     free(sub.fac);
@@ -500,7 +503,19 @@ done:
     return st;
 }
 
-static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
+static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
+{
+    return finish_with(ctx, def, s, r, NULL, NULL);
+}
+
+static taafi_status finish_summing(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r,
+                                   double *pop, size_t *nodata)
+{
+    return finish_with(ctx, def, s, r, pop, nodata);
+}
+
+static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r,
+                              double *pop_total, size_t *nodata_total)
 {
     static const tf_parallel_ops ops = {cov_setup, cov_item, cov_teardown};
     const taafi_project *p = r->project;
@@ -560,8 +575,8 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if (pop && r->pop_pending) {
-        j.pop_total = r->pop_pending;
+    if (pop && pop_total) {
+        j.pop_total = pop_total;
         if (!(j.nodata = calloc(n, sizeof *j.nodata))) {
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             goto done;
@@ -584,14 +599,9 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
     }
     if ((st = add_facilities(ctx, r, def, s, pop ? basin : NULL)))
         goto done;
-    if (j.pop_total) {
-        /* the population column is complete: what raster_sum would say */
-        size_t nodata_all = 0;
-        r->pop_pending = NULL;
-        for (a = 0; a < A->n; a++)
-            nodata_all += j.nodata[a];
-        st = tf_note_nodata(ctx, r, pop, nodata_all);
-    }
+    if (j.nodata)
+        for (a = 0, *nodata_total = 0; a < A->n; a++)
+            *nodata_total += j.nodata[a];
 done:
     tf_fastproj_free(j.cells);
     tf_reach_free(ctx, reach);
@@ -639,4 +649,5 @@ const tf_family tf_family_coverage = {.type = TF_IND_COVERAGE,
                                       .per_area = 1,
                                       .makes_facility_layers = 1,
                                       .has_distance = 1,
-                                      .scenario_variant = scenario_variant};
+                                      .scenario_variant = scenario_variant,
+                                      .finish_summing = finish_summing};

@@ -44,31 +44,15 @@ static taafi_status item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user)
     return st;
 }
 
-/* Whether a coverage indicator after `def` will sum the same cells: `def`
- * is the project's population and some coverage comes later.  Coverage
- * reads the population raster of r->project itself, so the two agree. */
-static int will_cover(const taafi_result *r, const tf_indicator_def *def)
+/* The column, its values to come; the raster's files recorded.  The
+ * raster is opened here to fail early with a clear message. */
+static taafi_status make_column(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *state, taafi_result *r,
+                                double **values_out)
 {
-    const taafi_project *p = r->project;
-    size_t k;
-    if (p->population < 0 || &p->inds[p->population] != def || r->pop_pending)
-        return 0;
-    for (k = (size_t)p->population + 1; k < p->n_inds; k++)
-        if (p->inds[k].type == TF_IND_COVERAGE)
-            return 1;
-    return 0;
-}
-
-static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *state, taafi_result *r)
-{
-    static const tf_parallel_ops ops = {setup, item, teardown};
     tf_raster *ras = NULL;
-    job j = {def, r->areas, NULL, NULL};
-    size_t a, nodata_all = 0;
     taafi_status st;
     (void)state;
-    /* opened once here to fail early with a clear message, and for the
-     * list of files to record */
+    *values_out = NULL;
     if ((st = tf_raster_open(ctx, def->source, def->band, r->areas->epsg, &ras)))
         return st;
     {
@@ -78,12 +62,17 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         CSLDestroy(files);
     }
     tf_raster_close(ras);
-    if (st || (st = tf_result_add_column(ctx, r, def->id, def, 0, def->unit ? def->unit : "", &j.v)))
+    return st ? st : tf_result_add_column(ctx, r, def->id, def, 0, def->unit ? def->unit : "", values_out);
+}
+
+static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *state, taafi_result *r)
+{
+    static const tf_parallel_ops ops = {setup, item, teardown};
+    job j = {def, r->areas, NULL, NULL};
+    size_t a, nodata_all = 0;
+    taafi_status st;
+    if ((st = make_column(ctx, def, state, r, &j.v)))
         return st;
-    if (will_cover(r, def)) {
-        r->pop_pending = j.v; /* filled by the coverage, see taafi_result */
-        return TAAFI_OK;
-    }
     if (!(j.nodata = calloc(r->areas->n ? r->areas->n : 1, sizeof *j.nodata)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     {
@@ -106,4 +95,5 @@ taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_
     return tf_dq_add(ctx, &r->dq, def->id, -1, problem, "counted as no residents");
 }
 
-const tf_family tf_family_raster_sum = {.type = TF_IND_RASTER_SUM, .finish = finish, .per_area = 1};
+const tf_family tf_family_raster_sum = {
+    .type = TF_IND_RASTER_SUM, .finish = finish, .per_area = 1, .finish_deferred = make_column};

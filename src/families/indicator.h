@@ -68,6 +68,19 @@ typedef struct tf_family {
      * in force (taafi_result_rescore); if so, `why` says how it differs,
      * for the log.  NULL: scenarios only change how it is scored. */
     int (*scenario_variant)(const tf_indicator_def *base, const tf_indicator_def *scen, char *why, size_t size);
+    /* One pass over the population's cells for two indicators.  A family
+     * that sums the project's population raster (raster_sum) may instead
+     * add its column with the values to come (finish_deferred: *values_out,
+     * one per area); a later per-area family that walks those cells anyway
+     * (coverage) then finishes with finish_summing, which also writes the
+     * sum of the cells under each area into pop[] (persons, bit for bit
+     * what raster_sum sums) and counts the nodata cells under the areas.
+     * The analysis pairs them (analysis/background.c); the result carries
+     * nothing between them. */
+    taafi_status (*finish_deferred)(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r,
+                                    double **values_out);
+    taafi_status (*finish_summing)(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r,
+                                   double *pop, size_t *nodata);
 } tf_family;
 
 /* The family for an indicator type (NULL for expressions, which the engine

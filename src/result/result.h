@@ -84,10 +84,6 @@ struct taafi_result {
     const char *scenario;           /* its name, or NULL                 */
     tf_variant *variants;           /* scenarios' coverage variants      */
     size_t n_variants;
-    /* The population column (raster_sum) while it waits for the first
-     * coverage indicator, whose per-area pass over the same cells sums it
-     * (bit for bit the same sum, one raster pass fewer); NULL otherwise. */
-    double *pop_pending;
     const tf_rounds *rounds;        /* set while writing a rounds result */
     tf_round_view *view;            /* owned: the round's project view   */
     int borrows_areas;              /* a part: the areas are another's   */
