@@ -98,6 +98,7 @@ typedef struct piece {
 
 typedef struct write_job {
     const taafi_result *r;
+    const tf_rounds *rounds; /* a rounds result's tables, or NULL */
     const tf_outfile *out;
     piece pieces[2 * MAX_PIECES];
     size_t n_pieces;
@@ -208,7 +209,7 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
     tf_gdal_enter(wctx); /* GDAL's error handlers are per thread */
     switch (i) {
     case OUT_GPKG:
-        st = tf_write_gpkg(wctx, r, path);
+        st = tf_write_gpkg(wctx, r, j->rounds, path);
         break;
     case OUT_GEOJSON:
         st = tf_write_geojson(wctx, r, path);
@@ -217,7 +218,7 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
         st = tf_write_geojson_gaps(wctx, r, path);
         break;
     case OUT_CHANGE:
-        st = tf_write_geojson_change(wctx, r, path);
+        st = tf_write_geojson_change(wctx, r, j->rounds, path);
         break;
     case OUT_FACILITIES:
         st = tf_write_geojson_facilities(wctx, r, path);
@@ -273,6 +274,12 @@ static taafi_status join_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *user
 
 taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const char *dir, unsigned flags)
 {
+    return tf_output_write(ctx, r, NULL, dir, flags);
+}
+
+taafi_status tf_output_write(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds, const char *dir,
+                             unsigned flags)
+{
     const taafi_project *p;
     tf_outfile out[N_OUT] = {{0}};
     const char *names[N_OUT];
@@ -282,7 +289,7 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     if (!ctx || !r || !dir || !*dir)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_write: no output folder") : TAAFI_ERR_USAGE;
     p = r->project;
-    output_names(p, r->rounds != NULL && r->rounds->n_rounds > 1, names, meta);
+    output_names(p, rounds != NULL && rounds->n_rounds > 1, names, meta);
     if ((st = tf_mkdirs(ctx, dir)))
         return st;
     /* Every name is checked before anything is written. */
@@ -295,7 +302,7 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
      * worker wrote it. */
     {
         static const tf_parallel_ops ops = {NULL, write_one, NULL};
-        write_job j = {.r = r, .out = out};
+        write_job j = {.r = r, .rounds = rounds, .out = out};
         size_t g;
         /* the geometries made since the areas: their sequences' dimension
          * worked out now, so that the writers only read it (see areas.c) */
@@ -305,7 +312,7 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
         for (g = 0; g < r->n_facilities; g++)
             if (r->facilities[g].pt)
                 GEOSGeom_getCoordinateDimension_r(ctx->geos, r->facilities[g].pt);
-        if (ctx->threads > 1 && out[OUT_GAPS].tmp && r->n_gaps >= SPLIT_MIN && !r->rounds &&
+        if (ctx->threads > 1 && out[OUT_GAPS].tmp && r->n_gaps >= SPLIT_MIN && !rounds &&
             !r->view)
             plan_pieces(&j, OUT_GAPS, r->n_gaps, ctx->threads);
         if (ctx->threads > 1 && out[OUT_GEOJSON].tmp && r->areas->n >= SPLIT_MIN)

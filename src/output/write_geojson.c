@@ -43,7 +43,8 @@ static taafi_status finish(taafi_ctx *ctx, GDALDatasetH ds, const char *path, ta
     return st;
 }
 
-taafi_status tf_write_geojson_with(taafi_ctx *ctx, const taafi_result *r, const char *path, tf_layer_writer fn)
+taafi_status tf_write_geojson_arg(taafi_ctx *ctx, const taafi_result *r, const char *path, tf_layer_writer_arg fn,
+                                  const void *arg)
 {
     GDALDatasetH ds;
     char **opts;
@@ -51,9 +52,21 @@ taafi_status tf_write_geojson_with(taafi_ctx *ctx, const taafi_result *r, const 
     taafi_status st;
     tf_gdal_enter(ctx);
     if (!(st = create(ctx, r, path, &ds, &lonlat, &opts)))
-        st = finish(ctx, ds, path, fn(ctx, r, ds, lonlat, opts));
+        st = finish(ctx, ds, path, fn(ctx, r, ds, lonlat, opts, arg));
     tf_gdal_leave(ctx);
     return st;
+}
+
+static taafi_status plain(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat, char **opts,
+                          const void *fn)
+{
+    /* a function pointer travels as the pointer to it */
+    return (*(const tf_layer_writer *)fn)(ctx, r, ds, lonlat, opts);
+}
+
+taafi_status tf_write_geojson_with(taafi_ctx *ctx, const taafi_result *r, const char *path, tf_layer_writer fn)
+{
+    return tf_write_geojson_arg(ctx, r, path, plain, &fn);
 }
 
 /* The GeoJSON document of features [i0, i1) of the areas (`gaps` 0) or

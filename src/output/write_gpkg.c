@@ -15,7 +15,7 @@ static const char *const ATTR[] = {"ASPATIAL_VARIANT=GPKG_ATTRIBUTES", NULL};
 
 /* `run`: what produced this file, so that a result can be traced to its
  * inputs byte for byte.  One row per fact: (item, name, value, sha256). */
-static taafi_status write_run(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds)
+static taafi_status write_run(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds, GDALDatasetH ds)
 {
     static const char *const cols[] = {"item", "name", "value", "sha256", NULL};
     const taafi_project *p = r->project;
@@ -30,14 +30,14 @@ static taafi_status write_run(taafi_ctx *ctx, const taafi_result *r, GDALDataset
     taafi_versions(versions, sizeof versions);
     if ((st = tf_table_row(ctx, t, (const char *[]){"project", p->path, p->text, hex}, 4)))
         return st;
-    if (r->rounds) {
+    if (rounds) {
         /* every round's inputs, named ROUND/role, and each round's
          * definitions signature */
-        for (i = 0; i < r->rounds->n_run_rows; i++)
-            if ((st = tf_table_row(ctx, t, (const char *const *)&r->rounds->run_rows[4 * i], 4)))
+        for (i = 0; i < rounds->n_run_rows; i++)
+            if ((st = tf_table_row(ctx, t, (const char *const *)&rounds->run_rows[4 * i], 4)))
                 return st;
     }
-    for (i = 0; i < r->n_inputs && !r->rounds; i++)
+    for (i = 0; i < r->n_inputs && !rounds; i++)
         if ((st = tf_table_row(ctx, t,
                       (const char *[]){"input", r->inputs[i].role, r->inputs[i].path,
                                        r->inputs[i].sha256[0] ? r->inputs[i].sha256 : NULL},
@@ -84,7 +84,7 @@ static taafi_status write_dq(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH
     return TAAFI_OK;
 }
 
-taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *path)
+taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds, const char *path)
 {
     static const char *const layer_opts[] = {"GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=YES", NULL};
     GDALDriverH drv = GDALGetDriverByName("GPKG");
@@ -123,7 +123,8 @@ taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *pa
          ((st = tf_write_gaps_layer(ctx, r, ds, 0, (char **)layer_opts)) ||
           (st = tf_write_facilities_layer(ctx, r, ds, 0, (char **)layer_opts)))) ||
         (st = tf_write_styles(ctx, r, ds, (char **)ATTR)) ||
-        (r->rounds && (st = tf_write_rounds(ctx, r, ds, (char **)ATTR, (char **)layer_opts))) || (st = write_run(ctx, r, ds)) || (st = write_dq(ctx, r, ds)))
+        (rounds && (st = tf_write_rounds(ctx, r, rounds, ds, (char **)ATTR, (char **)layer_opts))) ||
+        (st = write_run(ctx, r, rounds, ds)) || (st = write_dq(ctx, r, ds)))
         goto done;
     if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot commit: %s", path, tf_lib_error(ctx));

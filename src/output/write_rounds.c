@@ -57,9 +57,9 @@ static taafi_status area_rounds(taafi_ctx *ctx, const tf_rounds *t, GDALDatasetH
     return TAAFI_OK;
 }
 
-taafi_status tf_write_change_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat, char **opts)
+taafi_status tf_write_change_layer(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *t, GDALDatasetH ds, int lonlat,
+                                   char **opts)
 {
-    const tf_rounds *t = r->rounds;
     const tf_areas *A = r->areas;
     const taafi_project *p = r->project;
     OGRSpatialReferenceH srs = tf_layer_srs(lonlat, A->epsg);
@@ -132,14 +132,20 @@ done:
     return st;
 }
 
-taafi_status tf_write_rounds(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, char **table_opts,
-                             char **layer_opts)
+taafi_status tf_write_rounds(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *t, GDALDatasetH ds,
+                             char **table_opts, char **layer_opts)
 {
-    taafi_status st = area_rounds(ctx, r->rounds, ds, table_opts);
-    return st ? st : tf_write_change_layer(ctx, r, ds, 0, layer_opts);
+    taafi_status st = area_rounds(ctx, t, ds, table_opts);
+    return st ? st : tf_write_change_layer(ctx, r, t, ds, 0, layer_opts);
 }
 
-taafi_status tf_write_geojson_change(taafi_ctx *ctx, const taafi_result *r, const char *path)
+static taafi_status change_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat, char **opts,
+                                 const void *rounds)
 {
-    return tf_write_geojson_with(ctx, r, path, tf_write_change_layer);
+    return tf_write_change_layer(ctx, r, rounds, ds, lonlat, opts);
+}
+
+taafi_status tf_write_geojson_change(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *t, const char *path)
+{
+    return tf_write_geojson_arg(ctx, r, path, change_layer, t);
 }

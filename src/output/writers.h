@@ -13,7 +13,7 @@
 
 /* GeoPackage: layer `areas` (analysis CRS, every input attribute plus every
  * indicator column), tables `indicators`, `run` and `data_quality`. */
-taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const char *path);
+taafi_status tf_write_gpkg(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds, const char *path);
 
 /* Where a layer's geometries are, the `lonlat` argument of the layer
  * writers: none (a table), in the analysis CRS, or in EPSG:4326 (lon/lat).
@@ -35,6 +35,16 @@ typedef taafi_status (*tf_layer_writer)(taafi_ctx *ctx, const taafi_result *r, G
 
 /* A GeoJSON file (RFC 7946) at `path` holding the layer `fn` writes. */
 taafi_status tf_write_geojson_with(taafi_ctx *ctx, const taafi_result *r, const char *path, tf_layer_writer fn);
+/* The same for a layer writer that takes one more argument. */
+typedef taafi_status (*tf_layer_writer_arg)(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
+                                            char **layer_options, const void *arg);
+taafi_status tf_write_geojson_arg(taafi_ctx *ctx, const taafi_result *r, const char *path, tf_layer_writer_arg fn,
+                                  const void *arg);
+
+/* All the outputs of result r, with the rounds' tables and change layer
+ * when `rounds` is not NULL (a rounds result): taafi_result_write's work. */
+taafi_status tf_output_write(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds, const char *dir,
+                             unsigned flags);
 
 /* GeoJSON (RFC 7946): the areas in EPSG:4326, lon/lat, counter-clockwise
  * exterior rings, at most 7 decimals, UTF-8. */
@@ -105,14 +115,15 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
 taafi_status tf_write_areas_range(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                   int lonlat, char **layer_options, size_t k0, size_t k1);
 
-/* The rounds (rounds/rounds.h): table area_rounds and layer change. */
-/* Writes area_rounds (a table) and change (a layer of the areas, in the
- * analysis CRS, or EPSG:4326 with lonlat) into ds. */
-taafi_status tf_write_rounds(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, char **table_opts,
-                             char **layer_opts);
-taafi_status tf_write_change_layer(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, int lonlat,
-                                   char **layer_opts);
-taafi_status tf_write_geojson_change(taafi_ctx *ctx, const taafi_result *r, const char *path);
+/* The rounds (rounds/rounds.h): table area_rounds and layer change (over
+ * r's areas, the latest round's) into ds, in the analysis CRS or (lonlat)
+ * EPSG:4326; change.geojson. */
+taafi_status tf_write_rounds(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds, GDALDatasetH ds,
+                             char **table_opts, char **layer_opts);
+taafi_status tf_write_change_layer(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds, GDALDatasetH ds,
+                                   int lonlat, char **layer_opts);
+taafi_status tf_write_geojson_change(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds,
+                                     const char *path);
 
 /* Reads the rounds stored in GeoPackage `gpkg` by an earlier run into
  * *out (the caller's: tf_rounds_stored_free). */

@@ -78,10 +78,7 @@ static taafi_status rounds(taafi_ctx *ctx, const taafi_project *p, const char *r
         st = tf_rounds_compute(ctx, p, round, &stored, &t, &latest, &is_last);
     tf_rounds_stored_free(&stored);
     if (!st) {
-        /* the writers take the rounds' tables from the result while it writes */
-        latest->rounds = t;
-        st = taafi_result_write(ctx, latest, stage, TAAFI_WRITE_OVERWRITE);
-        latest->rounds = NULL;
+        st = tf_output_write(ctx, latest, t, stage, TAAFI_WRITE_OVERWRITE);
         memcpy(run_id, latest->run_id, 33);
     }
     if (!st && is_last) {

@@ -25,10 +25,7 @@ taafi_status taafi_run_rounds(taafi_ctx *ctx, const taafi_project *p, const char
     }
     if ((st = tf_rounds_compute(ctx, p, only, &stored, &t, &latest, &is_last)))
         goto done;
-    /* the writers take the rounds' tables from the result while it writes */
-    latest->rounds = t;
-    st = taafi_result_write(ctx, latest, dir, flags);
-    latest->rounds = NULL;
+    st = tf_output_write(ctx, latest, t, dir, flags);
     if (!st && latest_out && is_last) {
         *latest_out = latest; /* for maps */
         latest = NULL;

@@ -59,7 +59,6 @@ typedef struct tf_variant {
     taafi_result *part;    /* only cols and gaps; areas borrowed, not owned */
 } tf_variant;
 
-typedef struct tf_rounds tf_rounds;
 typedef struct tf_round_view tf_round_view;
 void tf_round_view_free(tf_round_view *v);
 
@@ -84,7 +83,6 @@ struct taafi_result {
     const char *scenario;           /* its name, or NULL                 */
     tf_variant *variants;           /* scenarios' coverage variants      */
     size_t n_variants;
-    const tf_rounds *rounds;        /* set while writing a rounds result */
     tf_round_view *view;            /* owned: the round's project view   */
     int borrows_areas;              /* a part: the areas are another's   */
 };

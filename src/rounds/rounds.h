@@ -13,6 +13,7 @@
 
 #include <gdal.h>
 
+typedef struct tf_rounds tf_rounds;
 struct tf_rounds {
     size_t n_rounds;
     char **name, **date;   /* per round, in the project's order           */
