@@ -24,13 +24,35 @@
  * context's message, until the next call on the context.  Objects made with a
  * context must be freed before that context is.
  *
+ * Lifetimes.  A project outlives every result made from it: a result
+ * borrows its project (its paths, indicator definitions and scenarios) and
+ * must be freed first.  A result owns its areas, columns, service gaps,
+ * facilities, data-quality notes and inputs; nothing in it borrows another
+ * result.  A scenario (taafi_result_rescore) is the same result scored
+ * with the scenario's settings: the values the scenario does not change
+ * stay as they are, those it measures again (coverage at another distance,
+ * computed by taafi_run beside the project's) are put in force, and
+ * rescoring with NULL restores the project's own.  The result of a round
+ * (taafi_run_rounds, taafi_project_run) owns the view of the project that
+ * its round read, and still borrows the project.
+ *
+ * Threads.  Each context may be given threads for its own work
+ * (taafi_ctx_set_threads); the library starts none otherwise, and results
+ * are byte-identical for any number of threads.  A result may be read from
+ * several threads at once; nothing that changes it (rescore) may run beside
+ * a reader.
+ *
  * Units and CRS.  Analysis happens in a projected CRS in metres (the project
  * file's `crs`, or the UTM zone of the areas when `auto`).  Areas are reported
  * in km², densities per km², counts as numbers of features.
  *
- * Inputs are only ever opened read-only.  Outputs are written under a
- * temporary name in the output folder and renamed into place at the end, so a
- * failed run leaves earlier results as they were.
+ * Inputs are only ever opened read-only.  taafi_project_run commits a run
+ * whole: everything it writes goes into a stage folder beside the output
+ * folder, which takes the output folder's place in one step, so that after
+ * any failure, interrupt or kill the folder holds the complete earlier
+ * result or the complete new one.  taafi_result_write and
+ * taafi_result_render alone write each file under a temporary name in the
+ * output folder and rename it into place when all are complete.
  */
 #ifndef TAAFI_H
 #define TAAFI_H
