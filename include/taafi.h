@@ -38,9 +38,9 @@
  *
  * Threads.  Each context may be given threads for its own work
  * (taafi_ctx_set_threads); the library starts none otherwise, and results
- * are byte-identical for any number of threads.  A result may be read from
- * several threads at once; nothing that changes it (rescore) may run beside
- * a reader.
+ * are byte-identical for any number of threads.  A result's accessors
+ * (taafi_result_value and the like) may be called from several threads at
+ * once; nothing that changes it (rescore) may run beside them.
  *
  * Units and CRS.  Analysis happens in a projected CRS in metres (the project
  * file's `crs`, or the UTM zone of the areas when `auto`).  Areas are reported
