@@ -3,6 +3,7 @@
  * will need, computing no indicator.  Shares every opening and checking
  * step with the run, so that what validate accepts, run can read.
  */
+#include "analysis/pass.h"
 #include "families/indicator.h"
 #include "geom/reproj.h"
 #include "raster/raster.h"

@@ -121,12 +121,6 @@ void tf_column_free(tf_column *c, size_t n_areas);
  * parts, whatever happens (freed; NULL entries are fine). */
 taafi_status tf_result_merge(taafi_ctx *ctx, taafi_result *r, taafi_result **parts, size_t n_parts);
 
-/* Streams layer `li` (unfiltered by indicators) through the checks of a
- * run — geometry, location, swapped coordinates — into r->dq, computing
- * no indicator: what `taafi validate` reports.  r needs ctx, project and
- * areas. */
-taafi_status tf_scan_layer(taafi_ctx *ctx, taafi_result *r, size_t li);
-
 /* A tf_file_fn that records an input file in the result.  With sha256
  * NULL the file is hashed on a thread of its own, beside the analysis
  * (reading a country's inputs twice in a row would double the time);

@@ -1,0 +1,722 @@
+/*
+ * pass.c: one streaming pass over a layer.  Every feature of the (layer,
+ * filter) is read once, transformed once, located once (and cut by the
+ * areas once, if any indicator of the pass needs its parts) and handed to
+ * every indicator of the pass; GeoPackage point layers that are only
+ * counted or summed are read by columns (io/columns.c), their points
+ * placed on the --jobs threads (pointpool.c).  What the pass finds wrong
+ * goes to the data-quality log.
+ */
+#include "pass.h"
+
+#include "geom/fastproj.h"
+#include "io/ingest.h"
+#include "pointpool.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Features listed one by one in the data-quality log for each kind of
+ * problem and layer; beyond that they are only counted, so that a country
+ * of points outside the areas cannot flood the log. */
+#define MAX_LISTED_FEATURES 200
+
+/* Features read and transformed together. */
+#define CHUNK 4096
+typedef struct pass_stats {
+    size_t read, outside, no_geom, bad_geom, repaired, swapped;
+} pass_stats;
+
+/* Whether a point outside every area, in a geographic layer, would fall
+ * among the areas with its two coordinates exchanged: the sign of a file
+ * written latitude first (a CSV with the columns the wrong way round).
+ * (x, y): the point as the layer has it. */
+static int looks_swapped(const tf_areas *a, double x, double y)
+{
+    /* away from the areas as it is, among them when exchanged */
+    if (x >= a->ll_min[0] && x <= a->ll_max[0] && y >= a->ll_min[1] && y <= a->ll_max[1])
+        return 0;
+    return y >= a->ll_min[0] && y <= a->ll_max[0] && x >= a->ll_min[1] && x <= a->ll_max[1];
+}
+
+/* Working buffers of one pass, reused from feature to feature. */
+typedef struct pass_buf {
+    size_t *cand, n_cand, cap_cand;
+    tf_part *parts;
+    size_t n_parts, cap_parts;
+} pass_buf;
+
+static taafi_status note(taafi_ctx *ctx, taafi_result *r, const char *role, int64_t fid, size_t nth,
+                         const char *problem, const char *action)
+{
+    if (nth > MAX_LISTED_FEATURES)
+        return TAAFI_OK;
+    return tf_dq_add(ctx, &r->dq, role, fid, problem, action);
+}
+
+static taafi_status summary(taafi_ctx *ctx, taafi_result *r, const char *role, size_t n, const char *what,
+                            const char *action)
+{
+    char problem[256];
+    if (n <= MAX_LISTED_FEATURES)
+        return TAAFI_OK;
+    snprintf(problem, sizeof problem, "%zu features in all %s (the first %d are listed)", n, what,
+             MAX_LISTED_FEATURES);
+    return tf_dq_add(ctx, &r->dq, role, -1, problem, action);
+}
+
+static taafi_status add_part(taafi_ctx *ctx, pass_buf *b, size_t area, double measure)
+{
+    if (b->n_parts == b->cap_parts) {
+        size_t cap = b->cap_parts ? b->cap_parts * 2 : 16;
+        tf_part *p = realloc(b->parts, cap * sizeof *p);
+        if (!p)
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        b->parts = p;
+        b->cap_parts = cap;
+    }
+    b->parts[b->n_parts].area = area;
+    b->parts[b->n_parts].measure = measure;
+    b->n_parts++;
+    return TAAFI_OK;
+}
+
+static int measure_of(taafi_ctx *ctx, const GEOSGeometry *g, int dim, double *m)
+{
+    if (dim == 2)
+        return GEOSArea_r(ctx->geos, g, m);
+    if (dim == 1)
+        return GEOSLength_r(ctx->geos, g, m);
+    *m = 1;
+    return 1;
+}
+
+/* Cuts a line or polygon feature by the areas it meets. */
+static taafi_status cut(taafi_ctx *ctx, const tf_areas *a, tf_feature *f, pass_buf *b)
+{
+    size_t k;
+    taafi_status st;
+    b->n_parts = 0;
+    if (f->dim == 0) {
+        if (f->area >= 0 && (st = add_part(ctx, b, (size_t)f->area, 1.0)))
+            return st;
+        goto out;
+    }
+    if ((st = tf_areas_candidates(ctx, a, f->geom, &b->cand, &b->n_cand, &b->cap_cand)))
+        return st;
+    for (k = 0; k < b->n_cand; k++) {
+        size_t i = b->cand[k];
+        double m = 0;
+        if (GEOSPreparedContains_r(ctx->geos, a->prep[i], f->geom) == 1) {
+            m = f->measure;
+        } else if (GEOSPreparedIntersects_r(ctx->geos, a->prep[i], f->geom) == 1) {
+            GEOSGeometry *x = GEOSIntersection_r(ctx->geos, a->geom[i], f->geom);
+            if (!x)
+                return tf_error(ctx, TAAFI_ERR_GEOM, "feature %lld: cannot intersect it with area %s: %s",
+                                (long long)f->fid, a->id[i], tf_lib_error(ctx));
+            measure_of(ctx, x, f->dim, &m);
+            GEOSGeom_destroy_r(ctx->geos, x);
+        }
+        if (m > 0 && (st = add_part(ctx, b, i, m)))
+            return st;
+    }
+out:
+    f->parts = b->parts;
+    f->n_parts = b->n_parts;
+    return TAAFI_OK;
+}
+
+/* Builds the analysis-CRS view of one OGR feature: its geometry (a point
+ * for points, through the fast path), dimension, measure and the area of
+ * its representative point (the point itself, else GEOSPointOnSurface,
+ * which is always on the feature, unlike the centroid).  *geom_out is
+ * owned by the caller.  *usable is 0 when the feature is to be skipped
+ * (noted).  Without `point_geom`, a point gets no GEOS geometry (f->geom
+ * and *geom_out stay NULL): passes whose indicators only count and sum
+ * need its area alone, and a million points need a million fewer
+ * allocations.  `known`: a point's area as already worked out
+ * (pointpool.h), or TF_PT_AGAIN for view() to work it out. */
+static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
+                         OGRFeatureH of, const double *xy, long known, int need_valid, int point_geom,
+                         pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out, int *usable)
+{
+    OGRGeometryH g = OGR_F_GetGeometryRef(of);
+    GEOSGeometry *geom = NULL, *rep = NULL;
+    double px = 0, py = 0; /* a point's own coordinates, analysis CRS */
+    taafi_status st;
+    *geom_out = NULL;
+    *usable = 0;
+    memset(f, 0, sizeof *f);
+    f->f = of;
+    f->fid = (int64_t)OGR_F_GetFID(of);
+    f->area = -1;
+    if (!g || OGR_G_IsEmpty(g))
+        return note(ctx, r, def->role, f->fid, ++ps->no_geom, "no geometry", "not counted");
+    f->dim = OGR_G_GetDimension(g);
+    if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) {
+        f->measure = 1;
+        if (known == TF_PT_AGAIN || point_geom) {
+            /* xy: the point already transformed with the rest of its chunk */
+            px = xy ? xy[0] : OGR_G_GetX(g, 0), py = xy ? xy[1] : OGR_G_GetY(g, 0);
+            if (!xy && (st = tf_reproj_xy(ctx, to_xy, &px, &py, 1)))
+                goto unusable;
+            if (point_geom && !(geom = GEOSGeom_createPointFromXY_r(ctx->geos, px, py)))
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+    } else {
+        if ((st = tf_ingest(ctx, g, to_xy, &geom)))
+            goto unusable;
+        if (need_valid && f->dim == 2 && GEOSisValid_r(ctx->geos, geom) != 1) {
+            GEOSGeometry *fixed = GEOSMakeValid_r(ctx->geos, geom);
+            if (!fixed) {
+                tf_error(ctx, TAAFI_ERR_GEOM, "invalid polygon that GEOS cannot repair");
+                goto unusable;
+            }
+            GEOSGeom_destroy_r(ctx->geos, geom);
+            geom = fixed;
+            if ((st = note(ctx, r, def->role, f->fid, ++ps->repaired, "invalid polygon",
+                           "repaired with GEOSMakeValid")))
+                goto fail;
+        }
+        if (!measure_of(ctx, geom, f->dim, &f->measure)) {
+            tf_error(ctx, TAAFI_ERR_GEOM, "cannot measure it");
+            goto unusable;
+        }
+        if (!(rep = GEOSPointOnSurface_r(ctx->geos, geom))) {
+            tf_error(ctx, TAAFI_ERR_GEOM, "no point on its surface: %s", tf_lib_error(ctx));
+            goto unusable;
+        }
+    }
+    f->geom = geom;
+    if (rep)
+        f->area = tf_areas_locate(ctx, r->areas, rep);
+    else
+        f->area = known != TF_PT_AGAIN ? known : tf_areas_locate_xy(ctx, r->areas, px, py);
+    if (rep)
+        GEOSGeom_destroy_r(ctx->geos, rep);
+    *geom_out = geom;
+    *usable = 1;
+    return TAAFI_OK;
+unusable : {
+    /* A feature that cannot be used is noted and skipped, never fatal:
+     * one bad feature must not stop a city's analysis. */
+    char why[TF_MSG_MAX];
+    snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+    if (geom)
+        GEOSGeom_destroy_r(ctx->geos, geom);
+    return note(ctx, r, def->role, f->fid, ++ps->bad_geom, why, "not counted");
+}
+fail:
+    if (geom)
+        GEOSGeom_destroy_r(ctx->geos, geom);
+    return st;
+}
+
+/* The filter of a pass: the layer's own `where` and the indicator's. */
+static char *pass_filter(const tf_source *layer, const char *ind_where)
+{
+    if (layer->where && ind_where)
+        return tf_sprintf("(%s) AND (%s)", layer->where, ind_where);
+    return tf_strdup(layer->where ? layer->where : ind_where);
+}
+
+int tf_same_filter(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+
+/* Whether every indicator of the pass over (li, where) only counts or
+ * sums its features by area: then points need no GEOS geometry and only
+ * the fields those indicators name are read.  Not with a filter: GDAL
+ * evaluates some filters itself, on the fields it has read. */
+static int lean_pass(const taafi_result *r, size_t li, const char *where, int scan_only)
+{
+    const taafi_project *p = r->project;
+    size_t k;
+    if (scan_only || p->layers[li].where || where)
+        return 0;
+    for (k = 0; k < p->n_inds; k++) {
+        tf_ind_type t = p->inds[k].type;
+        if (p->inds[k].layer != (int)li || tf_pass_where(&p->inds[k]))
+            continue;
+        if (t != TF_IND_COUNT && t != TF_IND_SUM && t != TF_IND_MEAN && t != TF_IND_MIN && t != TF_IND_MAX)
+            return 0;
+    }
+    return 1;
+}
+
+/* Tells GDAL to skip the fields no indicator of a lean pass reads (the
+ * damage layer's ids, dates, surveyors' notes...).  *out (freed by the
+ * caller) holds the names, which the layer's definition owns. */
+static taafi_status ignore_fields(taafi_ctx *ctx, const taafi_result *r, size_t li, const char *where,
+                                  const tf_vsource *src, const char ***out)
+{
+    const taafi_project *p = r->project;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(src->layer);
+    int n = OGR_FD_GetFieldCount(defn), i, m = 0;
+    const char **names = calloc((size_t)n + 1, sizeof *names);
+    size_t k;
+    *out = NULL;
+    if (!names)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        const char *name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        int used = 0;
+        for (k = 0; k < p->n_inds && !used; k++) {
+            const tf_indicator_def *d = &p->inds[k];
+            const char *f = d->type == TF_IND_COUNT ? d->class_field : d->field;
+            used = d->layer == (int)li && tf_same_filter(tf_pass_where(d), where) && f && !strcasecmp(f, name);
+        }
+        /* the CSV driver's points come from these two (kept read, whatever
+         * GDAL does with ignored fields) */
+        if (src->def->x_field && (!strcasecmp(src->def->x_field, name) || !strcasecmp(src->def->y_field, name)))
+            used = 1;
+        if (!used)
+            names[m++] = name;
+    }
+    tf_gdal_enter(ctx);
+    if (m && OGR_L_SetIgnoredFields(src->layer, names) != OGRERR_NONE)
+        tf_log(ctx, TAAFI_LOG_DEBUG, "%s: GDAL cannot skip unused fields; all are read", p->layers[li].path);
+    tf_gdal_leave(ctx);
+    *out = names;
+    return TAAFI_OK;
+}
+
+/* Whether indicator k reads the pass over (li, where); none does in a scan. */
+static int in_pass(const taafi_project *p, size_t k, size_t li, const char *where, int scan_only)
+{
+    return !scan_only && p->inds[k].layer == (int)li && tf_same_filter(tf_pass_where(&p->inds[k]), where);
+}
+
+/* A feature made ready by the pass: noted when it lies outside every area
+ * (with the sign of exchanged coordinates when `ll`, a point's own
+ * coordinates in a geographic layer, says so), then handed to every
+ * indicator of the pass. */
+static taafi_status hand_over(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
+                              int scan_only, tf_ind_state **states, const tf_feature *f, int outside,
+                              const double *ll, pass_stats *ps)
+{
+    const taafi_project *p = r->project;
+    taafi_status st;
+    size_t k;
+    if (outside) {
+        if (ll && looks_swapped(r->areas, ll[0], ll[1]))
+            st = note(ctx, r, def->role, f->fid, ++ps->swapped,
+                      "outside every area, but inside them with latitude and longitude exchanged",
+                      "not counted; check the order of the coordinates");
+        else
+            st = note(ctx, r, def->role, f->fid, ++ps->outside, "outside every area", "not counted");
+        if (st)
+            return st;
+    }
+    for (k = 0; k < p->n_inds; k++)
+        if (in_pass(p, k, li, where, scan_only) && states[k] &&
+            (st = tf_family_of(p->inds[k].type)->consume(ctx, states[k], f)))
+            return st;
+    return TAAFI_OK;
+}
+
+/* One OGR feature through the pass: its view(), its parts when the pass
+ * needs them, then hand_over().  `of` stays the caller's. */
+static taafi_status take(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
+                         int scan_only, tf_ind_state **states, const tf_reproj *to_xy, OGRFeatureH of,
+                         const double *xy, long known, int needs_parts, int point_geom, int geographic, pass_buf *buf,
+                         pass_stats *ps)
+{
+    tf_feature f;
+    GEOSGeometry *geom = NULL;
+    int usable;
+    taafi_status st = view(ctx, r, def, to_xy, of, xy, known, needs_parts, point_geom, ps, &f, &geom, &usable);
+    if (!st && usable && !(needs_parts && (st = cut(ctx, r->areas, &f, buf)))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(of);
+        double ll[2];
+        int pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
+        if (pt)
+            ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
+        st = hand_over(ctx, r, def, li, where, scan_only, states, &f,
+                       needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0, pt ? ll : NULL, ps);
+    }
+    if (geom)
+        GEOSGeom_destroy_r(ctx->geos, geom);
+    return st;
+}
+
+/* For a lean pass over a layer in lon/lat (EPSG:4326, as survey and
+ * satellite damage points come): the lattice that stands in for PROJ when
+ * points are only located (fastproj.h), over the areas' lon/lat extent and
+ * a little more; *out NULL when there is none to be had. */
+static taafi_status lattice(taafi_ctx *ctx, const taafi_result *r, OGRSpatialReferenceH srs, const tf_reproj *to_xy,
+                            tf_fastproj **out)
+{
+    OGRSpatialReferenceH wgs84 = tf_srs_from_epsg(4326);
+    const tf_areas *a = r->areas;
+    int same = wgs84 && srs && OSRIsSame(srs, wgs84);
+    *out = NULL;
+    if (wgs84)
+        OSRRelease(wgs84);
+    if (!same || !(a->ll_min[0] <= a->ll_max[0]))
+        return TAAFI_OK;
+    /* 0.02 degrees between nodes: interpolation within a micrometre in
+     * UTM (measured when made) */
+    return tf_fastproj_new(ctx, to_xy, a->ll_min[0] - 0.01, a->ll_min[1] - 0.01, a->ll_max[0] + 0.01,
+                           a->ll_max[1] + 0.01, 0.02, out);
+}
+
+/* The fields a lean pass reads, for tf_columns_open: each once, as text
+ * when some indicator reads it as a class.  fields and as_text have room
+ * for one per indicator. */
+static int used_fields(const taafi_result *r, size_t li, const char *where, const tf_vsource *src, int *fields,
+                       int *as_text)
+{
+    const taafi_project *p = r->project;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(src->layer);
+    int n = 0, i, j;
+    size_t k;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = &p->inds[k];
+        const char *name = d->type == TF_IND_COUNT ? d->class_field : d->field;
+        if (!in_pass(p, k, li, where, 0) || !name)
+            continue;
+        /* as tf_source_field finds it: exact, then ignoring case */
+        if ((i = OGR_FD_GetFieldIndex(defn, name)) < 0)
+            for (j = 0; j < OGR_FD_GetFieldCount(defn) && i < 0; j++)
+                if (!strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, j)), name))
+                    i = j;
+        if (i < 0)
+            continue;
+        for (j = 0; j < n && fields[j] != i; j++)
+            ;
+        if (j == n)
+            fields[n++] = i, as_text[j] = 0;
+        as_text[j] |= d->type == TF_IND_COUNT;
+    }
+    return n;
+}
+
+/* A lean pass over points read by columns (columns.h): what run_pass's
+ * chunk loop does, without an OGRFeature per point, and with the points
+ * of each batch placed on ctx->threads threads (pointpool.h); then handed
+ * over in the layer's order, on this thread.  A row whose geometry is no
+ * plain point, or that PROJ cannot transform, is read again by its FID
+ * from a second handle (`again`, opened when first needed, with the same
+ * fields ignored) and goes the usual way through view(), so that every
+ * note and number is the feature path's. */
+static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
+                                tf_ind_state **states, tf_columns *cols, OGRSpatialReferenceH srs,
+                                const tf_reproj *to_xy, const tf_fastproj *fp, int geographic, int needs_parts,
+                                pass_buf *buf, const char *const *ignored, const char *stage, uint64_t total,
+                                pass_stats *ps, size_t *n_msgs)
+{
+    tf_vsource again = {0};
+    int again_open = 0;
+    tf_pointpool *pool = NULL;
+    int64_t *fid = NULL;
+    double *rx = NULL, *ry = NULL; /* layer CRS */
+    unsigned char *is_pt = NULL;
+    long *area = NULL;
+    size_t cap = 0, n_batch, i, n_again = 0;
+    taafi_status st;
+    if ((st = tf_pointpool_new(ctx, r->areas, srs, def->path, fp, &pool)))
+        return st;
+    for (;;) {
+        if ((st = tf_columns_next(ctx, cols, &n_batch)))
+            goto done;
+        if (!n_batch)
+            break;
+        if ((st = tf_check_interrupt(ctx)))
+            goto done;
+        tf_progress(ctx, stage, ps->read, total);
+        if (n_batch > cap) {
+            free(fid), free(rx), free(ry), free(is_pt), free(area);
+            cap = n_batch;
+            fid = malloc(cap * sizeof *fid);
+            rx = malloc(cap * sizeof *rx);
+            ry = malloc(cap * sizeof *ry);
+            is_pt = malloc(cap);
+            area = malloc(cap * sizeof *area);
+            if (!fid || !rx || !ry || !is_pt || !area) {
+                st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+                goto done;
+            }
+        }
+        for (i = 0; i < n_batch; i++) {
+            rx[i] = ry[i] = 0;
+            is_pt[i] = (unsigned char)tf_columns_point(cols, i, &fid[i], &rx[i], &ry[i]);
+        }
+        tf_pointpool_place(pool, ctx, to_xy, n_batch, is_pt, rx, ry, area);
+        for (i = 0; i < n_batch; i++) {
+            tf_feature f;
+            tf_row row;
+            ps->read++;
+            if (area[i] == TF_PT_AGAIN) {
+                /* the feature way: view() and its notes */
+                OGRFeatureH of;
+                if (!again_open) {
+                    if ((st = tf_source_open(ctx, def, &again)))
+                        goto done;
+                    again_open = 1;
+                    if (ignored && ignored[0])
+                        OGR_L_SetIgnoredFields(again.layer, (const char **)ignored);
+                }
+                n_again++;
+                tf_gdal_enter(ctx);
+                tf_lib_error_clear(ctx);
+                of = OGR_L_GetFeature(again.layer, (GIntBig)fid[i]);
+                if (of && tf_lib_error(ctx)[0]) /* as tf_source_next says it */
+                    tf_log(ctx, ++*n_msgs <= TF_MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG,
+                           "%s: layer %s: GDAL: %s", def->path, OGR_L_GetName(again.layer), tf_lib_error(ctx));
+                tf_gdal_leave(ctx);
+                if (!of) {
+                    st = tf_error(ctx, TAAFI_ERR_IO, "%s: layer %s: feature %lld: cannot be read again: %s", def->path,
+                                  OGR_L_GetName(again.layer), (long long)fid[i], tf_lib_error(ctx));
+                    goto done;
+                }
+                st = take(ctx, r, def, li, where, 0, states, to_xy, of, NULL, TF_PT_AGAIN, needs_parts, 0, geographic,
+                          buf, ps);
+                OGR_F_Destroy(of);
+                if (st)
+                    goto done;
+                continue;
+            }
+            memset(&f, 0, sizeof f);
+            f.fid = fid[i];
+            f.measure = 1;
+            f.area = area[i];
+            if ((st = tf_columns_row(ctx, cols, i, &row)) ||
+                (needs_parts && (st = cut(ctx, r->areas, &f, buf)))) /* a point: its area */
+                goto done;
+            f.row = &row;
+            {
+                double ll[2] = {rx[i], ry[i]};
+                if ((st = hand_over(ctx, r, def, li, where, 0, states, &f, f.area < 0, geographic ? ll : NULL, ps)))
+                    goto done;
+            }
+        }
+    }
+    if (n_again)
+        tf_log(ctx, TAAFI_LOG_DEBUG, "%s: %zu row(s) read again feature by feature", def->path, n_again);
+done:
+    tf_pointpool_free(pool);
+    if (again_open)
+        tf_source_close(&again);
+    free(fid);
+    free(rx);
+    free(ry);
+    free(is_pt);
+    free(area);
+    return st;
+}
+
+taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char *where, int hash,
+                         tf_ind_state **states, int scan_only)
+{
+    const taafi_project *p = r->project;
+    tf_source def = p->layers[li];
+    tf_vsource src = {0};
+    tf_reproj *to_xy = NULL;
+    OGRSpatialReferenceH srs;
+    OGRFeatureH of = NULL;
+    pass_stats ps = {0};
+    pass_buf buf = {0};
+    int needs_parts = 0, geographic, lean;
+    const char **ignored = NULL;
+    char stage[160];
+    GIntBig total;
+    /* features are read in chunks: see the loop */
+    OGRFeatureH *chunk = calloc(CHUNK, sizeof *chunk);
+    double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy), xy_one[2];
+    double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay);
+    unsigned char *is_pt = calloc(CHUNK, 1); /* PT_RAW: a point, in ax, ay; else PT_NONE */
+    long *known = malloc(CHUNK * sizeof *known); /* the pool's areas, or TF_PT_AGAIN */
+    tf_fastproj *fp = NULL;
+    tf_pointpool *pool = NULL; /* lean passes: points placed on the threads */
+    long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
+    size_t n_chunk = 0, at = 0, n_gdal_msgs = 0;
+    taafi_status st;
+    size_t k;
+    /* from here on def.where is this pass's own copy, freed at the end */
+    def.where = pass_filter(&p->layers[li], where);
+    if (!chunk || !cx || !cy || !pt_ix || !ax || !ay || !is_pt || !known) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((def.where == NULL) != (p->layers[li].where == NULL && where == NULL)) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((st = tf_source_open(ctx, &def, &src)) || (st = tf_source_srs(ctx, &src, &srs)) ||
+        (st = tf_reproj_new(ctx, srs, r->areas->epsg, def.path, &to_xy)))
+        goto done;
+    geographic = OSRIsGeographic(srs);
+    if (hash && (st = tf_source_hash(ctx, &src, tf_result_add_input, r)))
+        goto done;
+    /* A scan cuts lines and polygons by the areas, so that "outside every
+     * area" means touching none. */
+    needs_parts = scan_only;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_family *fam;
+        if (!in_pass(p, k, li, where, scan_only))
+            continue;
+        fam = tf_family_of(p->inds[k].type);
+        needs_parts |= fam->needs_parts;
+        if ((st = fam->begin(ctx, &p->inds[k], r->areas, &src, &states[k])))
+            goto done;
+    }
+    /* sums and the like need each feature's parts, which for a layer of
+     * points is its area: lean all the same */
+    lean = lean_pass(r, li, where, scan_only) &&
+           (!needs_parts || wkbFlatten(OGR_L_GetGeomType(src.layer)) == wkbPoint);
+    if (lean && ((st = ignore_fields(ctx, r, li, where, &src, &ignored)) ||
+                 (st = lattice(ctx, r, srs, to_xy, &fp))))
+        goto done;
+    OGR_L_ResetReading(src.layer);
+    {
+        /* "counting damage" where the pass counts (the features are
+         * counted as they are read), "reading facilities" elsewhere */
+        const char *verb = scan_only ? "checking" : "reading";
+        for (k = 0; !scan_only && k < p->n_inds; k++)
+            if (in_pass(p, k, li, where, 0) && p->inds[k].type == TF_IND_COUNT)
+                verb = "counting";
+        snprintf(stage, sizeof stage, "%s %s", verb, def.role);
+    }
+    total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
+    if (lean) {
+        int *fields = calloc(p->n_inds + 1, sizeof *fields), *as_text = calloc(p->n_inds + 1, sizeof *as_text);
+        tf_columns *cols = NULL;
+        if (!fields || !as_text)
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        else
+            st = tf_columns_open(ctx, &src, fields, as_text, used_fields(r, li, where, &src, fields, as_text), &cols);
+        free(fields);
+        free(as_text);
+        if (st)
+            goto done;
+        if (cols) {
+            tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def.path);
+            st = column_pass(ctx, r, &def, li, where, states, cols, srs, to_xy, fp, geographic, needs_parts, &buf,
+                             ignored, stage, total > 0 ? (uint64_t)total : 0, &ps, &n_gdal_msgs);
+            tf_columns_free(cols);
+            if (st)
+                goto done;
+            goto summaries;
+        }
+        if ((st = tf_pointpool_new(ctx, r->areas, srs, def.path, fp, &pool)))
+            goto done;
+    }
+    for (;;) {
+        const double *xy = NULL;
+        if (at == n_chunk) {
+            /* the next chunk: read, then its points placed together */
+            size_t n_pt = 0, i;
+            at = n_chunk = 0;
+            /* GDAL's messages while reading: a bad feature comes with one
+             * (GDAL's "Unable to read geometry", say) and is noted when
+             * used; but the end of the layer with one is a damaged file,
+             * whose rest would otherwise be silently missing */
+            tf_gdal_enter(ctx); /* once per chunk: a handler pushed per feature costs an allocation */
+            while (n_chunk < CHUNK && (chunk[n_chunk] = tf_source_next(ctx, &src, &n_gdal_msgs, &st)))
+                n_chunk++;
+            tf_gdal_leave(ctx);
+            if (st)
+                goto done;
+            if (!n_chunk)
+                break;
+            if ((st = tf_check_interrupt(ctx)))
+                goto done;
+            tf_progress(ctx, stage, ps.read, total > 0 ? (uint64_t)total : 0);
+            for (i = 0; i < n_chunk; i++) {
+                OGRGeometryH g = OGR_F_GetGeometryRef(chunk[i]);
+                pt_ix[i] = -1;
+                is_pt[i] = PT_NONE;
+                if (g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint && !OGR_G_IsEmpty(g)) {
+                    ax[i] = OGR_G_GetX(g, 0), ay[i] = OGR_G_GetY(g, 0);
+                    is_pt[i] = PT_RAW;
+                }
+            }
+            /* points that are only located: placed (lattice, PROJ,
+             * locator) on the threads; their areas in known, or
+             * TF_PT_AGAIN for view() to work out.  The others: every
+             * point through PROJ, in one call (a call per point costs
+             * more than the work); a point PROJ cannot transform fails
+             * the batch: then each is transformed alone and only it is
+             * noted */
+            if (pool)
+                tf_pointpool_place(pool, ctx, to_xy, n_chunk, is_pt, ax, ay, known);
+            else {
+                for (i = 0; i < n_chunk; i++)
+                    if (is_pt[i] == PT_RAW) {
+                        cx[n_pt] = ax[i];
+                        cy[n_pt] = ay[i];
+                        pt_ix[i] = (long)n_pt++;
+                    }
+                if (n_pt && tf_reproj_xy(ctx, to_xy, cx, cy, n_pt) != TAAFI_OK)
+                    for (i = 0; i < n_chunk; i++)
+                        pt_ix[i] = -1;
+            }
+        }
+        of = chunk[at];
+        chunk[at] = NULL;
+        if (!pool && pt_ix[at] >= 0) {
+            xy_one[0] = cx[pt_ix[at]];
+            xy_one[1] = cy[pt_ix[at]];
+            xy = xy_one;
+        }
+        ps.read++;
+        st = take(ctx, r, &def, li, where, scan_only, states, to_xy, of, xy, pool ? known[at] : TF_PT_AGAIN,
+                  needs_parts, !lean, geographic, &buf, &ps);
+        at++;
+        OGR_F_Destroy(of);
+        of = NULL;
+        if (st)
+            goto done;
+    }
+summaries:
+    if (n_gdal_msgs > TF_MAX_GDAL_MSGS)
+        tf_log(ctx, TAAFI_LOG_WARNING, "%s: %zu more messages from GDAL while reading (shown with -v)", def.path,
+               n_gdal_msgs - TF_MAX_GDAL_MSGS);
+    if ((st = summary(ctx, r, def.role, ps.no_geom, "without geometry", "not counted")) ||
+        (st = summary(ctx, r, def.role, ps.bad_geom, "with unusable geometry", "not counted")) ||
+        (st = summary(ctx, r, def.role, ps.repaired, "repaired", "repaired with GEOSMakeValid")) ||
+        (st = summary(ctx, r, def.role, ps.outside, "outside every area", "not counted")) ||
+        (st = summary(ctx, r, def.role, ps.swapped, "with latitude and longitude exchanged", "not counted")))
+        goto done;
+    if (ps.swapped)
+        tf_log(ctx, TAAFI_LOG_WARNING,
+               "%s: %zu feature(s) lie outside every area but inside them with latitude and longitude "
+               "exchanged: the file probably holds (lat, lon); fix the column order",
+               def.path, ps.swapped);
+    tf_progress(ctx, stage, ps.read, ps.read);
+    tf_log(ctx, scan_only ? TAAFI_LOG_DEBUG : TAAFI_LOG_INFO,
+           "%s%s%s: %zu features read, %zu outside every area, %zu without usable geometry",
+           def.role, where ? " where " : "", where ? where : "", ps.read, ps.outside + ps.swapped,
+           ps.no_geom + ps.bad_geom);
+    if (ps.read == 0)
+        tf_log(ctx, TAAFI_LOG_WARNING, "%s: no features%s", def.path, def.where ? " pass the filter" : "");
+done:
+    tf_pointpool_free(pool);
+    if (of)
+        OGR_F_Destroy(of);
+    for (; chunk && at < n_chunk; at++)
+        if (chunk[at])
+            OGR_F_Destroy(chunk[at]);
+    free(ignored);
+    tf_fastproj_free(fp);
+    free(ax);
+    free(ay);
+    free(is_pt);
+    free(known);
+    free(chunk);
+    free(cx);
+    free(cy);
+    free(pt_ix);
+    free(buf.cand);
+    free(buf.parts);
+    free(def.where);
+    tf_reproj_free(to_xy);
+    tf_source_close(&src);
+    return st;
+}
+
+taafi_status tf_scan_layer(taafi_ctx *ctx, taafi_result *r, size_t li)
+{
+    return tf_pass_run(ctx, r, li, NULL, 0, NULL, 1);
+}
+
