@@ -9,6 +9,7 @@
  * round's data would show change that is not there.
  */
 #include "rounds.h"
+#include "change.h"
 #include "families/indicator.h"
 
 #include <gdal.h>
@@ -260,7 +261,7 @@ nomem:
 
 /* ---- assembling the table ------------------------------------------- */
 
-static long index_of(char **v, size_t n, const char *s)
+long tf_rounds_index_of(char **v, size_t n, const char *s)
 {
     size_t i;
     for (i = 0; i < n; i++)
@@ -288,7 +289,7 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
         if (!rr)
             continue;
         for (c = 0; c < rr->n_cols; c++)
-            if (index_of(t->col, t->n_cols, rr->col[c]) < 0) {
+            if (tf_rounds_index_of(t->col, t->n_cols, rr->col[c]) < 0) {
                 char **v = realloc(t->col, (t->n_cols + 1) * sizeof *v);
                 int *w = realloc(t->is_int, (t->n_cols + 1) * sizeof *w);
                 if (v)
@@ -300,7 +301,7 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
                 t->is_int[t->n_cols++] = rr->is_int[c];
             }
         for (a = 0; a < rr->n_areas; a++)
-            if (index_of(t->id, t->n_areas, rr->id[a]) < 0) {
+            if (tf_rounds_index_of(t->id, t->n_areas, rr->id[a]) < 0) {
                 char **v = realloc(t->id, (t->n_areas + 1) * sizeof *v);
                 if (!v || !(v[t->n_areas] = tf_strdup(rr->id[a]))) {
                     if (v)
@@ -329,12 +330,12 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
             t->sig[r] = tf_strdup(rr->sig ? rr->sig : "");
             t->started[r] = tf_strdup(rr->started ? rr->started : "");
             for (a = 0; a < rr->n_areas; a++) {
-                long ta = index_of(t->id, t->n_areas, rr->id[a]);
+                long ta = tf_rounds_index_of(t->id, t->n_areas, rr->id[a]);
                 t->present[r * t->n_areas + (size_t)ta] = 1;
                 if (rr->geom_sha[a])
                     t->geom_sha[r * t->n_areas + (size_t)ta] = tf_strdup(rr->geom_sha[a]);
                 for (c = 0; c < rr->n_cols; c++) {
-                    long tc = index_of(t->col, t->n_cols, rr->col[c]);
+                    long tc = tf_rounds_index_of(t->col, t->n_cols, rr->col[c]);
                     t->v[(r * t->n_areas + (size_t)ta) * t->n_cols + (size_t)tc] = rr->v[a * rr->n_cols + c];
                 }
             }
@@ -342,205 +343,6 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
         }
     }
     return TAAFI_OK;
-}
-
-/* ---- change ----------------------------------------------------------- */
-
-static void sanitise(const char *in, char *out, size_t size)
-{
-    size_t n = 0;
-    for (; *in && n + 1 < size; in++)
-        out[n++] = (isalnum((unsigned char)*in)) ? *in : '_';
-    out[n] = '\0';
-}
-
-static taafi_status add_change(taafi_ctx *ctx, tf_rounds *t, const char *name, int is_text, size_t n_latest,
-                               double **v, char ***text)
-{
-    char **cols = realloc(t->change_col, (t->n_change + 1) * sizeof *cols);
-    int *tx = realloc(t->change_is_text, (t->n_change + 1) * sizeof *tx);
-    double *vals;
-    char **texts;
-    if (cols)
-        t->change_col = cols;
-    if (tx)
-        t->change_is_text = tx;
-    vals = realloc(t->change_v, (t->n_change + 1) * n_latest * sizeof *vals + 1);
-    if (vals)
-        t->change_v = vals;
-    texts = realloc(t->change_text, (t->n_change + 1) * n_latest * sizeof *texts + 1);
-    if (texts)
-        t->change_text = texts;
-    if (!cols || !tx || !vals || !texts || !(t->change_col[t->n_change] = tf_strdup(name)))
-        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    t->change_is_text[t->n_change] = is_text;
-    for (size_t a = 0; a < n_latest; a++) {
-        t->change_v[t->n_change * n_latest + a] = NAN;
-        t->change_text[t->n_change * n_latest + a] = NULL;
-    }
-    *v = &t->change_v[t->n_change * n_latest];
-    *text = &t->change_text[t->n_change * n_latest];
-    t->n_change++;
-    /* later columns may move the arrays: callers fill before adding more */
-    return TAAFI_OK;
-}
-
-/* The columns whose change is mapped: each scored indicator's value and
- * score, each pillar score, the index and the rank. */
-static int tracked(const taafi_project *p, const char *col, const tf_indicator_def **d_out)
-{
-    size_t k;
-    int q;
-    *d_out = NULL;
-    if (!strcmp(col, "recovery_index") || !strcmp(col, "rank"))
-        return 1;
-    for (q = 0; q < TF_N_PILLARS; q++) {
-        char pc[96];
-        snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
-        if (!strcmp(col, pc))
-            return 1;
-    }
-    for (k = 0; k < p->n_inds; k++) {
-        const tf_indicator_def *d = &p->inds[k];
-        char sc[300], vc[300];
-        if (!d->pillar)
-            continue;
-        snprintf(sc, sizeof sc, "%s_score", d->id);
-        if (!strcmp(col, sc))
-            return 1;
-        if (!strcmp(col, tf_score_column(d, vc, sizeof vc))) {
-            *d_out = d;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static taafi_status derive_change(taafi_ctx *ctx, const taafi_project *p, const taafi_result *latest, tf_rounds *t)
-{
-    size_t n = latest->areas->n, R = t->n_rounds, c, k, a;
-    long *ta = malloc((n ? n : 1) * sizeof *ta);
-    unsigned char *matched = calloc(n ? n : 1, 1);
-    char rn[64], rp[64], name[400];
-    taafi_status st = TAAFI_OK;
-    double *v;
-    char **text;
-    if (!ta || !matched) {
-        free(ta);
-        free(matched);
-        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    }
-    /* Which areas of the latest round can be compared: present in every
-     * round with the same boundary.  Others are reported and left NULL. */
-    for (a = 0; a < n; a++) {
-        ta[a] = index_of(t->id, t->n_areas, latest->areas->id[a]);
-        matched[a] = 1;
-        for (k = 0; k + 1 < R && ta[a] >= 0; k++) {
-            const char *g0 = t->geom_sha[k * t->n_areas + (size_t)ta[a]];
-            const char *g1 = t->geom_sha[(R - 1) * t->n_areas + (size_t)ta[a]];
-            char problem[300];
-            if (!t->present[k * t->n_areas + (size_t)ta[a]]) {
-                snprintf(problem, sizeof problem, "area %s has no counterpart in round %s", latest->areas->id[a],
-                         t->name[k]);
-                matched[a] = 0;
-            } else if (g0 && g1 && strcmp(g0, g1)) {
-                snprintf(problem, sizeof problem, "the boundary of area %s differs between rounds %s and %s",
-                         latest->areas->id[a], t->name[k], t->name[R - 1]);
-                matched[a] = 0;
-            } else {
-                continue;
-            }
-            if ((st = tf_dq_add(ctx, &t->dq, "rounds", -1, problem, "its change left NULL, not matched")))
-                goto done;
-            tf_log(ctx, TAAFI_LOG_WARNING, "%s: %s; its change is left NULL", p->path, problem);
-        }
-    }
-    for (a = 0; a < t->n_areas; a++)
-        if (index_of((char **)latest->areas->id, n, t->id[a]) < 0) {
-            char problem[300];
-            snprintf(problem, sizeof problem, "area %s is not in the latest round %s", t->id[a], t->name[R - 1]);
-            if ((st = tf_dq_add(ctx, &t->dq, "rounds", -1, problem, "kept in area_rounds only")))
-                goto done;
-        }
-#define VAL(k, a, c) (ta[a] < 0 ? NAN : t->v[((k) * t->n_areas + (size_t)ta[a]) * t->n_cols + (c)])
-    for (c = 0; c < t->n_cols; c++) {
-        const tf_indicator_def *d;
-        if (!tracked(p, t->col[c], &d))
-            continue;
-        for (k = 0; k < R; k++) {
-            sanitise(t->name[k], rn, sizeof rn);
-            snprintf(name, sizeof name, "%s__%s", t->col[c], rn);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++)
-                v[a] = VAL(k, a, c);
-            if (k == 0)
-                continue;
-            sanitise(t->name[k - 1], rp, sizeof rp);
-            snprintf(name, sizeof name, "%s__chg_%s", t->col[c], rn);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++)
-                v[a] = matched[a] ? VAL(k, a, c) - VAL(k - 1, a, c) : NAN;
-            snprintf(name, sizeof name, "%s__pct_%s", t->col[c], rn);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++) {
-                double b = VAL(k - 1, a, c);
-                v[a] = matched[a] && b != 0 ? 100.0 * (VAL(k, a, c) - b) / fabs(b) : NAN;
-            }
-        }
-        if (R > 2) {
-            snprintf(name, sizeof name, "%s__chg_base", t->col[c]);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++)
-                v[a] = matched[a] ? VAL(R - 1, a, c) - VAL(0, a, c) : NAN;
-        }
-        /* progress towards a target since the baseline */
-        if (d && d->method == TF_NORM_TARGET && d->has_target && R > 1) {
-            snprintf(name, sizeof name, "%s__gap_closed_pct", t->col[c]);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++) {
-                double b = VAL(0, a, c), l = VAL(R - 1, a, c);
-                double gap = d->direction == TF_DIR_LOWER_BETTER ? b - d->target : d->target - b;
-                double closed = d->direction == TF_DIR_LOWER_BETTER ? b - l : l - b;
-                v[a] = matched[a] && gap > 0 ? 100.0 * closed / gap : NAN;
-            }
-        }
-    }
-    /* improved / stable / worsened per pillar and for the index */
-    if (R > 1)
-        for (int q = -1; q < TF_N_PILLARS; q++) {
-            char pc[96];
-            long col;
-            snprintf(pc, sizeof pc, "%s", q < 0 ? "recovery_index" : tf_pillar_keys[q]);
-            if (q >= 0)
-                snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
-            if ((col = index_of(t->col, t->n_cols, pc)) < 0)
-                continue;
-            snprintf(name, sizeof name, "%s_trend", q < 0 ? "recovery_index" : tf_pillar_keys[q]);
-            if ((st = add_change(ctx, t, name, 1, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++) {
-                double dlt = VAL(R - 1, a, (size_t)col) - VAL(0, a, (size_t)col);
-                if (!matched[a] || isnan(dlt))
-                    continue;
-                text[a] = tf_strdup(dlt > p->change_tolerance    ? "improved"
-                                    : dlt < -p->change_tolerance ? "worsened"
-                                                                 : "stable");
-                if (!text[a]) {
-                    st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                    goto done;
-                }
-            }
-        }
-#undef VAL
-done:
-    free(ta);
-    free(matched);
-    return st;
 }
 
 static taafi_status add_run_row(taafi_ctx *ctx, tf_rounds *t, const char *item, const char *name, const char *value,
@@ -647,17 +449,17 @@ taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const cha
     if (!res[last]) {
         size_t c, a;
         for (c = 0; c < latest->n_cols; c++) {
-            long tc = index_of(t->col, t->n_cols, latest->cols[c].name);
+            long tc = tf_rounds_index_of(t->col, t->n_cols, latest->cols[c].name);
             if (tc < 0 || latest->cols[c].is_text)
                 continue;
             for (a = 0; a < latest->areas->n; a++) {
-                long ta = index_of(t->id, t->n_areas, latest->areas->id[a]);
+                long ta = tf_rounds_index_of(t->id, t->n_areas, latest->areas->id[a]);
                 latest->cols[c].v[a] =
                     ta < 0 ? NAN : t->v[((t->n_rounds - 1) * t->n_areas + (size_t)ta) * t->n_cols + (size_t)tc];
             }
         }
     }
-    if ((st = derive_change(ctx, p, latest, t)))
+    if ((st = tf_rounds_change(ctx, p, latest, t)))
         goto done;
     /* provenance: rounds read back keep their rows; computed ones add theirs */
     for (i = 0; i < old->n_run_rows; i++) {
