@@ -367,20 +367,152 @@ static taafi_status add_run_row(taafi_ctx *ctx, tf_rounds *t, const char *item, 
 
 size_t taafi_project_round_count(const taafi_project *p) { return p ? p->n_rounds : 0; }
 
+/* The work of tf_rounds_compute, one slot per round of the project. */
+typedef struct rounds_job {
+    const taafi_project *p;
+    const char *only;            /* --round, or NULL                    */
+    long only_ix;                /* its index; -1: every round computed */
+    const tf_rounds_stored *old; /* what DIR holds (empty without only) */
+    char sig[65];                /* the indicator definitions' SHA-256  */
+    tf_round_view **views;
+    taafi_result **res;          /* the rounds computed now             */
+    tf_round_rows *fresh, **in;  /* their rows; every round's rows      */
+    tf_rounds *t;
+} rounds_job;
+
+/* With --round: its index, and the stored rounds checked against the
+ * definitions in force (rounds must be measured alike). */
+static taafi_status check_only(taafi_ctx *ctx, rounds_job *j)
+{
+    const taafi_project *p = j->p;
+    size_t k, i;
+    for (k = 0; k < p->n_rounds; k++)
+        if (!strcmp(p->rounds[k].name, j->only))
+            j->only_ix = (long)k;
+    if (j->only_ix < 0)
+        return tf_error(ctx, TAAFI_ERR_USAGE, "%s: no round '%s' in the project", p->path, j->only);
+    for (i = 0; i < j->old->n; i++)
+        if (strcmp(j->old->rounds[i].name, j->only) && j->old->rounds[i].sig &&
+            strcmp(j->old->rounds[i].sig, j->sig) && !p->rounds_recompute)
+            return tf_error(ctx, TAAFI_ERR_PROJECT,
+                            "%s: the indicator definitions changed since round '%s' was computed; rounds must be "
+                            "measured alike: run every round again (without --round), or set "
+                            "'rounds_recompute: true'",
+                            p->path, j->old->rounds[i].name);
+    if (p->rounds_recompute)
+        j->only_ix = -1; /* definitions changed, and the project says: all again */
+    return TAAFI_OK;
+}
+
+/* Each round computed on its own inputs (or, with --round, taken as
+ * stored). */
+static taafi_status compute_each(taafi_ctx *ctx, rounds_job *j)
+{
+    const taafi_project *p = j->p;
+    size_t k, i;
+    taafi_status st;
+    for (k = 0; k < p->n_rounds; k++) {
+        if (j->only_ix >= 0 && (long)k != j->only_ix) {
+            for (i = 0; i < j->old->n; i++)
+                if (!strcmp(j->old->rounds[i].name, p->rounds[k].name))
+                    j->in[k] = &j->old->rounds[i];
+            continue;
+        }
+        tf_log(ctx, TAAFI_LOG_INFO, "round %s", p->rounds[k].name);
+        if ((st = make_view(ctx, p, &p->rounds[k], &j->views[k])) ||
+            (st = taafi_run(ctx, &j->views[k]->p, &j->res[k])) ||
+            (st = rows_from_result(ctx, j->res[k], &p->rounds[k], j->sig, &j->fresh[k]))) {
+            char why[TF_MSG_MAX];
+            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+            return tf_error(ctx, st, "round %s: %s", p->rounds[k].name, why);
+        }
+        j->in[k] = &j->fresh[k];
+    }
+    return TAAFI_OK;
+}
+
+/* The latest round read back: its stored values replace those of the
+ * round computed now, in the result that holds the `areas` layer. */
+static void stored_values(taafi_result *latest, const tf_rounds *t)
+{
+    size_t c, a;
+    for (c = 0; c < latest->n_cols; c++) {
+        long tc = tf_rounds_index_of(t->col, t->n_cols, latest->cols[c].name);
+        if (tc < 0 || latest->cols[c].is_text)
+            continue;
+        for (a = 0; a < latest->areas->n; a++) {
+            long ta = tf_rounds_index_of(t->id, t->n_areas, latest->areas->id[a]);
+            latest->cols[c].v[a] =
+                ta < 0 ? NAN : t->v[((t->n_rounds - 1) * t->n_areas + (size_t)ta) * t->n_cols + (size_t)tc];
+        }
+    }
+}
+
+/* Provenance: rounds read back keep their rows of the run table; those
+ * computed now add theirs (signature, times, inputs). */
+static taafi_status provenance(taafi_ctx *ctx, const rounds_job *j)
+{
+    const taafi_project *p = j->p;
+    const tf_rounds_stored *old = j->old;
+    size_t k, i, len = strlen(j->only ? j->only : "");
+    taafi_status st;
+    for (i = 0; i < old->n_run_rows; i++) {
+        const char *item = old->run_rows[4 * i], *name = old->run_rows[4 * i + 1];
+        int mine = j->only && ((!strcmp(item, TF_RUN_ITEM_ROUND) && !strcmp(name, j->only)) ||
+                               (strcmp(item, TF_RUN_ITEM_ROUND) && !strncmp(name, j->only, len) && name[len] == '/'));
+        if (!mine && j->only_ix >= 0 &&
+            (st = add_run_row(ctx, j->t, item, name, old->run_rows[4 * i + 2], old->run_rows[4 * i + 3])))
+            return st;
+    }
+    for (k = 0; k < p->n_rounds; k++) {
+        const taafi_result *r = j->res[k];
+        char when[300];
+        if (!r)
+            continue;
+        if ((st = add_run_row(ctx, j->t, TF_RUN_ITEM_ROUND, p->rounds[k].name, p->rounds[k].date, j->sig)))
+            return st;
+        snprintf(when, sizeof when, "%s/started", p->rounds[k].name);
+        if ((st = add_run_row(ctx, j->t, TF_RUN_ITEM_ROUND_TIME, when, r->started, NULL)))
+            return st;
+        snprintf(when, sizeof when, "%s/finished", p->rounds[k].name);
+        if ((st = add_run_row(ctx, j->t, TF_RUN_ITEM_ROUND_TIME, when, r->finished, NULL)))
+            return st;
+        for (i = 0; i < r->n_inputs; i++) {
+            char name[512];
+            snprintf(name, sizeof name, "%s/%s", p->rounds[k].name, r->inputs[i].role);
+            if ((st = add_run_row(ctx, j->t, TF_RUN_ITEM_INPUT, name, r->inputs[i].path,
+                                  r->inputs[i].sha256[0] ? r->inputs[i].sha256 : NULL)))
+                return st;
+        }
+    }
+    return TAAFI_OK;
+}
+
+static void job_free(rounds_job *j)
+{
+    size_t k;
+    for (k = 0; k < j->p->n_rounds; k++) {
+        if (j->res)
+            taafi_result_free(j->res[k]);
+        if (j->views)
+            tf_round_view_free(j->views[k]);
+        if (j->fresh)
+            tf_round_rows_free(&j->fresh[k]);
+    }
+    free(j->views);
+    free(j->res);
+    free(j->fresh);
+    free(j->in);
+    tf_rounds_free(j->t);
+}
+
 taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const char *only,
                                const tf_rounds_stored *stored, tf_rounds **rounds_out, taafi_result **latest_out,
                                int *latest_is_last)
 {
-    tf_round_view **views = NULL;
-    taafi_result **res = NULL;
-    tf_round_rows *fresh = NULL, **in = NULL;
     static const tf_rounds_stored none = {0};
-    const tf_rounds_stored *old = stored ? stored : &none;
-    tf_rounds *t = NULL;
-    char sig[65];
-    size_t k, i, last = 0;
-    long only_ix = -1;
-    taafi_result *latest = NULL;
+    rounds_job j = {p, only, -1, stored ? stored : &none, "", NULL, NULL, NULL, NULL, NULL};
+    size_t k, last = 0, li;
     taafi_status st = TAAFI_OK;
     *rounds_out = NULL;
     *latest_out = NULL;
@@ -389,133 +521,38 @@ taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const cha
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "tf_rounds_compute: NULL argument") : TAAFI_ERR_USAGE;
     if (!p->n_rounds)
         return tf_error(ctx, TAAFI_ERR_USAGE, "%s: declares no rounds", p->path);
-    signature(p, sig);
-    views = calloc(p->n_rounds, sizeof *views);
-    res = calloc(p->n_rounds, sizeof *res);
-    fresh = calloc(p->n_rounds, sizeof *fresh);
-    in = calloc(p->n_rounds, sizeof *in);
-    t = calloc(1, sizeof *t);
-    if (!views || !res || !fresh || !in || !t) {
+    signature(p, j.sig);
+    j.views = calloc(p->n_rounds, sizeof *j.views);
+    j.res = calloc(p->n_rounds, sizeof *j.res);
+    j.fresh = calloc(p->n_rounds, sizeof *j.fresh);
+    j.in = calloc(p->n_rounds, sizeof *j.in);
+    j.t = calloc(1, sizeof *j.t);
+    if (!j.views || !j.res || !j.fresh || !j.in || !j.t) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if (only) {
-        for (k = 0; k < p->n_rounds; k++)
-            if (!strcmp(p->rounds[k].name, only))
-                only_ix = (long)k;
-        if (only_ix < 0) {
-            st = tf_error(ctx, TAAFI_ERR_USAGE, "%s: no round '%s' in the project", p->path, only);
-            goto done;
-        }
-        /* the earlier rounds, as written before: `stored` */
-        for (i = 0; i < old->n; i++)
-            if (strcmp(old->rounds[i].name, only) && old->rounds[i].sig && strcmp(old->rounds[i].sig, sig) &&
-                !p->rounds_recompute) {
-                st = tf_error(ctx, TAAFI_ERR_PROJECT,
-                              "%s: the indicator definitions changed since round '%s' was computed; rounds must be "
-                              "measured alike: run every round again (without --round), or set "
-                              "'rounds_recompute: true'",
-                              p->path, old->rounds[i].name);
-                goto done;
-            }
-        if (p->rounds_recompute)
-            only_ix = -1; /* definitions changed, and the project says: all again */
-    }
-    for (k = 0; k < p->n_rounds; k++) {
-        if (only_ix >= 0 && (long)k != only_ix) {
-            for (i = 0; i < old->n; i++)
-                if (!strcmp(old->rounds[i].name, p->rounds[k].name))
-                    in[k] = &old->rounds[i];
-            continue;
-        }
-        tf_log(ctx, TAAFI_LOG_INFO, "round %s", p->rounds[k].name);
-        if ((st = make_view(ctx, p, &p->rounds[k], &views[k])) || (st = taafi_run(ctx, &views[k]->p, &res[k])) ||
-            (st = rows_from_result(ctx, res[k], &p->rounds[k], sig, &fresh[k]))) {
-            char why[TF_MSG_MAX];
-            snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
-            st = tf_error(ctx, st, "round %s: %s", p->rounds[k].name, why);
-            goto done;
-        }
-        in[k] = &fresh[k];
-    }
+    if ((only && (st = check_only(ctx, &j))) || (st = compute_each(ctx, &j)))
+        goto done;
     for (k = 0; k < p->n_rounds; k++)
-        if (in[k])
+        if (j.in[k])
             last = k;
-    if ((st = assemble(ctx, p, in, t)))
+    if ((st = assemble(ctx, p, j.in, j.t)))
         goto done;
-    /* the `areas` layer holds the latest round; if it was read back, its
-     * stored values replace those of the round computed now */
-    latest = res[last] ? res[last] : res[only_ix];
-    if (!res[last]) {
-        size_t c, a;
-        for (c = 0; c < latest->n_cols; c++) {
-            long tc = tf_rounds_index_of(t->col, t->n_cols, latest->cols[c].name);
-            if (tc < 0 || latest->cols[c].is_text)
-                continue;
-            for (a = 0; a < latest->areas->n; a++) {
-                long ta = tf_rounds_index_of(t->id, t->n_areas, latest->areas->id[a]);
-                latest->cols[c].v[a] =
-                    ta < 0 ? NAN : t->v[((t->n_rounds - 1) * t->n_areas + (size_t)ta) * t->n_cols + (size_t)tc];
-            }
-        }
-    }
-    if ((st = tf_rounds_change(ctx, p, latest, t)))
+    /* the `areas` layer holds the latest round */
+    li = j.res[last] ? last : (size_t)j.only_ix;
+    if (!j.res[last])
+        stored_values(j.res[li], j.t);
+    if ((st = tf_rounds_change(ctx, p, j.res[li], j.t)) || (st = provenance(ctx, &j)))
         goto done;
-    /* provenance: rounds read back keep their rows; computed ones add theirs */
-    for (i = 0; i < old->n_run_rows; i++) {
-        const char *item = old->run_rows[4 * i], *name = old->run_rows[4 * i + 1];
-        size_t len = strlen(only ? only : "");
-        int mine = only && ((!strcmp(item, TF_RUN_ITEM_ROUND) && !strcmp(name, only)) ||
-                            (strcmp(item, TF_RUN_ITEM_ROUND) && !strncmp(name, only, len) && name[len] == '/'));
-        if (!mine && only_ix >= 0 &&
-            (st = add_run_row(ctx, t, item, name, old->run_rows[4 * i + 2], old->run_rows[4 * i + 3])))
-            goto done;
-    }
-    for (k = 0; k < p->n_rounds; k++) {
-        if (!res[k])
-            continue;
-        char when[300];
-        if ((st = add_run_row(ctx, t, TF_RUN_ITEM_ROUND, p->rounds[k].name, p->rounds[k].date, sig)))
-            goto done;
-        snprintf(when, sizeof when, "%s/started", p->rounds[k].name);
-        if ((st = add_run_row(ctx, t, TF_RUN_ITEM_ROUND_TIME, when, res[k]->started, NULL)))
-            goto done;
-        snprintf(when, sizeof when, "%s/finished", p->rounds[k].name);
-        if ((st = add_run_row(ctx, t, TF_RUN_ITEM_ROUND_TIME, when, res[k]->finished, NULL)))
-            goto done;
-        for (i = 0; i < res[k]->n_inputs; i++) {
-            char name[512];
-            snprintf(name, sizeof name, "%s/%s", p->rounds[k].name, res[k]->inputs[i].role);
-            if ((st = add_run_row(ctx, t, TF_RUN_ITEM_INPUT, name, res[k]->inputs[i].path,
-                                  res[k]->inputs[i].sha256[0] ? res[k]->inputs[i].sha256 : NULL)))
-                goto done;
-        }
-    }
-    {
-        /* the caller takes the latest round computed, its view with it */
-        size_t li = res[last] ? last : (size_t)only_ix;
-        *latest_is_last = res[last] != NULL;
-        *latest_out = latest;
-        latest->view = views[li];
-        res[li] = NULL;
-        views[li] = NULL;
-        *rounds_out = t;
-        t = NULL;
-    }
+    /* the caller takes the latest round computed, its view with it */
+    *latest_is_last = j.res[last] != NULL;
+    *latest_out = j.res[li];
+    (*latest_out)->view = j.views[li];
+    j.res[li] = NULL;
+    j.views[li] = NULL;
+    *rounds_out = j.t;
+    j.t = NULL;
 done:
-    if (res)
-        for (k = 0; k < p->n_rounds; k++)
-            taafi_result_free(res[k]);
-    if (views)
-        for (k = 0; k < p->n_rounds; k++)
-            tf_round_view_free(views[k]);
-    if (fresh)
-        for (k = 0; k < p->n_rounds; k++)
-            tf_round_rows_free(&fresh[k]);
-    free(views);
-    free(res);
-    free(fresh);
-    free(in);
-    tf_rounds_free(t);
+    job_free(&j);
     return st;
 }
