@@ -22,144 +22,188 @@ static char *col_text(sqlite3_stmt *st, int i)
     return t ? tf_strdup((const char *)t) : NULL;
 }
 
-taafi_status tf_rounds_load(taafi_ctx *ctx, const char *gpkg, tf_rounds_stored *out)
+/* The value columns of area_rounds, in their order. */
+typedef struct value_cols {
+    char **name;
+    int *is_int;
+    size_t n;
+} value_cols;
+
+static void value_cols_free(value_cols *c)
 {
-    sqlite3 *db = NULL;
+    for (size_t i = 0; i < c->n; i++)
+        free(c->name[i]);
+    free(c->name);
+    free(c->is_int);
+}
+
+/* All the columns of area_rounds but the fixed ones (and GDAL's fid). */
+static taafi_status read_columns(taafi_ctx *ctx, sqlite3 *db, const char *gpkg, value_cols *c)
+{
     sqlite3_stmt *st = NULL;
     taafi_status s = TAAFI_OK;
-    char **cols = NULL;
-    int *is_int = NULL;
-    size_t n_cols = 0, i;
-    memset(out, 0, sizeof *out);
-    if (sqlite3_open_v2(gpkg, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        s = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open the earlier result: %s; run all rounds (without --round)",
-                     gpkg, db ? sqlite3_errmsg(db) : "out of memory");
-        goto done;
-    }
-    /* the value columns of area_rounds, in order: all but the fixed ones
-     * (and GDAL's fid) */
     if (sqlite3_prepare_v2(db, "SELECT name, type FROM pragma_table_info('" TF_AREA_ROUNDS "') ORDER BY cid", -1,
-                           &st, NULL) != SQLITE_OK) {
-        s = tf_error(ctx, TAAFI_ERR_IO, "%s: %s", gpkg, sqlite3_errmsg(db));
-        goto done;
-    }
-    while (sqlite3_step(st) == SQLITE_ROW) {
+                           &st, NULL) != SQLITE_OK)
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: %s", gpkg, sqlite3_errmsg(db));
+    while (!s && sqlite3_step(st) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0), *type = (const char *)sqlite3_column_text(st, 1);
-        if (!strcmp(name, "fid") || fixed_column(name))
+        char **names;
+        int *ints;
+        if (!name || !strcmp(name, "fid") || fixed_column(name))
             continue;
-        cols = realloc(cols, (n_cols + 1) * sizeof *cols);
-        is_int = realloc(is_int, (n_cols + 1) * sizeof *is_int);
-        if (!cols || !is_int || !(cols[n_cols] = tf_strdup(name))) {
+        names = realloc(c->name, (c->n + 1) * sizeof *names);
+        if (names)
+            c->name = names;
+        ints = realloc(c->is_int, (c->n + 1) * sizeof *ints);
+        if (ints)
+            c->is_int = ints;
+        if (!names || !ints || !(c->name[c->n] = tf_strdup(name)))
             s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        is_int[n_cols++] = type && (strstr(type, "INT") != NULL);
+        else
+            c->is_int[c->n++] = type && (strstr(type, "INT") != NULL);
     }
     sqlite3_finalize(st);
-    st = NULL;
-    if (!n_cols) {
+    if (!s && !c->n)
         s = tf_error(ctx, TAAFI_ERR_DATA, "%s: holds no area_rounds table; run all rounds (without --round)", gpkg);
-        goto done;
+    return s;
+}
+
+/* The rows of round `name` in out, made at its first row (st). */
+static tf_round_rows *round_of(tf_rounds_stored *out, sqlite3_stmt *st, const char *name, const value_cols *c)
+{
+    tf_round_rows *rr, *v;
+    size_t k;
+    for (k = 0; k < out->n; k++)
+        if (!strcmp(out->rounds[k].name, name))
+            return &out->rounds[k];
+    if (!(v = realloc(out->rounds, (out->n + 1) * sizeof *v)))
+        return NULL;
+    out->rounds = v;
+    rr = &out->rounds[out->n++];
+    memset(rr, 0, sizeof *rr);
+    rr->name = col_text(st, TF_AR_ROUND);
+    rr->date = col_text(st, TF_AR_DATE);
+    rr->started = col_text(st, TF_AR_COMPUTED);
+    rr->col = calloc(c->n, sizeof *rr->col);
+    rr->is_int = calloc(c->n, sizeof *rr->is_int);
+    if (!rr->name || !rr->col || !rr->is_int)
+        return NULL;
+    for (k = 0; k < c->n; k++) {
+        if (!(rr->col[k] = tf_strdup(c->name[k])))
+            return NULL;
+        rr->is_int[k] = c->is_int[k];
+        rr->n_cols = k + 1;
     }
-    /* rows, round by round in the order written */
-    {
-        tf_buf q = {0};
-        tf_buf_printf(&q, "SELECT");
-        for (i = 0; i < TF_AR_N_FIXED; i++)
-            tf_buf_printf(&q, "%s \"%s\"", i ? "," : "", tf_area_rounds_fixed[i]);
-        for (i = 0; i < n_cols; i++)
-            tf_buf_printf(&q, ", \"%s\"", cols[i]);
-        tf_buf_printf(&q, " FROM " TF_AREA_ROUNDS " ORDER BY fid");
-        if (sqlite3_prepare_v2(db, q.s, -1, &st, NULL) != SQLITE_OK) {
-            tf_buf_free(&q);
-            s = tf_error(ctx, TAAFI_ERR_IO, "%s: %s", gpkg, sqlite3_errmsg(db));
-            goto done;
-        }
-        tf_buf_free(&q);
-    }
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *rname = (const char *)sqlite3_column_text(st, TF_AR_ROUND);
-        tf_round_rows *rr = NULL;
-        size_t k;
-        for (k = 0; k < out->n; k++)
-            if (!strcmp(out->rounds[k].name, rname))
-                rr = &out->rounds[k];
-        if (!rr) {
-            tf_round_rows *v = realloc(out->rounds, (out->n + 1) * sizeof *v);
-            if (!v) {
-                s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-            out->rounds = v;
-            rr = &out->rounds[out->n++];
-            memset(rr, 0, sizeof *rr);
-            rr->name = col_text(st, TF_AR_ROUND);
-            rr->date = col_text(st, TF_AR_DATE);
-            rr->started = col_text(st, TF_AR_COMPUTED);
-            rr->n_cols = n_cols;
-            rr->col = calloc(n_cols, sizeof *rr->col);
-            rr->is_int = calloc(n_cols, sizeof *rr->is_int);
-            if (!rr->col || !rr->is_int) {
-                s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-            for (i = 0; i < n_cols; i++) {
-                rr->col[i] = tf_strdup(cols[i]);
-                rr->is_int[i] = is_int[i];
-            }
-        }
-        rr->id = realloc(rr->id, (rr->n_areas + 1) * sizeof *rr->id);
-        rr->geom_sha = realloc(rr->geom_sha, (rr->n_areas + 1) * sizeof *rr->geom_sha);
-        rr->v = realloc(rr->v, (rr->n_areas + 1) * n_cols * sizeof *rr->v);
-        if (!rr->id || !rr->geom_sha || !rr->v) {
+    return rr;
+}
+
+/* One row of area_rounds (st) added to its round. */
+static int add_row(tf_rounds_stored *out, sqlite3_stmt *st, const char *name, const value_cols *c)
+{
+    tf_round_rows *rr = round_of(out, st, name, c);
+    char **id, **sha;
+    double *v;
+    if (!rr)
+        return -1;
+    id = realloc(rr->id, (rr->n_areas + 1) * sizeof *id);
+    if (id)
+        rr->id = id;
+    sha = realloc(rr->geom_sha, (rr->n_areas + 1) * sizeof *sha);
+    if (sha)
+        rr->geom_sha = sha;
+    v = realloc(rr->v, (rr->n_areas + 1) * (c->n ? c->n : 1) * sizeof *v);
+    if (v)
+        rr->v = v;
+    if (!id || !sha || !v)
+        return -1;
+    rr->id[rr->n_areas] = col_text(st, TF_AR_AREA_ID);
+    rr->geom_sha[rr->n_areas] = col_text(st, TF_AR_GEOM_SHA);
+    for (size_t i = 0; i < c->n; i++)
+        rr->v[rr->n_areas * c->n + i] = sqlite3_column_type(st, TF_AR_N_FIXED + (int)i) == SQLITE_NULL
+                                            ? NAN
+                                            : sqlite3_column_double(st, TF_AR_N_FIXED + (int)i);
+    rr->n_areas++;
+    return 0;
+}
+
+/* The rows, round by round in the order written. */
+static taafi_status read_rows(taafi_ctx *ctx, sqlite3 *db, const char *gpkg, const value_cols *c,
+                              tf_rounds_stored *out)
+{
+    sqlite3_stmt *st = NULL;
+    tf_buf q = {0};
+    size_t i;
+    taafi_status s = TAAFI_OK;
+    tf_buf_printf(&q, "SELECT");
+    for (i = 0; i < TF_AR_N_FIXED; i++)
+        tf_buf_printf(&q, "%s \"%s\"", i ? "," : "", tf_area_rounds_fixed[i]);
+    for (i = 0; i < c->n; i++)
+        tf_buf_printf(&q, ", \"%s\"", c->name[i]);
+    tf_buf_printf(&q, " FROM " TF_AREA_ROUNDS " ORDER BY fid");
+    if (q.failed || sqlite3_prepare_v2(db, q.s, -1, &st, NULL) != SQLITE_OK)
+        s = q.failed ? tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory")
+                     : tf_error(ctx, TAAFI_ERR_IO, "%s: %s", gpkg, sqlite3_errmsg(db));
+    tf_buf_free(&q);
+    while (!s && sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, TF_AR_ROUND);
+        if (!name)
+            s = tf_error(ctx, TAAFI_ERR_DATA, "%s: a row of area_rounds names no round; run all rounds (without "
+                                              "--round)", gpkg);
+        else if (add_row(out, st, name, c))
             s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        rr->id[rr->n_areas] = col_text(st, TF_AR_AREA_ID);
-        rr->geom_sha[rr->n_areas] = col_text(st, TF_AR_GEOM_SHA);
-        for (i = 0; i < n_cols; i++)
-            rr->v[rr->n_areas * n_cols + i] =
-                sqlite3_column_type(st, TF_AR_N_FIXED + (int)i) == SQLITE_NULL
-                    ? NAN
-                    : sqlite3_column_double(st, TF_AR_N_FIXED + (int)i);
-        rr->n_areas++;
     }
-    sqlite3_finalize(st);
-    st = NULL;
-    /* provenance and signatures of the rounds */
+    if (st)
+        sqlite3_finalize(st);
+    return s;
+}
+
+/* The rounds' rows of the run table (provenance), and each round's
+ * definitions signature from its "round" row. */
+static taafi_status read_run_rows(taafi_ctx *ctx, sqlite3 *db, tf_rounds_stored *out)
+{
+    sqlite3_stmt *st = NULL;
+    taafi_status s = TAAFI_OK;
     if (sqlite3_prepare_v2(db,
                            "SELECT item, name, value, sha256 FROM run WHERE item IN ('" TF_RUN_ITEM_ROUND
                            "', '" TF_RUN_ITEM_INPUT "', '" TF_RUN_ITEM_ROUND_TIME "') ORDER BY fid",
-                           -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            char **v = realloc(out->run_rows, 4 * (out->n_run_rows + 1) * sizeof *v);
-            if (!v) {
-                s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-            out->run_rows = v;
-            for (i = 0; i < 4; i++)
-                v[4 * out->n_run_rows + i] = col_text(st, (int)i);
-            out->n_run_rows++;
-            if (!strcmp((const char *)sqlite3_column_text(st, 0), TF_RUN_ITEM_ROUND)) {
-                size_t k;
-                for (k = 0; k < out->n; k++)
-                    if (!strcmp(out->rounds[k].name, (const char *)sqlite3_column_text(st, 1)) && !out->rounds[k].sig)
-                        out->rounds[k].sig = col_text(st, 3);
-            }
+                           -1, &st, NULL) != SQLITE_OK)
+        return TAAFI_OK; /* no run table: no provenance to keep */
+    while (!s && sqlite3_step(st) == SQLITE_ROW) {
+        const char *item = (const char *)sqlite3_column_text(st, 0), *name = (const char *)sqlite3_column_text(st, 1);
+        char **v = realloc(out->run_rows, 4 * (out->n_run_rows + 1) * sizeof *v);
+        size_t i, k;
+        if (!v) {
+            s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            break;
         }
+        out->run_rows = v;
+        for (i = 0; i < 4; i++)
+            v[4 * out->n_run_rows + i] = col_text(st, (int)i);
+        out->n_run_rows++;
+        if (item && name && !strcmp(item, TF_RUN_ITEM_ROUND))
+            for (k = 0; k < out->n; k++)
+                if (!strcmp(out->rounds[k].name, name) && !out->rounds[k].sig)
+                    out->rounds[k].sig = col_text(st, 3);
     }
-done:
-    if (st)
-        sqlite3_finalize(st);
+    sqlite3_finalize(st);
+    return s;
+}
+
+taafi_status tf_rounds_load(taafi_ctx *ctx, const char *gpkg, tf_rounds_stored *out)
+{
+    sqlite3 *db = NULL;
+    value_cols cols = {0};
+    taafi_status s;
+    memset(out, 0, sizeof *out);
+    if (sqlite3_open_v2(gpkg, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        s = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open the earlier result: %s; run all rounds (without --round)",
+                     gpkg, db ? sqlite3_errmsg(db) : "out of memory");
+    else if (!(s = read_columns(ctx, db, gpkg, &cols)) && !(s = read_rows(ctx, db, gpkg, &cols, out)))
+        s = read_run_rows(ctx, db, out);
     if (db)
         sqlite3_close(db);
-    for (i = 0; i < n_cols; i++)
-        free(cols[i]);
-    free(cols);
-    free(is_int);
+    value_cols_free(&cols);
     if (s)
         tf_rounds_stored_free(out);
     return s;
 }
-

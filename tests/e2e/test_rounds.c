@@ -172,12 +172,39 @@ static void test_append(void **state)
     }
 }
 
+/* A stored result whose area_rounds has a row without a round name (a
+ * GeoPackage edited by hand) is refused with a message, not a crash, and
+ * the folder keeps it as it was. */
+static void test_damaged_store(void **state)
+{
+    tt_env *e = *state;
+    char *err = NULL, *p = tt_path(e->dir, "out/recovery.gpkg"), *before, *after;
+    sqlite3 *db;
+    size_t l0, l1;
+    if (run(e, ", shared: [other]", "", &err) != 0)
+        fail_msg("%s", err);
+    free(err);
+    assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+    tt_exec(db, "UPDATE area_rounds SET round = NULL WHERE fid = 1");
+    sqlite3_close(db);
+    before = tt_read(p, &l0);
+    assert_int_equal(run(e, ", shared: [other]", "--round r2", &err), 1);
+    assert_non_null(strstr(err, "names no round"));
+    after = tt_read(p, &l1);
+    assert_true(l0 == l1 && !memcmp(before, after, l0));
+    free(before);
+    free(after);
+    free(err);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_known_changes, setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_missing_layer, setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_append, setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_store, setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
