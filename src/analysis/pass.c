@@ -234,10 +234,9 @@ static int lean_pass(const taafi_result *r, size_t li, const char *where, int sc
     if (scan_only || p->layers[li].where || where)
         return 0;
     for (k = 0; k < p->n_inds; k++) {
-        tf_ind_type t = p->inds[k].type;
         if (p->inds[k].layer != (int)li || tf_pass_where(&p->inds[k]))
             continue;
-        if (t != TF_IND_COUNT && t != TF_IND_SUM && t != TF_IND_MEAN && t != TF_IND_MIN && t != TF_IND_MAX)
+        if (!tf_family_lean(p->inds[k].type))
             return 0;
     }
     return 1;
@@ -262,7 +261,8 @@ static taafi_status ignore_fields(taafi_ctx *ctx, const taafi_result *r, size_t 
         int used = 0;
         for (k = 0; k < p->n_inds && !used; k++) {
             const tf_indicator_def *d = &p->inds[k];
-            const char *f = d->type == TF_IND_COUNT ? d->class_field : d->field;
+            int text;
+            const char *f = tf_indicator_field(d, &text);
             used = d->layer == (int)li && tf_same_filter(tf_pass_where(d), where) && f && !strcasecmp(f, name);
         }
         /* the CSV driver's points come from these two (kept read, whatever
@@ -372,7 +372,8 @@ static int used_fields(const taafi_result *r, size_t li, const char *where, cons
     size_t k;
     for (k = 0; k < p->n_inds; k++) {
         const tf_indicator_def *d = &p->inds[k];
-        const char *name = d->type == TF_IND_COUNT ? d->class_field : d->field;
+        int text;
+        const char *name = tf_indicator_field(d, &text);
         if (!in_pass(p, k, li, where, 0) || !name)
             continue;
         /* as tf_source_field finds it: exact, then ignoring case */
@@ -386,7 +387,7 @@ static int used_fields(const taafi_result *r, size_t li, const char *where, cons
             ;
         if (j == n)
             fields[n++] = i, as_text[j] = 0;
-        as_text[j] |= d->type == TF_IND_COUNT;
+        as_text[j] |= text;
     }
     return n;
 }
@@ -573,8 +574,9 @@ taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char 
          * counted as they are read), "reading facilities" elsewhere */
         const char *verb = scan_only ? "checking" : "reading";
         for (k = 0; !scan_only && k < p->n_inds; k++)
-            if (in_pass(p, k, li, where, 0) && p->inds[k].type == TF_IND_COUNT)
-                verb = "counting";
+            if (in_pass(p, k, li, where, 0) && tf_family_of(p->inds[k].type) &&
+                tf_family_of(p->inds[k].type)->pass_verb)
+                verb = tf_family_of(p->inds[k].type)->pass_verb;
         snprintf(stage, sizeof stage, "%s %s", verb, def.role);
     }
     total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */

@@ -364,8 +364,18 @@ done:
     return st;
 }
 
+/* The class field, read as text. */
+static const char *class_field(const tf_indicator_def *d, int *as_text)
+{
+    *as_text = 1;
+    return d->class_field;
+}
+
 const tf_family tf_family_count = {.type = TF_IND_COUNT,
                                    .begin = begin,
                                    .consume = consume,
                                    .finish = finish,
-                                   .free = free_state};
+                                   .free = free_state,
+                                   .lean = 1,
+                                   .field = class_field,
+                                   .pass_verb = "counting"};

@@ -95,5 +95,22 @@ taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_
     return tf_dq_add(ctx, &r->dq, def->id, -1, problem, "counted as no residents");
 }
 
-const tf_family tf_family_raster_sum = {
-    .type = TF_IND_RASTER_SUM, .finish = finish, .per_area = 1, .finish_deferred = make_column};
+static taafi_status check_source(taafi_ctx *ctx, const tf_indicator_def *d, int epsg, tf_buf *b)
+{
+    tf_raster *ras = NULL;
+    taafi_status st;
+    tf_buf_printf(b, "raster for indicator %s:\n", d->id);
+    if ((st = tf_raster_open(ctx, d->source, d->band, epsg, &ras)))
+        return st;
+    tf_buf_printf(b, "  file %s, band %d of %d, %d x %d cells of %g x %g, CRS %s\n", d->source, d->band,
+                  GDALGetRasterCount(ras->ds), ras->nx, ras->ny, ras->gt[1], -ras->gt[5], OSRGetName(ras->srs));
+    tf_raster_close(ras);
+    return TAAFI_OK;
+}
+
+const tf_family tf_family_raster_sum = {.type = TF_IND_RASTER_SUM,
+                                        .finish = finish,
+                                        .per_area = 1,
+                                        .finish_deferred = make_column,
+                                        .own_source = TF_OWN_RASTER,
+                                        .check_source = check_source};

@@ -158,27 +158,42 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     return TAAFI_OK;
 }
 
+/* The field summed (or averaged, or its extremes), read as a number. */
+static const char *stat_field(const tf_indicator_def *d, int *as_text)
+{
+    *as_text = 0;
+    return d->field;
+}
+
 const tf_family tf_family_sum = {.type = TF_IND_SUM,
                                  .needs_parts = 1,
                                  .begin = begin,
                                  .consume = consume,
                                  .finish = finish,
-                                 .free = free_state};
+                                 .free = free_state,
+                                 .lean = 1,
+                                 .field = stat_field};
 const tf_family tf_family_mean = {.type = TF_IND_MEAN,
                                   .needs_parts = 1,
                                   .begin = begin,
                                   .consume = consume,
                                   .finish = finish,
-                                  .free = free_state};
+                                  .free = free_state,
+                                  .lean = 1,
+                                  .field = stat_field};
 const tf_family tf_family_min = {.type = TF_IND_MIN,
                                  .needs_parts = 1,
                                  .begin = begin,
                                  .consume = consume,
                                  .finish = finish,
-                                 .free = free_state};
+                                 .free = free_state,
+                                 .lean = 1,
+                                 .field = stat_field};
 const tf_family tf_family_max = {.type = TF_IND_MAX,
                                  .needs_parts = 1,
                                  .begin = begin,
                                  .consume = consume,
                                  .finish = finish,
-                                 .free = free_state};
+                                 .free = free_state,
+                                 .lean = 1,
+                                 .field = stat_field};

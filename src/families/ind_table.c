@@ -153,4 +153,26 @@ done:
     return st;
 }
 
-const tf_family tf_family_table = {.type = TF_IND_TABLE, .finish = finish};
+static taafi_status check_source(taafi_ctx *ctx, const tf_indicator_def *d, int epsg, tf_buf *b)
+{
+    tf_source def = {0};
+    tf_vsource src = {0};
+    int idx;
+    taafi_status st;
+    (void)epsg;
+    def.role = d->id;
+    def.path = d->source;
+    def.layer = d->sheet;
+    tf_buf_printf(b, "table for indicator %s:\n", d->id);
+    if ((st = tf_source_open(ctx, &def, &src)))
+        return st;
+    tf_source_describe(b, &src);
+    if (!(st = tf_source_field(ctx, &src, d->key, "key", &idx)) &&
+        !(st = tf_source_field(ctx, &src, d->field, "field", &idx)))
+        tf_buf_printf(b, "  key %s, value %s\n", d->key, d->field);
+    tf_source_close(&src);
+    return st;
+}
+
+const tf_family tf_family_table = {
+    .type = TF_IND_TABLE, .finish = finish, .own_source = TF_OWN_TABLE, .check_source = check_source};

@@ -27,6 +27,25 @@ int tf_family_reads_layer(tf_ind_type type)
     return f && f->consume != NULL;
 }
 
+tf_own_source tf_family_own_source(tf_ind_type type)
+{
+    const tf_family *f = tf_family_of(type);
+    return f ? f->own_source : TF_OWN_NONE;
+}
+
+int tf_family_lean(tf_ind_type type)
+{
+    const tf_family *f = tf_family_of(type);
+    return f && f->lean;
+}
+
+const char *tf_indicator_field(const tf_indicator_def *d, int *as_text)
+{
+    const tf_family *f = tf_family_of(d->type);
+    *as_text = 0;
+    return f && f->field ? f->field(d, as_text) : NULL;
+}
+
 const char *tf_score_column(const tf_indicator_def *d, char *buf, size_t size)
 {
     const tf_family *f = tf_family_of(d->type);

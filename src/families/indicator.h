@@ -36,6 +36,10 @@ typedef struct tf_feature {
     size_t n_parts;
 } tf_feature;
 
+/* A file of an indicator's own (its `source` key), not a layer of the
+ * project's. */
+typedef enum tf_own_source { TF_OWN_NONE = 0, TF_OWN_TABLE, TF_OWN_RASTER } tf_own_source;
+
 typedef struct tf_family {
     tf_ind_type type;
     int needs_parts; /* the pass must cut features by areas (overlay) */
@@ -58,6 +62,21 @@ typedef struct tf_family {
     /* Its work is per area, not per feature of a pass (raster sums,
      * coverage): it can finish beside the passes (analysis/background.c). */
     int per_area;
+    /* It only counts or sums its features by area: a pass whose
+     * indicators are all lean may read a point layer by columns, without
+     * a GEOS geometry per point (analysis/pass.c).  `field`: the one field
+     * of the features it reads (NULL: none), *as_text set when it reads
+     * it as text (class values).  `pass_verb`: what the pass's progress
+     * says it does ("counting"), NULL for "reading". */
+    int lean;
+    const char *(*field)(const tf_indicator_def *d, int *as_text);
+    const char *pass_verb;
+    /* It reads a file of its own (a table, a raster) rather than a layer:
+     * each round names its own or shares it.  check_source opens it and
+     * reports on it into `report`, as `taafi validate` does, computing
+     * nothing; `epsg`: the analysis CRS. */
+    tf_own_source own_source;
+    taafi_status (*check_source)(taafi_ctx *ctx, const tf_indicator_def *d, int epsg, tf_buf *report);
     /* It makes the `service_gaps` and `facilities` layers. */
     int makes_facility_layers;
     /* It measures against a standard distance (`distance`, metres). */
@@ -89,6 +108,14 @@ const tf_family *tf_family_of(tf_ind_type type);
 
 /* Whether indicators of this type read a layer. */
 int tf_family_reads_layer(tf_ind_type type);
+
+/* What file of its own an indicator of this type reads (tf_own_source). */
+tf_own_source tf_family_own_source(tf_ind_type type);
+
+/* Whether an indicator's family is lean (tf_family.lean), and the field
+ * it reads (NULL: none; *as_text as tf_family.field says). */
+int tf_family_lean(tf_ind_type type);
+const char *tf_indicator_field(const tf_indicator_def *d, int *as_text);
 
 /* The column that scores indicator `d`: its `score_column`, else its
  * family's default (see score_suffix), else the column named `d->id`.

@@ -216,3 +216,20 @@ taafi_status tf_source_hash(taafi_ctx *ctx, const tf_vsource *s, tf_file_fn fn, 
     CSLDestroy(files);
     return st;
 }
+
+void tf_source_describe(tf_buf *b, const tf_vsource *s)
+{
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(s->layer);
+    const char *auth = srs ? OSRGetAuthorityName(srs, NULL) : NULL;
+    const char *code = srs ? OSRGetAuthorityCode(srs, NULL) : NULL;
+    GIntBig n = OGR_L_GetFeatureCount(s->layer, TRUE);
+    tf_buf_printf(b, "  file %s, layer %s (%s)\n", s->def->path, OGR_L_GetName(s->layer),
+                  GDALGetDriverShortName(GDALGetDatasetDriver(s->ds)));
+    tf_buf_printf(b, "  %lld features%s, %s, CRS %s", (long long)n, s->def->where ? " passing the filter" : "",
+                  OGRGeometryTypeToName(OGR_L_GetGeomType(s->layer)), srs ? OSRGetName(srs) : "none");
+    if (auth && code)
+        tf_buf_printf(b, " (%s:%s)", auth, code);
+    tf_buf_printf(b, "\n");
+    if (s->def->where)
+        tf_buf_printf(b, "  filter: %s\n", s->def->where);
+}

@@ -54,4 +54,8 @@ typedef taafi_status (*tf_file_fn)(taafi_ctx *ctx, const char *role, const char 
                                    void *user);
 taafi_status tf_source_hash(taafi_ctx *ctx, const tf_vsource *s, tf_file_fn fn, void *user);
 
+/* Appends what a check of the inputs reports about an open source: its
+ * file, layer and driver, feature count, geometry type, CRS and filter. */
+void tf_source_describe(tf_buf *b, const tf_vsource *s);
+
 #endif

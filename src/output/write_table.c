@@ -107,7 +107,7 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
                 filter = layer->where && d->where ? tf_sprintf("(%s) AND (%s)", layer->where, d->where)
                                                   : tf_strdup(layer->where ? layer->where : d->where);
             v[14] = filter;
-            v[15] = layer ? layer->path : d->type == TF_IND_TABLE ? d->source : d->expression;
+            v[15] = layer ? layer->path : tf_family_own_source(d->type) == TF_OWN_TABLE ? d->source : d->expression;
             /* the standard distance in force (a scenario's, if it has one) */
             fmt_num(dist, sizeof dist, tf_family_has_distance(d->type), d->distance);
             v[16] = dist[0] ? dist : NULL;

@@ -6,7 +6,6 @@
 #include "analysis/pass.h"
 #include "families/indicator.h"
 #include "geom/reproj.h"
-#include "raster/raster.h"
 #include "result/result.h"
 #include "rounds/rounds.h"
 
@@ -17,23 +16,6 @@ static taafi_status ignore_file(taafi_ctx *ctx, const char *role, const char *pa
 {
     (void)ctx, (void)role, (void)path, (void)sha, (void)user;
     return TAAFI_OK;
-}
-
-static void describe(tf_buf *b, const tf_vsource *s)
-{
-    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(s->layer);
-    const char *auth = srs ? OSRGetAuthorityName(srs, NULL) : NULL;
-    const char *code = srs ? OSRGetAuthorityCode(srs, NULL) : NULL;
-    GIntBig n = OGR_L_GetFeatureCount(s->layer, TRUE);
-    tf_buf_printf(b, "  file %s, layer %s (%s)\n", s->def->path, OGR_L_GetName(s->layer),
-                  GDALGetDriverShortName(GDALGetDatasetDriver(s->ds)));
-    tf_buf_printf(b, "  %lld features%s, %s, CRS %s", (long long)n, s->def->where ? " passing the filter" : "",
-                  OGRGeometryTypeToName(OGR_L_GetGeomType(s->layer)), srs ? OSRGetName(srs) : "none");
-    if (auth && code)
-        tf_buf_printf(b, " (%s:%s)", auth, code);
-    tf_buf_printf(b, "\n");
-    if (s->def->where)
-        tf_buf_printf(b, "  filter: %s\n", s->def->where);
 }
 
 static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t li, int epsg, tf_buf *b)
@@ -47,7 +29,7 @@ static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t l
     tf_buf_printf(b, "layer %s:\n", p->layers[li].role);
     if ((st = tf_source_open(ctx, &p->layers[li], &src)))
         goto done;
-    describe(b, &src);
+    tf_source_describe(b, &src);
     if ((st = tf_source_srs(ctx, &src, &srs)) || (st = tf_reproj_new(ctx, srs, epsg, src.def->path, &r)))
         goto done;
     for (k = 0; k < p->n_inds; k++) {
@@ -131,7 +113,7 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
     tf_buf_printf(&b, "areas:\n");
     if ((st = tf_source_open(ctx, &p->areas, &src)))
         goto done;
-    describe(&b, &src);
+    tf_source_describe(&b, &src);
     tf_source_close(&src);
     if ((st = tf_areas_load(ctx, p, &dq, ignore_file, NULL, &a)))
         goto done;
@@ -150,37 +132,14 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
     for (i = 0; i < p->n_layers; i++)
         if ((st = check_layer(ctx, p, i, a->epsg, &b)) || (st = tf_scan_layer(ctx, &scan, i)))
             goto done;
-    for (i = 0; i < p->n_inds; i++) {
-        const tf_indicator_def *d = &p->inds[i];
-        tf_source def = {0};
-        int idx;
-        if (d->type != TF_IND_TABLE)
-            continue;
-        def.role = d->id;
-        def.path = d->source;
-        def.layer = d->sheet;
-        tf_buf_printf(&b, "table for indicator %s:\n", d->id);
-        if ((st = tf_source_open(ctx, &def, &src)))
-            goto done;
-        describe(&b, &src);
-        if ((st = tf_source_field(ctx, &src, d->key, "key", &idx)) ||
-            (st = tf_source_field(ctx, &src, d->field, "field", &idx)))
-            goto done;
-        tf_buf_printf(&b, "  key %s, value %s\n", d->key, d->field);
-        tf_source_close(&src);
-    }
-    for (i = 0; i < p->n_inds; i++) {
-        const tf_indicator_def *d = &p->inds[i];
-        tf_raster *ras = NULL;
-        if (d->type != TF_IND_RASTER_SUM)
-            continue;
-        tf_buf_printf(&b, "raster for indicator %s:\n", d->id);
-        if ((st = tf_raster_open(ctx, d->source, d->band, a->epsg, &ras)))
-            goto done;
-        tf_buf_printf(&b, "  file %s, band %d of %d, %d x %d cells of %g x %g, CRS %s\n", d->source, d->band,
-                      GDALGetRasterCount(ras->ds), ras->nx, ras->ny, ras->gt[1], -ras->gt[5], OSRGetName(ras->srs));
-        tf_raster_close(ras);
-    }
+    /* the indicators' own files: the tables, then the rasters */
+    for (int kind = TF_OWN_TABLE; kind <= TF_OWN_RASTER; kind++)
+        for (i = 0; i < p->n_inds; i++) {
+            const tf_family *fam = tf_family_of(p->inds[i].type);
+            if (fam && (int)fam->own_source == kind && fam->check_source &&
+                (st = fam->check_source(ctx, &p->inds[i], a->epsg, &b)))
+                goto done;
+        }
     /* every round's own inputs open too, and none is missing */
     if ((st = tf_rounds_check(ctx, p)))
         goto done;

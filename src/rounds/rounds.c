@@ -80,7 +80,7 @@ static taafi_status make_view(taafi_ctx *ctx, const taafi_project *p, const tf_r
     memcpy(v->inds, p->inds, p->n_inds * sizeof *v->inds);
     for (k = 0; k < p->n_inds; k++) {
         int found = 0;
-        if (p->inds[k].type != TF_IND_TABLE && p->inds[k].type != TF_IND_RASTER_SUM)
+        if (tf_family_own_source(p->inds[k].type) == TF_OWN_NONE)
             continue;
         for (j = 0; j < rd->n_sources; j++)
             if (!strcmp(rd->source_ids[j], p->inds[k].id)) {
