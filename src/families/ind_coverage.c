@@ -530,7 +530,7 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
     j.def = def;
     j.A = A;
     j.s = s;
-    if (pop && pop->type != TF_IND_RASTER_SUM)
+    if (pop && tf_family_own_source(pop->type) != TF_OWN_RASTER) /* the population is a raster sum */
         pop = NULL;
     j.pop = pop;
     if (!pop && (st = tf_dq_add(ctx, &r->dq, def->id, -1,
