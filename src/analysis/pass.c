@@ -506,6 +506,174 @@ done:
     return st;
 }
 
+/* A chunk of features read together, their points placed together. */
+typedef struct feat_chunk {
+    OGRFeatureH *f;
+    double *cx, *cy;     /* points through PROJ, in the analysis CRS          */
+    double *ax, *ay;     /* the points as read                                 */
+    unsigned char *is_pt; /* PT_RAW: a point, in ax, ay; else PT_NONE          */
+    long *known;         /* the pool's areas, or TF_PT_AGAIN                  */
+    long *pt_ix;         /* index into cx, cy, or -1                          */
+    size_t n, at;        /* features in it; the next to take                  */
+} feat_chunk;
+
+static int chunk_alloc(feat_chunk *c)
+{
+    c->f = calloc(CHUNK, sizeof *c->f);
+    c->cx = malloc(CHUNK * sizeof *c->cx), c->cy = malloc(CHUNK * sizeof *c->cy);
+    c->ax = malloc(CHUNK * sizeof *c->ax), c->ay = malloc(CHUNK * sizeof *c->ay);
+    c->is_pt = calloc(CHUNK, 1);
+    c->known = malloc(CHUNK * sizeof *c->known);
+    c->pt_ix = malloc(CHUNK * sizeof *c->pt_ix);
+    return c->f && c->cx && c->cy && c->ax && c->ay && c->is_pt && c->known && c->pt_ix ? 0 : -1;
+}
+
+static void chunk_free(feat_chunk *c)
+{
+    for (; c->f && c->at < c->n; c->at++)
+        if (c->f[c->at])
+            OGR_F_Destroy(c->f[c->at]);
+    free(c->f), free(c->cx), free(c->cy), free(c->ax), free(c->ay), free(c->is_pt), free(c->known), free(c->pt_ix);
+}
+
+/* The next chunk: read, then its points placed together: points that are
+ * only located on the threads (pool: lattice, PROJ, locator; their areas
+ * in known, or TF_PT_AGAIN for view() to work out); the others every
+ * point through PROJ in one call (a call per point costs more than the
+ * work; a point PROJ cannot transform fails the batch: then each is
+ * transformed alone and only it is noted).  c->n is 0 at the end. */
+static taafi_status chunk_read(taafi_ctx *ctx, tf_vsource *src, feat_chunk *c, size_t *n_gdal_msgs,
+                               tf_pointpool *pool, tf_reproj *to_xy)
+{
+    size_t n_pt = 0, i;
+    taafi_status st = TAAFI_OK;
+    c->at = c->n = 0;
+    /* GDAL's messages while reading: a bad feature comes with one (GDAL's
+     * "Unable to read geometry", say) and is noted when used; but the end
+     * of the layer with one is a damaged file, whose rest would otherwise
+     * be silently missing */
+    tf_gdal_enter(ctx); /* once per chunk: a handler pushed per feature costs an allocation */
+    while (c->n < CHUNK && (c->f[c->n] = tf_source_next(ctx, src, n_gdal_msgs, &st)))
+        c->n++;
+    tf_gdal_leave(ctx);
+    if (st || !c->n || (st = tf_check_interrupt(ctx)))
+        return st;
+    for (i = 0; i < c->n; i++) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(c->f[i]);
+        c->pt_ix[i] = -1;
+        c->is_pt[i] = PT_NONE;
+        if (g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint && !OGR_G_IsEmpty(g)) {
+            c->ax[i] = OGR_G_GetX(g, 0), c->ay[i] = OGR_G_GetY(g, 0);
+            c->is_pt[i] = PT_RAW;
+        }
+    }
+    if (pool) {
+        tf_pointpool_place(pool, ctx, to_xy, c->n, c->is_pt, c->ax, c->ay, c->known);
+        return TAAFI_OK;
+    }
+    for (i = 0; i < c->n; i++)
+        if (c->is_pt[i] == PT_RAW) {
+            c->cx[n_pt] = c->ax[i];
+            c->cy[n_pt] = c->ay[i];
+            c->pt_ix[i] = (long)n_pt++;
+        }
+    if (n_pt && tf_reproj_xy(ctx, to_xy, c->cx, c->cy, n_pt) != TAAFI_OK)
+        for (i = 0; i < c->n; i++)
+            c->pt_ix[i] = -1;
+    return TAAFI_OK;
+}
+
+/* Each indicator of the pass begins; *needs_parts: whether any needs the
+ * features cut by the areas (a scan does: "outside every area" then means
+ * touching none). */
+static taafi_status begin_states(taafi_ctx *ctx, const taafi_result *r, size_t li, const char *where, int scan_only,
+                                 const tf_vsource *src, tf_ind_state **states, int *needs_parts)
+{
+    const taafi_project *p = r->project;
+    size_t k;
+    taafi_status st;
+    *needs_parts = scan_only;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_family *fam;
+        if (!in_pass(p, k, li, where, scan_only))
+            continue;
+        fam = tf_family_of(p->inds[k].type);
+        *needs_parts |= fam->needs_parts;
+        if ((st = fam->begin(ctx, &p->inds[k], r->areas, src, &states[k])))
+            return st;
+    }
+    return TAAFI_OK;
+}
+
+/* "counting damage" where the pass counts (the features are counted as
+ * they are read), "reading facilities" elsewhere. */
+static void stage_name(const taafi_project *p, size_t li, const char *where, int scan_only, const char *role,
+                       char *stage, size_t size)
+{
+    const char *verb = scan_only ? "checking" : "reading";
+    size_t k;
+    for (k = 0; !scan_only && k < p->n_inds; k++)
+        if (in_pass(p, k, li, where, 0) && tf_family_of(p->inds[k].type) && tf_family_of(p->inds[k].type)->pass_verb)
+            verb = tf_family_of(p->inds[k].type)->pass_verb;
+    snprintf(stage, size, "%s %s", verb, role);
+}
+
+/* What the pass found, into the data-quality log and the log. */
+static taafi_status summaries(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const char *where,
+                              int scan_only, const pass_stats *ps, size_t n_gdal_msgs, const char *stage)
+{
+    taafi_status st;
+    if (n_gdal_msgs > TF_MAX_GDAL_MSGS)
+        tf_log(ctx, TAAFI_LOG_WARNING, "%s: %zu more messages from GDAL while reading (shown with -v)", def->path,
+               n_gdal_msgs - TF_MAX_GDAL_MSGS);
+    if ((st = summary(ctx, r, def->role, ps->no_geom, "without geometry", "not counted")) ||
+        (st = summary(ctx, r, def->role, ps->bad_geom, "with unusable geometry", "not counted")) ||
+        (st = summary(ctx, r, def->role, ps->repaired, "repaired", "repaired with GEOSMakeValid")) ||
+        (st = summary(ctx, r, def->role, ps->outside, "outside every area", "not counted")) ||
+        (st = summary(ctx, r, def->role, ps->swapped, "with latitude and longitude exchanged", "not counted")))
+        return st;
+    if (ps->swapped)
+        tf_log(ctx, TAAFI_LOG_WARNING,
+               "%s: %zu feature(s) lie outside every area but inside them with latitude and longitude "
+               "exchanged: the file probably holds (lat, lon); fix the column order",
+               def->path, ps->swapped);
+    tf_progress(ctx, stage, ps->read, ps->read);
+    tf_log(ctx, scan_only ? TAAFI_LOG_DEBUG : TAAFI_LOG_INFO,
+           "%s%s%s: %zu features read, %zu outside every area, %zu without usable geometry", def->role,
+           where ? " where " : "", where ? where : "", ps->read, ps->outside + ps->swapped, ps->no_geom + ps->bad_geom);
+    if (ps->read == 0)
+        tf_log(ctx, TAAFI_LOG_WARNING, "%s: no features%s", def->path, def->where ? " pass the filter" : "");
+    return TAAFI_OK;
+}
+
+/* A lean pass of a point layer by columns (GDAL's Arrow stream), when its
+ * driver gives one: *done 1 when it ran (or failed). */
+static taafi_status by_columns(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
+                               tf_ind_state **states, tf_vsource *src, OGRSpatialReferenceH srs, tf_reproj *to_xy,
+                               tf_fastproj *fp, int geographic, int needs_parts, pass_buf *buf, const char **ignored,
+                               const char *stage, GIntBig total, pass_stats *ps, size_t *n_gdal_msgs, int *done)
+{
+    const taafi_project *p = r->project;
+    int *fields = calloc(p->n_inds + 1, sizeof *fields), *as_text = calloc(p->n_inds + 1, sizeof *as_text);
+    tf_columns *cols = NULL;
+    taafi_status st;
+    *done = 0;
+    if (!fields || !as_text)
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    else
+        st = tf_columns_open(ctx, src, fields, as_text, used_fields(r, li, where, src, fields, as_text), &cols);
+    free(fields);
+    free(as_text);
+    if (st || !cols)
+        return st;
+    tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def->path);
+    st = column_pass(ctx, r, def, li, where, states, cols, srs, to_xy, fp, geographic, needs_parts, buf, ignored,
+                     stage, total > 0 ? (uint64_t)total : 0, ps, n_gdal_msgs);
+    tf_columns_free(cols);
+    *done = 1;
+    return st;
+}
+
 taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char *where, int hash,
                          tf_ind_state **states, int scan_only)
 {
@@ -514,32 +682,20 @@ taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char 
     tf_vsource src = {0};
     tf_reproj *to_xy = NULL;
     OGRSpatialReferenceH srs;
-    OGRFeatureH of = NULL;
     pass_stats ps = {0};
     pass_buf buf = {0};
-    int needs_parts = 0, geographic, lean;
+    feat_chunk c = {0};
+    int needs_parts = 0, geographic, lean, columns = 0;
     const char **ignored = NULL;
     char stage[160];
     GIntBig total;
-    /* features are read in chunks: see the loop */
-    OGRFeatureH *chunk = calloc(CHUNK, sizeof *chunk);
-    double *cx = malloc(CHUNK * sizeof *cx), *cy = malloc(CHUNK * sizeof *cy), xy_one[2];
-    double *ax = malloc(CHUNK * sizeof *ax), *ay = malloc(CHUNK * sizeof *ay);
-    unsigned char *is_pt = calloc(CHUNK, 1); /* PT_RAW: a point, in ax, ay; else PT_NONE */
-    long *known = malloc(CHUNK * sizeof *known); /* the pool's areas, or TF_PT_AGAIN */
     tf_fastproj *fp = NULL;
     tf_pointpool *pool = NULL; /* lean passes: points placed on the threads */
-    long *pt_ix = malloc(CHUNK * sizeof *pt_ix);
-    size_t n_chunk = 0, at = 0, n_gdal_msgs = 0;
+    size_t n_gdal_msgs = 0;
     taafi_status st;
-    size_t k;
     /* from here on def.where is this pass's own copy, freed at the end */
     def.where = pass_filter(&p->layers[li], where);
-    if (!chunk || !cx || !cy || !pt_ix || !ax || !ay || !is_pt || !known) {
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    if ((def.where == NULL) != (p->layers[li].where == NULL && where == NULL)) {
+    if (chunk_alloc(&c) || (def.where == NULL) != (p->layers[li].where == NULL && where == NULL)) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
@@ -547,20 +703,9 @@ taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char 
         (st = tf_reproj_new(ctx, srs, r->areas->epsg, def.path, &to_xy)))
         goto done;
     geographic = OSRIsGeographic(srs);
-    if (hash && (st = tf_source_hash(ctx, &src, tf_result_add_input, r)))
+    if ((hash && (st = tf_source_hash(ctx, &src, tf_result_add_input, r))) ||
+        (st = begin_states(ctx, r, li, where, scan_only, &src, states, &needs_parts)))
         goto done;
-    /* A scan cuts lines and polygons by the areas, so that "outside every
-     * area" means touching none. */
-    needs_parts = scan_only;
-    for (k = 0; k < p->n_inds; k++) {
-        const tf_family *fam;
-        if (!in_pass(p, k, li, where, scan_only))
-            continue;
-        fam = tf_family_of(p->inds[k].type);
-        needs_parts |= fam->needs_parts;
-        if ((st = fam->begin(ctx, &p->inds[k], r->areas, &src, &states[k])))
-            goto done;
-    }
     /* sums and the like need each feature's parts, which for a layer of
      * points is its area: lean all the same */
     lean = lean_pass(r, li, where, scan_only) &&
@@ -569,146 +714,43 @@ taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char 
                  (st = lattice(ctx, r, srs, to_xy, &fp))))
         goto done;
     OGR_L_ResetReading(src.layer);
-    {
-        /* "counting damage" where the pass counts (the features are
-         * counted as they are read), "reading facilities" elsewhere */
-        const char *verb = scan_only ? "checking" : "reading";
-        for (k = 0; !scan_only && k < p->n_inds; k++)
-            if (in_pass(p, k, li, where, 0) && tf_family_of(p->inds[k].type) &&
-                tf_family_of(p->inds[k].type)->pass_verb)
-                verb = tf_family_of(p->inds[k].type)->pass_verb;
-        snprintf(stage, sizeof stage, "%s %s", verb, def.role);
-    }
+    stage_name(p, li, where, scan_only, def.role, stage, sizeof stage);
     total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
-    if (lean) {
-        int *fields = calloc(p->n_inds + 1, sizeof *fields), *as_text = calloc(p->n_inds + 1, sizeof *as_text);
-        tf_columns *cols = NULL;
-        if (!fields || !as_text)
-            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        else
-            st = tf_columns_open(ctx, &src, fields, as_text, used_fields(r, li, where, &src, fields, as_text), &cols);
-        free(fields);
-        free(as_text);
-        if (st)
-            goto done;
-        if (cols) {
-            tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def.path);
-            st = column_pass(ctx, r, &def, li, where, states, cols, srs, to_xy, fp, geographic, needs_parts, &buf,
-                             ignored, stage, total > 0 ? (uint64_t)total : 0, &ps, &n_gdal_msgs);
-            tf_columns_free(cols);
-            if (st)
-                goto done;
-            goto summaries;
-        }
-        if ((st = tf_pointpool_new(ctx, r->areas, srs, def.path, fp, &pool)))
-            goto done;
-    }
-    for (;;) {
+    if (lean && ((st = by_columns(ctx, r, &def, li, where, states, &src, srs, to_xy, fp, geographic, needs_parts,
+                                  &buf, ignored, stage, total, &ps, &n_gdal_msgs, &columns)) ||
+                 (!columns && (st = tf_pointpool_new(ctx, r->areas, srs, def.path, fp, &pool)))))
+        goto done;
+    while (!columns) {
+        OGRFeatureH of;
+        double xy_one[2];
         const double *xy = NULL;
-        if (at == n_chunk) {
-            /* the next chunk: read, then its points placed together */
-            size_t n_pt = 0, i;
-            at = n_chunk = 0;
-            /* GDAL's messages while reading: a bad feature comes with one
-             * (GDAL's "Unable to read geometry", say) and is noted when
-             * used; but the end of the layer with one is a damaged file,
-             * whose rest would otherwise be silently missing */
-            tf_gdal_enter(ctx); /* once per chunk: a handler pushed per feature costs an allocation */
-            while (n_chunk < CHUNK && (chunk[n_chunk] = tf_source_next(ctx, &src, &n_gdal_msgs, &st)))
-                n_chunk++;
-            tf_gdal_leave(ctx);
-            if (st)
-                goto done;
-            if (!n_chunk)
+        if (c.at == c.n) {
+            if ((st = chunk_read(ctx, &src, &c, &n_gdal_msgs, pool, to_xy)) || !c.n)
                 break;
-            if ((st = tf_check_interrupt(ctx)))
-                goto done;
             tf_progress(ctx, stage, ps.read, total > 0 ? (uint64_t)total : 0);
-            for (i = 0; i < n_chunk; i++) {
-                OGRGeometryH g = OGR_F_GetGeometryRef(chunk[i]);
-                pt_ix[i] = -1;
-                is_pt[i] = PT_NONE;
-                if (g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint && !OGR_G_IsEmpty(g)) {
-                    ax[i] = OGR_G_GetX(g, 0), ay[i] = OGR_G_GetY(g, 0);
-                    is_pt[i] = PT_RAW;
-                }
-            }
-            /* points that are only located: placed (lattice, PROJ,
-             * locator) on the threads; their areas in known, or
-             * TF_PT_AGAIN for view() to work out.  The others: every
-             * point through PROJ, in one call (a call per point costs
-             * more than the work); a point PROJ cannot transform fails
-             * the batch: then each is transformed alone and only it is
-             * noted */
-            if (pool)
-                tf_pointpool_place(pool, ctx, to_xy, n_chunk, is_pt, ax, ay, known);
-            else {
-                for (i = 0; i < n_chunk; i++)
-                    if (is_pt[i] == PT_RAW) {
-                        cx[n_pt] = ax[i];
-                        cy[n_pt] = ay[i];
-                        pt_ix[i] = (long)n_pt++;
-                    }
-                if (n_pt && tf_reproj_xy(ctx, to_xy, cx, cy, n_pt) != TAAFI_OK)
-                    for (i = 0; i < n_chunk; i++)
-                        pt_ix[i] = -1;
-            }
         }
-        of = chunk[at];
-        chunk[at] = NULL;
-        if (!pool && pt_ix[at] >= 0) {
-            xy_one[0] = cx[pt_ix[at]];
-            xy_one[1] = cy[pt_ix[at]];
+        of = c.f[c.at];
+        c.f[c.at] = NULL;
+        if (!pool && c.pt_ix[c.at] >= 0) {
+            xy_one[0] = c.cx[c.pt_ix[c.at]];
+            xy_one[1] = c.cy[c.pt_ix[c.at]];
             xy = xy_one;
         }
         ps.read++;
-        st = take(ctx, r, &def, li, where, scan_only, states, to_xy, of, xy, pool ? known[at] : TF_PT_AGAIN,
+        st = take(ctx, r, &def, li, where, scan_only, states, to_xy, of, xy, pool ? c.known[c.at] : TF_PT_AGAIN,
                   needs_parts, !lean, geographic, &buf, &ps);
-        at++;
+        c.at++;
         OGR_F_Destroy(of);
-        of = NULL;
         if (st)
-            goto done;
+            break;
     }
-summaries:
-    if (n_gdal_msgs > TF_MAX_GDAL_MSGS)
-        tf_log(ctx, TAAFI_LOG_WARNING, "%s: %zu more messages from GDAL while reading (shown with -v)", def.path,
-               n_gdal_msgs - TF_MAX_GDAL_MSGS);
-    if ((st = summary(ctx, r, def.role, ps.no_geom, "without geometry", "not counted")) ||
-        (st = summary(ctx, r, def.role, ps.bad_geom, "with unusable geometry", "not counted")) ||
-        (st = summary(ctx, r, def.role, ps.repaired, "repaired", "repaired with GEOSMakeValid")) ||
-        (st = summary(ctx, r, def.role, ps.outside, "outside every area", "not counted")) ||
-        (st = summary(ctx, r, def.role, ps.swapped, "with latitude and longitude exchanged", "not counted")))
-        goto done;
-    if (ps.swapped)
-        tf_log(ctx, TAAFI_LOG_WARNING,
-               "%s: %zu feature(s) lie outside every area but inside them with latitude and longitude "
-               "exchanged: the file probably holds (lat, lon); fix the column order",
-               def.path, ps.swapped);
-    tf_progress(ctx, stage, ps.read, ps.read);
-    tf_log(ctx, scan_only ? TAAFI_LOG_DEBUG : TAAFI_LOG_INFO,
-           "%s%s%s: %zu features read, %zu outside every area, %zu without usable geometry",
-           def.role, where ? " where " : "", where ? where : "", ps.read, ps.outside + ps.swapped,
-           ps.no_geom + ps.bad_geom);
-    if (ps.read == 0)
-        tf_log(ctx, TAAFI_LOG_WARNING, "%s: no features%s", def.path, def.where ? " pass the filter" : "");
+    if (!st)
+        st = summaries(ctx, r, &def, where, scan_only, &ps, n_gdal_msgs, stage);
 done:
     tf_pointpool_free(pool);
-    if (of)
-        OGR_F_Destroy(of);
-    for (; chunk && at < n_chunk; at++)
-        if (chunk[at])
-            OGR_F_Destroy(chunk[at]);
+    chunk_free(&c);
     free(ignored);
     tf_fastproj_free(fp);
-    free(ax);
-    free(ay);
-    free(is_pt);
-    free(known);
-    free(chunk);
-    free(cx);
-    free(cy);
-    free(pt_ix);
     free(buf.cand);
     free(buf.parts);
     free(def.where);
