@@ -49,6 +49,11 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
  * loaded: where a check at load puts them) and returns its status.  Join
  * also after a failure (dq NULL: notes dropped, ctx's message kept). */
 typedef struct tf_overlaps tf_overlaps;
+/* Notes the overlaps of areas [i0, i1) with any other into dq (or stops,
+ * with overlaps: error): overlaps.c. */
+taafi_status tf_areas_check_overlaps(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_dq *dq, size_t i0,
+                                     size_t i1);
+
 taafi_status tf_areas_overlaps_start(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_overlaps **out);
 taafi_status tf_areas_overlaps_join(taafi_ctx *ctx, tf_overlaps *o, tf_dq *dq, size_t at);
 
