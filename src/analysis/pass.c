@@ -7,11 +7,7 @@
  * placed on the --jobs threads (pointpool.c).  What the pass finds wrong
  * goes to the data-quality log.
  */
-#include "pass.h"
-
-#include "geom/fastproj.h"
-#include "io/ingest.h"
-#include "pointpool.h"
+#include "pass_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +18,6 @@
  * of points outside the areas cannot flood the log. */
 #define MAX_LISTED_FEATURES 200
 
-/* Features read and transformed together. */
-#define CHUNK 4096
-typedef struct pass_stats {
-    size_t read, outside, no_geom, bad_geom, repaired, swapped;
-} pass_stats;
 
 /* Whether a point outside every area, in a geographic layer, would fall
  * among the areas with its two coordinates exchanged: the sign of a file
@@ -40,12 +31,6 @@ static int looks_swapped(const tf_areas *a, double x, double y)
     return y >= a->ll_min[0] && y <= a->ll_max[0] && x >= a->ll_min[1] && x <= a->ll_max[1];
 }
 
-/* Working buffers of one pass, reused from feature to feature. */
-typedef struct pass_buf {
-    size_t *cand, n_cand, cap_cand;
-    tf_part *parts;
-    size_t n_parts, cap_parts;
-} pass_buf;
 
 static taafi_status note(taafi_ctx *ctx, taafi_result *r, const char *role, int64_t fid, size_t nth,
                          const char *problem, const char *action)
@@ -93,7 +78,7 @@ static int measure_of(taafi_ctx *ctx, const GEOSGeometry *g, int dim, double *m)
 }
 
 /* Cuts a line or polygon feature by the areas it meets. */
-static taafi_status cut(taafi_ctx *ctx, const tf_areas *a, tf_feature *f, pass_buf *b)
+taafi_status tf_pass_cut(taafi_ctx *ctx, const tf_areas *a, tf_feature *f, pass_buf *b)
 {
     size_t k;
     taafi_status st;
@@ -136,8 +121,8 @@ out:
  * and *geom_out stay NULL): passes whose indicators only count and sum
  * need its area alone, and a million points need a million fewer
  * allocations.  `known`: a point's area as already worked out
- * (pointpool.h), or TF_PT_AGAIN for view() to work it out. */
-static taafi_status view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
+ * (pointpool.h), or TF_PT_AGAIN for tf_pass_view() to work it out. */
+taafi_status tf_pass_view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy,
                          OGRFeatureH of, const double *xy, long known, int need_valid, int point_geom,
                          pass_stats *ps, tf_feature *f, GEOSGeometry **geom_out, int *usable)
 {
@@ -281,7 +266,7 @@ static taafi_status ignore_fields(taafi_ctx *ctx, const taafi_result *r, size_t 
 }
 
 /* Whether indicator k reads the pass over (li, where); none does in a scan. */
-static int in_pass(const taafi_project *p, size_t k, size_t li, const char *where, int scan_only)
+int tf_pass_in_pass(const taafi_project *p, size_t k, size_t li, const char *where, int scan_only)
 {
     return !scan_only && p->inds[k].layer == (int)li && tf_same_filter(tf_pass_where(&p->inds[k]), where);
 }
@@ -290,7 +275,7 @@ static int in_pass(const taafi_project *p, size_t k, size_t li, const char *wher
  * (with the sign of exchanged coordinates when `ll`, a point's own
  * coordinates in a geographic layer, says so), then handed to every
  * indicator of the pass. */
-static taafi_status hand_over(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
+taafi_status tf_pass_hand_over(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
                               int scan_only, tf_ind_state **states, const tf_feature *f, int outside,
                               const double *ll, pass_stats *ps)
 {
@@ -308,15 +293,15 @@ static taafi_status hand_over(taafi_ctx *ctx, taafi_result *r, const tf_source *
             return st;
     }
     for (k = 0; k < p->n_inds; k++)
-        if (in_pass(p, k, li, where, scan_only) && states[k] &&
+        if (tf_pass_in_pass(p, k, li, where, scan_only) && states[k] &&
             (st = tf_family_of(p->inds[k].type)->consume(ctx, states[k], f)))
             return st;
     return TAAFI_OK;
 }
 
-/* One OGR feature through the pass: its view(), its parts when the pass
- * needs them, then hand_over().  `of` stays the caller's. */
-static taafi_status take(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
+/* One OGR feature through the pass: its tf_pass_view(), its parts when the pass
+ * needs them, then tf_pass_hand_over().  `of` stays the caller's. */
+taafi_status tf_pass_take(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
                          int scan_only, tf_ind_state **states, const tf_reproj *to_xy, OGRFeatureH of,
                          const double *xy, long known, int needs_parts, int point_geom, int geographic, pass_buf *buf,
                          pass_stats *ps)
@@ -324,14 +309,14 @@ static taafi_status take(taafi_ctx *ctx, taafi_result *r, const tf_source *def, 
     tf_feature f;
     GEOSGeometry *geom = NULL;
     int usable;
-    taafi_status st = view(ctx, r, def, to_xy, of, xy, known, needs_parts, point_geom, ps, &f, &geom, &usable);
-    if (!st && usable && !(needs_parts && (st = cut(ctx, r->areas, &f, buf)))) {
+    taafi_status st = tf_pass_view(ctx, r, def, to_xy, of, xy, known, needs_parts, point_geom, ps, &f, &geom, &usable);
+    if (!st && usable && !(needs_parts && (st = tf_pass_cut(ctx, r->areas, &f, buf)))) {
         OGRGeometryH g = OGR_F_GetGeometryRef(of);
         double ll[2];
         int pt = geographic && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint;
         if (pt)
             ll[0] = OGR_G_GetX(g, 0), ll[1] = OGR_G_GetY(g, 0);
-        st = hand_over(ctx, r, def, li, where, scan_only, states, &f,
+        st = tf_pass_hand_over(ctx, r, def, li, where, scan_only, states, &f,
                        needs_parts && f.dim > 0 ? f.n_parts == 0 : f.area < 0, pt ? ll : NULL, ps);
     }
     if (geom)
@@ -360,151 +345,7 @@ static taafi_status lattice(taafi_ctx *ctx, const taafi_result *r, OGRSpatialRef
                            a->ll_max[1] + 0.01, 0.02, out);
 }
 
-/* The fields a lean pass reads, for tf_columns_open: each once, as text
- * when some indicator reads it as a class.  fields and as_text have room
- * for one per indicator. */
-static int used_fields(const taafi_result *r, size_t li, const char *where, const tf_vsource *src, int *fields,
-                       int *as_text)
-{
-    const taafi_project *p = r->project;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(src->layer);
-    int n = 0, i, j;
-    size_t k;
-    for (k = 0; k < p->n_inds; k++) {
-        const tf_indicator_def *d = &p->inds[k];
-        int text;
-        const char *name = tf_indicator_field(d, &text);
-        if (!in_pass(p, k, li, where, 0) || !name)
-            continue;
-        /* as tf_source_field finds it: exact, then ignoring case */
-        if ((i = OGR_FD_GetFieldIndex(defn, name)) < 0)
-            for (j = 0; j < OGR_FD_GetFieldCount(defn) && i < 0; j++)
-                if (!strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, j)), name))
-                    i = j;
-        if (i < 0)
-            continue;
-        for (j = 0; j < n && fields[j] != i; j++)
-            ;
-        if (j == n)
-            fields[n++] = i, as_text[j] = 0;
-        as_text[j] |= text;
-    }
-    return n;
-}
 
-/* A lean pass over points read by columns (columns.h): what run_pass's
- * chunk loop does, without an OGRFeature per point, and with the points
- * of each batch placed on ctx->threads threads (pointpool.h); then handed
- * over in the layer's order, on this thread.  A row whose geometry is no
- * plain point, or that PROJ cannot transform, is read again by its FID
- * from a second handle (`again`, opened when first needed, with the same
- * fields ignored) and goes the usual way through view(), so that every
- * note and number is the feature path's. */
-static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
-                                tf_ind_state **states, tf_columns *cols, OGRSpatialReferenceH srs,
-                                const tf_reproj *to_xy, const tf_fastproj *fp, int geographic, int needs_parts,
-                                pass_buf *buf, const char *const *ignored, const char *stage, uint64_t total,
-                                pass_stats *ps, size_t *n_msgs)
-{
-    tf_vsource again = {0};
-    int again_open = 0;
-    tf_pointpool *pool = NULL;
-    int64_t *fid = NULL;
-    double *rx = NULL, *ry = NULL; /* layer CRS */
-    unsigned char *is_pt = NULL;
-    long *area = NULL;
-    size_t cap = 0, n_batch, i, n_again = 0;
-    taafi_status st;
-    if ((st = tf_pointpool_new(ctx, r->areas, srs, def->path, fp, &pool)))
-        return st;
-    for (;;) {
-        if ((st = tf_columns_next(ctx, cols, &n_batch)))
-            goto done;
-        if (!n_batch)
-            break;
-        if ((st = tf_check_interrupt(ctx)))
-            goto done;
-        tf_progress(ctx, stage, ps->read, total);
-        if (n_batch > cap) {
-            free(fid), free(rx), free(ry), free(is_pt), free(area);
-            cap = n_batch;
-            fid = malloc(cap * sizeof *fid);
-            rx = malloc(cap * sizeof *rx);
-            ry = malloc(cap * sizeof *ry);
-            is_pt = malloc(cap);
-            area = malloc(cap * sizeof *area);
-            if (!fid || !rx || !ry || !is_pt || !area) {
-                st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-        }
-        for (i = 0; i < n_batch; i++) {
-            rx[i] = ry[i] = 0;
-            is_pt[i] = (unsigned char)tf_columns_point(cols, i, &fid[i], &rx[i], &ry[i]);
-        }
-        tf_pointpool_place(pool, ctx, to_xy, n_batch, is_pt, rx, ry, area);
-        for (i = 0; i < n_batch; i++) {
-            tf_feature f;
-            tf_row row;
-            ps->read++;
-            if (area[i] == TF_PT_AGAIN) {
-                /* the feature way: view() and its notes */
-                OGRFeatureH of;
-                if (!again_open) {
-                    if ((st = tf_source_open(ctx, def, &again)))
-                        goto done;
-                    again_open = 1;
-                    if (ignored && ignored[0])
-                        OGR_L_SetIgnoredFields(again.layer, (const char **)ignored);
-                }
-                n_again++;
-                tf_gdal_enter(ctx);
-                tf_lib_error_clear(ctx);
-                of = OGR_L_GetFeature(again.layer, (GIntBig)fid[i]);
-                if (of && tf_lib_error(ctx)[0]) /* as tf_source_next says it */
-                    tf_log(ctx, ++*n_msgs <= TF_MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG,
-                           "%s: layer %s: GDAL: %s", def->path, OGR_L_GetName(again.layer), tf_lib_error(ctx));
-                tf_gdal_leave(ctx);
-                if (!of) {
-                    st = tf_error(ctx, TAAFI_ERR_IO, "%s: layer %s: feature %lld: cannot be read again: %s", def->path,
-                                  OGR_L_GetName(again.layer), (long long)fid[i], tf_lib_error(ctx));
-                    goto done;
-                }
-                st = take(ctx, r, def, li, where, 0, states, to_xy, of, NULL, TF_PT_AGAIN, needs_parts, 0, geographic,
-                          buf, ps);
-                OGR_F_Destroy(of);
-                if (st)
-                    goto done;
-                continue;
-            }
-            memset(&f, 0, sizeof f);
-            f.fid = fid[i];
-            f.measure = 1;
-            f.area = area[i];
-            if ((st = tf_columns_row(ctx, cols, i, &row)) ||
-                (needs_parts && (st = cut(ctx, r->areas, &f, buf)))) /* a point: its area */
-                goto done;
-            f.row = &row;
-            {
-                double ll[2] = {rx[i], ry[i]};
-                if ((st = hand_over(ctx, r, def, li, where, 0, states, &f, f.area < 0, geographic ? ll : NULL, ps)))
-                    goto done;
-            }
-        }
-    }
-    if (n_again)
-        tf_log(ctx, TAAFI_LOG_DEBUG, "%s: %zu row(s) read again feature by feature", def->path, n_again);
-done:
-    tf_pointpool_free(pool);
-    if (again_open)
-        tf_source_close(&again);
-    free(fid);
-    free(rx);
-    free(ry);
-    free(is_pt);
-    free(area);
-    return st;
-}
 
 /* A chunk of features read together, their points placed together. */
 typedef struct feat_chunk {
@@ -538,7 +379,7 @@ static void chunk_free(feat_chunk *c)
 
 /* The next chunk: read, then its points placed together: points that are
  * only located on the threads (pool: lattice, PROJ, locator; their areas
- * in known, or TF_PT_AGAIN for view() to work out); the others every
+ * in known, or TF_PT_AGAIN for tf_pass_view() to work out); the others every
  * point through PROJ in one call (a call per point costs more than the
  * work; a point PROJ cannot transform fails the batch: then each is
  * transformed alone and only it is noted).  c->n is 0 at the end. */
@@ -595,7 +436,7 @@ static taafi_status begin_states(taafi_ctx *ctx, const taafi_result *r, size_t l
     *needs_parts = scan_only;
     for (k = 0; k < p->n_inds; k++) {
         const tf_family *fam;
-        if (!in_pass(p, k, li, where, scan_only))
+        if (!tf_pass_in_pass(p, k, li, where, scan_only))
             continue;
         fam = tf_family_of(p->inds[k].type);
         *needs_parts |= fam->needs_parts;
@@ -613,7 +454,8 @@ static void stage_name(const taafi_project *p, size_t li, const char *where, int
     const char *verb = scan_only ? "checking" : "reading";
     size_t k;
     for (k = 0; !scan_only && k < p->n_inds; k++)
-        if (in_pass(p, k, li, where, 0) && tf_family_of(p->inds[k].type) && tf_family_of(p->inds[k].type)->pass_verb)
+        if (tf_pass_in_pass(p, k, li, where, 0) && tf_family_of(p->inds[k].type) &&
+            tf_family_of(p->inds[k].type)->pass_verb)
             verb = tf_family_of(p->inds[k].type)->pass_verb;
     snprintf(stage, size, "%s %s", verb, role);
 }
@@ -646,33 +488,6 @@ static taafi_status summaries(taafi_ctx *ctx, taafi_result *r, const tf_source *
     return TAAFI_OK;
 }
 
-/* A lean pass of a point layer by columns (GDAL's Arrow stream), when its
- * driver gives one: *done 1 when it ran (or failed). */
-static taafi_status by_columns(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
-                               tf_ind_state **states, tf_vsource *src, OGRSpatialReferenceH srs, tf_reproj *to_xy,
-                               tf_fastproj *fp, int geographic, int needs_parts, pass_buf *buf, const char **ignored,
-                               const char *stage, GIntBig total, pass_stats *ps, size_t *n_gdal_msgs, int *done)
-{
-    const taafi_project *p = r->project;
-    int *fields = calloc(p->n_inds + 1, sizeof *fields), *as_text = calloc(p->n_inds + 1, sizeof *as_text);
-    tf_columns *cols = NULL;
-    taafi_status st;
-    *done = 0;
-    if (!fields || !as_text)
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    else
-        st = tf_columns_open(ctx, src, fields, as_text, used_fields(r, li, where, src, fields, as_text), &cols);
-    free(fields);
-    free(as_text);
-    if (st || !cols)
-        return st;
-    tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def->path);
-    st = column_pass(ctx, r, def, li, where, states, cols, srs, to_xy, fp, geographic, needs_parts, buf, ignored,
-                     stage, total > 0 ? (uint64_t)total : 0, ps, n_gdal_msgs);
-    tf_columns_free(cols);
-    *done = 1;
-    return st;
-}
 
 taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char *where, int hash,
                          tf_ind_state **states, int scan_only)
@@ -716,8 +531,8 @@ taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char 
     OGR_L_ResetReading(src.layer);
     stage_name(p, li, where, scan_only, def.role, stage, sizeof stage);
     total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
-    if (lean && ((st = by_columns(ctx, r, &def, li, where, states, &src, srs, to_xy, fp, geographic, needs_parts,
-                                  &buf, ignored, stage, total, &ps, &n_gdal_msgs, &columns)) ||
+    if (lean && ((st = tf_pass_by_columns(ctx, r, &def, li, where, states, &src, srs, to_xy, fp, geographic,
+                                          needs_parts, &buf, ignored, stage, total, &ps, &n_gdal_msgs, &columns)) ||
                  (!columns && (st = tf_pointpool_new(ctx, r->areas, srs, def.path, fp, &pool)))))
         goto done;
     while (!columns) {
@@ -737,7 +552,7 @@ taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char 
             xy = xy_one;
         }
         ps.read++;
-        st = take(ctx, r, &def, li, where, scan_only, states, to_xy, of, xy, pool ? c.known[c.at] : TF_PT_AGAIN,
+        st = tf_pass_take(ctx, r, &def, li, where, scan_only, states, to_xy, of, xy, pool ? c.known[c.at] : TF_PT_AGAIN,
                   needs_parts, !lean, geographic, &buf, &ps);
         c.at++;
         OGR_F_Destroy(of);
