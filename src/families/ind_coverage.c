@@ -22,7 +22,7 @@
  */
 #include "core/parallel.h"
 #include "raster/raster.h"
-#include "indicator.h"
+#include "coverage.h"
 #include "reach.h"
 
 #include <math.h>
@@ -30,21 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct fac {
-    double x, y;   /* analysis CRS */
-    size_t index;  /* into the state's arrays */
-} fac;
-
-struct tf_ind_state {
-    fac *fac;
-    OGRFeatureH *feat;
-    long *area;
-    size_t n, cap;
-    int capacity_idx; /* -1: no capacity field */
-    int superset;     /* the pass read the union of several filters
-                         (scenarios': pass_where): each finish selects
-                         its own facilities among those kept */
-};
 
 static void free_state(taafi_ctx *ctx, tf_ind_state *s)
 {
@@ -398,67 +383,6 @@ done:
     return TAAFI_OK;
 }
 
-/* keep[i] = 1 for the kept facilities that `where` selects: GDAL's own
- * filter (OGR SQL), on an in-memory copy of what the pass read, so that
- * no input is read again.  where NULL: all. */
-static taafi_status select_kept(taafi_ctx *ctx, const tf_ind_state *s, const char *where, unsigned char *keep)
-{
-    GDALDriverH drv = GDALGetDriverByName("Memory");
-    GDALDatasetH ds = NULL;
-    OGRLayerH l;
-    OGRFeatureDefnH src;
-    OGRFeatureH f;
-    size_t i;
-    int k;
-    taafi_status st = TAAFI_OK;
-    memset(keep, where ? 0 : 1, s->n);
-    if (!where || !s->n)
-        return TAAFI_OK;
-    tf_gdal_enter(ctx);
-    if (!drv || !(ds = GDALCreate(drv, "kept", 0, 0, 0, GDT_Unknown, NULL)) ||
-        !(l = GDALDatasetCreateLayer(ds, "kept", NULL, wkbNone, NULL))) {
-        st = tf_error(ctx, TAAFI_ERR_IO, "cannot make an in-memory layer: %s", tf_lib_error(ctx));
-        goto done;
-    }
-    src = OGR_F_GetDefnRef(s->feat[0]);
-    for (k = 0; k < OGR_FD_GetFieldCount(src); k++)
-        if (OGR_L_CreateField(l, OGR_FD_GetFieldDefn(src, k), TRUE) != OGRERR_NONE) {
-            st = tf_error(ctx, TAAFI_ERR_IO, "cannot copy a field: %s", tf_lib_error(ctx));
-            goto done;
-        }
-    for (i = 0; i < s->n; i++) {
-        OGRFeatureH c = OGR_F_Create(OGR_L_GetLayerDefn(l));
-        OGRErr e = c ? OGR_F_SetFrom(c, s->feat[i], TRUE) : OGRERR_NOT_ENOUGH_MEMORY;
-        if (c)
-            OGR_F_SetFID(c, (GIntBig)i);
-        if (e == OGRERR_NONE)
-            e = OGR_L_CreateFeature(l, c);
-        if (c)
-            OGR_F_Destroy(c);
-        if (e != OGRERR_NONE) {
-            st = tf_error(ctx, TAAFI_ERR_IO, "cannot copy a facility: %s", tf_lib_error(ctx));
-            goto done;
-        }
-    }
-    if (OGR_L_SetAttributeFilter(l, where) != OGRERR_NONE) {
-        st = tf_error(ctx, TAAFI_ERR_PROJECT, "the filter %s: %s; check a scenario's 'where' and 'statuses'", where,
-                      tf_lib_error(ctx));
-        goto done;
-    }
-    OGR_L_ResetReading(l);
-    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
-        GIntBig fid = OGR_F_GetFID(f);
-        if (fid >= 0 && (size_t)fid < s->n)
-            keep[fid] = 1;
-        OGR_F_Destroy(f);
-    }
-done:
-    if (ds)
-        GDALClose(ds);
-    tf_gdal_leave(ctx);
-    return st;
-}
-
 static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r,
                               double *pop_total, size_t *nodata_total);
 
@@ -484,7 +408,7 @@ static taafi_status finish_with(taafi_ctx *ctx, const tf_indicator_def *def, tf_
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = select_kept(ctx, s, def->where, keep)))
+    if ((st = tf_coverage_select(ctx, s, def->where, keep)))
         goto done;
     for (i = 0; i < s->n; i++)
         if (keep[i]) {
