@@ -160,168 +160,203 @@ static taafi_status add(taafi_ctx *ctx, taafi_result *r, const char *name, const
     return st;
 }
 
-taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
+/* The work of tf_score. */
+typedef struct score_job {
+    const taafi_project *p;
+    const tf_scoring *sc;          /* the scenario's, or the project's */
+    const tf_indicator_def *inds;  /* likewise                         */
+    size_t n, n_scored;            /* areas; indicators with a pillar  */
+    long *value_col;               /* per indicator: the column scored */
+    double *scores;                /* [scored indicator][area]         */
+    double *pillar;                /* [pillar][area]                   */
+    double *w;                     /* scratch: weights                 */
+    int used[TF_N_PILLARS];        /* pillars that score something     */
+} score_job;
+
+/* 1. Each scored indicator's 0-100 score. */
+static taafi_status indicator_scores(taafi_ctx *ctx, taafi_result *r, score_job *j)
 {
-    const taafi_project *p = r->project;
-    const tf_scoring *sc = r->scoring ? r->scoring : &p->scoring;
-    const tf_indicator_def *inds = r->inds ? r->inds : p->inds;
-    size_t n = r->areas->n, k, a, j;
-    long *value_col = NULL;
-    double *scores = NULL, *pillar = NULL, *w = NULL, *missing, *index, *rank, *cls;
-    double pw[TF_N_PILLARS];
-    int used[TF_N_PILLARS] = {0};
-    char **label;
-    size_t n_scored = 0;
-    taafi_status st = TAAFI_OK;
+    const taafi_project *p = j->p;
+    size_t k, a, i = 0, n = j->n;
     char name[300];
-    for (k = 0; k < p->n_inds; k++)
-        n_scored += inds[k].pillar != NULL;
-    if (!n_scored)
-        return TAAFI_OK;
-    value_col = calloc(p->n_inds, sizeof *value_col);
-    scores = calloc(n_scored * (n ? n : 1), sizeof *scores);
-    pillar = calloc(TF_N_PILLARS * (n ? n : 1), sizeof *pillar);
-    w = calloc(n_scored, sizeof *w);
-    if (!value_col || !scores || !pillar || !w) {
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    /* 1. indicator scores */
-    for (k = 0, j = 0; k < p->n_inds; k++) {
-        const tf_indicator_def *d = &inds[k];
+    taafi_status st;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = &j->inds[k];
         char buf[300];
         const char *col = tf_score_column(d, buf, sizeof buf);
         double *v;
         long c;
         if (!d->pillar)
             continue;
-        if ((c = tf_result_column_index(r, col)) < 0 || r->cols[c].is_text) {
-            st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s:%d: indicator '%s' scores column '%s', which %s", p->path,
-                          d->line, d->id, col, c < 0 ? "it does not make" : "holds text");
-            goto done;
-        }
-        value_col[k] = c;
+        if ((c = tf_result_column_index(r, col)) < 0 || r->cols[c].is_text)
+            return tf_error(ctx, TAAFI_ERR_PROJECT, "%s:%d: indicator '%s' scores column '%s', which %s", p->path,
+                            d->line, d->id, col, c < 0 ? "it does not make" : "holds text");
+        j->value_col[k] = c;
         snprintf(name, sizeof name, "%s_score", d->id);
         if ((st = add(ctx, r, name, d, "score", 0, "score 0-100", &v)))
-            goto done;
+            return st;
         tf_normalise(d, r->cols[c].v, n, v);
-        memcpy(scores + j * n, v, n * sizeof *v);
-        if (sc->missing == TF_MISSING_FAIL)
+        memcpy(j->scores + i * n, v, n * sizeof *v);
+        if (j->sc->missing == TF_MISSING_FAIL)
             for (a = 0; a < n; a++)
-                if (isnan(r->cols[c].v[a])) {
-                    st = tf_error(ctx, TAAFI_ERR_DATA,
-                                  "%s:%d: area %s has no value for indicator '%s', and scoring.missing is fail; "
-                                  "supply the value or set missing: skip",
-                                  p->path, d->line, r->areas->id[a], d->id);
-                    goto done;
-                }
-        j++;
+                if (isnan(r->cols[c].v[a]))
+                    return tf_error(ctx, TAAFI_ERR_DATA,
+                                    "%s:%d: area %s has no value for indicator '%s', and scoring.missing is fail; "
+                                    "supply the value or set missing: skip",
+                                    p->path, d->line, r->areas->id[a], d->id);
+        i++;
     }
-    /* 2. pillar scores */
-    for (int q = 0; q < TF_N_PILLARS; q++) {
-        double *v, *s = malloc(n_scored * sizeof *s);
-        size_t m;
-        if (!s) {
-            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        for (k = 0, m = 0; k < p->n_inds; k++)
-            if (inds[k].pillar && !strcmp(inds[k].pillar, tf_pillar_keys[q])) {
-                used[q] = 1;
-            }
-        if (!used[q]) {
-            free(s);
+    return TAAFI_OK;
+}
+
+/* 2. Each pillar's score: the weighted mean of its indicators' scores. */
+static taafi_status pillar_scores(taafi_ctx *ctx, taafi_result *r, score_job *j)
+{
+    const taafi_project *p = j->p;
+    size_t k, a, i, m, n = j->n;
+    char name[300];
+    taafi_status st = TAAFI_OK;
+    double *s = malloc(j->n_scored * sizeof *s);
+    if (!s)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (int q = 0; q < TF_N_PILLARS && !st; q++) {
+        double *v;
+        for (k = 0; k < p->n_inds; k++)
+            if (j->inds[k].pillar && !strcmp(j->inds[k].pillar, tf_pillar_keys[q]))
+                j->used[q] = 1;
+        if (!j->used[q])
             continue;
-        }
         snprintf(name, sizeof name, "%s_score", tf_pillar_keys[q]);
-        if ((st = add(ctx, r, name, NULL, "pillar", 0, "score 0-100", &v))) {
-            free(s);
-            goto done;
-        }
+        if ((st = add(ctx, r, name, NULL, "pillar", 0, "score 0-100", &v)))
+            break;
         r->cols[r->n_cols - 1].pillar = q;
         for (a = 0; a < n; a++) {
-            for (k = 0, j = 0, m = 0; k < p->n_inds; k++) {
-                if (!inds[k].pillar)
+            for (k = 0, i = 0, m = 0; k < p->n_inds; k++) {
+                if (!j->inds[k].pillar)
                     continue;
-                if (!strcmp(inds[k].pillar, tf_pillar_keys[q])) {
-                    s[m] = scores[j * n + a];
-                    w[m] = inds[k].weight;
+                if (!strcmp(j->inds[k].pillar, tf_pillar_keys[q])) {
+                    s[m] = j->scores[i * n + a];
+                    j->w[m] = j->inds[k].weight;
                     m++;
                 }
-                j++;
+                i++;
             }
-            v[a] = mean(s, w, m, sc->pillars[q].mean);
-            pillar[(size_t)q * n + a] = v[a];
+            v[a] = mean(s, j->w, m, j->sc->pillars[q].mean);
+            j->pillar[(size_t)q * n + a] = v[a];
         }
-        free(s);
     }
-    /* 3. missing values, index, rank, priority */
+    free(s);
+    return st;
+}
+
+/* 3. Missing values per area, the recovery index and the rank; *index
+ * and *rank: their columns' values. */
+static taafi_status index_and_rank(taafi_ctx *ctx, taafi_result *r, const score_job *j, double **index_out,
+                                   double **rank_out)
+{
+    const taafi_project *p = j->p;
+    size_t k, a, n = j->n;
+    double pw[TF_N_PILLARS], *missing, *index, *rank;
+    taafi_status st;
     if ((st = add(ctx, r, "missing_count", NULL, "missing", 1, "indicators", &missing)))
-        goto done;
+        return st;
     for (a = 0; a < n; a++) {
         missing[a] = 0;
         for (k = 0; k < p->n_inds; k++)
-            if (inds[k].pillar && isnan(r->cols[value_col[k]].v[a]))
+            if (j->inds[k].pillar && isnan(r->cols[j->value_col[k]].v[a]))
                 missing[a]++;
     }
     if ((st = add(ctx, r, "recovery_index", NULL, "index", 0, "score 0-100", &index)))
-        goto done;
+        return st;
     for (int q = 0; q < TF_N_PILLARS; q++)
-        pw[q] = used[q] ? sc->pillars[q].weight : 0;
+        pw[q] = j->used[q] ? j->sc->pillars[q].weight : 0;
     for (a = 0; a < n; a++) {
         double ps[TF_N_PILLARS];
         for (int q = 0; q < TF_N_PILLARS; q++)
-            ps[q] = used[q] ? pillar[(size_t)q * n + a] : NAN;
+            ps[q] = j->used[q] ? j->pillar[(size_t)q * n + a] : NAN;
         index[a] = mean(ps, pw, TF_N_PILLARS, TF_MEAN_ARITHMETIC);
     }
     if ((st = add(ctx, r, "rank", NULL, "rank", 1, "rank (1 = most in need)", &rank)))
-        goto done;
+        return st;
     tf_rank(index, n, rank);
+    *index_out = index;
+    *rank_out = rank;
+    return TAAFI_OK;
+}
+
+/* 4. The priority class of each area (by breaks of the index, or by rank
+ * into classes of equal size) and its label. */
+static taafi_status priority(taafi_ctx *ctx, taafi_result *r, const score_job *j, const double *index,
+                             const double *rank)
+{
+    const tf_scoring *sc = j->sc;
+    size_t a, i, valid = 0, n = j->n;
+    double *cls;
+    char **label;
+    taafi_status st;
     if ((st = add(ctx, r, "priority_class", NULL, "class", 1, "class (1 = highest priority)", &cls)))
-        goto done;
-    {
-        size_t valid = 0;
-        for (a = 0; a < n; a++)
-            valid += !isnan(index[a]);
-        for (a = 0; a < n; a++) {
-            if (isnan(index[a]))
-                continue;
-            if (sc->priority_method == TF_PRIORITY_BREAKS) {
-                size_t c = 1;
-                for (j = 0; j + 1 < sc->n_classes; j++)
-                    c += index[a] >= sc->breaks[j];
-                cls[a] = (double)c;
-            } else {
-                size_t c = 1 + (size_t)((rank[a] - 1) * (double)sc->n_classes / (double)valid);
-                cls[a] = (double)(c > sc->n_classes ? sc->n_classes : c);
-            }
+        return st;
+    for (a = 0; a < n; a++)
+        valid += !isnan(index[a]);
+    for (a = 0; a < n; a++) {
+        size_t c = 1;
+        if (isnan(index[a]))
+            continue;
+        if (sc->priority_method == TF_PRIORITY_BREAKS) {
+            for (i = 0; i + 1 < sc->n_classes; i++)
+                c += index[a] >= sc->breaks[i];
+        } else {
+            c = 1 + (size_t)((rank[a] - 1) * (double)sc->n_classes / (double)valid);
+            if (c > sc->n_classes)
+                c = sc->n_classes;
         }
+        cls[a] = (double)c;
     }
     if ((st = tf_result_add_text_column(ctx, r, "priority", NULL, &label)))
-        goto done;
+        return st;
     r->cols[r->n_cols - 1].role = "class";
     for (a = 0; a < n; a++) {
-        size_t c;
         const char *l;
         char buf[32];
         if (isnan(cls[a]))
             continue;
-        c = (size_t)cls[a];
-        l = sc->labels ? sc->labels[c - 1] : default_label(sc->n_classes, c - 1);
+        i = (size_t)cls[a];
+        l = sc->labels ? sc->labels[i - 1] : default_label(sc->n_classes, i - 1);
         if (!l) {
-            snprintf(buf, sizeof buf, "class %zu", c);
+            snprintf(buf, sizeof buf, "class %zu", i);
             l = buf;
         }
-        if (!(label[a] = tf_strdup(l))) {
-            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
+        if (!(label[a] = tf_strdup(l)))
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
-done:
-    free(value_col);
-    free(scores);
-    free(pillar);
-    free(w);
+    return TAAFI_OK;
+}
+
+taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
+{
+    const taafi_project *p = r->project;
+    score_job j = {p, r->scoring ? r->scoring : &p->scoring, r->inds ? r->inds : p->inds, r->areas->n, 0,
+                   NULL, NULL, NULL, NULL, {0}};
+    size_t k, n = j.n ? j.n : 1;
+    double *index = NULL, *rank = NULL;
+    taafi_status st;
+    for (k = 0; k < p->n_inds; k++)
+        j.n_scored += j.inds[k].pillar != NULL;
+    if (!j.n_scored)
+        return TAAFI_OK;
+    j.value_col = calloc(p->n_inds, sizeof *j.value_col);
+    j.scores = calloc(j.n_scored * n, sizeof *j.scores);
+    j.pillar = calloc(TF_N_PILLARS * n, sizeof *j.pillar);
+    j.w = calloc(j.n_scored, sizeof *j.w);
+    if (!j.value_col || !j.scores || !j.pillar || !j.w)
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    else if (!(st = indicator_scores(ctx, r, &j)) && !(st = pillar_scores(ctx, r, &j)) &&
+             !(st = index_and_rank(ctx, r, &j, &index, &rank)))
+        st = priority(ctx, r, &j, index, rank);
+    free(j.value_col);
+    free(j.scores);
+    free(j.pillar);
+    free(j.w);
     return st;
 }
 
