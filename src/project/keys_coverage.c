@@ -187,3 +187,45 @@ done:
 }
 
 const char *tf_pass_where(const tf_indicator_def *d) { return d->pass_where ? d->pass_where : d->where; }
+
+/* A scenario's coverage keys for indicator `ix` (d: the scenario's copy):
+ * another distance standard (computed again from the facilities already
+ * read, see taafi_run), or other facilities, by other statuses or another
+ * where (the kind stays: another kind is another indicator; read in the
+ * same pass, see pass_where).  Refused for indicators of other types. */
+taafi_status pj_scenario_coverage(parser *ps, const yaml_node_t *iv, const char *scenario, int ix,
+                                  tf_indicator_def *d)
+{
+    const tf_indicator_def *own = &ps->p->inds[ix];
+    const yaml_node_t *x = pj_get(ps, iv, "distance"), *sv = pj_get(ps, iv, "statuses"), *wv = pj_get(ps, iv, "where");
+    const char *uw = own->user_where;
+    tf_buf w = {0};
+    taafi_status st;
+    if (x) {
+        if (d->type != TF_IND_COVERAGE)
+            return pj_perr(ps, x, "scenario '%s': '%s' is no coverage indicator; only coverage takes a 'distance'",
+                           scenario, own->id);
+        if ((st = pj_number(ps, x, "distance", &d->distance)))
+            return st;
+        if (!(d->distance > 0))
+            return pj_perr(ps, x, "'distance' must be more than 0 metres");
+    }
+    if (!sv && !wv)
+        return TAAFI_OK;
+    if (d->type != TF_IND_COVERAGE)
+        return pj_perr(ps, sv ? sv : wv,
+                       "scenario '%s': '%s' is no coverage indicator; only coverage takes 'statuses' or 'where'",
+                       scenario, own->id);
+    if (wv && (st = pj_scalar(ps, wv, "where", &uw)))
+        return st;
+    if (!sv) /* the indicator's own statuses */
+        sv = pj_get(ps, pj_ind_node(ps, ix), "statuses");
+    if ((st = pj_coverage_where(ps, uw, own->kind, own->kind_field, sv, own->status_field, &w))) {
+        tf_buf_free(&w);
+        return st;
+    }
+    if (!w.s && !(w.s = tf_strdup("1 = 1"))) /* every facility */
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    d->where = w.s;
+    return TAAFI_OK;
+}

@@ -56,6 +56,8 @@ taafi_status pj_coverage_where(parser *ps, const char *user_where, const char *k
 const yaml_node_t *pj_ind_node(parser *ps, int ix);
 taafi_status pj_parse_coverage(parser *ps, const yaml_node_t *m, tf_indicator_def *d);
 taafi_status pj_union_filters(parser *ps);
+taafi_status pj_scenario_coverage(parser *ps, const yaml_node_t *iv, const char *scenario, int ix,
+                                  tf_indicator_def *d);
 
 /* scoring (scoring.c) */
 taafi_status pj_parse_scoring(parser *ps, const yaml_node_t *m);
