@@ -80,130 +80,166 @@ static int tracked(const taafi_project *p, const char *col, const tf_indicator_d
     return 0;
 }
 
-taafi_status tf_rounds_change(taafi_ctx *ctx, const taafi_project *p, const taafi_result *latest, tf_rounds *t)
+/* The latest round's areas against the table: for each, its row in t
+ * (ta, -1: none) and whether it is matched in every round (present, same
+ * boundary). */
+typedef struct match {
+    tf_rounds *t;
+    size_t n;              /* areas of the latest round */
+    long *ta;
+    unsigned char *matched;
+} match;
+
+/* Value of column c in round k for area a of the latest round. */
+static double val(const match *m, size_t k, size_t a, size_t c)
 {
-    size_t n = latest->areas->n, R = t->n_rounds, c, k, a;
-    long *ta = malloc((n ? n : 1) * sizeof *ta);
-    unsigned char *matched = calloc(n ? n : 1, 1);
-    char rn[64], rp[64], name[400];
-    taafi_status st = TAAFI_OK;
-    double *v;
-    char **text;
-    if (!ta || !matched) {
-        free(ta);
-        free(matched);
-        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    }
-    /* Which areas of the latest round can be compared: present in every
-     * round with the same boundary.  Others are reported and left NULL. */
-    for (a = 0; a < n; a++) {
-        ta[a] = tf_rounds_index_of(t->id, t->n_areas, latest->areas->id[a]);
-        matched[a] = 1;
-        for (k = 0; k + 1 < R && ta[a] >= 0; k++) {
-            const char *g0 = t->geom_sha[k * t->n_areas + (size_t)ta[a]];
-            const char *g1 = t->geom_sha[(R - 1) * t->n_areas + (size_t)ta[a]];
+    const tf_rounds *t = m->t;
+    return m->ta[a] < 0 ? NAN : t->v[(k * t->n_areas + (size_t)m->ta[a]) * t->n_cols + c];
+}
+
+/* Which areas of the latest round can be compared: present in every round
+ * with the same boundary.  Others are reported and left NULL. */
+static taafi_status match_areas(taafi_ctx *ctx, const taafi_project *p, const taafi_result *latest, match *m)
+{
+    tf_rounds *t = m->t;
+    size_t R = t->n_rounds, a, k;
+    taafi_status st;
+    for (a = 0; a < m->n; a++) {
+        m->ta[a] = tf_rounds_index_of(t->id, t->n_areas, latest->areas->id[a]);
+        m->matched[a] = 1;
+        for (k = 0; k + 1 < R && m->ta[a] >= 0; k++) {
+            const char *g0 = t->geom_sha[k * t->n_areas + (size_t)m->ta[a]];
+            const char *g1 = t->geom_sha[(R - 1) * t->n_areas + (size_t)m->ta[a]];
             char problem[300];
-            if (!t->present[k * t->n_areas + (size_t)ta[a]]) {
+            if (!t->present[k * t->n_areas + (size_t)m->ta[a]])
                 snprintf(problem, sizeof problem, "area %s has no counterpart in round %s", latest->areas->id[a],
                          t->name[k]);
-                matched[a] = 0;
-            } else if (g0 && g1 && strcmp(g0, g1)) {
+            else if (g0 && g1 && strcmp(g0, g1))
                 snprintf(problem, sizeof problem, "the boundary of area %s differs between rounds %s and %s",
                          latest->areas->id[a], t->name[k], t->name[R - 1]);
-                matched[a] = 0;
-            } else {
+            else
                 continue;
-            }
+            m->matched[a] = 0;
             if ((st = tf_dq_add(ctx, &t->dq, "rounds", -1, problem, "its change left NULL, not matched")))
-                goto done;
+                return st;
             tf_log(ctx, TAAFI_LOG_WARNING, "%s: %s; its change is left NULL", p->path, problem);
         }
     }
     for (a = 0; a < t->n_areas; a++)
-        if (tf_rounds_index_of((char **)latest->areas->id, n, t->id[a]) < 0) {
+        if (tf_rounds_index_of((char **)latest->areas->id, m->n, t->id[a]) < 0) {
             char problem[300];
             snprintf(problem, sizeof problem, "area %s is not in the latest round %s", t->id[a], t->name[R - 1]);
             if ((st = tf_dq_add(ctx, &t->dq, "rounds", -1, problem, "kept in area_rounds only")))
-                goto done;
+                return st;
         }
-#define VAL(k, a, c) (ta[a] < 0 ? NAN : t->v[((k) * t->n_areas + (size_t)ta[a]) * t->n_cols + (c)])
-    for (c = 0; c < t->n_cols; c++) {
-        const tf_indicator_def *d;
-        if (!tracked(p, t->col[c], &d))
+    return TAAFI_OK;
+}
+
+/* One tracked column's values per round, its change and percentage change
+ * from round to round, since the baseline, and the share of the gap to its
+ * target closed since then (d: the indicator it scores, or NULL). */
+static taafi_status column_change(taafi_ctx *ctx, const match *m, size_t c, const tf_indicator_def *d)
+{
+    tf_rounds *t = m->t;
+    size_t R = t->n_rounds, k, a, n = m->n;
+    char rn[64], name[400], **text;
+    double *v;
+    taafi_status st;
+    for (k = 0; k < R; k++) {
+        sanitise(t->name[k], rn, sizeof rn);
+        snprintf(name, sizeof name, "%s__%s", t->col[c], rn);
+        if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+            return st;
+        for (a = 0; a < n; a++)
+            v[a] = val(m, k, a, c);
+        if (k == 0)
             continue;
-        for (k = 0; k < R; k++) {
-            sanitise(t->name[k], rn, sizeof rn);
-            snprintf(name, sizeof name, "%s__%s", t->col[c], rn);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++)
-                v[a] = VAL(k, a, c);
-            if (k == 0)
-                continue;
-            sanitise(t->name[k - 1], rp, sizeof rp);
-            snprintf(name, sizeof name, "%s__chg_%s", t->col[c], rn);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++)
-                v[a] = matched[a] ? VAL(k, a, c) - VAL(k - 1, a, c) : NAN;
-            snprintf(name, sizeof name, "%s__pct_%s", t->col[c], rn);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++) {
-                double b = VAL(k - 1, a, c);
-                v[a] = matched[a] && b != 0 ? 100.0 * (VAL(k, a, c) - b) / fabs(b) : NAN;
-            }
-        }
-        if (R > 2) {
-            snprintf(name, sizeof name, "%s__chg_base", t->col[c]);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++)
-                v[a] = matched[a] ? VAL(R - 1, a, c) - VAL(0, a, c) : NAN;
-        }
-        /* progress towards a target since the baseline */
-        if (d && d->method == TF_NORM_TARGET && d->has_target && R > 1) {
-            snprintf(name, sizeof name, "%s__gap_closed_pct", t->col[c]);
-            if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++) {
-                double b = VAL(0, a, c), l = VAL(R - 1, a, c);
-                double gap = d->direction == TF_DIR_LOWER_BETTER ? b - d->target : d->target - b;
-                double closed = d->direction == TF_DIR_LOWER_BETTER ? b - l : l - b;
-                v[a] = matched[a] && gap > 0 ? 100.0 * closed / gap : NAN;
-            }
+        snprintf(name, sizeof name, "%s__chg_%s", t->col[c], rn);
+        if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+            return st;
+        for (a = 0; a < n; a++)
+            v[a] = m->matched[a] ? val(m, k, a, c) - val(m, k - 1, a, c) : NAN;
+        snprintf(name, sizeof name, "%s__pct_%s", t->col[c], rn);
+        if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+            return st;
+        for (a = 0; a < n; a++) {
+            double b = val(m, k - 1, a, c);
+            v[a] = m->matched[a] && b != 0 ? 100.0 * (val(m, k, a, c) - b) / fabs(b) : NAN;
         }
     }
-    /* improved / stable / worsened per pillar and for the index */
-    if (R > 1)
-        for (int q = -1; q < TF_N_PILLARS; q++) {
-            char pc[96];
-            long col;
-            snprintf(pc, sizeof pc, "%s", q < 0 ? "recovery_index" : tf_pillar_keys[q]);
-            if (q >= 0)
-                snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
-            if ((col = tf_rounds_index_of(t->col, t->n_cols, pc)) < 0)
-                continue;
-            snprintf(name, sizeof name, "%s_trend", q < 0 ? "recovery_index" : tf_pillar_keys[q]);
-            if ((st = add_change(ctx, t, name, 1, n, &v, &text)))
-                goto done;
-            for (a = 0; a < n; a++) {
-                double dlt = VAL(R - 1, a, (size_t)col) - VAL(0, a, (size_t)col);
-                if (!matched[a] || isnan(dlt))
-                    continue;
-                text[a] = tf_strdup(dlt > p->change_tolerance    ? "improved"
-                                    : dlt < -p->change_tolerance ? "worsened"
-                                                                 : "stable");
-                if (!text[a]) {
-                    st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                    goto done;
-                }
-            }
+    if (R > 2) {
+        snprintf(name, sizeof name, "%s__chg_base", t->col[c]);
+        if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+            return st;
+        for (a = 0; a < n; a++)
+            v[a] = m->matched[a] ? val(m, R - 1, a, c) - val(m, 0, a, c) : NAN;
+    }
+    if (d && d->method == TF_NORM_TARGET && d->has_target && R > 1) {
+        snprintf(name, sizeof name, "%s__gap_closed_pct", t->col[c]);
+        if ((st = add_change(ctx, t, name, 0, n, &v, &text)))
+            return st;
+        for (a = 0; a < n; a++) {
+            double b = val(m, 0, a, c), l = val(m, R - 1, a, c);
+            double gap = d->direction == TF_DIR_LOWER_BETTER ? b - d->target : d->target - b;
+            double closed = d->direction == TF_DIR_LOWER_BETTER ? b - l : l - b;
+            v[a] = m->matched[a] && gap > 0 ? 100.0 * closed / gap : NAN;
         }
-#undef VAL
-done:
-    free(ta);
-    free(matched);
+    }
+    return TAAFI_OK;
+}
+
+/* Improved, stable or worsened since the baseline, per pillar and for the
+ * index (by more than the project's change_tolerance). */
+static taafi_status trends(taafi_ctx *ctx, const taafi_project *p, const match *m)
+{
+    tf_rounds *t = m->t;
+    size_t R = t->n_rounds, a;
+    char pc[96], name[400], **text;
+    double *v;
+    taafi_status st;
+    for (int q = -1; q < TF_N_PILLARS; q++) {
+        long col;
+        if (q < 0)
+            snprintf(pc, sizeof pc, "recovery_index");
+        else
+            snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
+        if ((col = tf_rounds_index_of(t->col, t->n_cols, pc)) < 0)
+            continue;
+        snprintf(name, sizeof name, "%s_trend", q < 0 ? "recovery_index" : tf_pillar_keys[q]);
+        if ((st = add_change(ctx, t, name, 1, m->n, &v, &text)))
+            return st;
+        for (a = 0; a < m->n; a++) {
+            double dlt = val(m, R - 1, a, (size_t)col) - val(m, 0, a, (size_t)col);
+            if (!m->matched[a] || isnan(dlt))
+                continue;
+            text[a] = tf_strdup(dlt > p->change_tolerance    ? "improved"
+                                : dlt < -p->change_tolerance ? "worsened"
+                                                             : "stable");
+            if (!text[a])
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+    }
+    return TAAFI_OK;
+}
+
+taafi_status tf_rounds_change(taafi_ctx *ctx, const taafi_project *p, const taafi_result *latest, tf_rounds *t)
+{
+    size_t n = latest->areas->n, c;
+    match m = {t, n, malloc((n ? n : 1) * sizeof *m.ta), calloc(n ? n : 1, 1)};
+    taafi_status st = TAAFI_OK;
+    if (!m.ta || !m.matched)
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    else
+        st = match_areas(ctx, p, latest, &m);
+    for (c = 0; c < t->n_cols && !st; c++) {
+        const tf_indicator_def *d;
+        if (tracked(p, t->col[c], &d))
+            st = column_change(ctx, &m, c, d);
+    }
+    if (!st && t->n_rounds > 1)
+        st = trends(ctx, p, &m);
+    free(m.ta);
+    free(m.matched);
     return st;
 }
 
