@@ -87,6 +87,36 @@ static taafi_status run_passes(taafi_ctx *ctx, taafi_result *r, tf_ind_state **s
     return TAAFI_OK;
 }
 
+/* Layers that no indicator reads are said, not read. */
+static void log_unread(taafi_ctx *ctx, const taafi_project *p)
+{
+    size_t li, k;
+    for (li = 0; li < p->n_layers; li++) {
+        int used = 0;
+        for (k = 0; k < p->n_inds; k++)
+            used |= p->inds[k].layer == (int)li && tf_family_reads_layer(p->inds[k].type);
+        if (!used)
+            tf_log(ctx, TAAFI_LOG_INFO, "%s: no indicator reads this layer; not read", p->layers[li].role);
+    }
+}
+
+/* Every indicator not finishing in the background finishes here, in the
+ * project's order, into `part`. */
+static taafi_status finish_here(taafi_ctx *ctx, const taafi_project *p, tf_ind_state **states,
+                                const unsigned char *in_bg, taafi_result *part)
+{
+    size_t k;
+    taafi_status st;
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_family *fam = tf_family_of(p->inds[k].type);
+        if (in_bg[k])
+            continue;
+        if ((st = tf_check_interrupt(ctx)) || (fam && (st = fam->finish(ctx, &p->inds[k], states[k], part))))
+            return st;
+    }
+    return TAAFI_OK;
+}
+
 taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **out)
 {
     taafi_result *r = NULL, *parts[2] = {NULL, NULL};
@@ -97,7 +127,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     size_t dq_after_areas = 0;
     int defer;
     taafi_status st;
-    size_t li, k;
+    size_t k;
     double t0 = tf_seconds();
     if (!ctx || !p || !out)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_run: NULL argument") : TAAFI_ERR_USAGE;
@@ -126,13 +156,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     dq_after_areas = r->dq.n;
     tf_log(ctx, TAAFI_LOG_INFO, "areas: %zu read; analysis CRS EPSG:%d", r->areas->n, r->areas->epsg);
     tf_log(ctx, TAAFI_LOG_DEBUG, "time: areas loaded at %.3f s", tf_seconds() - t0);
-    for (li = 0; li < p->n_layers; li++) {
-        int used = 0;
-        for (k = 0; k < p->n_inds; k++)
-            used |= p->inds[k].layer == (int)li && tf_family_reads_layer(p->inds[k].type);
-        if (!used)
-            tf_log(ctx, TAAFI_LOG_INFO, "%s: no indicator reads this layer; not read", p->layers[li].role);
-    }
+    log_unread(ctx, p);
     /* First the passes the per-area indicators need (facilities: small),
      * then those indicators on their own thread while the other layers
      * (damage: big) stream here; then the rest, and everything merged in
@@ -143,13 +167,8 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
         (st = tf_bg_start(ctx, r, states, in_bg, &bg)) || (st = run_passes(ctx, r, states, NULL, done, hashed)) ||
         (st = tf_result_part_new(ctx, r, &parts[0])))
         goto fail;
-    for (k = 0; k < p->n_inds; k++) {
-        const tf_family *fam = tf_family_of(p->inds[k].type);
-        if (in_bg[k])
-            continue;
-        if ((st = tf_check_interrupt(ctx)) || (fam && (st = fam->finish(ctx, &p->inds[k], states[k], parts[0]))))
-            goto fail;
-    }
+    if ((st = finish_here(ctx, p, states, in_bg, parts[0])))
+        goto fail;
     tf_log(ctx, TAAFI_LOG_DEBUG, "time: passes over the layers done at %.3f s", tf_seconds() - t0);
     if ((st = tf_bg_join(ctx, bg, &parts[1])))
         goto fail;
