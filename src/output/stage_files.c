@@ -100,28 +100,35 @@ taafi_status tf_manifest_write(taafi_ctx *ctx, const char *folder, const char *s
     return st;
 }
 
+/* A file of at most 64 MB, whole and NUL-terminated (malloc'd), or NULL. */
+char *tf_read_small(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = NULL;
+    long len;
+    if (!f)
+        return NULL;
+    if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 && len <= (64L << 20) && !fseek(f, 0, SEEK_SET) &&
+        (text = malloc((size_t)len + 1))) {
+        if (fread(text, 1, (size_t)len, f) != (size_t)len)
+            len = 0;
+        text[len] = '\0';
+    }
+    fclose(f);
+    return text;
+}
+
 /* The paths an earlier run's manifest lists (as write_manifest wrote
  * them), each followed by a NUL, in *out (a double NUL ends them); NULL
  * when there is none or it cannot be read: then nothing counts as the
  * earlier run's, and every entry of the folder is kept. */
 char *tf_manifest_paths(const char *dir)
 {
-    char *path = tf_sprintf("%s/%s", dir, TF_RUN_MANIFEST), *text, *p, *out, *o;
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    long len;
+    char *path = tf_sprintf("%s/%s", dir, TF_RUN_MANIFEST), *text = path ? tf_read_small(path) : NULL, *p, *out, *o;
     free(path);
-    if (!f)
+    if (!text)
         return NULL;
-    if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || len > (64L << 20) || fseek(f, 0, SEEK_SET) ||
-        !(text = malloc((size_t)len + 1))) {
-        fclose(f);
-        return NULL;
-    }
-    if (fread(text, 1, (size_t)len, f) != (size_t)len)
-        len = 0;
-    fclose(f);
-    text[len] = '\0';
-    if (!(out = o = malloc((size_t)len + 2))) {
+    if (!(out = o = malloc(strlen(text) + 2))) {
         free(text);
         return NULL;
     }
@@ -190,4 +197,54 @@ int tf_copy_entry(const char *from, const char *to, const struct stat *sb)
         rc = errno;
     close(in);
     return rc;
+}
+
+/* The manifest's file list as write_manifest writes it: `paths` (NUL
+ * separated, double NUL at the end), each with its size now. */
+static void list_paths(tf_buf *b, const char *folder, const char *paths)
+{
+    for (const char *q = paths; q && *q; q += strlen(q) + 1) {
+        char *full = tf_sprintf("%s/%s", folder, q);
+        struct stat sb;
+        if (full && lstat(full, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+            tf_buf_printf(b, "%s\n    {\"path\": ", b->s[b->len - 1] == '}' ? "," : "");
+            tf_json_string(b, q);
+            tf_buf_printf(b, ", \"bytes\": %lld}", (long long)sb.st_size);
+        }
+        free(full);
+    }
+}
+
+taafi_status tf_manifest_add(taafi_ctx *ctx, const char *folder, const char *const *rel, size_t n)
+{
+    char *old = tf_manifest_paths(folder), *path = tf_sprintf("%s/%s", folder, TF_RUN_MANIFEST), *tmp = NULL;
+    char *text = path ? tf_read_small(path) : NULL, *id;
+    tf_buf b = {0}, extra = {0};
+    taafi_status st = TAAFI_OK;
+    size_t i;
+    if (!old || !text || !(id = strstr(text, "\"run_id\": \"")))
+        goto done; /* no run committed here: nothing to extend */
+    id += 11;
+    for (i = 0; i < n; i++)
+        if (!tf_manifest_lists(old, rel[i]))
+            tf_buf_append(&extra, rel[i], strlen(rel[i]) + 1);
+    tf_buf_append(&extra, "", 1);
+    tf_buf_printf(&b, "{\n  \"run_id\": \"%.32s\",\n  \"files\": [", id);
+    list_paths(&b, folder, old);
+    list_paths(&b, folder, extra.s);
+    tf_buf_printf(&b, "\n  ]\n}\n");
+    if (b.failed || extra.failed || !(tmp = tf_sprintf("%s/.tmp-%ld-%s", folder, (long)getpid(), TF_RUN_MANIFEST)))
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    else if (!(st = tf_write_bytes(ctx, tmp, b.s, b.len)) && rename(tmp, path) != 0)
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot update the list of the run's files: %s", path, strerror(errno));
+    if (st && tmp)
+        unlink(tmp);
+done:
+    tf_buf_free(&b);
+    tf_buf_free(&extra);
+    free(old);
+    free(text);
+    free(path);
+    free(tmp);
+    return st;
 }

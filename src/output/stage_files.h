@@ -30,6 +30,15 @@ taafi_status tf_manifest_write(taafi_ctx *ctx, const char *folder, const char *s
 char *tf_manifest_paths(const char *folder);
 int tf_manifest_lists(const char *paths, const char *rel);
 
+/* Adds files rel[0..n) (paths inside `folder`) to folder/taafi-run.json,
+ * the earlier run's id kept, when there is one (taafi render over a run's
+ * folder: the next run then knows the maps for outputs, not the user's);
+ * the list is replaced in one rename. */
+taafi_status tf_manifest_add(taafi_ctx *ctx, const char *folder, const char *const *rel, size_t n);
+
+/* A file of at most 64 MB, whole and NUL-terminated (malloc'd), or NULL. */
+char *tf_read_small(const char *path);
+
 /* Makes the missing folders of `path`; 0 or an errno. */
 int tf_make_parents(const char *path);
 

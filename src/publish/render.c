@@ -5,6 +5,7 @@
  */
 #include "core/parallel.h"
 #include "output/outfile.h"
+#include "output/stage_files.h"
 #include "map.h"
 #include "pngout.h"
 #include "report.h"
@@ -297,6 +298,15 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
     for (i = 0; i < n_out; i++)
         if ((st = tf_outfile_commit(ctx, &out[i])))
             goto done;
+    {
+        /* a run's folder lists its files: these are outputs too */
+        const char *rel[MAX_OUT];
+        size_t len = strlen(dir);
+        for (i = 0; i < n_out; i++)
+            rel[i] = out[i].final + len + 1;
+        if ((st = tf_manifest_add(ctx, dir, rel, n_out)))
+            goto done;
+    }
     tf_log(ctx, TAAFI_LOG_INFO, "wrote %zu map sheet(s)%s%s in %s", n, m->atlas ? ", the atlas" : "",
            m->report ? " and report.html" : "", dir);
 done:

@@ -290,12 +290,38 @@ static void test_signals_range(void **state)
     free(dir);
 }
 
+/* Maps drawn over a run's folder by `taafi render` join the run's list of
+ * files; the next run that draws no maps drops them as the earlier run's
+ * outputs, not keeping them as the user's. */
+static void test_render_joins_the_run(void **state)
+{
+    tt_env *e = *state;
+    char *dir = tt_path(e->dir, "out"), *proj = example(), cmd[8192], *id, *again, path[2048];
+    run_ok(dir, "");
+    snprintf(cmd, sizeof cmd, "'%s' render '%s' -o '%s' -q --overwrite", TAAFI_BIN, proj, dir);
+    assert_int_equal(tt_run(cmd, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/maps/atlas.pdf", dir);
+    assert_true(tt_exists(path));
+    id = one_run(dir, ""); /* the maps are listed too */
+    run_ok(dir, "--overwrite");
+    again = one_run(dir, "");
+    assert_false(tt_exists(path));
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    assert_false(tt_exists(path));
+    assert_string_not_equal(id, again);
+    free(id);
+    free(again);
+    free(proj);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_replace_keeps_user_files, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_disk_full_range, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_signals_range, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_render_joins_the_run, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
