@@ -282,7 +282,10 @@ TAAFI_API const char *taafi_project_scenario_name(const taafi_project *project, 
  * distance: taafi_run computed those already, and they are put in force
  * with their service gaps (and the expressions and per-1,000 columns
  * computed again); rescoring with NULL restores the project's.  No input is
- * read again.  TAAFI_ERR_USAGE for an unknown name. */
+ * read again.  TAAFI_ERR_USAGE for an unknown name.  When the scenario
+ * cannot be scored (a value missing with scoring.missing: fail, say), the
+ * call fails and the result is as it was before it, the earlier scenario
+ * (or the project's scoring) in force and scored. */
 TAAFI_API taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *result, const char *name);
 
 /* The project's assessment rounds (its `rounds` section); 0 if none. */

@@ -411,36 +411,41 @@ static void swap_variant(taafi_result *r, taafi_result *part)
         }
 }
 
-taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *name)
+/* Puts the variants of scenario `to` (NULL: none, the project's own) in
+ * force in place of those of the scenario in force; *changed: whether
+ * any value changed.  On failure (out of memory) the variants swapped so
+ * far are swapped back: r is as it was. */
+static taafi_status swap_variants(taafi_ctx *ctx, taafi_result *r, const char *to, int *changed)
 {
-    const taafi_project *p;
-    const tf_scenario *sc = NULL;
-    size_t i, k;
-    int rederive = 0;
-    taafi_status st;
-    if (!ctx || !r)
-        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_rescore: NULL argument") : TAAFI_ERR_USAGE;
-    p = r->project;
-    if (name) {
-        for (i = 0; i < p->n_scenarios; i++)
-            if (!strcmp(p->scenarios[i].name, name))
-                sc = &p->scenarios[i];
-        if (!sc)
-            return tf_error(ctx, TAAFI_ERR_USAGE, "%s: no scenario '%s'", p->path, name);
-    }
-    /* the previous scenario's distance variants out, this one's in */
-    for (i = 0; i < r->n_variants; i++) {
+    size_t i;
+    taafi_status st = TAAFI_OK;
+    *changed = 0;
+    for (i = 0; i < r->n_variants && !st; i++) {
         int out = r->scenario && !strcmp(r->variants[i].scenario, r->scenario);
-        int in = sc && !strcmp(r->variants[i].scenario, sc->name);
-        if (out != in) { /* the same scenario again: it stays */
+        int in = to && !strcmp(r->variants[i].scenario, to);
+        if (out == in) /* the same scenario again: it stays */
+            continue;
+        /* the facilities first: the one step that can fail */
+        if (!(st = swap_facilities(ctx, r, r->variants[i].id, r->variants[i].part))) {
             swap_variant(r, r->variants[i].part);
-            if ((st = swap_facilities(ctx, r, r->variants[i].id, r->variants[i].part)))
-                return st;
-            rederive = 1;
+            *changed = 1;
         }
     }
-    /* drop every column scoring made (and, when values changed, those
-     * derived from them); the values stay */
+    if (st)
+        while (i-- > 1) { /* back, the failed one excepted (it changed nothing) */
+            int out = r->scenario && !strcmp(r->variants[i - 1].scenario, r->scenario);
+            int in = to && !strcmp(r->variants[i - 1].scenario, to);
+            if (out != in && swap_facilities(ctx, r, r->variants[i - 1].id, r->variants[i - 1].part) == TAAFI_OK)
+                swap_variant(r, r->variants[i - 1].part);
+        }
+    return st;
+}
+
+/* Drops every column scoring made (and, with `rederive`, those derived
+ * from values); the values stay. */
+static void drop_scores(taafi_result *r, int rederive)
+{
+    size_t i, k;
     for (i = 0, k = 0; i < r->n_cols; i++) {
         tf_column *c = &r->cols[i];
         if (!strcmp(c->role, "value") && !(rederive && c->derived)) {
@@ -450,10 +455,50 @@ taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *n
         tf_column_free(c, r->areas->n);
     }
     r->n_cols = k;
+}
+
+/* The settings of scenario sc (NULL: the project's) in force, and the
+ * result derived (when values changed) and scored with them. */
+static taafi_status score_with(taafi_ctx *ctx, taafi_result *r, const tf_scenario *sc, int rederive)
+{
+    taafi_status st;
+    drop_scores(r, rederive);
     r->inds = sc ? sc->inds : NULL;
     r->scoring = sc ? &sc->scoring : NULL;
     r->scenario = sc ? sc->name : NULL;
     if (rederive && (st = tf_derive(ctx, r)))
         return st;
     return tf_score(ctx, r);
+}
+
+taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *r, const char *name)
+{
+    const taafi_project *p;
+    const tf_scenario *sc = NULL, *was = NULL;
+    size_t i;
+    int changed = 0, back;
+    taafi_status st;
+    char why[TF_MSG_MAX];
+    if (!ctx || !r)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_rescore: NULL argument") : TAAFI_ERR_USAGE;
+    p = r->project;
+    for (i = 0; i < p->n_scenarios; i++) {
+        if (name && !strcmp(p->scenarios[i].name, name))
+            sc = &p->scenarios[i];
+        if (r->scenario && !strcmp(p->scenarios[i].name, r->scenario))
+            was = &p->scenarios[i];
+    }
+    if (name && !sc)
+        return tf_error(ctx, TAAFI_ERR_USAGE, "%s: no scenario '%s'", p->path, name);
+    /* the previous scenario's distance variants out, this one's in */
+    if ((st = swap_variants(ctx, r, sc ? sc->name : NULL, &changed)))
+        return st;
+    if (!(st = score_with(ctx, r, sc, changed)))
+        return TAAFI_OK;
+    /* back to the scenario in force before, scored again, so that the
+     * result is whole; the failure is what the caller learns */
+    snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
+    if (swap_variants(ctx, r, was ? was->name : NULL, &back) || score_with(ctx, r, was, changed || back))
+        snprintf(why + strlen(why), sizeof why - strlen(why), "; the result could not be restored: free it");
+    return tf_error(ctx, st, "%s", why);
 }

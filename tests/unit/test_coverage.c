@@ -500,11 +500,50 @@ static void test_atlas_shows_scored_value(void **state)
     taafi_project_free(p);
 }
 
+/* A scenario that cannot be scored (no facility left, with missing: fail)
+ * fails, and leaves the result as it was: the project's own scoring in
+ * force, every score there. */
+static void test_failed_scenario_restores(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    double before, score;
+    char *path = tt_write(e->dir, "fail.yml",
+                          "areas: {source: areas.geojson, id: code}\n"
+                          "layers:\n  fac: {source: fac.geojson}\n"
+                          "population: pop\n"
+                          "scoring: {missing: fail}\n"
+                          "indicators:\n"
+                          "  - {id: pop, type: raster_sum, source: pop.tif}\n"
+                          "  - {id: c, type: coverage, layer: fac, kind: tap, distance: 300, pillar: basic_services, "
+                          "direction: lower_is_better, score_column: c_mean_dist}\n"
+                          "scenarios:\n"
+                          "  none:\n"
+                          "    indicators:\n"
+                          "      c: {where: \"status = 'no such status'\"}\n");
+    if (taafi_project_load(e->ctx, path, &p) || taafi_run(e->ctx, p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    before = tt_value(r, "c_mean_dist", 0);
+    score = tt_value(r, "c_score", 0);
+    assert_false(isnan(before));
+    assert_int_equal(taafi_result_rescore(e->ctx, r, "none"), TAAFI_ERR_DATA);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "scoring.missing is fail"));
+    assert_null(r->scenario);
+    assert_true(tt_value(r, "c_mean_dist", 0) == before);
+    assert_true(tt_value(r, "c_score", 0) == score);
+    assert_true(tf_result_column_index(r, "recovery_index") >= 0);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_facility),
         cmocka_unit_test(test_atlas_shows_scored_value),
+        cmocka_unit_test(test_failed_scenario_restores),
         cmocka_unit_test(test_basins_and_load),
         cmocka_unit_test(test_overlapping_reach),
         cmocka_unit_test(test_no_facility),
