@@ -169,6 +169,85 @@ static taafi_status parse_scoring_keys(parser *ps, const yaml_node_t *m, tf_indi
     return TAAFI_OK;
 }
 
+/* `source`, resolved against the project's folder. */
+static taafi_status own_source(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    char *raw = NULL;
+    taafi_status st;
+    if ((st = pj_opt_str(ps, m, "source", &raw)))
+        return st;
+    d->source = pj_resolve(ps->p, raw);
+    free(raw);
+    return d->source ? TAAFI_OK : tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+}
+
+/* The keys of count: class_field, classes, density, percent, per_1000. */
+static taafi_status count_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    const yaml_node_t *v;
+    taafi_status st;
+    if ((st = pj_opt_str(ps, m, "class_field", &d->class_field)) ||
+        (st = pj_opt_bool(ps, m, "density", &d->density)) || (st = pj_opt_bool(ps, m, "percent", &d->percent)) ||
+        (st = pj_opt_bool(ps, m, "per_1000", &d->per_1000)))
+        return st;
+    if ((v = pj_get(ps, m, "classes"))) {
+        if (!d->class_field)
+            return pj_perr(ps, v, "'classes' needs 'class_field', the field that holds the class");
+        if ((st = parse_classes(ps, v, d)))
+            return st;
+    }
+    if (d->percent && !d->class_field)
+        return pj_perr(ps, pj_get(ps, m, "percent"),
+                       "'percent' gives each class's share of the total and needs 'class_field'");
+    return TAAFI_OK;
+}
+
+/* The families that read a layer: `layer`, `where`, and their own. */
+static taafi_status layer_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    taafi_status st;
+    if ((st = pj_need(ps, m, d, "layer", "name one of the layers under 'layers'")) ||
+        (st = pj_layer_ref(ps, pj_get(ps, m, "layer"), &d->layer)) || (st = pj_opt_str(ps, m, "where", &d->where)))
+        return st;
+    if (d->type == TF_IND_COUNT)
+        return count_keys(ps, m, d);
+    if (d->type >= TF_IND_SUM && d->type <= TF_IND_MAX)
+        return (st = pj_need(ps, m, d, "field", "name the numeric field to aggregate"))
+                   ? st
+                   : pj_opt_str(ps, m, "field", &d->field);
+    return TAAFI_OK;
+}
+
+/* table: source, sheet, key, field. */
+static taafi_status table_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    taafi_status st;
+    if ((st = pj_need(ps, m, d, "source", "give the path of the table (CSV, XLSX, ODS, GeoPackage ...)")) ||
+        (st = pj_need(ps, m, d, "key", "name the table's field that holds the area ids")) ||
+        (st = pj_need(ps, m, d, "field", "name the table's field that holds the value")) ||
+        (st = pj_opt_str(ps, m, "sheet", &d->sheet)) || (st = pj_opt_str(ps, m, "key", &d->key)) ||
+        (st = pj_opt_str(ps, m, "field", &d->field)))
+        return st;
+    return own_source(ps, m, d);
+}
+
+/* raster_sum: source, band. */
+static taafi_status raster_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    const yaml_node_t *v;
+    double band = 1;
+    taafi_status st;
+    if ((st = pj_need(ps, m, d, "source", "give the path of the raster (a GeoTIFF of persons per cell, say)")) ||
+        (st = own_source(ps, m, d)))
+        return st;
+    if ((v = pj_get(ps, m, "band")) && (st = pj_number(ps, v, "band", &band)))
+        return st;
+    if (band < 1 || band != (double)(int)band)
+        return pj_perr(ps, v, "'band' must be a band number, 1 or more");
+    d->band = (int)band;
+    return TAAFI_OK;
+}
+
 static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
 {
     const yaml_node_t *v;
@@ -196,8 +275,6 @@ static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicat
         (st = parse_scoring_keys(ps, m, d)))
         return st;
     switch (d->type) {
-    case TF_IND_AREA:
-        break;
     case TF_IND_COUNT:
     case TF_IND_SUM:
     case TF_IND_MEAN:
@@ -206,73 +283,18 @@ static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicat
     case TF_IND_AREA_SHARE:
     case TF_IND_LENGTH_DENSITY:
     case TF_IND_NEAREST_DISTANCE:
-        if ((st = pj_need(ps, m, d, "layer", "name one of the layers under 'layers'")) ||
-            (st = pj_layer_ref(ps, pj_get(ps, m, "layer"), &d->layer)) || (st = pj_opt_str(ps, m, "where", &d->where)))
-            return st;
-        if (d->type == TF_IND_COUNT) {
-            if ((st = pj_opt_str(ps, m, "class_field", &d->class_field)) ||
-                (st = pj_opt_bool(ps, m, "density", &d->density)) ||
-                (st = pj_opt_bool(ps, m, "percent", &d->percent)) ||
-                (st = pj_opt_bool(ps, m, "per_1000", &d->per_1000)))
-                return st;
-            if ((v = pj_get(ps, m, "classes"))) {
-                if (!d->class_field)
-                    return pj_perr(ps, v, "'classes' needs 'class_field', the field that holds the class");
-                if ((st = parse_classes(ps, v, d)))
-                    return st;
-            }
-            if (d->percent && !d->class_field)
-                return pj_perr(ps, pj_get(ps, m, "percent"),
-                            "'percent' gives each class's share of the total and needs 'class_field'");
-        } else if (d->type >= TF_IND_SUM && d->type <= TF_IND_MAX) {
-            if ((st = pj_need(ps, m, d, "field", "name the numeric field to aggregate")) ||
-                (st = pj_opt_str(ps, m, "field", &d->field)))
-                return st;
-        }
-        break;
+        return layer_keys(ps, m, d);
     case TF_IND_TABLE:
-        if ((st = pj_need(ps, m, d, "source", "give the path of the table (CSV, XLSX, ODS, GeoPackage ...)")) ||
-            (st = pj_need(ps, m, d, "key", "name the table's field that holds the area ids")) ||
-            (st = pj_need(ps, m, d, "field", "name the table's field that holds the value")) ||
-            (st = pj_opt_str(ps, m, "sheet", &d->sheet)) || (st = pj_opt_str(ps, m, "key", &d->key)) ||
-            (st = pj_opt_str(ps, m, "field", &d->field)))
-            return st;
-        {
-            char *raw = NULL;
-            if ((st = pj_opt_str(ps, m, "source", &raw)))
-                return st;
-            d->source = pj_resolve(ps->p, raw);
-            free(raw);
-            if (!d->source)
-                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-        }
-        break;
+        return table_keys(ps, m, d);
     case TF_IND_EXPRESSION:
-        if ((st = pj_need(ps, m, d, "expression", "give an SQL expression over other indicators' columns")) ||
-            (st = pj_opt_str(ps, m, "expression", &d->expression)))
-            return st;
-        break;
+        return (st = pj_need(ps, m, d, "expression", "give an SQL expression over other indicators' columns"))
+                   ? st
+                   : pj_opt_str(ps, m, "expression", &d->expression);
     case TF_IND_RASTER_SUM:
-        if ((st = pj_need(ps, m, d, "source", "give the path of the raster (a GeoTIFF of persons per cell, say)")))
-            return st;
-        {
-            char *raw = NULL;
-            double band = 1;
-            if ((st = pj_opt_str(ps, m, "source", &raw)))
-                return st;
-            d->source = pj_resolve(ps->p, raw);
-            free(raw);
-            if (!d->source)
-                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-            if ((v = pj_get(ps, m, "band")) && (st = pj_number(ps, v, "band", &band)))
-                return st;
-            if (band < 1 || band != (double)(int)band)
-                return pj_perr(ps, v, "'band' must be a band number, 1 or more");
-            d->band = (int)band;
-        }
-        break;
+        return raster_keys(ps, m, d);
     case TF_IND_COVERAGE:
         return pj_parse_coverage(ps, m, d);
+    case TF_IND_AREA:
     case TF_IND_N_TYPES:
         break;
     }
