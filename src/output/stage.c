@@ -28,7 +28,6 @@ struct tf_stage {
     char *lock_path; /* its lock file                                      */
     int lock_fd;
     int in_place;    /* the stage is inside `real`: files renamed one by one */
-    int committed;
 };
 
 /* "PID" out of "<prefix>PID-RANDOM...", or -1. */
@@ -157,6 +156,17 @@ done:
     return st;
 }
 
+/* Whether `path` is the root of a mount (a bind mount too, which shares
+ * its parent's device: a container's volume, say).  Neither renameat2
+ * nor rename can move a mount point. */
+static int mount_root(const char *path)
+{
+    struct statx sx;
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) != 0)
+        return 0;
+    return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 /* Whether the stage can sit beside `real` and be exchanged with it: the
  * parent is writable and `real` (if there) is no mount point. */
 static int can_exchange(const char *real)
@@ -170,7 +180,8 @@ static int can_exchange(const char *real)
     }
     *slash = '\0';
     ok = access(parent, W_OK) == 0 &&
-         (stat(real, &a) != 0 || (stat(parent, &b) == 0 && a.st_dev == b.st_dev && a.st_ino != b.st_ino));
+         (stat(real, &a) != 0 ||
+          (stat(parent, &b) == 0 && a.st_dev == b.st_dev && a.st_ino != b.st_ino && !mount_root(real)));
     free(parent);
     return ok;
 }
@@ -250,7 +261,9 @@ void tf_stage_free(tf_stage *s)
 {
     if (!s)
         return;
-    if (s->path && !s->committed)
+    /* uncommitted: the stage; exchanged: the earlier result (removed
+     * already); in place: the stage's emptied folders */
+    if (s->path)
         tf_rm_tree(s->path);
     if (s->lock_fd >= 0) {
         unlink(s->lock_path);
@@ -369,7 +382,6 @@ static taafi_status commit_in_place(taafi_ctx *ctx, tf_stage *s, const char *ear
         goto done;
     }
     drop_earlier(s, earlier);
-    s->committed = 1;
 done:
     free(manifest);
     free(final);
@@ -403,12 +415,11 @@ taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
         goto done;
     }
     sync_folder(s->path);
-    if (renameat2(AT_FDCWD, s->path, AT_FDCWD, s->real, RENAME_EXCHANGE) == 0) {
-        s->committed = 1;
+    /* one step: DIR is the earlier result or the new one, never between;
+     * a DIR not there yet is made whole by a plain rename */
+    if (renameat2(AT_FDCWD, s->path, AT_FDCWD, s->real, RENAME_EXCHANGE) == 0)
         tf_rm_tree(s->path); /* the earlier result */
-    } else if (errno == ENOENT && rename(s->path, s->real) == 0) {
-        s->committed = 1;
-    } else {
+    else if (errno != ENOENT || rename(s->path, s->real) != 0) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot put the finished outputs in place: %s", s->given,
                       strerror(errno));
         goto done;

@@ -315,6 +315,43 @@ static void test_render_joins_the_run(void **state)
     free(dir);
 }
 
+/* An output folder that is a mount point (a container's volume, a bind
+ * mount) cannot be exchanged: the stage goes inside it and the files are
+ * put in place one by one, with a warning, and the run still holds the
+ * files of one run and the user's.  Skipped where mounting is not allowed. */
+static void test_mount_point(void **state)
+{
+    tt_env *e = *state;
+    char *dir = tt_path(e->dir, "vol"), cmd[8192], *err = NULL, *proj = example();
+    int mounted;
+    assert_int_equal(mkdir(dir, 0777), 0);
+    snprintf(cmd, sizeof cmd, "mount --bind '%s' '%s' 2>/dev/null", dir, dir);
+    mounted = tt_run(cmd, NULL, NULL) == 0;
+    if (!mounted) {
+        free(proj);
+        free(dir);
+        skip();
+    }
+    run_ok(dir, "");
+    free(tt_write(dir, "notes.txt", "mine\n"));
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' --overwrite -q", TAAFI_BIN, proj, dir);
+    assert_int_equal(tt_run(cmd, NULL, &err), 0);
+    assert_non_null(strstr(err, "cannot be staged beside the folder"));
+    free(one_run(dir, "notes.txt\n"));
+    snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -c taafi-stage", dir);
+    {
+        char *out = NULL;
+        tt_run(cmd, &out, NULL);
+        assert_int_equal(atoi(out), 0);
+        free(out);
+    }
+    snprintf(cmd, sizeof cmd, "umount '%s'", dir);
+    assert_int_equal(tt_run(cmd, NULL, NULL), 0);
+    free(err);
+    free(proj);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -322,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_disk_full_range, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_signals_range, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_render_joins_the_run, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_mount_point, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
