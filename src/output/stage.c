@@ -167,8 +167,18 @@ static int mount_root(const char *path)
     return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 
+/* Whether the working folder is `real` or lies inside it: exchanged, it
+ * would leave the shell that started taafi in a removed folder. */
+static int holds_cwd(const char *real)
+{
+    char cwd[PATH_MAX];
+    size_t n = strlen(real);
+    return getcwd(cwd, sizeof cwd) && !strncmp(cwd, real, n) && (cwd[n] == '\0' || cwd[n] == '/');
+}
+
 /* Whether the stage can sit beside `real` and be exchanged with it: the
- * parent is writable and `real` (if there) is no mount point. */
+ * parent is writable, `real` (if there) is no mount point and not the
+ * working folder. */
 static int can_exchange(const char *real)
 {
     char *parent = tf_strdup(real), *slash;
@@ -181,7 +191,8 @@ static int can_exchange(const char *real)
     *slash = '\0';
     ok = access(parent, W_OK) == 0 &&
          (stat(real, &a) != 0 ||
-          (stat(parent, &b) == 0 && a.st_dev == b.st_dev && a.st_ino != b.st_ino && !mount_root(real)));
+          (stat(parent, &b) == 0 && a.st_dev == b.st_dev && a.st_ino != b.st_ino && !mount_root(real) &&
+           !holds_cwd(real)));
     free(parent);
     return ok;
 }
@@ -213,8 +224,9 @@ taafi_status tf_stage_begin(taafi_ctx *ctx, const char *dir, tf_stage **out)
         if ((st = tf_mkdirs(ctx, s->real)))
             goto fail;
         tf_log(ctx, TAAFI_LOG_WARNING,
-               "%s: the outputs cannot be staged beside the folder (a mount point, or its parent is not "
-               "writable): each file is put in place whole, but a failed run may leave some files new",
+               "%s: the outputs cannot be staged beside the folder (a mount point, the working folder, or its "
+               "parent is not writable): each file is put in place whole, but a failed run may leave some files "
+               "new",
                dir);
         folder = tf_strdup(s->real);
         prefix = tf_strdup(STAGE_TAG);
