@@ -376,10 +376,15 @@ static taafi_status swap_facilities(taafi_ctx *ctx, taafi_result *r, const char 
         free(v);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
-    memcpy(v, r->facilities, b * sizeof *v);
-    memcpy(v + b, part->facilities, part->n_facilities * sizeof *v);
-    memcpy(v + b + part->n_facilities, r->facilities + e, (r->n_facilities - e) * sizeof *v);
-    memcpy(mine, r->facilities + b, (e - b) * sizeof *mine);
+    /* (memcpy takes no NULL, even for nothing: a side may have none) */
+    if (b)
+        memcpy(v, r->facilities, b * sizeof *v);
+    if (part->n_facilities)
+        memcpy(v + b, part->facilities, part->n_facilities * sizeof *v);
+    if (r->n_facilities > e)
+        memcpy(v + b + part->n_facilities, r->facilities + e, (r->n_facilities - e) * sizeof *v);
+    if (e > b)
+        memcpy(mine, r->facilities + b, (e - b) * sizeof *mine);
     free(r->facilities);
     free(part->facilities);
     r->facilities = v;
