@@ -70,15 +70,28 @@ int tf_walk(const char *root, const char *rel, tf_walk_fn fn, void *user)
 
 /* ---- the manifest -------------------------------------------------------- */
 
+/* The manifest's parts: its head (the run's id, 32 hex digits), one entry
+ * per file, its end.  Written and extended (tf_manifest_add) alike. */
+static void manifest_head(tf_buf *b, const char *run_id)
+{
+    tf_buf_printf(b, "{\n  \"run_id\": \"%.32s\",\n  \"files\": [", run_id);
+}
+
+static void manifest_entry(tf_buf *b, const char *rel, long long bytes)
+{
+    tf_buf_printf(b, "%s\n    {\"path\": ", b->s[b->len - 1] == '}' ? "," : "");
+    tf_json_string(b, rel);
+    tf_buf_printf(b, ", \"bytes\": %lld}", bytes);
+}
+
+static void manifest_end(tf_buf *b) { tf_buf_printf(b, "\n  ]\n}\n"); }
+
 static int list_file(const char *root, const char *rel, const struct stat *sb, void *user)
 {
     tf_buf *b = user;
     (void)root;
-    if (S_ISDIR(sb->st_mode) || !strcmp(rel, TF_RUN_MANIFEST))
-        return 0;
-    tf_buf_printf(b, "%s\n    {\"path\": ", b->s[b->len - 1] == '}' ? "," : "");
-    tf_json_string(b, rel);
-    tf_buf_printf(b, ", \"bytes\": %lld}", (long long)sb->st_size);
+    if (!S_ISDIR(sb->st_mode) && strcmp(rel, TF_RUN_MANIFEST))
+        manifest_entry(b, rel, (long long)sb->st_size);
     return b->failed;
 }
 
@@ -87,12 +100,10 @@ taafi_status tf_manifest_write(taafi_ctx *ctx, const char *folder, const char *s
     tf_buf b = {0};
     char *path = tf_sprintf("%s/%s", folder, TF_RUN_MANIFEST);
     taafi_status st;
-    tf_buf_printf(&b, "{\n  \"run_id\": ");
-    tf_json_string(&b, run_id);
-    tf_buf_printf(&b, ",\n  \"files\": [");
+    manifest_head(&b, run_id);
     if (tf_walk(folder, "", list_file, &b) || !path)
         b.failed = 1;
-    tf_buf_printf(&b, "\n  ]\n}\n");
+    manifest_end(&b);
     st = b.failed || !path ? tf_error(ctx, TAAFI_ERR_NOMEM, "%s: cannot list the outputs", shown)
                            : tf_write_bytes(ctx, path, b.s, b.len);
     tf_buf_free(&b);
@@ -206,11 +217,8 @@ static void list_paths(tf_buf *b, const char *folder, const char *paths)
     for (const char *q = paths; q && *q; q += strlen(q) + 1) {
         char *full = tf_sprintf("%s/%s", folder, q);
         struct stat sb;
-        if (full && lstat(full, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
-            tf_buf_printf(b, "%s\n    {\"path\": ", b->s[b->len - 1] == '}' ? "," : "");
-            tf_json_string(b, q);
-            tf_buf_printf(b, ", \"bytes\": %lld}", (long long)sb.st_size);
-        }
+        if (full && lstat(full, &sb) == 0 && !S_ISDIR(sb.st_mode))
+            manifest_entry(b, q, (long long)sb.st_size);
         free(full);
     }
 }
@@ -229,10 +237,10 @@ taafi_status tf_manifest_add(taafi_ctx *ctx, const char *folder, const char *con
         if (!tf_manifest_lists(old, rel[i]))
             tf_buf_append(&extra, rel[i], strlen(rel[i]) + 1);
     tf_buf_append(&extra, "", 1);
-    tf_buf_printf(&b, "{\n  \"run_id\": \"%.32s\",\n  \"files\": [", id);
+    manifest_head(&b, id);
     list_paths(&b, folder, old);
     list_paths(&b, folder, extra.s);
-    tf_buf_printf(&b, "\n  ]\n}\n");
+    manifest_end(&b);
     if (b.failed || extra.failed || !(tmp = tf_sprintf("%s/.tmp-%ld-%s", folder, (long)getpid(), TF_RUN_MANIFEST)))
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     else if (!(st = tf_write_bytes(ctx, tmp, b.s, b.len)) && rename(tmp, path) != 0)

@@ -3,7 +3,7 @@
  * scenario into DIR/NAME/, all staged and committed as one run
  * (output/stage.h). */
 #include "output/stage.h"
-#include "output/writers.h"
+#include "run_rounds.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,38 +58,6 @@ static taafi_status scenarios(taafi_ctx *ctx, const taafi_project *p, taafi_resu
     return st;
 }
 
-/* The rounds into the stage: *out is the latest round's result when it
- * was computed (for maps and scenarios), else NULL. */
-static taafi_status rounds(taafi_ctx *ctx, const taafi_project *p, const char *round, const char *dir,
-                           const char *stage, taafi_result **out, char run_id[33])
-{
-    tf_rounds *t = NULL;
-    tf_rounds_stored stored = {0};
-    taafi_result *latest = NULL;
-    int is_last = 0;
-    taafi_status st = TAAFI_OK;
-    if (round) {
-        /* the other rounds, as an earlier run stored them in DIR */
-        char *gpkg = tf_sprintf("%s/%s", dir, p->out_gpkg ? p->out_gpkg : "recovery.gpkg");
-        st = gpkg ? tf_rounds_load(ctx, gpkg, &stored) : tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        free(gpkg);
-    }
-    if (!st)
-        st = tf_rounds_compute(ctx, p, round, &stored, &t, &latest, &is_last);
-    tf_rounds_stored_free(&stored);
-    if (!st) {
-        st = tf_output_write(ctx, latest, t, stage, TAAFI_WRITE_OVERWRITE);
-        memcpy(run_id, latest->run_id, 33);
-    }
-    if (!st && is_last) {
-        *out = latest;
-        latest = NULL;
-    }
-    taafi_result_free(latest);
-    tf_rounds_free(t);
-    return st;
-}
-
 /* The whole run into the stage. */
 static taafi_status run_staged(taafi_ctx *ctx, const taafi_project *p, const char *dir, const char *round,
                                unsigned flags, const char *stage, taafi_result **out, char run_id[33])
@@ -97,7 +65,7 @@ static taafi_status run_staged(taafi_ctx *ctx, const taafi_project *p, const cha
     int maps = (flags & TAAFI_RUN_MAPS) || taafi_project_wants_maps(p);
     taafi_status st;
     if (taafi_project_round_count(p) > 0)
-        st = rounds(ctx, p, round, dir, stage, out, run_id);
+        st = tf_pipeline_rounds(ctx, p, round, dir, stage, TAAFI_WRITE_OVERWRITE, out, run_id);
     else if (!(st = taafi_run(ctx, p, out))) {
         memcpy(run_id, (*out)->run_id, 33);
         st = taafi_result_write(ctx, *out, stage, TAAFI_WRITE_OVERWRITE);

@@ -326,15 +326,6 @@ taafi_status pj_parse_indicators(parser *ps, const yaml_node_t *s)
     return TAAFI_OK;
 }
 
-int tf_project_has_type(const taafi_project *p, tf_ind_type t)
-{
-    size_t i;
-    for (i = 0; i < p->n_inds; i++)
-        if (p->inds[i].type == t)
-            return 1;
-    return 0;
-}
-
 int tf_project_find_indicator(const taafi_project *p, const char *id)
 {
     size_t i;

@@ -207,9 +207,6 @@ struct taafi_project {
 taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text, size_t text_len,
                               taafi_project **out);
 
-/* Whether some indicator is of type `t`. */
-int tf_project_has_type(const taafi_project *p, tf_ind_type t);
-
 /* Index of the indicator whose id is `id`, or -1. */
 int tf_project_find_indicator(const taafi_project *p, const char *id);
 
