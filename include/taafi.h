@@ -28,11 +28,11 @@
  * borrows its project (its paths, indicator definitions and scenarios) and
  * must be freed first.  A result owns its areas, columns, service gaps,
  * facilities, data-quality notes and inputs; nothing in it borrows another
- * result.  A scenario (taafi_result_rescore) is the same result scored
- * with the scenario's settings: the values the scenario does not change
- * stay as they are, those it measures again (coverage at another distance,
- * computed by taafi_run beside the project's) are put in force, and
- * rescoring with NULL restores the project's own.  The result of a round
+ * result.  A scenario's result (taafi_result_scenario) borrows the result
+ * it was made from, its base, which must outlive it and stays as it was:
+ * the scenario's result shares the base's areas and the geometries of its
+ * service gaps and facilities, and owns its columns and scores.  Once made,
+ * a result does not change.  The result of a round
  * (taafi_run_rounds, taafi_project_run) owns the view of the project that
  * its round read, and still borrows the project.
  *
@@ -40,7 +40,7 @@
  * (taafi_ctx_set_threads); the library starts none otherwise, and results
  * are byte-identical for any number of threads.  A result's accessors
  * (taafi_result_value and the like) may be called from several threads at
- * once; nothing that changes it (rescore) may run beside them.
+ * once.
  *
  * Units and CRS.  Analysis happens in a projected CRS in metres (the project
  * file's `crs`, or the UTM zone of the areas when `auto`).  Areas are reported
@@ -275,18 +275,22 @@ TAAFI_API taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r
 TAAFI_API size_t taafi_project_scenario_count(const taafi_project *project);
 TAAFI_API const char *taafi_project_scenario_name(const taafi_project *project, size_t i);
 
-/* Scores the result again with the weights, targets and methods of
- * scenario `name` (NULL: the project's own), in place: every score, pillar
- * score, index, rank and class is recomputed.  The indicator values stay,
- * except those of coverage indicators the scenario measures by another
- * distance: taafi_run computed those already, and they are put in force
- * with their service gaps (and the expressions and per-1,000 columns
- * computed again); rescoring with NULL restores the project's.  No input is
- * read again.  TAAFI_ERR_USAGE for an unknown name.  When the scenario
- * cannot be scored (a value missing with scoring.missing: fail, say), the
- * call fails and the result is as it was before it, the earlier scenario
- * (or the project's scoring) in force and scored. */
-TAAFI_API taafi_status taafi_result_rescore(taafi_ctx *ctx, taafi_result *result, const char *name);
+/* The result of scenario `name` of `base`'s project, as a result of its
+ * own: every score, pillar score, index, rank and class computed with the
+ * scenario's weights, targets and methods.  The indicator values are the
+ * base's, except those of coverage indicators the scenario measures by
+ * another distance or other facilities: taafi_run computed those already,
+ * and the scenario's result holds them with their service gaps and
+ * facilities (and the expressions and per-1,000 columns computed again).
+ * No input is read again and `base` is not changed.  The scenario's result
+ * borrows `base` (its areas, and the geometries of its gaps and
+ * facilities): free it before `base`, and change nothing in `base` while
+ * it lives.  TAAFI_ERR_USAGE for an unknown name or a base that is itself
+ * a scenario's result; a scenario that cannot be scored (a value missing
+ * with scoring.missing: fail, say) fails with *out NULL.  On TAAFI_OK the
+ * caller owns *out (free with taafi_result_free()). */
+TAAFI_API taafi_status taafi_result_scenario(taafi_ctx *ctx, const taafi_result *base, const char *name,
+                                             taafi_result **out);
 
 /* The project's assessment rounds (its `rounds` section); 0 if none. */
 TAAFI_API size_t taafi_project_round_count(const taafi_project *project);

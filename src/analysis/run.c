@@ -32,7 +32,7 @@ static void free_states(taafi_ctx *ctx, const taafi_project *p, tf_ind_state **s
  * other facilities): computed from the state its pass kept (coverage: the
  * facilities of the union of the filters), so that no input is read twice;
  * the scenario's columns and gaps wait in r->variants until
- * taafi_result_rescore puts them in force. */
+ * taafi_result_scenario puts them in the scenario's result. */
 static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_state **states)
 {
     const taafi_project *p = r->project;

@@ -83,8 +83,8 @@ typedef struct tf_family {
     int has_distance;
     /* Whether a scenario's copy `scen` of indicator `base` must be
      * computed again, by `finish` on the state the project's pass kept
-     * (nothing is read twice), into a result part that the scenario puts
-     * in force (taafi_result_rescore); if so, `why` says how it differs,
+     * (nothing is read twice), into a result part that the scenario's
+     * result takes (taafi_result_scenario); if so, `why` says how it differs,
      * for the log.  NULL: scenarios only change how it is scored. */
     int (*scenario_variant)(const tf_indicator_def *base, const tf_indicator_def *scen, char *why, size_t size);
     /* One pass over the population's cells for two indicators.  A family

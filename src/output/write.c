@@ -312,8 +312,7 @@ taafi_status tf_output_write(taafi_ctx *ctx, const taafi_result *r, const tf_rou
         for (g = 0; g < r->n_facilities; g++)
             if (r->facilities[g].pt)
                 GEOSGeom_getCoordinateDimension_r(ctx->geos, r->facilities[g].pt);
-        if (ctx->threads > 1 && out[OUT_GAPS].tmp && r->n_gaps >= SPLIT_MIN && !rounds &&
-            !r->view)
+        if (ctx->threads > 1 && out[OUT_GAPS].tmp && r->n_gaps >= SPLIT_MIN)
             plan_pieces(&j, OUT_GAPS, r->n_gaps, ctx->threads);
         if (ctx->threads > 1 && out[OUT_GEOJSON].tmp && r->areas->n >= SPLIT_MIN)
             plan_pieces(&j, OUT_GEOJSON, r->areas->n, ctx->threads);

@@ -34,9 +34,9 @@ static taafi_status check_outputs(taafi_ctx *ctx, const taafi_project *p, const 
     return st;
 }
 
-/* Each scenario scored and written into STAGE/NAME (with maps when
- * asked); then the project's own scoring put back in force. */
-static taafi_status scenarios(taafi_ctx *ctx, const taafi_project *p, taafi_result *r, const char *stage,
+/* Each scenario's result, made from the run's, written into STAGE/NAME
+ * (with maps when asked) and freed; the run's result stays as it was. */
+static taafi_status scenarios(taafi_ctx *ctx, const taafi_project *p, const taafi_result *r, const char *stage,
                               const char *dir, int maps)
 {
     taafi_status st = TAAFI_OK;
@@ -44,17 +44,17 @@ static taafi_status scenarios(taafi_ctx *ctx, const taafi_project *p, taafi_resu
     for (k = 0; k < taafi_project_scenario_count(p) && !st; k++) {
         const char *name = taafi_project_scenario_name(p, k);
         char *sdir = tf_sprintf("%s/%s", stage, name);
+        taafi_result *s = NULL;
         if (!sdir)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        if (!(st = taafi_result_rescore(ctx, r, name)) &&
-            !(st = taafi_result_write(ctx, r, sdir, TAAFI_WRITE_OVERWRITE)) && maps)
-            st = taafi_result_render(ctx, r, sdir, TAAFI_WRITE_OVERWRITE);
+        if (!(st = taafi_result_scenario(ctx, r, name, &s)) &&
+            !(st = taafi_result_write(ctx, s, sdir, TAAFI_WRITE_OVERWRITE)) && maps)
+            st = taafi_result_render(ctx, s, sdir, TAAFI_WRITE_OVERWRITE);
         if (!st)
             tf_log(ctx, TAAFI_LOG_INFO, "scenario %s written to %s/%s", name, dir, name);
+        taafi_result_free(s);
         free(sdir);
     }
-    if (!st && k)
-        st = taafi_result_rescore(ctx, r, NULL);
     return st;
 }
 

@@ -110,6 +110,89 @@ taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_res
     return TAAFI_OK;
 }
 
+/* The shell of tf_result_share: everything but the gaps and facilities. */
+static taafi_status share_shell(taafi_ctx *ctx, const taafi_result *base, taafi_result *t)
+{
+    size_t i;
+    taafi_status st;
+    t->ctx = base->ctx;
+    t->project = base->project;
+    t->areas = base->areas;
+    t->borrows_areas = 1;
+    t->base = base;
+    memcpy(t->started, base->started, sizeof t->started);
+    memcpy(t->finished, base->finished, sizeof t->finished);
+    memcpy(t->run_id, base->run_id, sizeof t->run_id);
+    for (i = 0; i < base->dq.n; i++) {
+        const tf_dq_item *q = &base->dq.items[i];
+        if ((st = tf_dq_add(ctx, &t->dq, q->layer, q->fid, q->problem, q->action)))
+            return st;
+    }
+    for (i = 0; i < base->n_inputs; i++) {
+        const tf_input_file *in = &base->inputs[i];
+        if ((st = tf_result_add_input(ctx, in->role, in->path, in->sha256, t)))
+            return st;
+    }
+    return TAAFI_OK;
+}
+
+taafi_status tf_result_share(taafi_ctx *ctx, const taafi_result *base, taafi_result **out)
+{
+    taafi_result *t = calloc(1, sizeof *t);
+    taafi_status st;
+    *out = NULL;
+    if (!t)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    if (!(st = share_shell(ctx, base, t))) {
+        t->gaps = malloc((base->n_gaps ? base->n_gaps : 1) * sizeof *t->gaps);
+        t->facilities = malloc((base->n_facilities ? base->n_facilities : 1) * sizeof *t->facilities);
+        if (!t->gaps || !t->facilities)
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    if (st) {
+        taafi_result_free(t);
+        return st;
+    }
+    if (base->n_gaps)
+        memcpy(t->gaps, base->gaps, base->n_gaps * sizeof *t->gaps);
+    if (base->n_facilities)
+        memcpy(t->facilities, base->facilities, base->n_facilities * sizeof *t->facilities);
+    t->n_gaps = t->cap_gaps = base->n_gaps;
+    t->n_facilities = t->cap_facilities = base->n_facilities;
+    *out = t;
+    return TAAFI_OK;
+}
+
+taafi_status tf_result_copy_column(taafi_ctx *ctx, taafi_result *r, const tf_column *c)
+{
+    size_t a, n = r->areas->n;
+    double *v;
+    char **text = NULL;
+    tf_column *d;
+    taafi_status st = c->is_text ? tf_result_add_text_column(ctx, r, c->name, c->def, &text)
+                                 : tf_result_add_column(ctx, r, c->name, c->def, c->is_count, c->unit, &v);
+    if (st)
+        return st;
+    d = &r->cols[r->n_cols - 1];
+    if (c->is_text) { /* a text column is made with an empty unit */
+        char *unit = tf_strdup(c->unit);
+        if (!unit)
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        free(d->unit);
+        d->unit = unit;
+    }
+    memcpy(d->v, c->v, (n ? n : 1) * sizeof *d->v);
+    for (a = 0; text && a < n; a++)
+        if (c->text[a] && !(text[a] = tf_strdup(c->text[a])))
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    d->is_count = c->is_count;
+    d->per_capita = c->per_capita;
+    d->derived = c->derived;
+    d->role = c->role;
+    d->pillar = c->pillar;
+    return TAAFI_OK;
+}
+
 void tf_column_free(tf_column *c, size_t n_areas)
 {
     free(c->name);
@@ -303,11 +386,12 @@ void taafi_result_free(taafi_result *r)
     for (i = 0; i < r->n_variants; i++)
         taafi_result_free(r->variants[i].part); /* before the areas it borrows */
     free(r->variants);
-    for (i = 0; i < r->n_gaps; i++)
+    /* a scenario's gaps and facilities point into its base's */
+    for (i = 0; i < r->n_gaps && !r->base; i++)
         if (r->gaps[i].geom)
             GEOSGeom_destroy_r(r->ctx->geos, r->gaps[i].geom);
     free(r->gaps);
-    for (i = 0; i < r->n_facilities; i++) {
+    for (i = 0; i < r->n_facilities && !r->base; i++) {
         if (r->facilities[i].pt)
             GEOSGeom_destroy_r(r->ctx->geos, r->facilities[i].pt);
         if (r->facilities[i].f)

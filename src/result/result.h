@@ -49,10 +49,10 @@ typedef struct tf_facility {
     double per_capacity;   /* basin / capacity; NaN without capacity         */
 } tf_facility;
 
-/* A scenario's other distance standard for one coverage indicator: its
- * columns and service gaps, computed in taafi_run from the facilities read
- * once.  taafi_result_rescore swaps them with the result's own while the
- * scenario is in force (swapping twice restores the project's). */
+/* A scenario's other measure of one coverage indicator (another distance,
+ * other facilities): its columns, service gaps and facilities, computed in
+ * taafi_run from the facilities read once.  taafi_result_scenario puts
+ * them in the scenario's result in place of the base's. */
 typedef struct tf_variant {
     const char *scenario;  /* the project's scenario name                  */
     const char *id;        /* the coverage indicator it measures again     */
@@ -85,6 +85,11 @@ struct taafi_result {
     size_t n_variants;
     tf_round_view *view;            /* owned: the round's project view   */
     int borrows_areas;              /* a part: the areas are another's   */
+    /* A scenario's result: its base, which outlives it.  The areas, and
+     * the geometries and features of the gaps and facilities, are the
+     * base's (or its variants'); the arrays, columns, inputs and notes
+     * are the scenario's own. */
+    const taafi_result *base;
 };
 
 /* Adds a column of NULLs named `name` and returns its values through
@@ -110,6 +115,16 @@ const tf_indicator_def *tf_result_def(const taafi_result *r, const tf_indicator_
  * facilities), for the areas of `r`, which it borrows. */
 taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_result **out);
 /* (A part is freed by taafi_result_free, which leaves its areas alone.) */
+
+/* A result for a scenario of `base`: its areas and times, copies of its
+ * inputs and data-quality notes, its gaps and facilities (the arrays
+ * copied, what they point to borrowed), no column.  `base` must outlive
+ * it and must not change meanwhile. */
+taafi_status tf_result_share(taafi_ctx *ctx, const taafi_result *base, taafi_result **out);
+
+/* Appends a copy of column `c` (of a result with as many areas), checking
+ * its name as tf_result_add_column does. */
+taafi_status tf_result_copy_column(taafi_ctx *ctx, taafi_result *r, const tf_column *c);
 
 /* Frees what a column owns (not the column itself). */
 void tf_column_free(tf_column *c, size_t n_areas);

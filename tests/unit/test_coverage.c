@@ -321,29 +321,32 @@ static void test_scenario_distance(void **state)
      * away, it is computed all the same (they come back after: the
      * fixture is the group's) */
     move_inputs(e->dir, 1);
-    assert_int_equal(taafi_result_rescore(e->ctx, r, "near"), TAAFI_OK);
-    assert_double_equal(tt_value(r, "c_area_pct", 0), s200, 1e-9);
-    assert_double_equal(tt_value(r, "c_pop_beyond", 0), 10000 * (1 - s200 / 100), 1e-6);
-    assert_double_equal(tt_value(r, "twice", 0), 2 * s200, 1e-9);
-    assert_int_equal(r->n_gaps, 1);
-    assert_double_equal(r->gaps[0].km2, 1 - s200 / 100, 1e-12);
-    assert_double_equal(r->gaps[0].def->distance, 200, 0);
+    taafi_result *n = NULL, *n2 = NULL;
+    assert_int_equal(taafi_result_scenario(e->ctx, r, "near", &n), TAAFI_OK);
+    assert_double_equal(tt_value(n, "c_area_pct", 0), s200, 1e-9);
+    assert_double_equal(tt_value(n, "c_pop_beyond", 0), 10000 * (1 - s200 / 100), 1e-6);
+    assert_double_equal(tt_value(n, "twice", 0), 2 * s200, 1e-9);
+    assert_int_equal(n->n_gaps, 1);
+    assert_double_equal(n->gaps[0].km2, 1 - s200 / 100, 1e-12);
+    assert_double_equal(n->gaps[0].def->distance, 200, 0);
     move_inputs(e->dir, 0);
-    assert_string_equal(tf_result_def(r, &p->inds[1])->label, "Within 200 m");
+    assert_string_equal(tf_result_def(n, &p->inds[1])->label, "Within 200 m");
     assert_null(p->inds[1].label); /* the project's own is untouched */
     /* the facilities and what does not hang on the distance stay */
-    assert_int_equal(r->n_facilities, 1);
-    assert_double_equal(tt_value(r, "c_facilities", 0), 1, 0);
-    assert_int_equal(taafi_result_rescore(e->ctx, r, NULL), TAAFI_OK);
+    assert_int_equal(n->n_facilities, 1);
+    assert_double_equal(tt_value(n, "c_facilities", 0), 1, 0);
+    /* the base is the project's, whatever its scenarios did */
     assert_double_equal(tt_value(r, "c_area_pct", 0), s300, 1e-9);
     assert_double_equal(tt_value(r, "twice", 0), 2 * s300, 1e-9);
     assert_double_equal(r->gaps[0].km2, 1 - s300 / 100, 1e-12);
     assert_double_equal(r->gaps[0].def->distance, 300, 0);
     assert_ptr_equal(tf_result_def(r, &p->inds[1]), &p->inds[1]);
-    /* twice in a row: still the scenario's, not swapped back */
-    assert_int_equal(taafi_result_rescore(e->ctx, r, "near"), TAAFI_OK);
-    assert_int_equal(taafi_result_rescore(e->ctx, r, "near"), TAAFI_OK);
-    assert_double_equal(tt_value(r, "c_area_pct", 0), s200, 1e-9);
+    /* twice from one base: the same scenario again, the first untouched */
+    assert_int_equal(taafi_result_scenario(e->ctx, r, "near", &n2), TAAFI_OK);
+    assert_double_equal(tt_value(n2, "c_area_pct", 0), s200, 1e-9);
+    assert_double_equal(tt_value(n, "c_area_pct", 0), s200, 1e-9);
+    taafi_result_free(n2);
+    taafi_result_free(n);
     taafi_result_free(r);
     taafi_project_free(p);
     free(path);
@@ -354,7 +357,7 @@ static void test_scenario_distance(void **state)
 /* A scenario that takes other facilities (other statuses, another where):
  * from the one pass over the layer (with the union of the filters), the
  * scenario's coverage has only its own facilities, columns, gaps and
- * facilities layer; going back gives the project's again.  Two wells: F2
+ * facilities layer; the base keeps the project's.  Two wells: F2
  * partial (capacity 4), F3 functioning (capacity 0). */
 static void test_scenario_filter(void **state)
 {
@@ -386,23 +389,26 @@ static void test_scenario_filter(void **state)
     assert_double_equal(tt_value(r, "w_facilities", 0), 2, 0);
     assert_int_equal(r->n_facilities, 2);
     move_inputs(e->dir, 1); /* the filters apply to what was read: no file opened again */
-    assert_int_equal(taafi_result_rescore(e->ctx, r, "functioning_only"), TAAFI_OK);
-    assert_double_equal(tt_value(r, "w_area_pct", 0), one, 1e-9);
-    assert_double_equal(tt_value(r, "w_facilities", 0), 1, 0);
-    assert_double_equal(tt_value(r, "w_pop_pct", 0), one, 1e-9);
-    assert_int_equal(r->n_gaps, 1);
-    assert_double_equal(r->gaps[0].km2, 1 - one / 100, 1e-12);
-    assert_int_equal(r->n_facilities, 1);
-    GEOSGeomGetX_r(e->ctx->geos, r->facilities[0].pt, &x);
+    taafi_result *fo = NULL, *bo = NULL;
+    assert_int_equal(taafi_result_scenario(e->ctx, r, "functioning_only", &fo), TAAFI_OK);
+    assert_double_equal(tt_value(fo, "w_area_pct", 0), one, 1e-9);
+    assert_double_equal(tt_value(fo, "w_facilities", 0), 1, 0);
+    assert_double_equal(tt_value(fo, "w_pop_pct", 0), one, 1e-9);
+    assert_int_equal(fo->n_gaps, 1);
+    assert_double_equal(fo->gaps[0].km2, 1 - one / 100, 1e-12);
+    assert_int_equal(fo->n_facilities, 1);
+    GEOSGeomGetX_r(e->ctx->geos, fo->facilities[0].pt, &x);
     assert_double_equal(x, 500750, 1e-6); /* F3 */
-    assert_double_equal(r->facilities[0].basin, 10000, 1e-6); /* the only well: everyone's nearest */
-    assert_int_equal(taafi_result_rescore(e->ctx, r, "big_only"), TAAFI_OK);
-    assert_double_equal(tt_value(r, "w_area_pct", 0), one, 1e-9);
-    assert_int_equal(r->n_facilities, 1);
-    GEOSGeomGetX_r(e->ctx->geos, r->facilities[0].pt, &x);
+    assert_double_equal(fo->facilities[0].basin, 10000, 1e-6); /* the only well: everyone's nearest */
+    assert_int_equal(taafi_result_scenario(e->ctx, r, "big_only", &bo), TAAFI_OK);
+    assert_double_equal(tt_value(bo, "w_area_pct", 0), one, 1e-9);
+    assert_int_equal(bo->n_facilities, 1);
+    GEOSGeomGetX_r(e->ctx->geos, bo->facilities[0].pt, &x);
     assert_double_equal(x, 500250, 1e-6); /* F2 */
     move_inputs(e->dir, 0);
-    assert_int_equal(taafi_result_rescore(e->ctx, r, NULL), TAAFI_OK);
+    taafi_result_free(bo);
+    taafi_result_free(fo);
+    /* the base still holds both wells */
     assert_double_equal(tt_value(r, "w_area_pct", 0), 2 * one, 1e-9);
     assert_int_equal(r->n_facilities, 2);
     taafi_result_free(r);
@@ -501,8 +507,8 @@ static void test_atlas_shows_scored_value(void **state)
 }
 
 /* A scenario that cannot be scored (no facility left, with missing: fail)
- * fails, and leaves the result as it was: the project's own scoring in
- * force, every score there. */
+ * fails, gives no result, and leaves the base as it was: the project's own
+ * scoring, every score there. */
 static void test_failed_scenario_restores(void **state)
 {
     tt_env *e = *state;
@@ -527,8 +533,10 @@ static void test_failed_scenario_restores(void **state)
     before = tt_value(r, "c_mean_dist", 0);
     score = tt_value(r, "c_score", 0);
     assert_false(isnan(before));
-    assert_int_equal(taafi_result_rescore(e->ctx, r, "none"), TAAFI_ERR_DATA);
+    taafi_result *s = (taafi_result *)1;
+    assert_int_equal(taafi_result_scenario(e->ctx, r, "none", &s), TAAFI_ERR_DATA);
     assert_non_null(strstr(taafi_ctx_message(e->ctx), "scoring.missing is fail"));
+    assert_null(s);
     assert_null(r->scenario);
     assert_true(tt_value(r, "c_mean_dist", 0) == before);
     assert_true(tt_value(r, "c_score", 0) == score);

@@ -283,9 +283,9 @@ static void test_geometric_and_breaks(void **state)
     taafi_project_free(p);
 }
 
-/* A scenario re-scores the same values: tripling basic services and
+/* A scenario scores the same values: tripling basic services and
  * dropping indicator a moves the index exactly as computed by hand, and
- * rescoring with no scenario gives back the project's own numbers. */
+ * the result it was made from keeps the project's own numbers. */
 static void test_scenario(void **state)
 {
     fixture *f = *state;
@@ -301,17 +301,23 @@ static void test_scenario(void **state)
         e[i] = tt_value(r, "economic_vitality_score", i);
         b[i] = tt_value(r, "b_score", i);
     }
-    assert_int_equal(taafi_result_rescore(f->ctx, r, "heavy"), TAAFI_OK);
+    taafi_result *h = NULL;
+    assert_int_equal(taafi_result_scenario(f->ctx, r, "heavy", &h), TAAFI_OK);
     for (i = 0; i < 9; i++) {
         /* basic services is now b's score alone (a weighs 0), weighted 3 */
-        assert_double_equal(tt_value(r, "basic_services_score", i), b[i], 1e-12);
-        assert_double_equal(tt_value(r, "recovery_index", i), (3 * b[i] + e[i]) / 4, 1e-12);
-        assert_double_equal(tt_value(r, "a", i), i < 8 ? (double)i : 1, 0); /* values untouched */
+        assert_double_equal(tt_value(h, "basic_services_score", i), b[i], 1e-12);
+        assert_double_equal(tt_value(h, "recovery_index", i), (3 * b[i] + e[i]) / 4, 1e-12);
+        assert_double_equal(tt_value(h, "a", i), i < 8 ? (double)i : 1, 0); /* values untouched */
     }
-    assert_int_equal(taafi_result_rescore(f->ctx, r, NULL), TAAFI_OK);
+    /* the base keeps the project's own numbers */
     for (i = 0; i < 9; i++)
         assert_double_equal(tt_value(r, "recovery_index", i), base[i], 0);
-    assert_int_equal(taafi_result_rescore(f->ctx, r, "nope"), TAAFI_ERR_USAGE);
+    taafi_result *bad = (taafi_result *)1;
+    assert_int_equal(taafi_result_scenario(f->ctx, r, "nope", &bad), TAAFI_ERR_USAGE);
+    assert_null(bad);
+    /* a scenario of a scenario's result is refused */
+    assert_int_equal(taafi_result_scenario(f->ctx, h, "heavy", &bad), TAAFI_ERR_USAGE);
+    taafi_result_free(h);
     taafi_result_free(r);
     taafi_project_free(p);
 }
