@@ -9,6 +9,7 @@
  * the project-file line.
  */
 #include "derive.h"
+#include "families/indicator.h"
 
 #include <ctype.h>
 #include <math.h>

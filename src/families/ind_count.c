@@ -379,3 +379,50 @@ const tf_family tf_family_count = {.type = TF_IND_COUNT,
                                    .lean = 1,
                                    .field = class_field,
                                    .pass_verb = "counting"};
+
+/* The project-file keys of count: layer, where, class_field, classes,
+ * density, percent, per_1000. */
+static taafi_status parse_classes(parser *ps, const yaml_node_t *v, tf_indicator_def *d)
+{
+    yaml_node_item_t *it;
+    size_t n;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return pj_perr(ps, v, "'classes' must be a list, e.g. [destroyed, severe, moderate, possible]");
+    n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    if (n == 0)
+        return pj_perr(ps, v, "'classes' is empty: list the classes or leave the key out to take them from the data");
+    d->classes = calloc(n, sizeof *d->classes);
+    if (!d->classes)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        taafi_status st = pj_dup_scalar(ps, pj_node(ps, *it), "classes", &d->classes[d->n_classes]);
+        if (st)
+            return st;
+        d->n_classes++;
+    }
+    return TAAFI_OK;
+}
+
+static taafi_status count_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    const yaml_node_t *v;
+    taafi_status st;
+    if ((st = pj_layer_where(ps, m, d, "name one of the layers under 'layers'")) ||
+        (st = pj_opt_str(ps, m, "class_field", &d->class_field)) ||
+        (st = pj_opt_bool(ps, m, "density", &d->density)) || (st = pj_opt_bool(ps, m, "percent", &d->percent)) ||
+        (st = pj_opt_bool(ps, m, "per_1000", &d->per_1000)))
+        return st;
+    if ((v = pj_get(ps, m, "classes"))) {
+        if (!d->class_field)
+            return pj_perr(ps, v, "'classes' needs 'class_field', the field that holds the class");
+        if ((st = parse_classes(ps, v, d)))
+            return st;
+    }
+    if (d->percent && !d->class_field)
+        return pj_perr(ps, pj_get(ps, m, "percent"),
+                       "'percent' gives each class's share of the total and needs 'class_field'");
+    return TAAFI_OK;
+}
+
+static const char *const KEYS[] = {"layer", "where", "class_field", "classes", "density", "percent", "per_1000", NULL};
+const tf_family_keys tf_keys_count = {.type = "count", .keys = KEYS, .parse = count_keys};

@@ -104,3 +104,12 @@ const tf_family tf_family_nearest = {.type = TF_IND_NEAREST_DISTANCE,
                                      .consume = consume,
                                      .finish = finish,
                                      .free = free_state};
+
+/* The project-file keys of nearest_distance: layer, where. */
+static taafi_status layer_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    return pj_layer_where(ps, m, d, "name one of the layers under 'layers'");
+}
+
+static const char *const KEYS[] = {"layer", "where", NULL};
+const tf_family_keys tf_keys_nearest = {.type = "nearest_distance", .keys = KEYS, .parse = layer_keys};

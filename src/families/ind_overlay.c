@@ -97,3 +97,13 @@ const tf_family tf_family_length_density = {.type = TF_IND_LENGTH_DENSITY,
                                             .consume = consume,
                                             .finish = finish,
                                             .free = free_state};
+
+/* The project-file keys of area_share and length_density: layer, where. */
+static taafi_status layer_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    return pj_layer_where(ps, m, d, "name one of the layers under 'layers'");
+}
+
+static const char *const KEYS[] = {"layer", "where", NULL};
+const tf_family_keys tf_keys_area_share = {.type = "area_share", .keys = KEYS, .parse = layer_keys};
+const tf_family_keys tf_keys_length_density = {.type = "length_density", .keys = KEYS, .parse = layer_keys};

@@ -114,3 +114,24 @@ const tf_family tf_family_raster_sum = {.type = TF_IND_RASTER_SUM,
                                         .finish_deferred = make_column,
                                         .own_source = TF_OWN_RASTER,
                                         .check_source = check_source};
+
+/* The project-file keys of raster_sum: source, band. */
+static taafi_status raster_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    const yaml_node_t *v;
+    double band = 1;
+    taafi_status st;
+    if ((st = pj_need(ps, m, d, "source", "give the path of the raster (a GeoTIFF of persons per cell, say)")) ||
+        (st = pj_own_source(ps, m, d)))
+        return st;
+    if ((v = pj_get(ps, m, "band")) && (st = pj_number(ps, v, "band", &band)))
+        return st;
+    if (band < 1 || band != (double)(int)band)
+        return pj_perr(ps, v, "'band' must be a band number, 1 or more");
+    d->band = (int)band;
+    return TAAFI_OK;
+}
+
+static const char *const KEYS[] = {"source", "band", NULL};
+const tf_family_keys tf_keys_raster_sum = {.type = "raster_sum", .keys = KEYS, .parse = raster_keys,
+                                           .flags = TF_KEYS_ROUND_SOURCE};

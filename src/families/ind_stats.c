@@ -197,3 +197,19 @@ const tf_family tf_family_max = {.type = TF_IND_MAX,
                                  .free = free_state,
                                  .lean = 1,
                                  .field = stat_field};
+
+/* The project-file keys of sum, mean, min and max: layer, where, field. */
+static taafi_status stat_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    taafi_status st;
+    if ((st = pj_layer_where(ps, m, d, "name one of the layers under 'layers'")) ||
+        (st = pj_need(ps, m, d, "field", "name the numeric field to aggregate")))
+        return st;
+    return pj_opt_str(ps, m, "field", &d->field);
+}
+
+static const char *const KEYS[] = {"layer", "where", "field", NULL};
+const tf_family_keys tf_keys_sum = {.type = "sum", .keys = KEYS, .parse = stat_keys};
+const tf_family_keys tf_keys_mean = {.type = "mean", .keys = KEYS, .parse = stat_keys};
+const tf_family_keys tf_keys_min = {.type = "min", .keys = KEYS, .parse = stat_keys};
+const tf_family_keys tf_keys_max = {.type = "max", .keys = KEYS, .parse = stat_keys};

@@ -176,3 +176,20 @@ static taafi_status check_source(taafi_ctx *ctx, const tf_indicator_def *d, int 
 
 const tf_family tf_family_table = {
     .type = TF_IND_TABLE, .finish = finish, .own_source = TF_OWN_TABLE, .check_source = check_source};
+
+/* The project-file keys of table: source, sheet, key, field. */
+static taafi_status table_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    taafi_status st;
+    if ((st = pj_need(ps, m, d, "source", "give the path of the table (CSV, XLSX, ODS, GeoPackage ...)")) ||
+        (st = pj_need(ps, m, d, "key", "name the table's field that holds the area ids")) ||
+        (st = pj_need(ps, m, d, "field", "name the table's field that holds the value")) ||
+        (st = pj_opt_str(ps, m, "sheet", &d->sheet)) || (st = pj_opt_str(ps, m, "key", &d->key)) ||
+        (st = pj_opt_str(ps, m, "field", &d->field)))
+        return st;
+    return pj_own_source(ps, m, d);
+}
+
+static const char *const KEYS[] = {"source", "sheet", "key", "field", NULL};
+const tf_family_keys tf_keys_table = {.type = "table", .keys = KEYS, .parse = table_keys,
+                                      .flags = TF_KEYS_ROUND_SOURCE};

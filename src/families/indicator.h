@@ -4,15 +4,46 @@
  * Families that read a layer are fed, in one streaming pass per (layer,
  * filter), every feature of that layer together with where it lies (located
  * once for all indicators of the pass), then asked to finish: to add their
- * columns to the result.  Families without a layer only finish.  A new
- * family should touch only its own file, the table in indicator.c, the
- * project-file keys and its tests.
+ * columns to the result.  Families without a layer only finish.  Each
+ * family also owns its project-file keys (a tf_family_keys, project/keys.h,
+ * in its own file; the table of them by type is in keys.c).  A new family
+ * touches only its own files, the two tables and its tests.
  */
 #ifndef TAAFI_INDICATOR_H
 #define TAAFI_INDICATOR_H
 
 #include "result/result.h"
 #include "io/columns.h"
+#include "project/keys.h"
+
+/* The indicator types: a tf_indicator_def's `type`, an index into the
+ * table of the families' keys (keys.c) in this order. */
+typedef enum tf_ind_type {
+    TF_IND_AREA,             /* km² of each area                           */
+    TF_IND_COUNT,            /* features per area, per class               */
+    TF_IND_SUM,              /* statistics of a numeric field ...          */
+    TF_IND_MEAN,
+    TF_IND_MIN,
+    TF_IND_MAX,              /* ... of the features in each area           */
+    TF_IND_AREA_SHARE,       /* share of each area covered by polygons, %  */
+    TF_IND_LENGTH_DENSITY,   /* km of lines per km² of area                */
+    TF_IND_NEAREST_DISTANCE, /* m from the area's point to nearest feature */
+    TF_IND_TABLE,            /* a value joined by key from a table         */
+    TF_IND_EXPRESSION,       /* SQL over other indicators of the same area */
+    TF_IND_RASTER_SUM,       /* sum of raster cells under each area        */
+    TF_IND_COVERAGE,         /* reach of facilities within a distance      */
+    TF_IND_N_TYPES
+} tf_ind_type;
+
+/* The families' keys by type, NULL-terminated, for tf_project_parse. */
+extern const tf_family_keys *const tf_family_keys_table[TF_IND_N_TYPES + 1];
+
+/* The name of a type as the project file writes it ("coverage"). */
+const char *tf_family_name(int type);
+
+extern const tf_family_keys tf_keys_area, tf_keys_count, tf_keys_sum, tf_keys_mean, tf_keys_min, tf_keys_max;
+extern const tf_family_keys tf_keys_area_share, tf_keys_length_density, tf_keys_nearest, tf_keys_table;
+extern const tf_family_keys tf_keys_expression, tf_keys_raster_sum, tf_keys_coverage;
 
 typedef struct tf_ind_state tf_ind_state; /* each family's own */
 

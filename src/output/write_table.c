@@ -87,7 +87,7 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
             const tf_source *layer = d->layer >= 0 ? &p->layers[d->layer] : NULL;
             int scored = d->pillar != NULL, main_col = !strcmp(c->name, d->id), is_score = !strcmp(c->role, "score");
             v[2] = d->id;
-            v[3] = tf_ind_type_names[d->type];
+            v[3] = tf_family_name(d->type);
             v[4] = d->pillar;
             if (d->label)
                 snprintf(label, sizeof label, "%s%s%s%s", d->label, main_col ? "" : " (", main_col ? "" : c->name,

@@ -38,7 +38,7 @@ static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t l
         if (d->layer != (int)li)
             continue;
         used = 1;
-        tf_buf_printf(b, "  read by indicator %s (%s)", d->id, tf_ind_type_names[d->type]);
+        tf_buf_printf(b, "  read by indicator %s (%s)", d->id, tf_family_name(d->type));
         if (d->class_field || d->field || d->capacity_field) {
             const char *fld = d->class_field ? d->class_field : d->field ? d->field : d->capacity_field;
             const char *key = d->class_field ? "class_field" : d->field ? "field" : "capacity_field";

@@ -1,7 +1,7 @@
-/* indicators.c: the `indicators` list: each indicator's type, its keys
- * (checked per type), its scoring keys, and the checks that need every
- * indicator. */
-#include "parse.h"
+/* indicators.c: the `indicators` list: each indicator's type, the keys
+ * every indicator has (its scoring keys among them), its family's keys
+ * read by the family (keys.h), and the checks that need every indicator. */
+#include "keys.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,90 +11,45 @@
 #include <string.h>
 #include <strings.h>
 
-static taafi_status parse_classes(parser *ps, const yaml_node_t *v, tf_indicator_def *d)
+/* Keys every indicator may have, beside its family's own. */
+static const char *const COMMON_KEYS[] = {"id",        "type",   "label",  "label_ar", "pillar", "unit",
+                                          "direction", "weight", "method", "target",   "floor",  "clamp",
+                                          "score_column", NULL};
+
+const char *tf_type_name(const taafi_project *p, const tf_indicator_def *d) { return p->families[d->type]->type; }
+
+/* Whether `key` is in the NULL-terminated `list` (NULL: empty). */
+static int listed(const char *const *list, const char *key)
 {
-    yaml_node_item_t *it;
-    size_t n;
-    if (v->type != YAML_SEQUENCE_NODE)
-        return pj_perr(ps, v, "'classes' must be a list, e.g. [destroyed, severe, moderate, possible]");
-    n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-    if (n == 0)
-        return pj_perr(ps, v, "'classes' is empty: list the classes or leave the key out to take them from the data");
-    d->classes = calloc(n, sizeof *d->classes);
-    if (!d->classes)
-        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-    for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-        taafi_status st = pj_dup_scalar(ps, pj_node(ps, *it), "classes", &d->classes[d->n_classes]);
-        if (st)
-            return st;
-        d->n_classes++;
-    }
-    return TAAFI_OK;
+    for (; list && *list; list++)
+        if (!strcmp(*list, key))
+            return 1;
+    return 0;
 }
 
-const char *const tf_ind_type_names[TF_IND_N_TYPES + 1] = {
-    "area", "count", "sum", "mean", "min", "max", "area_share", "length_density", "nearest_distance",
-    "table", "expression", "raster_sum", "coverage", NULL};
-
-/* Keys every indicator may have, and the further keys of each type. */
-#define COMMON_KEYS                                                                                                \
-    "id", "type", "label", "label_ar", "pillar", "unit", "direction", "weight", "method", "target", "floor",      \
-        "clamp", "score_column"
-static const char *const KEYS_AREA[] = {COMMON_KEYS, NULL};
-static const char *const KEYS_COUNT[] = {COMMON_KEYS, "layer", "where", "class_field", "classes", "density",
-                                         "percent", "per_1000", NULL};
-static const char *const KEYS_STAT[] = {COMMON_KEYS, "layer", "where", "field", NULL};
-static const char *const KEYS_LAYER[] = {COMMON_KEYS, "layer", "where", NULL};
-static const char *const KEYS_TABLE[] = {COMMON_KEYS, "source", "sheet", "key", "field", NULL};
-static const char *const KEYS_EXPR[] = {COMMON_KEYS, "expression", NULL};
-static const char *const KEYS_RASTER[] = {COMMON_KEYS, "source", "band", NULL};
-static const char *const KEYS_COVERAGE[] = {COMMON_KEYS, "layer",        "where",    "kind",     "kind_field",
-                                            "distance",  "status_field", "statuses", "standard", "capacity_field",
-                                            NULL};
-
-static const char *const *type_keys(tf_ind_type t)
-{
-    switch (t) {
-    case TF_IND_AREA: return KEYS_AREA;
-    case TF_IND_COUNT: return KEYS_COUNT;
-    case TF_IND_SUM:
-    case TF_IND_MEAN:
-    case TF_IND_MIN:
-    case TF_IND_MAX: return KEYS_STAT;
-    case TF_IND_AREA_SHARE:
-    case TF_IND_LENGTH_DENSITY:
-    case TF_IND_NEAREST_DISTANCE: return KEYS_LAYER;
-    case TF_IND_TABLE: return KEYS_TABLE;
-    case TF_IND_EXPRESSION: return KEYS_EXPR;
-    case TF_IND_RASTER_SUM: return KEYS_RASTER;
-    case TF_IND_COVERAGE: return KEYS_COVERAGE;
-    case TF_IND_N_TYPES: break;
-    }
-    return KEYS_AREA;
-}
-
-/* Like check_keys, but a key that belongs to another indicator type gets
- * "does not apply to" rather than "unknown". */
+/* The keys of indicator d's mapping `m` are the common ones and its
+ * family's; a key that belongs to another family gets "does not apply
+ * to" rather than "unknown". */
 static taafi_status check_indicator_keys(parser *ps, const yaml_node_t *m, const tf_indicator_def *d)
 {
-    const char *const *allowed = type_keys(d->type);
+    const tf_family_keys *const *fams = ps->p->families;
+    const char *const *own = fams[d->type]->keys;
+    const char *allowed[64];
+    size_t n = 0, i;
     yaml_node_pair_t *pr;
+    for (i = 0; COMMON_KEYS[i] && n + 1 < 64; i++)
+        allowed[n++] = COMMON_KEYS[i];
+    for (i = 0; own && own[i] && n + 1 < 64; i++)
+        allowed[n++] = own[i];
+    allowed[n] = NULL;
     for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
         yaml_node_t *k = pj_node(ps, pr->key);
         const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
-        const char *const *a;
-        int t;
-        for (a = allowed; *a && strcmp(*a, key); a++)
-            ;
-        if (*a)
+        if (listed(allowed, key))
             continue;
-        for (t = 0; t < TF_IND_N_TYPES; t++) {
-            for (a = type_keys((tf_ind_type)t); *a && strcmp(*a, key); a++)
-                ;
-            if (*a)
-                return pj_perr(ps, k, "'%s' does not apply to an indicator of type %s", key,
-                            tf_ind_type_names[d->type]);
-        }
+        for (i = 0; fams[i]; i++)
+            if (listed(fams[i]->keys, key))
+                return pj_perr(ps, k, "'%s' does not apply to an indicator of type %s", key, fams[d->type]->type);
         return pj_check_keys(ps, m, "an indicator", allowed);
     }
     return TAAFI_OK;
@@ -169,8 +124,7 @@ static taafi_status parse_scoring_keys(parser *ps, const yaml_node_t *m, tf_indi
     return TAAFI_OK;
 }
 
-/* `source`, resolved against the project's folder. */
-static taafi_status own_source(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+taafi_status pj_own_source(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
 {
     char *raw = NULL;
     taafi_status st;
@@ -181,78 +135,43 @@ static taafi_status own_source(parser *ps, const yaml_node_t *m, tf_indicator_de
     return d->source ? TAAFI_OK : tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
 }
 
-/* The keys of count: class_field, classes, density, percent, per_1000. */
-static taafi_status count_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+taafi_status pj_layer_where(parser *ps, const yaml_node_t *m, tf_indicator_def *d, const char *what)
 {
-    const yaml_node_t *v;
     taafi_status st;
-    if ((st = pj_opt_str(ps, m, "class_field", &d->class_field)) ||
-        (st = pj_opt_bool(ps, m, "density", &d->density)) || (st = pj_opt_bool(ps, m, "percent", &d->percent)) ||
-        (st = pj_opt_bool(ps, m, "per_1000", &d->per_1000)))
+    if ((st = pj_need(ps, m, d, "layer", what)) || (st = pj_layer_ref(ps, pj_get(ps, m, "layer"), &d->layer)))
         return st;
-    if ((v = pj_get(ps, m, "classes"))) {
-        if (!d->class_field)
-            return pj_perr(ps, v, "'classes' needs 'class_field', the field that holds the class");
-        if ((st = parse_classes(ps, v, d)))
-            return st;
+    return pj_opt_str(ps, m, "where", &d->where);
+}
+
+/* The `type` names of every family, for the message and the choice. */
+static taafi_status type_of(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    const tf_family_keys *const *fams = ps->p->families;
+    const char *names[64];
+    const yaml_node_t *v = pj_get(ps, m, "type");
+    tf_buf list = {0};
+    size_t n;
+    int t;
+    taafi_status st;
+    for (n = 0; fams[n] && n + 1 < 64; n++) {
+        names[n] = fams[n]->type;
+        tf_buf_printf(&list, "%s%s", n ? (fams[n + 1] ? ", " : " or ") : "", fams[n]->type);
     }
-    if (d->percent && !d->class_field)
-        return pj_perr(ps, pj_get(ps, m, "percent"),
-                       "'percent' gives each class's share of the total and needs 'class_field'");
-    return TAAFI_OK;
-}
-
-/* The families that read a layer: `layer`, `where`, and their own. */
-static taafi_status layer_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
-{
-    taafi_status st;
-    if ((st = pj_need(ps, m, d, "layer", "name one of the layers under 'layers'")) ||
-        (st = pj_layer_ref(ps, pj_get(ps, m, "layer"), &d->layer)) || (st = pj_opt_str(ps, m, "where", &d->where)))
-        return st;
-    if (d->type == TF_IND_COUNT)
-        return count_keys(ps, m, d);
-    if (d->type >= TF_IND_SUM && d->type <= TF_IND_MAX)
-        return (st = pj_need(ps, m, d, "field", "name the numeric field to aggregate"))
-                   ? st
-                   : pj_opt_str(ps, m, "field", &d->field);
-    return TAAFI_OK;
-}
-
-/* table: source, sheet, key, field. */
-static taafi_status table_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
-{
-    taafi_status st;
-    if ((st = pj_need(ps, m, d, "source", "give the path of the table (CSV, XLSX, ODS, GeoPackage ...)")) ||
-        (st = pj_need(ps, m, d, "key", "name the table's field that holds the area ids")) ||
-        (st = pj_need(ps, m, d, "field", "name the table's field that holds the value")) ||
-        (st = pj_opt_str(ps, m, "sheet", &d->sheet)) || (st = pj_opt_str(ps, m, "key", &d->key)) ||
-        (st = pj_opt_str(ps, m, "field", &d->field)))
-        return st;
-    return own_source(ps, m, d);
-}
-
-/* raster_sum: source, band. */
-static taafi_status raster_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
-{
-    const yaml_node_t *v;
-    double band = 1;
-    taafi_status st;
-    if ((st = pj_need(ps, m, d, "source", "give the path of the raster (a GeoTIFF of persons per cell, say)")) ||
-        (st = own_source(ps, m, d)))
-        return st;
-    if ((v = pj_get(ps, m, "band")) && (st = pj_number(ps, v, "band", &band)))
-        return st;
-    if (band < 1 || band != (double)(int)band)
-        return pj_perr(ps, v, "'band' must be a band number, 1 or more");
-    d->band = (int)band;
-    return TAAFI_OK;
+    names[n] = NULL;
+    if (list.failed)
+        st = tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    else if (!v)
+        st = pj_perr(ps, m, "indicator '%s' has no 'type' (%s)", d->id, list.s);
+    else if (!(st = pj_choice(ps, v, "indicator type", names, &t)))
+        d->type = t;
+    tf_buf_free(&list);
+    return st;
 }
 
 static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
 {
     const yaml_node_t *v;
     taafi_status st;
-    int t;
     if ((st = pj_expect_mapping(ps, m, "each indicator")))
         return st;
     d->line = pj_line_of(m);
@@ -263,42 +182,13 @@ static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicat
         return st;
     if (!pj_valid_column(d->id))
         return pj_perr(ps, v, "indicator id '%s' must start with a letter and hold only letters, digits and _", d->id);
-    if (!(v = pj_get(ps, m, "type")))
-        return pj_perr(ps, m, "indicator '%s' has no 'type' (area, count, sum, mean, min, max, area_share, "
-                           "length_density, nearest_distance, table, expression, raster_sum or coverage)",
-                    d->id);
-    if ((st = pj_choice(ps, v, "indicator type", tf_ind_type_names, &t)))
+    if ((st = type_of(ps, m, d)))
         return st;
-    d->type = (tf_ind_type)t;
     if ((st = check_indicator_keys(ps, m, d)) || (st = pj_opt_str(ps, m, "label", &d->label)) ||
         (st = pj_opt_str(ps, m, "label_ar", &d->label_ar)) || (st = pj_opt_str(ps, m, "unit", &d->unit)) ||
         (st = parse_scoring_keys(ps, m, d)))
         return st;
-    switch (d->type) {
-    case TF_IND_COUNT:
-    case TF_IND_SUM:
-    case TF_IND_MEAN:
-    case TF_IND_MIN:
-    case TF_IND_MAX:
-    case TF_IND_AREA_SHARE:
-    case TF_IND_LENGTH_DENSITY:
-    case TF_IND_NEAREST_DISTANCE:
-        return layer_keys(ps, m, d);
-    case TF_IND_TABLE:
-        return table_keys(ps, m, d);
-    case TF_IND_EXPRESSION:
-        return (st = pj_need(ps, m, d, "expression", "give an SQL expression over other indicators' columns"))
-                   ? st
-                   : pj_opt_str(ps, m, "expression", &d->expression);
-    case TF_IND_RASTER_SUM:
-        return raster_keys(ps, m, d);
-    case TF_IND_COVERAGE:
-        return pj_parse_coverage(ps, m, d);
-    case TF_IND_AREA:
-    case TF_IND_N_TYPES:
-        break;
-    }
-    return TAAFI_OK;
+    return ps->p->families[d->type]->parse ? ps->p->families[d->type]->parse(ps, m, d) : TAAFI_OK;
 }
 
 taafi_status pj_parse_indicators(parser *ps, const yaml_node_t *s)
@@ -372,4 +262,24 @@ taafi_status pj_check_indicators(parser *ps, const yaml_node_t *root)
                             p->path, line, tf_pillar_keys[k]);
     }
     return TAAFI_OK;
+}
+
+taafi_status pj_after_scenarios(parser *ps)
+{
+    size_t k;
+    taafi_status st;
+    for (k = 0; k < ps->p->n_inds; k++) {
+        const tf_family_keys *f = ps->p->families[ps->p->inds[k].type];
+        if (f->after_scenarios && (st = f->after_scenarios(ps, (int)k)))
+            return st;
+    }
+    return TAAFI_OK;
+}
+
+const char *tf_pass_where(const tf_indicator_def *d) { return d->pass_where ? d->pass_where : d->where; }
+
+const yaml_node_t *pj_ind_node(parser *ps, int ix)
+{
+    const yaml_node_t *seq = pj_get(ps, yaml_document_get_root_node(ps->doc), "indicators");
+    return seq ? pj_node(ps, seq->data.sequence.items.start[ix]) : NULL;
 }

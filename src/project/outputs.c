@@ -1,5 +1,5 @@
 /* outputs.c: the `outputs` and `maps` sections. */
-#include "parse.h"
+#include "keys.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -76,8 +76,8 @@ taafi_status pj_parse_maps(parser *ps, const yaml_node_t *m)
     }
     if (mp->gaps) {
         int k = tf_project_find_indicator(ps->p, mp->gaps);
-        if (k < 0 || ps->p->inds[k].type != TF_IND_COVERAGE)
-            return pj_perr(ps, pj_get(ps, m, "gaps"), "maps.gaps names '%s', which is no coverage indicator", mp->gaps);
+        if (k < 0 || !(ps->p->families[ps->p->inds[k].type]->flags & TF_KEYS_GAPS))
+            return pj_perr(ps, pj_get(ps, m, "gaps"), "maps.gaps names '%s', which makes no service gaps", mp->gaps);
     }
     return TAAFI_OK;
 }

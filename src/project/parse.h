@@ -1,7 +1,7 @@
 /*
  * parse.h: the project parser's shared state and helpers, for the files
  * of src/project that read the project file's sections (project.c reads
- * the root).  Private to src/project.
+ * the root), and for the families' readers of their own keys (keys.h).
  */
 #ifndef TAAFI_PROJECT_PARSE_H
 #define TAAFI_PROJECT_PARSE_H
@@ -49,15 +49,16 @@ char *pj_resolve(const taafi_project *p, const char *path);
 /* indicators (indicators.c) */
 taafi_status pj_check_indicators(parser *ps, const yaml_node_t *root);
 taafi_status pj_parse_indicators(parser *ps, const yaml_node_t *s);
-
-/* coverage keys (keys_coverage.c) */
-taafi_status pj_coverage_where(parser *ps, const char *user_where, const char *kind, const char *kind_field,
-                               const yaml_node_t *statuses, const char *status_field, tf_buf *where);
+/* Each family's after_scenarios, for its indicators (keys.h). */
+taafi_status pj_after_scenarios(parser *ps);
+/* The YAML node of the project's indicator ix. */
 const yaml_node_t *pj_ind_node(parser *ps, int ix);
-taafi_status pj_parse_coverage(parser *ps, const yaml_node_t *m, tf_indicator_def *d);
-taafi_status pj_union_filters(parser *ps);
-taafi_status pj_scenario_coverage(parser *ps, const yaml_node_t *iv, const char *scenario, int ix,
-                                  tf_indicator_def *d);
+/* An indicator's own file, `source`, resolved against the project's
+ * folder (d->source NULL when absent). */
+taafi_status pj_own_source(parser *ps, const yaml_node_t *m, tf_indicator_def *d);
+/* `layer` (required: `what` says what it should name) and `where`, the
+ * keys of the families that read a layer. */
+taafi_status pj_layer_where(parser *ps, const yaml_node_t *m, tf_indicator_def *d, const char *what);
 
 /* scoring (scoring.c) */
 taafi_status pj_parse_scoring(parser *ps, const yaml_node_t *m);

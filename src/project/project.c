@@ -50,7 +50,7 @@ static taafi_status parse_root(parser *ps, const yaml_node_t *root)
     if ((v = pj_get(ps, root, "scoring")) && (st = pj_parse_scoring(ps, v)))
         return st;
     /* after scoring: a scenario starts from the project's settings */
-    if ((v = pj_get(ps, root, "scenarios")) && ((st = pj_parse_scenarios(ps, v)) || (st = pj_union_filters(ps))))
+    if ((v = pj_get(ps, root, "scenarios")) && ((st = pj_parse_scenarios(ps, v)) || (st = pj_after_scenarios(ps))))
         return st;
     if ((v = pj_get(ps, root, "rounds")) && (st = pj_parse_rounds(ps, v)))
         return st;
@@ -123,13 +123,8 @@ static taafi_status read_file(taafi_ctx *ctx, const char *path, char **text_out,
     return TAAFI_OK;
 }
 
-taafi_status taafi_project_load(taafi_ctx *ctx, const char *path, taafi_project **out)
-{
-    return tf_project_parse(ctx, path, NULL, 0, out);
-}
-
 taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text, size_t text_len,
-                              taafi_project **out)
+                              const tf_family_keys *const *families, taafi_project **out)
 {
     yaml_parser_t yp;
     yaml_document_t doc;
@@ -139,10 +134,12 @@ taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text
     taafi_status st;
     size_t len = 0;
     const char *slash;
-    if (!ctx || !path || !out)
+    if (!ctx || !path || !families || !out)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_load: NULL argument") : TAAFI_ERR_USAGE;
     *out = NULL;
     p = calloc(1, sizeof *p);
+    if (p)
+        p->families = families;
     if (!p || !(p->path = tf_strdup(path))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto fail;

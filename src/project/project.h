@@ -21,33 +21,16 @@ typedef struct tf_source {
     char *y_field;   /* its CRS, or assume_crs'); both NULL or both set  */
 } tf_source;
 
-typedef enum tf_ind_type {
-    TF_IND_AREA,             /* km² of each area                           */
-    TF_IND_COUNT,            /* features per area, per class               */
-    TF_IND_SUM,              /* statistics of a numeric field ...          */
-    TF_IND_MEAN,
-    TF_IND_MIN,
-    TF_IND_MAX,              /* ... of the features in each area           */
-    TF_IND_AREA_SHARE,       /* share of each area covered by polygons, %  */
-    TF_IND_LENGTH_DENSITY,   /* km of lines per km² of area                */
-    TF_IND_NEAREST_DISTANCE, /* m from the area's point to nearest feature */
-    TF_IND_TABLE,            /* a value joined by key from a table         */
-    TF_IND_EXPRESSION,       /* SQL over other indicators of the same area */
-    TF_IND_RASTER_SUM,       /* sum of raster cells under each area        */
-    TF_IND_COVERAGE,         /* reach of facilities within a distance      */
-    TF_IND_N_TYPES
-} tf_ind_type;
-
-/* Type names as written in the project file, indexed by tf_ind_type, and
- * NULL-terminated. */
-extern const char *const tf_ind_type_names[TF_IND_N_TYPES + 1];
+/* The families' key tables (project/keys.h), one per indicator type,
+ * NULL-terminated: given by the families when a project is parsed. */
+typedef struct tf_family_keys tf_family_keys;
 
 typedef enum tf_direction { TF_DIR_NONE, TF_DIR_HIGHER_BETTER, TF_DIR_LOWER_BETTER } tf_direction;
 typedef enum tf_method { TF_NORM_MINMAX, TF_NORM_TARGET, TF_NORM_ZSCORE } tf_method;
 
 typedef struct tf_indicator_def {
     char *id; /* output column, or prefix of its columns */
-    tf_ind_type type;
+    int type; /* the family: an index into the project's `families`   */
     int line;
     char *label, *label_ar, *pillar, *unit; /* metadata, may be NULL */
     /* scoring (only for indicators with a pillar) */
@@ -96,15 +79,6 @@ typedef struct tf_indicator_def {
 /* The filter a pass for d reads with (see pass_where). */
 const char *tf_pass_where(const tf_indicator_def *d);
 
-/* Published or common planning standards by facility kind, the defaults of
- * coverage indicators (see docs/project-file.md for their sources). */
-typedef struct tf_service_standard {
-    const char *kind;
-    double distance_m;          /* 0: none published; the project must say */
-    double residents_per_unit;  /* 0: none                                 */
-    const char *source;
-} tf_service_standard;
-const tf_service_standard *tf_standard_of(const char *kind);
 
 typedef enum tf_missing { TF_MISSING_SKIP, TF_MISSING_FAIL } tf_missing;
 typedef enum tf_mean { TF_MEAN_ARITHMETIC, TF_MEAN_GEOMETRIC } tf_mean;
@@ -199,13 +173,16 @@ struct taafi_project {
     char *out_geojson;
     int out_csv;       /* areas.csv and indicators.csv beside the GeoPackage */
     int out_csv_bom;   /* ... with a UTF-8 byte-order mark, for Excel        */
+    const tf_family_keys *const *families; /* by type (static, the families') */
 };
 
-/* taafi_project_load() on text already in memory (`text` NULL: read the
- * file at `path`); `path` still names the file in messages and anchors
- * relative paths.  The fuzzing harness enters here. */
+/* Reads the project file at `path` (or, `text` not NULL, that text, with
+ * `path` still naming the file in messages and anchoring relative paths)
+ * with the indicator types of `families` (by type, NULL-terminated; they
+ * must outlive the project).  taafi_project_load (src/families/keys.c)
+ * and the fuzzing harness enter here. */
 taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text, size_t text_len,
-                              taafi_project **out);
+                              const tf_family_keys *const *families, taafi_project **out);
 
 /* Index of the indicator whose id is `id`, or -1. */
 int tf_project_find_indicator(const taafi_project *p, const char *id);

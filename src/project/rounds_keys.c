@@ -1,6 +1,6 @@
 /* rounds_keys.c: the `rounds` section: assessment rounds and the inputs each
  * reads. */
-#include "parse.h"
+#include "keys.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -9,6 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* A round's source for an indicator that reads no file of its own: the
+ * message names the types that do ("table or raster_sum"). */
+static taafi_status not_own_source(parser *ps, const yaml_node_t *ik, const char *round, const char *id)
+{
+    const tf_family_keys *const *f = ps->p->families;
+    tf_buf types = {0};
+    size_t i, n = 0, k = 0;
+    taafi_status st;
+    for (i = 0; f[i]; i++)
+        n += (f[i]->flags & TF_KEYS_ROUND_SOURCE) != 0;
+    for (i = 0; f[i]; i++)
+        if (f[i]->flags & TF_KEYS_ROUND_SOURCE)
+            tf_buf_printf(&types, "%s%s", k++ ? (k == n ? " or " : ", ") : "", f[i]->type);
+    st = types.failed ? tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory")
+                      : pj_perr(ps, ik, "round '%s': '%s' is no %s indicator", round, id, types.s);
+    tf_buf_free(&types);
+    return st;
+}
 
 static taafi_status name_list(parser *ps, const yaml_node_t *v, const char *key, char ***out, size_t *n)
 {
@@ -110,9 +129,8 @@ taafi_status pj_parse_rounds(parser *ps, const yaml_node_t *s)
                     return st;
                 rd->n_sources++;
                 ix = tf_project_find_indicator(p, rd->source_ids[rd->n_sources - 1]);
-                if (ix < 0 || (p->inds[ix].type != TF_IND_TABLE && p->inds[ix].type != TF_IND_RASTER_SUM))
-                    return pj_perr(ps, ik, "round '%s': '%s' is no table or raster_sum indicator", rd->name,
-                                rd->source_ids[rd->n_sources - 1]);
+                if (ix < 0 || !(p->families[p->inds[ix].type]->flags & TF_KEYS_ROUND_SOURCE))
+                    return not_own_source(ps, ik, rd->name, rd->source_ids[rd->n_sources - 1]);
                 if ((st = pj_dup_scalar(ps, pj_node(ps, pr->value), "source", &raw)))
                     return st;
                 rd->sources[rd->n_sources - 1] = pj_resolve(p, raw);

@@ -1,6 +1,6 @@
-/* scenarios.c: the `scenarios` section: named variants of the scoring and of
- * coverage. */
-#include "parse.h"
+/* scenarios.c: the `scenarios` section: named variants of the scoring and,
+ * through the families' scenario keys (keys.h), of what they measure. */
+#include "keys.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -71,23 +71,47 @@ static taafi_status indicator_labels(parser *ps, const yaml_node_t *iv, tf_indic
     return TAAFI_OK;
 }
 
+/* The families' scenario keys (keys.h) of a scenario's entry for
+ * indicator ix, each family's read by the family, which refuses them for
+ * an indicator of another type. */
+static taafi_status family_keys(parser *ps, const yaml_node_t *iv, const tf_scenario *sc, int ix)
+{
+    const tf_family_keys *const *f = ps->p->families;
+    size_t i;
+    taafi_status st;
+    for (i = 0; f[i]; i++) {
+        const char *const *k;
+        for (k = f[i]->scenario_keys; k && *k && !pj_get(ps, iv, *k); k++)
+            ;
+        if (k && *k && (st = f[i]->scenario(ps, iv, sc->name, ix, &sc->inds[ix])))
+            return st;
+    }
+    return TAAFI_OK;
+}
+
 /* One entry of a scenario's `indicators`: ID: {settings}. */
 static taafi_status scenario_indicator(parser *ps, tf_scenario *sc, const yaml_node_t *ik, const yaml_node_t *iv)
 {
-    static const char *const ind_keys[] = {"weight", "target", "floor",   "method", "distance",
-                                           "label",  "label_ar", "statuses", "where", NULL};
+    static const char *const own_keys[] = {"weight", "target", "floor", "method", "label", "label_ar", NULL};
+    const tf_family_keys *const *f = ps->p->families;
     taafi_project *p = ps->p;
-    const char *id = NULL;
+    const char *id = NULL, *keys[64];
+    size_t n = 0, i;
     int ix;
     taafi_status st;
+    for (i = 0; own_keys[i]; i++)
+        keys[n++] = own_keys[i];
+    for (i = 0; f[i]; i++)
+        for (const char *const *k = f[i]->scenario_keys; k && *k && n + 1 < 64; k++)
+            keys[n++] = *k;
+    keys[n] = NULL;
     if ((st = pj_scalar(ps, ik, "indicator id", &id)))
         return st;
     if ((ix = tf_project_find_indicator(p, id)) < 0 || !p->inds[ix].pillar)
         return pj_perr(ps, ik, "scenario '%s': '%s' is no scored indicator (one with a pillar)", sc->name, id);
     if ((st = pj_expect_mapping(ps, iv, "an indicator's scenario settings")) ||
-        (st = pj_check_keys(ps, iv, "an indicator's scenario settings", ind_keys)) ||
-        (st = indicator_scoring(ps, iv, sc, id, &sc->inds[ix])) ||
-        (st = pj_scenario_coverage(ps, iv, sc->name, ix, &sc->inds[ix])))
+        (st = pj_check_keys(ps, iv, "an indicator's scenario settings", keys)) ||
+        (st = indicator_scoring(ps, iv, sc, id, &sc->inds[ix])) || (st = family_keys(ps, iv, sc, ix)))
         return st;
     return indicator_labels(ps, iv, &sc->inds[ix]);
 }

@@ -1,6 +1,6 @@
 /* yaml.c: the YAML helpers of the project parser: scalars, numbers, choices,
  * booleans, keys checked with a suggestion, errors with their line. */
-#include "parse.h"
+#include "keys.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -168,5 +168,5 @@ taafi_status pj_need(parser *ps, const yaml_node_t *m, const tf_indicator_def *d
 {
     if (pj_get(ps, m, key))
         return TAAFI_OK;
-    return pj_perr(ps, m, "indicator '%s' (%s) has no '%s': %s", d->id, tf_ind_type_names[d->type], key, what);
+    return pj_perr(ps, m, "indicator '%s' (%s) has no '%s': %s", d->id, tf_type_name(ps->p, d), key, what);
 }

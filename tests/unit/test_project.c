@@ -1,7 +1,7 @@
 /* The project-file reader: the model it builds and every error it names. */
 #include "support.h"
 
-#include "project/project.h"
+#include "families/indicator.h"
 
 #include <stdlib.h>
 #include <string.h>

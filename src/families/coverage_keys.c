@@ -1,7 +1,8 @@
-/* keys_coverage.c: the keys of coverage indicators: the Sphere and planning
- * standards by kind, the SQL filter of kind and status, the union of filters
- * a pass reads. */
-#include "parse.h"
+/* coverage_keys.c: the project-file keys of coverage indicators: the
+ * Sphere and planning standards by kind, the SQL filter of kind and
+ * status, a scenario's other distance or facilities, and the union of
+ * filters a pass reads. */
+#include "indicator.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +12,15 @@
 #include <string.h>
 #include <strings.h>
 
+/* Published or common planning standards by facility kind, the defaults of
+ * coverage indicators (see docs/project-file.md for their sources). */
+typedef struct tf_service_standard {
+    const char *kind;
+    double distance_m;          /* 0: none published; the project must say */
+    double residents_per_unit;  /* 0: none                                 */
+    const char *source;
+} tf_service_standard;
+
 static const tf_service_standard STANDARDS[] = {
     {"water_point", 500, 250, "Sphere Handbook, water supply standard 1"},
     {"clinic", 0, 10000, "Sphere Handbook, health systems: one basic health unit per 10,000 people"},
@@ -18,7 +28,7 @@ static const tf_service_standard STANDARDS[] = {
     {"bakery", 1000, 0, "common planning norm (bakery within about 1 km), not a global standard"},
 };
 
-const tf_service_standard *tf_standard_of(const char *kind)
+static const tf_service_standard *standard_of(const char *kind)
 {
     size_t i;
     for (i = 0; kind && i < sizeof STANDARDS / sizeof *STANDARDS; i++)
@@ -36,56 +46,46 @@ static void sql_literal(tf_buf *b, const char *s)
     tf_buf_printf(b, "'");
 }
 
-/* The YAML node of the project's indicator ix. */
-const yaml_node_t *pj_ind_node(parser *ps, int ix)
-{
-    const yaml_node_t *seq = pj_get(ps, yaml_document_get_root_node(ps->doc), "indicators");
-    return seq ? pj_node(ps, seq->data.sequence.items.start[ix]) : NULL;
-}
-
 /* After the scenarios: a coverage that a scenario filters otherwise reads
  * its facilities once, with the union of the filters (pass_where). */
-taafi_status pj_union_filters(parser *ps)
+static taafi_status union_filters(parser *ps, int ix)
 {
     taafi_project *p = ps->p;
-    size_t k, i, j;
-    for (k = 0; k < p->n_inds; k++) {
-        tf_indicator_def *d = &p->inds[k];
-        tf_buf u = {0};
-        int any_all = !d->where, n = 0;
-        if (d->type != TF_IND_COVERAGE)
+    tf_indicator_def *d = &p->inds[ix];
+    tf_buf u = {0};
+    int any_all = !d->where, n = 0;
+    size_t i, j;
+    for (i = 0; i < p->n_scenarios; i++) {
+        const char *w = p->scenarios[i].inds[ix].where;
+        int seen = w == d->where;
+        for (j = 0; j < i && !seen; j++)
+            seen = p->scenarios[j].inds[ix].where && w && !strcmp(p->scenarios[j].inds[ix].where, w);
+        if (seen || (w && d->where && !strcmp(w, d->where)))
             continue;
-        for (i = 0; i < p->n_scenarios; i++) {
-            const char *w = p->scenarios[i].inds[k].where;
-            int seen = w == d->where;
-            for (j = 0; j < i && !seen; j++)
-                seen = p->scenarios[j].inds[k].where && w && !strcmp(p->scenarios[j].inds[k].where, w);
-            if (seen || (w && d->where && !strcmp(w, d->where)))
-                continue;
-            if (!n++)
-                tf_buf_printf(&u, "(%s)", d->where ? d->where : "1 = 1");
-            tf_buf_printf(&u, " OR (%s)", w);
-        }
-        if (!n)
-            continue;
-        if (u.failed) {
-            tf_buf_free(&u);
-            return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-        }
-        if (any_all) { /* one of them takes every facility */
-            tf_buf_free(&u);
-            if (!(d->pass_where = tf_strdup("1 = 1")))
-                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-        } else
-            d->pass_where = u.s;
+        if (!n++)
+            tf_buf_printf(&u, "(%s)", d->where ? d->where : "1 = 1");
+        tf_buf_printf(&u, " OR (%s)", w);
     }
+    if (!n)
+        return TAAFI_OK;
+    if (u.failed) {
+        tf_buf_free(&u);
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    if (!any_all) {
+        d->pass_where = u.s;
+        return TAAFI_OK;
+    }
+    tf_buf_free(&u); /* one of them takes every facility */
+    if (!(d->pass_where = tf_strdup("1 = 1")))
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     return TAAFI_OK;
 }
 
 /* A coverage's filter into *where (empty: none): its own `where`, the kind
  * (kind_field = kind) and the statuses (status_field IN statuses; the
  * node NULL: functioning and partial; an empty list: no status filter). */
-taafi_status pj_coverage_where(parser *ps, const char *user_where, const char *kind, const char *kind_field,
+static taafi_status coverage_where(parser *ps, const char *user_where, const char *kind, const char *kind_field,
                                    const yaml_node_t *statuses, const char *status_field, tf_buf *where)
 {
     taafi_status st;
@@ -127,7 +127,7 @@ taafi_status pj_coverage_where(parser *ps, const char *user_where, const char *k
  * (kind_field = kind) and its statuses (status_field IN statuses; by
  * default status IN ('functioning', 'partial')); `distance` in metres
  * (default: the published standard for the kind). */
-taafi_status pj_parse_coverage(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+static taafi_status parse_coverage(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
 {
     const yaml_node_t *v;
     const tf_service_standard *std;
@@ -140,7 +140,7 @@ taafi_status pj_parse_coverage(parser *ps, const yaml_node_t *m, tf_indicator_de
         (st = pj_opt_str(ps, m, "status_field", &status_field)) ||
         (st = pj_opt_str(ps, m, "capacity_field", &d->capacity_field)))
         goto done;
-    std = tf_standard_of(d->kind);
+    std = standard_of(d->kind);
     if ((v = pj_get(ps, m, "distance"))) {
         if ((st = pj_number(ps, v, "distance", &d->distance)))
             goto done;
@@ -167,7 +167,7 @@ taafi_status pj_parse_coverage(parser *ps, const yaml_node_t *m, tf_indicator_de
         d->standard = std->residents_per_unit;
     }
     v = pj_get(ps, m, "statuses");
-    if ((st = pj_coverage_where(ps, user_where, d->kind, kind_field, v, status_field, &where)))
+    if ((st = coverage_where(ps, user_where, d->kind, kind_field, v, status_field, &where)))
         goto done;
     if (status_field && v && v->type == YAML_SEQUENCE_NODE &&
         v->data.sequence.items.top == v->data.sequence.items.start) {
@@ -186,14 +186,12 @@ done:
     return st;
 }
 
-const char *tf_pass_where(const tf_indicator_def *d) { return d->pass_where ? d->pass_where : d->where; }
-
 /* A scenario's coverage keys for indicator `ix` (d: the scenario's copy):
  * another distance standard (computed again from the facilities already
  * read, see taafi_run), or other facilities, by other statuses or another
  * where (the kind stays: another kind is another indicator; read in the
  * same pass, see pass_where).  Refused for indicators of other types. */
-taafi_status pj_scenario_coverage(parser *ps, const yaml_node_t *iv, const char *scenario, int ix,
+static taafi_status scenario_coverage(parser *ps, const yaml_node_t *iv, const char *scenario, int ix,
                                   tf_indicator_def *d)
 {
     const tf_indicator_def *own = &ps->p->inds[ix];
@@ -220,7 +218,7 @@ taafi_status pj_scenario_coverage(parser *ps, const yaml_node_t *iv, const char 
         return st;
     if (!sv) /* the indicator's own statuses */
         sv = pj_get(ps, pj_ind_node(ps, ix), "statuses");
-    if ((st = pj_coverage_where(ps, uw, own->kind, own->kind_field, sv, own->status_field, &w))) {
+    if ((st = coverage_where(ps, uw, own->kind, own->kind_field, sv, own->status_field, &w))) {
         tf_buf_free(&w);
         return st;
     }
@@ -229,3 +227,14 @@ taafi_status pj_scenario_coverage(parser *ps, const yaml_node_t *iv, const char 
     d->where = w.s;
     return TAAFI_OK;
 }
+
+static const char *const KEYS[] = {"layer",  "where",        "kind",     "kind_field", "distance", "status_field",
+                                   "statuses", "standard", "capacity_field", NULL};
+static const char *const SCENARIO_KEYS[] = {"distance", "statuses", "where", NULL};
+const tf_family_keys tf_keys_coverage = {.type = "coverage",
+                                         .keys = KEYS,
+                                         .parse = parse_coverage,
+                                         .scenario_keys = SCENARIO_KEYS,
+                                         .scenario = scenario_coverage,
+                                         .after_scenarios = union_filters,
+                                         .flags = TF_KEYS_GAPS};
