@@ -1,12 +1,14 @@
 /*
  * ind_nearest.c: the distance in metres from each area's representative
  * point (GEOSPointOnSurface: always inside the area, unlike a centroid) to
- * the nearest matching feature, Euclidean in the analysis CRS.
+ * the nearest matching feature, measured by the reach (reach.h: today a
+ * straight line in the analysis CRS, to the feature's own geometry).
  *
  * The matching features are kept (the layer is filtered, facilities are few)
- * and indexed once in an STRtree; each area then asks for its nearest.
+ * and the reach is made over them once; each area then asks for its nearest.
  */
 #include "indicator.h"
+#include "reach.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -51,51 +53,44 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
     return TAAFI_OK;
 }
 
-typedef struct dist_user {
-    taafi_ctx *ctx;
-} dist_user;
-
-static int distance_cb(const void *a, const void *b, double *d, void *user)
+/* The distance from each area's point on its surface to the nearest
+ * feature, through the reach (straight lines, to the features' own
+ * geometries). */
+static taafi_status distances(taafi_ctx *ctx, tf_reach_cursor *c, const taafi_result *r, double *v)
 {
-    dist_user *u = user;
-    return GEOSDistance_r(u->ctx->geos, a, b, d);
+    size_t i;
+    for (i = 0; i < r->areas->n; i++) {
+        GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, r->areas->geom[i]);
+        double x, y, d;
+        if (!pt)
+            return tf_error(ctx, TAAFI_ERR_GEOM, "area %s: no point on its surface: %s", r->areas->id[i],
+                            tf_lib_error(ctx));
+        /* an area of no surface: NULL */
+        if (GEOSisEmpty_r(ctx->geos, pt) != 1 && GEOSGeomGetX_r(ctx->geos, pt, &x) && GEOSGeomGetY_r(ctx->geos, pt, &y) &&
+            tf_reach_nearest(c, x, y, &d) >= 0)
+            v[i] = d;
+        GEOSGeom_destroy_r(ctx->geos, pt);
+    }
+    return TAAFI_OK;
 }
 
 static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r)
 {
-    GEOSSTRtree *tree = NULL;
+    tf_reach *reach = NULL;
+    tf_reach_cursor *c = NULL;
     double *v;
-    size_t i;
-    dist_user u = {ctx};
     taafi_status st = tf_result_add_column(ctx, r, def->id, def, 0, "m", &v);
     if (st)
         return st;
     if (s->n == 0)
         return tf_dq_add(ctx, &r->dq, r->project->layers[def->layer].role, -1,
                          "no matching feature at all", "distances left NULL");
-    if (!(tree = GEOSSTRtree_create_r(ctx->geos, 10)))
-        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    for (i = 0; i < s->n; i++)
-        GEOSSTRtree_insert_r(ctx->geos, tree, s->g[i], s->g[i]);
-    for (i = 0; i < r->areas->n && !st; i++) {
-        GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, r->areas->geom[i]);
-        const void *near;
-        double d;
-        if (!pt) {
-            st = tf_error(ctx, TAAFI_ERR_GEOM, "area %s: no point on its surface: %s", r->areas->id[i],
-                          tf_lib_error(ctx));
-            break;
-        }
-        if (GEOSisEmpty_r(ctx->geos, pt) == 1) { /* an area of no surface: NULL */
-            GEOSGeom_destroy_r(ctx->geos, pt);
-            continue;
-        }
-        near = GEOSSTRtree_nearest_generic_r(ctx->geos, tree, pt, pt, distance_cb, &u);
-        if (near && GEOSDistance_r(ctx->geos, pt, near, &d))
-            v[i] = d;
-        GEOSGeom_destroy_r(ctx->geos, pt);
-    }
-    GEOSSTRtree_destroy_r(ctx->geos, tree);
+    if (!(st = tf_reach_new_features(ctx, TF_REACH_STRAIGHT, (const GEOSGeometry *const *)s->g, s->n, r->areas, 0,
+                                     &reach)) &&
+        !(st = tf_reach_cursor_new(ctx, reach, &c)))
+        st = distances(ctx, c, r, v);
+    tf_reach_cursor_free(c);
+    tf_reach_free(ctx, reach);
     return st;
 }
 

@@ -38,6 +38,29 @@ taafi_status tf_reach_new(taafi_ctx *ctx, tf_reach_method method, const double *
     return TAAFI_OK;
 }
 
+taafi_status tf_reach_new_features(taafi_ctx *ctx, tf_reach_method method, const GEOSGeometry *const *g, size_t n,
+                                   const tf_areas *A, double distance_m, tf_reach **out)
+{
+    tf_reach *r = calloc(1, sizeof *r);
+    taafi_status st;
+    *out = NULL;
+    if (!r)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    switch (method) {
+    case TF_REACH_STRAIGHT:
+    default:
+        r->ops = &tf_reach_straight_features;
+        break;
+    }
+    r->n = n;
+    if ((st = r->ops->make_features(ctx, g, n, A, distance_m, &r->state))) {
+        free(r);
+        return st;
+    }
+    *out = r;
+    return TAAFI_OK;
+}
+
 void tf_reach_free(taafi_ctx *ctx, tf_reach *r)
 {
     if (!r)
@@ -82,5 +105,8 @@ long tf_reach_nearest(tf_reach_cursor *c, double x, double y, double *dist_m)
 taafi_status tf_reach_cut(taafi_ctx *ctx, tf_reach_cursor *c, const GEOSGeometry *area, const double *env,
                           GEOSGeometry **covered, GEOSGeometry **gap)
 {
+    *covered = *gap = NULL;
+    if (!c->ops->cut)
+        return tf_error(ctx, TAAFI_ERR_USAGE, "a reach over features (%s) cuts no areas", c->ops->name);
     return c->ops->cut(ctx, c->cur, area, env, covered, gap);
 }

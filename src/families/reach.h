@@ -1,6 +1,8 @@
 /*
  * reach.h: how far facilities serve the places around them, the one
- * interface that coverage asks (its zone, gaps, mean distance and basins).
+ * interface that coverage (its zone, gaps, mean distance and basins) and
+ * nearest_distance (the distance from each area to the nearest feature)
+ * ask.
  *
  * A reach is made once per indicator over its facilities (points in the
  * analysis CRS, metres, numbered in reading order) and a distance
@@ -10,8 +12,10 @@
  * facilities at equal distance go to the lower number: answers never
  * depend on the thread count or the order of the work.
  *
- * One way of measuring today, TF_REACH_STRAIGHT: straight lines in the
- * analysis CRS (reach_straight.c).  Another (along the streets that are
+ * A reach is made of points (tf_reach_new) or of features of any geometry
+ * (tf_reach_new_features: nearest only, no cut).  One way of measuring
+ * today, TF_REACH_STRAIGHT: straight lines in the analysis CRS
+ * (reach_straight.c for points, reach_features.c for features).  Another (along the streets that are
  * open) implements tf_reach_ops in a file of its own and is added to
  * tf_reach_new; coverage, scoring, writers and maps do not change.
  */
@@ -31,16 +35,20 @@ typedef struct tf_reach_ops {
     const char *name;
     taafi_status (*make)(taafi_ctx *ctx, const double *x, const double *y, size_t n, const tf_areas *A,
                          double distance_m, void **state);
+    /* The same over features (NULL: points only); g is borrowed. */
+    taafi_status (*make_features)(taafi_ctx *ctx, const GEOSGeometry *const *g, size_t n, const tf_areas *A,
+                                  double distance_m, void **state);
     void (*free)(taafi_ctx *ctx, void *state);
     taafi_status (*cursor_new)(taafi_ctx *ctx, const void *state, void **cursor);
     void (*cursor_free)(void *cursor);
     void (*focus)(void *cursor, const double env[4]);
     long (*nearest)(void *cursor, double x, double y, double *dist_m);
+    /* NULL: it cuts no areas (tf_reach_cut fails with TAAFI_ERR_USAGE) */
     taafi_status (*cut)(taafi_ctx *ctx, void *cursor, const GEOSGeometry *area, const double *env,
                         GEOSGeometry **covered, GEOSGeometry **gap);
 } tf_reach_ops;
 
-extern const tf_reach_ops tf_reach_straight;
+extern const tf_reach_ops tf_reach_straight, tf_reach_straight_features;
 
 /* Makes the reach of n facilities at (x[i], y[i]) within `distance_m`
  * metres, measured by `method`, over the areas A (their extent bounds the
@@ -48,6 +56,13 @@ extern const tf_reach_ops tf_reach_straight;
 taafi_status tf_reach_new(taafi_ctx *ctx, tf_reach_method method, const double *x, const double *y, size_t n,
                           const tf_areas *A, double distance_m, tf_reach **out);
 void tf_reach_free(taafi_ctx *ctx, tf_reach *r);
+
+/* The same over n features g[i] of any geometry (analysis CRS; borrowed:
+ * they must outlive the reach), numbered i; for tf_reach_nearest only,
+ * the distance measured to the nearest point of each feature.  Of
+ * features at equal distance, which one is returned is not defined. */
+taafi_status tf_reach_new_features(taafi_ctx *ctx, tf_reach_method method, const GEOSGeometry *const *g, size_t n,
+                                   const tf_areas *A, double distance_m, tf_reach **out);
 
 /* The number of facilities. */
 size_t tf_reach_count(const tf_reach *r);

@@ -453,5 +453,11 @@ static taafi_status straight_cut(taafi_ctx *ctx, void *cur, const GEOSGeometry *
     return cut_by_zone(ctx, area, env, &c->s->zone, c->s->n ? &c->s->gr : NULL, c->near_ix, covered, gap);
 }
 
-const tf_reach_ops tf_reach_straight = {"straight", straight_make, straight_free, cursor_make, cursor_free,
-                                        focus,      straight_nearest, straight_cut};
+const tf_reach_ops tf_reach_straight = {.name = "straight",
+                                        .make = straight_make,
+                                        .free = straight_free,
+                                        .cursor_new = cursor_make,
+                                        .cursor_free = cursor_free,
+                                        .focus = focus,
+                                        .nearest = straight_nearest,
+                                        .cut = straight_cut};

@@ -130,10 +130,86 @@ static void test_nearest_and_cut(void **state)
     free(path);
 }
 
+/* Over features of any geometry: the distance to the nearest point of the
+ * nearest feature, against a brute-force scan with GEOS's own distance (a
+ * line, a polygon, points); no cut. */
+static void test_features(void **state)
+{
+    tt_env *e = *state;
+    char *path = areas_project(e);
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    tf_reach *reach = NULL;
+    tf_reach_cursor *cur = NULL;
+    GEOSContextHandle_t h = e->ctx->geos;
+    GEOSGeometry *g[6], *covered = (GEOSGeometry *)1, *gap = (GEOSGeometry *)1;
+    const char *wkt[6] = {"LINESTRING (499000 3839000, 503000 3842500)",
+                          "POLYGON ((501400 3840400, 501600 3840400, 501600 3840600, 501400 3840600, 501400 3840400))",
+                          "POINT (500100 3840900)", "POINT (502500 3839500)",
+                          "MULTIPOINT ((499500 3841500), (502200 3841200))", "POINT (500100 3840900)"};
+    GEOSWKTReader *rd = GEOSWKTReader_create_r(h);
+    size_t i, k;
+    if (taafi_project_load(e->ctx, path, &p) || taafi_run(e->ctx, p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    for (i = 0; i < 6; i++)
+        assert_non_null(g[i] = GEOSWKTReader_read_r(h, rd, wkt[i]));
+    GEOSWKTReader_destroy_r(h, rd);
+    assert_int_equal(tf_reach_new_features(e->ctx, TF_REACH_STRAIGHT, (const GEOSGeometry *const *)g, 6, r->areas, 0,
+                                           &reach),
+                     TAAFI_OK);
+    assert_int_equal(tf_reach_count(reach), 6);
+    assert_int_equal(tf_reach_cursor_new(e->ctx, reach, &cur), TAAFI_OK);
+    for (i = 0; i < 300; i++) {
+        double px = 499500 + fmod(i * 37.31, 3000), py = 3839500 + fmod(i * 71.7, 2000), d, bd = INFINITY;
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, px, py);
+        long hit;
+        for (k = 0; k < 6; k++) {
+            double dk;
+            assert_int_equal(GEOSDistance_r(h, pt, g[k], &dk), 1);
+            bd = dk < bd ? dk : bd;
+        }
+        hit = tf_reach_nearest(cur, px, py, &d);
+        assert_true(hit >= 0 && hit < 6);
+        assert_true(d == bd);
+        {
+            double dh;
+            GEOSDistance_r(h, pt, g[hit], &dh);
+            assert_true(dh == d); /* the index is one of the nearest */
+        }
+        GEOSGeom_destroy_r(h, pt);
+    }
+    /* inside the polygon: 0 */
+    {
+        double d;
+        assert_int_equal(tf_reach_nearest(cur, 501500, 3840500, &d), 1);
+        assert_true(d == 0);
+    }
+    assert_int_equal(tf_reach_cut(e->ctx, cur, r->areas->geom[0], NULL, &covered, &gap), TAAFI_ERR_USAGE);
+    assert_null(covered);
+    assert_null(gap);
+    tf_reach_cursor_free(cur);
+    tf_reach_free(e->ctx, reach);
+    /* none: nothing is near */
+    assert_int_equal(tf_reach_new_features(e->ctx, TF_REACH_STRAIGHT, NULL, 0, r->areas, 0, &reach), TAAFI_OK);
+    assert_int_equal(tf_reach_cursor_new(e->ctx, reach, &cur), TAAFI_OK);
+    {
+        double d;
+        assert_int_equal(tf_reach_nearest(cur, 500500, 3840500, &d), -1);
+    }
+    tf_reach_cursor_free(cur);
+    tf_reach_free(e->ctx, reach);
+    for (i = 0; i < 6; i++)
+        GEOSGeom_destroy_r(h, g[i]);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_nearest_and_cut, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_features, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
