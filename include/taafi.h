@@ -50,9 +50,10 @@
  * whole: everything it writes goes into a stage folder beside the output
  * folder, which takes the output folder's place in one step, so that after
  * any failure, interrupt or kill the folder holds the complete earlier
- * result or the complete new one.  taafi_result_write and
- * taafi_result_render alone write each file under a temporary name in the
- * output folder and rename it into place when all are complete.
+ * result or the complete new one; taafi_project_render likewise.
+ * taafi_result_write and taafi_result_render alone write each file under a
+ * temporary name in the output folder and rename it into place when all
+ * are complete.
  */
 #ifndef TAAFI_H
 #define TAAFI_H
@@ -339,6 +340,19 @@ TAAFI_API taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_p
  * caller frees it with taafi_result_free.  It borrows `project`. */
 TAAFI_API taafi_status taafi_project_run(taafi_ctx *ctx, const taafi_project *project, const char *dir,
                                          const char *round, unsigned flags, taafi_result **result_out);
+
+/* Runs the analysis of `project` and draws its maps, atlas and report into
+ * folder `dir` (made with its parents if missing), as `taafi render` does:
+ * the files of taafi_result_render() added to what DIR holds, which stays
+ * (over a run's folder, the maps join its taafi-run.json).  Committed as
+ * taafi_project_run() commits: written into a stage that holds DIR's
+ * entries (hard links) and takes DIR's place in one step, so that after
+ * any failure, interrupt or kill DIR is as it was or holds every new file.
+ * Without TAAFI_WRITE_OVERWRITE a map or report already in DIR is an error
+ * (TAAFI_ERR_EXISTS).  *result_out, if not NULL, receives the result; the
+ * caller frees it.  It borrows `project`. */
+TAAFI_API taafi_status taafi_project_render(taafi_ctx *ctx, const taafi_project *project, const char *dir,
+                                            unsigned flags, taafi_result **result_out);
 
 #ifdef __cplusplus
 }

@@ -125,8 +125,8 @@ static void run_job(job *j)
     }
     taafi_ctx_set_threads(ctx, j->threads);
     if (j->render_only) {
-        if ((st = taafi_project_load(ctx, j->project, &p)) || (st = taafi_run(ctx, p, &r)) ||
-            (st = taafi_result_render(ctx, r, j->dir, j->flags))) {
+        if ((st = taafi_project_load(ctx, j->project, &p)) ||
+            (st = taafi_project_render(ctx, p, j->dir, j->flags, &r))) {
             j->code = cli_fail(st, taafi_ctx_message(ctx));
             snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
         } else {

@@ -28,6 +28,7 @@ struct tf_stage {
     char *lock_path; /* its lock file                                      */
     int lock_fd;
     int in_place;    /* the stage is inside `real`: files renamed one by one */
+    int adding;      /* tf_stage_begin_adding: DIR's entries carried at the start */
 };
 
 /* "PID" out of "<prefix>PID-RANDOM...", or -1. */
@@ -294,6 +295,7 @@ typedef struct carry {
     const tf_stage *s;
     const char *earlier; /* the earlier run's outputs (manifest_paths) */
     int err;             /* errno of the first failure */
+    int all;             /* adding: every entry, the manifest too */
 } carry;
 
 /* An old temporary file of a killed run of an earlier version
@@ -321,7 +323,10 @@ static int carry_entry(const char *root, const char *rel, const struct stat *sb,
     char *from, *to;
     struct stat there;
     int rc = 0, skip = 0;
-    if (!strcmp(rel, TF_RUN_MANIFEST) || tf_manifest_lists(c->earlier, rel) || dead_temp(rel))
+    if (c->all ? !strncmp(rel, STAGE_TAG, strlen(STAGE_TAG)) /* in place: the stage itself */
+               : !strcmp(rel, TF_RUN_MANIFEST) || tf_manifest_lists(c->earlier, rel))
+        return 0;
+    if (dead_temp(rel))
         return 0;
     from = tf_sprintf("%s/%s", root, rel);
     to = tf_sprintf("%s/%s", c->s->path, rel);
@@ -388,7 +393,9 @@ static taafi_status commit_in_place(taafi_ctx *ctx, tf_stage *s, const char *ear
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if ((rc = tf_walk(s->path, "", put_entry, s)) != 0 || rename(manifest, final) != 0) {
+    /* (adding to a folder that lists no run: no manifest to put) */
+    if ((rc = tf_walk(s->path, "", put_entry, s)) != 0 ||
+        ((!s->adding || access(manifest, F_OK) == 0) && rename(manifest, final) != 0)) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot move the finished outputs into place: %s", s->given,
                       rc > 0 ? strerror(rc) : rc ? "cannot read the stage" : strerror(errno));
         goto done;
@@ -409,19 +416,38 @@ static void sync_folder(const char *path)
     }
 }
 
+taafi_status tf_stage_begin_adding(taafi_ctx *ctx, const char *dir, tf_stage **out)
+{
+    carry c = {NULL, NULL, 0, 1};
+    struct stat sb;
+    taafi_status st = tf_stage_begin(ctx, dir, out);
+    if (st)
+        return st;
+    c.s = *out;
+    (*out)->adding = 1;
+    if (stat((*out)->real, &sb) == 0 && tf_walk((*out)->real, "", carry_entry, &c) != 0) {
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot carry the folder's files into the stage: %s", dir,
+                      c.err ? strerror(c.err) : "cannot read the folder");
+        tf_stage_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
 {
-    carry c = {s, NULL, 0};
+    carry c = {s, NULL, 0, 0};
     struct stat sb;
     taafi_status st;
-    if ((st = tf_manifest_write(ctx, s->path, s->given, run_id)))
+    /* adding: the stage holds DIR's entries and its manifest, extended */
+    if (!s->adding && (st = tf_manifest_write(ctx, s->path, s->given, run_id)))
         return st;
-    c.earlier = tf_manifest_paths(s->real);
+    c.earlier = s->adding ? NULL : tf_manifest_paths(s->real);
     if (s->in_place) {
         st = commit_in_place(ctx, s, c.earlier);
         goto done;
     }
-    if (stat(s->real, &sb) == 0 && tf_walk(s->real, "", carry_entry, &c) != 0) {
+    if (!s->adding && stat(s->real, &sb) == 0 && tf_walk(s->real, "", carry_entry, &c) != 0) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot keep the folder's other files beside the new outputs: %s",
                       s->given, c.err ? strerror(c.err) : "cannot read the folder");
         goto done;

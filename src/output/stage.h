@@ -39,11 +39,19 @@ typedef struct tf_stage tf_stage;
  * stage, which the caller frees with tf_stage_free. */
 taafi_status tf_stage_begin(taafi_ctx *ctx, const char *dir, tf_stage **out);
 
+/* The same for a run that adds files to DIR rather than replacing its
+ * result (taafi render: maps and report over a run's folder): every entry
+ * of DIR, its taafi-run.json too, is carried into the stage now (hard
+ * links, else copies), so that what is written into the stage sees, and
+ * may replace, DIR's files as it would in DIR itself; the commit then
+ * writes no manifest of its own and carries nothing more. */
+taafi_status tf_stage_begin_adding(taafi_ctx *ctx, const char *dir, tf_stage **out);
+
 /* The folder to write into instead of `dir`. */
 const char *tf_stage_dir(const tf_stage *s);
 
-/* Writes the manifest of run `run_id` and puts the stage in place of
- * `dir` as described above.  After a failure the stage is still the
+/* Writes the manifest of run `run_id` (adding: none; run_id may be NULL)
+ * and puts the stage in place of `dir` as described above.  After a failure the stage is still the
  * caller's to free (and `dir` as it was). */
 taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id);
 

@@ -1,7 +1,8 @@
 /* pipeline.c: taafi_project_run, a project run as `taafi run` runs it:
  * the analysis (or its rounds), the outputs, the maps and report, each
  * scenario into DIR/NAME/, all staged and committed as one run
- * (output/stage.h). */
+ * (output/stage.h); and taafi_project_render, as `taafi render` runs it:
+ * the maps and report added to DIR, staged and committed alike. */
 #include "output/stage.h"
 #include "run_rounds.h"
 
@@ -99,6 +100,30 @@ taafi_status taafi_project_run(taafi_ctx *ctx, const taafi_project *p, const cha
     tf_ctx_alias(ctx, tf_stage_dir(stage), dir);
     if (!(st = run_staged(ctx, p, dir, round, flags, tf_stage_dir(stage), &r, run_id)))
         st = tf_stage_commit(ctx, stage, run_id);
+    tf_ctx_alias(ctx, NULL, NULL);
+    tf_stage_free(stage);
+    if (!st && result_out)
+        *result_out = r;
+    else
+        taafi_result_free(r);
+    return st;
+}
+
+taafi_status taafi_project_render(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags,
+                                  taafi_result **result_out)
+{
+    tf_stage *stage = NULL;
+    taafi_result *r = NULL;
+    taafi_status st;
+    if (result_out)
+        *result_out = NULL;
+    if (!ctx || !p || !dir || !*dir)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_render: NULL argument") : TAAFI_ERR_USAGE;
+    if ((st = tf_stage_begin_adding(ctx, dir, &stage)))
+        return st;
+    tf_ctx_alias(ctx, tf_stage_dir(stage), dir);
+    if (!(st = taafi_run(ctx, p, &r)) && !(st = taafi_result_render(ctx, r, tf_stage_dir(stage), flags)))
+        st = tf_stage_commit(ctx, stage, NULL);
     tf_ctx_alias(ctx, NULL, NULL);
     tf_stage_free(stage);
     if (!st && result_out)

@@ -315,6 +315,87 @@ static void test_render_joins_the_run(void **state)
     free(dir);
 }
 
+/* What `dir` holds: every file with its checksum (a line each, sorted). */
+static char *snapshot(const char *dir)
+{
+    char cmd[4096], *out = NULL;
+    snprintf(cmd, sizeof cmd, "cd '%s' && find . -type f -print0 | sort -z | xargs -0 md5sum", dir);
+    assert_int_equal(tt_run(cmd, &out, NULL), 0);
+    return out;
+}
+
+/* `taafi render` is committed whole too: a full disk at a range of
+ * budgets leaves the folder as it was, byte for byte, with no stage
+ * beside it, and so does SIGKILL at each of a range of its renames;
+ * without --overwrite, maps already there are refused before anything
+ * changes; a render that succeeds keeps the run's files and the user's and
+ * lists the new maps with the run's. */
+static void test_render_whole(void **state)
+{
+    tt_env *e = *state;
+    char *dir = tt_path(e->dir, "out"), *proj = example(), cmd[8192], *before, *after, *err = NULL, *id;
+    static const long budgets[] = {0, 20000, 200000, 1000000, 2500000};
+    size_t i;
+    int failed = 0;
+    run_ok(dir, "--maps");
+    free(tt_write(dir, "notes.txt", "mine\n"));
+    before = snapshot(dir);
+    snprintf(cmd, sizeof cmd, "'%s' render '%s' -o '%s' -q", TAAFI_BIN, proj, dir);
+    assert_int_not_equal(tt_run(cmd, NULL, &err), 0);
+    assert_non_null(strstr(err, "taafi: error: "));
+    assert_null(strstr(err, "taafi-stage"));
+    free(err);
+    after = snapshot(dir);
+    assert_string_equal(after, before);
+    free(after);
+    for (i = 0; i < sizeof budgets / sizeof *budgets; i++) {
+        int rc;
+        err = NULL;
+        snprintf(cmd, sizeof cmd,
+                 "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 LD_PRELOAD='%s' TAAFI_TEST_ENOSPC_AFTER=%ld "
+                 "'%s' render '%s' -o '%s' --overwrite -q",
+                 TAAFI_ENOSPC_LIB, budgets[i], TAAFI_BIN, proj, dir);
+        rc = tt_run(cmd, NULL, &err);
+        assert_int_equal(stages(e->dir), 0);
+        if (rc != 0) {
+            failed++;
+            assert_non_null(strstr(err, "taafi: error: "));
+            after = snapshot(dir);
+            assert_string_equal(after, before);
+            free(after);
+        }
+        free(err);
+    }
+    assert_true(failed >= 3);
+    /* killed as it puts each file in place: the earlier files or every new
+     * one (another SOURCE_DATE_EPOCH: every new file differs) */
+    for (i = 1; i <= 40; i += i < 4 ? 1 : 6) {
+        int rc;
+        snprintf(cmd, sizeof cmd,
+                 "SOURCE_DATE_EPOCH=%zu ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 LD_PRELOAD='%s' "
+                 "TAAFI_TEST_KILL_AT_RENAME=%zu '%s' render '%s' -o '%s' --overwrite -q 2>/dev/null",
+                 1000 + i, TAAFI_ENOSPC_LIB, i, TAAFI_BIN, proj, dir);
+        rc = tt_run(cmd, NULL, NULL);
+        after = snapshot(dir);
+        if (rc != 0)
+            assert_string_equal(after, before);
+        else {
+            free(before);
+            before = strdup(after);
+        }
+        free(after);
+        assert_true(stages(e->dir) <= 1);
+    }
+    snprintf(cmd, sizeof cmd, "'%s' render '%s' -o '%s' -q --overwrite", TAAFI_BIN, proj, dir);
+    assert_int_equal(tt_run(cmd, NULL, NULL), 0);
+    id = one_run(dir, "notes.txt\n");
+    free(id);
+    assert_int_equal(stages(e->dir), 0);
+    free(before);
+    free(proj);
+    free(dir);
+}
+
 /* An output folder that is a mount point (a container's volume, a bind
  * mount) cannot be exchanged: the stage goes inside it and the files are
  * put in place one by one, with a warning, and the run still holds the
@@ -359,6 +440,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_disk_full_range, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_signals_range, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_render_joins_the_run, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_render_whole, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_mount_point, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

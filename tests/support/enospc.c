@@ -2,11 +2,14 @@
  * enospc.c: an LD_PRELOAD library that simulates a disk filling up: once
  * TAAFI_TEST_ENOSPC_AFTER bytes have been written to files (not to
  * stdout/stderr), every further write fails with ENOSPC.  For the test that
- * a full disk mid-write damages nothing.
+ * a full disk mid-write damages nothing.  With TAAFI_TEST_KILL_AT_RENAME=N
+ * the process kills itself (SIGKILL) at its Nth rename(), before it: a
+ * kill -9 at exactly the moment a file is being put in place.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
@@ -61,4 +64,19 @@ size_t fwrite(const void *buf, size_t size, size_t n, FILE *f)
     if (!real)
         real = (size_t(*)(const void *, size_t, size_t, FILE *))dlsym(RTLD_NEXT, "fwrite");
     return allowed(fileno(f), size * n) ? real(buf, size, n, f) : 0;
+}
+
+int rename(const char *from, const char *to)
+{
+    static int (*real)(const char *, const char *);
+    static long left = -2; /* -2: not read yet; -1: never */
+    if (!real)
+        real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+    if (left == -2) {
+        const char *s = getenv("TAAFI_TEST_KILL_AT_RENAME");
+        left = s ? atol(s) : -1;
+    }
+    if (left > 0 && --left == 0)
+        raise(SIGKILL);
+    return real(from, to);
 }
