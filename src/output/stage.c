@@ -416,6 +416,38 @@ static void sync_folder(const char *path)
     }
 }
 
+/* Every file and folder of the stage on disk before the exchange, so that
+ * after a power cut DIR is the earlier result or the new one with every
+ * byte (without it the exchange could reach the disk before the files'
+ * data).  A file that cannot be synced is reported: the exchange waits. */
+static int sync_entry(const char *root, const char *rel, const struct stat *sb, void *user)
+{
+    char *path = tf_sprintf("%s/%s", root, rel);
+    int fd, rc = 0;
+    (void)user;
+    if (!path)
+        return ENOMEM;
+    if (S_ISREG(sb->st_mode) || S_ISDIR(sb->st_mode)) {
+        if ((fd = open(path, O_RDONLY | O_CLOEXEC | (S_ISDIR(sb->st_mode) ? O_DIRECTORY : 0))) < 0 ||
+            (fsync(fd) != 0 && errno != EINVAL))
+            rc = errno;
+        if (fd >= 0)
+            close(fd);
+    }
+    free(path);
+    return rc;
+}
+
+static taafi_status sync_stage(taafi_ctx *ctx, const tf_stage *s)
+{
+    int rc = tf_walk(s->path, "", sync_entry, NULL);
+    if (rc)
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot write the outputs to disk: %s", s->given,
+                        rc > 0 ? strerror(rc) : "cannot read the stage");
+    sync_folder(s->path);
+    return TAAFI_OK;
+}
+
 taafi_status tf_stage_begin_adding(taafi_ctx *ctx, const char *dir, tf_stage **out)
 {
     carry c = {NULL, NULL, 0, 1};
@@ -443,6 +475,8 @@ taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
     if (!s->adding && (st = tf_manifest_write(ctx, s->path, s->given, run_id)))
         return st;
     c.earlier = s->adding ? NULL : tf_manifest_paths(s->real);
+    if ((st = sync_stage(ctx, s)))
+        goto done;
     if (s->in_place) {
         st = commit_in_place(ctx, s, c.earlier);
         goto done;
@@ -452,7 +486,7 @@ taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
                       s->given, c.err ? strerror(c.err) : "cannot read the folder");
         goto done;
     }
-    sync_folder(s->path);
+    sync_folder(s->path); /* the carried entries */
     /* one step: DIR is the earlier result or the new one, never between;
      * a DIR not there yet is made whole by a plain rename */
     if (renameat2(AT_FDCWD, s->path, AT_FDCWD, s->real, RENAME_EXCHANGE) == 0)

@@ -211,6 +211,22 @@ static void test_disk_full_range(void **state)
         free(err);
     }
     assert_true(failed >= 5);
+    /* a disk that cannot keep the files (fsync fails): refused before the
+     * exchange, the earlier run stays */
+    {
+        char *err = NULL, *now;
+        snprintf(cmd, sizeof cmd,
+                 "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 LD_PRELOAD='%s' TAAFI_TEST_FSYNC_EIO=1 "
+                 "'%s' run '%s' -o '%s' --overwrite -q",
+                 TAAFI_ENOSPC_LIB, TAAFI_BIN, proj, dir);
+        assert_int_not_equal(tt_run(cmd, NULL, &err), 0);
+        assert_non_null(strstr(err, "cannot write the outputs to disk: Input/output error"));
+        now = one_run(dir, "notes.txt\n");
+        assert_string_equal(now, first);
+        assert_int_equal(stages(e->dir), 0);
+        free(now);
+        free(err);
+    }
     free(first);
     free(proj);
     free(dir);

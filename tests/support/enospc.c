@@ -4,7 +4,9 @@
  * stdout/stderr), every further write fails with ENOSPC.  For the test that
  * a full disk mid-write damages nothing.  With TAAFI_TEST_KILL_AT_RENAME=N
  * the process kills itself (SIGKILL) at its Nth rename(), before it: a
- * kill -9 at exactly the moment a file is being put in place.
+ * kill -9 at exactly the moment a file is being put in place.  With
+ * TAAFI_TEST_FSYNC_EIO set, every fsync() fails with EIO (a disk that
+ * cannot keep what was written).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -79,4 +81,16 @@ int rename(const char *from, const char *to)
     if (left > 0 && --left == 0)
         raise(SIGKILL);
     return real(from, to);
+}
+
+int fsync(int fd)
+{
+    static int (*real)(int);
+    if (!real)
+        real = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+    if (getenv("TAAFI_TEST_FSYNC_EIO")) {
+        errno = EIO;
+        return -1;
+    }
+    return real(fd);
 }
