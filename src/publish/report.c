@@ -107,138 +107,178 @@ static const char JS[] =
     "p=a.textContent;q=c.textContent;return asc?p.localeCompare(q):q.localeCompare(p);});"
     "rows.forEach(function(r){b.appendChild(r);});}";
 
-taafi_status tf_report_html(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *sheets, size_t n_sheets,
-                            char **out)
+/* The head, the title and the introduction. */
+static void head(tf_buf *b, const taafi_project *p)
 {
-    const taafi_project *p = r->project;
-    const tf_areas *A = r->areas;
-    tf_buf b = {0};
-    size_t i, a, k;
-    long rank_c = tf_result_column_index(r, "rank"), prio_c = tf_result_column_index(r, "priority");
-    taafi_status st = TAAFI_OK;
-    char lbl[32];
-    *out = NULL;
-    tf_buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n"
-                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    html(&b, p->maps.title ? p->maps.title : p->name ? p->name : "taafi report");
-    tf_buf_printf(&b, "</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n", CSS, JS);
-    tf_buf_printf(&b, "<header><h1>");
-    both(&b, p->maps.title ? p->maps.title : p->name ? p->name : "Recovery report", "تقرير التعافي");
-    tf_buf_printf(&b, "</h1><div><button onclick=\"setLang('ar')\">العربية</button> "
-                      "<button onclick=\"setLang('en')\">English</button></div></header>\n");
-    tf_buf_printf(&b, "<p>");
-    both(&b, "Each neighbourhood's recovery index (0-100, 100 best), its rank (1 = most in need) and priority "
-             "class, and its score on each of the five pillars.",
+    tf_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    html(b, p->maps.title ? p->maps.title : p->name ? p->name : "taafi report");
+    tf_buf_printf(b, "</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n", CSS, JS);
+    tf_buf_printf(b, "<header><h1>");
+    both(b, p->maps.title ? p->maps.title : p->name ? p->name : "Recovery report", "تقرير التعافي");
+    tf_buf_printf(b, "</h1><div><button onclick=\"setLang('ar')\">العربية</button> "
+                     "<button onclick=\"setLang('en')\">English</button></div></header>\n");
+    tf_buf_printf(b, "<p>");
+    both(b, "Each neighbourhood's recovery index (0-100, 100 best), its rank (1 = most in need) and priority "
+            "class, and its score on each of the five pillars.",
          "مؤشر التعافي لكل حي (0-100، 100 الأفضل) وترتيبه (1 = الأكثر حاجة) وفئة أولويته ودرجته في كل ركيزة من "
          "الركائز الخمس.");
-    tf_buf_printf(&b, "</p>\n");
-    /* maps */
+    tf_buf_printf(b, "</p>\n");
+}
+
+/* Each sheet as a PNG inside the page. */
+static taafi_status maps(taafi_ctx *ctx, tf_buf *b, const taafi_result *r, const tf_sheet *sheets, size_t n_sheets)
+{
+    size_t i;
+    taafi_status st;
     for (i = 0; i < n_sheets; i++) {
         unsigned char *png = NULL;
         size_t len = 0;
         if ((st = tf_sheet_png(ctx, r, &sheets[i], 110, &png, &len)))
-            goto done;
-        tf_buf_printf(&b, "<h2 id=\"map-%s\">", sheets[i].key);
-        both(&b, sheets[i].title_en, sheets[i].title_ar);
-        tf_buf_printf(&b, "</h2>\n<img class=\"map\" alt=\"%s\" src=\"data:image/png;base64,", sheets[i].title_en);
-        base64(&b, png, len);
-        tf_buf_printf(&b, "\">\n");
+            return st;
+        tf_buf_printf(b, "<h2 id=\"map-%s\">", sheets[i].key);
+        both(b, sheets[i].title_en, sheets[i].title_ar);
+        tf_buf_printf(b, "</h2>\n<img class=\"map\" alt=\"%s\" src=\"data:image/png;base64,", sheets[i].title_en);
+        base64(b, png, len);
+        tf_buf_printf(b, "\">\n");
         free(png);
     }
-    /* the table */
-    tf_buf_printf(&b, "<h2>");
-    both(&b, "Neighbourhoods", "الأحياء");
-    tf_buf_printf(&b, "</h2>\n<p>");
-    both(&b, "Click a column heading to sort.", "انقر على عنوان العمود للترتيب.");
-    tf_buf_printf(&b, "</p>\n<table id=\"areas\"><thead><tr><th onclick=\"sortBy(this)\">id</th>"
-                      "<th onclick=\"sortBy(this)\">");
-    both(&b, "Name", "الاسم");
-    tf_buf_printf(&b, "</th>");
+    return TAAFI_OK;
+}
+
+/* The table of areas, sortable by each column. */
+static void table(tf_buf *b, const taafi_result *r, const tf_sheet *sheets, size_t n_sheets)
+{
+    const taafi_project *p = r->project;
+    const tf_areas *A = r->areas;
+    long rank_c = tf_result_column_index(r, "rank"), prio_c = tf_result_column_index(r, "priority");
+    size_t i, a;
+    tf_buf_printf(b, "<h2>");
+    both(b, "Neighbourhoods", "الأحياء");
+    tf_buf_printf(b, "</h2>\n<p>");
+    both(b, "Click a column heading to sort.", "انقر على عنوان العمود للترتيب.");
+    tf_buf_printf(b, "</p>\n<table id=\"areas\"><thead><tr><th onclick=\"sortBy(this)\">id</th>"
+                     "<th onclick=\"sortBy(this)\">");
+    both(b, "Name", "الاسم");
+    tf_buf_printf(b, "</th>");
     for (i = 0; i < n_sheets; i++) {
-        tf_buf_printf(&b, "<th onclick=\"sortBy(this)\">");
-        both(&b, sheets[i].title_en, sheets[i].title_ar);
-        tf_buf_printf(&b, "</th>");
+        tf_buf_printf(b, "<th onclick=\"sortBy(this)\">");
+        both(b, sheets[i].title_en, sheets[i].title_ar);
+        tf_buf_printf(b, "</th>");
     }
-    tf_buf_printf(&b, "<th onclick=\"sortBy(this)\">");
-    both(&b, "Rank", "الترتيب");
-    tf_buf_printf(&b, "</th><th onclick=\"sortBy(this)\">");
-    both(&b, "Priority", "الأولوية");
-    tf_buf_printf(&b, "</th></tr></thead>\n<tbody>\n");
+    tf_buf_printf(b, "<th onclick=\"sortBy(this)\">");
+    both(b, "Rank", "الترتيب");
+    tf_buf_printf(b, "</th><th onclick=\"sortBy(this)\">");
+    both(b, "Priority", "الأولوية");
+    tf_buf_printf(b, "</th></tr></thead>\n<tbody>\n");
     for (a = 0; a < A->n; a++) {
         const char *ar = field(r, a, p->area_name_ar), *en = field(r, a, p->area_name);
         size_t c = n_sheets ? tf_sheet_class(&sheets[0], sheets[0].v[a]) : 0;
         char hex[8] = "#d1d1d1";
         if (c)
             tf_class_hex(sheets[0].n_classes, c, hex);
-        tf_buf_printf(&b, "<tr><td>");
-        html(&b, A->id[a]);
-        tf_buf_printf(&b, "</td><td>");
-        both(&b, en ? en : A->id[a], ar);
-        tf_buf_printf(&b, "</td>");
+        tf_buf_printf(b, "<tr><td>");
+        html(b, A->id[a]);
+        tf_buf_printf(b, "</td><td>");
+        both(b, en ? en : A->id[a], ar);
+        tf_buf_printf(b, "</td>");
         for (i = 0; i < n_sheets; i++)
-            num(&b, sheets[i].v[a]);
+            num(b, sheets[i].v[a]);
         if (rank_c >= 0)
-            num(&b, r->cols[rank_c].v[a]);
-        tf_buf_printf(&b, "<td><span class=\"swatch\" style=\"background:%s\"></span> ", hex);
-        html(&b, prio_c >= 0 && r->cols[prio_c].text[a] ? r->cols[prio_c].text[a] : "");
-        tf_buf_printf(&b, "</td></tr>\n");
+            num(b, r->cols[rank_c].v[a]);
+        tf_buf_printf(b, "<td><span class=\"swatch\" style=\"background:%s\"></span> ", hex);
+        html(b, prio_c >= 0 && r->cols[prio_c].text[a] ? r->cols[prio_c].text[a] : "");
+        tf_buf_printf(b, "</td></tr>\n");
     }
-    tf_buf_printf(&b, "</tbody></table>\n");
-    /* the breakdown of each area */
-    tf_buf_printf(&b, "<h2>");
-    both(&b, "Pillar breakdown", "تفصيل الركائز");
-    tf_buf_printf(&b, "</h2>\n");
+    tf_buf_printf(b, "</tbody></table>\n");
+}
+
+/* Pillar q's rows of area a's breakdown: its score, then each of its
+ * indicators' scored value and score. */
+static void pillar_rows(tf_buf *b, const taafi_result *r, size_t a, int q)
+{
+    const taafi_project *p = r->project;
+    char pc[96];
+    long col;
+    size_t k;
+    snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
+    if ((col = tf_result_column_index(r, pc)) < 0)
+        return;
+    tf_buf_printf(b, "<tr><th>");
+    both(b, tf_pillar_labels[q], tf_pillar_labels_ar[q]);
+    tf_buf_printf(b, "</th><td></td>");
+    num(b, r->cols[col].v[a]);
+    tf_buf_printf(b, "</tr>\n");
+    for (k = 0; k < p->n_inds; k++) {
+        const tf_indicator_def *d = tf_result_def(r, &p->inds[k]);
+        char sc[300], vcn[300];
+        long vc, scc;
+        if (!d->pillar || strcmp(d->pillar, tf_pillar_keys[q]))
+            continue;
+        snprintf(sc, sizeof sc, "%s_score", d->id);
+        vc = tf_result_column_index(r, tf_score_column(d, vcn, sizeof vcn));
+        scc = tf_result_column_index(r, sc);
+        tf_buf_printf(b, "<tr><td>");
+        both(b, d->label ? d->label : d->id, d->label_ar);
+        tf_buf_printf(b, "</td>");
+        num(b, vc >= 0 ? r->cols[vc].v[a] : NAN);
+        num(b, scc >= 0 ? r->cols[scc].v[a] : NAN);
+        tf_buf_printf(b, "</tr>\n");
+    }
+}
+
+/* The breakdown of each area, pillar by pillar. */
+static void breakdown(tf_buf *b, const taafi_result *r)
+{
+    const taafi_project *p = r->project;
+    const tf_areas *A = r->areas;
+    size_t a;
+    tf_buf_printf(b, "<h2>");
+    both(b, "Pillar breakdown", "تفصيل الركائز");
+    tf_buf_printf(b, "</h2>\n");
     for (a = 0; a < A->n; a++) {
         const char *ar = field(r, a, p->area_name_ar), *en = field(r, a, p->area_name);
-        tf_buf_printf(&b, "<details><summary>");
-        both(&b, en ? en : A->id[a], ar);
-        tf_buf_printf(&b, " (%s)</summary>\n<table><thead><tr><th>", A->id[a]);
-        both(&b, "Indicator", "المؤشر");
-        tf_buf_printf(&b, "</th><th>");
-        both(&b, "Value", "القيمة");
-        tf_buf_printf(&b, "</th><th>");
-        both(&b, "Score", "الدرجة");
-        tf_buf_printf(&b, "</th></tr></thead><tbody>\n");
-        for (int q = 0; q < TF_N_PILLARS; q++) {
-            char pc[96];
-            long col;
-            snprintf(pc, sizeof pc, "%s_score", tf_pillar_keys[q]);
-            if ((col = tf_result_column_index(r, pc)) < 0)
-                continue;
-            tf_buf_printf(&b, "<tr><th>");
-            both(&b, tf_pillar_labels[q], tf_pillar_labels_ar[q]);
-            tf_buf_printf(&b, "</th><td></td>");
-            num(&b, r->cols[col].v[a]);
-            tf_buf_printf(&b, "</tr>\n");
-            for (k = 0; k < p->n_inds; k++) {
-                const tf_indicator_def *d = tf_result_def(r, &p->inds[k]);
-                char sc[300], vcn[300];
-                long vc, scc;
-                if (!d->pillar || strcmp(d->pillar, tf_pillar_keys[q]))
-                    continue;
-                snprintf(sc, sizeof sc, "%s_score", d->id);
-                vc = tf_result_column_index(r, tf_score_column(d, vcn, sizeof vcn));
-                scc = tf_result_column_index(r, sc);
-                tf_buf_printf(&b, "<tr><td>");
-                both(&b, d->label ? d->label : d->id, d->label_ar);
-                tf_buf_printf(&b, "</td>");
-                num(&b, vc >= 0 ? r->cols[vc].v[a] : NAN);
-                num(&b, scc >= 0 ? r->cols[scc].v[a] : NAN);
-                tf_buf_printf(&b, "</tr>\n");
-            }
-        }
-        tf_buf_printf(&b, "</tbody></table></details>\n");
+        tf_buf_printf(b, "<details><summary>");
+        both(b, en ? en : A->id[a], ar);
+        tf_buf_printf(b, " (%s)</summary>\n<table><thead><tr><th>", A->id[a]);
+        both(b, "Indicator", "المؤشر");
+        tf_buf_printf(b, "</th><th>");
+        both(b, "Value", "القيمة");
+        tf_buf_printf(b, "</th><th>");
+        both(b, "Score", "الدرجة");
+        tf_buf_printf(b, "</th></tr></thead><tbody>\n");
+        for (int q = 0; q < TF_N_PILLARS; q++)
+            pillar_rows(b, r, a, q);
+        tf_buf_printf(b, "</tbody></table></details>\n");
     }
-    tf_buf_printf(&b, "<footer><p>");
-    both(&b, p->maps.disclaimer ? p->maps.disclaimer
-                                : "The boundaries and names shown and the designations used do not imply official "
-                                  "endorsement or acceptance.",
+}
+
+/* The disclaimer, the version and date, the sources. */
+static void footer(tf_buf *b, const taafi_result *r)
+{
+    const taafi_project *p = r->project;
+    tf_buf_printf(b, "<footer><p>");
+    both(b, p->maps.disclaimer ? p->maps.disclaimer
+                               : "The boundaries and names shown and the designations used do not imply official "
+                                 "endorsement or acceptance.",
          "لا تعني الحدود والأسماء الواردة أي اعتماد أو قبول رسمي.");
-    tf_buf_printf(&b, "</p><p>taafi %s · %.10s · ", taafi_version(), r->finished);
-    html(&b, p->maps.source_note ? p->maps.source_note : "inputs and their SHA-256 in recovery.gpkg, table run");
-    (void)lbl;
-    tf_buf_printf(&b, "</p></footer>\n</body>\n</html>\n");
-done:
+    tf_buf_printf(b, "</p><p>taafi %s · %.10s · ", taafi_version(), r->finished);
+    html(b, p->maps.source_note ? p->maps.source_note : "inputs and their SHA-256 in recovery.gpkg, table run");
+    tf_buf_printf(b, "</p></footer>\n</body>\n</html>\n");
+}
+
+taafi_status tf_report_html(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *sheets, size_t n_sheets,
+                            char **out)
+{
+    tf_buf b = {0};
+    taafi_status st;
+    *out = NULL;
+    head(&b, r->project);
+    if (!(st = maps(ctx, &b, r, sheets, n_sheets))) {
+        table(&b, r, sheets, n_sheets);
+        breakdown(&b, r);
+        footer(&b, r);
+    }
     if (!st && b.failed)
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory writing the report");
     if (st) {
