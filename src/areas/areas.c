@@ -309,6 +309,91 @@ static taafi_status prep_item(taafi_ctx *ctx, tf_worker *w, size_t i, void *user
     return TAAFI_OK;
 }
 
+/* Second reading, on the --jobs workers (with real boundaries, a million
+ * vertices and more to transform and check): the analysis CRS could only
+ * be chosen once every area was known, and transforming from the source
+ * directly avoids a round trip through lon/lat.  Notes of repairs are
+ * added afterwards, in the areas' order. */
+static taafi_status transform_all(taafi_ctx *ctx, const taafi_project *p, tf_areas *a, OGRSpatialReferenceH srs,
+                                  tf_dq *dq)
+{
+    static const tf_parallel_ops ops = {prep_setup, prep_item, prep_teardown};
+    prep_job j = {p, a, srs, PTHREAD_MUTEX_INITIALIZER, calloc(a->n, sizeof(char *))};
+    size_t vertices = 0, i;
+    taafi_status st;
+    if (!j.notes || !(a->area_km2 = calloc(a->n, sizeof *a->area_km2))) {
+        free(j.notes);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    for (i = 0; i < a->n; i++)
+        vertices += (size_t)GEOSGetNumCoordinates_r(ctx->geos, a->geom_ll[i]);
+    if (vertices >= PARALLEL_VERTICES)
+        st = tf_parallel_for(ctx, a->n, &ops, &j);
+    else { /* here: a worker's PROJ setup would cost more than it saves */
+        tf_worker *w = NULL;
+        if (!(st = prep_setup(ctx, &j, &w)))
+            for (i = 0; i < a->n && !st; i++)
+                st = prep_item(ctx, w, i, &j);
+        prep_teardown(ctx, w);
+    }
+    for (i = 0; i < a->n; i++) {
+        if (!st && j.notes[i])
+            st = tf_dq_add(ctx, dq, "areas", (int64_t)OGR_F_GetFID(a->feat[i]), j.notes[i],
+                           "repaired with GEOSMakeValid (structure method)");
+        free(j.notes[i]);
+    }
+    free(j.notes);
+    return st;
+}
+
+/* Each area prepared and in the tree, its attributes kept without the
+ * geometry (which lives in geom/geom_ll now); the tree built. */
+static taafi_status index_all(taafi_ctx *ctx, const taafi_project *p, tf_areas *a)
+{
+    size_t i, *cand = NULL, n_cand = 0, cap = 0;
+    taafi_status st;
+    if (!(a->prep = calloc(a->n, sizeof *a->prep)) || !(a->tree_item = calloc(a->n, sizeof *a->tree_item)) ||
+        !(a->tree = GEOSSTRtree_create_r(ctx->geos, TREE_NODE_CAPACITY)))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0; i < a->n; i++) {
+        int64_t fid = (int64_t)OGR_F_GetFID(a->feat[i]);
+        if (!(a->prep[i] = GEOSPrepare_r(ctx->geos, a->geom[i])))
+            return tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot prepare: %s", p->areas.path,
+                            (long long)fid, tf_lib_error(ctx));
+        a->tree_item[i] = i;
+        GEOSSTRtree_insert_r(ctx->geos, a->tree, a->geom[i], &a->tree_item[i]);
+        if (i % 64 == 0)
+            tf_progress(ctx, "indexing areas", i, a->n);
+        OGR_F_SetGeometryDirectly(a->feat[i], NULL);
+    }
+    /* GEOS builds an STRtree at its first query: built here, before
+     * threads share it */
+    st = tf_areas_candidates(ctx, a, a->geom[0], &cand, &n_cand, &cap);
+    free(cand);
+    return st;
+}
+
+/* The areas' extent in lon/lat; and each coordinate sequence's dimension,
+ * which GEOS works out on first use and keeps: done here, before threads
+ * share the areas, so that they only ever read it. */
+static void extent_and_dimensions(taafi_ctx *ctx, tf_areas *a)
+{
+    size_t i;
+    a->ll_min[0] = a->ll_min[1] = INFINITY;
+    a->ll_max[0] = a->ll_max[1] = -INFINITY;
+    for (i = 0; i < a->n; i++) {
+        double x0, y0, x1, y1;
+        if (GEOSisEmpty_r(ctx->geos, a->geom_ll[i]) != 1 && GEOSGeom_getXMin_r(ctx->geos, a->geom_ll[i], &x0) &&
+            GEOSGeom_getYMin_r(ctx->geos, a->geom_ll[i], &y0) && GEOSGeom_getXMax_r(ctx->geos, a->geom_ll[i], &x1) &&
+            GEOSGeom_getYMax_r(ctx->geos, a->geom_ll[i], &y1)) {
+            a->ll_min[0] = fmin(a->ll_min[0], x0), a->ll_min[1] = fmin(a->ll_min[1], y0);
+            a->ll_max[0] = fmax(a->ll_max[0], x1), a->ll_max[1] = fmax(a->ll_max[1], y1);
+        }
+        GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom[i]);
+        GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom_ll[i]);
+    }
+}
+
 taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files,
                               void *files_user, int defer_overlaps, tf_areas **out)
 {
@@ -316,7 +401,6 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
     tf_areas *a = NULL;
     OGRSpatialReferenceH srs;
     taafi_status st;
-    size_t i;
     *out = NULL;
     a = calloc(1, sizeof *a);
     if (!a)
@@ -338,96 +422,12 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
                       p->areas.path);
         goto fail;
     }
-    if ((st = tf_source_srs(ctx, &src, &srs)))
-        goto fail;
-    if (!(a->prep = calloc(a->n, sizeof *a->prep)) || !(a->area_km2 = calloc(a->n, sizeof *a->area_km2)) ||
-        !(a->tree_item = calloc(a->n, sizeof *a->tree_item))) {
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    a->tree = GEOSSTRtree_create_r(ctx->geos, TREE_NODE_CAPACITY);
-    if (!a->tree) {
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        goto fail;
-    }
-    /* Second reading, on the --jobs workers (with real boundaries, a
-     * million vertices and more to transform and check): the analysis CRS
-     * could only be chosen once every area was known, and transforming
-     * from the source directly avoids a round trip through lon/lat.  Notes
-     * of repairs are added afterwards, in the areas' order. */
-    {
-        static const tf_parallel_ops ops = {prep_setup, prep_item, prep_teardown};
-        prep_job j = {p, a, srs, PTHREAD_MUTEX_INITIALIZER, calloc(a->n, sizeof(char *))};
-        if (!j.notes) {
-            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto fail;
-        }
-        size_t vertices = 0;
-        for (i = 0; i < a->n; i++)
-            vertices += (size_t)GEOSGetNumCoordinates_r(ctx->geos, a->geom_ll[i]);
-        if (vertices >= PARALLEL_VERTICES)
-            st = tf_parallel_for(ctx, a->n, &ops, &j);
-        else { /* here: a worker's PROJ setup would cost more than it saves */
-            tf_worker *w = NULL;
-            if (!(st = prep_setup(ctx, &j, &w)))
-                for (i = 0; i < a->n && !st; i++)
-                    st = prep_item(ctx, w, i, &j);
-            prep_teardown(ctx, w);
-        }
-        for (i = 0; i < a->n; i++) {
-            if (!st && j.notes[i])
-                st = tf_dq_add(ctx, dq, "areas", (int64_t)OGR_F_GetFID(a->feat[i]), j.notes[i],
-                               "repaired with GEOSMakeValid (structure method)");
-            free(j.notes[i]);
-        }
-        free(j.notes);
-        if (st)
-            goto fail;
-    }
-    for (i = 0; i < a->n; i++) {
-        int64_t fid = (int64_t)OGR_F_GetFID(a->feat[i]);
-        a->prep[i] = GEOSPrepare_r(ctx->geos, a->geom[i]);
-        if (!a->prep[i]) {
-            st = tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot prepare: %s", p->areas.path, (long long)fid,
-                          tf_lib_error(ctx));
-            goto fail;
-        }
-        a->tree_item[i] = i;
-        GEOSSTRtree_insert_r(ctx->geos, a->tree, a->geom[i], &a->tree_item[i]);
-        if (i % 64 == 0)
-            tf_progress(ctx, "indexing areas", i, a->n);
-        /* The attributes stay; the geometry now lives in geom/geom_ll. */
-        OGR_F_SetGeometryDirectly(a->feat[i], NULL);
-    }
-    if (a->n) {
-        /* GEOS builds an STRtree at its first query: built here, before
-         * threads share it */
-        size_t *cand = NULL, n_cand = 0, cap = 0;
-        st = tf_areas_candidates(ctx, a, a->geom[0], &cand, &n_cand, &cap);
-        free(cand);
-        if (st)
-            goto fail;
-    }
-    if ((!defer_overlaps && (st = tf_areas_check_overlaps(ctx, p, a, dq, 0, a->n))) ||
+    if ((st = tf_source_srs(ctx, &src, &srs)) || (st = transform_all(ctx, p, a, srs, dq)) ||
+        (st = index_all(ctx, p, a)) || (!defer_overlaps && (st = tf_areas_check_overlaps(ctx, p, a, dq, 0, a->n))) ||
         (st = tf_locator_new(ctx, a->geom, a->n, &a->loc)))
         goto fail;
     tf_progress(ctx, "indexing areas", a->n, a->n); /* transformed, repaired, prepared, in the tree and the locator */
-    a->ll_min[0] = a->ll_min[1] = INFINITY;
-    a->ll_max[0] = a->ll_max[1] = -INFINITY;
-    for (i = 0; i < a->n; i++) {
-        double x0, y0, x1, y1;
-        if (GEOSisEmpty_r(ctx->geos, a->geom_ll[i]) != 1 && GEOSGeom_getXMin_r(ctx->geos, a->geom_ll[i], &x0) &&
-            GEOSGeom_getYMin_r(ctx->geos, a->geom_ll[i], &y0) && GEOSGeom_getXMax_r(ctx->geos, a->geom_ll[i], &x1) &&
-            GEOSGeom_getYMax_r(ctx->geos, a->geom_ll[i], &y1)) {
-            a->ll_min[0] = fmin(a->ll_min[0], x0), a->ll_min[1] = fmin(a->ll_min[1], y0);
-            a->ll_max[0] = fmax(a->ll_max[0], x1), a->ll_max[1] = fmax(a->ll_max[1], y1);
-        }
-        /* GEOS works a coordinate sequence's dimension out on first use
-         * and keeps it: done here, before threads share the areas, so
-         * that they only ever read it. */
-        GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom[i]);
-        GEOSGeom_getCoordinateDimension_r(ctx->geos, a->geom_ll[i]);
-    }
+    extent_and_dimensions(ctx, a);
     tf_source_close(&src);
     tf_gdal_leave(ctx);
     *out = a;
