@@ -389,26 +389,16 @@ done:
     free(placed);
 }
 
-void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cairo_t *cr)
+/* The map: each area in its class's colour (*any_null: some in none),
+ * the service gaps of gap_def hatched over them, the labels, the frame,
+ * scale bar and north arrow. */
+static void sheet_map(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cairo_t *cr, tf_frame *f,
+                      const tf_indicator_def *gap_def, int *any_null)
 {
-    const taafi_project *p = r->project;
     const tf_areas *A = r->areas;
-    const tf_indicator_def *gap_def = s->pillar == 3 /* basic_services */ ? gaps_indicator(p) : NULL;
-    tf_frame f = {28, 78, 560, 452, 0, 0, 0, 0};
-    char buf[256], lbl[32];
-    size_t a, c, i;
-    double y;
-    int any_null = 0;
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    /* title: English on the left, Arabic on the right */
-    snprintf(buf, sizeof buf, "%s", p->maps.title ? p->maps.title : p->name ? p->name : "");
-    tf_draw_text(cr, s->title_en, 28, 22, 380, 17, 1, AL_LEFT, 0);
-    tf_draw_text(cr, s->title_ar, PAGE_W - 28, 20, 380, 18, 1, AL_RIGHT, 0);
-    tf_draw_text(cr, buf, 28, 46, 560, 9, 0, AL_LEFT, 0);
-    /* map */
-    tf_map_fit(&f, A, ctx);
-    cairo_rectangle(cr, f.x, f.y, f.w, f.h);
+    size_t a, i;
+    tf_map_fit(f, A, ctx);
+    cairo_rectangle(cr, f->x, f->y, f->w, f->h);
     cairo_set_source_rgb(cr, 0.96, 0.97, 0.98);
     cairo_fill(cr);
     for (a = 0; a < A->n; a++) {
@@ -417,8 +407,8 @@ void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cai
         if (k)
             tf_class_rgb(s->n_classes, k, rgb);
         else
-            any_null = 1;
-        tf_map_area_on_map(cr, ctx, &f, A->geom[a], rgb, 0.25, 0.7);
+            *any_null = 1;
+        tf_map_area_on_map(cr, ctx, f, A->geom[a], rgb, 0.25, 0.7);
     }
     if (gap_def) {
         /* every gap in one path, hatched once (hatched one by one, each
@@ -432,22 +422,52 @@ void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cai
             if (r->gaps[i].def == gap_def) {
                 GEOSGeometry *g = GEOSGeom_clone_r(ctx->geos, r->gaps[i].geom);
                 if (g && GEOSNormalize_r(ctx->geos, g) == 0)
-                    geom_path(cr, ctx, &f, g);
+                    geom_path(cr, ctx, f, g);
                 GEOSGeom_destroy_r(ctx->geos, g);
             }
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-        hatch(cr, &f);
+        hatch(cr, f);
         cairo_new_path(cr);
     }
-    draw_labels(cr, ctx, r, s, &f);
-    cairo_rectangle(cr, f.x, f.y, f.w, f.h);
+    draw_labels(cr, ctx, r, s, f);
+    cairo_rectangle(cr, f->x, f->y, f->w, f->h);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
     cairo_set_line_width(cr, 0.8);
     cairo_stroke(cr);
-    tf_map_scale_bar(cr, &f);
-    tf_map_north_arrow(cr, &f);
-    /* legend */
-    y = 84;
+    tf_map_scale_bar(cr, f);
+    tf_map_north_arrow(cr, f);
+}
+
+/* The legend's gap entry at y; the y below it. */
+static double legend_gaps(cairo_t *cr, const tf_indicator_def *gap_def, double y)
+{
+    tf_frame box = {610, y, 18, 11, 0, 0, 0, 0};
+    char buf[256];
+    cairo_rectangle(cr, 610, y, 18, 11);
+    hatch(cr, &box);
+    cairo_rectangle(cr, 610, y, 18, 11);
+    cairo_set_source_rgb(cr, 0.78, 0.12, 0.12);
+    cairo_set_line_width(cr, 0.5);
+    cairo_stroke(cr);
+    snprintf(buf, sizeof buf, "Beyond %g m of a working %s", gap_def->distance,
+             gap_def->kind ? gap_def->kind : gap_def->id);
+    for (char *u = buf; *u; u++)
+        if (*u == '_')
+            *u = ' ';
+    y += tf_draw_text(cr, buf, 634, y, 180, 8, 0, AL_LEFT, 0);
+    snprintf(buf, sizeof buf, "خارج نطاق %g م", gap_def->distance);
+    return y + tf_draw_text(cr, buf, 814, y, 180, 8, 0, AL_RIGHT, 0) + 8;
+}
+
+/* The legend: its title, a swatch per class listed, no data, the gaps,
+ * the note; the projection. */
+static void legend(cairo_t *cr, const taafi_result *r, const tf_sheet *s, const tf_indicator_def *gap_def,
+                   int any_null)
+{
+    const taafi_project *p = r->project;
+    char buf[256], lbl[32];
+    double y = 84;
+    size_t c;
     y += tf_draw_text(cr, s->pillar < 0 ? "Priority (recovery index, 0-100)" : "Score (0-100)", 610, y, 210, 9, 1,
                       AL_LEFT, 0);
     y += tf_draw_text(cr, s->pillar < 0 ? "الأولوية حسب مؤشر التعافي" : "الدرجة من 0 إلى 100", 814, y, 210, 9, 1,
@@ -480,29 +500,32 @@ void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cai
         tf_draw_text(cr, "No data / لا بيانات", 634, y, 180, 8, 0, AL_LEFT, 0);
         y += 16;
     }
-    if (gap_def) {
-        tf_frame box = {610, y, 18, 11, 0, 0, 0, 0};
-        cairo_rectangle(cr, 610, y, 18, 11);
-        hatch(cr, &box);
-        cairo_rectangle(cr, 610, y, 18, 11);
-        cairo_set_source_rgb(cr, 0.78, 0.12, 0.12);
-        cairo_set_line_width(cr, 0.5);
-        cairo_stroke(cr);
-        snprintf(buf, sizeof buf, "Beyond %g m of a working %s", gap_def->distance,
-                 gap_def->kind ? gap_def->kind : gap_def->id);
-        for (char *u = buf; *u; u++)
-            if (*u == '_')
-                *u = ' ';
-        y += tf_draw_text(cr, buf, 634, y, 180, 8, 0, AL_LEFT, 0);
-        snprintf(buf, sizeof buf, "خارج نطاق %g م", gap_def->distance);
-        y += tf_draw_text(cr, buf, 814, y, 180, 8, 0, AL_RIGHT, 0) + 8;
-    }
+    if (gap_def)
+        y = legend_gaps(cr, gap_def, y);
     y += 10;
     tf_draw_text(cr,
          s->pillar < 0 ? "Classes are the priority classes: class 1, darkest, is most in need. Rank 1 = lowest index."
                        : "Darker: lower score, more in need. Scores 0-100, 100 = best.",
          610, y, 204, 7, 0, AL_LEFT, 0);
-    snprintf(buf, sizeof buf, "Projection: WGS 84 / UTM (EPSG:%d); grid north.", A->epsg);
+    snprintf(buf, sizeof buf, "Projection: WGS 84 / UTM (EPSG:%d); grid north.", r->areas->epsg);
     tf_draw_text(cr, buf, 610, 500, 204, 6.5, 0, AL_LEFT, 0);
+}
+
+void tf_draw_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, cairo_t *cr)
+{
+    const taafi_project *p = r->project;
+    const tf_indicator_def *gap_def = s->pillar == 3 /* basic_services */ ? gaps_indicator(p) : NULL;
+    tf_frame f = {28, 78, 560, 452, 0, 0, 0, 0};
+    char buf[256];
+    int any_null = 0;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    /* title: English on the left, Arabic on the right */
+    snprintf(buf, sizeof buf, "%s", p->maps.title ? p->maps.title : p->name ? p->name : "");
+    tf_draw_text(cr, s->title_en, 28, 22, 380, 17, 1, AL_LEFT, 0);
+    tf_draw_text(cr, s->title_ar, PAGE_W - 28, 20, 380, 18, 1, AL_RIGHT, 0);
+    tf_draw_text(cr, buf, 28, 46, 560, 9, 0, AL_LEFT, 0);
+    sheet_map(ctx, r, s, cr, &f, gap_def, &any_null);
+    legend(cr, r, s, gap_def, any_null);
     tf_map_footer(cr, r, 552);
 }
