@@ -40,19 +40,95 @@ static char *trimmed(const char *s)
     return t;
 }
 
+/* The join of one table: the areas' ids sorted for lookups, which areas
+ * got a row, and what did not fit (counted, and the first listed). */
+typedef struct join {
+    const tf_indicator_def *def;
+    const tf_areas *a;
+    id_index *index;
+    unsigned char *seen;
+    int key_idx, val_idx;
+    double *v;
+    size_t n_bad, n_unknown, n_null;
+    tf_buf bad, unknown;
+} join;
+
+/* One row: its value into its area's slot. */
+static taafi_status join_row(taafi_ctx *ctx, join *j, OGRFeatureH f)
+{
+    id_index probe, *hit;
+    char *key;
+    double x;
+    int ok;
+    if (!OGR_F_IsFieldSetAndNotNull(f, j->key_idx))
+        return TAAFI_OK; /* a blank row (spreadsheets end with some) */
+    if (!(key = trimmed(OGR_F_GetFieldAsString(f, j->key_idx))))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    probe.id = key;
+    hit = *key ? bsearch(&probe, j->index, j->a->n, sizeof *j->index, cmp_id) : NULL;
+    if (!hit) {
+        if (*key && j->n_unknown++ < MAX_LISTED)
+            tf_buf_printf(&j->unknown, "%s'%s'", j->n_unknown > 1 ? ", " : "", key);
+        free(key);
+        return TAAFI_OK;
+    }
+    if (j->seen[hit->area]) {
+        taafi_status st = tf_error(ctx, TAAFI_ERR_DATA,
+                                   "%s: field '%s': the key '%s' is given twice; keep one row per area",
+                                   j->def->source, j->def->key, key);
+        free(key);
+        return st;
+    }
+    j->seen[hit->area] = 1;
+    ok = tf_field_number(f, j->val_idx, &x);
+    if (ok > 0)
+        j->v[hit->area] = x;
+    else if (ok == 0)
+        j->n_null++;
+    else if (j->n_bad++ < MAX_LISTED)
+        tf_buf_printf(&j->bad, "%s%s ('%s')", j->n_bad > 1 ? ", " : "", key, OGR_F_GetFieldAsString(f, j->val_idx));
+    free(key);
+    return TAAFI_OK;
+}
+
+/* What the join found: an error for values that are not numbers, notes
+ * for areas without a row, rows without a value and unknown keys. */
+static taafi_status join_report(taafi_ctx *ctx, const join *j, taafi_result *r)
+{
+    const tf_indicator_def *def = j->def;
+    char problem[512];
+    size_t i;
+    taafi_status st = TAAFI_OK;
+    if (j->n_bad)
+        return tf_error(ctx, TAAFI_ERR_DATA,
+                        "%s: field '%s' is not a number for %zu area(s): %s%s; indicator '%s' needs numbers",
+                        def->source, def->field, j->n_bad, j->bad.s ? j->bad.s : "",
+                        j->n_bad > MAX_LISTED ? ", ..." : "", def->id);
+    for (i = 0; i < j->a->n && !st; i++)
+        if (!j->seen[i]) {
+            snprintf(problem, sizeof problem, "no row for area %s in %s", j->a->id[i], def->source);
+            st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "value left NULL");
+        }
+    if (!st && j->n_null) {
+        snprintf(problem, sizeof problem, "%zu row(s) with no value in %s", j->n_null, def->field);
+        st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "value left NULL");
+    }
+    if (!st && j->n_unknown) {
+        snprintf(problem, sizeof problem, "%zu row(s) whose key is no area id: %s%s", j->n_unknown,
+                 j->unknown.s ? j->unknown.s : "", j->n_unknown > MAX_LISTED ? ", ..." : "");
+        st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "rows ignored");
+    }
+    return st;
+}
+
 static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *state, taafi_result *r)
 {
     const tf_areas *a = r->areas;
     tf_source src_def = {0};
     tf_vsource src = {0};
-    id_index *index = NULL;
-    unsigned char *seen = NULL;
+    join j = {.def = def, .a = a};
     OGRFeatureH f = NULL;
-    int key_idx, val_idx;
-    size_t i, n_bad = 0, n_unknown = 0, n_null = 0, n_msgs = 0;
-    tf_buf bad = {0}, unknown = {0};
-    double *v;
-    char problem[512];
+    size_t i, n_msgs = 0;
     taafi_status st;
     (void)state;
     src_def.role = def->id;
@@ -60,95 +136,33 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     src_def.layer = def->sheet;
     src_def.line = def->line;
     if ((st = tf_source_open(ctx, &src_def, &src)) || (st = tf_source_hash(ctx, &src, tf_result_add_input, r)) ||
-        (st = tf_source_field(ctx, &src, def->key, "key", &key_idx)) ||
-        (st = tf_source_field(ctx, &src, def->field, "field", &val_idx)) ||
-        (st = tf_result_add_column(ctx, r, def->id, def, 0, def->unit ? def->unit : "", &v)))
+        (st = tf_source_field(ctx, &src, def->key, "key", &j.key_idx)) ||
+        (st = tf_source_field(ctx, &src, def->field, "field", &j.val_idx)) ||
+        (st = tf_result_add_column(ctx, r, def->id, def, 0, def->unit ? def->unit : "", &j.v)))
         goto done;
-    index = malloc((a->n ? a->n : 1) * sizeof *index);
-    seen = calloc(a->n ? a->n : 1, 1);
-    if (!index || !seen) {
+    j.index = malloc((a->n ? a->n : 1) * sizeof *j.index);
+    j.seen = calloc(a->n ? a->n : 1, 1);
+    if (!j.index || !j.seen) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
     for (i = 0; i < a->n; i++) {
-        index[i].id = a->id[i];
-        index[i].area = i;
+        j.index[i].id = a->id[i];
+        j.index[i].area = i;
     }
-    qsort(index, a->n, sizeof *index, cmp_id);
+    qsort(j.index, a->n, sizeof *j.index, cmp_id);
     OGR_L_ResetReading(src.layer);
-    for (;;) {
-        id_index probe, *hit;
-        char *key;
-        double x;
-        int ok;
-        if (!(f = tf_source_next(ctx, &src, &n_msgs, &st))) {
-            if (st)
-                goto done;
-            break;
-        }
-        if (!OGR_F_IsFieldSetAndNotNull(f, key_idx)) {
-            OGR_F_Destroy(f);
-            continue; /* a blank row (spreadsheets end with some) */
-        }
-        if (!(key = trimmed(OGR_F_GetFieldAsString(f, key_idx)))) {
-            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        probe.id = key;
-        hit = *key ? bsearch(&probe, index, a->n, sizeof *index, cmp_id) : NULL;
-        if (!hit) {
-            if (*key && n_unknown++ < MAX_LISTED)
-                tf_buf_printf(&unknown, "%s'%s'", n_unknown > 1 ? ", " : "", key);
-            free(key);
-            OGR_F_Destroy(f);
-            continue;
-        }
-        if (seen[hit->area]) {
-            st = tf_error(ctx, TAAFI_ERR_DATA, "%s: field '%s': the key '%s' is given twice; keep one row per area",
-                          def->source, def->key, key);
-            free(key);
-            goto done;
-        }
-        seen[hit->area] = 1;
-        ok = tf_field_number(f, val_idx, &x);
-        if (ok > 0)
-            v[hit->area] = x;
-        else if (ok == 0)
-            n_null++;
-        else if (n_bad++ < MAX_LISTED)
-            tf_buf_printf(&bad, "%s%s ('%s')", n_bad > 1 ? ", " : "", key, OGR_F_GetFieldAsString(f, val_idx));
-        free(key);
+    while (!st && (f = tf_source_next(ctx, &src, &n_msgs, &st))) {
+        st = join_row(ctx, &j, f);
         OGR_F_Destroy(f);
     }
-    f = NULL;
-    if (n_bad) {
-        st = tf_error(ctx, TAAFI_ERR_DATA,
-                      "%s: field '%s' is not a number for %zu area(s): %s%s; indicator '%s' needs numbers",
-                      def->source, def->field, n_bad, bad.s ? bad.s : "", n_bad > MAX_LISTED ? ", ..." : "",
-                      def->id);
-        goto done;
-    }
-    for (i = 0; i < a->n && !st; i++)
-        if (!seen[i]) {
-            snprintf(problem, sizeof problem, "no row for area %s in %s", a->id[i], def->source);
-            st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "value left NULL");
-        }
-    if (!st && n_null) {
-        snprintf(problem, sizeof problem, "%zu row(s) with no value in %s", n_null, def->field);
-        st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "value left NULL");
-    }
-    if (!st && n_unknown) {
-        snprintf(problem, sizeof problem, "%zu row(s) whose key is no area id: %s%s", n_unknown,
-                 unknown.s ? unknown.s : "", n_unknown > MAX_LISTED ? ", ..." : "");
-        st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "rows ignored");
-    }
+    if (!st)
+        st = join_report(ctx, &j, r);
 done:
-    if (f)
-        OGR_F_Destroy(f);
-    tf_buf_free(&bad);
-    tf_buf_free(&unknown);
-    free(index);
-    free(seen);
+    tf_buf_free(&j.bad);
+    tf_buf_free(&j.unknown);
+    free(j.index);
+    free(j.seen);
     tf_source_close(&src);
     return st;
 }
