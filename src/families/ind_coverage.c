@@ -438,21 +438,117 @@ static taafi_status finish_summing(taafi_ctx *ctx, const tf_indicator_def *def, 
     return finish_with(ctx, def, s, r, pop, nodata);
 }
 
+/* The reach of the facilities of s within the standard distance. */
+static taafi_status make_reach(taafi_ctx *ctx, const tf_indicator_def *def, const tf_ind_state *s,
+                               const tf_areas *A, tf_reach **out)
+{
+    double *xs = malloc((s->n ? s->n : 1) * sizeof *xs), *ys = malloc((s->n ? s->n : 1) * sizeof *ys);
+    size_t i;
+    taafi_status st;
+    if (!xs || !ys)
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    else {
+        for (i = 0; i < s->n; i++)
+            xs[i] = s->fac[i].x, ys[i] = s->fac[i].y;
+        st = tf_reach_new(ctx, TF_REACH_STRAIGHT, xs, ys, s->n, A, def->distance, out);
+    }
+    free(xs);
+    free(ys);
+    return st;
+}
+
+/* The indicator's columns, the facilities per area counted, and the
+ * workers' per-area results made room for. */
+static taafi_status prepare(taafi_ctx *ctx, cov_job *j, taafi_result *r, double *pop_total)
+{
+    const tf_indicator_def *def = j->def;
+    size_t n = j->A->n ? j->A->n : 1, a, i;
+    taafi_status st;
+    if ((st = column(ctx, r, def, "area_pct", 0, "% of area", &j->area_pct)) ||
+        (st = column(ctx, r, def, "pop_pct", 0, "% of residents", &j->pop_pct)) ||
+        (st = column(ctx, r, def, "pop_beyond", 0, "persons", &j->beyond)) ||
+        (st = column(ctx, r, def, "mean_dist", 0, "m", &j->mean_dist)) ||
+        (st = column(ctx, r, def, "facilities", 1, "facilities", &j->count)) ||
+        (st = column(ctx, r, def, "residents_per_facility", 0, "persons per facility", &j->per_fac)) ||
+        (def->standard > 0 && (st = column(ctx, r, def, "load_vs_standard", 0, "ratio", &j->load))))
+        return st;
+    for (a = 0; a < j->A->n; a++)
+        j->count[a] = 0;
+    for (i = 0; i < j->s->n; i++)
+        if (j->s->area[i] >= 0)
+            j->count[j->s->area[i]] += 1;
+    j->gap = calloc(n, sizeof *j->gap);
+    j->gap_km2 = calloc(n, sizeof *j->gap_km2);
+    j->gap_pop = calloc(n, sizeof *j->gap_pop);
+    j->shares = calloc(n, sizeof *j->shares);
+    j->n_shares = calloc(n, sizeof *j->n_shares);
+    if (!j->gap || !j->gap_km2 || !j->gap_pop || !j->shares || !j->n_shares)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    if (j->pop && pop_total) {
+        j->pop_total = pop_total;
+        if (!(j->nodata = calloc(n, sizeof *j->nodata)))
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    return TAAFI_OK;
+}
+
+/* In area order, whatever thread did which area: the basins summed, the
+ * gaps and the facilities into the result, the nodata cells counted. */
+static taafi_status collect_areas(taafi_ctx *ctx, cov_job *j, taafi_result *r, size_t *nodata_total)
+{
+    const tf_areas *A = j->A;
+    double *basin = calloc(j->s->n ? j->s->n : 1, sizeof *basin);
+    size_t a, k;
+    taafi_status st = TAAFI_OK;
+    if (!basin)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (a = 0; a < A->n && !st; a++) {
+        for (k = 0; k < j->n_shares[a]; k++)
+            basin[j->shares[a][k].f] += j->shares[a][k].people;
+        st = add_gap(ctx, r, j->def, a, j->gap[a], j->gap_km2[a], j->gap_pop[a]);
+        j->gap[a] = NULL; /* taken, or freed on failure */
+    }
+    if (!st)
+        st = add_facilities(ctx, r, j->def, j->s, j->pop ? basin : NULL);
+    if (!st && j->nodata)
+        for (a = 0, *nodata_total = 0; a < A->n; a++)
+            *nodata_total += j->nodata[a];
+    free(basin);
+    return st;
+}
+
+static void job_free(taafi_ctx *ctx, cov_job *j)
+{
+    size_t a;
+    tf_fastproj_free(j->cells);
+    free(j->nodata);
+    if (j->gap)
+        for (a = 0; a < j->A->n; a++)
+            if (j->gap[a])
+                GEOSGeom_destroy_r(ctx->geos, j->gap[a]);
+    if (j->shares)
+        for (a = 0; a < j->A->n; a++)
+            free(j->shares[a]);
+    free(j->gap);
+    free(j->gap_km2);
+    free(j->gap_pop);
+    free(j->shares);
+    free(j->n_shares);
+}
+
 static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r,
                               double *pop_total, size_t *nodata_total)
 {
     static const tf_parallel_ops ops = {cov_setup, cov_item, cov_teardown};
     const taafi_project *p = r->project;
-    const tf_areas *A = r->areas;
     const tf_indicator_def *pop = p->population >= 0 ? &p->inds[p->population] : NULL;
     cov_job j;
     tf_reach *reach = NULL;
-    double *basin = NULL, *xs = NULL, *ys = NULL;
-    size_t n = A->n ? A->n : 1, a, i, k;
+    char stage[128];
     taafi_status st;
     memset(&j, 0, sizeof j);
     j.def = def;
-    j.A = A;
+    j.A = r->areas;
     j.s = s;
     if (pop && tf_family_own_source(pop->type) != TF_OWN_RASTER) /* the population is a raster sum */
         pop = NULL;
@@ -462,89 +558,15 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
                                 "indicator)",
                                 "resident columns left NULL")))
         return st;
-    if (pop && (st = cell_lattice(ctx, pop, A, &j.cells)))
-        return st;
-    xs = malloc((s->n ? s->n : 1) * sizeof *xs);
-    ys = malloc((s->n ? s->n : 1) * sizeof *ys);
-    if (!xs || !ys) {
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    for (i = 0; i < s->n; i++)
-        xs[i] = s->fac[i].x, ys[i] = s->fac[i].y;
-    if ((st = tf_reach_new(ctx, TF_REACH_STRAIGHT, xs, ys, s->n, A, def->distance, &reach)))
-        goto done;
+    snprintf(stage, sizeof stage, "coverage %s", def->id);
+    st = pop ? cell_lattice(ctx, pop, r->areas, &j.cells) : TAAFI_OK;
+    if (!st)
+        st = make_reach(ctx, def, s, r->areas, &reach);
     j.reach = reach;
-    if ((st = column(ctx, r, def, "area_pct", 0, "% of area", &j.area_pct)) ||
-        (st = column(ctx, r, def, "pop_pct", 0, "% of residents", &j.pop_pct)) ||
-        (st = column(ctx, r, def, "pop_beyond", 0, "persons", &j.beyond)) ||
-        (st = column(ctx, r, def, "mean_dist", 0, "m", &j.mean_dist)) ||
-        (st = column(ctx, r, def, "facilities", 1, "facilities", &j.count)) ||
-        (st = column(ctx, r, def, "residents_per_facility", 0, "persons per facility", &j.per_fac)))
-        goto done;
-    if (def->standard > 0 && (st = column(ctx, r, def, "load_vs_standard", 0, "ratio", &j.load)))
-        goto done;
-    for (a = 0; a < A->n; a++)
-        j.count[a] = 0;
-    for (i = 0; i < s->n; i++)
-        if (s->area[i] >= 0)
-            j.count[s->area[i]] += 1;
-    j.gap = calloc(n, sizeof *j.gap);
-    j.gap_km2 = calloc(n, sizeof *j.gap_km2);
-    j.gap_pop = calloc(n, sizeof *j.gap_pop);
-    j.shares = calloc(n, sizeof *j.shares);
-    j.n_shares = calloc(n, sizeof *j.n_shares);
-    basin = calloc(s->n ? s->n : 1, sizeof *basin);
-    if (!j.gap || !j.gap_km2 || !j.gap_pop || !j.shares || !j.n_shares || !basin) {
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    if (pop && pop_total) {
-        j.pop_total = pop_total;
-        if (!(j.nodata = calloc(n, sizeof *j.nodata))) {
-            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-    }
-    {
-        char stage[128];
-        snprintf(stage, sizeof stage, "coverage %s", def->id);
-        if ((st = tf_parallel_for_stage(ctx, stage, A->n, &ops, &j)))
-            goto done;
-    }
-    /* in area order, whatever thread did which area */
-    for (a = 0; a < A->n; a++) {
-        for (k = 0; k < j.n_shares[a]; k++)
-            basin[j.shares[a][k].f] += j.shares[a][k].people;
-        st = add_gap(ctx, r, def, a, j.gap[a], j.gap_km2[a], j.gap_pop[a]);
-        j.gap[a] = NULL; /* taken, or freed on failure */
-        if (st)
-            goto done;
-    }
-    if ((st = add_facilities(ctx, r, def, s, pop ? basin : NULL)))
-        goto done;
-    if (j.nodata)
-        for (a = 0, *nodata_total = 0; a < A->n; a++)
-            *nodata_total += j.nodata[a];
-done:
-    tf_fastproj_free(j.cells);
+    if (!st && !(st = prepare(ctx, &j, r, pop_total)) && !(st = tf_parallel_for_stage(ctx, stage, r->areas->n, &ops, &j)))
+        st = collect_areas(ctx, &j, r, nodata_total);
+    job_free(ctx, &j);
     tf_reach_free(ctx, reach);
-    free(xs);
-    free(ys);
-    free(j.nodata);
-    if (j.gap)
-        for (a = 0; a < A->n; a++)
-            if (j.gap[a])
-                GEOSGeom_destroy_r(ctx->geos, j.gap[a]);
-    if (j.shares)
-        for (a = 0; a < A->n; a++)
-            free(j.shares[a]);
-    free(j.gap);
-    free(j.gap_km2);
-    free(j.gap_pop);
-    free(j.shares);
-    free(j.n_shares);
-    free(basin);
     return st;
 }
 
