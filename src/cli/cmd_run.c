@@ -253,6 +253,92 @@ static int write_summary(const char *path, const job *jobs, size_t n)
     return 0;
 }
 
+/* A job per project: batch, each writing into DIR/NAME with its tag; the
+ * threads shared as run_pool runs them.  EXIT_OK, or EXIT_ANALYSIS (no
+ * memory). */
+static int make_jobs(const cli_run_opts *ro, char **paths, size_t n_paths, int batch, int jobs_n, int at_once,
+                     job *jobs)
+{
+    size_t k;
+    for (k = 0; k < n_paths; k++) {
+        jobs[k].project = paths[k];
+        jobs[k].dir = batch ? sub_dir(ro->dir, paths[k]) : strdup(ro->dir);
+        jobs[k].o = ro->o;
+        jobs[k].o.progress = !batch; /* bars of projects side by side would mix */
+        if (batch && jobs[k].dir)
+            jobs[k].o.tag = strrchr(jobs[k].dir, '/') + 1; /* NAME of DIR/NAME */
+        jobs[k].flags = ro->flags;
+        jobs[k].maps = ro->maps;
+        jobs[k].render_only = ro->render_only;
+        jobs[k].round = ro->round;
+        /* threads go to the projects when there are several; those left
+         * over when there are fewer projects than threads are shared
+         * among them (4 threads, 2 projects: 2 each) */
+        jobs[k].threads = jobs_n / at_once;
+        if (!jobs[k].dir)
+            return EXIT_ANALYSIS;
+    }
+    return EXIT_OK;
+}
+
+/* Two projects of the same name would write into the same folder: the
+ * second would fail on the first's outputs, or with --overwrite replace
+ * them (side by side, even mix them).  EXIT_USAGE, said, for such. */
+static int same_dirs(const job *jobs, char **paths, size_t n_paths)
+{
+    for (size_t k = 0; k < n_paths; k++)
+        for (size_t m = 0; m < k; m++)
+            if (!strcmp(jobs[k].dir, jobs[m].dir)) {
+                fprintf(stderr,
+                        "taafi: error: %s and %s would both write into %s; rename one of them, or run them "
+                        "one at a time with their own -o\n",
+                        paths[m], paths[k], jobs[k].dir);
+                return EXIT_USAGE;
+            }
+    return EXIT_OK;
+}
+
+/* A batch runs at_once projects at a time, this thread being one of them;
+ * a single project has the threads for its own work. */
+static void run_pool(const cli_run_opts *ro, job *jobs, size_t n_paths, int batch, int at_once)
+{
+    pool pl = {jobs, n_paths, 0, PTHREAD_MUTEX_INITIALIZER};
+    pthread_t th[256];
+    int t, n_th = at_once - 1;
+    /* on a terminal, a bar of the projects done (their own bars would
+     * mix); not with -q */
+    if (batch && !ro->o.quiet && isatty(2))
+        cli_batch_start((unsigned long)n_paths);
+    for (t = 0; t < n_th; t++)
+        if (pthread_create(&th[t], NULL, worker, &pl) != 0)
+            break;
+    n_th = t;
+    worker(&pl); /* this thread helps too, and makes progress if none started */
+    for (t = 0; t < n_th; t++)
+        pthread_join(th[t], NULL);
+    cli_batch_end();
+}
+
+/* A batch's table: each project's status, areas, time and folder or
+ * error, then the totals. */
+static void print_batch(const job *jobs, char **paths, size_t n_paths)
+{
+    size_t failed = 0, stopped = 0, k;
+    int w = cli_name_width(paths, n_paths);
+    fprintf(stderr, "\n%-*s %-7s %6s %9s  %s\n", w, "project", "status", "areas", "seconds", "output / error");
+    for (k = 0; k < n_paths; k++) {
+        const char *status = jobs[k].code == EXIT_OK ? "ok" : jobs[k].code == EXIT_INTERRUPTED ? "stopped" : "FAILED";
+        failed += jobs[k].code != EXIT_OK && jobs[k].code != EXIT_INTERRUPTED;
+        stopped += jobs[k].code == EXIT_INTERRUPTED;
+        fprintf(stderr, "%-*s %-7s %6zu %9.2f  %s\n", w, jobs[k].project, status, jobs[k].areas, jobs[k].seconds,
+                jobs[k].code == EXIT_OK ? jobs[k].dir : jobs[k].message);
+    }
+    fprintf(stderr, "%zu project(s): %zu ok, %zu failed", n_paths, n_paths - failed - stopped, failed);
+    if (stopped)
+        fprintf(stderr, ", %zu stopped by an interrupt", stopped);
+    fputc('\n', stderr);
+}
+
 int cli_run_projects(const cli_run_opts *ro, const char *const *args, int n_args)
 {
     char **paths = NULL; /* the project files, folders expanded: owned */
@@ -269,82 +355,19 @@ int cli_run_projects(const cli_run_opts *ro, const char *const *args, int n_args
     if (!jobs_n)
         jobs_n = taafi_cpu_count();
     at_once = !batch ? 1 : jobs_n < (int)n_paths ? jobs_n : (int)n_paths;
-    jobs = calloc(n_paths, sizeof *jobs);
-    if (!jobs) {
+    if (!(jobs = calloc(n_paths, sizeof *jobs))) {
         code = EXIT_ANALYSIS;
         goto done;
     }
-    for (k = 0; k < n_paths; k++) {
-        jobs[k].project = paths[k];
-        jobs[k].dir = batch ? sub_dir(ro->dir, paths[k]) : strdup(ro->dir);
-        jobs[k].o = ro->o;
-        jobs[k].o.progress = !batch; /* bars of projects side by side would mix */
-        if (batch && jobs[k].dir)
-            jobs[k].o.tag = strrchr(jobs[k].dir, '/') + 1; /* NAME of DIR/NAME */
-        jobs[k].flags = ro->flags;
-        jobs[k].maps = ro->maps;
-        jobs[k].render_only = ro->render_only;
-        jobs[k].round = ro->round;
-        /* threads go to the projects when there are several; those left
-         * over when there are fewer projects than threads are shared
-         * among them (4 threads, 2 projects: 2 each) */
-        jobs[k].threads = jobs_n / at_once;
-        if (!jobs[k].dir) {
-            code = EXIT_ANALYSIS;
-            goto done;
-        }
-    }
-    /* two projects of the same name would write into the same folder: the
-     * second would fail on the first's outputs, or with --overwrite
-     * replace them (side by side, even mix them) */
-    for (k = 0; batch && k < n_paths; k++)
-        for (size_t m = 0; m < k; m++)
-            if (!strcmp(jobs[k].dir, jobs[m].dir)) {
-                fprintf(stderr,
-                        "taafi: error: %s and %s would both write into %s; rename one of them, or run them "
-                        "one at a time with their own -o\n",
-                        paths[m], paths[k], jobs[k].dir);
-                code = EXIT_USAGE;
-                goto done;
-            }
-    {
-        /* a batch runs --jobs projects at a time, this thread being one of
-         * them; a single project has the threads for its own work */
-        pool pl = {jobs, n_paths, 0, PTHREAD_MUTEX_INITIALIZER};
-        pthread_t th[256];
-        int t, n_th = at_once - 1;
-        /* on a terminal, a bar of the projects done (their own bars
-         * would mix); not with -q */
-        if (batch && !ro->o.quiet && isatty(2))
-            cli_batch_start((unsigned long)n_paths);
-        for (t = 0; t < n_th; t++)
-            if (pthread_create(&th[t], NULL, worker, &pl) != 0)
-                break;
-        n_th = t;
-        worker(&pl); /* this thread helps too, and makes progress if none started */
-        for (t = 0; t < n_th; t++)
-            pthread_join(th[t], NULL);
-        cli_batch_end();
-    }
+    if ((code = make_jobs(ro, paths, n_paths, batch, jobs_n, at_once, jobs)) != EXIT_OK ||
+        (batch && (code = same_dirs(jobs, paths, n_paths)) != EXIT_OK))
+        goto done;
+    run_pool(ro, jobs, n_paths, batch, at_once);
     for (k = 0; k < n_paths; k++)
         if (jobs[k].code > code)
             code = jobs[k].code;
-    if (batch) {
-        size_t failed = 0, stopped = 0;
-        int w = cli_name_width(paths, n_paths);
-        fprintf(stderr, "\n%-*s %-7s %6s %9s  %s\n", w, "project", "status", "areas", "seconds", "output / error");
-        for (k = 0; k < n_paths; k++) {
-            const char *status = jobs[k].code == EXIT_OK ? "ok" : jobs[k].code == EXIT_INTERRUPTED ? "stopped" : "FAILED";
-            failed += jobs[k].code != EXIT_OK && jobs[k].code != EXIT_INTERRUPTED;
-            stopped += jobs[k].code == EXIT_INTERRUPTED;
-            fprintf(stderr, "%-*s %-7s %6zu %9.2f  %s\n", w, jobs[k].project, status, jobs[k].areas, jobs[k].seconds,
-                    jobs[k].code == EXIT_OK ? jobs[k].dir : jobs[k].message);
-        }
-        fprintf(stderr, "%zu project(s): %zu ok, %zu failed", n_paths, n_paths - failed - stopped, failed);
-        if (stopped)
-            fprintf(stderr, ", %zu stopped by an interrupt", stopped);
-        fputc('\n', stderr);
-    }
+    if (batch)
+        print_batch(jobs, paths, n_paths);
     if (ro->summary && write_summary(ro->summary, jobs, n_paths) != 0 && code == EXIT_OK)
         code = EXIT_ANALYSIS;
 done:

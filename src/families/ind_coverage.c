@@ -563,7 +563,8 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
     if (!st)
         st = make_reach(ctx, def, s, r->areas, &reach);
     j.reach = reach;
-    if (!st && !(st = prepare(ctx, &j, r, pop_total)) && !(st = tf_parallel_for_stage(ctx, stage, r->areas->n, &ops, &j)))
+    if (!st && !(st = prepare(ctx, &j, r, pop_total)) &&
+        !(st = tf_parallel_for_stage(ctx, stage, r->areas->n, &ops, &j)))
         st = collect_areas(ctx, &j, r, nodata_total);
     job_free(ctx, &j);
     tf_reach_free(ctx, reach);

@@ -66,8 +66,8 @@ static taafi_status distances(taafi_ctx *ctx, tf_reach_cursor *c, const taafi_re
             return tf_error(ctx, TAAFI_ERR_GEOM, "area %s: no point on its surface: %s", r->areas->id[i],
                             tf_lib_error(ctx));
         /* an area of no surface: NULL */
-        if (GEOSisEmpty_r(ctx->geos, pt) != 1 && GEOSGeomGetX_r(ctx->geos, pt, &x) && GEOSGeomGetY_r(ctx->geos, pt, &y) &&
-            tf_reach_nearest(c, x, y, &d) >= 0)
+        if (GEOSisEmpty_r(ctx->geos, pt) != 1 && GEOSGeomGetX_r(ctx->geos, pt, &x) &&
+            GEOSGeomGetY_r(ctx->geos, pt, &y) && tf_reach_nearest(c, x, y, &d) >= 0)
             v[i] = d;
         GEOSGeom_destroy_r(ctx->geos, pt);
     }
