@@ -49,111 +49,134 @@ static int used_fields(const taafi_result *r, size_t li, const char *where, cons
  * from a second handle (`again`, opened when first needed, with the same
  * fields ignored) and goes the usual way through tf_pass_view(), so that every
  * note and number is the feature path's. */
-static taafi_status column_pass(taafi_ctx *ctx, taafi_result *r, const tf_source *def, size_t li, const char *where,
-                                tf_ind_state **states, tf_columns *cols, OGRSpatialReferenceH srs,
-                                const tf_reproj *to_xy, const tf_fastproj *fp, int geographic, int needs_parts,
-                                pass_buf *buf, const char *const *ignored, const char *stage, uint64_t total,
-                                pass_stats *ps, size_t *n_msgs)
+/* One lean pass by columns: what it reads and hands over, a batch's
+ * scratch (one slot per row of the batch, `cap` of them), and the layer
+ * opened again for the rows that must be read as features. */
+typedef struct colpass {
+    taafi_result *r;
+    const tf_source *def;
+    size_t li;
+    const char *where;
+    tf_ind_state **states;
+    tf_columns *cols;
+    const tf_reproj *to_xy;
+    int geographic, needs_parts;
+    pass_buf *buf;
+    const char *const *ignored;
+    pass_stats *ps;
+    size_t *n_msgs;
+    int64_t *fid;
+    double *rx, *ry; /* layer CRS */
+    unsigned char *is_pt;
+    long *area;
+    size_t cap, n_again;
+    tf_vsource again;
+    int again_open;
+} colpass;
+
+static void colpass_free(colpass *c)
 {
-    tf_vsource again = {0};
-    int again_open = 0;
-    tf_pointpool *pool = NULL;
-    int64_t *fid = NULL;
-    double *rx = NULL, *ry = NULL; /* layer CRS */
-    unsigned char *is_pt = NULL;
-    long *area = NULL;
-    size_t cap = 0, n_batch, i, n_again = 0;
+    if (c->again_open)
+        tf_source_close(&c->again);
+    free(c->fid);
+    free(c->rx);
+    free(c->ry);
+    free(c->is_pt);
+    free(c->area);
+}
+
+/* Room for a batch of n rows. */
+static taafi_status grow(taafi_ctx *ctx, colpass *c, size_t n)
+{
+    if (n <= c->cap)
+        return TAAFI_OK;
+    free(c->fid), free(c->rx), free(c->ry), free(c->is_pt), free(c->area);
+    c->cap = n;
+    c->fid = malloc(n * sizeof *c->fid);
+    c->rx = malloc(n * sizeof *c->rx);
+    c->ry = malloc(n * sizeof *c->ry);
+    c->is_pt = malloc(n);
+    c->area = malloc(n * sizeof *c->area);
+    if (!c->fid || !c->rx || !c->ry || !c->is_pt || !c->area) {
+        c->cap = 0;
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    return TAAFI_OK;
+}
+
+/* Row i of the batch the feature way (tf_pass_view() and its notes): read
+ * again by its fid. */
+static taafi_status read_again(taafi_ctx *ctx, colpass *c, size_t i)
+{
+    const tf_source *def = c->def;
+    OGRFeatureH of;
     taafi_status st;
-    if ((st = tf_pointpool_new(ctx, r->areas, srs, def->path, fp, &pool)))
+    if (!c->again_open) {
+        if ((st = tf_source_open(ctx, def, &c->again)))
+            return st;
+        c->again_open = 1;
+        if (c->ignored && c->ignored[0])
+            OGR_L_SetIgnoredFields(c->again.layer, (const char **)c->ignored);
+    }
+    c->n_again++;
+    tf_gdal_enter(ctx);
+    tf_lib_error_clear(ctx);
+    of = OGR_L_GetFeature(c->again.layer, (GIntBig)c->fid[i]);
+    if (of && tf_lib_error(ctx)[0]) /* as tf_source_next says it */
+        tf_log(ctx, ++*c->n_msgs <= TF_MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG, "%s: layer %s: GDAL: %s",
+               def->path, OGR_L_GetName(c->again.layer), tf_lib_error(ctx));
+    tf_gdal_leave(ctx);
+    if (!of)
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: layer %s: feature %lld: cannot be read again: %s", def->path,
+                        OGR_L_GetName(c->again.layer), (long long)c->fid[i], tf_lib_error(ctx));
+    st = tf_pass_take(ctx, c->r, def, c->li, c->where, 0, c->states, c->to_xy, of, NULL, TF_PT_AGAIN, c->needs_parts,
+                      0, c->geographic, c->buf, c->ps);
+    OGR_F_Destroy(of);
+    return st;
+}
+
+/* Row i of the batch, a point placed in its area, handed over. */
+static taafi_status hand_row(taafi_ctx *ctx, colpass *c, size_t i)
+{
+    tf_feature f;
+    tf_row row;
+    double ll[2] = {c->rx[i], c->ry[i]};
+    taafi_status st;
+    memset(&f, 0, sizeof f);
+    f.fid = c->fid[i];
+    f.measure = 1;
+    f.area = c->area[i];
+    if ((st = tf_columns_row(ctx, c->cols, i, &row)) ||
+        (c->needs_parts && (st = tf_pass_cut(ctx, c->r->areas, &f, c->buf)))) /* a point: its area */
         return st;
+    f.row = &row;
+    return tf_pass_hand_over(ctx, c->r, c->def, c->li, c->where, 0, c->states, &f, f.area < 0,
+                             c->geographic ? ll : NULL, c->ps);
+}
+
+/* The batches of the stream, their points placed on the threads, their
+ * rows handed over in the layer's order. */
+static taafi_status batches(taafi_ctx *ctx, colpass *c, tf_pointpool *pool, const char *stage, uint64_t total)
+{
+    size_t n_batch, i;
+    taafi_status st;
     for (;;) {
-        if ((st = tf_columns_next(ctx, cols, &n_batch)))
-            goto done;
-        if (!n_batch)
-            break;
-        if ((st = tf_check_interrupt(ctx)))
-            goto done;
-        tf_progress(ctx, stage, ps->read, total);
-        if (n_batch > cap) {
-            free(fid), free(rx), free(ry), free(is_pt), free(area);
-            cap = n_batch;
-            fid = malloc(cap * sizeof *fid);
-            rx = malloc(cap * sizeof *rx);
-            ry = malloc(cap * sizeof *ry);
-            is_pt = malloc(cap);
-            area = malloc(cap * sizeof *area);
-            if (!fid || !rx || !ry || !is_pt || !area) {
-                st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-                goto done;
-            }
-        }
+        if ((st = tf_columns_next(ctx, c->cols, &n_batch)) || !n_batch || (st = tf_check_interrupt(ctx)))
+            return st;
+        tf_progress(ctx, stage, c->ps->read, total);
+        if ((st = grow(ctx, c, n_batch)))
+            return st;
         for (i = 0; i < n_batch; i++) {
-            rx[i] = ry[i] = 0;
-            is_pt[i] = (unsigned char)tf_columns_point(cols, i, &fid[i], &rx[i], &ry[i]);
+            c->rx[i] = c->ry[i] = 0;
+            c->is_pt[i] = (unsigned char)tf_columns_point(c->cols, i, &c->fid[i], &c->rx[i], &c->ry[i]);
         }
-        tf_pointpool_place(pool, ctx, to_xy, n_batch, is_pt, rx, ry, area);
+        tf_pointpool_place(pool, ctx, c->to_xy, n_batch, c->is_pt, c->rx, c->ry, c->area);
         for (i = 0; i < n_batch; i++) {
-            tf_feature f;
-            tf_row row;
-            ps->read++;
-            if (area[i] == TF_PT_AGAIN) {
-                /* the feature way: tf_pass_view() and its notes */
-                OGRFeatureH of;
-                if (!again_open) {
-                    if ((st = tf_source_open(ctx, def, &again)))
-                        goto done;
-                    again_open = 1;
-                    if (ignored && ignored[0])
-                        OGR_L_SetIgnoredFields(again.layer, (const char **)ignored);
-                }
-                n_again++;
-                tf_gdal_enter(ctx);
-                tf_lib_error_clear(ctx);
-                of = OGR_L_GetFeature(again.layer, (GIntBig)fid[i]);
-                if (of && tf_lib_error(ctx)[0]) /* as tf_source_next says it */
-                    tf_log(ctx, ++*n_msgs <= TF_MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG,
-                           "%s: layer %s: GDAL: %s", def->path, OGR_L_GetName(again.layer), tf_lib_error(ctx));
-                tf_gdal_leave(ctx);
-                if (!of) {
-                    st = tf_error(ctx, TAAFI_ERR_IO, "%s: layer %s: feature %lld: cannot be read again: %s", def->path,
-                                  OGR_L_GetName(again.layer), (long long)fid[i], tf_lib_error(ctx));
-                    goto done;
-                }
-                st = tf_pass_take(ctx, r, def, li, where, 0, states, to_xy, of, NULL, TF_PT_AGAIN, needs_parts, 0,
-                                  geographic, buf, ps);
-                OGR_F_Destroy(of);
-                if (st)
-                    goto done;
-                continue;
-            }
-            memset(&f, 0, sizeof f);
-            f.fid = fid[i];
-            f.measure = 1;
-            f.area = area[i];
-            if ((st = tf_columns_row(ctx, cols, i, &row)) ||
-                (needs_parts && (st = tf_pass_cut(ctx, r->areas, &f, buf)))) /* a point: its area */
-                goto done;
-            f.row = &row;
-            {
-                double ll[2] = {rx[i], ry[i]};
-                if ((st = tf_pass_hand_over(ctx, r, def, li, where, 0, states, &f, f.area < 0, geographic ? ll : NULL,
-                                            ps)))
-                    goto done;
-            }
+            c->ps->read++;
+            if ((st = c->area[i] == TF_PT_AGAIN ? read_again(ctx, c, i) : hand_row(ctx, c, i)))
+                return st;
         }
     }
-    if (n_again)
-        tf_log(ctx, TAAFI_LOG_DEBUG, "%s: %zu row(s) read again feature by feature", def->path, n_again);
-done:
-    tf_pointpool_free(pool);
-    if (again_open)
-        tf_source_close(&again);
-    free(fid);
-    free(rx);
-    free(ry);
-    free(is_pt);
-    free(area);
-    return st;
 }
 
 /* A lean pass of a point layer by columns (GDAL's Arrow stream), when its
@@ -177,8 +200,17 @@ taafi_status tf_pass_by_columns(taafi_ctx *ctx, taafi_result *r, const tf_source
     if (st || !cols)
         return st;
     tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def->path);
-    st = column_pass(ctx, r, def, li, where, states, cols, srs, to_xy, fp, geographic, needs_parts, buf, ignored,
-                     stage, total > 0 ? (uint64_t)total : 0, ps, n_gdal_msgs);
+    {
+        colpass c = {.r = r, .def = def, .li = li, .where = where, .states = states, .cols = cols, .to_xy = to_xy,
+                     .geographic = geographic, .needs_parts = needs_parts, .buf = buf,
+                     .ignored = (const char *const *)ignored, .ps = ps, .n_msgs = n_gdal_msgs};
+        tf_pointpool *pool = NULL;
+        if (!(st = tf_pointpool_new(ctx, r->areas, srs, def->path, fp, &pool)) &&
+            !(st = batches(ctx, &c, pool, stage, total > 0 ? (uint64_t)total : 0)) && c.n_again)
+            tf_log(ctx, TAAFI_LOG_DEBUG, "%s: %zu row(s) read again feature by feature", def->path, c.n_again);
+        tf_pointpool_free(pool);
+        colpass_free(&c);
+    }
     tf_columns_free(cols);
     *done = 1;
     return st;
