@@ -56,10 +56,114 @@ static taafi_status name_list(parser *ps, const yaml_node_t *v, const char *key,
  *     sources: {livelihood_score: ../data/rounds/round-2/workshop.csv}
  *     areas: {source: ...}        # boundaries of this round, if they changed
  *     shared: [landuse, streets] */
-taafi_status pj_parse_rounds(parser *ps, const yaml_node_t *s)
+/* A round's `layers`: the project's layers it reads from other files. */
+static taafi_status round_layers(parser *ps, tf_round *rd, const yaml_node_t *v)
+{
+    static const char *const lkeys[] = {"source", "layer", "where", "assume_crs", "encoding", "x", "y", NULL};
+    yaml_node_pair_t *pr;
+    taafi_status st;
+    if ((st = pj_expect_mapping(ps, v, "a round's layers")))
+        return st;
+    rd->layers = calloc((size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1, sizeof *rd->layers);
+    if (!rd->layers)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+        yaml_node_t *lk = pj_node(ps, pr->key);
+        const char *role = NULL;
+        if ((st = pj_scalar(ps, lk, "layer name", &role)))
+            return st;
+        if (pj_find_layer(ps->p, role) < 0)
+            return pj_perr(ps, lk, "round '%s': no layer '%s' under the project's 'layers'", rd->name, role);
+        st = pj_parse_source(ps, pj_node(ps, pr->value), role, "a round's layer", lkeys, &rd->layers[rd->n_layers]);
+        rd->n_layers++;
+        if (st)
+            return st;
+    }
+    return TAAFI_OK;
+}
+
+/* A round's `sources`: other files for the indicators that read a file of
+ * their own (TF_KEYS_ROUND_SOURCE). */
+static taafi_status round_sources(parser *ps, tf_round *rd, const yaml_node_t *v)
+{
+    taafi_project *p = ps->p;
+    yaml_node_pair_t *pr;
+    size_t cap;
+    taafi_status st;
+    if ((st = pj_expect_mapping(ps, v, "a round's sources")))
+        return st;
+    cap = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1;
+    rd->source_ids = calloc(cap, sizeof *rd->source_ids);
+    rd->sources = calloc(cap, sizeof *rd->sources);
+    if (!rd->source_ids || !rd->sources)
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+        yaml_node_t *ik = pj_node(ps, pr->key);
+        char *raw = NULL;
+        int ix;
+        if ((st = pj_dup_scalar(ps, ik, "indicator id", &rd->source_ids[rd->n_sources])))
+            return st;
+        rd->n_sources++;
+        ix = tf_project_find_indicator(p, rd->source_ids[rd->n_sources - 1]);
+        if (ix < 0 || !(p->families[p->inds[ix].type]->flags & TF_KEYS_ROUND_SOURCE))
+            return not_own_source(ps, ik, rd->name, rd->source_ids[rd->n_sources - 1]);
+        if ((st = pj_dup_scalar(ps, pj_node(ps, pr->value), "source", &raw)))
+            return st;
+        rd->sources[rd->n_sources - 1] = pj_resolve(p, raw);
+        free(raw);
+        if (!rd->sources[rd->n_sources - 1])
+            return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    return TAAFI_OK;
+}
+
+/* A round's `shared`: all, or the layers and indicators it shares. */
+static taafi_status round_shared(parser *ps, tf_round *rd, const yaml_node_t *v)
+{
+    size_t k;
+    taafi_status st;
+    if (v->type == YAML_SCALAR_NODE && !strcmp((const char *)v->data.scalar.value, "all"))
+        rd->shared_all = 1;
+    else if ((st = name_list(ps, v, "shared", &rd->shared, &rd->n_shared)))
+        return st;
+    for (k = 0; k < rd->n_shared; k++)
+        if (pj_find_layer(ps->p, rd->shared[k]) < 0 && tf_project_find_indicator(ps->p, rd->shared[k]) < 0)
+            return pj_perr(ps, v, "round '%s': shared names '%s', which is no layer or indicator", rd->name,
+                           rd->shared[k]);
+    return TAAFI_OK;
+}
+
+/* One round: its name (a plain word, not used before), date and keys. */
+static taafi_status round_entry(parser *ps, const yaml_node_t *m, tf_round *rd)
 {
     static const char *const keys[] = {"name", "date", "layers", "sources", "areas", "shared", NULL};
-    static const char *const lkeys[] = {"source", "layer", "where", "assume_crs", "encoding", "x", "y", NULL};
+    static const char *const akeys[] = {"source", "layer", "where", "assume_crs", "encoding", NULL};
+    taafi_project *p = ps->p;
+    const yaml_node_t *v;
+    size_t k;
+    taafi_status st;
+    if ((st = pj_expect_mapping(ps, m, "a round")) || (st = pj_check_keys(ps, m, "a round", keys)))
+        return st;
+    rd->line = pj_line_of(m);
+    if (!(v = pj_get(ps, m, "name")))
+        return pj_perr(ps, m, "a round has no 'name'");
+    if ((st = pj_dup_scalar(ps, v, "name", &rd->name)) || (st = pj_opt_str(ps, m, "date", &rd->date)))
+        return st;
+    for (k = 0; rd->name[k]; k++)
+        if (!isalnum((unsigned char)rd->name[k]) && rd->name[k] != '_' && rd->name[k] != '-')
+            return pj_perr(ps, v, "round name '%s' may hold only letters, digits, '-' and '_'", rd->name);
+    for (k = 0; &p->rounds[k] != rd; k++)
+        if (!strcmp(p->rounds[k].name, rd->name))
+            return pj_perr(ps, v, "round '%s' is declared twice", rd->name);
+    if (((v = pj_get(ps, m, "layers")) && (st = round_layers(ps, rd, v))) ||
+        ((v = pj_get(ps, m, "sources")) && (st = round_sources(ps, rd, v))) ||
+        ((v = pj_get(ps, m, "areas")) && (st = pj_parse_source(ps, v, "areas", "a round's areas", akeys, &rd->areas))))
+        return st;
+    return (v = pj_get(ps, m, "shared")) ? round_shared(ps, rd, v) : TAAFI_OK;
+}
+
+taafi_status pj_parse_rounds(parser *ps, const yaml_node_t *s)
+{
     taafi_project *p = ps->p;
     yaml_node_item_t *it;
     taafi_status st;
@@ -72,88 +176,9 @@ taafi_status pj_parse_rounds(parser *ps, const yaml_node_t *s)
     if (!(p->rounds = calloc(n, sizeof *p->rounds)))
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (it = s->data.sequence.items.start; it < s->data.sequence.items.top; it++) {
-        yaml_node_t *m = pj_node(ps, *it);
-        tf_round *rd = &p->rounds[p->n_rounds++];
-        const yaml_node_t *v;
-        size_t k;
-        if ((st = pj_expect_mapping(ps, m, "a round")) || (st = pj_check_keys(ps, m, "a round", keys)))
+        tf_round *rd = &p->rounds[p->n_rounds++]; /* counted now so that free sees it */
+        if ((st = round_entry(ps, pj_node(ps, *it), rd)))
             return st;
-        rd->line = pj_line_of(m);
-        if (!(v = pj_get(ps, m, "name")))
-            return pj_perr(ps, m, "a round has no 'name'");
-        if ((st = pj_dup_scalar(ps, v, "name", &rd->name)) || (st = pj_opt_str(ps, m, "date", &rd->date)))
-            return st;
-        for (k = 0; rd->name[k]; k++)
-            if (!isalnum((unsigned char)rd->name[k]) && rd->name[k] != '_' && rd->name[k] != '-')
-                return pj_perr(ps, v, "round name '%s' may hold only letters, digits, '-' and '_'", rd->name);
-        for (k = 0; k + 1 < p->n_rounds; k++)
-            if (!strcmp(p->rounds[k].name, rd->name))
-                return pj_perr(ps, v, "round '%s' is declared twice", rd->name);
-        if ((v = pj_get(ps, m, "layers"))) {
-            yaml_node_pair_t *pr;
-            if ((st = pj_expect_mapping(ps, v, "a round's layers")))
-                return st;
-            rd->layers = calloc((size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1,
-                                sizeof *rd->layers);
-            if (!rd->layers)
-                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-            for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
-                yaml_node_t *lk = pj_node(ps, pr->key);
-                const char *role = NULL;
-                if ((st = pj_scalar(ps, lk, "layer name", &role)))
-                    return st;
-                if (pj_find_layer(p, role) < 0)
-                    return pj_perr(ps, lk, "round '%s': no layer '%s' under the project's 'layers'", rd->name, role);
-                st = pj_parse_source(ps, pj_node(ps, pr->value), role, "a round's layer", lkeys,
-                                     &rd->layers[rd->n_layers]);
-                rd->n_layers++;
-                if (st)
-                    return st;
-            }
-        }
-        if ((v = pj_get(ps, m, "sources"))) {
-            yaml_node_pair_t *pr;
-            size_t cap;
-            if ((st = pj_expect_mapping(ps, v, "a round's sources")))
-                return st;
-            cap = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1;
-            rd->source_ids = calloc(cap, sizeof *rd->source_ids);
-            rd->sources = calloc(cap, sizeof *rd->sources);
-            if (!rd->source_ids || !rd->sources)
-                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-            for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
-                yaml_node_t *ik = pj_node(ps, pr->key);
-                char *raw = NULL;
-                int ix;
-                if ((st = pj_dup_scalar(ps, ik, "indicator id", &rd->source_ids[rd->n_sources])))
-                    return st;
-                rd->n_sources++;
-                ix = tf_project_find_indicator(p, rd->source_ids[rd->n_sources - 1]);
-                if (ix < 0 || !(p->families[p->inds[ix].type]->flags & TF_KEYS_ROUND_SOURCE))
-                    return not_own_source(ps, ik, rd->name, rd->source_ids[rd->n_sources - 1]);
-                if ((st = pj_dup_scalar(ps, pj_node(ps, pr->value), "source", &raw)))
-                    return st;
-                rd->sources[rd->n_sources - 1] = pj_resolve(p, raw);
-                free(raw);
-                if (!rd->sources[rd->n_sources - 1])
-                    return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-            }
-        }
-        if ((v = pj_get(ps, m, "areas"))) {
-            static const char *const akeys[] = {"source", "layer", "where", "assume_crs", "encoding", NULL};
-            if ((st = pj_parse_source(ps, v, "areas", "a round's areas", akeys, &rd->areas)))
-                return st;
-        }
-        if ((v = pj_get(ps, m, "shared"))) {
-            if (v->type == YAML_SCALAR_NODE && !strcmp((const char *)v->data.scalar.value, "all"))
-                rd->shared_all = 1;
-            else if ((st = name_list(ps, v, "shared", &rd->shared, &rd->n_shared)))
-                return st;
-            for (k = 0; k < rd->n_shared; k++)
-                if (pj_find_layer(p, rd->shared[k]) < 0 && tf_project_find_indicator(p, rd->shared[k]) < 0)
-                    return pj_perr(ps, v, "round '%s': shared names '%s', which is no layer or indicator", rd->name,
-                                rd->shared[k]);
-        }
     }
     return TAAFI_OK;
 }
