@@ -217,99 +217,112 @@ static void envelopes(taafi_ctx *ctx, const taafi_result *r)
             GEOSGeom_getXMin_r(ctx->geos, r->gaps[i].geom, &x);
 }
 
+static const char *const EXT[3] = {"png", "svg", "pdf"};
+
+/* The files to draw, each planned under a temporary name (checked against
+ * what is there without TAAFI_WRITE_OVERWRITE): every sheet in each format
+ * asked for, then the atlas, then the report; *n_out of them. */
+static taafi_status plan_files(taafi_ctx *ctx, const tf_maps *m, const tf_sheet *sheets, size_t n, const char *dir,
+                               const char *maps_dir, unsigned flags, tf_outfile *out, size_t *n_out)
+{
+    int fmt_on[3] = {m->png, m->svg, m->pdf}, over = (flags & TAAFI_WRITE_OVERWRITE) != 0, f;
+    char name[128];
+    size_t i;
+    taafi_status st;
+    for (i = 0; i < n; i++)
+        for (f = 0; f < 3; f++)
+            if (fmt_on[f]) {
+                snprintf(name, sizeof name, "%s.%s", sheets[i].key, EXT[f]);
+                if ((st = tf_outfile_plan(ctx, maps_dir, name, over, &out[(*n_out)++])))
+                    return st;
+            }
+    if (m->atlas && (st = tf_outfile_plan(ctx, maps_dir, "atlas.pdf", over, &out[(*n_out)++])))
+        return st;
+    if (m->report && (st = tf_outfile_plan(ctx, dir, "report.html", over, &out[(*n_out)++])))
+        return st;
+    return TAAFI_OK;
+}
+
+/* Every file drawn on the threads, the longest first (the atlas: a page
+ * per area; the report: every sheet again), so that no thread is left with
+ * one at the end. */
+static taafi_status draw_files(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *sheets, size_t n,
+                               tf_outfile *out, size_t n_out)
+{
+    static const tf_parallel_ops ops = {NULL, render_item, NULL};
+    const tf_maps *m = &r->project->maps;
+    int fmt_on[3] = {m->png, m->svg, m->pdf}, f;
+    render_plan pl;
+    size_t i, k = 0;
+    memset(&pl, 0, sizeof pl);
+    pl.r = r;
+    pl.sheets = sheets;
+    pl.n_sheets = n;
+    pl.dpi = m->dpi;
+    if (m->atlas) { /* planned after the sheets, before the report */
+        pl.item[pl.n].kind = FILE_ATLAS;
+        pl.item[pl.n].final = out[n_out - 1 - (m->report != 0)].final;
+        pl.item[pl.n++].tmp = out[n_out - 1 - (m->report != 0)].tmp;
+    }
+    if (m->report) {
+        pl.item[pl.n].kind = FILE_REPORT;
+        pl.item[pl.n].final = out[n_out - 1].final;
+        pl.item[pl.n++].tmp = out[n_out - 1].tmp;
+    }
+    for (i = 0; i < n; i++)
+        for (f = 0; f < 3; f++)
+            if (fmt_on[f]) {
+                pl.item[pl.n].kind = f;
+                pl.item[pl.n].sheet = i;
+                pl.item[pl.n].final = out[k].final;
+                pl.item[pl.n++].tmp = out[k++].tmp;
+            }
+    envelopes(ctx, r);
+    return tf_parallel_for_stage(ctx, "drawing maps", pl.n, &ops, &pl);
+}
+
+/* Each file renamed into place; then, in a run's folder, added to the
+ * list of the run's files (these are outputs too). */
+static taafi_status commit_files(taafi_ctx *ctx, const char *dir, tf_outfile *out, size_t n_out)
+{
+    const char *rel[MAX_OUT];
+    size_t i, len = strlen(dir);
+    taafi_status st;
+    for (i = 0; i < n_out; i++)
+        if ((st = tf_outfile_commit(ctx, &out[i])))
+            return st;
+    for (i = 0; i < n_out; i++)
+        rel[i] = out[i].final + len + 1;
+    return tf_manifest_add(ctx, dir, rel, n_out);
+}
+
 taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const char *dir, unsigned flags)
 {
-    static const char *const ext[3] = {"png", "svg", "pdf"};
     const tf_maps *m;
     tf_sheet *sheets = NULL;
     size_t n = 0, i, n_out = 0;
     tf_outfile out[MAX_OUT];
-    int fmt_on[3], f;
-    char *maps_dir = NULL, name[128];
+    char *maps_dir = NULL;
     taafi_status st;
     if (!ctx || !r || !dir || !*dir)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_render: no output folder") : TAAFI_ERR_USAGE;
     memset(out, 0, sizeof out);
     m = &r->project->maps;
-    fmt_on[0] = m->png;
-    fmt_on[1] = m->svg;
-    fmt_on[2] = m->pdf;
     if ((st = tf_sheets(ctx, r, &sheets, &n)))
         return st;
-    if (!n) {
+    if (!n)
         st = tf_error(ctx, TAAFI_ERR_PROJECT,
                       "%s: nothing to map: maps show the recovery index and pillar scores; give indicators a "
                       "'pillar' and a 'direction'",
                       r->project->path);
-        goto done;
-    }
-    if (!(maps_dir = tf_sprintf("%s/maps", dir))) {
+    else if (!(maps_dir = tf_sprintf("%s/maps", dir)))
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    if ((st = tf_mkdirs(ctx, maps_dir)))
-        goto done;
-    for (i = 0; i < n; i++)
-        for (f = 0; f < 3; f++)
-            if (fmt_on[f]) {
-                snprintf(name, sizeof name, "%s.%s", sheets[i].key, ext[f]);
-                if ((st = tf_outfile_plan(ctx, maps_dir, name, flags & TAAFI_WRITE_OVERWRITE, &out[n_out++])))
-                    goto done;
-            }
-    if (m->atlas && (st = tf_outfile_plan(ctx, maps_dir, "atlas.pdf", flags & TAAFI_WRITE_OVERWRITE, &out[n_out++])))
-        goto done;
-    if (m->report && (st = tf_outfile_plan(ctx, dir, "report.html", flags & TAAFI_WRITE_OVERWRITE, &out[n_out++])))
-        goto done;
-    /* the longest first (the atlas: a page per area; the report: every
-     * sheet again), so that no thread is left with one at the end */
-    {
-        static const tf_parallel_ops ops = {NULL, render_item, NULL};
-        render_plan pl;
-        size_t k = 0;
-        memset(&pl, 0, sizeof pl);
-        pl.r = r;
-        pl.sheets = sheets;
-        pl.n_sheets = n;
-        pl.dpi = m->dpi;
-        if (m->atlas) { /* planned after the sheets, before the report */
-            pl.item[pl.n].kind = FILE_ATLAS;
-            pl.item[pl.n].final = out[n_out - 1 - (m->report != 0)].final;
-            pl.item[pl.n++].tmp = out[n_out - 1 - (m->report != 0)].tmp;
-        }
-        if (m->report) {
-            pl.item[pl.n].kind = FILE_REPORT;
-            pl.item[pl.n].final = out[n_out - 1].final;
-            pl.item[pl.n++].tmp = out[n_out - 1].tmp;
-        }
-        for (i = 0; i < n; i++)
-            for (f = 0; f < 3; f++)
-                if (fmt_on[f]) {
-                    pl.item[pl.n].kind = f;
-                    pl.item[pl.n].sheet = i;
-                    pl.item[pl.n].final = out[k].final;
-                    pl.item[pl.n++].tmp = out[k++].tmp;
-                }
-        envelopes(ctx, r);
-        if ((st = tf_parallel_for_stage(ctx, "drawing maps", pl.n, &ops, &pl)))
-            goto done;
-    }
-    if ((st = tf_check_interrupt(ctx)))
-        goto done;
-    for (i = 0; i < n_out; i++)
-        if ((st = tf_outfile_commit(ctx, &out[i])))
-            goto done;
-    {
-        /* a run's folder lists its files: these are outputs too */
-        const char *rel[MAX_OUT];
-        size_t len = strlen(dir);
-        for (i = 0; i < n_out; i++)
-            rel[i] = out[i].final + len + 1;
-        if ((st = tf_manifest_add(ctx, dir, rel, n_out)))
-            goto done;
-    }
-    tf_log(ctx, TAAFI_LOG_INFO, "wrote %zu map sheet(s)%s%s in %s", n, m->atlas ? ", the atlas" : "",
-           m->report ? " and report.html" : "", dir);
-done:
+    if (!st && !(st = tf_mkdirs(ctx, maps_dir)) &&
+        !(st = plan_files(ctx, m, sheets, n, dir, maps_dir, flags, out, &n_out)) &&
+        !(st = draw_files(ctx, r, sheets, n, out, n_out)) && !(st = tf_check_interrupt(ctx)) &&
+        !(st = commit_files(ctx, dir, out, n_out)))
+        tf_log(ctx, TAAFI_LOG_INFO, "wrote %zu map sheet(s)%s%s in %s", n, m->atlas ? ", the atlas" : "",
+               m->report ? " and report.html" : "", dir);
     for (i = 0; i < MAX_OUT; i++)
         tf_outfile_discard(&out[i]);
     free(maps_dir);
