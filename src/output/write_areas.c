@@ -108,6 +108,78 @@ taafi_status tf_write_areas_layer(taafi_ctx *ctx, const taafi_result *r, GDALDat
     return tf_write_areas_range(ctx, r, ds, name, lonlat, layer_options, 0, r->areas->n);
 }
 
+/* The areas' own fields, then a field per column (its label as the
+ * field's alternative name). */
+static taafi_status create_fields(taafi_ctx *ctx, const taafi_result *r, OGRLayerH layer)
+{
+    const tf_areas *a = r->areas;
+    int n_in = OGR_FD_GetFieldCount(a->defn), i;
+    size_t c;
+    for (i = 0; i < n_in; i++)
+        if (OGR_L_CreateField(layer, OGR_FD_GetFieldDefn(a->defn, i), TRUE) != OGRERR_NONE)
+            return tf_error(ctx, TAAFI_ERR_IO, "cannot create field %s: %s",
+                            OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(a->defn, i)), tf_lib_error(ctx));
+    for (c = 0; c < r->n_cols; c++) {
+        const tf_column *col = &r->cols[c];
+        OGRFieldDefnH fd =
+            OGR_Fld_Create(col->name, col->is_text ? OFTString : col->is_count ? OFTInteger64 : OFTReal);
+        if (col->def && col->def->label && !strcmp(col->name, col->def->id))
+            OGR_Fld_SetAlternativeName(fd, col->def->label);
+        if (OGR_L_CreateField(layer, fd, TRUE) != OGRERR_NONE) {
+            OGR_Fld_Destroy(fd);
+            return tf_error(ctx, TAAFI_ERR_IO, "cannot create field %s: %s", col->name, tf_lib_error(ctx));
+        }
+        OGR_Fld_Destroy(fd);
+    }
+    return TAAFI_OK;
+}
+
+/* Area k's column values into f, from field n_in on (NaN is NULL). */
+static void set_values(const taafi_result *r, size_t k, int n_in, OGRFeatureH f)
+{
+    size_t c;
+    for (c = 0; c < r->n_cols; c++) {
+        double v = r->cols[c].v[k];
+        int fi = n_in + (int)c;
+        if (r->cols[c].is_text) {
+            if (r->cols[c].text[k])
+                OGR_F_SetFieldString(f, fi, r->cols[c].text[k]);
+            else
+                OGR_F_SetFieldNull(f, fi);
+        } else if (isnan(v))
+            OGR_F_SetFieldNull(f, fi);
+        else if (r->cols[c].is_count)
+            OGR_F_SetFieldInteger64(f, fi, (GIntBig)llround(v));
+        else
+            OGR_F_SetFieldDouble(f, fi, v);
+    }
+}
+
+/* Area k as a feature of `layer`: its attributes (input fields first, in
+ * order: map), its values, its geometry unless no_geom. */
+static taafi_status write_area(taafi_ctx *ctx, const taafi_result *r, OGRLayerH layer, GEOSWKBWriter *w,
+                               const int *map, int lonlat, size_t k)
+{
+    const tf_areas *a = r->areas;
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+    OGRGeometryH g;
+    taafi_status st = TAAFI_OK;
+    if (!f)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    if (OGR_F_SetFromWithMap(f, a->feat[k], TRUE, map) != OGRERR_NONE)
+        st = tf_error(ctx, TAAFI_ERR_IO, "area %s: cannot copy its attributes: %s", a->id[k], tf_lib_error(ctx));
+    if (!st) {
+        set_values(r, k, OGR_FD_GetFieldCount(a->defn), f);
+        /* lonlat < 0: a table without geometry (CSV) */
+        if (lonlat >= 0 && !(st = tf_geos_to_ogr(ctx, w, lonlat ? a->geom_ll[k] : a->geom[k], 1, lonlat, &g)))
+            OGR_F_SetGeometryDirectly(f, g);
+    }
+    if (!st && OGR_L_CreateFeature(layer, f) != OGRERR_NONE)
+        st = tf_error(ctx, TAAFI_ERR_IO, "area %s: cannot write it: %s", a->id[k], tf_lib_error(ctx));
+    OGR_F_Destroy(f);
+    return st;
+}
+
 taafi_status tf_write_areas_range(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                   int lonlat, char **layer_options, size_t k0, size_t k1)
 {
@@ -117,11 +189,9 @@ taafi_status tf_write_areas_range(taafi_ctx *ctx, const taafi_result *r, GDALDat
     OGRSpatialReferenceH srs = tf_layer_srs(lonlat, a->epsg);
     GEOSWKBWriter *w = NULL;
     OGRLayerH layer;
-    OGRFeatureDefnH out_defn;
-    OGRFeatureH f = NULL;
     int n_in = OGR_FD_GetFieldCount(a->defn), i;
     int *map = NULL;
-    size_t k, c;
+    size_t k;
     taafi_status st = TAAFI_OK;
     if (!srs && lonlat != TF_GEOM_RFC7946 && !no_geom)
         return tf_error(ctx, TAAFI_ERR_CRS, "PROJ does not know EPSG:%d", lonlat ? 4326 : a->epsg);
@@ -130,26 +200,8 @@ taafi_status tf_write_areas_range(taafi_ctx *ctx, const taafi_result *r, GDALDat
         st = tf_error(ctx, TAAFI_ERR_IO, "cannot create layer %s: %s", name, tf_lib_error(ctx));
         goto done;
     }
-    for (i = 0; i < n_in; i++)
-        if (OGR_L_CreateField(layer, OGR_FD_GetFieldDefn(a->defn, i), TRUE) != OGRERR_NONE) {
-            st = tf_error(ctx, TAAFI_ERR_IO, "cannot create field %s: %s",
-                          OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(a->defn, i)), tf_lib_error(ctx));
-            goto done;
-        }
-    for (c = 0; c < r->n_cols; c++) {
-        const tf_column *col = &r->cols[c];
-        OGRFieldDefnH fd =
-            OGR_Fld_Create(col->name, col->is_text ? OFTString : col->is_count ? OFTInteger64 : OFTReal);
-        if (col->def && col->def->label && !strcmp(col->name, col->def->id))
-            OGR_Fld_SetAlternativeName(fd, col->def->label);
-        if (OGR_L_CreateField(layer, fd, TRUE) != OGRERR_NONE) {
-            OGR_Fld_Destroy(fd);
-            st = tf_error(ctx, TAAFI_ERR_IO, "cannot create field %s: %s", col->name, tf_lib_error(ctx));
-            goto done;
-        }
-        OGR_Fld_Destroy(fd);
-    }
-    out_defn = OGR_L_GetLayerDefn(layer);
+    if ((st = create_fields(ctx, r, layer)))
+        goto done;
     map = malloc(sizeof *map * (size_t)(n_in ? n_in : 1));
     w = GEOSWKBWriter_create_r(ctx->geos);
     if (!map || !w) {
@@ -158,47 +210,9 @@ taafi_status tf_write_areas_range(taafi_ctx *ctx, const taafi_result *r, GDALDat
     }
     for (i = 0; i < n_in; i++)
         map[i] = i; /* input fields come first, in order */
-    for (k = k0; k < k1 && k < a->n; k++) {
-        OGRGeometryH g;
-        f = OGR_F_Create(out_defn);
-        if (!f) {
-            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        if (OGR_F_SetFromWithMap(f, a->feat[k], TRUE, map) != OGRERR_NONE) {
-            st = tf_error(ctx, TAAFI_ERR_IO, "area %s: cannot copy its attributes: %s", a->id[k], tf_lib_error(ctx));
-            goto done;
-        }
-        for (c = 0; c < r->n_cols; c++) {
-            double v = r->cols[c].v[k];
-            int fi = n_in + (int)c;
-            if (r->cols[c].is_text) {
-                if (r->cols[c].text[k])
-                    OGR_F_SetFieldString(f, fi, r->cols[c].text[k]);
-                else
-                    OGR_F_SetFieldNull(f, fi);
-            } else if (isnan(v))
-                OGR_F_SetFieldNull(f, fi);
-            else if (r->cols[c].is_count)
-                OGR_F_SetFieldInteger64(f, fi, (GIntBig)llround(v));
-            else
-                OGR_F_SetFieldDouble(f, fi, v);
-        }
-        if (!no_geom) {
-            if ((st = tf_geos_to_ogr(ctx, w, lonlat ? a->geom_ll[k] : a->geom[k], 1, lonlat, &g)))
-                goto done;
-            OGR_F_SetGeometryDirectly(f, g);
-        }
-        if (OGR_L_CreateFeature(layer, f) != OGRERR_NONE) {
-            st = tf_error(ctx, TAAFI_ERR_IO, "area %s: cannot write it: %s", a->id[k], tf_lib_error(ctx));
-            goto done;
-        }
-        OGR_F_Destroy(f);
-        f = NULL;
-    }
+    for (k = k0; k < k1 && k < a->n && !st; k++)
+        st = write_area(ctx, r, layer, w, map, lonlat, k);
 done:
-    if (f)
-        OGR_F_Destroy(f);
     if (w)
         GEOSWKBWriter_destroy_r(ctx->geos, w);
     free(map);
