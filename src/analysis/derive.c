@@ -193,97 +193,112 @@ out:
     return s;
 }
 
-static taafi_status expressions(taafi_ctx *ctx, taafi_result *r)
+/* The table `a` the expressions read: a row per area, a column per
+ * numeric column of r, and area_km2 whether declared or not. */
+static taafi_status fill_table(sql *q, const taafi_result *r)
+{
+    sqlite3_stmt *ins = NULL, *up = NULL;
+    size_t k, c;
+    taafi_status st;
+    if ((st = exec(q, "CREATE TABLE a (rowid INTEGER PRIMARY KEY)")) || (st = exec(q, "BEGIN")))
+        return st;
+    if (sqlite3_prepare_v2(q->db, "INSERT INTO a (rowid) VALUES (?)", -1, &ins, NULL) != SQLITE_OK)
+        return tf_error(q->ctx, TAAFI_ERR_INTERNAL, "SQLite: %s", sqlite3_errmsg(q->db));
+    for (k = 0; k < r->areas->n; k++) {
+        sqlite3_bind_int64(ins, 1, (sqlite3_int64)k + 1);
+        sqlite3_step(ins);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    for (c = 0; c < r->n_cols; c++)
+        if (!r->cols[c].is_text && (st = add_sql_column(q, r, c)))
+            return st;
+    if (tf_result_column_index(r, "area_km2") >= 0)
+        return TAAFI_OK;
+    if ((st = exec(q, "ALTER TABLE a ADD COLUMN area_km2 REAL")))
+        return st;
+    if (sqlite3_prepare_v2(q->db, "UPDATE a SET area_km2 = ?1 WHERE rowid = ?2", -1, &up, NULL) != SQLITE_OK)
+        return tf_error(q->ctx, TAAFI_ERR_INTERNAL, "SQLite: %s", sqlite3_errmsg(q->db));
+    for (k = 0; k < r->areas->n; k++) {
+        sqlite3_bind_double(up, 1, r->areas->area_km2[k]);
+        sqlite3_bind_int64(up, 2, (sqlite3_int64)k + 1);
+        sqlite3_step(up);
+        sqlite3_reset(up);
+    }
+    sqlite3_finalize(up);
+    return TAAFI_OK;
+}
+
+/* Every pending expression waits for another: a cycle.  The error shows
+ * it, following the waits from one of them. */
+static taafi_status cycle(taafi_ctx *ctx, const taafi_project *p, const unsigned char *done, const char **waits)
+{
+    tf_buf cyc = {0};
+    const tf_indicator_def *d;
+    int hop, at = -1;
+    size_t k;
+    taafi_status st;
+    for (k = 0; k < p->n_inds && at < 0; k++)
+        if (p->inds[k].type == TF_IND_EXPRESSION && !done[k])
+            at = (int)k;
+    d = &p->inds[at];
+    for (hop = 0; hop <= (int)p->n_inds && at >= 0; hop++) {
+        tf_buf_printf(&cyc, "%s%s", hop ? " -> " : "", p->inds[at].id);
+        if (hop && at == (int)(d - p->inds))
+            break;
+        at = waits[at] ? tf_project_find_indicator(p, waits[at]) : -1;
+    }
+    st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s:%d: expressions refer to each other in a cycle: %s", p->path, d->line,
+                  cyc.s ? cyc.s : "");
+    tf_buf_free(&cyc);
+    return st;
+}
+
+/* The expressions evaluated in dependency order: each round evaluates
+ * those whose columns are all there. */
+static taafi_status evaluate_all(sql *q, taafi_result *r, size_t pending, unsigned char *done, const char **waits)
 {
     const taafi_project *p = r->project;
-    sql q = {NULL, ctx};
-    unsigned char *done = NULL;
-    const char **waits = NULL;
-    size_t k, c, pending = 0;
-    taafi_status st = TAAFI_OK;
-    for (k = 0; k < p->n_inds; k++)
-        pending += p->inds[k].type == TF_IND_EXPRESSION;
-    if (!pending)
-        return TAAFI_OK;
-    done = calloc(p->n_inds, 1);
-    waits = calloc(p->n_inds, sizeof *waits);
-    if (!done || !waits || sqlite3_open_v2(":memory:", &q.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) !=
-                               SQLITE_OK) {
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "cannot open SQLite in memory");
-        goto out;
-    }
-    if ((st = exec(&q, "CREATE TABLE a (rowid INTEGER PRIMARY KEY)")) || (st = exec(&q, "BEGIN")))
-        goto out;
-    {
-        sqlite3_stmt *ins = NULL;
-        if (sqlite3_prepare_v2(q.db, "INSERT INTO a (rowid) VALUES (?)", -1, &ins, NULL) != SQLITE_OK) {
-            st = tf_error(ctx, TAAFI_ERR_INTERNAL, "SQLite: %s", sqlite3_errmsg(q.db));
-            goto out;
-        }
-        for (k = 0; k < r->areas->n; k++) {
-            sqlite3_bind_int64(ins, 1, (sqlite3_int64)k + 1);
-            sqlite3_step(ins);
-            sqlite3_reset(ins);
-        }
-        sqlite3_finalize(ins);
-    }
-    for (c = 0; c < r->n_cols; c++)
-        if (!r->cols[c].is_text && (st = add_sql_column(&q, r, c)))
-            goto out;
-    /* area_km2 is always there for expressions, declared or not. */
-    if (tf_result_column_index(r, "area_km2") < 0) {
-        sqlite3_stmt *up = NULL;
-        if ((st = exec(&q, "ALTER TABLE a ADD COLUMN area_km2 REAL")))
-            goto out;
-        if (sqlite3_prepare_v2(q.db, "UPDATE a SET area_km2 = ?1 WHERE rowid = ?2", -1, &up, NULL) != SQLITE_OK) {
-            st = tf_error(ctx, TAAFI_ERR_INTERNAL, "SQLite: %s", sqlite3_errmsg(q.db));
-            goto out;
-        }
-        for (k = 0; k < r->areas->n; k++) {
-            sqlite3_bind_double(up, 1, r->areas->area_km2[k]);
-            sqlite3_bind_int64(up, 2, (sqlite3_int64)k + 1);
-            sqlite3_step(up);
-            sqlite3_reset(up);
-        }
-        sqlite3_finalize(up);
-    }
+    size_t k;
+    taafi_status st;
     while (pending) {
         size_t progress = 0;
         for (k = 0; k < p->n_inds; k++) {
             if (p->inds[k].type != TF_IND_EXPRESSION || done[k])
                 continue;
-            if ((st = eval(&q, r, &p->inds[k], done, &waits[k])))
-                goto out;
+            if ((st = eval(q, r, &p->inds[k], done, &waits[k])))
+                return st;
             if (!waits[k]) {
                 done[k] = 1;
                 pending--;
                 progress++;
             }
         }
-        if (!progress) {
-            /* Every pending expression waits for another: a cycle.  Follow
-             * the waits from one of them to show it. */
-            tf_buf cyc = {0};
-            const tf_indicator_def *d = NULL;
-            int hop, at = -1;
-            for (k = 0; k < p->n_inds && at < 0; k++)
-                if (p->inds[k].type == TF_IND_EXPRESSION && !done[k])
-                    at = (int)k;
-            d = &p->inds[at];
-            for (hop = 0; hop <= (int)p->n_inds && at >= 0; hop++) {
-                tf_buf_printf(&cyc, "%s%s", hop ? " -> " : "", p->inds[at].id);
-                if (hop && at == (int)(d - p->inds))
-                    break;
-                at = waits[at] ? tf_project_find_indicator(p, waits[at]) : -1;
-            }
-            st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s:%d: expressions refer to each other in a cycle: %s", p->path,
-                          d->line, cyc.s ? cyc.s : "");
-            tf_buf_free(&cyc);
-            goto out;
-        }
+        if (!progress)
+            return cycle(q->ctx, p, done, waits);
     }
-    st = exec(&q, "COMMIT");
-out:
+    return TAAFI_OK;
+}
+
+static taafi_status expressions(taafi_ctx *ctx, taafi_result *r)
+{
+    const taafi_project *p = r->project;
+    sql q = {NULL, ctx};
+    unsigned char *done = NULL;
+    const char **waits = NULL;
+    size_t k, pending = 0;
+    taafi_status st;
+    for (k = 0; k < p->n_inds; k++)
+        pending += p->inds[k].type == TF_IND_EXPRESSION;
+    if (!pending)
+        return TAAFI_OK;
+    done = calloc(p->n_inds, 1);
+    waits = calloc(p->n_inds, sizeof *waits);
+    if (!done || !waits ||
+        sqlite3_open_v2(":memory:", &q.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK)
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "cannot open SQLite in memory");
+    else if (!(st = fill_table(&q, r)) && !(st = evaluate_all(&q, r, pending, done, waits)))
+        st = exec(&q, "COMMIT");
     if (q.db)
         sqlite3_close(q.db);
     free(done);
