@@ -211,11 +211,14 @@ static int cell_class(const tf_locator *l, size_t i, double rx0, double ry0, dou
     return in > 0 ? CELL_FULL : in == 0 ? CELL_OUT : CELL_TEST;
 }
 
-static int grid(tf_locator *l)
+/* The grid's extent (the areas' envelopes') and size: about sixteen
+ * cells per area, square-ish, so that most points fall in a cell wholly
+ * inside one area; halved while the filing would grow past 64 entries per
+ * area (huge overlapping envelopes).  *total: the entries filed. */
+static void grid_size(tf_locator *l, size_t *total)
 {
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, w, h, eps;
-    size_t i, cells, total, k, *n_in = NULL;
-    unsigned char *cls = NULL;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, w, h;
+    size_t i, cells;
     for (i = 0; i < l->n; i++)
         if (l->a[i].x0 <= l->a[i].x1) {
             x0 = fmin(x0, l->a[i].x0), y0 = fmin(y0, l->a[i].y0);
@@ -226,9 +229,6 @@ static int grid(tf_locator *l)
     }
     l->ex0 = x0, l->ey0 = y0, l->ex1 = x1, l->ey1 = y1;
     w = fmax(x1 - x0, 1e-3), h = fmax(y1 - y0, 1e-3);
-    /* about sixteen cells per area, square-ish, so that most points fall in
-     * a cell wholly inside one area; halved while the filing would grow
-     * past 64 entries per area (huge overlapping envelopes) */
     cells = 16 * (l->n ? l->n : 1);
     for (;;) {
         l->gnx = (size_t)ceil(sqrt((double)cells * w / h));
@@ -236,75 +236,93 @@ static int grid(tf_locator *l)
         l->gny = (cells + l->gnx - 1) / l->gnx;
         l->gny = l->gny < 1 ? 1 : l->gny > 4096 ? 4096 : l->gny;
         l->gx0 = x0, l->gy0 = y0, l->gw = w / (double)l->gnx, l->gh = h / (double)l->gny;
-        total = 0;
+        *total = 0;
         for (i = 0; i < l->n; i++)
             if (l->a[i].x0 <= l->a[i].x1)
-                total += (cell_of(l->a[i].x1, x0, l->gw, l->gnx) - cell_of(l->a[i].x0, x0, l->gw, l->gnx) + 1) *
-                         (cell_of(l->a[i].y1, y0, l->gh, l->gny) - cell_of(l->a[i].y0, y0, l->gh, l->gny) + 1);
-        if (total <= 64 * l->n + cells || cells <= 1)
+                *total += (cell_of(l->a[i].x1, x0, l->gw, l->gnx) - cell_of(l->a[i].x0, x0, l->gw, l->gnx) + 1) *
+                          (cell_of(l->a[i].y1, y0, l->gh, l->gny) - cell_of(l->a[i].y0, y0, l->gh, l->gny) + 1);
+        if (*total <= 64 * l->n + cells || cells <= 1)
             break;
         cells /= 2;
     }
     /* a cell's rectangle, widened by far more than the rounding of the
      * arithmetic that files a point in it */
-    eps = 1e-9 * (fabs(x0) + fabs(y0) + w + h) + 1e-9;
-    l->eps = eps;
-    cells = l->gnx * l->gny;
-    if (!(n_in = calloc(cells, sizeof *n_in)) || !(cls = malloc(total + 1)) || !(l->gcell = malloc(cells * sizeof *l->gcell)))
-        goto fail;
-    for (int pass = 0; pass < 2; pass++) {
-        for (i = 0, k = 0; i < l->n; i++) {
-            const loc_area *a = &l->a[i];
-            size_t cx0, cx1, cy0, cy1, cx, cy;
-            if (a->x0 > a->x1)
+    l->eps = 1e-9 * (fabs(x0) + fabs(y0) + w + h) + 1e-9;
+}
+
+/* After the first filing pass: room in glist for the cells that hold
+ * several areas (a count, then the entries), the others marked; 0: no
+ * memory or too many entries. */
+static int make_lists(tf_locator *l, const size_t *n_in, size_t cells)
+{
+    size_t at = 0, i;
+    for (i = 0; i < cells; i++)
+        if (n_in[i] > 1)
+            at += 1 + n_in[i];
+    if (at > CELL_VALUE || !(l->glist = calloc(at + 1, sizeof *l->glist)))
+        return 0;
+    for (i = 0, at = 0; i < cells; i++) {
+        if (n_in[i] == 0)
+            l->gcell[i] = CELL_NONE;
+        else if (n_in[i] > 1) {
+            l->gcell[i] = CELL_LIST | (uint32_t)at; /* its count, glist[at], fills up */
+            at += 1 + n_in[i];
+        }
+    }
+    return 1;
+}
+
+/* Files area i in the cells its envelope touches: pass 0 classifies each
+ * (cls, from entry *k on) and counts the areas per cell; pass 1 files the
+ * area in the cells it touches, in ascending order of areas. */
+static void file_area(tf_locator *l, size_t i, int pass, unsigned char *cls, size_t *n_in, size_t *k)
+{
+    const loc_area *a = &l->a[i];
+    double x0 = l->gx0, y0 = l->gy0, eps = l->eps;
+    size_t cx0, cx1, cy0, cy1, cx, cy;
+    if (a->x0 > a->x1)
+        return;
+    cx0 = cell_of(a->x0, x0, l->gw, l->gnx), cx1 = cell_of(a->x1, x0, l->gw, l->gnx);
+    cy0 = cell_of(a->y0, y0, l->gh, l->gny), cy1 = cell_of(a->y1, y0, l->gh, l->gny);
+    for (cy = cy0; cy <= cy1; cy++)
+        for (cx = cx0; cx <= cx1; cx++, (*k)++) {
+            size_t c = cy * l->gnx + cx;
+            uint32_t e;
+            if (pass == 0) {
+                cls[*k] = (unsigned char)cell_class(l, i, x0 + (double)cx * l->gw - eps, y0 + (double)cy * l->gh - eps,
+                                                    x0 + (double)(cx + 1) * l->gw + eps,
+                                                    y0 + (double)(cy + 1) * l->gh + eps);
+                n_in[c] += cls[*k] != CELL_OUT;
                 continue;
-            cx0 = cell_of(a->x0, x0, l->gw, l->gnx), cx1 = cell_of(a->x1, x0, l->gw, l->gnx);
-            cy0 = cell_of(a->y0, y0, l->gh, l->gny), cy1 = cell_of(a->y1, y0, l->gh, l->gny);
-            for (cy = cy0; cy <= cy1; cy++)
-                for (cx = cx0; cx <= cx1; cx++, k++) {
-                    size_t c = cy * l->gnx + cx;
-                    uint32_t e;
-                    if (pass == 0) {
-                        cls[k] = (unsigned char)cell_class(l, i, x0 + (double)cx * l->gw - eps,
-                                                           y0 + (double)cy * l->gh - eps,
-                                                           x0 + (double)(cx + 1) * l->gw + eps,
-                                                           y0 + (double)(cy + 1) * l->gh + eps);
-                        n_in[c] += cls[k] != CELL_OUT;
-                        continue;
-                    }
-                    if (cls[k] == CELL_OUT)
-                        continue;
-                    e = (uint32_t)i | (cls[k] == CELL_FULL ? FULL_CELL : 0);
-                    if (n_in[c] == 1) /* ascending: areas in order */
-                        l->gcell[c] = (cls[k] == CELL_FULL ? CELL_ONE_FULL : CELL_ONE) | (uint32_t)i;
-                    else
-                        l->glist[(l->gcell[c] & CELL_VALUE) + 1 + l->glist[l->gcell[c] & CELL_VALUE]++] = e;
-                }
-        }
-        if (pass == 0) {
-            size_t at = 0;
-            for (i = 0; i < cells; i++)
-                if (n_in[i] > 1)
-                    at += 1 + n_in[i];
-            if (at > CELL_VALUE || !(l->glist = calloc(at + 1, sizeof *l->glist)))
-                goto fail;
-            for (i = 0, at = 0; i < cells; i++) {
-                if (n_in[i] == 0)
-                    l->gcell[i] = CELL_NONE;
-                else if (n_in[i] > 1) {
-                    l->gcell[i] = CELL_LIST | (uint32_t)at; /* its count, glist[at], fills up */
-                    at += 1 + n_in[i];
-                }
             }
+            if (cls[*k] == CELL_OUT)
+                continue;
+            e = (uint32_t)i | (cls[*k] == CELL_FULL ? FULL_CELL : 0);
+            if (n_in[c] == 1) /* ascending: areas in order */
+                l->gcell[c] = (cls[*k] == CELL_FULL ? CELL_ONE_FULL : CELL_ONE) | (uint32_t)i;
+            else
+                l->glist[(l->gcell[c] & CELL_VALUE) + 1 + l->glist[l->gcell[c] & CELL_VALUE]++] = e;
         }
+}
+
+static int grid(tf_locator *l)
+{
+    size_t i, cells, total, k, *n_in = NULL;
+    unsigned char *cls = NULL;
+    int ok = 0;
+    grid_size(l, &total);
+    cells = l->gnx * l->gny;
+    if ((n_in = calloc(cells, sizeof *n_in)) && (cls = malloc(total + 1)) &&
+        (l->gcell = malloc(cells * sizeof *l->gcell))) {
+        for (i = 0, k = 0; i < l->n; i++)
+            file_area(l, i, 0, cls, n_in, &k);
+        if ((ok = make_lists(l, n_in, cells)))
+            for (i = 0, k = 0; i < l->n; i++)
+                file_area(l, i, 1, cls, n_in, &k);
     }
     free(cls);
     free(n_in);
-    return 1;
-fail:
-    free(cls);
-    free(n_in);
-    return 0;
+    return ok;
 }
 
 taafi_status tf_locator_new(taafi_ctx *ctx, GEOSGeometry *const *geom, size_t n, tf_locator **out)
