@@ -95,13 +95,81 @@ static void print_notes(tf_buf *b, const tf_dq *dq)
     }
 }
 
+/* The indicators' own files, as validate reports them: the tables, then
+ * the rasters. */
+static taafi_status check_own_sources(taafi_ctx *ctx, const taafi_project *p, int epsg, tf_buf *b)
+{
+    size_t i;
+    taafi_status st;
+    for (int kind = TF_OWN_TABLE; kind <= TF_OWN_RASTER; kind++)
+        for (i = 0; i < p->n_inds; i++) {
+            const tf_family *fam = tf_family_of(p->inds[i].type);
+            if (fam && (int)fam->own_source == kind && fam->check_source &&
+                (st = fam->check_source(ctx, &p->inds[i], epsg, b)))
+                return st;
+        }
+    return TAAFI_OK;
+}
+
+/* A round's own inputs: each opens (the layers with their CRS). */
+static taafi_status check_round(taafi_ctx *ctx, const tf_round *rd, tf_buf *b)
+{
+    tf_vsource src = {0};
+    OGRSpatialReferenceH srs;
+    size_t k;
+    taafi_status st;
+    tf_buf_printf(b, "round %s%s%s:\n", rd->name, rd->date ? " " : "", rd->date ? rd->date : "");
+    for (k = 0; k < rd->n_layers; k++) {
+        if ((st = tf_source_open(ctx, &rd->layers[k], &src)) || (st = tf_source_srs(ctx, &src, &srs))) {
+            tf_source_close(&src);
+            return st;
+        }
+        tf_buf_printf(b, "  layer %s: %s, %lld features\n", rd->layers[k].role, rd->layers[k].path,
+                      (long long)OGR_L_GetFeatureCount(src.layer, TRUE));
+        tf_source_close(&src);
+    }
+    for (k = 0; k < rd->n_sources; k++) {
+        GDALDatasetH ds = GDALOpenEx(rd->sources[k], GDAL_OF_READONLY, NULL, NULL, NULL);
+        if (!ds)
+            return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open the source of %s for round %s: %s", rd->sources[k],
+                            rd->source_ids[k], rd->name, tf_lib_error(ctx));
+        GDALClose(ds);
+        tf_buf_printf(b, "  %s: %s\n", rd->source_ids[k], rd->sources[k]);
+    }
+    if (rd->shared_all)
+        tf_buf_printf(b, "  shares every other input\n");
+    for (k = 0; k < rd->n_shared; k++)
+        tf_buf_printf(b, "  shares %s\n", rd->shared[k]);
+    return TAAFI_OK;
+}
+
+/* The areas: their source described, read as a run reads them. */
+static taafi_status check_areas(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_areas **a, tf_buf *b)
+{
+    tf_vsource src = {0};
+    taafi_status st;
+    tf_buf_printf(b, "areas:\n");
+    if ((st = tf_source_open(ctx, &p->areas, &src)))
+        return st;
+    tf_source_describe(b, &src);
+    tf_source_close(&src);
+    if ((st = tf_areas_load(ctx, p, dq, ignore_file, NULL, a)))
+        return st;
+    tf_buf_printf(b, "  %zu areas with id field %s", (*a)->n, p->area_id);
+    if (p->area_name)
+        tf_buf_printf(b, ", names in %s", p->area_name);
+    if (p->area_name_ar)
+        tf_buf_printf(b, " and %s", p->area_name_ar);
+    tf_buf_printf(b, "\n  analysis CRS EPSG:%d%s\n", (*a)->epsg, p->crs_epsg ? "" : " (auto: UTM zone of the areas)");
+    return TAAFI_OK;
+}
+
 taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char **report_out)
 {
     tf_buf b = {0};
     taafi_result scan;
     tf_dq dq = {0};
     tf_areas *a = NULL;
-    tf_vsource src = {0};
     taafi_status st;
     size_t i;
     if (!ctx || !p || !report_out)
@@ -110,20 +178,9 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
     memset(&scan, 0, sizeof scan);
     tf_gdal_enter(ctx);
     tf_buf_printf(&b, "project %s%s%s%s\n", p->path, p->name ? " (" : "", p->name ? p->name : "", p->name ? ")" : "");
-    tf_buf_printf(&b, "areas:\n");
-    if ((st = tf_source_open(ctx, &p->areas, &src)))
+    if ((st = check_areas(ctx, p, &dq, &a, &b)))
         goto done;
-    tf_source_describe(&b, &src);
-    tf_source_close(&src);
-    if ((st = tf_areas_load(ctx, p, &dq, ignore_file, NULL, &a)))
-        goto done;
-    tf_buf_printf(&b, "  %zu areas with id field %s", a->n, p->area_id);
-    if (p->area_name)
-        tf_buf_printf(&b, ", names in %s", p->area_name);
-    if (p->area_name_ar)
-        tf_buf_printf(&b, " and %s", p->area_name_ar);
-    tf_buf_printf(&b, "\n  analysis CRS EPSG:%d%s\n", a->epsg, p->crs_epsg ? "" : " (auto: UTM zone of the areas)");
-    memset(&scan, 0, sizeof scan);
+    /* the layers scanned as a pass reads them, into a result of the areas */
     scan.ctx = ctx;
     scan.project = p;
     scan.areas = a;
@@ -132,51 +189,18 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
     for (i = 0; i < p->n_layers; i++)
         if ((st = check_layer(ctx, p, i, a->epsg, &b)) || (st = tf_scan_layer(ctx, &scan, i)))
             goto done;
-    /* the indicators' own files: the tables, then the rasters */
-    for (int kind = TF_OWN_TABLE; kind <= TF_OWN_RASTER; kind++)
-        for (i = 0; i < p->n_inds; i++) {
-            const tf_family *fam = tf_family_of(p->inds[i].type);
-            if (fam && (int)fam->own_source == kind && fam->check_source &&
-                (st = fam->check_source(ctx, &p->inds[i], a->epsg, &b)))
-                goto done;
-        }
     /* every round's own inputs open too, and none is missing */
-    if ((st = tf_rounds_check(ctx, p)))
+    if ((st = check_own_sources(ctx, p, a->epsg, &b)) || (st = tf_rounds_check(ctx, p)))
         goto done;
-    for (i = 0; i < p->n_rounds; i++) {
-        const tf_round *rd = &p->rounds[i];
-        size_t k;
-        OGRSpatialReferenceH srs;
-        tf_buf_printf(&b, "round %s%s%s:\n", rd->name, rd->date ? " " : "", rd->date ? rd->date : "");
-        for (k = 0; k < rd->n_layers; k++) {
-            if ((st = tf_source_open(ctx, &rd->layers[k], &src)) || (st = tf_source_srs(ctx, &src, &srs)))
-                goto done;
-            tf_buf_printf(&b, "  layer %s: %s, %lld features\n", rd->layers[k].role, rd->layers[k].path,
-                          (long long)OGR_L_GetFeatureCount(src.layer, TRUE));
-            tf_source_close(&src);
-        }
-        for (k = 0; k < rd->n_sources; k++) {
-            GDALDatasetH ds = GDALOpenEx(rd->sources[k], GDAL_OF_READONLY, NULL, NULL, NULL);
-            if (!ds) {
-                st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open the source of %s for round %s: %s", rd->sources[k],
-                              rd->source_ids[k], rd->name, tf_lib_error(ctx));
-                goto done;
-            }
-            GDALClose(ds);
-            tf_buf_printf(&b, "  %s: %s\n", rd->source_ids[k], rd->sources[k]);
-        }
-        if (rd->shared_all)
-            tf_buf_printf(&b, "  shares every other input\n");
-        for (k = 0; k < rd->n_shared; k++)
-            tf_buf_printf(&b, "  shares %s\n", rd->shared[k]);
-    }
+    for (i = 0; i < p->n_rounds; i++)
+        if ((st = check_round(ctx, &p->rounds[i], &b)))
+            goto done;
     tf_buf_printf(&b, "indicators: %zu declared\n", p->n_inds);
     print_notes(&b, &scan.dq);
     tf_buf_printf(&b, "ok: every input opens and has what the indicators need\n");
 done:
     if (st)
         tf_buf_printf(&b, "problem: %s\n", taafi_ctx_message(ctx));
-    tf_source_close(&src);
     tf_areas_free(ctx, a);
     tf_dq_free(&dq);
     tf_dq_free(&scan.dq);
