@@ -207,9 +207,58 @@ static void free_source(tf_source *s)
     free(s->where);
 }
 
+/* A scenario's copies of the indicators own their strings only where they
+ * differ from the project's (labels, where). */
+static void free_scenario(tf_scenario *sc, const taafi_project *p)
+{
+    free(sc->name);
+    for (size_t k = 0; sc->inds && k < p->n_inds; k++) {
+        if (sc->inds[k].label != p->inds[k].label)
+            free(sc->inds[k].label);
+        if (sc->inds[k].label_ar != p->inds[k].label_ar)
+            free(sc->inds[k].label_ar);
+        if (sc->inds[k].where != p->inds[k].where)
+            free(sc->inds[k].where);
+    }
+    free(sc->inds);
+}
+
+static void free_indicator(tf_indicator_def *d)
+{
+    char *strings[] = {d->id,          d->label,        d->label_ar,     d->pillar,    d->unit,
+                       d->class_field, d->score_column, d->where,        d->field,     d->source,
+                       d->sheet,       d->key,          d->expression,   d->kind,      d->capacity_field,
+                       d->user_where,  d->kind_field,   d->status_field, d->pass_where};
+    for (size_t j = 0; j < sizeof strings / sizeof *strings; j++)
+        free(strings[j]);
+    for (size_t j = 0; j < d->n_classes; j++)
+        free(d->classes[j]);
+    free(d->classes);
+}
+
+static void free_round(tf_round *rd)
+{
+    size_t j;
+    free(rd->name);
+    free(rd->date);
+    for (j = 0; j < rd->n_layers; j++)
+        free_source(&rd->layers[j]);
+    free(rd->layers);
+    for (j = 0; j < rd->n_sources; j++) {
+        free(rd->source_ids[j]);
+        free(rd->sources[j]);
+    }
+    free(rd->source_ids);
+    free(rd->sources);
+    free_source(&rd->areas);
+    for (j = 0; j < rd->n_shared; j++)
+        free(rd->shared[j]);
+    free(rd->shared);
+}
+
 void taafi_project_free(taafi_project *p)
 {
-    size_t i, j;
+    size_t i;
     if (!p)
         return;
     free(p->path);
@@ -223,70 +272,20 @@ void taafi_project_free(taafi_project *p)
     for (i = 0; i < p->n_layers; i++)
         free_source(&p->layers[i]);
     free(p->layers);
-    /* before the indicators: a scenario's labels are its own only where
-     * they differ from the project's */
-    for (i = 0; i < p->n_scenarios; i++) {
-        free(p->scenarios[i].name);
-        for (size_t k = 0; p->scenarios[i].inds && k < p->n_inds; k++) {
-            if (p->scenarios[i].inds[k].label != p->inds[k].label)
-                free(p->scenarios[i].inds[k].label);
-            if (p->scenarios[i].inds[k].label_ar != p->inds[k].label_ar)
-                free(p->scenarios[i].inds[k].label_ar);
-            if (p->scenarios[i].inds[k].where != p->inds[k].where)
-                free(p->scenarios[i].inds[k].where);
-        }
-        free(p->scenarios[i].inds);
-    }
+    /* before the indicators, whose strings the scenarios' copies share */
+    for (i = 0; i < p->n_scenarios; i++)
+        free_scenario(&p->scenarios[i], p);
     free(p->scenarios);
-    for (i = 0; i < p->n_inds; i++) {
-        tf_indicator_def *d = &p->inds[i];
-        free(d->id);
-        free(d->label);
-        free(d->label_ar);
-        free(d->pillar);
-        free(d->unit);
-        free(d->class_field);
-        free(d->score_column);
-        free(d->where);
-        free(d->field);
-        free(d->source);
-        free(d->sheet);
-        free(d->key);
-        free(d->expression);
-        free(d->kind);
-        free(d->capacity_field);
-        free(d->user_where);
-        free(d->kind_field);
-        free(d->status_field);
-        free(d->pass_where);
-        for (j = 0; j < d->n_classes; j++)
-            free(d->classes[j]);
-        free(d->classes);
-    }
+    for (i = 0; i < p->n_inds; i++)
+        free_indicator(&p->inds[i]);
     free(p->inds);
     free(p->scoring.breaks);
     if (p->scoring.labels)
         for (i = 0; i < p->scoring.n_classes; i++)
             free(p->scoring.labels[i]);
     free(p->scoring.labels);
-    for (i = 0; i < p->n_rounds; i++) {
-        tf_round *rd = &p->rounds[i];
-        free(rd->name);
-        free(rd->date);
-        for (j = 0; j < rd->n_layers; j++)
-            free_source(&rd->layers[j]);
-        free(rd->layers);
-        for (j = 0; j < rd->n_sources; j++) {
-            free(rd->source_ids[j]);
-            free(rd->sources[j]);
-        }
-        free(rd->source_ids);
-        free(rd->sources);
-        free_source(&rd->areas);
-        for (j = 0; j < rd->n_shared; j++)
-            free(rd->shared[j]);
-        free(rd->shared);
-    }
+    for (i = 0; i < p->n_rounds; i++)
+        free_round(&p->rounds[i]);
     free(p->rounds);
     free(p->maps.title);
     free(p->maps.source_note);
