@@ -117,17 +117,46 @@ static taafi_status finish_here(taafi_ctx *ctx, const taafi_project *p, tf_ind_s
     return TAAFI_OK;
 }
 
+/* The indicators computed: first the passes the per-area indicators need
+ * (facilities: small), then those indicators on their own thread while the
+ * other layers (damage: big) stream here; then the rest, and everything
+ * merged into r in the project's order.  in_bg, done, hashed: scratch,
+ * one per indicator (per layer for hashed). */
+static taafi_status compute(taafi_ctx *ctx, taafi_result *r, tf_ind_state **states, unsigned char *in_bg,
+                            unsigned char *done, unsigned char *hashed, double t0)
+{
+    const taafi_project *p = r->project;
+    taafi_result *parts[2] = {NULL, NULL};
+    tf_bg *bg = NULL;
+    size_t k;
+    taafi_status st;
+    for (k = 0; k < p->n_inds; k++)
+        in_bg[k] = (unsigned char)tf_bg_wanted(p, k);
+    if (!(st = run_passes(ctx, r, states, in_bg, done, hashed)) && !(st = tf_bg_start(ctx, r, states, in_bg, &bg)) &&
+        !(st = run_passes(ctx, r, states, NULL, done, hashed)) && !(st = tf_result_part_new(ctx, r, &parts[0])) &&
+        !(st = finish_here(ctx, p, states, in_bg, parts[0]))) {
+        tf_log(ctx, TAAFI_LOG_DEBUG, "time: passes over the layers done at %.3f s", tf_seconds() - t0);
+        if (!(st = tf_bg_join(ctx, bg, &parts[1])))
+            tf_log(ctx, TAAFI_LOG_DEBUG, "time: per-area indicators done at %.3f s", tf_seconds() - t0);
+    }
+    tf_bg_free(bg); /* before the parts: its thread fills its own */
+    if (st) {
+        taafi_result_free(parts[0]);
+        taafi_result_free(parts[1]);
+        return st;
+    }
+    return tf_result_merge(ctx, r, parts, 2); /* takes the parts */
+}
+
 taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **out)
 {
-    taafi_result *r = NULL, *parts[2] = {NULL, NULL};
+    taafi_result *r = NULL;
     tf_ind_state **states = NULL;
-    tf_bg *bg = NULL;
     unsigned char *in_bg = NULL, *done = NULL, *hashed = NULL;
     tf_overlaps *overlaps = NULL;
     size_t dq_after_areas = 0;
     int defer;
     taafi_status st;
-    size_t k;
     double t0 = tf_seconds();
     if (!ctx || !p || !out)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_run: NULL argument") : TAAFI_ERR_USAGE;
@@ -140,7 +169,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     hashed = calloc(p->n_layers ? p->n_layers : 1, 1);
     if (!r || !states || !in_bg || !done || !hashed) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        goto fail;
+        goto end;
     }
     r->ctx = ctx;
     r->project = p;
@@ -152,54 +181,28 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     defer = ctx->threads > 1 && !p->overlap_error;
     if ((st = tf_areas_load_ex(ctx, p, &r->dq, tf_result_add_input, r, defer, &r->areas)) ||
         (defer && (st = tf_areas_overlaps_start(ctx, p, r->areas, &overlaps))))
-        goto fail;
+        goto end;
     dq_after_areas = r->dq.n;
     tf_log(ctx, TAAFI_LOG_INFO, "areas: %zu read; analysis CRS EPSG:%d", r->areas->n, r->areas->epsg);
     tf_log(ctx, TAAFI_LOG_DEBUG, "time: areas loaded at %.3f s", tf_seconds() - t0);
     log_unread(ctx, p);
-    /* First the passes the per-area indicators need (facilities: small),
-     * then those indicators on their own thread while the other layers
-     * (damage: big) stream here; then the rest, and everything merged in
-     * the project's order. */
-    for (k = 0; k < p->n_inds; k++)
-        in_bg[k] = (unsigned char)tf_bg_wanted(p, k);
-    if ((st = run_passes(ctx, r, states, in_bg, done, hashed)) ||
-        (st = tf_bg_start(ctx, r, states, in_bg, &bg)) || (st = run_passes(ctx, r, states, NULL, done, hashed)) ||
-        (st = tf_result_part_new(ctx, r, &parts[0])))
-        goto fail;
-    if ((st = finish_here(ctx, p, states, in_bg, parts[0])))
-        goto fail;
-    tf_log(ctx, TAAFI_LOG_DEBUG, "time: passes over the layers done at %.3f s", tf_seconds() - t0);
-    if ((st = tf_bg_join(ctx, bg, &parts[1])))
-        goto fail;
-    tf_log(ctx, TAAFI_LOG_DEBUG, "time: per-area indicators done at %.3f s", tf_seconds() - t0);
-    tf_bg_free(bg);
-    bg = NULL;
-    st = tf_result_merge(ctx, r, parts, 2); /* takes the parts */
-    parts[0] = parts[1] = NULL;
-    if (st || (st = scenario_variants(ctx, r, states)))
-        goto fail;
+    if ((st = compute(ctx, r, states, in_bg, done, hashed, t0)) || (st = scenario_variants(ctx, r, states)))
+        goto end;
     free_states(ctx, p, states);
     states = NULL;
     st = tf_areas_overlaps_join(ctx, overlaps, &r->dq, dq_after_areas);
     overlaps = NULL;
     if (st || (st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)) || (st = tf_result_wait_inputs(ctx, r)))
-        goto fail;
+        goto end;
     tf_utc_now(r->finished);
     tf_log(ctx, TAAFI_LOG_DEBUG, "time: analysis done at %.3f s", tf_seconds() - t0);
-    free(in_bg);
-    free(done);
-    free(hashed);
-    tf_gdal_leave(ctx);
-    *out = r;
-    return TAAFI_OK;
-fail:
-    tf_bg_free(bg); /* first: its thread reads the states and areas */
-    tf_areas_overlaps_join(ctx, overlaps, NULL, 0); /* likewise */
-    taafi_result_free(parts[0]);
-    taafi_result_free(parts[1]);
+end:
+    tf_areas_overlaps_join(ctx, overlaps, NULL, 0); /* a failure: its thread reads the areas */
     free_states(ctx, p, states);
-    taafi_result_free(r);
+    if (st)
+        taafi_result_free(r);
+    else
+        *out = r;
     free(in_bg);
     free(done);
     free(hashed);
