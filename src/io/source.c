@@ -14,53 +14,42 @@ static void list_layers(GDALDatasetH ds, tf_buf *b)
         tf_buf_printf(b, "%s'%s'", i ? ", " : "", OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
 }
 
-taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *out)
+/* The dataset opened read-only.  ENCODING: how the Shapefile driver reads
+ * a .dbf whose .cpg is missing (Arabic is often Windows-1256 then).
+ * X/Y_POSSIBLE_NAMES: the CSV driver makes each row's point from those two
+ * columns (kept as fields too); a row whose cell is empty or not a number
+ * gets no geometry, and is noted as such downstream. */
+static GDALDatasetH open_dataset(const tf_source *def)
 {
-    taafi_status st = TAAFI_OK;
+    char enc[96], xo[160], yo[160];
+    const char *open_opts[4];
+    int n_opts = 0;
+    if (def->encoding) {
+        snprintf(enc, sizeof enc, "ENCODING=%s", def->encoding);
+        open_opts[n_opts++] = enc;
+    }
+    if (def->x_field) {
+        snprintf(xo, sizeof xo, "X_POSSIBLE_NAMES=%s", def->x_field);
+        snprintf(yo, sizeof yo, "Y_POSSIBLE_NAMES=%s", def->y_field);
+        open_opts[n_opts++] = xo;
+        open_opts[n_opts++] = yo;
+    }
+    open_opts[n_opts] = NULL;
+    return GDALOpenEx(def->path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL,
+                      n_opts ? open_opts : NULL, NULL);
+}
+
+/* The layer named by def->layer, or the first (with a warning when there
+ * are several). */
+static taafi_status pick_layer(taafi_ctx *ctx, const tf_source *def, tf_vsource *out)
+{
     tf_buf names = {0};
-    memset(out, 0, sizeof *out);
-    out->def = def;
-    tf_gdal_enter(ctx);
-    {
-        /* ENCODING: how the Shapefile driver reads a .dbf whose .cpg is
-         * missing (Arabic is often Windows-1256 then).  X/Y_POSSIBLE_NAMES:
-         * the CSV driver makes each row's point from those two columns
-         * (kept as fields too); a row whose cell is empty or not a number
-         * gets no geometry, and is noted as such downstream. */
-        char enc[96], xo[160], yo[160];
-        const char *open_opts[4];
-        int n_opts = 0;
-        if (def->encoding) {
-            snprintf(enc, sizeof enc, "ENCODING=%s", def->encoding);
-            open_opts[n_opts++] = enc;
-        }
-        if (def->x_field) {
-            snprintf(xo, sizeof xo, "X_POSSIBLE_NAMES=%s", def->x_field);
-            snprintf(yo, sizeof yo, "Y_POSSIBLE_NAMES=%s", def->y_field);
-            open_opts[n_opts++] = xo;
-            open_opts[n_opts++] = yo;
-        }
-        open_opts[n_opts] = NULL;
-        out->ds = GDALOpenEx(def->path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL,
-                             n_opts ? open_opts : NULL, NULL);
-    }
-    if (!out->ds) {
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open %s as a vector dataset: %s; check the path under '%s'",
-                      def->path, def->role, tf_lib_error(ctx)[0] ? tf_lib_error(ctx) : "unknown format",
-                      def->role);
-        goto fail;
-    }
-    if (GDALDatasetGetLayerCount(out->ds) == 0) {
-        st = tf_error(ctx, TAAFI_ERR_DATA, "%s: holds no vector layer", def->path);
-        goto fail;
-    }
+    taafi_status st = TAAFI_OK;
     if (def->layer) {
-        out->layer = GDALDatasetGetLayerByName(out->ds, def->layer);
-        if (!out->layer) {
+        if (!(out->layer = GDALDatasetGetLayerByName(out->ds, def->layer))) {
             list_layers(out->ds, &names);
             st = tf_error(ctx, TAAFI_ERR_DATA, "%s: no layer '%s'; the layers there are %s", def->path, def->layer,
                           names.s ? names.s : "(none)");
-            goto fail;
         }
     } else {
         if (GDALDatasetGetLayerCount(out->ds) > 1) {
@@ -70,33 +59,45 @@ taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *ou
         }
         out->layer = GDALDatasetGetLayer(out->ds, 0);
     }
-    if (def->x_field) {
-        /* only GDAL's CSV driver takes points from columns; and it gives no
-         * geometry, silently, when a named column is not there */
-        GDALDriverH drv = GDALGetDatasetDriver(out->ds);
-        int xi, yi;
-        if (!drv || strcmp(GDALGetDriverShortName(drv), "CSV")) {
-            st = tf_error(ctx, TAAFI_ERR_PROJECT,
-                          "%s: 'x' and 'y' under '%s' name the coordinate columns of a CSV file, and this is %s; "
-                          "save the sheet as CSV (UTF-8), or remove 'x' and 'y' if the layer has geometries",
-                          def->path, def->role, drv ? GDALGetDriverLongName(drv) : "no CSV");
-            goto fail;
-        }
-        if ((st = tf_source_field(ctx, out, def->x_field, "x", &xi)) ||
-            (st = tf_source_field(ctx, out, def->y_field, "y", &yi)))
-            goto fail;
-    }
-    if (def->where && OGR_L_SetAttributeFilter(out->layer, def->where) != OGRERR_NONE) {
+    tf_buf_free(&names);
+    return st;
+}
+
+/* Only GDAL's CSV driver takes points from columns; and it gives no
+ * geometry, silently, when a named column is not there. */
+static taafi_status check_xy(taafi_ctx *ctx, const tf_source *def, tf_vsource *out)
+{
+    GDALDriverH drv = GDALGetDatasetDriver(out->ds);
+    int xi, yi;
+    taafi_status st;
+    if (!drv || strcmp(GDALGetDriverShortName(drv), "CSV"))
+        return tf_error(ctx, TAAFI_ERR_PROJECT,
+                        "%s: 'x' and 'y' under '%s' name the coordinate columns of a CSV file, and this is %s; "
+                        "save the sheet as CSV (UTF-8), or remove 'x' and 'y' if the layer has geometries",
+                        def->path, def->role, drv ? GDALGetDriverLongName(drv) : "no CSV");
+    if ((st = tf_source_field(ctx, out, def->x_field, "x", &xi)))
+        return st;
+    return tf_source_field(ctx, out, def->y_field, "y", &yi);
+}
+
+taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *out)
+{
+    taafi_status st = TAAFI_OK;
+    memset(out, 0, sizeof *out);
+    out->def = def;
+    tf_gdal_enter(ctx);
+    if (!(out->ds = open_dataset(def)))
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open %s as a vector dataset: %s; check the path under '%s'",
+                      def->path, def->role, tf_lib_error(ctx)[0] ? tf_lib_error(ctx) : "unknown format",
+                      def->role);
+    else if (GDALDatasetGetLayerCount(out->ds) == 0)
+        st = tf_error(ctx, TAAFI_ERR_DATA, "%s: holds no vector layer", def->path);
+    else if (!(st = pick_layer(ctx, def, out)) && !(def->x_field && (st = check_xy(ctx, def, out))) && def->where &&
+             OGR_L_SetAttributeFilter(out->layer, def->where) != OGRERR_NONE)
         st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s: layer %s: the filter where: \"%s\" is not valid: %s", def->path,
                       OGR_L_GetName(out->layer), def->where, tf_lib_error(ctx));
-        goto fail;
-    }
-    tf_buf_free(&names);
-    tf_gdal_leave(ctx);
-    return TAAFI_OK;
-fail:
-    tf_buf_free(&names);
-    tf_source_close(out);
+    if (st)
+        tf_source_close(out);
     tf_gdal_leave(ctx);
     return st;
 }
