@@ -61,13 +61,83 @@ static void fmt_num(char *buf, size_t size, int has, double v)
         buf[0] = '\0';
 }
 
+/* One row of the indicators table: its 17 values and the text they point
+ * into. */
+typedef struct ind_row {
+    const char *v[17];
+    char label[512], label_ar[512], weight[32], target[32], floor_[32], dist[32];
+    char *filter;
+} ind_row;
+
+/* The row of a column an indicator made (d: the settings in force). */
+static void indicator_row(const taafi_result *r, const tf_column *c, const tf_indicator_def *d, ind_row *w)
+{
+    const taafi_project *p = r->project;
+    const tf_source *layer = d->layer >= 0 ? &p->layers[d->layer] : NULL;
+    int scored = d->pillar != NULL, main_col = !strcmp(c->name, d->id), is_score = !strcmp(c->role, "score");
+    w->v[2] = d->id;
+    w->v[3] = tf_family_name(d->type);
+    w->v[4] = d->pillar;
+    if (d->label)
+        snprintf(w->label, sizeof w->label, "%s%s%s%s", d->label, main_col ? "" : " (", main_col ? "" : c->name,
+                 main_col ? "" : ")");
+    if (d->label_ar)
+        snprintf(w->label_ar, sizeof w->label_ar, "%s%s%s%s", is_score ? "درجة " : "", d->label_ar,
+                 main_col || is_score ? "" : " - ", main_col || is_score ? "" : c->name);
+    if (scored && (main_col || is_score)) {
+        w->v[8] = d->direction == TF_DIR_LOWER_BETTER ? "lower_is_better" : "higher_is_better";
+        w->v[9] = method_name(d);
+        fmt_num(w->weight, sizeof w->weight, 1, d->weight);
+        fmt_num(w->target, sizeof w->target, d->has_target, d->target);
+        fmt_num(w->floor_, sizeof w->floor_, d->has_floor, d->floor);
+    }
+    w->v[13] = layer ? layer->role : NULL;
+    if (layer && (layer->where || d->where))
+        w->filter = layer->where && d->where ? tf_sprintf("(%s) AND (%s)", layer->where, d->where)
+                                             : tf_strdup(layer->where ? layer->where : d->where);
+    w->v[14] = w->filter;
+    w->v[15] = layer ? layer->path : tf_family_own_source(d->type) == TF_OWN_TABLE ? d->source : d->expression;
+    /* the standard distance in force (a scenario's, if it has one) */
+    fmt_num(w->dist, sizeof w->dist, tf_family_has_distance(d->type), d->distance);
+    w->v[16] = w->dist[0] ? w->dist : NULL;
+}
+
+/* The row of a column scoring made: a pillar's score, the index, the rank,
+ * the class, the missing count. */
+static void scoring_row(const taafi_result *r, const tf_column *c, ind_row *w)
+{
+    const taafi_project *p = r->project;
+    const tf_scoring *sc = r->scoring ? r->scoring : &p->scoring;
+    if (c->pillar >= 0) {
+        w->v[4] = tf_pillar_keys[c->pillar];
+        snprintf(w->label, sizeof w->label, "%s", tf_pillar_labels[c->pillar]);
+        snprintf(w->label_ar, sizeof w->label_ar, "%s", tf_pillar_labels_ar[c->pillar]);
+        w->v[9] = sc->pillars[c->pillar].mean == TF_MEAN_GEOMETRIC ? "weighted geometric mean of scores"
+                                                                    : "weighted mean of scores";
+        fmt_num(w->weight, sizeof w->weight, 1, sc->pillars[c->pillar].weight);
+    } else if (!strcmp(c->role, "index")) {
+        snprintf(w->label, sizeof w->label, "Recovery index");
+        snprintf(w->label_ar, sizeof w->label_ar, "مؤشر التعافي");
+        w->v[9] = "weighted mean of pillar scores";
+    } else if (!strcmp(c->role, "rank")) {
+        snprintf(w->label, sizeof w->label, "Rank (1 = most in need)");
+        snprintf(w->label_ar, sizeof w->label_ar, "الترتيب (1 = الأكثر حاجة)");
+    } else if (!strcmp(c->role, "class")) {
+        snprintf(w->label, sizeof w->label, "Priority");
+        snprintf(w->label_ar, sizeof w->label_ar, "الأولوية");
+        w->v[9] = p->scoring.priority_method == TF_PRIORITY_BREAKS ? "breaks" : "quantiles";
+    } else if (!strcmp(c->role, "missing")) {
+        snprintf(w->label, sizeof w->label, "Indicators without a value");
+        snprintf(w->label_ar, sizeof w->label_ar, "مؤشرات بلا قيمة");
+    }
+}
+
 taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH ds, const char *name,
                                        char **options)
 {
     static const char *const cols[] = {"column_name", "role",   "indicator", "type",  "pillar", "label",
                                        "label_ar",    "unit",   "direction", "method", "weight", "target",
                                        "floor",       "layer",  "filter",    "source", "distance_m", NULL};
-    const taafi_project *p = r->project;
     OGRLayerH t;
     size_t i;
     taafi_status st;
@@ -75,73 +145,23 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
         return st;
     for (i = 0; i < r->n_cols; i++) {
         const tf_column *c = &r->cols[i];
-        const tf_indicator_def *d = c->def;
-        const char *v[17] = {0};
-        char label[512] = "", label_ar[512] = "", weight[32] = "", target[32] = "", floor_[32] = "", dist[32] = "";
-        char *filter = NULL;
-        v[0] = c->name;
-        v[1] = c->role;
-        v[7] = c->unit;
-        d = tf_result_def(r, d); /* a scenario's weights, targets, distance, labels */
-        if (d) {
-            const tf_source *layer = d->layer >= 0 ? &p->layers[d->layer] : NULL;
-            int scored = d->pillar != NULL, main_col = !strcmp(c->name, d->id), is_score = !strcmp(c->role, "score");
-            v[2] = d->id;
-            v[3] = tf_family_name(d->type);
-            v[4] = d->pillar;
-            if (d->label)
-                snprintf(label, sizeof label, "%s%s%s%s", d->label, main_col ? "" : " (", main_col ? "" : c->name,
-                         main_col ? "" : ")");
-            if (d->label_ar)
-                snprintf(label_ar, sizeof label_ar, "%s%s%s%s", is_score ? "درجة " : "", d->label_ar,
-                         main_col || is_score ? "" : " - ", main_col || is_score ? "" : c->name);
-            if (scored && (main_col || is_score)) {
-                v[8] = d->direction == TF_DIR_LOWER_BETTER ? "lower_is_better" : "higher_is_better";
-                v[9] = method_name(d);
-                fmt_num(weight, sizeof weight, 1, d->weight);
-                fmt_num(target, sizeof target, d->has_target, d->target);
-                fmt_num(floor_, sizeof floor_, d->has_floor, d->floor);
-            }
-            v[13] = layer ? layer->role : NULL;
-            if (layer && (layer->where || d->where))
-                filter = layer->where && d->where ? tf_sprintf("(%s) AND (%s)", layer->where, d->where)
-                                                  : tf_strdup(layer->where ? layer->where : d->where);
-            v[14] = filter;
-            v[15] = layer ? layer->path : tf_family_own_source(d->type) == TF_OWN_TABLE ? d->source : d->expression;
-            /* the standard distance in force (a scenario's, if it has one) */
-            fmt_num(dist, sizeof dist, tf_family_has_distance(d->type), d->distance);
-            v[16] = dist[0] ? dist : NULL;
-        } else if (c->pillar >= 0) {
-            v[4] = tf_pillar_keys[c->pillar];
-            snprintf(label, sizeof label, "%s", tf_pillar_labels[c->pillar]);
-            snprintf(label_ar, sizeof label_ar, "%s", tf_pillar_labels_ar[c->pillar]);
-            v[9] = (r->scoring ? r->scoring : &p->scoring)->pillars[c->pillar].mean == TF_MEAN_GEOMETRIC
-                       ? "weighted geometric mean of scores"
-                       : "weighted mean of scores";
-            fmt_num(weight, sizeof weight, 1,
-                    (r->scoring ? r->scoring : &p->scoring)->pillars[c->pillar].weight);
-        } else if (!strcmp(c->role, "index")) {
-            snprintf(label, sizeof label, "Recovery index");
-            snprintf(label_ar, sizeof label_ar, "مؤشر التعافي");
-            v[9] = "weighted mean of pillar scores";
-        } else if (!strcmp(c->role, "rank")) {
-            snprintf(label, sizeof label, "Rank (1 = most in need)");
-            snprintf(label_ar, sizeof label_ar, "الترتيب (1 = الأكثر حاجة)");
-        } else if (!strcmp(c->role, "class")) {
-            snprintf(label, sizeof label, "Priority");
-            snprintf(label_ar, sizeof label_ar, "الأولوية");
-            v[9] = p->scoring.priority_method == TF_PRIORITY_BREAKS ? "breaks" : "quantiles";
-        } else if (!strcmp(c->role, "missing")) {
-            snprintf(label, sizeof label, "Indicators without a value");
-            snprintf(label_ar, sizeof label_ar, "مؤشرات بلا قيمة");
-        }
-        v[5] = label[0] ? label : NULL;
-        v[6] = label_ar[0] ? label_ar : NULL;
-        v[10] = weight[0] ? weight : NULL;
-        v[11] = target[0] ? target : NULL;
-        v[12] = floor_[0] ? floor_ : NULL;
-        st = tf_table_row(ctx, t, v, 17);
-        free(filter);
+        const tf_indicator_def *d = tf_result_def(r, c->def); /* a scenario's weights, targets, distance, labels */
+        ind_row w;
+        memset(&w, 0, sizeof w);
+        w.v[0] = c->name;
+        w.v[1] = c->role;
+        w.v[7] = c->unit;
+        if (d)
+            indicator_row(r, c, d, &w);
+        else
+            scoring_row(r, c, &w);
+        w.v[5] = w.label[0] ? w.label : NULL;
+        w.v[6] = w.label_ar[0] ? w.label_ar : NULL;
+        w.v[10] = w.weight[0] ? w.weight : NULL;
+        w.v[11] = w.target[0] ? w.target : NULL;
+        w.v[12] = w.floor_[0] ? w.floor_ : NULL;
+        st = tf_table_row(ctx, t, w.v, 17);
+        free(w.filter);
         if (st)
             return st;
     }
