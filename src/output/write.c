@@ -277,10 +277,59 @@ taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const cha
     return tf_output_write(ctx, r, NULL, dir, flags);
 }
 
+/* The files are independent: written side by side on ctx->threads
+ * workers, each with its own context (GEOS, PROJ, GDAL error handler); the
+ * result is only read.  Each file's bytes never depend on which worker
+ * wrote it. */
+static taafi_status write_all(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds, tf_outfile *out)
+{
+    static const tf_parallel_ops ops = {NULL, write_one, NULL};
+    write_job j = {.r = r, .rounds = rounds, .out = out};
+    int list[2 * MAX_PIECES + N_OUT], i;
+    size_t g, n = 0, q;
+    taafi_status st;
+    /* the geometries made since the areas: their sequences' dimension
+     * worked out now, so that the writers only read it (see areas.c) */
+    for (g = 0; g < r->n_gaps; g++)
+        if (r->gaps[g].geom)
+            GEOSGeom_getCoordinateDimension_r(ctx->geos, r->gaps[g].geom);
+    for (g = 0; g < r->n_facilities; g++)
+        if (r->facilities[g].pt)
+            GEOSGeom_getCoordinateDimension_r(ctx->geos, r->facilities[g].pt);
+    if (ctx->threads > 1 && out[OUT_GAPS].tmp && r->n_gaps >= SPLIT_MIN)
+        plan_pieces(&j, OUT_GAPS, r->n_gaps, ctx->threads);
+    if (ctx->threads > 1 && out[OUT_GEOJSON].tmp && r->areas->n >= SPLIT_MIN)
+        plan_pieces(&j, OUT_GEOJSON, r->areas->n, ctx->threads);
+    /* biggest first: the GeoPackage, the pieces, the other files (in the
+     * order of the OUT_ numbers, the bigger first) */
+    if (out[OUT_GPKG].tmp)
+        list[n++] = OUT_GPKG;
+    for (q = 0; q < j.n_pieces; q++)
+        list[n++] = -1 - (int)q;
+    for (i = OUT_GPKG + 1; i < N_OUT; i++)
+        if (out[i].tmp && !j.count[i])
+            list[n++] = i;
+    deal(&j, list, n, ctx->threads < (int)n ? ctx->threads : (int)n);
+    st = tf_parallel_for_stage(ctx, "writing", j.n_items, &ops, &j);
+    /* each split file: its pieces joined, in order (the files side by
+     * side: writing them out is a copy of tens of MB each with real
+     * boundaries) */
+    if (!st && j.n_pieces) {
+        static const tf_parallel_ops join_ops = {NULL, join_one, NULL};
+        j.n_items = 0;
+        for (i = 0; i < N_OUT; i++)
+            if (j.count[i])
+                j.item[j.n_items++] = i;
+        st = tf_parallel_for(ctx, j.n_items, &join_ops, &j);
+    }
+    for (q = 0; q < j.n_pieces; q++)
+        VSIFree(j.pieces[q].buf);
+    return st;
+}
+
 taafi_status tf_output_write(taafi_ctx *ctx, const taafi_result *r, const tf_rounds *rounds, const char *dir,
                              unsigned flags)
 {
-    const taafi_project *p;
     tf_outfile out[N_OUT] = {{0}};
     const char *names[N_OUT];
     char meta[256];
@@ -288,75 +337,22 @@ taafi_status tf_output_write(taafi_ctx *ctx, const taafi_result *r, const tf_rou
     int i;
     if (!ctx || !r || !dir || !*dir)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_result_write: no output folder") : TAAFI_ERR_USAGE;
-    p = r->project;
-    output_names(p, rounds != NULL && rounds->n_rounds > 1, names, meta);
+    output_names(r->project, rounds != NULL && rounds->n_rounds > 1, names, meta);
     if ((st = tf_mkdirs(ctx, dir)))
         return st;
     /* Every name is checked before anything is written. */
-    for (i = 0; i < N_OUT; i++)
-        if (names[i] && (st = tf_outfile_plan(ctx, dir, names[i], flags & TAAFI_WRITE_OVERWRITE, &out[i])))
-            goto done;
-    /* The files are independent: written side by side on ctx->threads
-     * workers, each with its own context (GEOS, PROJ, GDAL error handler);
-     * the result is only read.  Each file's bytes never depend on which
-     * worker wrote it. */
-    {
-        static const tf_parallel_ops ops = {NULL, write_one, NULL};
-        write_job j = {.r = r, .rounds = rounds, .out = out};
-        size_t g;
-        /* the geometries made since the areas: their sequences' dimension
-         * worked out now, so that the writers only read it (see areas.c) */
-        for (g = 0; g < r->n_gaps; g++)
-            if (r->gaps[g].geom)
-                GEOSGeom_getCoordinateDimension_r(ctx->geos, r->gaps[g].geom);
-        for (g = 0; g < r->n_facilities; g++)
-            if (r->facilities[g].pt)
-                GEOSGeom_getCoordinateDimension_r(ctx->geos, r->facilities[g].pt);
-        if (ctx->threads > 1 && out[OUT_GAPS].tmp && r->n_gaps >= SPLIT_MIN)
-            plan_pieces(&j, OUT_GAPS, r->n_gaps, ctx->threads);
-        if (ctx->threads > 1 && out[OUT_GEOJSON].tmp && r->areas->n >= SPLIT_MIN)
-            plan_pieces(&j, OUT_GEOJSON, r->areas->n, ctx->threads);
-        {
-            /* biggest first: the GeoPackage, the pieces, the other files
-             * (in the order of the OUT_ numbers, the bigger first) */
-            int list[2 * MAX_PIECES + N_OUT];
-            size_t n = 0, q;
-            if (out[OUT_GPKG].tmp)
-                list[n++] = OUT_GPKG;
-            for (q = 0; q < j.n_pieces; q++)
-                list[n++] = -1 - (int)q;
-            for (i = OUT_GPKG + 1; i < N_OUT; i++)
-                if (out[i].tmp && !j.count[i])
-                    list[n++] = i;
-            deal(&j, list, n, ctx->threads < (int)n ? ctx->threads : (int)n);
-        }
-        st = tf_parallel_for_stage(ctx, "writing", j.n_items, &ops, &j);
-        /* each split file: its pieces joined, in order (the files side
-         * by side: writing them out is a copy of tens of MB each with real
-         * boundaries) */
-        if (!st && j.n_pieces) {
-            static const tf_parallel_ops join_ops = {NULL, join_one, NULL};
-            j.n_items = 0;
-            for (i = 0; i < N_OUT; i++)
-                if (j.count[i])
-                    j.item[j.n_items++] = i;
-            st = tf_parallel_for(ctx, j.n_items, &join_ops, &j);
-        }
-        for (size_t q = 0; q < j.n_pieces; q++)
-            VSIFree(j.pieces[q].buf);
-        if (st)
-            goto done;
-    }
+    for (i = 0; i < N_OUT && !st; i++)
+        if (names[i])
+            st = tf_outfile_plan(ctx, dir, names[i], flags & TAAFI_WRITE_OVERWRITE, &out[i]);
     /* Last chance to stop: after this, every output is replaced. */
-    if ((st = tf_check_interrupt(ctx)))
-        goto done;
-    for (i = 0; i < N_OUT; i++)
-        if (out[i].tmp && (st = tf_outfile_commit(ctx, &out[i])))
-            goto done;
-    for (i = 0; i < N_OUT; i++)
+    if (!st && !(st = write_all(ctx, r, rounds, out)))
+        st = tf_check_interrupt(ctx);
+    for (i = 0; i < N_OUT && !st; i++)
+        if (out[i].tmp)
+            st = tf_outfile_commit(ctx, &out[i]);
+    for (i = 0; i < N_OUT && !st; i++)
         if (out[i].final)
             tf_log(ctx, TAAFI_LOG_INFO, "wrote %s", out[i].final);
-done:
     for (i = 0; i < N_OUT; i++)
         tf_outfile_discard(&out[i]);
     return st;
