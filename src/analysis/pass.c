@@ -51,67 +51,6 @@ static taafi_status summary(taafi_ctx *ctx, taafi_result *r, const char *role, s
     return tf_dq_add(ctx, &r->dq, role, -1, problem, action);
 }
 
-static taafi_status add_part(taafi_ctx *ctx, pass_buf *b, size_t area, double measure)
-{
-    if (b->n_parts == b->cap_parts) {
-        size_t cap = b->cap_parts ? b->cap_parts * 2 : 16;
-        tf_part *p = realloc(b->parts, cap * sizeof *p);
-        if (!p)
-            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        b->parts = p;
-        b->cap_parts = cap;
-    }
-    b->parts[b->n_parts].area = area;
-    b->parts[b->n_parts].measure = measure;
-    b->n_parts++;
-    return TAAFI_OK;
-}
-
-static int measure_of(taafi_ctx *ctx, const GEOSGeometry *g, int dim, double *m)
-{
-    if (dim == 2)
-        return GEOSArea_r(ctx->geos, g, m);
-    if (dim == 1)
-        return GEOSLength_r(ctx->geos, g, m);
-    *m = 1;
-    return 1;
-}
-
-/* Cuts a line or polygon feature by the areas it meets. */
-taafi_status tf_pass_cut(taafi_ctx *ctx, const tf_areas *a, tf_feature *f, pass_buf *b)
-{
-    size_t k;
-    taafi_status st;
-    b->n_parts = 0;
-    if (f->dim == 0) {
-        if (f->area >= 0 && (st = add_part(ctx, b, (size_t)f->area, 1.0)))
-            return st;
-        goto out;
-    }
-    if ((st = tf_areas_candidates(ctx, a, f->geom, &b->cand, &b->n_cand, &b->cap_cand)))
-        return st;
-    for (k = 0; k < b->n_cand; k++) {
-        size_t i = b->cand[k];
-        double m = 0;
-        if (GEOSPreparedContains_r(ctx->geos, a->prep[i], f->geom) == 1) {
-            m = f->measure;
-        } else if (GEOSPreparedIntersects_r(ctx->geos, a->prep[i], f->geom) == 1) {
-            GEOSGeometry *x = GEOSIntersection_r(ctx->geos, a->geom[i], f->geom);
-            if (!x)
-                return tf_error(ctx, TAAFI_ERR_GEOM, "feature %lld: cannot intersect it with area %s: %s",
-                                (long long)f->fid, a->id[i], tf_lib_error(ctx));
-            measure_of(ctx, x, f->dim, &m);
-            GEOSGeom_destroy_r(ctx->geos, x);
-        }
-        if (m > 0 && (st = add_part(ctx, b, i, m)))
-            return st;
-    }
-out:
-    f->parts = b->parts;
-    f->n_parts = b->n_parts;
-    return TAAFI_OK;
-}
-
 /* Builds the analysis-CRS view of one OGR feature: its geometry (a point
  * for points, through the fast path), dimension, measure and the area of
  * its representative point (the point itself, else GEOSPointOnSurface,
@@ -164,7 +103,7 @@ taafi_status tf_pass_view(taafi_ctx *ctx, taafi_result *r, const tf_source *def,
                            "repaired with GEOSMakeValid")))
                 goto fail;
         }
-        if (!measure_of(ctx, geom, f->dim, &f->measure)) {
+        if (!tf_pass_measure(ctx, geom, f->dim, &f->measure)) {
             tf_error(ctx, TAAFI_ERR_GEOM, "cannot measure it");
             goto unusable;
         }
@@ -489,6 +428,52 @@ static taafi_status summaries(taafi_ctx *ctx, taafi_result *r, const tf_source *
 }
 
 
+/* A pass feature by feature: what each feature is handed over with. */
+typedef struct feat_pass {
+    taafi_result *r;
+    const tf_source *def;
+    size_t li;
+    const char *where;
+    int scan_only, needs_parts, lean, geographic;
+    tf_ind_state **states;
+    tf_reproj *to_xy;
+    tf_pointpool *pool; /* lean passes: points placed on the threads */
+    pass_buf *buf;
+    pass_stats *ps;
+} feat_pass;
+
+/* Every feature of src, read a chunk at a time, handed over in order. */
+static taafi_status feature_loop(taafi_ctx *ctx, const feat_pass *fp, tf_vsource *src, feat_chunk *c,
+                                 const char *stage, GIntBig total, size_t *n_gdal_msgs)
+{
+    taafi_status st;
+    for (;;) {
+        OGRFeatureH of;
+        double xy_one[2];
+        const double *xy = NULL;
+        if (c->at == c->n) {
+            if ((st = chunk_read(ctx, src, c, n_gdal_msgs, fp->pool, fp->to_xy)) || !c->n)
+                return st;
+            tf_progress(ctx, stage, fp->ps->read, total > 0 ? (uint64_t)total : 0);
+        }
+        of = c->f[c->at];
+        c->f[c->at] = NULL;
+        if (!fp->pool && c->pt_ix[c->at] >= 0) {
+            xy_one[0] = c->cx[c->pt_ix[c->at]];
+            xy_one[1] = c->cy[c->pt_ix[c->at]];
+            xy = xy_one;
+        }
+        fp->ps->read++;
+        st = tf_pass_take(ctx, fp->r, fp->def, fp->li, fp->where, fp->scan_only, fp->states, fp->to_xy, of, xy,
+                          fp->pool ? c->known[c->at] : TF_PT_AGAIN, fp->needs_parts, !fp->lean, fp->geographic,
+                          fp->buf, fp->ps);
+        c->at++;
+        OGR_F_Destroy(of);
+        if (st)
+            return st;
+    }
+}
+
 taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char *where, int hash,
                          tf_ind_state **states, int scan_only)
 {
@@ -500,12 +485,13 @@ taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char 
     pass_stats ps = {0};
     pass_buf buf = {0};
     feat_chunk c = {0};
-    int needs_parts = 0, geographic, lean, columns = 0;
+    feat_pass f = {.r = r, .def = &def, .li = li, .where = where, .scan_only = scan_only, .states = states,
+                   .buf = &buf, .ps = &ps};
+    int columns = 0;
     const char **ignored = NULL;
     char stage[160];
     GIntBig total;
     tf_fastproj *fp = NULL;
-    tf_pointpool *pool = NULL; /* lean passes: points placed on the threads */
     size_t n_gdal_msgs = 0;
     taafi_status st;
     /* from here on def.where is this pass's own copy, freed at the end */
@@ -517,52 +503,31 @@ taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char 
     if ((st = tf_source_open(ctx, &def, &src)) || (st = tf_source_srs(ctx, &src, &srs)) ||
         (st = tf_reproj_new(ctx, srs, r->areas->epsg, def.path, &to_xy)))
         goto done;
-    geographic = OSRIsGeographic(srs);
+    f.to_xy = to_xy;
+    f.geographic = OSRIsGeographic(srs);
     if ((hash && (st = tf_source_hash(ctx, &src, tf_result_add_input, r))) ||
-        (st = begin_states(ctx, r, li, where, scan_only, &src, states, &needs_parts)))
+        (st = begin_states(ctx, r, li, where, scan_only, &src, states, &f.needs_parts)))
         goto done;
     /* sums and the like need each feature's parts, which for a layer of
      * points is its area: lean all the same */
-    lean = lean_pass(r, li, where, scan_only) &&
-           (!needs_parts || wkbFlatten(OGR_L_GetGeomType(src.layer)) == wkbPoint);
-    if (lean && ((st = ignore_fields(ctx, r, li, where, &src, &ignored)) ||
-                 (st = lattice(ctx, r, srs, to_xy, &fp))))
+    f.lean = lean_pass(r, li, where, scan_only) &&
+             (!f.needs_parts || wkbFlatten(OGR_L_GetGeomType(src.layer)) == wkbPoint);
+    if (f.lean && ((st = ignore_fields(ctx, r, li, where, &src, &ignored)) ||
+                   (st = lattice(ctx, r, srs, to_xy, &fp))))
         goto done;
     OGR_L_ResetReading(src.layer);
     stage_name(p, li, where, scan_only, def.role, stage, sizeof stage);
     total = OGR_L_GetFeatureCount(src.layer, FALSE); /* -1 when it would cost a scan */
-    if (lean && ((st = tf_pass_by_columns(ctx, r, &def, li, where, states, &src, srs, to_xy, fp, geographic,
-                                          needs_parts, &buf, ignored, stage, total, &ps, &n_gdal_msgs, &columns)) ||
-                 (!columns && (st = tf_pointpool_new(ctx, r->areas, srs, def.path, fp, &pool)))))
+    if (f.lean && ((st = tf_pass_by_columns(ctx, r, &def, li, where, states, &src, srs, to_xy, fp, f.geographic,
+                                            f.needs_parts, &buf, ignored, stage, total, &ps, &n_gdal_msgs, &columns)) ||
+                   (!columns && (st = tf_pointpool_new(ctx, r->areas, srs, def.path, fp, &f.pool)))))
         goto done;
-    while (!columns) {
-        OGRFeatureH of;
-        double xy_one[2];
-        const double *xy = NULL;
-        if (c.at == c.n) {
-            if ((st = chunk_read(ctx, &src, &c, &n_gdal_msgs, pool, to_xy)) || !c.n)
-                break;
-            tf_progress(ctx, stage, ps.read, total > 0 ? (uint64_t)total : 0);
-        }
-        of = c.f[c.at];
-        c.f[c.at] = NULL;
-        if (!pool && c.pt_ix[c.at] >= 0) {
-            xy_one[0] = c.cx[c.pt_ix[c.at]];
-            xy_one[1] = c.cy[c.pt_ix[c.at]];
-            xy = xy_one;
-        }
-        ps.read++;
-        st = tf_pass_take(ctx, r, &def, li, where, scan_only, states, to_xy, of, xy, pool ? c.known[c.at] : TF_PT_AGAIN,
-                  needs_parts, !lean, geographic, &buf, &ps);
-        c.at++;
-        OGR_F_Destroy(of);
-        if (st)
-            break;
-    }
+    if (!columns)
+        st = feature_loop(ctx, &f, &src, &c, stage, total, &n_gdal_msgs);
     if (!st)
         st = summaries(ctx, r, &def, where, scan_only, &ps, n_gdal_msgs, stage);
 done:
-    tf_pointpool_free(pool);
+    tf_pointpool_free(f.pool);
     chunk_free(&c);
     free(ignored);
     tf_fastproj_free(fp);

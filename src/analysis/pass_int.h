@@ -23,7 +23,14 @@ typedef struct pass_buf {
     size_t n_parts, cap_parts;
 } pass_buf;
 
+/* Cuts a line or polygon feature by the areas it meets: f->parts (in b);
+ * a point's one part is its area (pass_cut.c). */
 taafi_status tf_pass_cut(taafi_ctx *ctx, const tf_areas *a, tf_feature *f, pass_buf *b);
+
+/* The measure of g of dimension dim: m² (2), m (1), 1 (0); 0 when GEOS
+ * fails (pass_cut.c). */
+int tf_pass_measure(taafi_ctx *ctx, const GEOSGeometry *g, int dim, double *m);
+
 taafi_status tf_pass_view(taafi_ctx *ctx, taafi_result *r, const tf_source *def, const tf_reproj *to_xy, OGRFeatureH of,
                           const double *xy, long known, int need_valid, int point_geom, pass_stats *ps, tf_feature *f,
                           GEOSGeometry **geom_out, int *usable);
