@@ -2,6 +2,7 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,16 @@ taafi_status tf_outfile_commit(taafi_ctx *ctx, tf_outfile *o)
         return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot move the finished output into place: %s", o->final,
                         strerror(errno));
     return TAAFI_OK;
+}
+
+taafi_status tf_sync_file(taafi_ctx *ctx, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+    if (fd < 0 || fsync(fd) != 0)
+        rc = errno;
+    if (fd >= 0)
+        close(fd);
+    return rc ? tf_error(ctx, TAAFI_ERR_IO, "%s: cannot write the output to disk: %s", path, strerror(rc)) : TAAFI_OK;
 }
 
 void tf_outfile_discard(tf_outfile *o)

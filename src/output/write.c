@@ -241,6 +241,8 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
     free(json);
     tf_gdal_leave(wctx);
     if (!st)
+        st = tf_sync_file(wctx, path);
+    if (!st)
         tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s written in %.3f s", j->out[i].final, tf_seconds() - t0);
     return st;
 }
@@ -266,6 +268,8 @@ static taafi_status join_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *user
                            : tf_write_geojson(wctx, j->r, j->out[i].tmp);
     }
     tf_gdal_leave(wctx);
+    if (!st)
+        st = tf_sync_file(wctx, j->out[i].tmp);
     if (!st)
         tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s joined from %zu pieces in %.3f s", j->out[i].final, j->count[i],
                tf_seconds() - t0);

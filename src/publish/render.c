@@ -195,6 +195,8 @@ static taafi_status render_item(taafi_ctx *wctx, tf_worker *w, size_t i, void *u
         st = write_sheet(wctx, pl->r, &pl->sheets[pl->item[i].sheet], pl->item[i].tmp, pl->item[i].kind, pl->dpi);
     }
     if (!st)
+        st = tf_sync_file(wctx, pl->item[i].tmp);
+    if (!st)
         tf_log(wctx, TAAFI_LOG_DEBUG, "time: %s drawn in %.3f s", pl->item[i].final, tf_seconds() - t0);
     return st;
 }
