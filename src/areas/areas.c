@@ -516,7 +516,9 @@ taafi_status tf_areas_candidates(taafi_ctx *ctx, const tf_areas *a, const GEOSGe
     if (c.failed)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     /* The tree returns candidates in no set order; sorting keeps every
-     * sum in the same order from run to run. */
-    qsort(c.buf, c.n, sizeof *c.buf, cmp_size);
+     * sum in the same order from run to run.  (None: buf may still be
+     * NULL, which qsort may not be given.) */
+    if (c.n > 1)
+        qsort(c.buf, c.n, sizeof *c.buf, cmp_size);
     return TAAFI_OK;
 }

@@ -36,6 +36,11 @@ taafi_status pj_perr(parser *ps, const yaml_node_t *n, const char *fmt, ...) TF_
 taafi_status pj_scalar(parser *ps, const yaml_node_t *n, const char *key, const char **out);
 int pj_valid_column(const char *s);
 
+/* the file's shape (yaml_guard.c): depth and documents while libyaml
+ * parses, keys given twice in the document it built */
+taafi_status pj_check_events(taafi_ctx *ctx, const char *path, const char *text, size_t len);
+taafi_status pj_check_duplicates(taafi_ctx *ctx, const char *path, yaml_document_t *doc);
+
 /* inputs (sources.c) */
 int pj_find_layer(const taafi_project *p, const char *role);
 taafi_status pj_layer_ref(parser *ps, const yaml_node_t *v, int *out);

@@ -165,6 +165,8 @@ taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text
     } else if ((st = read_file(ctx, path, &p->text, &len))) {
         goto fail;
     }
+    if ((st = pj_check_events(ctx, path, p->text, len)))
+        goto fail;
     if (!yaml_parser_initialize(&yp)) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory starting the YAML parser");
         goto fail;
@@ -178,6 +180,8 @@ taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text
         goto fail;
     }
     have_doc = 1;
+    if ((st = pj_check_duplicates(ctx, path, &doc)))
+        goto fail;
     ps.ctx = ctx;
     ps.doc = &doc;
     ps.p = p;

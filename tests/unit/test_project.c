@@ -121,6 +121,14 @@ static void test_errors(void **state)
          "folder of the run's own maps"},
         {"areas:\n  source: a.shp\n  id: x\nindicators: []\nscenarios:\n  a-b:\n    pillars: {}\n", "p.yml:6:",
          "plain word"},
+        /* a key twice: the first would win unseen (issue 16) */
+        {"areas:\n  source: a.shp\n  id: x\nindicators:\n  - id: a\n    type: area\n    pillar: basic_services\n"
+         "    direction: higher_is_better\n    weight: 1\n    weight: 0\n",
+         "p.yml:10:", "key 'weight' is given twice in the same mapping (first on line 9)"},
+        {"areas:\n  source: a.shp\n  id: x\nindicators:\n  - {id: a, type: area, type: count}\n", "p.yml:5:",
+         "key 'type' is given twice"},
+        {"areas:\n  source: a.shp\n  id: x\nindicators: []\n---\nareas: {}\n", "p.yml:5:",
+         "a second YAML document"},
     };
     fixture *f = *state;
     size_t i;
@@ -133,6 +141,26 @@ static void test_errors(void **state)
             fail_msg("case %zu: status %d, message '%s'", i, (int)st, msg);
         assert_null(p);
     }
+}
+
+/* Brackets nested 150,000 deep (300 kB) kept libyaml busy for over 90 s:
+ * refused at the 65th level, at once. */
+static void test_nesting_bomb(void **state)
+{
+    fixture *f = *state;
+    size_t n = 150000, i;
+    char *text = malloc(2 * n + 32);
+    taafi_project *p = (taafi_project *)1;
+    strcpy(text, "scoring: ");
+    for (i = 0; i < n; i++)
+        text[9 + i] = '[';
+    for (i = 0; i < n; i++)
+        text[9 + n + i] = ']';
+    strcpy(text + 9 + 2 * n, "\n");
+    assert_int_equal(load(f, text, &p), TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(f->ctx), "p.yml:1: nested deeper than 64 levels"));
+    assert_null(p);
+    free(text);
 }
 
 static void test_missing_file(void **state)
@@ -161,6 +189,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_good, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nesting_bomb, setup, teardown),
         cmocka_unit_test(test_suggest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
