@@ -203,6 +203,13 @@ TAAFI_API taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_projec
  * (free with taafi_string_free()). */
 TAAFI_API taafi_status taafi_project_template(taafi_ctx *ctx, const char *areas_source, char **yaml_out);
 
+/* The same project written to the file `path`, whole (a temporary name,
+ * then renamed): TAAFI_ERR_EXISTS if it exists without
+ * TAAFI_WRITE_OVERWRITE; TAAFI_ERR_USAGE, whatever the flags, if `path` is
+ * one of the files of the areas' dataset (a shapefile's .shp, .dbf, ...). */
+TAAFI_API taafi_status taafi_project_template_write(taafi_ctx *ctx, const char *areas_source, const char *path,
+                                                    unsigned flags);
+
 /* Frees a string returned by libtaafi.  Accepts NULL. */
 TAAFI_API void taafi_string_free(char *s);
 
@@ -318,6 +325,15 @@ TAAFI_API int taafi_project_wants_maps(const taafi_project *project);
  * writable folder.  Makes nothing.  taafi_result_write() checks again. */
 TAAFI_API taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *project, const char *dir,
                                          unsigned flags);
+
+/* Checks that a file a program writes beside a run (a summary of a batch,
+ * say) may be written at `path`: TAAFI_ERR_USAGE if it is one of the
+ * files `project` reads (the project file, a source, one of a shapefile's
+ * files; by real path or device and inode), whatever `flags` say;
+ * TAAFI_ERR_EXISTS if it exists and `flags` lack TAAFI_WRITE_OVERWRITE.
+ * Writes nothing. */
+TAAFI_API taafi_status taafi_project_check_output_file(taafi_ctx *ctx, const taafi_project *project,
+                                                       const char *path, unsigned flags);
 
 /* Flag for taafi_project_run(): also the maps, atlas and report (as the
  * project's `maps` section asks anyway). */

@@ -52,20 +52,17 @@ int cmd_init(int argc, char **argv)
     }
     if (!(ctx = cli_context(&o)))
         return EXIT_ANALYSIS;
-    if ((st = taafi_project_template(ctx, source, &yaml))) {
-        code = cli_fail(st, taafi_ctx_message(ctx));
-        goto done;
-    }
     if (!out) {
+        if ((st = taafi_project_template(ctx, source, &yaml))) {
+            code = cli_fail(st, taafi_ctx_message(ctx));
+            goto done;
+        }
         fputs(yaml, stdout);
     } else {
-        /* O_EXCL: never replace a project someone has edited, unless asked. */
-        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | (overwrite ? 0 : O_EXCL), 0666);
-        size_t len = strlen(yaml);
-        if (fd < 0 || write(fd, yaml, len) != (ssize_t)len || close(fd) != 0) {
-            fprintf(stderr, "taafi: error: %s: cannot write the project: %s%s\n", out, strerror(errno),
-                    errno == EEXIST ? "; pass --overwrite to replace it" : "");
-            code = EXIT_ANALYSIS;
+        /* never over a project someone has edited, unless asked; never
+         * over the areas' files, even if asked */
+        if ((st = taafi_project_template_write(ctx, source, out, overwrite ? TAAFI_WRITE_OVERWRITE : 0))) {
+            code = cli_fail(st, taafi_ctx_message(ctx));
             goto done;
         }
         fprintf(stderr, "taafi: wrote %s; edit its EDIT-ME paths and fields, then run taafi validate %s\n", out,

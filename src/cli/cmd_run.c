@@ -51,7 +51,9 @@ typedef struct job {
     int maps, threads;
     int render_only;   /* taafi render: the analysis, then only the maps */
     const char *round; /* --round NAME */
+    const char *summary; /* --summary FILE, or NULL */
     /* results */
+    int summary_is_input; /* the summary would replace one of its inputs */
     int code;
     size_t areas;
     double seconds;
@@ -124,9 +126,17 @@ static void run_job(job *j)
         return;
     }
     taafi_ctx_set_threads(ctx, j->threads);
+    /* the summary is written over no input of any project */
+    if (!(st = taafi_project_load(ctx, j->project, &p)) && j->summary &&
+        (st = taafi_project_check_output_file(ctx, p, j->summary, TAAFI_WRITE_OVERWRITE)))
+        j->summary_is_input = 1;
+    if (st) {
+        j->code = cli_fail(st, taafi_ctx_message(ctx));
+        snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
+        goto out;
+    }
     if (j->render_only) {
-        if ((st = taafi_project_load(ctx, j->project, &p)) ||
-            (st = taafi_project_render(ctx, p, j->dir, j->flags, &r))) {
+        if ((st = taafi_project_render(ctx, p, j->dir, j->flags, &r))) {
             j->code = cli_fail(st, taafi_ctx_message(ctx));
             snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
         } else {
@@ -135,8 +145,7 @@ static void run_job(job *j)
         }
         goto out;
     }
-    if ((st = taafi_project_load(ctx, j->project, &p)) ||
-        (st = taafi_project_run(ctx, p, j->dir, j->round, j->flags | (j->maps ? TAAFI_RUN_MAPS : 0), &r))) {
+    if ((st = taafi_project_run(ctx, p, j->dir, j->round, j->flags | (j->maps ? TAAFI_RUN_MAPS : 0), &r))) {
         j->code = cli_fail(st, taafi_ctx_message(ctx));
         snprintf(j->message, sizeof j->message, "%s", taafi_ctx_message(ctx));
     } else if (taafi_project_round_count(p) > 0) {
@@ -271,6 +280,7 @@ static int make_jobs(const cli_run_opts *ro, char **paths, size_t n_paths, int b
         jobs[k].maps = ro->maps;
         jobs[k].render_only = ro->render_only;
         jobs[k].round = ro->round;
+        jobs[k].summary = ro->summary;
         /* threads go to the projects when there are several; those left
          * over when there are fewer projects than threads are shared
          * among them (4 threads, 2 projects: 2 each) */
@@ -355,6 +365,11 @@ int cli_run_projects(const cli_run_opts *ro, const char *const *args, int n_args
     if (!jobs_n)
         jobs_n = taafi_cpu_count();
     at_once = !batch ? 1 : jobs_n < (int)n_paths ? jobs_n : (int)n_paths;
+    if (ro->summary && !(ro->flags & TAAFI_WRITE_OVERWRITE) && access(ro->summary, F_OK) == 0) {
+        fprintf(stderr, "taafi: error: %s: exists; pass --overwrite to replace the summary\n", ro->summary);
+        code = EXIT_USAGE;
+        goto done;
+    }
     if (!(jobs = calloc(n_paths, sizeof *jobs))) {
         code = EXIT_ANALYSIS;
         goto done;
@@ -368,6 +383,9 @@ int cli_run_projects(const cli_run_opts *ro, const char *const *args, int n_args
             code = jobs[k].code;
     if (batch)
         print_batch(jobs, paths, n_paths);
+    for (k = 0; k < n_paths && ro->summary; k++)
+        if (jobs[k].summary_is_input)
+            goto done; /* said by the project's job: not written */
     if (ro->summary && write_summary(ro->summary, jobs, n_paths) != 0 && code == EXIT_OK)
         code = EXIT_ANALYSIS;
 done:

@@ -448,6 +448,52 @@ static taafi_status sync_stage(taafi_ctx *ctx, const tf_stage *s)
     return TAAFI_OK;
 }
 
+/* ---- the inputs are never replaced ---------------------------------------- */
+
+typedef struct guard {
+    const tf_stage *s;
+    const tf_inputs *in;
+    const char *role; /* the first input an output would replace */
+    char *rel;
+} guard;
+
+static int guard_entry(const char *root, const char *rel, const struct stat *sb, void *user)
+{
+    guard *g = user;
+    char *target;
+    const char *role;
+    struct stat there;
+    if (S_ISDIR(sb->st_mode))
+        return 0;
+    if (!(target = tf_sprintf("%s/%s", g->s->real, rel)))
+        return ENOMEM;
+    role = tf_inputs_find(g->in, target);
+    /* the same file (carried into an adding stage) is kept, not replaced */
+    if (role && !(stat(target, &there) == 0 && there.st_dev == sb->st_dev && there.st_ino == sb->st_ino)) {
+        g->role = role;
+        g->rel = tf_strdup(rel);
+    }
+    (void)root;
+    free(target);
+    return g->role ? 1 : 0;
+}
+
+taafi_status tf_stage_check_inputs(taafi_ctx *ctx, const tf_stage *s, const tf_inputs *in)
+{
+    guard g = {s, in, NULL, NULL};
+    int rc = tf_walk(s->path, "", guard_entry, &g);
+    taafi_status st = TAAFI_OK;
+    if (g.role)
+        st = tf_error(ctx, TAAFI_ERR_USAGE,
+                      "%s/%s: is %s, and an output of this run has that name; taafi never writes over its inputs, "
+                      "whatever --overwrite says: write into another folder (-o), or move the input out of it",
+                      s->given, g.rel ? g.rel : "?", g.role);
+    else if (rc)
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot read the stage of the outputs", s->given);
+    free(g.rel);
+    return st;
+}
+
 taafi_status tf_stage_begin_adding(taafi_ctx *ctx, const char *dir, tf_stage **out)
 {
     carry c = {NULL, NULL, 0, 1};

@@ -29,6 +29,7 @@
 #define TAAFI_STAGE_H
 
 #include "core/core.h"
+#include "io/inputs.h"
 
 #define TF_RUN_MANIFEST "taafi-run.json"
 
@@ -49,6 +50,13 @@ taafi_status tf_stage_begin_adding(taafi_ctx *ctx, const char *dir, tf_stage **o
 
 /* The folder to write into instead of `dir`. */
 const char *tf_stage_dir(const tf_stage *s);
+
+/* Refuses (TAAFI_ERR_USAGE, naming the file and what it is) to put in
+ * place an output that would replace one of the run's inputs `in`: a file
+ * of the stage whose name in DIR is an input (by real path or device and
+ * inode), unless it is that very file (carried into an adding stage).
+ * Called before tf_stage_commit; DIR is untouched either way. */
+taafi_status tf_stage_check_inputs(taafi_ctx *ctx, const tf_stage *s, const tf_inputs *in);
 
 /* Writes the manifest of run `run_id` (adding: none; run_id may be NULL)
  * and puts the stage in place of `dir` as described above.  After a failure the stage is still the

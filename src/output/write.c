@@ -5,6 +5,7 @@
 #include "writers.h"
 #include "meta.h"
 #include "families/indicator.h"
+#include "io/inputs.h"
 
 #include <cpl_vsi.h>
 #include <errno.h>
@@ -63,6 +64,28 @@ static void output_names(const taafi_project *p, int rounds, const char *names[N
     names[OUT_CSV_INDICATORS] = p->out_csv ? "indicators.csv" : NULL;
 }
 
+/* No output name in dir is one of p's inputs (whatever --overwrite says). */
+static taafi_status check_not_inputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, const char **names)
+{
+    tf_inputs in;
+    taafi_status st = tf_inputs_collect(ctx, p, &in);
+    int i;
+    for (i = 0; i < N_OUT && !st; i++) {
+        char *path = names[i] ? tf_sprintf("%s/%s", dir, names[i]) : NULL;
+        const char *role = path ? tf_inputs_find(&in, path) : NULL;
+        if (role)
+            st = tf_error(ctx, TAAFI_ERR_USAGE,
+                          "%s: is %s, and an output of this run has that name; taafi never writes over its inputs, "
+                          "whatever --overwrite says: write into another folder (-o), or move the input out of it",
+                          path, role);
+        else if (names[i] && !path)
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        free(path);
+    }
+    tf_inputs_free(&in);
+    return st;
+}
+
 taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags)
 {
     const char *names[N_OUT];
@@ -85,7 +108,29 @@ taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p,
             return st;
         tf_outfile_discard(&o);
     }
-    return TAAFI_OK;
+    return check_not_inputs(ctx, p, dir, names);
+}
+
+taafi_status taafi_project_check_output_file(taafi_ctx *ctx, const taafi_project *p, const char *path,
+                                             unsigned flags)
+{
+    struct stat sb;
+    tf_inputs in;
+    const char *role;
+    taafi_status st;
+    if (!ctx || !p || !path || !*path)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_check_output_file: NULL argument")
+                   : TAAFI_ERR_USAGE;
+    if ((st = tf_inputs_collect(ctx, p, &in)))
+        return st;
+    if ((role = tf_inputs_find(&in, path)))
+        st = tf_error(ctx, TAAFI_ERR_USAGE,
+                      "%s: is %s; taafi never writes over its inputs, whatever --overwrite says: choose another file",
+                      path, role);
+    else if (!(flags & TAAFI_WRITE_OVERWRITE) && lstat(path, &sb) == 0)
+        st = tf_error(ctx, TAAFI_ERR_EXISTS, "%s: exists; pass --overwrite to replace it", path);
+    tf_inputs_free(&in);
+    return st;
 }
 
 /* A piece of a split GeoJSON: features [i0, i1) of output `out`. */

@@ -5,7 +5,9 @@
  * names of the bundled example, to be pointed at the city's own files.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
+#include "io/inputs.h"
 #include "io/source.h"
+#include "output/outfile.h"
 #include "project/project.h"
 
 #include <ctype.h>
@@ -338,5 +340,35 @@ done:
     tf_buf_free(&b);
     tf_source_close(&src);
     tf_gdal_leave(ctx);
+    return st;
+}
+
+taafi_status taafi_project_template_write(taafi_ctx *ctx, const char *areas_source, const char *path, unsigned flags)
+{
+    tf_inputs in = {0};
+    tf_outfile o = {0};
+    char *yaml = NULL, *dir = NULL;
+    const char *slash, *role;
+    taafi_status st;
+    if (!ctx || !areas_source || !path || !*path)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_template_write: NULL argument") : TAAFI_ERR_USAGE;
+    slash = strrchr(path, '/');
+    if (!(dir = slash ? tf_sprintf("%.*s", (int)(slash == path ? 1 : slash - path), path) : tf_strdup(".")))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    /* the project is written over no file of the areas' dataset */
+    if (!(st = tf_inputs_add_dataset(ctx, &in, areas_source, "the areas' source")) &&
+        (role = tf_inputs_find(&in, path)))
+        st = tf_error(ctx, TAAFI_ERR_USAGE,
+                      "%s: is %s; taafi never writes over its inputs, whatever --overwrite says: give -o another "
+                      "file name, such as project.yml",
+                      path, role);
+    if (!st && !(st = taafi_project_template(ctx, areas_source, &yaml)) &&
+        !(st = tf_outfile_plan(ctx, dir, slash ? slash + 1 : path, (flags & TAAFI_WRITE_OVERWRITE) != 0, &o)) &&
+        !(st = tf_write_bytes(ctx, o.tmp, yaml, strlen(yaml))))
+        st = tf_outfile_commit(ctx, &o);
+    tf_outfile_discard(&o);
+    taafi_string_free(yaml);
+    tf_inputs_free(&in);
+    free(dir);
     return st;
 }

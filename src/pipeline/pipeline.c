@@ -83,6 +83,7 @@ taafi_status taafi_project_run(taafi_ctx *ctx, const taafi_project *p, const cha
 {
     tf_stage *stage = NULL;
     taafi_result *r = NULL;
+    tf_inputs inputs = {0};
     char run_id[33] = "";
     taafi_status st;
     if (result_out)
@@ -98,10 +99,13 @@ taafi_status taafi_project_run(taafi_ctx *ctx, const taafi_project *p, const cha
         return st;
     /* messages name the folder the user gave, not the stage */
     tf_ctx_alias(ctx, tf_stage_dir(stage), dir);
-    if (!(st = run_staged(ctx, p, dir, round, flags, tf_stage_dir(stage), &r, run_id)))
+    if (!(st = tf_inputs_collect(ctx, p, &inputs)) &&
+        !(st = run_staged(ctx, p, dir, round, flags, tf_stage_dir(stage), &r, run_id)) &&
+        !(st = tf_stage_check_inputs(ctx, stage, &inputs)))
         st = tf_stage_commit(ctx, stage, run_id);
     tf_ctx_alias(ctx, NULL, NULL);
     tf_stage_free(stage);
+    tf_inputs_free(&inputs);
     if (!st && result_out)
         *result_out = r;
     else
@@ -114,6 +118,7 @@ taafi_status taafi_project_render(taafi_ctx *ctx, const taafi_project *p, const 
 {
     tf_stage *stage = NULL;
     taafi_result *r = NULL;
+    tf_inputs inputs = {0};
     taafi_status st;
     if (result_out)
         *result_out = NULL;
@@ -122,10 +127,13 @@ taafi_status taafi_project_render(taafi_ctx *ctx, const taafi_project *p, const 
     if ((st = tf_stage_begin_adding(ctx, dir, &stage)))
         return st;
     tf_ctx_alias(ctx, tf_stage_dir(stage), dir);
-    if (!(st = taafi_run(ctx, p, &r)) && !(st = taafi_result_render(ctx, r, tf_stage_dir(stage), flags)))
+    if (!(st = tf_inputs_collect(ctx, p, &inputs)) && !(st = taafi_run(ctx, p, &r)) &&
+        !(st = taafi_result_render(ctx, r, tf_stage_dir(stage), flags)) &&
+        !(st = tf_stage_check_inputs(ctx, stage, &inputs)))
         st = tf_stage_commit(ctx, stage, NULL);
     tf_ctx_alias(ctx, NULL, NULL);
     tf_stage_free(stage);
+    tf_inputs_free(&inputs);
     if (!st && result_out)
         *result_out = r;
     else

@@ -392,6 +392,73 @@ static void test_inputs_untouched(void **state)
     free(proj);
 }
 
+/* Runs `args` (after the taafi binary, in folder `dir`); its exit code,
+ * and stderr in *err. */
+static int taafi_in(const char *dir, const char *args, char **err)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s", dir, TAAFI_BIN, args);
+    return tt_run(cmd, NULL, err);
+}
+
+/* No output of any command is written over a file the run reads, whatever
+ * --overwrite says (issue 16: the areas' GeoJSON in the output folder, the
+ * project file as --summary, `init -o` onto the areas' file were all
+ * replaced); --summary follows --overwrite like every other output. */
+static void test_outputs_never_replace_inputs(void **state)
+{
+    tt_env *e = *state;
+    char *w = tt_path(e->dir, "w"), *err = NULL, *areas, *yml, *a0, *y0, *now;
+    static const struct {
+        const char *args, *frag;
+    } cases[] = {
+        {"run p.yml -o . --overwrite -q", "areas.geojson: is the areas' source"},
+        {"run p.yml -o ../w --overwrite -q", "areas.geojson: is the areas' source"},
+        {"run p.yml -o out --summary p.yml -q", "p.yml: exists; pass --overwrite"},
+        {"run p.yml -o out --summary p.yml --overwrite -q", "p.yml: is the project file"},
+        {"run p.yml -o out --summary areas.geojson --overwrite -q", "areas.geojson: is the areas' source"},
+        {"render p.yml -o out --summary p.yml --overwrite -q", "p.yml: is the project file"},
+        {"init areas.geojson -o areas.geojson --overwrite", "areas.geojson: is the areas' source"},
+    };
+    size_t i;
+    mkdir(w, 0777);
+    areas = tt_write(w, "areas.geojson",
+                     "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+                     "{\"c\":\"A\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[36.70,34.72],"
+                     "[36.71,34.72],[36.71,34.73],[36.70,34.73],[36.70,34.72]]]}}]}\n");
+    yml = tt_write(w, "p.yml", "areas: {source: areas.geojson, id: c}\nindicators:\n  - {id: km2x, type: area}\n");
+    a0 = tt_read(areas, NULL);
+    y0 = tt_read(yml, NULL);
+    for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (taafi_in(w, cases[i].args, &err) == 0 || !strstr(err, cases[i].frag))
+            fail_msg("taafi %s: %s (want an error with '%s')", cases[i].args, err, cases[i].frag);
+        free(err);
+        now = tt_read(areas, NULL);
+        assert_string_equal(now, a0);
+        free(now);
+        now = tt_read(yml, NULL);
+        assert_string_equal(now, y0);
+        free(now);
+    }
+    /* an existing summary is kept without --overwrite, replaced with it */
+    {
+        char *s = tt_write(w, "s.csv", "mine\n");
+        assert_int_not_equal(taafi_in(w, "run p.yml -o out -q --summary s.csv", &err), 0);
+        assert_non_null(strstr(err, "s.csv: exists; pass --overwrite"));
+        free(err);
+        now = tt_read(s, NULL);
+        assert_string_equal(now, "mine\n");
+        free(now);
+        free(s);
+    }
+    assert_int_equal(taafi_in(w, "run p.yml -o out -q --summary s.csv --overwrite", NULL), 0);
+    free(a0);
+    free(y0);
+    free(areas);
+    free(yml);
+    free(w);
+}
+
 static void test_ctrl_c(void **state)
 {
     tt_env *e = *state;
@@ -510,6 +577,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ctrl_c, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_ctrl_c_batch, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_inputs_untouched, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_outputs_never_replace_inputs, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
