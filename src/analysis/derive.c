@@ -51,7 +51,22 @@ static taafi_status per_1000(taafi_ctx *ctx, taafi_result *r)
 typedef struct sql {
     sqlite3 *db;
     taafi_ctx *ctx;
+    double steps, limit; /* VM steps of the statement running; its bound */
+    int over;            /* it ran past the bound */
 } sql;
+
+/* SQLite calls this every PROGRESS_STEPS steps: a non-zero return stops
+ * the statement (SQLITE_INTERRUPT).  Ctrl-C and the step limit stop what
+ * the user's SQL would otherwise run without end. */
+#define PROGRESS_STEPS 1000
+static int progress(void *user)
+{
+    sql *q = user;
+    q->steps += PROGRESS_STEPS;
+    if (q->steps > q->limit)
+        q->over = 1;
+    return q->over || q->ctx->interrupted;
+}
 
 static taafi_status exec(sql *q, const char *text)
 {
@@ -123,6 +138,7 @@ static taafi_status eval(sql *q, taafi_result *r, const tf_indicator_def *d, con
     size_t row = 0;
     char missing[256];
     *deferred_on = NULL;
+    q->steps = 0; /* the limit is per expression */
     if (!text)
         return tf_error(q->ctx, TAAFI_ERR_NOMEM, "out of memory");
     if (sqlite3_prepare_v2(q->db, text, -1, &st, &tail) != SQLITE_OK) {
@@ -160,8 +176,16 @@ static taafi_status eval(sql *q, taafi_result *r, const tf_indicator_def *d, con
         if (rc == SQLITE_DONE)
             break;
         if (rc != SQLITE_ROW) {
-            s = tf_error(q->ctx, TAAFI_ERR_DATA, "%s:%d: the expression of '%s' failed: %s", p->path, d->line,
-                         d->id, sqlite3_errmsg(q->db));
+            if (rc == SQLITE_INTERRUPT && q->over)
+                s = tf_error(q->ctx, TAAFI_ERR_PROJECT,
+                             "%s:%d: the expression of '%s' ran past %.0f SQL steps (limits.sql_steps) and was "
+                             "stopped; an expression combines an area's columns, it needs no subquery",
+                             p->path, d->line, d->id, q->limit);
+            else if (rc == SQLITE_INTERRUPT && (s = tf_check_interrupt(q->ctx)))
+                ;
+            else
+                s = tf_error(q->ctx, TAAFI_ERR_DATA, "%s:%d: the expression of '%s' failed: %s", p->path, d->line,
+                             d->id, sqlite3_errmsg(q->db));
             goto out;
         }
         if (row >= r->areas->n)
@@ -283,7 +307,7 @@ static taafi_status evaluate_all(sql *q, taafi_result *r, size_t pending, unsign
 static taafi_status expressions(taafi_ctx *ctx, taafi_result *r)
 {
     const taafi_project *p = r->project;
-    sql q = {NULL, ctx};
+    sql q = {NULL, ctx, 0, p->limit_sql_steps, 0};
     unsigned char *done = NULL;
     const char **waits = NULL;
     size_t k, pending = 0;
@@ -297,8 +321,11 @@ static taafi_status expressions(taafi_ctx *ctx, taafi_result *r)
     if (!done || !waits ||
         sqlite3_open_v2(":memory:", &q.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK)
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "cannot open SQLite in memory");
-    else if (!(st = fill_table(&q, r)) && !(st = evaluate_all(&q, r, pending, done, waits)))
-        st = exec(&q, "COMMIT");
+    else {
+        sqlite3_progress_handler(q.db, PROGRESS_STEPS, progress, &q);
+        if (!(st = fill_table(&q, r)) && !(st = evaluate_all(&q, r, pending, done, waits)))
+            st = exec(&q, "COMMIT");
+    }
     if (q.db)
         sqlite3_close(q.db);
     free(done);

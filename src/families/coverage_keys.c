@@ -136,6 +136,7 @@ static taafi_status parse_coverage(parser *ps, const yaml_node_t *m, tf_indicato
     taafi_status st;
     if ((st = pj_need(ps, m, d, "layer", "name the layer of facilities under 'layers'")) ||
         (st = pj_layer_ref(ps, pj_get(ps, m, "layer"), &d->layer)) || (st = pj_opt_str(ps, m, "where", &user_where)) ||
+        (st = pj_check_filter(ps, pj_get(ps, m, "where"), user_where)) ||
         (st = pj_opt_str(ps, m, "kind", &d->kind)) || (st = pj_opt_str(ps, m, "kind_field", &kind_field)) ||
         (st = pj_opt_str(ps, m, "status_field", &status_field)) ||
         (st = pj_opt_str(ps, m, "capacity_field", &d->capacity_field)))
@@ -214,7 +215,7 @@ static taafi_status scenario_coverage(parser *ps, const yaml_node_t *iv, const c
         return pj_perr(ps, sv ? sv : wv,
                        "scenario '%s': '%s' is no coverage indicator; only coverage takes 'statuses' or 'where'",
                        scenario, own->id);
-    if (wv && (st = pj_scalar(ps, wv, "where", &uw)))
+    if (wv && ((st = pj_scalar(ps, wv, "where", &uw)) || (st = pj_check_filter(ps, wv, uw))))
         return st;
     if (!sv) /* the indicator's own statuses */
         sv = pj_get(ps, pj_ind_node(ps, ix), "statuses");

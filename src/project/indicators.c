@@ -140,7 +140,9 @@ taafi_status pj_layer_where(parser *ps, const yaml_node_t *m, tf_indicator_def *
     taafi_status st;
     if ((st = pj_need(ps, m, d, "layer", what)) || (st = pj_layer_ref(ps, pj_get(ps, m, "layer"), &d->layer)))
         return st;
-    return pj_opt_str(ps, m, "where", &d->where);
+    if ((st = pj_opt_str(ps, m, "where", &d->where)))
+        return st;
+    return pj_check_filter(ps, pj_get(ps, m, "where"), d->where);
 }
 
 /* The `type` names of every family, for the message and the choice. */

@@ -41,6 +41,9 @@ int pj_valid_column(const char *s);
 taafi_status pj_check_events(taafi_ctx *ctx, const char *path, const char *text, size_t len);
 taafi_status pj_check_duplicates(taafi_ctx *ctx, const char *path, yaml_document_t *doc);
 
+/* A `where` (node n) holds no subquery (filters.c). */
+taafi_status pj_check_filter(parser *ps, const yaml_node_t *n, const char *where);
+
 /* inputs (sources.c) */
 int pj_find_layer(const taafi_project *p, const char *role);
 taafi_status pj_layer_ref(parser *ps, const yaml_node_t *v, int *out);

@@ -17,11 +17,32 @@
 #include <string.h>
 #include <strings.h>
 
+/* limits: {sql_steps: N, raster_cells: N}: the bounds of work that the
+ * project's own text can ask for (docs/project-file.md). */
+static taafi_status parse_limits(parser *ps, const yaml_node_t *m)
+{
+    static const char *const keys[] = {"sql_steps", "raster_cells", NULL};
+    double *to[2] = {&ps->p->limit_sql_steps, &ps->p->limit_raster_cells};
+    const yaml_node_t *v;
+    taafi_status st;
+    if ((st = pj_expect_mapping(ps, m, "limits")) || (st = pj_check_keys(ps, m, "limits", keys)))
+        return st;
+    for (int i = 0; i < 2; i++) {
+        if (!(v = pj_get(ps, m, keys[i])))
+            continue;
+        if ((st = pj_number(ps, v, keys[i], to[i])))
+            return st;
+        if (!(*to[i] >= 1))
+            return pj_perr(ps, v, "limits.%s must be a number of 1 or more", keys[i]);
+    }
+    return TAAFI_OK;
+}
+
 static taafi_status parse_root(parser *ps, const yaml_node_t *root)
 {
     static const char *const keys[] = {"name",    "crs",     "areas", "layers",    "population", "indicators",
                                        "scoring", "outputs", "maps",  "scenarios", "rounds",     "change",
-                                       "rounds_recompute", NULL};
+                                       "rounds_recompute", "limits", NULL};
     taafi_project *p = ps->p;
     const yaml_node_t *v;
     taafi_status st;
@@ -80,7 +101,7 @@ static taafi_status parse_root(parser *ps, const yaml_node_t *root)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     if ((v = pj_get(ps, root, "outputs")) && (st = pj_parse_outputs(ps, v)))
         return st;
-    return TAAFI_OK;
+    return (v = pj_get(ps, root, "limits")) ? parse_limits(ps, v) : TAAFI_OK;
 }
 
 static taafi_status read_file(taafi_ctx *ctx, const char *path, char **text_out, size_t *len_out)
@@ -138,8 +159,11 @@ taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_load: NULL argument") : TAAFI_ERR_USAGE;
     *out = NULL;
     p = calloc(1, sizeof *p);
-    if (p)
+    if (p) {
         p->families = families;
+        p->limit_sql_steps = TF_LIMIT_SQL_STEPS;
+        p->limit_raster_cells = TF_LIMIT_RASTER_CELLS;
+    }
     if (!p || !(p->path = tf_strdup(path))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto fail;

@@ -174,7 +174,17 @@ struct taafi_project {
     int out_csv;       /* areas.csv and indicators.csv beside the GeoPackage */
     int out_csv_bom;   /* ... with a UTF-8 byte-order mark, for Excel        */
     const tf_family_keys *const *families; /* by type (static, the families') */
+    /* limits: the most work the project's text may ask for */
+    double limit_sql_steps;    /* SQLite VM steps per expression       */
+    double limit_raster_cells; /* raster cells read under the areas    */
 };
+
+/* The defaults of `limits` (docs/project-file.md): far above any real
+ * project's need (an expression takes about 100 steps per area; a
+ * country's 100 m population raster about 20 million cells), far below
+ * what runs for minutes. */
+#define TF_LIMIT_SQL_STEPS 50e6
+#define TF_LIMIT_RASTER_CELLS 1e9
 
 /* Reads the project file at `path` (or, `text` not NULL, that text, with
  * `path` still naming the file in messages and anchoring relative paths)

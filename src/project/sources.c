@@ -84,7 +84,8 @@ taafi_status pj_parse_source(parser *ps, const yaml_node_t *m, const char *role,
     }
     if ((v = pj_get(ps, m, "layer")) && (st = pj_dup_scalar(ps, v, "layer", &src->layer)))
         return st;
-    if ((v = pj_get(ps, m, "where")) && (st = pj_dup_scalar(ps, v, "where", &src->where)))
+    if ((v = pj_get(ps, m, "where")) &&
+        ((st = pj_dup_scalar(ps, v, "where", &src->where)) || (st = pj_check_filter(ps, v, src->where))))
         return st;
     if ((v = pj_get(ps, m, "encoding")) && (st = pj_dup_scalar(ps, v, "encoding", &src->encoding)))
         return st;

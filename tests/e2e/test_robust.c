@@ -492,6 +492,74 @@ static void test_ctrl_c(void **state)
     free(proj);
 }
 
+/* SQL that would run without end (issue 16: a recursive CTE ran forever
+ * and ignored SIGINT and SIGTERM): in an expression it stops at
+ * limits.sql_steps with the line, and SIGINT or SIGTERM stop it at once;
+ * in a `where` it is refused when the project is read. */
+static void test_endless_sql(void **state)
+{
+    tt_env *e = *state;
+    static const char cte[] = "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c)";
+    char text[2048], *path, out[2048];
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    int sig;
+    snprintf(text, sizeof text,
+             "areas: {source: %s/tests/data/robust/overlap.geojson, id: code}\nlimits: {sql_steps: %s}\n"
+             "indicators:\n  - {id: km2x, type: area}\n  - {id: inf, type: expression, expression: \"%s\"}\n",
+             tt_source_dir(), "%s", cte);
+    {
+        char t1[2048];
+        snprintf(t1, sizeof t1, text, "1e6");
+        path = tt_write(e->dir, "cte.yml", t1);
+    }
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_OK);
+    assert_int_equal(taafi_run(e->ctx, p, &r), TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "cte.yml:5: the expression of 'inf' ran past 1000000 SQL steps"));
+    assert_null(r);
+    taafi_project_free(p);
+    free(path);
+    for (sig = 0; sig < 2; sig++) {
+        char t2[2048];
+        pid_t pid;
+        int status;
+        double t0;
+        struct timespec ts = {0, 400 * 1000 * 1000}, now;
+        snprintf(t2, sizeof t2, text, "1e15");
+        path = tt_write(e->dir, "cte_big.yml", t2);
+        snprintf(out, sizeof out, "%s/cte_out", e->dir);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            int devnull = open("/dev/null", O_WRONLY);
+            dup2(devnull, 2);
+            execl(TAAFI_BIN, TAAFI_BIN, "run", path, "-o", out, "-q", (char *)NULL);
+            _exit(127);
+        }
+        nanosleep(&ts, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        t0 = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+        kill(pid, sig ? SIGTERM : SIGINT);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 130);
+        assert_true((double)now.tv_sec + (double)now.tv_nsec / 1e9 - t0 < 5); /* at once, not at the limit */
+        free(path);
+    }
+    /* in a filter: refused on reading */
+    snprintf(text, sizeof text,
+             "areas: {source: %s/tests/data/robust/overlap.geojson, id: code, where: \"code IN %s\"}\n"
+             "indicators:\n  - {id: km2x, type: area}\n",
+             tt_source_dir(), "(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT x FROM c)");
+    path = tt_write(e->dir, "where.yml", text);
+    p = (taafi_project *)1;
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "where.yml:1: 'where' holds a subquery (WITH)"));
+    assert_null(p);
+    free(path);
+}
+
 /* Ctrl-C in a batch stops the batch: the project running stops cleanly,
  * those after it do not start, and the summary says so. */
 static void test_ctrl_c_batch(void **state)
@@ -578,6 +646,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ctrl_c_batch, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_inputs_untouched, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_outputs_never_replace_inputs, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_endless_sql, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
