@@ -26,6 +26,9 @@ struct taafi_ctx {
     taafi_log_level log_min;
     int gdal_depth; /* nesting of tf_gdal_enter(): push the handler once    */
     volatile sig_atomic_t interrupted; /* set by taafi_ctx_interrupt()     */
+    /* a worker's: the flag of the context it works for (tf_ctx_inherit),
+     * so that a long item sees Ctrl-C at once; NULL for the caller's */
+    const volatile sig_atomic_t *root_interrupted;
     int threads;                       /* taafi_ctx_set_threads(), >= 1    */
     taafi_progress_fn progress;
     void *progress_user;

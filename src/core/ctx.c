@@ -160,7 +160,7 @@ void taafi_ctx_clear_interrupt(taafi_ctx *ctx)
 
 taafi_status tf_check_interrupt(taafi_ctx *ctx)
 {
-    if (!ctx->interrupted)
+    if (!ctx->interrupted && !(ctx->root_interrupted && *ctx->root_interrupted))
         return TAAFI_OK;
     return tf_error(ctx, TAAFI_ERR_INTERRUPTED, "interrupted; outputs in progress were discarded, none was left half-written");
 }
@@ -184,6 +184,7 @@ void tf_ctx_inherit(taafi_ctx *child, const taafi_ctx *parent)
 {
     taafi_ctx_set_log(child, parent->log_min, parent->log, parent->log_user);
     tf_ctx_alias(child, parent->alias_from, parent->alias_to);
+    child->root_interrupted = parent->root_interrupted ? parent->root_interrupted : &parent->interrupted;
 }
 
 /* Rewrites the alias's paths in `s` (see core.h); truncated to `size`. */

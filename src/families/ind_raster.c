@@ -55,6 +55,10 @@ static taafi_status make_column(taafi_ctx *ctx, const tf_indicator_def *def, tf_
     *values_out = NULL;
     if ((st = tf_raster_open(ctx, def->source, def->band, r->areas->epsg, &ras)))
         return st;
+    if ((st = tf_raster_check_cells(ctx, ras, r->areas, r->project->limit_raster_cells))) {
+        tf_raster_close(ras);
+        return st;
+    }
     {
         char **files = GDALGetFileList(ras->ds), **f;
         for (f = files; f && *f && !st; f++)

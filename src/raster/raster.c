@@ -118,3 +118,43 @@ taafi_status tf_raster_sum(taafi_ctx *ctx, const tf_raster *r, const GEOSGeometr
     *sum = 0;
     return tf_raster_cells(ctx, r, poly, 0, add_cells, sum, nodata_out);
 }
+
+taafi_status tf_raster_check_cells(taafi_ctx *ctx, const tf_raster *r, const tf_areas *A, double limit)
+{
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, px[9], py[9], cells;
+    size_t a, k;
+    long c0, c1, r0, r1;
+    for (a = 0; a < A->n; a++) {
+        double e[4];
+        if (GEOSisEmpty_r(ctx->geos, A->geom[a]) != 0 || !GEOSGeom_getXMin_r(ctx->geos, A->geom[a], &e[0]) ||
+            !GEOSGeom_getYMin_r(ctx->geos, A->geom[a], &e[1]) || !GEOSGeom_getXMax_r(ctx->geos, A->geom[a], &e[2]) ||
+            !GEOSGeom_getYMax_r(ctx->geos, A->geom[a], &e[3]))
+            continue;
+        x0 = fmin(x0, e[0]), y0 = fmin(y0, e[1]), x1 = fmax(x1, e[2]), y1 = fmax(y1, e[3]);
+    }
+    if (!(x0 <= x1))
+        return TAAFI_OK;
+    /* the envelope's corners, side middles and centre in the raster's CRS */
+    for (k = 0; k < 9; k++) {
+        px[k] = x0 + (x1 - x0) * (double)(k % 3) / 2;
+        py[k] = y0 + (y1 - y0) * (double)(k / 3) / 2;
+    }
+    if (tf_reproj_xy(ctx, r->to_raster, px, py, 9) != TAAFI_OK) {
+        tf_lib_error_clear(ctx);
+        return TAAFI_OK; /* the cells' own reading says what is wrong */
+    }
+    x0 = y0 = INFINITY, x1 = y1 = -INFINITY;
+    for (k = 0; k < 9; k++)
+        x0 = fmin(x0, px[k]), y0 = fmin(y0, py[k]), x1 = fmax(x1, px[k]), y1 = fmax(y1, py[k]);
+    c0 = (long)fmax(0, floor((x0 - r->gt[0]) / r->gt[1]));
+    c1 = (long)fmin(r->nx - 1, floor((x1 - r->gt[0]) / r->gt[1]));
+    r0 = (long)fmax(0, floor((y1 - r->gt[3]) / r->gt[5]));
+    r1 = (long)fmin(r->ny - 1, floor((y0 - r->gt[3]) / r->gt[5]));
+    cells = c1 < c0 || r1 < r0 ? 0 : (double)(c1 - c0 + 1) * (double)(r1 - r0 + 1);
+    if (cells <= limit)
+        return TAAFI_OK;
+    return tf_error(ctx, TAAFI_ERR_DATA,
+                    "%s: the areas span %ld x %ld = %.0f cells of this raster, more than limits.raster_cells (%.0f); "
+                    "use a coarser raster (gdalwarp -tr), clip it to the areas (gdalwarp -te), or raise the limit",
+                    r->path, c1 - c0 + 1, r1 - r0 + 1, cells, limit);
+}

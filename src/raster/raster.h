@@ -9,6 +9,7 @@
 
 #include "core/core.h"
 #include "geom/fastproj.h"
+#include "areas/areas.h"
 #include "geom/reproj.h"
 
 #include <gdal.h>
@@ -37,6 +38,11 @@ void tf_raster_use_lattice(tf_raster *r, const tf_fastproj *fp);
  * CRS.  Caller owns *out (tf_raster_close). */
 taafi_status tf_raster_open(taafi_ctx *ctx, const char *path, int band, int analysis_epsg, tf_raster **out);
 void tf_raster_close(tf_raster *r);
+
+/* Refuses (TAAFI_ERR_DATA, with the numbers and what to do) a raster of
+ * which the areas' envelope spans more than `limit` cells (the project's
+ * limits.raster_cells): reading them would take minutes. */
+taafi_status tf_raster_check_cells(taafi_ctx *ctx, const tf_raster *r, const tf_areas *A, double limit);
 
 /* Called for the cells a polygon covers, a row at a time: n cells with
  * their centres in the analysis CRS (x, y: NULL when not asked for), their

@@ -450,7 +450,9 @@ static int row_areas(cells_job *j, double ltop, double lbot)
 static taafi_status read_rows(taafi_ctx *ctx, cells_job *j, int row)
 {
     int n_rows = j->r1 - row + 1 < j->chunk ? j->r1 - row + 1 : j->chunk;
-    taafi_status st = TAAFI_OK;
+    taafi_status st;
+    if ((st = tf_check_interrupt(ctx))) /* a million cells a read: Ctrl-C within one */
+        return st;
     tf_gdal_enter(ctx);
     if (GDALRasterIO(j->r->band, GF_Read, j->c0, row, j->w, n_rows, j->buf, j->w, n_rows, GDT_Float64, 0, 0) !=
         CE_None)
