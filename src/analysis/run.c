@@ -12,6 +12,8 @@
 #include "result/result.h"
 #include "score.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -148,6 +150,33 @@ static taafi_status compute(taafi_ctx *ctx, taafi_result *r, tf_ind_state **stat
     return tf_result_merge(ctx, r, parts, 2); /* takes the parts */
 }
 
+/* A value that is not finite (a sum of cells that overflowed, say) is no
+ * value: NULL in every format alike, with a note per column, rather than
+ * Inf in the CSV and GeoPackage and nothing in the GeoJSON. */
+static taafi_status no_infinities(taafi_ctx *ctx, taafi_result *r)
+{
+    size_t c, a, n;
+    taafi_status st;
+    for (c = 0; c < r->n_cols; c++) {
+        char problem[512];
+        if (r->cols[c].is_text)
+            continue;
+        for (a = 0, n = 0; a < r->areas->n; a++)
+            if (isinf(r->cols[c].v[a])) {
+                r->cols[c].v[a] = NAN;
+                n++;
+            }
+        if (!n)
+            continue;
+        snprintf(problem, sizeof problem, "column %s: %zu value(s) beyond the range of numbers (overflow)",
+                 r->cols[c].name, n);
+        if ((st = tf_dq_add(ctx, &r->dq, r->cols[c].def ? r->cols[c].def->id : r->cols[c].name, -1, problem,
+                            "written as NULL; check the input's values (an undeclared nodata, say)")))
+            return st;
+    }
+    return TAAFI_OK;
+}
+
 taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **out)
 {
     taafi_result *r = NULL;
@@ -192,7 +221,8 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     states = NULL;
     st = tf_areas_overlaps_join(ctx, overlaps, &r->dq, dq_after_areas);
     overlaps = NULL;
-    if (st || (st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)) || (st = tf_result_wait_inputs(ctx, r)))
+    if (st || (st = no_infinities(ctx, r)) || (st = tf_derive(ctx, r)) || (st = tf_score(ctx, r)) ||
+        (st = tf_result_wait_inputs(ctx, r)))
         goto end;
     tf_utc_now(r->finished);
     tf_log(ctx, TAAFI_LOG_DEBUG, "time: analysis done at %.3f s", tf_seconds() - t0);

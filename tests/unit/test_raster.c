@@ -306,6 +306,40 @@ static void test_refusals(void **state)
     free(txt);
 }
 
+/* A sum of cells that overflows is no value (issue 16: Inf went into the
+ * CSV and GeoPackage and was dropped from the GeoJSON silently): NULL,
+ * with a note naming the column. */
+static void test_overflow_is_null(void **state)
+{
+    tt_env *e = *state;
+    double v[2] = {1e308, 1e308};
+    char *ras = make_raster(e->dir, "huge.tif", 32637, X0, Y0, 10, v, 2, 1, -1), text[2048], *yml;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    size_t i, notes = 0;
+    free(tt_write(e->dir, "a.geojson",
+                  "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+                  "\"urn:ogc:def:crs:EPSG::32637\"}},\"features\":[{\"type\":\"Feature\",\"properties\":"
+                  "{\"c\":\"A\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[500000,3840020],"
+                  "[500020,3840020],[500020,3840030],[500000,3840030],[500000,3840020]]]}}]}\n"));
+    snprintf(text, sizeof text,
+             "areas: {source: a.geojson, id: c}\nindicators:\n  - {id: pop, type: raster_sum, source: %s}\n", ras);
+    yml = tt_write(e->dir, "huge.yml", text);
+    if (taafi_project_load(e->ctx, yml, &p) || taafi_run(e->ctx, p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_true(isnan(tt_value(r, "pop", 0)));
+    for (i = 0; i < taafi_result_issue_count(r); i++) {
+        const char *problem;
+        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
+        notes += strstr(problem, "column pop: 1 value(s) beyond the range of numbers") != NULL;
+    }
+    assert_int_equal(notes, 1);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    free(yml);
+    free(ras);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +349,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_other_crs, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_centres, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_refusals, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_overflow_is_null, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
