@@ -1,8 +1,10 @@
 /* outfile.c: temporary names, atomic renames, output folders. */
 #include "outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,28 @@ taafi_status tf_outfile_commit(taafi_ctx *ctx, tf_outfile *o)
         return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot move the finished output into place: %s", o->final,
                         strerror(errno));
     return TAAFI_OK;
+}
+
+void tf_sweep_dead_temps(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char *end, *path;
+        long pid;
+        if (strncmp(e->d_name, ".tmp-", 5))
+            continue;
+        pid = strtol(e->d_name + 5, &end, 10);
+        /* only a temporary of a process that is gone: never a live run's */
+        if (pid <= 0 || *end != '-' || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        if ((path = tf_sprintf("%s/%s", dir, e->d_name)) != NULL)
+            unlink(path);
+        free(path);
+    }
+    closedir(d);
 }
 
 taafi_status tf_sync_file(taafi_ctx *ctx, const char *path)

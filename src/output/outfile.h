@@ -19,6 +19,10 @@ taafi_status tf_outfile_plan(taafi_ctx *ctx, const char *dir, const char *name, 
 /* Renames the temporary file into place (atomic on POSIX). */
 taafi_status tf_outfile_commit(taafi_ctx *ctx, tf_outfile *o);
 
+/* Removes from `dir` the temporary files (.tmp-PID-NAME) of writers that
+ * were killed: those whose process no longer exists. */
+void tf_sweep_dead_temps(const char *dir);
+
 /* The file at `path` flushed to disk (fsync), by the worker that wrote it,
  * so that the commit's flush finds little left to wait for. */
 taafi_status tf_sync_file(taafi_ctx *ctx, const char *path);

@@ -389,6 +389,7 @@ taafi_status tf_output_write(taafi_ctx *ctx, const taafi_result *r, const tf_rou
     output_names(r->project, rounds != NULL && rounds->n_rounds > 1, names, meta);
     if ((st = tf_mkdirs(ctx, dir)))
         return st;
+    tf_sweep_dead_temps(dir); /* what a killed writer left here */
     /* Every name is checked before anything is written. */
     for (i = 0; i < N_OUT && !st; i++)
         if (names[i])

@@ -319,7 +319,11 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
                       r->project->path);
     else if (!(maps_dir = tf_sprintf("%s/maps", dir)))
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    if (!st && !(st = tf_mkdirs(ctx, maps_dir)) &&
+    if (!st && !(st = tf_mkdirs(ctx, maps_dir))) { /* what a killed writer left */
+        tf_sweep_dead_temps(dir);
+        tf_sweep_dead_temps(maps_dir);
+    }
+    if (!st &&
         !(st = plan_files(ctx, m, sheets, n, dir, maps_dir, flags, out, &n_out)) &&
         !(st = draw_files(ctx, r, sheets, n, out, n_out)) && !(st = tf_check_interrupt(ctx)) &&
         !(st = commit_files(ctx, dir, out, n_out)))

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct fixture {
@@ -161,6 +162,31 @@ static void test_failed_write_keeps_old(void **state)
     free(g0), free(g1), free(js0), free(js1), free(gpkg), free(json), free(blocker);
 }
 
+/* A killed writer's temporary files (.tmp-PID-NAME, its process gone) are
+ * removed by the next write into the folder; a live process's are kept
+ * (issue 16: they were never cleaned). */
+static void test_dead_temps_swept(void **state)
+{
+    fixture *f = *state;
+    char name[64], *dead, *live;
+    pid_t pid = fork();
+    int status;
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(0);
+    assert_int_equal(waitpid(pid, &status, 0), pid); /* now gone: its pid names no process */
+    snprintf(name, sizeof name, ".tmp-%ld-areas.geojson", (long)pid);
+    dead = tt_write(f->out, name, "half");
+    snprintf(name, sizeof name, ".tmp-%ld-notes.txt", (long)getppid());
+    live = tt_write(f->out, name, "a live writer's");
+    assert_int_equal(taafi_result_write(f->ctx, f->r, f->out, TAAFI_WRITE_OVERWRITE), TAAFI_OK);
+    assert_false(tt_exists(dead));
+    assert_true(tt_exists(live));
+    unlink(live);
+    free(dead);
+    free(live);
+}
+
 static void test_bad_folder(void **state)
 {
     fixture *f = *state;
@@ -234,6 +260,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_overwrite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_write_keeps_old, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dead_temps_swept, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
