@@ -53,6 +53,7 @@ typedef struct sql {
     taafi_ctx *ctx;
     double steps, limit; /* VM steps of the statement running; its bound */
     int over;            /* it ran past the bound */
+    int armed;           /* a user's expression runs: the handler may stop it */
 } sql;
 
 /* SQLite calls this every PROGRESS_STEPS steps: a non-zero return stops
@@ -62,6 +63,8 @@ typedef struct sql {
 static int progress(void *user)
 {
     sql *q = user;
+    if (!q->armed) /* taafi's own statements run to their end */
+        return 0;
     q->steps += PROGRESS_STEPS;
     if (q->steps > q->limit)
         q->over = 1;
@@ -172,7 +175,10 @@ static taafi_status eval(sql *q, taafi_result *r, const tf_indicator_def *d, con
         goto out;
     r->cols[r->n_cols - 1].derived = 1;
     for (;;) {
-        int rc = sqlite3_step(st);
+        int rc;
+        q->armed = 1;
+        rc = sqlite3_step(st);
+        q->armed = 0;
         if (rc == SQLITE_DONE)
             break;
         if (rc != SQLITE_ROW) {
@@ -307,7 +313,7 @@ static taafi_status evaluate_all(sql *q, taafi_result *r, size_t pending, unsign
 static taafi_status expressions(taafi_ctx *ctx, taafi_result *r)
 {
     const taafi_project *p = r->project;
-    sql q = {NULL, ctx, 0, p->limit_sql_steps, 0};
+    sql q = {NULL, ctx, 0, p->limit_sql_steps, 0, 0};
     unsigned char *done = NULL;
     const char **waits = NULL;
     size_t k, pending = 0;

@@ -103,30 +103,6 @@ done:
     return st;
 }
 
-/* The analysis CRS for `crs: auto`: the UTM zone of the area-weighted mean
- * of the areas' centroids, in lon/lat. */
-static int auto_epsg(taafi_ctx *ctx, const tf_areas *a)
-{
-    double sx = 0, sy = 0, sw = 0;
-    size_t i;
-    for (i = 0; i < a->n; i++) {
-        double w = 0, x, y;
-        GEOSGeometry *c = GEOSGetCentroid_r(ctx->geos, a->geom_ll[i]);
-        if (!c)
-            continue;
-        if (GEOSArea_r(ctx->geos, a->geom_ll[i], &w) && GEOSisEmpty_r(ctx->geos, c) == 0 &&
-            GEOSGeomGetX_r(ctx->geos, c, &x) && GEOSGeomGetY_r(ctx->geos, c, &y)) {
-            sx += w * x;
-            sy += w * y;
-            sw += w;
-        }
-        GEOSGeom_destroy_r(ctx->geos, c);
-    }
-    if (sw <= 0)
-        return 0;
-    return tf_utm_epsg(sx / sw, sy / sw);
-}
-
 static int cmp_str_ptr(const void *x, const void *y)
 {
     return strcmp(**(char *const *const *)x, **(char *const *const *)y);
@@ -251,6 +227,7 @@ typedef struct prep_job {
     OGRSpatialReferenceH srs; /* the layer's: read by one worker at a time */
     pthread_mutex_t lock;
     char **notes; /* per area: what its repair found, or NULL */
+    double *geod; /* per area: its geodesic km² (earth.c)        */
 } prep_job;
 
 struct tf_worker {
@@ -306,6 +283,36 @@ static taafi_status prep_item(taafi_ctx *ctx, tf_worker *w, size_t i, void *user
         return tf_error(ctx, TAAFI_ERR_GEOM, "%s: feature %lld: cannot compute its area: %s", p->areas.path,
                         (long long)fid, tf_lib_error(ctx));
     a->area_km2[i] = m2 / 1e6;
+    j->geod[i] = tf_geodesic_km2(ctx, a->geom_ll[i]);
+    return TAAFI_OK;
+}
+
+/* Each area's km² held to its geodesic area: beyond 1 % (and 0.01 km²), a
+ * note, and one warning for them all; the km² stay as measured. */
+#define GEODESIC_TOLERANCE 0.01
+static taafi_status check_geodesic(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, const double *geod,
+                                   tf_dq *dq)
+{
+    size_t i, n = 0;
+    taafi_status st;
+    for (i = 0; i < a->n; i++) {
+        double g = geod[i], m = a->area_km2[i];
+        char problem[256];
+        if (isnan(g) || fabs(m - g) <= GEODESIC_TOLERANCE * g || fabs(m - g) <= 0.01)
+            continue;
+        snprintf(problem, sizeof problem,
+                 "area %.6g km2 in EPSG:%d, but %.6g km2 on the ellipsoid (off by %.1f %%)", m, a->epsg, g,
+                 g > 0 ? 100 * (m - g) / g : 100.0);
+        if ((st = tf_dq_add(ctx, dq, "areas", (int64_t)OGR_F_GetFID(a->feat[i]), problem,
+                            "kept as measured; set 'crs' to an equal-area CRS for the region")))
+            return st;
+        n++;
+    }
+    if (n)
+        tf_log(ctx, TAAFI_LOG_WARNING,
+               "%s: %zu area(s) measure more than 1 %% off their geodesic area in EPSG:%d (see data_quality); set "
+               "'crs' to an equal-area CRS for the region",
+               p->areas.path, n, a->epsg);
     return TAAFI_OK;
 }
 
@@ -318,11 +325,12 @@ static taafi_status transform_all(taafi_ctx *ctx, const taafi_project *p, tf_are
                                   tf_dq *dq)
 {
     static const tf_parallel_ops ops = {prep_setup, prep_item, prep_teardown};
-    prep_job j = {p, a, srs, PTHREAD_MUTEX_INITIALIZER, calloc(a->n, sizeof(char *))};
+    prep_job j = {p, a, srs, PTHREAD_MUTEX_INITIALIZER, calloc(a->n, sizeof(char *)), calloc(a->n, sizeof(double))};
     size_t vertices = 0, i;
     taafi_status st;
-    if (!j.notes || !(a->area_km2 = calloc(a->n, sizeof *a->area_km2))) {
+    if (!j.notes || !j.geod || !(a->area_km2 = calloc(a->n, sizeof *a->area_km2))) {
         free(j.notes);
+        free(j.geod);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     for (i = 0; i < a->n; i++)
@@ -343,6 +351,9 @@ static taafi_status transform_all(taafi_ctx *ctx, const taafi_project *p, tf_are
         free(j.notes[i]);
     }
     free(j.notes);
+    if (!st)
+        st = check_geodesic(ctx, p, a, j.geod, dq);
+    free(j.geod);
     return st;
 }
 
@@ -416,13 +427,9 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
     }
     if ((st = check_ids(ctx, p, a)))
         goto fail;
-    a->epsg = p->crs_epsg ? p->crs_epsg : auto_epsg(ctx, a);
-    if (!a->epsg) {
-        st = tf_error(ctx, TAAFI_ERR_CRS, "%s: cannot choose a UTM zone for the areas; set 'crs' in the project file",
-                      p->areas.path);
-        goto fail;
-    }
-    if ((st = tf_source_srs(ctx, &src, &srs)) || (st = transform_all(ctx, p, a, srs, dq)) ||
+    a->epsg = p->crs_epsg;
+    if ((!a->epsg && (st = tf_areas_choose_crs(ctx, p->areas.path, a, &a->epsg))) ||
+        (st = tf_source_srs(ctx, &src, &srs)) || (st = transform_all(ctx, p, a, srs, dq)) ||
         (st = index_all(ctx, p, a)) || (!defer_overlaps && (st = tf_areas_check_overlaps(ctx, p, a, dq, 0, a->n))) ||
         (st = tf_locator_new(ctx, a->geom, a->n, &a->loc)))
         goto fail;

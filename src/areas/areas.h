@@ -36,6 +36,16 @@ taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf
                            tf_areas **out);
 void tf_areas_free(taafi_ctx *ctx, tf_areas *a);
 
+/* crs: auto (earth.c): the UTM zone of the areas' centre, taken on the
+ * circle of longitudes (areas split at the antimeridian are centred at
+ * 180), UPS North or South (EPSG:32661, 32761) beyond UTM's latitudes; an
+ * error (TAAFI_ERR_CRS) when the areas span more than 20 degrees. */
+taafi_status tf_areas_choose_crs(taafi_ctx *ctx, const char *path, const tf_areas *a, int *epsg);
+
+/* The geodesic area of a (multi)polygon in lon/lat on the WGS 84
+ * ellipsoid, km² (earth.c). */
+double tf_geodesic_km2(taafi_ctx *ctx, const GEOSGeometry *ll);
+
 /* The same, leaving out the check for overlapping areas when
  * `defer_overlaps` (the caller runs tf_areas_overlaps_start). */
 taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf_file_fn files,

@@ -308,6 +308,19 @@ static void test_encodings(void **state)
     assert_string_equal(name, "الحي الأول");
     free(name);
     sqlite3_close(db);
+    /* without a .cpg and without encoding: (issue 16) the raw Windows-1256
+     * bytes went into every output, invalid UTF-8; now read as CP1256,
+     * which they decode as, with the warning */
+    if (run(e, "areas: {source: '%1$s/cp1256_nocpg.shp', id: code}\nindicators: [{id: km2, type: area}]\n", &r,
+            &p) ||
+        taafi_result_write(e->ctx, r, out, TAAFI_WRITE_OVERWRITE))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    done(r, p);
+    assert_int_equal(sqlite3_open(gpkg, &db), SQLITE_OK);
+    name = tt_sql_text(db, "SELECT name_ar FROM areas WHERE code = 'A'");
+    assert_string_equal(name, "الحي الأول");
+    free(name);
+    sqlite3_close(db);
     free(gpkg);
     free(out);
 }

@@ -174,6 +174,70 @@ static void test_refusals(void **state)
 
 /* The point on an edge shared by two areas goes to the first; points in
  * holes and outside go nowhere. */
+/* Areas anywhere on Earth (issue 16): a neighbourhood split at the
+ * antimeridian (Fiji, 1 x 1 degree at 17 S) took UTM zone 45 S and 133,651
+ * km² where it has about 11,850; now zone 60 S, within 1 % of the
+ * geodesic area, no note of a wrong area.  A polar cap takes UPS North, and its area,
+ * which no single projection measures right, is noted against the
+ * geodesic area.  Areas 40 degrees wide are refused. */
+static void test_anywhere(void **state)
+{
+    fixture *f = *state;
+    tf_dq dq = {0};
+    tf_areas *a = NULL;
+    double g;
+    size_t i, notes = 0;
+    assert_int_equal(load(f, "fiji.geojson",
+                          FC(F("\"F\"", "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[179.5,-17.5],[180,-17.5],"
+                                          "[180,-16.5],[179.5,-16.5],[179.5,-17.5]]],[[[-180,-17.5],[-179.5,-17.5],"
+                                          "[-179.5,-16.5],[-180,-16.5],[-180,-17.5]]]]}")),
+                          "code", &dq, &a),
+                     TAAFI_OK);
+    assert_int_equal(a->epsg, 32760);
+    g = tf_geodesic_km2(f->ctx, a->geom_ll[0]);
+    assert_true(g > 11500 && g < 12200);
+    assert_double_equal(a->area_km2[0], g, 0.01 * g);
+    /* (the halves meet along the seam in UTM: one repair note, merging them;
+     * no note of a wrong area) */
+    for (i = 0; i < dq.n; i++)
+        notes += strstr(dq.items[i].problem, "on the ellipsoid") != NULL;
+    assert_int_equal(notes, 0);
+    tf_areas_free(f->ctx, a);
+    tf_dq_free(&dq);
+    a = NULL;
+    assert_int_equal(load(f, "cap.geojson",
+                          FC(F("\"N\"", "{\"type\":\"Polygon\",\"coordinates\":[[[-10,86],[10,86],[10,88],"
+                                          "[-10,88],[-10,86]]]}")),
+                          "code", &dq, &a),
+                     TAAFI_OK);
+    assert_int_equal(a->epsg, 32661);
+    tf_areas_free(f->ctx, a);
+    tf_dq_free(&dq);
+    a = NULL;
+    assert_int_equal(load(f, "wide.geojson", FC(F("\"W\"", SQ(0, 0, 40, 1))), "code", &dq, &a), TAAFI_ERR_CRS);
+    assert_non_null(strstr(taafi_ctx_message(f->ctx), "span 40 degrees of longitude"));
+    assert_null(a);
+    tf_dq_free(&dq);
+    /* a strip far from its zone's meridian in a fixed CRS: noted */
+    notes = 0;
+    {
+        char yml[512], *path;
+        taafi_project *p = NULL;
+        free(tt_write(f->dir, "far.geojson", FC(F("\"X\"", SQ(60, 34, 61, 35)))));
+        snprintf(yml, sizeof yml, "crs: EPSG:32637\nareas: {source: far.geojson, id: code}\nindicators: []\n");
+        path = tt_write(f->dir, "far.yml", yml);
+        assert_int_equal(taafi_project_load(f->ctx, path, &p), TAAFI_OK);
+        assert_int_equal(tf_areas_load(f->ctx, p, &dq, ignore, NULL, &a), TAAFI_OK);
+        for (i = 0; i < dq.n; i++)
+            notes += strstr(dq.items[i].problem, "on the ellipsoid (off by") != NULL;
+        assert_int_equal(notes, 1);
+        tf_areas_free(f->ctx, a);
+        tf_dq_free(&dq);
+        taafi_project_free(p);
+        free(path);
+    }
+}
+
 static void test_locate(void **state)
 {
     fixture *f = *state;
@@ -210,6 +274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_repair_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_locate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_anywhere, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
