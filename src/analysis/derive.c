@@ -129,6 +129,55 @@ static const char *missing_column(const char *msg)
 /* Evaluates expression indicator `d`.  *deferred_on is set (and TAAFI_OK
  * returned with nothing added) when it names an expression not yet
  * evaluated. */
+/* The values of expression d, row by row (area by area) into v; *rows:
+ * how many it gave.  The user's SQL runs armed: the step limit and Ctrl-C
+ * stop it. */
+static taafi_status step_values(sql *q, const taafi_result *r, const tf_indicator_def *d, sqlite3_stmt *st, double *v,
+                                size_t *rows)
+{
+    const taafi_project *p = r->project;
+    taafi_status s = TAAFI_OK;
+    size_t row = 0;
+    for (;;) {
+        int rc;
+        q->armed = 1;
+        rc = sqlite3_step(st);
+        q->armed = 0;
+        if (rc == SQLITE_DONE)
+            break;
+        if (rc != SQLITE_ROW) {
+            if (rc == SQLITE_INTERRUPT && q->over)
+                s = tf_error(q->ctx, TAAFI_ERR_PROJECT,
+                             "%s:%d: the expression of '%s' ran past %.0f SQL steps (limits.sql_steps) and was "
+                             "stopped; an expression combines an area's columns, it needs no subquery",
+                             p->path, d->line, d->id, q->limit);
+            else if (rc == SQLITE_INTERRUPT && (s = tf_check_interrupt(q->ctx)))
+                ;
+            else
+                s = tf_error(q->ctx, TAAFI_ERR_DATA, "%s:%d: the expression of '%s' failed: %s", p->path, d->line,
+                             d->id, sqlite3_errmsg(q->db));
+            goto out;
+        }
+        if (row >= r->areas->n)
+            break;
+        switch (sqlite3_column_type(st, 0)) {
+        case SQLITE_NULL: v[row] = NAN; break;
+        case SQLITE_INTEGER:
+        case SQLITE_FLOAT: v[row] = sqlite3_column_double(st, 0); break;
+        default:
+            s = tf_error(q->ctx, TAAFI_ERR_PROJECT, "%s:%d: the expression of '%s' gives text, not a number, for area %s",
+                         p->path, d->line, d->id, r->areas->id[row]);
+            goto out;
+        }
+        if (!isfinite(v[row]))
+            v[row] = NAN; /* SQLite has no NaN; an overflow is no value */
+        row++;
+    }
+out:
+    *rows = row;
+    return s;
+}
+
 static taafi_status eval(sql *q, taafi_result *r, const tf_indicator_def *d, const unsigned char *done,
                          const char **deferred_on)
 {
@@ -174,41 +223,8 @@ static taafi_status eval(sql *q, taafi_result *r, const tf_indicator_def *d, con
     if ((s = tf_result_add_column(q->ctx, r, d->id, d, 0, d->unit ? d->unit : "", &v)))
         goto out;
     r->cols[r->n_cols - 1].derived = 1;
-    for (;;) {
-        int rc;
-        q->armed = 1;
-        rc = sqlite3_step(st);
-        q->armed = 0;
-        if (rc == SQLITE_DONE)
-            break;
-        if (rc != SQLITE_ROW) {
-            if (rc == SQLITE_INTERRUPT && q->over)
-                s = tf_error(q->ctx, TAAFI_ERR_PROJECT,
-                             "%s:%d: the expression of '%s' ran past %.0f SQL steps (limits.sql_steps) and was "
-                             "stopped; an expression combines an area's columns, it needs no subquery",
-                             p->path, d->line, d->id, q->limit);
-            else if (rc == SQLITE_INTERRUPT && (s = tf_check_interrupt(q->ctx)))
-                ;
-            else
-                s = tf_error(q->ctx, TAAFI_ERR_DATA, "%s:%d: the expression of '%s' failed: %s", p->path, d->line,
-                             d->id, sqlite3_errmsg(q->db));
-            goto out;
-        }
-        if (row >= r->areas->n)
-            break;
-        switch (sqlite3_column_type(st, 0)) {
-        case SQLITE_NULL: v[row] = NAN; break;
-        case SQLITE_INTEGER:
-        case SQLITE_FLOAT: v[row] = sqlite3_column_double(st, 0); break;
-        default:
-            s = tf_error(q->ctx, TAAFI_ERR_PROJECT, "%s:%d: the expression of '%s' gives text, not a number, for area %s",
-                         p->path, d->line, d->id, r->areas->id[row]);
-            goto out;
-        }
-        if (!isfinite(v[row]))
-            v[row] = NAN; /* SQLite has no NaN; an overflow is no value */
-        row++;
-    }
+    if ((s = step_values(q, r, d, st, v, &row)))
+        goto out;
     if (row != r->areas->n) {
         s = tf_error(q->ctx, TAAFI_ERR_PROJECT,
                      "%s:%d: the expression of '%s' gives %zu values for %zu areas; aggregates such as sum() or "
