@@ -193,6 +193,27 @@ static taafi_status parse_indicator(parser *ps, const yaml_node_t *m, tf_indicat
     return ps->p->families[d->type]->parse ? ps->p->families[d->type]->parse(ps, m, d) : TAAFI_OK;
 }
 
+/* An indicator id that an output column of taafi's, or GDAL's own
+ * feature id and geometry, has already: found now, not when the run
+ * writes its GeoPackage. */
+static taafi_status reserved_id(parser *ps, const yaml_node_t *m, const char *id)
+{
+    static const char *const RESERVED[] = {"fid",  "geom",     "geometry",       "ogc_fid",       "rank",
+                                           "priority", "priority_class", "recovery_index", "missing_count", NULL};
+    char pillar[64];
+    int q;
+    for (q = 0; RESERVED[q]; q++)
+        if (!strcasecmp(id, RESERVED[q]))
+            return pj_perr(ps, m, "indicator id '%s' is the name of a column taafi writes itself; choose another", id);
+    for (q = 0; q < TF_N_PILLARS; q++) {
+        snprintf(pillar, sizeof pillar, "%s_score", tf_pillar_keys[q]);
+        if (!strcasecmp(id, pillar) || !strcasecmp(id, tf_pillar_keys[q]))
+            return pj_perr(ps, m, "indicator id '%s' is the name of pillar %s's columns; choose another", id,
+                           tf_pillar_keys[q]);
+    }
+    return TAAFI_OK;
+}
+
 taafi_status pj_parse_indicators(parser *ps, const yaml_node_t *s)
 {
     taafi_project *p = ps->p;
@@ -210,10 +231,13 @@ taafi_status pj_parse_indicators(parser *ps, const yaml_node_t *s)
         p->n_inds++; /* counted even on failure so that free sees it */
         if (st)
             return st;
+        /* case-insensitive: GeoPackage (SQLite) column names are */
         for (i = 0; i + 1 < p->n_inds; i++)
-            if (!strcmp(p->inds[i].id, p->inds[p->n_inds - 1].id))
-                return pj_perr(ps, m, "indicator id '%s' is used twice (first on line %d)", p->inds[i].id,
-                            p->inds[i].line);
+            if (!strcasecmp(p->inds[i].id, p->inds[p->n_inds - 1].id))
+                return pj_perr(ps, m, "indicator id '%s' is used twice (first on line %d)", p->inds[p->n_inds - 1].id,
+                               p->inds[i].line);
+        if ((st = reserved_id(ps, m, p->inds[p->n_inds - 1].id)))
+            return st;
     }
     return TAAFI_OK;
 }

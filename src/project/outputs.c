@@ -25,6 +25,34 @@ static taafi_status parse_output_name(parser *ps, const yaml_node_t *v, const ch
     return *out ? TAAFI_OK : tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
 }
 
+/* The names taafi writes beside the GeoPackage and the GeoJSON, whatever
+ * the project says (output/write.c, publish/, output/stage.h). */
+static const char *const FIXED[] = {"areas.csv",           "indicators.csv",         "service_gaps.geojson",
+                                    "facilities.geojson",  "service_gaps.meta.json", "facilities.meta.json",
+                                    "change.geojson",      "report.html",            "maps",
+                                    "taafi-run.json",      NULL};
+
+/* An output name that another output, a folder of the run (maps, a
+ * scenario's) or the run's list already takes: found now, not when the
+ * run writes (".tmp-PID-x already exists", or one output over another). */
+static taafi_status name_free(parser *ps, const yaml_node_t *v, const char *key, const char *name,
+                              const char *other)
+{
+    const taafi_project *p = ps->p;
+    size_t i;
+    for (i = 0; FIXED[i]; i++)
+        if (!strcasecmp(name, FIXED[i]))
+            return pj_perr(ps, v, "outputs.%s '%s' is the name of another output of the run; choose another", key,
+                           name);
+    for (i = 0; i < p->n_scenarios; i++)
+        if (!strcasecmp(name, p->scenarios[i].name))
+            return pj_perr(ps, v, "outputs.%s '%s' is the folder of scenario '%s'; choose another", key, name,
+                           p->scenarios[i].name);
+    if (other && !strcasecmp(name, other))
+        return pj_perr(ps, v, "outputs.gpkg and outputs.geojson are both '%s'; give them different names", name);
+    return TAAFI_OK;
+}
+
 taafi_status pj_parse_outputs(parser *ps, const yaml_node_t *m)
 {
     static const char *const keys[] = {"gpkg", "geojson", "csv", "csv_bom", NULL};
@@ -36,6 +64,12 @@ taafi_status pj_parse_outputs(parser *ps, const yaml_node_t *m)
     if ((v = pj_get(ps, m, "gpkg")) && (st = parse_output_name(ps, v, "gpkg", &ps->p->out_gpkg)))
         return st;
     if ((v = pj_get(ps, m, "geojson")) && (st = parse_output_name(ps, v, "geojson", &ps->p->out_geojson)))
+        return st;
+    if (ps->p->out_gpkg &&
+        (st = name_free(ps, pj_get(ps, m, "gpkg") ? pj_get(ps, m, "gpkg") : m, "gpkg", ps->p->out_gpkg, NULL)))
+        return st;
+    if (ps->p->out_geojson && (st = name_free(ps, pj_get(ps, m, "geojson") ? pj_get(ps, m, "geojson") : m,
+                                              "geojson", ps->p->out_geojson, ps->p->out_gpkg)))
         return st;
     return TAAFI_OK;
 }

@@ -129,6 +129,24 @@ static void test_errors(void **state)
          "key 'type' is given twice"},
         {"areas:\n  source: a.shp\n  id: x\nindicators: []\n---\nareas: {}\n", "p.yml:5:",
          "a second YAML document"},
+        /* names that collide, found on reading, not at write time (issue 16) */
+        {"areas:\n  source: a.shp\n  id: x\nindicators:\n  - {id: fid, type: area}\n", "p.yml:5:",
+         "'fid' is the name of a column taafi writes itself"},
+        {"areas:\n  source: a.shp\n  id: x\nindicators:\n  - {id: Rank, type: area}\n", "p.yml:5:",
+         "'Rank' is the name of a column taafi writes itself"},
+        {"areas:\n  source: a.shp\n  id: x\nindicators:\n  - {id: basic_services, type: area}\n", "p.yml:5:",
+         "pillar basic_services's columns"},
+        {"areas:\n  source: a.shp\n  id: x\nindicators:\n  - {id: Area, type: area}\n  - {id: AREA, type: area}\n",
+         "p.yml:6:", "'AREA' is used twice (first on line 5)"},
+        {"areas:\n  source: a.shp\n  id: x\nindicators: []\noutputs: {gpkg: areas.csv}\n", "p.yml:5:",
+         "outputs.gpkg 'areas.csv' is the name of another output"},
+        {"areas:\n  source: a.shp\n  id: x\nindicators: []\noutputs: {gpkg: maps}\n", "p.yml:5:",
+         "outputs.gpkg 'maps' is the name of another output"},
+        {"areas:\n  source: a.shp\n  id: x\nindicators: []\noutputs: {gpkg: x.gpkg, geojson: x.gpkg}\n", "p.yml:5:",
+         "both 'x.gpkg'"},
+        {"areas:\n  source: a.shp\n  id: x\nindicators: []\nscenarios:\n  heavy:\n    pillars: {}\n"
+         "outputs: {gpkg: heavy}\n",
+         "p.yml:8:", "the folder of scenario 'heavy'"},
     };
     fixture *f = *state;
     size_t i;
