@@ -15,8 +15,11 @@ struct tf_reach_cursor {
     void *cur;
 };
 
-taafi_status tf_reach_new(taafi_ctx *ctx, tf_reach_method method, const double *x, const double *y, size_t n,
-                          const tf_areas *A, double distance_m, tf_reach **out)
+/* A reach measured by `method`, over points (x, y) or features g, made by
+ * the ops of that way of measuring. */
+static taafi_status reach_make(taafi_ctx *ctx, tf_reach_method method, const double *x, const double *y,
+                               const GEOSGeometry *const *g, size_t n, const tf_areas *A, double distance_m,
+                               tf_reach **out)
 {
     tf_reach *r = calloc(1, sizeof *r);
     taafi_status st;
@@ -26,11 +29,13 @@ taafi_status tf_reach_new(taafi_ctx *ctx, tf_reach_method method, const double *
     switch (method) {
     case TF_REACH_STRAIGHT:
     default:
-        r->ops = &tf_reach_straight;
+        r->ops = g ? &tf_reach_straight_features : &tf_reach_straight;
         break;
     }
     r->n = n;
-    if ((st = r->ops->make(ctx, x, y, n, A, distance_m, &r->state))) {
+    st = g ? r->ops->make_features(ctx, g, n, A, distance_m, &r->state)
+           : r->ops->make(ctx, x, y, n, A, distance_m, &r->state);
+    if (st) {
         free(r);
         return st;
     }
@@ -38,27 +43,17 @@ taafi_status tf_reach_new(taafi_ctx *ctx, tf_reach_method method, const double *
     return TAAFI_OK;
 }
 
+taafi_status tf_reach_new(taafi_ctx *ctx, tf_reach_method method, const double *x, const double *y, size_t n,
+                          const tf_areas *A, double distance_m, tf_reach **out)
+{
+    return reach_make(ctx, method, x, y, NULL, n, A, distance_m, out);
+}
+
 taafi_status tf_reach_new_features(taafi_ctx *ctx, tf_reach_method method, const GEOSGeometry *const *g, size_t n,
                                    const tf_areas *A, double distance_m, tf_reach **out)
 {
-    tf_reach *r = calloc(1, sizeof *r);
-    taafi_status st;
-    *out = NULL;
-    if (!r)
-        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    switch (method) {
-    case TF_REACH_STRAIGHT:
-    default:
-        r->ops = &tf_reach_straight_features;
-        break;
-    }
-    r->n = n;
-    if ((st = r->ops->make_features(ctx, g, n, A, distance_m, &r->state))) {
-        free(r);
-        return st;
-    }
-    *out = r;
-    return TAAFI_OK;
+    static const GEOSGeometry *const none[1] = {NULL};
+    return reach_make(ctx, method, NULL, NULL, g ? g : none, n, A, distance_m, out);
 }
 
 void tf_reach_free(taafi_ctx *ctx, tf_reach *r)

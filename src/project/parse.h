@@ -70,6 +70,9 @@ taafi_status pj_layer_where(parser *ps, const yaml_node_t *m, tf_indicator_def *
 
 /* scoring (scoring.c) */
 taafi_status pj_parse_scoring(parser *ps, const yaml_node_t *m);
+/* A `pillars` mapping (`what` names it) into sc's pillars, their weights'
+ * sum in *total: scoring's and each scenario's. */
+taafi_status pj_parse_pillars(parser *ps, const yaml_node_t *v, const char *what, tf_scoring *sc, double *total);
 
 /* outputs and maps (outputs.c) */
 taafi_status pj_parse_maps(parser *ps, const yaml_node_t *m);

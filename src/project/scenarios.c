@@ -15,7 +15,6 @@
  *     indicators: {ID: {weight: W, target: T, floor: F, method: M}, ...}
  *     pillars: {PILLAR: {weight: W, mean: geometric}, ...} */
 static const char *const METHODS[] = {"minmax", "target", "zscore", NULL};
-static const char *const MEANS[] = {"arithmetic", "geometric", NULL};
 
 /* A scenario's scoring settings of one indicator: weight, target, floor,
  * method. */
@@ -116,42 +115,14 @@ static taafi_status scenario_indicator(parser *ps, tf_scenario *sc, const yaml_n
     return indicator_labels(ps, iv, &sc->inds[ix]);
 }
 
-/* A scenario's `pillars`: their weights and means. */
+/* A scenario's `pillars`: their weights and means (as scoring.pillars). */
 static taafi_status scenario_pillars(parser *ps, tf_scenario *sc, const yaml_node_t *sec)
 {
-    static const char *const pil_keys[] = {"weight", "mean", NULL};
-    yaml_node_pair_t *pp;
-    double total = 0;
-    taafi_status st;
-    int q;
-    if ((st = pj_expect_mapping(ps, sec, "a scenario's pillars")))
+    double total;
+    taafi_status st = pj_parse_pillars(ps, sec, "a scenario's pillars", &sc->scoring, &total);
+    if (st)
         return st;
-    for (pp = sec->data.mapping.pairs.start; pp < sec->data.mapping.pairs.top; pp++) {
-        yaml_node_t *pk = pj_node(ps, pp->key), *pv = pj_node(ps, pp->value);
-        const yaml_node_t *x;
-        int mi;
-        if ((st = pj_choice(ps, pk, "pillar", tf_pillar_keys, &q)) ||
-            (st = pj_expect_mapping(ps, pv, "a pillar's settings")) ||
-            (st = pj_check_keys(ps, pv, "a pillar's settings", pil_keys)))
-            return st;
-        if ((x = pj_get(ps, pv, "weight"))) {
-            if ((st = pj_number(ps, x, "weight", &sc->scoring.pillars[q].weight)))
-                return st;
-            if (sc->scoring.pillars[q].weight < 0)
-                return pj_perr(ps, x, "weight %g is negative; weights must be 0 or more",
-                               sc->scoring.pillars[q].weight);
-        }
-        if ((x = pj_get(ps, pv, "mean"))) {
-            if ((st = pj_choice(ps, x, "mean", MEANS, &mi)))
-                return st;
-            sc->scoring.pillars[q].mean = (tf_mean)mi;
-        }
-    }
-    for (q = 0; q < TF_N_PILLARS; q++)
-        total += sc->scoring.pillars[q].weight;
-    if (total <= 0)
-        return pj_perr(ps, sec, "scenario '%s': every pillar weight is 0", sc->name);
-    return TAAFI_OK;
+    return total <= 0 ? pj_perr(ps, sec, "scenario '%s': every pillar weight is 0", sc->name) : TAAFI_OK;
 }
 
 /* One scenario: NAME: {indicators: ..., pillars: ...}, over a copy of the

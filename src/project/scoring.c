@@ -41,8 +41,7 @@ static taafi_status parse_number_list(parser *ps, const yaml_node_t *v, const ch
  *   pillars: {basic_services: {weight: 2, mean: geometric}, ...}
  *   priority: {method: quantiles, classes: 4, labels: [...]}
  *          or {method: breaks, breaks: [25, 50, 75], labels: [...]} */
-/* scoring.pillars: each pillar's weight and mean. */
-static taafi_status pillars(parser *ps, tf_scoring *sc, const yaml_node_t *v)
+taafi_status pj_parse_pillars(parser *ps, const yaml_node_t *v, const char *what, tf_scoring *sc, double *total_out)
 {
     static const char *const pkeys[] = {"weight", "mean", NULL};
     static const char *const means[] = {"arithmetic", "geometric", NULL};
@@ -50,7 +49,7 @@ static taafi_status pillars(parser *ps, tf_scoring *sc, const yaml_node_t *v)
     double total = 0;
     taafi_status st;
     int i;
-    if ((st = pj_expect_mapping(ps, v, "scoring.pillars")))
+    if ((st = pj_expect_mapping(ps, v, what)))
         return st;
     for (pp = v->data.mapping.pairs.start; pp < v->data.mapping.pairs.top; pp++) {
         yaml_node_t *k = pj_node(ps, pp->key), *val = pj_node(ps, pp->value);
@@ -75,6 +74,17 @@ static taafi_status pillars(parser *ps, tf_scoring *sc, const yaml_node_t *v)
     }
     for (i = 0; i < TF_N_PILLARS; i++)
         total += sc->pillars[i].weight;
+    *total_out = total;
+    return TAAFI_OK;
+}
+
+/* scoring.pillars: each pillar's weight and mean. */
+static taafi_status pillars(parser *ps, tf_scoring *sc, const yaml_node_t *v)
+{
+    double total;
+    taafi_status st = pj_parse_pillars(ps, v, "scoring.pillars", sc, &total);
+    if (st)
+        return st;
     return total <= 0 ? pj_perr(ps, v, "every pillar weight is 0: the index would be undefined") : TAAFI_OK;
 }
 
