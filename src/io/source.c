@@ -143,6 +143,51 @@ static taafi_status guess_encoding(taafi_ctx *ctx, const tf_source *def, tf_vsou
                     def->path, (long long)fid, name, def->role);
 }
 
+/* The size a shapefile part's own header gives (bytes), or -1: the .shp
+ * and .shx hold it at byte 24 (big-endian, 16-bit words); the .dbf gives
+ * its header size and record count and length. */
+static long long declared_size(FILE *f, const char *ext)
+{
+    unsigned char h[32];
+    if (fread(h, 1, sizeof h, f) != sizeof h)
+        return -1;
+    if (!strcasecmp(ext, "dbf"))
+        return (long long)(h[8] | h[9] << 8) +
+               (long long)((unsigned long)h[4] | (unsigned long)h[5] << 8 | (unsigned long)h[6] << 16 |
+                           (unsigned long)h[7] << 24) *
+                   (long long)(h[10] | h[11] << 8);
+    return 2LL * (long long)((unsigned long)h[24] << 24 | (unsigned long)h[25] << 16 | (unsigned long)h[26] << 8 |
+                             (unsigned long)h[27]);
+}
+
+/* A shapefile cut short (an interrupted copy or download) reads as features
+ * without geometry, or without their last fields, and no error: its files
+ * are held to the sizes their headers give. */
+static taafi_status check_complete(taafi_ctx *ctx, const tf_source *def, GDALDatasetH ds)
+{
+    char **files = GDALGetFileList(ds);
+    taafi_status st = TAAFI_OK;
+    for (char **f = files; f && *f && !st; f++) {
+        const char *dot = strrchr(*f, '.');
+        FILE *fp;
+        long long want, have;
+        if (!dot || (strcasecmp(dot + 1, "shp") && strcasecmp(dot + 1, "shx") && strcasecmp(dot + 1, "dbf")))
+            continue;
+        if (!(fp = fopen(*f, "rb")))
+            continue;
+        want = declared_size(fp, dot + 1);
+        have = fseek(fp, 0, SEEK_END) == 0 ? (long long)ftell(fp) : -1;
+        fclose(fp);
+        if (want > 0 && have >= 0 && have < want)
+            st = tf_error(ctx, TAAFI_ERR_DATA,
+                          "%s: is cut short: its header gives %lld bytes and it holds %lld (an interrupted copy or "
+                          "download?); copy %s again",
+                          *f, want, have, def->path);
+    }
+    CSLDestroy(files);
+    return st;
+}
+
 taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *out)
 {
     taafi_status st = TAAFI_OK;
@@ -155,6 +200,10 @@ taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *ou
                       def->role);
     else if (GDALDatasetGetLayerCount(out->ds) == 0)
         st = tf_error(ctx, TAAFI_ERR_DATA, "%s: holds no vector layer", def->path);
+    else if (GDALGetDatasetDriver(out->ds) &&
+             !strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(out->ds)), "ESRI Shapefile") &&
+             (st = check_complete(ctx, def, out->ds)))
+        ;
     else if (!(st = pick_layer(ctx, def, out)) && !(!def->encoding && (st = guess_encoding(ctx, def, out))) &&
              !(def->x_field && (st = check_xy(ctx, def, out))) && def->where &&
              OGR_L_SetAttributeFilter(out->layer, def->where) != OGRERR_NONE)
