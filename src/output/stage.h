@@ -58,6 +58,11 @@ const char *tf_stage_dir(const tf_stage *s);
  * Called before tf_stage_commit; DIR is untouched either way. */
 taafi_status tf_stage_check_inputs(taafi_ctx *ctx, const tf_stage *s, const tf_inputs *in);
 
+/* taafi_project_check_outputs with the project's inputs collected once by
+ * the caller (a run checks its folder and each scenario's). */
+taafi_status tf_check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags,
+                              const tf_inputs *in);
+
 /* Writes the manifest of run `run_id` (adding: none; run_id may be NULL)
  * and puts the stage in place of `dir` as described above.  After a failure the stage is still the
  * caller's to free (and `dir` as it was). */

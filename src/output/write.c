@@ -1,5 +1,6 @@
 /* write.c: writes every output of a result, all or nothing. */
 #include "outfile.h"
+#include "stage.h"
 #include "rounds/rounds.h"
 #include "core/parallel.h"
 #include "writers.h"
@@ -64,15 +65,14 @@ static void output_names(const taafi_project *p, int rounds, const char *names[N
     names[OUT_CSV_INDICATORS] = p->out_csv ? "indicators.csv" : NULL;
 }
 
-/* No output name in dir is one of p's inputs (whatever --overwrite says). */
-static taafi_status check_not_inputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, const char **names)
+/* No output name in dir is one of the inputs (whatever --overwrite says). */
+static taafi_status check_not_inputs(taafi_ctx *ctx, const tf_inputs *in, const char *dir, const char **names)
 {
-    tf_inputs in;
-    taafi_status st = tf_inputs_collect(ctx, p, &in);
+    taafi_status st = TAAFI_OK;
     int i;
     for (i = 0; i < N_OUT && !st; i++) {
         char *path = names[i] ? tf_sprintf("%s/%s", dir, names[i]) : NULL;
-        const char *role = path ? tf_inputs_find(&in, path) : NULL;
+        const char *role = path ? tf_inputs_find(in, path) : NULL;
         if (role)
             st = tf_error(ctx, TAAFI_ERR_USAGE,
                           "%s: is %s, and an output of this run has that name; taafi never writes over its inputs, "
@@ -82,18 +82,29 @@ static taafi_status check_not_inputs(taafi_ctx *ctx, const taafi_project *p, con
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         free(path);
     }
-    tf_inputs_free(&in);
     return st;
 }
 
 taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags)
 {
+    tf_inputs in;
+    taafi_status st;
+    if (!ctx || !p || !dir || !*dir)
+        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_check_outputs: no output folder") : TAAFI_ERR_USAGE;
+    if ((st = tf_inputs_collect(ctx, p, &in)))
+        return st;
+    st = tf_check_outputs(ctx, p, dir, flags, &in);
+    tf_inputs_free(&in);
+    return st;
+}
+
+taafi_status tf_check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags,
+                              const tf_inputs *in)
+{
     const char *names[N_OUT];
     char meta[256];
     struct stat sb;
     int i;
-    if (!ctx || !p || !dir || !*dir)
-        return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_check_outputs: no output folder") : TAAFI_ERR_USAGE;
     if (stat(dir, &sb) != 0)
         return TAAFI_OK; /* made when writing */
     if (!S_ISDIR(sb.st_mode))
@@ -108,7 +119,7 @@ taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p,
             return st;
         tf_outfile_discard(&o);
     }
-    return check_not_inputs(ctx, p, dir, names);
+    return check_not_inputs(ctx, in, dir, names);
 }
 
 taafi_status taafi_project_check_output_file(taafi_ctx *ctx, const taafi_project *p, const char *path,

@@ -12,9 +12,10 @@
 
 /* Without --overwrite, nothing of an earlier run may be replaced: the
  * main outputs, a scenario's, or a folder an earlier run committed. */
-static taafi_status check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags)
+static taafi_status check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags,
+                                  const tf_inputs *in)
 {
-    taafi_status st = taafi_project_check_outputs(ctx, p, dir, flags);
+    taafi_status st = tf_check_outputs(ctx, p, dir, flags, in);
     size_t k;
     struct stat sb;
     char *path;
@@ -23,7 +24,7 @@ static taafi_status check_outputs(taafi_ctx *ctx, const taafi_project *p, const 
     for (k = 0; k < taafi_project_scenario_count(p) && !st; k++) {
         if (!(path = tf_sprintf("%s/%s", dir, taafi_project_scenario_name(p, k))))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        st = taafi_project_check_outputs(ctx, p, path, flags);
+        st = tf_check_outputs(ctx, p, path, flags, in);
         free(path);
     }
     if (st || !(path = tf_sprintf("%s/%s", dir, TF_RUN_MANIFEST)))
@@ -95,12 +96,15 @@ taafi_status taafi_project_run(taafi_ctx *ctx, const taafi_project *p, const cha
                         p->path, round);
     if (round) /* a round is added to, or replaced in, DIR's result */
         flags |= TAAFI_WRITE_OVERWRITE;
-    if ((st = check_outputs(ctx, p, dir, flags)) || (st = tf_stage_begin(ctx, dir, &stage)))
+    if ((st = tf_inputs_collect(ctx, p, &inputs)))
         return st;
+    if ((st = check_outputs(ctx, p, dir, flags, &inputs)) || (st = tf_stage_begin(ctx, dir, &stage))) {
+        tf_inputs_free(&inputs);
+        return st;
+    }
     /* messages name the folder the user gave, not the stage */
     tf_ctx_alias(ctx, tf_stage_dir(stage), dir);
-    if (!(st = tf_inputs_collect(ctx, p, &inputs)) &&
-        !(st = run_staged(ctx, p, dir, round, flags, tf_stage_dir(stage), &r, run_id)) &&
+    if (!(st = run_staged(ctx, p, dir, round, flags, tf_stage_dir(stage), &r, run_id)) &&
         !(st = tf_stage_check_inputs(ctx, stage, &inputs)))
         st = tf_stage_commit(ctx, stage, run_id);
     tf_ctx_alias(ctx, NULL, NULL);

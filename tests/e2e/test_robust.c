@@ -281,47 +281,41 @@ static void test_swapped(void **state)
 }
 
 /* Windows-1256 attributes: read through the .cpg, or through encoding:. */
-static void test_encodings(void **state)
+/* Runs `yml` and writes its outputs into `out`; area `code`'s name_ar in
+ * the GeoPackage, checked to be `want`. */
+static void expect_name_ar(tt_env *e, const char *yml, const char *out, const char *code, const char *want)
 {
-    tt_env *e = *state;
     taafi_result *r;
     taafi_project *p;
-    char *out = tt_path(e->dir, "enc"), *gpkg = tt_path(out, "recovery.gpkg"), *name;
+    char *gpkg = tt_path(out, "recovery.gpkg"), *name, sql[128];
     sqlite3 *db;
-    if (run(e, "areas: {source: '%1$s/cp1256.shp', id: code}\nindicators: [{id: km2, type: area}]\n", &r, &p) ||
-        taafi_result_write(e->ctx, r, out, 0))
+    if (run(e, yml, &r, &p) || taafi_result_write(e->ctx, r, out, TAAFI_WRITE_OVERWRITE))
         fail_msg("%s", taafi_ctx_message(e->ctx));
     done(r, p);
     assert_int_equal(sqlite3_open(gpkg, &db), SQLITE_OK);
-    name = tt_sql_text(db, "SELECT name_ar FROM areas WHERE code = 'B'");
-    assert_string_equal(name, "حي البياضة");
-    free(name);
-    sqlite3_close(db);
-    if (run(e, "areas: {source: '%1$s/cp1256_nocpg.shp', id: code, encoding: CP1256}\n"
-               "indicators: [{id: km2, type: area}]\n",
-            &r, &p) ||
-        taafi_result_write(e->ctx, r, out, TAAFI_WRITE_OVERWRITE))
-        fail_msg("%s", taafi_ctx_message(e->ctx));
-    done(r, p);
-    assert_int_equal(sqlite3_open(gpkg, &db), SQLITE_OK);
-    name = tt_sql_text(db, "SELECT name_ar FROM areas WHERE code = 'A'");
-    assert_string_equal(name, "الحي الأول");
-    free(name);
-    sqlite3_close(db);
-    /* without a .cpg and without encoding: (issue 16) the raw Windows-1256
-     * bytes went into every output, invalid UTF-8; now read as CP1256,
-     * which they decode as, with the warning */
-    if (run(e, "areas: {source: '%1$s/cp1256_nocpg.shp', id: code}\nindicators: [{id: km2, type: area}]\n", &r,
-            &p) ||
-        taafi_result_write(e->ctx, r, out, TAAFI_WRITE_OVERWRITE))
-        fail_msg("%s", taafi_ctx_message(e->ctx));
-    done(r, p);
-    assert_int_equal(sqlite3_open(gpkg, &db), SQLITE_OK);
-    name = tt_sql_text(db, "SELECT name_ar FROM areas WHERE code = 'A'");
-    assert_string_equal(name, "الحي الأول");
+    snprintf(sql, sizeof sql, "SELECT name_ar FROM areas WHERE code = '%s'", code);
+    name = tt_sql_text(db, sql);
+    assert_string_equal(name, want);
     free(name);
     sqlite3_close(db);
     free(gpkg);
+}
+
+static void test_encodings(void **state)
+{
+    tt_env *e = *state;
+    char *out = tt_path(e->dir, "enc");
+    expect_name_ar(e, "areas: {source: '%1$s/cp1256.shp', id: code}\nindicators: [{id: km2, type: area}]\n", out, "B",
+                   "حي البياضة");
+    expect_name_ar(e,
+                   "areas: {source: '%1$s/cp1256_nocpg.shp', id: code, encoding: CP1256}\n"
+                   "indicators: [{id: km2, type: area}]\n",
+                   out, "A", "الحي الأول");
+    /* without a .cpg and without encoding: (issue 16) the raw Windows-1256
+     * bytes went into every output, invalid UTF-8; now read as CP1256,
+     * which they decode as, with the warning */
+    expect_name_ar(e, "areas: {source: '%1$s/cp1256_nocpg.shp', id: code}\nindicators: [{id: km2, type: area}]\n",
+                   out, "A", "الحي الأول");
     free(out);
 }
 
