@@ -107,6 +107,12 @@ taafi_status tf_pass_view(taafi_ctx *ctx, taafi_result *r, const tf_source *def,
             tf_error(ctx, TAAFI_ERR_GEOM, "cannot measure it");
             goto unusable;
         }
+        /* A line of no length (or a polygon of no area) has no part inside
+         * any area: counted by its point it would also be "outside". */
+        if (!(f->measure > 0)) {
+            tf_error(ctx, TAAFI_ERR_GEOM, f->dim == 1 ? "a line of zero length" : "a polygon of zero area");
+            goto unusable;
+        }
         if (!(rep = GEOSPointOnSurface_r(ctx->geos, geom))) {
             tf_error(ctx, TAAFI_ERR_GEOM, "no point on its surface: %s", tf_lib_error(ctx));
             goto unusable;

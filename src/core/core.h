@@ -89,8 +89,20 @@ void tf_buf_printf(tf_buf *b, const char *fmt, ...) TF_PRINTF(2, 3);
 void tf_buf_append(tf_buf *b, const void *data, size_t len);
 void tf_buf_free(tf_buf *b);
 
+/* vsi.c: GDAL's virtual paths.  Whether path is one ("/vsi..."). */
+int tf_path_is_vsi(const char *path);
+/* The archive a /vsizip/, /vsitar/, /vsigzip/, /vsi7z/ or /vsirar/ path
+ * reads, in either form ("/vsizip/a.zip/x.shp", "/vsizip/{a.zip}/x.shp");
+ * NULL for other paths or when out of memory.  The caller frees it. */
+char *tf_vsi_archive(const char *path);
+/* path with a relative archive in it joined to dir, both forms kept as
+ * written (never normalised: "/vsizip//abs.zip" needs both slashes); other
+ * paths copied.  The caller frees it; NULL when out of memory. */
+char *tf_vsi_resolve(const char *dir, const char *path);
+
 /* SHA-256 of a whole file as 64 lowercase hex digits and a NUL.  Reads the
- * file in blocks; never holds it whole. */
+ * file in blocks; never holds it whole.  A GDAL virtual path is read through
+ * GDAL (a file in an archive: the bytes GDAL reads from it). */
 taafi_status tf_sha256_file(taafi_ctx *ctx, const char *path, char hex_out[65]);
 /* The same without a context (for threads): 1 on success, else 0 with
  * the reason in err. */

@@ -7,6 +7,7 @@
  */
 #include "core.h"
 
+#include <cpl_vsi.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -40,22 +41,22 @@ int tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_siz
     EVP_MD_CTX *md_ctx = EVP_MD_CTX_new();
     unsigned md_len = 0;
     size_t n;
-    FILE *f = NULL;
+    VSILFILE *f = NULL;
     int ok = 0;
     if (!buf || !md_ctx || !EVP_DigestInit_ex(md_ctx, EVP_sha256(), NULL)) {
         snprintf(err, err_size, "%s: out of memory computing its SHA-256", path);
         goto done;
     }
-    if (!(f = fopen(path, "rb"))) {
+    if (!(f = VSIFOpenL(path, "rb"))) {
         snprintf(err, err_size, "%s: cannot open to compute its SHA-256: %s", path, strerror(errno));
         goto done;
     }
-    while ((n = fread(buf, 1, BUF, f)) > 0)
+    while ((n = VSIFReadL(buf, 1, BUF, f)) > 0)
         if (!EVP_DigestUpdate(md_ctx, buf, n)) {
             snprintf(err, err_size, "%s: SHA-256 failed", path);
             goto done;
         }
-    if (ferror(f)) {
+    if (!VSIFEofL(f)) {
         snprintf(err, err_size, "%s: read error while computing its SHA-256", path);
         goto done;
     }
@@ -67,7 +68,7 @@ int tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_siz
     ok = 1;
 done:
     if (f)
-        fclose(f);
+        VSIFCloseL(f);
     EVP_MD_CTX_free(md_ctx);
     free(buf);
     return ok;

@@ -14,6 +14,12 @@ static taafi_status add_file(taafi_ctx *ctx, tf_inputs *in, const char *path, co
 {
     struct stat sb;
     tf_input_id *f;
+    if (tf_path_is_vsi(path)) { /* the archive it reads, if it is on disk */
+        char *archive = tf_vsi_archive(path);
+        taafi_status st = archive ? add_file(ctx, in, archive, role) : TAAFI_OK;
+        free(archive);
+        return st;
+    }
     if (stat(path, &sb) != 0 || tf_inputs_find(in, path))
         return TAAFI_OK;
     if (in->n == in->cap) {

@@ -51,10 +51,14 @@ static void normalise_path(char *path)
     free(copy);
 }
 
-/* Joins a relative path to the project folder; absolute paths stay. */
+/* Joins a relative path to the project folder; absolute paths stay.  A
+ * GDAL virtual path keeps its form; a relative archive in it is joined. */
 char *pj_resolve(const taafi_project *p, const char *path)
 {
-    char *r = path[0] == '/' ? tf_strdup(path) : tf_sprintf("%s/%s", p->dir, path);
+    char *r;
+    if (tf_path_is_vsi(path))
+        return tf_vsi_resolve(p->dir, path);
+    r = path[0] == '/' ? tf_strdup(path) : tf_sprintf("%s/%s", p->dir, path);
     if (r)
         normalise_path(r);
     return r;

@@ -78,4 +78,15 @@ id,lon,lat,status
 6,,34.705,ok
 7,36.705,n/a,ok
 CSV
+# The Windows-1256 squares in a zip archive, for /vsizip/ sources (fixed
+# dates, so the bytes do not change from one run to the next)
+python3 - "$out" <<'PY'
+import sys, zipfile
+out = sys.argv[1]
+with zipfile.ZipFile(out + "/squares.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    for ext in ("shp", "shx", "dbf", "prj", "cpg"):
+        info = zipfile.ZipInfo("squares/cp1256." + ext, date_time=(2026, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, open(out + "/cp1256." + ext, "rb").read())
+PY
 echo "fixtures written to $out"

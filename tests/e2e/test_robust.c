@@ -109,6 +109,31 @@ static taafi_status count_in_squares(tt_env *e, const char *layer, taafi_result 
     return run(e, yml, r, p);
 }
 
+/* A line of zero length (two equal points) in a square: not counted, and
+ * noted once as unusable, not counted by its point and noted "outside
+ * every area" as well (issue 16, 8). */
+static void test_zero_length(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    char layer[512], *path = tt_write(e->dir, "lines.geojson",
+                                       "{\"type\":\"FeatureCollection\",\"features\":["
+                                       "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+                                       "\"LineString\",\"coordinates\":[[36.702,34.705],[36.708,34.705]]}},"
+                                       "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":"
+                                       "\"LineString\",\"coordinates\":[[36.705,34.705],[36.705,34.705]]}}]}");
+    snprintf(layer, sizeof layer, "{source: '%s'}", path);
+    if (count_in_squares(e, layer, &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_double_equal(tt_value(r, "n", 0), 1, 0);
+    assert_double_equal(tt_value(r, "n", 1), 0, 0);
+    assert_int_equal(count_notes(r, "a line of zero length"), 1);
+    assert_int_equal(count_notes(r, "outside every area"), 0);
+    done(r, p);
+    free(path);
+}
+
 /* Areas in EPSG:4326, points in UTM 37N: the points are transformed. */
 static void test_mixed_crs(void **state)
 {
@@ -641,6 +666,67 @@ static void test_cut_short(void **state)
     free(path);
 }
 
+/* The .shp's SHA-256 as the run table of out/recovery.gpkg records it, and
+ * the path recorded with it. */
+static char *shp_hash(const char *out, char **path)
+{
+    char *gpkg = tt_path(out, "recovery.gpkg"), *hex;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(gpkg, &db), SQLITE_OK);
+    hex = tt_sql_text(db, "SELECT sha256 FROM run WHERE item = 'input' AND value LIKE '%.shp'");
+    *path = tt_sql_text(db, "SELECT value FROM run WHERE item = 'input' AND value LIKE '%.shp'");
+    sqlite3_close(db);
+    free(gpkg);
+    assert_non_null(hex);
+    assert_non_null(*path);
+    return hex;
+}
+
+/* Areas read from a zip archive, in both of GDAL's forms, absolute and
+ * relative to the project: read, recoded by the .cpg inside, hashed as the
+ * same bytes as the file outside, and "/vsizip//abs" kept with both slashes
+ * (issue 16, 13: collapsed to a relative path, the {...} form not hashed). */
+static void test_vsizip(void **state)
+{
+    tt_env *e = *state;
+    static const char *const forms[] = {"/vsizip/%1$s/squares.zip/squares/cp1256.shp",
+                                        "/vsizip/{%1$s/squares.zip}/squares/cp1256.shp",
+                                        "/vsizip/squares.zip/squares/cp1256.shp",
+                                        "/vsizip/{squares.zip}/squares/cp1256.shp"};
+    char from[2048], yml[512], *out = tt_path(e->dir, "zip"), *plain, *path, *to;
+    size_t len, i;
+    char *zip;
+    snprintf(from, sizeof from, "%s/tests/data/robust/squares.zip", tt_source_dir());
+    zip = tt_read(from, &len);
+    assert_non_null(zip);
+    to = tt_path(e->dir, "squares.zip");
+    {
+        FILE *f = fopen(to, "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(zip, 1, len, f), len);
+        fclose(f);
+    }
+    expect_name_ar(e, "areas: {source: '%1$s/cp1256.shp', id: code}\nindicators: [{id: km2, type: area}]\n", out,
+                   "B", "حي البياضة");
+    plain = shp_hash(out, &path);
+    free(path);
+    for (i = 0; i < sizeof forms / sizeof *forms; i++) {
+        char *hex;
+        snprintf(yml, sizeof yml, "areas: {source: '%s', id: code}\nindicators: [{id: km2, type: area}]\n", forms[i]);
+        expect_name_ar(e, yml, out, "B", "حي البياضة");
+        hex = shp_hash(out, &path);
+        assert_string_equal(hex, plain);
+        if (i == 0 && strncmp(path, "/vsizip//", 9))
+            fail_msg("recorded as %s", path);
+        free(hex);
+        free(path);
+    }
+    free(plain);
+    free(zip);
+    free(to);
+    free(out);
+}
+
 /* Ctrl-C in a batch stops the batch: the project running stops cleanly,
  * those after it do not start, and the summary says so. */
 static void test_ctrl_c_batch(void **state)
@@ -730,6 +816,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_endless_sql, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_raster_budget, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_cut_short, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_zero_length, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_vsizip, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
