@@ -417,7 +417,8 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
     if (!a)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     tf_gdal_enter(ctx);
-    if ((st = tf_source_open(ctx, &p->areas, &src)) || (st = tf_source_hash(ctx, &src, files, files_user)) ||
+    if ((st = tf_source_open(ctx, &p->areas, &src)) || (st = tf_areas_check_fields(ctx, p, src.layer)) ||
+        (st = tf_source_hash(ctx, &src, files, files_user)) ||
         (st = read_all(ctx, p, &src, dq, a)))
         goto fail;
     if (a->n == 0) {

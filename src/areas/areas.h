@@ -36,6 +36,11 @@ taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf
                            tf_areas **out);
 void tf_areas_free(taafi_ctx *ctx, tf_areas *a);
 
+/* The areas' fields (layer: the open areas source) as output columns
+ * (fields.c): TAAFI_ERR_DATA when two differ only in case,
+ * TAAFI_ERR_PROJECT when an indicator's id is one of them. */
+taafi_status tf_areas_check_fields(taafi_ctx *ctx, const taafi_project *p, OGRLayerH layer);
+
 /* crs: auto (earth.c): the UTM zone of the areas' centre, taken on the
  * circle of longitudes (areas split at the antimeridian are centred at
  * 180), UPS North or South (EPSG:32661, 32761) beyond UTM's latitudes; an

@@ -15,6 +15,7 @@
 #include "indicator.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ struct tf_ind_state {
     size_t last; /* the class matched last: values come in runs */
     unknown *unk;
     size_t n_unk, unk_more, n_blank;
-    const char *path; /* for messages */
+    const char *path, *id, *class_field; /* for messages */
 };
 
 static char *normalise(const char *s)
@@ -123,6 +124,8 @@ static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_
     s->n_areas = areas->n;
     s->field = -1;
     s->path = src->def->path;
+    s->id = def->id;
+    s->class_field = def->class_field;
     s->total = calloc(areas->n ? areas->n : 1, sizeof *s->total);
     if (!s->total) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -238,6 +241,14 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
         if (s->declared) {
             if (!(st = note_unknown(ctx, s, raw)))
                 st = count_other(ctx, s, area);
+            goto done;
+        }
+        if (s->n_c == TF_MAX_COUNT_CLASSES) {
+            st = tf_error(ctx, TAAFI_ERR_DATA,
+                          "%s: feature %" PRId64 ": indicator '%s': class_field '%s' has more than %d distinct values "
+                          "(this one: '%.60s'), each of which would make its own columns; list the classes to count "
+                          "under 'classes:' (any other value is counted as other) or choose another field",
+                          s->path, feat->fid, s->id, s->class_field, TF_MAX_COUNT_CLASSES, raw);
             goto done;
         }
         if ((st = add_class(ctx, s, raw, key)))
@@ -403,6 +414,41 @@ static taafi_status parse_classes(parser *ps, const yaml_node_t *v, tf_indicator
     return TAAFI_OK;
 }
 
+/* Declared classes that would make one column twice (the same class
+ * spelt twice, or "a-b" and "a b", both _a_b), or the column of values
+ * outside them (_other), or too many columns: found when the project is
+ * loaded, not when the run writes. */
+static taafi_status check_classes(parser *ps, const yaml_node_t *v, const tf_indicator_def *d)
+{
+    char a[128], b[128];
+    taafi_status st = TAAFI_OK;
+    size_t i, j;
+    if (d->n_classes > TF_MAX_COUNT_CLASSES)
+        return pj_perr(ps, v, "%zu classes: at most %d, as each makes its own columns; merge some, or count the rest "
+                       "as other by leaving them out", d->n_classes, TF_MAX_COUNT_CLASSES);
+    for (i = 0; i < d->n_classes && !st; i++) {
+        char *ki = normalise(d->classes[i]);
+        if (!ki)
+            return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+        suffix(ki, a, sizeof a);
+        free(ki);
+        if (!strcmp(a, "other"))
+            st = pj_perr(ps, v, "class '%s' would make column %s_other, which counts the values outside the classes; "
+                         "leave it out of 'classes' (it is then counted there)", d->classes[i], d->id);
+        for (j = 0; j < i && !st; j++) {
+            char *kj = normalise(d->classes[j]);
+            if (!kj)
+                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+            suffix(kj, b, sizeof b);
+            free(kj);
+            if (a[0] && !strcmp(a, b))
+                st = pj_perr(ps, v, "classes '%s' and '%s' would both make column %s_%s; list each class once, "
+                             "spelt as in the data", d->classes[j], d->classes[i], d->id, a);
+        }
+    }
+    return st;
+}
+
 static taafi_status count_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
 {
     const yaml_node_t *v;
@@ -415,7 +461,7 @@ static taafi_status count_keys(parser *ps, const yaml_node_t *m, tf_indicator_de
     if ((v = pj_get(ps, m, "classes"))) {
         if (!d->class_field)
             return pj_perr(ps, v, "'classes' needs 'class_field', the field that holds the class");
-        if ((st = parse_classes(ps, v, d)))
+        if ((st = parse_classes(ps, v, d)) || (st = check_classes(ps, v, d)))
             return st;
     }
     if (d->percent && !d->class_field)

@@ -92,10 +92,15 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
 
 taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, size_t n)
 {
-    char problem[256];
+    char problem[1024];
     if (!n)
         return TAAFI_OK;
-    snprintf(problem, sizeof problem, "%zu nodata cell(s) under the areas", n);
+    if (tf_raster_declares_nodata(ctx, def->source, def->band) == 0)
+        snprintf(problem, sizeof problem,
+                 "%zu nodata cell(s) under the areas; %s declares no nodata value, so NaN, -9999, -32768 and values "
+                 "beyond +-1e20 were taken as nodata", n, def->source);
+    else
+        snprintf(problem, sizeof problem, "%zu nodata cell(s) under the areas", n);
     return tf_dq_add(ctx, &r->dq, def->id, -1, problem, "counted as no residents");
 }
 

@@ -71,6 +71,12 @@ typedef struct tf_feature {
  * project's. */
 typedef enum tf_own_source { TF_OWN_NONE = 0, TF_OWN_TABLE, TF_OWN_RASTER } tf_own_source;
 
+/* The most classes a count breaks down by (each makes up to three
+ * columns: count, per km², percent; a GeoPackage holds 2,000 columns, and
+ * a map legend no more than a few dozen).  A class field with more distinct
+ * values stops the run and `validate` with what to do. */
+#define TF_MAX_COUNT_CLASSES 200
+
 typedef struct tf_family {
     tf_ind_type type;
     int needs_parts; /* the pass must cut features by areas (overlay) */

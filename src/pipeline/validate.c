@@ -18,8 +18,33 @@ static taafi_status ignore_file(taafi_ctx *ctx, const char *role, const char *pa
     return TAAFI_OK;
 }
 
-static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t li, int epsg, tf_buf *b)
+/* A count by a class field without declared classes: its values read as
+ * the run reads them, so that a field of more than TF_MAX_COUNT_CLASSES distinct
+ * values is found now and with the same message. */
+static taafi_status check_classes(taafi_ctx *ctx, const tf_indicator_def *d, const tf_areas *a, tf_vsource *src)
 {
+    const tf_family *fam = tf_family_of(d->type);
+    tf_ind_state *s = NULL;
+    OGRFeatureH f;
+    taafi_status st;
+    if (d->type != TF_IND_COUNT || !d->class_field || d->n_classes)
+        return TAAFI_OK;
+    if ((st = fam->begin(ctx, d, a, src, &s)))
+        return st;
+    OGR_L_ResetReading(src->layer);
+    while (!st && (f = OGR_L_GetNextFeature(src->layer))) {
+        tf_feature feat = {.f = f, .fid = (int64_t)OGR_F_GetFID(f), .area = -1};
+        if (!(st = tf_check_interrupt(ctx)))
+            st = fam->consume(ctx, s, &feat);
+        OGR_F_Destroy(f);
+    }
+    fam->free(ctx, s);
+    return st;
+}
+
+static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t li, const tf_areas *a, tf_buf *b)
+{
+    int epsg = a->epsg;
     tf_vsource src = {0};
     OGRSpatialReferenceH srs;
     tf_reproj *r = NULL;
@@ -47,6 +72,10 @@ static taafi_status check_layer(taafi_ctx *ctx, const taafi_project *p, size_t l
                 goto done;
             }
             tf_buf_printf(b, ", field %s", fld);
+            if ((st = check_classes(ctx, d, a, &src))) {
+                tf_buf_printf(b, "\n");
+                goto done;
+            }
         }
         if (d->where) {
             /* The indicator's own filter must be valid SQL for this layer. */
@@ -187,7 +216,7 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
     scan.dq = dq; /* the areas' notes first */
     memset(&dq, 0, sizeof dq);
     for (i = 0; i < p->n_layers; i++)
-        if ((st = check_layer(ctx, p, i, a->epsg, &b)) || (st = tf_scan_layer(ctx, &scan, i)))
+        if ((st = check_layer(ctx, p, i, a, &b)) || (st = tf_scan_layer(ctx, &scan, i)))
             goto done;
     /* every round's own inputs open too, and none is missing */
     if ((st = check_own_sources(ctx, p, a->epsg, &b)) || (st = tf_rounds_check(ctx, p)))

@@ -51,6 +51,16 @@ taafi_status tf_raster_check_cells(taafi_ctx *ctx, const tf_raster *r, const tf_
 typedef taafi_status (*tf_cell_fn)(taafi_ctx *ctx, size_t n, const double *x, const double *y, const double *value,
                                    const double *fraction, void *user);
 
+/* A raster that declares no nodata value often has one all the same:
+ * these cell values, of no sum a layer of persons or of anything counted
+ * per cell can hold, are read as nodata in a raster without a declared
+ * one (-9999, -32768, and beyond +-1e20, where float32's -3.4e38 and
+ * -1e30 fall; NaN always is). */
+#define TF_RASTER_UNDECLARED_NODATA(v) ((v) == -9999.0 || (v) == -32768.0 || fabs(v) >= 1e20)
+/* Whether band `band` of the raster at `path` declares a nodata value (1),
+ * does not (0); -1 when it cannot be opened. */
+int tf_raster_declares_nodata(taafi_ctx *ctx, const char *path, int band);
+
 /* Visits the cells under `poly` (analysis CRS), row by row.  *nodata_out,
  * if not NULL, receives the number of nodata cells met.  Without
  * `want_xy` the centres are not worked out (a sum needs no coordinates). */

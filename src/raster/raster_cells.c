@@ -476,7 +476,7 @@ static taafi_status emit(taafi_ctx *ctx, cells_job *j, const double *vals, int w
         if (j->area[col] <= 0)
             continue;
         at++;
-        if (isnan(v) || (r->has_nodata && v == r->nodata)) {
+        if (isnan(v) || (r->has_nodata ? v == r->nodata : TF_RASTER_UNDECLARED_NODATA(v))) {
             j->nodata++;
             continue;
         }

@@ -14,7 +14,14 @@
  * of `r`.  Case-insensitive: GeoPackage (SQLite) column names are. */
 static taafi_status check_name(taafi_ctx *ctx, const taafi_result *r, const char *name, const tf_indicator_def *def)
 {
-    size_t i;
+    size_t i, n_fields = (size_t)OGR_FD_GetFieldCount(r->areas->defn);
+    /* SQLite's limit is 2,000 columns; taafi adds a few of its own */
+    if (n_fields + r->n_cols + 16 >= 2000)
+        return tf_error(ctx, TAAFI_ERR_PROJECT,
+                        "%s:%d: indicator '%s' makes column '%s', number %zu of the areas table with its %zu fields; "
+                        "a GeoPackage holds at most 2,000: declare fewer classes or indicators",
+                        r->project->path, def ? def->line : 0, def ? def->id : name, name, n_fields + r->n_cols + 1,
+                        n_fields);
     if (OGR_FD_GetFieldIndex(r->areas->defn, name) >= 0)
         return tf_error(ctx, TAAFI_ERR_PROJECT,
                         "%s:%d: indicator '%s' makes a column '%s', but the areas already have a field of that name; "

@@ -21,6 +21,12 @@
 
 /* Runs a project whose text is `yml` (paths inside may use %1$s for the
  * fixtures folder); returns the status and *r. */
+/* Writes a file into dir, forgetting its path. */
+static void tt_write_free(const char *dir, const char *name, const char *text)
+{
+    free(tt_write(dir, name, text));
+}
+
 static taafi_status run(tt_env *e, const char *yml, taafi_result **r, taafi_project **p)
 {
     char text[4096], dir[2048], *path;
@@ -727,6 +733,74 @@ static void test_vsizip(void **state)
     free(out);
 }
 
+/* Loads the project `yml` (as run() does) and checks that validate stops
+ * with a message holding frag, as the run does. */
+static void expect_validate_error(tt_env *e, const char *yml, const char *frag)
+{
+    taafi_result *r;
+    taafi_project *p;
+    char *report = NULL;
+    assert_int_not_equal(run(e, yml, &r, &p), TAAFI_OK);
+    if (!strstr(taafi_ctx_message(e->ctx), frag))
+        fail_msg("run: %s", taafi_ctx_message(e->ctx));
+    assert_null(r);
+    assert_non_null(p);
+    assert_int_not_equal(taafi_project_validate(e->ctx, p, &report), TAAFI_OK);
+    if (!strstr(taafi_ctx_message(e->ctx), frag) || !report || !strstr(report, frag))
+        fail_msg("validate: %s", taafi_ctx_message(e->ctx));
+    taafi_string_free(report);
+    done(r, p);
+}
+
+/* Column names that would clash in the GeoPackage are found when the
+ * project loads or the areas open (declared classes, an indicator named
+ * like an areas' field, fields that differ only in case), or, for classes
+ * taken from the data, by validate and by the run as soon as the field
+ * has too many values: never when the outputs are written (issue 16, 12). */
+static void test_column_clashes(void **state)
+{
+    tt_env *e = *state;
+    taafi_project *p = NULL;
+    char *path, *json = malloc(1 << 16);
+    size_t n = 0;
+    int i;
+    path = tt_write(e->dir, "c.yml",
+                    "areas: {source: a.shp, id: c}\nlayers: {d: {source: d.shp}}\nindicators:\n"
+                    "  - {id: n, type: count, layer: d, class_field: k,\n     classes: [a-b, x, 'a b']}\n");
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "c.yml:5:"));
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "classes 'a-b' and 'a b' would both make column n_a_b"));
+    free(path);
+    path = tt_write(e->dir, "c.yml",
+                    "areas: {source: a.shp, id: c}\nlayers: {d: {source: d.shp}}\nindicators:\n"
+                    "  - {id: n, type: count, layer: d, class_field: k, classes: [x, Other]}\n");
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "class 'Other' would make column n_other"));
+    free(path);
+    expect_validate_error(e, "areas: {source: '%1$s/cp1256.shp', id: code}\nindicators: [{id: NAME_AR, type: area}]\n",
+                          "p.yml:2: indicator 'NAME_AR' has the name of a field of the areas");
+    tt_write_free(e->dir, "nn.geojson",
+                  "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"code\":\"A\","
+                  "\"Name\":\"x\",\"NAME\":\"y\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[36.70,34.70],"
+                  "[36.71,34.70],[36.71,34.71],[36.70,34.71],[36.70,34.70]]]}}]}");
+    expect_validate_error(e, "areas: {source: nn.geojson, id: code}\nindicators: [{id: km2, type: area}]\n",
+                          "layer nn: fields 'Name' and 'NAME' differ only in case");
+    /* 250 points in square A, each of its own class */
+    n += (size_t)snprintf(json + n, 64, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (i = 0; i < 250; i++)
+        n += (size_t)snprintf(json + n, 200,
+                              "%s{\"type\":\"Feature\",\"properties\":{\"k\":\"c%d\"},\"geometry\":{\"type\":\"Point\","
+                              "\"coordinates\":[36.705,34.705]}}",
+                              i ? "," : "", i);
+    snprintf(json + n, 8, "]}");
+    tt_write_free(e->dir, "many.geojson", json);
+    expect_validate_error(e,
+                          "areas: {source: '%1$s/cp1256.shp', id: code}\nlayers: {d: {source: many.geojson}}\n"
+                          "indicators: [{id: n, type: count, layer: d, class_field: k}]\n",
+                          "indicator 'n': class_field 'k' has more than 200 distinct values (this one: 'c200')");
+    free(json);
+}
+
 /* Ctrl-C in a batch stops the batch: the project running stops cleanly,
  * those after it do not start, and the summary says so. */
 static void test_ctrl_c_batch(void **state)
@@ -818,6 +892,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cut_short, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_zero_length, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_vsizip, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_column_clashes, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -168,7 +168,8 @@ static void test_column_clash(void **state)
                           "indicators:\n  - {id: name_ar, type: area}\n");
     assert_int_equal(taafi_project_load(f->ctx, path, &p), TAAFI_OK);
     assert_int_equal(taafi_run(f->ctx, p, &r), TAAFI_ERR_PROJECT);
-    assert_non_null(strstr(taafi_ctx_message(f->ctx), "already have a field"));
+    assert_non_null(
+        strstr(taafi_ctx_message(f->ctx), "clash.yml:3: indicator 'name_ar' has the name of a field of the areas"));
     taafi_project_free(p);
     free(path);
 }

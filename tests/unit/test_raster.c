@@ -27,7 +27,8 @@ static char *make_raster(const char *dir, const char *name, int epsg, double x0,
     OSRImportFromEPSG(srs, epsg);
     GDALSetSpatialRef(ds, srs);
     OSRRelease(srs);
-    GDALSetRasterNoDataValue(GDALGetRasterBand(ds, 1), nodata);
+    if (!isnan(nodata)) /* NaN: the raster declares none */
+        GDALSetRasterNoDataValue(GDALGetRasterBand(ds, 1), nodata);
     assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, nx, ny, (void *)values, nx, ny,
                                   GDT_Float64, 0, 0),
                      CE_None);
@@ -340,6 +341,40 @@ static void test_overflow_is_null(void **state)
     free(ras);
 }
 
+/* A raster that declares no nodata value but holds -1e30 and -9999 cells
+ * (as exports often do): those cells are left out of the sum and the note
+ * says why, not summed into the population (issue 16, 7 and requirement 5). */
+static void test_undeclared_nodata(void **state)
+{
+    tt_env *e = *state;
+    double v[4] = {5, -1e30, -9999, 3};
+    char *ras = make_raster(e->dir, "undeclared.tif", 32637, X0, Y0, 10, v, 4, 1, NAN), text[2048], *yml;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    size_t i, notes = 0;
+    free(tt_write(e->dir, "b.geojson",
+                  "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+                  "\"urn:ogc:def:crs:EPSG::32637\"}},\"features\":[{\"type\":\"Feature\",\"properties\":"
+                  "{\"c\":\"A\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[500000,3840020],"
+                  "[500040,3840020],[500040,3840030],[500000,3840030],[500000,3840020]]]}}]}\n"));
+    snprintf(text, sizeof text,
+             "areas: {source: b.geojson, id: c}\nindicators:\n  - {id: pop, type: raster_sum, source: %s}\n", ras);
+    yml = tt_write(e->dir, "undeclared.yml", text);
+    if (taafi_project_load(e->ctx, yml, &p) || taafi_run(e->ctx, p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_double_equal(tt_value(r, "pop", 0), 8, 1e-9);
+    for (i = 0; i < taafi_result_issue_count(r); i++) {
+        const char *problem;
+        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
+        notes += strstr(problem, "2 nodata cell(s) under the areas;") && strstr(problem, "declares no nodata value");
+    }
+    assert_int_equal(notes, 1);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    free(yml);
+    free(ras);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +385,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_centres, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_refusals, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_overflow_is_null, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_undeclared_nodata, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
