@@ -42,6 +42,13 @@
  * (taafi_result_value and the like) may be called from several threads at
  * once.
  *
+ * Memory.  Every allocation libtaafi makes goes through its context's
+ * allocator: malloc/realloc/free unless one is given to
+ * taafi_ctx_new_with_allocator().  GDAL, GEOS, PROJ, SQLite and the other
+ * libraries allocate their own memory as they do.  When an allocation
+ * fails, the call returns TAAFI_ERR_NOMEM, frees what it made and writes
+ * no output.
+ *
  * Units and CRS.  Analysis happens in a projected CRS in metres (the project
  * file's `crs`, or the UTM zone of the areas when `auto`).  Areas are reported
  * in km², densities per km², counts as numbers of features.
@@ -128,6 +135,23 @@ TAAFI_API void taafi_versions(char *buf, size_t size);
  * taafi_ctx_free().  Registers GDAL's drivers the first time it is called
  * (GDAL's own registration is idempotent and thread-safe). */
 TAAFI_API taafi_status taafi_ctx_new(taafi_ctx **out);
+
+/* Functions that allocate for libtaafi, as malloc, realloc and free do
+ * (realloc with ptr NULL allocates; free accepts NULL), with `user` passed
+ * back.  They may be called from the threads a context starts
+ * (taafi_ctx_set_threads) at once. */
+typedef struct taafi_allocator {
+    void *(*malloc)(void *user, size_t size);
+    void *(*realloc)(void *user, void *ptr, size_t size);
+    void (*free)(void *user, void *ptr);
+    void *user;
+} taafi_allocator;
+
+/* taafi_ctx_new() with every allocation of libtaafi made by `alloc` for
+ * the context, for the threads it starts and for every object made with
+ * it.  `alloc` is borrowed, not copied: it must stay valid until the
+ * context and every object made with it are freed. */
+TAAFI_API taafi_status taafi_ctx_new_with_allocator(const taafi_allocator *alloc, taafi_ctx **out);
 
 /* Frees a context.  Accepts NULL. */
 TAAFI_API void taafi_ctx_free(taafi_ctx *ctx);

@@ -100,7 +100,9 @@ static taafi_status work(taafi_ctx *ctx, tf_bg *bg)
 static void *thread_main(void *arg)
 {
     tf_bg *bg = arg;
-    taafi_status st = work(bg->ctx, bg);
+    taafi_status st;
+    tf_enter(bg->ctx);
+    st = work(bg->ctx, bg);
     pthread_mutex_lock(&bg->lock);
     bg->st = st;
     bg->done = 1;
@@ -117,7 +119,7 @@ int tf_bg_wanted(const taafi_project *p, size_t k)
 taafi_status tf_bg_start(taafi_ctx *ctx, const taafi_result *r, tf_ind_state **states, const unsigned char *in_bg,
                          tf_bg **out)
 {
-    tf_bg *bg = calloc(1, sizeof *bg);
+    tf_bg *bg = tf_calloc(1, sizeof *bg);
     taafi_status st;
     int any = 0;
     *out = NULL;
@@ -133,11 +135,10 @@ taafi_status tf_bg_start(taafi_ctx *ctx, const taafi_result *r, tf_ind_state **s
     for (size_t k = 0; k < r->project->n_inds; k++)
         any |= in_bg[k];
     if (ctx->threads > 1 && any) {
-        if (taafi_ctx_new(&bg->ctx) != TAAFI_OK) {
+        if (tf_ctx_new_child(ctx, &bg->ctx) != TAAFI_OK) {
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             goto fail;
         }
-        tf_ctx_inherit(bg->ctx, ctx);
         taafi_ctx_set_threads(bg->ctx, ctx->threads);
         taafi_ctx_set_progress(bg->ctx, snapshot, bg);
         bg->part->ctx = bg->ctx; /* the part's geometries are made there */
@@ -218,5 +219,5 @@ void tf_bg_free(tf_bg *bg)
     taafi_ctx_free(bg->ctx);
     pthread_cond_destroy(&bg->finished);
     pthread_mutex_destroy(&bg->lock);
-    free(bg);
+    tf_free(bg);
 }

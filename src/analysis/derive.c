@@ -338,11 +338,11 @@ static taafi_status expressions(taafi_ctx *ctx, taafi_result *r)
         pending += p->inds[k].type == TF_IND_EXPRESSION;
     if (!pending)
         return TAAFI_OK;
-    done = calloc(p->n_inds, 1);
-    waits = calloc(p->n_inds, sizeof *waits);
+    done = tf_calloc(p->n_inds, 1);
+    waits = tf_calloc(p->n_inds, sizeof *waits);
     if (!done || !waits ||
         sqlite3_open_v2(":memory:", &q.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK)
-        st = tf_error(ctx, TAAFI_ERR_NOMEM, "cannot open SQLite in memory");
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory (opening SQLite in memory for the expressions)");
     else {
         sqlite3_progress_handler(q.db, PROGRESS_STEPS, progress, &q);
         if (!(st = fill_table(&q, r)) && !(st = evaluate_all(&q, r, pending, done, waits)))
@@ -350,8 +350,8 @@ static taafi_status expressions(taafi_ctx *ctx, taafi_result *r)
     }
     if (q.db)
         sqlite3_close(q.db);
-    free(done);
-    free(waits);
+    tf_free(done);
+    tf_free(waits);
     return st;
 }
 

@@ -181,7 +181,7 @@ static taafi_status ignore_fields(taafi_ctx *ctx, const taafi_result *r, size_t 
     const taafi_project *p = r->project;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(src->layer);
     int n = OGR_FD_GetFieldCount(defn), i, m = 0;
-    const char **names = calloc((size_t)n + 1, sizeof *names);
+    const char **names = tf_calloc((size_t)n + 1, sizeof *names);
     size_t k;
     *out = NULL;
     if (!names)
@@ -305,12 +305,12 @@ typedef struct feat_chunk {
 
 static int chunk_alloc(feat_chunk *c)
 {
-    c->f = calloc(CHUNK, sizeof *c->f);
-    c->cx = malloc(CHUNK * sizeof *c->cx), c->cy = malloc(CHUNK * sizeof *c->cy);
-    c->ax = malloc(CHUNK * sizeof *c->ax), c->ay = malloc(CHUNK * sizeof *c->ay);
-    c->is_pt = calloc(CHUNK, 1);
-    c->known = malloc(CHUNK * sizeof *c->known);
-    c->pt_ix = malloc(CHUNK * sizeof *c->pt_ix);
+    c->f = tf_calloc(CHUNK, sizeof *c->f);
+    c->cx = tf_malloc(CHUNK * sizeof *c->cx), c->cy = tf_malloc(CHUNK * sizeof *c->cy);
+    c->ax = tf_malloc(CHUNK * sizeof *c->ax), c->ay = tf_malloc(CHUNK * sizeof *c->ay);
+    c->is_pt = tf_calloc(CHUNK, 1);
+    c->known = tf_malloc(CHUNK * sizeof *c->known);
+    c->pt_ix = tf_malloc(CHUNK * sizeof *c->pt_ix);
     return c->f && c->cx && c->cy && c->ax && c->ay && c->is_pt && c->known && c->pt_ix ? 0 : -1;
 }
 
@@ -319,7 +319,7 @@ static void chunk_free(feat_chunk *c)
     for (; c->f && c->at < c->n; c->at++)
         if (c->f[c->at])
             OGR_F_Destroy(c->f[c->at]);
-    free(c->f), free(c->cx), free(c->cy), free(c->ax), free(c->ay), free(c->is_pt), free(c->known), free(c->pt_ix);
+    tf_free(c->f), tf_free(c->cx), tf_free(c->cy), tf_free(c->ax), tf_free(c->ay), tf_free(c->is_pt), tf_free(c->known), tf_free(c->pt_ix);
 }
 
 /* The next chunk: read, then its points placed together: points that are
@@ -535,11 +535,11 @@ taafi_status tf_pass_run(taafi_ctx *ctx, taafi_result *r, size_t li, const char 
 done:
     tf_pointpool_free(f.pool);
     chunk_free(&c);
-    free(ignored);
+    tf_free(ignored);
     tf_fastproj_free(fp);
-    free(buf.cand);
-    free(buf.parts);
-    free(def.where);
+    tf_free(buf.cand);
+    tf_free(buf.parts);
+    tf_free(def.where);
     tf_reproj_free(to_xy);
     tf_source_close(&src);
     return st;

@@ -78,11 +78,11 @@ static void colpass_free(colpass *c)
 {
     if (c->again_open)
         tf_source_close(&c->again);
-    free(c->fid);
-    free(c->rx);
-    free(c->ry);
-    free(c->is_pt);
-    free(c->area);
+    tf_free(c->fid);
+    tf_free(c->rx);
+    tf_free(c->ry);
+    tf_free(c->is_pt);
+    tf_free(c->area);
 }
 
 /* Room for a batch of n rows. */
@@ -90,13 +90,13 @@ static taafi_status grow(taafi_ctx *ctx, colpass *c, size_t n)
 {
     if (n <= c->cap)
         return TAAFI_OK;
-    free(c->fid), free(c->rx), free(c->ry), free(c->is_pt), free(c->area);
+    tf_free(c->fid), tf_free(c->rx), tf_free(c->ry), tf_free(c->is_pt), tf_free(c->area);
     c->cap = n;
-    c->fid = malloc(n * sizeof *c->fid);
-    c->rx = malloc(n * sizeof *c->rx);
-    c->ry = malloc(n * sizeof *c->ry);
-    c->is_pt = malloc(n);
-    c->area = malloc(n * sizeof *c->area);
+    c->fid = tf_malloc(n * sizeof *c->fid);
+    c->rx = tf_malloc(n * sizeof *c->rx);
+    c->ry = tf_malloc(n * sizeof *c->ry);
+    c->is_pt = tf_malloc(n);
+    c->area = tf_malloc(n * sizeof *c->area);
     if (!c->fid || !c->rx || !c->ry || !c->is_pt || !c->area) {
         c->cap = 0;
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -187,7 +187,7 @@ taafi_status tf_pass_by_columns(taafi_ctx *ctx, taafi_result *r, const tf_source
                                const char *stage, GIntBig total, pass_stats *ps, size_t *n_gdal_msgs, int *done)
 {
     const taafi_project *p = r->project;
-    int *fields = calloc(p->n_inds + 1, sizeof *fields), *as_text = calloc(p->n_inds + 1, sizeof *as_text);
+    int *fields = tf_calloc(p->n_inds + 1, sizeof *fields), *as_text = tf_calloc(p->n_inds + 1, sizeof *as_text);
     tf_columns *cols = NULL;
     taafi_status st;
     *done = 0;
@@ -195,8 +195,8 @@ taafi_status tf_pass_by_columns(taafi_ctx *ctx, taafi_result *r, const tf_source
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     else
         st = tf_columns_open(ctx, src, fields, as_text, used_fields(r, li, where, src, fields, as_text), &cols);
-    free(fields);
-    free(as_text);
+    tf_free(fields);
+    tf_free(as_text);
     if (st || !cols)
         return st;
     tf_log(ctx, TAAFI_LOG_DEBUG, "%s: read by columns (GDAL's Arrow stream)", def->path);

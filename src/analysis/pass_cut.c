@@ -9,7 +9,7 @@ static taafi_status add_part(taafi_ctx *ctx, pass_buf *b, size_t area, double me
 {
     if (b->n_parts == b->cap_parts) {
         size_t cap = b->cap_parts ? b->cap_parts * 2 : 16;
-        tf_part *p = realloc(b->parts, cap * sizeof *p);
+        tf_part *p = tf_realloc(b->parts, cap * sizeof *p);
         if (!p)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         b->parts = p;

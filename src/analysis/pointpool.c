@@ -122,6 +122,7 @@ static void *helper_main(void *arg)
     helper *h = arg;
     tf_pointpool *pp = h->pp;
     unsigned long seen = 0;
+    tf_enter(h->ctx);
     pthread_mutex_lock(&pp->lock);
     for (;;) {
         while (!pp->quit && pp->gen == seen)
@@ -157,7 +158,7 @@ static void warm(taafi_ctx *ctx, const tf_areas *a)
 taafi_status tf_pointpool_new(taafi_ctx *ctx, const tf_areas *areas, OGRSpatialReferenceH srs, const char *what,
                               const tf_fastproj *fp, tf_pointpool **out)
 {
-    tf_pointpool *pp = calloc(1, sizeof *pp);
+    tf_pointpool *pp = tf_calloc(1, sizeof *pp);
     taafi_status st = TAAFI_OK;
     int k, want = ctx->threads > 1 ? ctx->threads - 1 : 0;
     *out = NULL;
@@ -169,7 +170,7 @@ taafi_status tf_pointpool_new(taafi_ctx *ctx, const tf_areas *areas, OGRSpatialR
     pp->areas = areas;
     pp->fp = fp;
     pp->near_d = fp ? tf_fastproj_bound(fp) : 0;
-    if (!(pp->mine = malloc(sizeof *pp->mine)) || (want && !(pp->h = calloc((size_t)want, sizeof *pp->h)))) {
+    if (!(pp->mine = tf_malloc(sizeof *pp->mine)) || (want && !(pp->h = tf_calloc((size_t)want, sizeof *pp->h)))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -179,7 +180,7 @@ taafi_status tf_pointpool_new(taafi_ctx *ctx, const tf_areas *areas, OGRSpatialR
     for (k = 0; k < want; k++) {
         helper *h = &pp->h[k];
         h->pp = pp;
-        if (taafi_ctx_new(&h->ctx) != TAAFI_OK || !(h->s = malloc(sizeof *h->s))) {
+        if (tf_ctx_new_child(ctx, &h->ctx) != TAAFI_OK || !(h->s = tf_malloc(sizeof *h->s))) {
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             goto fail;
         }
@@ -232,12 +233,12 @@ void tf_pointpool_free(tf_pointpool *pp)
             pthread_join(h->thread, NULL);
         tf_reproj_free(h->to_xy);
         taafi_ctx_free(h->ctx);
-        free(h->s);
+        tf_free(h->s);
     }
     pthread_cond_destroy(&pp->go);
     pthread_cond_destroy(&pp->finished);
     pthread_mutex_destroy(&pp->lock);
-    free(pp->h);
-    free(pp->mine);
-    free(pp);
+    tf_free(pp->h);
+    tf_free(pp->mine);
+    tf_free(pp);
 }

@@ -26,7 +26,7 @@ static void free_states(taafi_ctx *ctx, const taafi_project *p, tf_ind_state **s
     for (k = 0; k < p->n_inds; k++)
         if (states[k])
             tf_family_of(p->inds[k].type)->free(ctx, states[k]);
-    free(states);
+    tf_free(states);
 }
 
 /* Scenarios whose copy of an indicator its family must compute again
@@ -48,7 +48,7 @@ static taafi_status scenario_variants(taafi_ctx *ctx, taafi_result *r, tf_ind_st
             char why[512];
             if (!fam || !fam->scenario_variant || !states[k] || !fam->scenario_variant(&p->inds[k], d, why, sizeof why))
                 continue;
-            v = realloc(r->variants, (r->n_variants + 1) * sizeof *v);
+            v = tf_realloc(r->variants, (r->n_variants + 1) * sizeof *v);
             if (!v)
                 return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             r->variants = v;
@@ -179,6 +179,7 @@ static taafi_status no_infinities(taafi_ctx *ctx, taafi_result *r)
 
 taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **out)
 {
+    tf_enter(ctx);
     taafi_result *r = NULL;
     tf_ind_state **states = NULL;
     unsigned char *in_bg = NULL, *done = NULL, *hashed = NULL;
@@ -191,11 +192,11 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_run: NULL argument") : TAAFI_ERR_USAGE;
     *out = NULL;
     tf_gdal_enter(ctx);
-    r = calloc(1, sizeof *r);
-    states = calloc(p->n_inds ? p->n_inds : 1, sizeof *states);
-    in_bg = calloc(p->n_inds ? p->n_inds : 1, 1);
-    done = calloc(p->n_inds ? p->n_inds : 1, 1);
-    hashed = calloc(p->n_layers ? p->n_layers : 1, 1);
+    r = tf_calloc(1, sizeof *r);
+    states = tf_calloc(p->n_inds ? p->n_inds : 1, sizeof *states);
+    in_bg = tf_calloc(p->n_inds ? p->n_inds : 1, 1);
+    done = tf_calloc(p->n_inds ? p->n_inds : 1, 1);
+    hashed = tf_calloc(p->n_layers ? p->n_layers : 1, 1);
     if (!r || !states || !in_bg || !done || !hashed) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto end;
@@ -233,9 +234,9 @@ end:
         taafi_result_free(r);
     else
         *out = r;
-    free(in_bg);
-    free(done);
-    free(hashed);
+    tf_free(in_bg);
+    tf_free(done);
+    tf_free(hashed);
     tf_gdal_leave(ctx);
     return st;
 }

@@ -26,7 +26,7 @@ static taafi_status put_facilities(taafi_ctx *ctx, taafi_result *r, const tf_var
     for (e = b; e < r->n_facilities && !strcmp(r->facilities[e].def->id, var->id); e++)
         ;
     n = r->n_facilities - (e - b) + part->n_facilities;
-    if (!(v = malloc((n ? n : 1) * sizeof *v)))
+    if (!(v = tf_malloc((n ? n : 1) * sizeof *v)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     /* (memcpy takes no NULL, even for nothing: a side may have none) */
     if (b)
@@ -35,7 +35,7 @@ static taafi_status put_facilities(taafi_ctx *ctx, taafi_result *r, const tf_var
         memcpy(v + b, part->facilities, part->n_facilities * sizeof *v);
     if (r->n_facilities > e)
         memcpy(v + b + part->n_facilities, r->facilities + e, (r->n_facilities - e) * sizeof *v);
-    free(r->facilities);
+    tf_free(r->facilities);
     r->facilities = v;
     r->n_facilities = r->cap_facilities = n;
     return TAAFI_OK;
@@ -95,6 +95,7 @@ static taafi_status fill(taafi_ctx *ctx, const taafi_result *base, const tf_scen
 
 taafi_status taafi_result_scenario(taafi_ctx *ctx, const taafi_result *base, const char *name, taafi_result **out)
 {
+    tf_enter(ctx);
     const tf_scenario *sc = NULL;
     taafi_result *r = NULL;
     size_t i;

@@ -90,14 +90,14 @@ static int cmp_ranked(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-void tf_rank(const double *x, size_t n, double *rank)
+int tf_rank(const double *x, size_t n, double *rank)
 {
-    ranked *o = malloc((n ? n : 1) * sizeof *o);
+    ranked *o = tf_malloc((n ? n : 1) * sizeof *o);
     size_t i, m = 0;
     for (i = 0; i < n; i++)
         rank[i] = NAN;
     if (!o)
-        return;
+        return -1;
     for (i = 0; i < n; i++)
         if (!isnan(x[i])) {
             o[m].v = x[i];
@@ -107,7 +107,8 @@ void tf_rank(const double *x, size_t n, double *rank)
     qsort(o, m, sizeof *o, cmp_ranked);
     for (i = 0; i < m; i++)
         rank[o[i].i] = (i > 0 && o[i].v == o[i - 1].v) ? rank[o[i - 1].i] : (double)(i + 1);
-    free(o);
+    tf_free(o);
+    return 0;
 }
 
 /* Weighted mean of the non-missing scores; NaN if no weight is left. */
@@ -216,7 +217,7 @@ static taafi_status pillar_scores(taafi_ctx *ctx, taafi_result *r, score_job *j)
     size_t k, a, i, m, n = j->n;
     char name[300];
     taafi_status st = TAAFI_OK;
-    double *s = malloc(j->n_scored * sizeof *s);
+    double *s = tf_malloc(j->n_scored * sizeof *s);
     if (!s)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (int q = 0; q < TF_N_PILLARS && !st; q++) {
@@ -245,7 +246,7 @@ static taafi_status pillar_scores(taafi_ctx *ctx, taafi_result *r, score_job *j)
             j->pillar[(size_t)q * n + a] = v[a];
         }
     }
-    free(s);
+    tf_free(s);
     return st;
 }
 
@@ -278,7 +279,8 @@ static taafi_status index_and_rank(taafi_ctx *ctx, taafi_result *r, const score_
     }
     if ((st = add(ctx, r, "rank", NULL, "rank", 1, "rank (1 = most in need)", &rank)))
         return st;
-    tf_rank(index, n, rank);
+    if (tf_rank(index, n, rank))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     *index_out = index;
     *rank_out = rank;
     return TAAFI_OK;
@@ -344,18 +346,18 @@ taafi_status tf_score(taafi_ctx *ctx, taafi_result *r)
         j.n_scored += j.inds[k].pillar != NULL;
     if (!j.n_scored)
         return TAAFI_OK;
-    j.value_col = calloc(p->n_inds, sizeof *j.value_col);
-    j.scores = calloc(j.n_scored * n, sizeof *j.scores);
-    j.pillar = calloc(TF_N_PILLARS * n, sizeof *j.pillar);
-    j.w = calloc(j.n_scored, sizeof *j.w);
+    j.value_col = tf_calloc(p->n_inds, sizeof *j.value_col);
+    j.scores = tf_calloc(j.n_scored * n, sizeof *j.scores);
+    j.pillar = tf_calloc(TF_N_PILLARS * n, sizeof *j.pillar);
+    j.w = tf_calloc(j.n_scored, sizeof *j.w);
     if (!j.value_col || !j.scores || !j.pillar || !j.w)
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     else if (!(st = indicator_scores(ctx, r, &j)) && !(st = pillar_scores(ctx, r, &j)) &&
              !(st = index_and_rank(ctx, r, &j, &index, &rank)))
         st = priority(ctx, r, &j, index, rank);
-    free(j.value_col);
-    free(j.scores);
-    free(j.pillar);
-    free(j.w);
+    tf_free(j.value_col);
+    tf_free(j.scores);
+    tf_free(j.pillar);
+    tf_free(j.w);
     return st;
 }

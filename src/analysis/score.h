@@ -16,7 +16,7 @@ taafi_status tf_score(taafi_ctx *ctx, taafi_result *r);
 void tf_normalise(const tf_indicator_def *d, const double *x, size_t n, double *score);
 
 /* Competition ranks (1 2 2 4) of n values, ascending: the lowest value gets
- * rank 1.  NaN values get rank NaN. */
-void tf_rank(const double *x, size_t n, double *rank);
+ * rank 1.  NaN values get rank NaN.  0, or -1 when out of memory. */
+int tf_rank(const double *x, size_t n, double *rank);
 
 #endif

@@ -105,7 +105,7 @@ static int cmp_double(const void *a, const void *b)
 
 static void quantile_breaks(const double *v, size_t n, size_t classes, double *breaks)
 {
-    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    double *sorted = tf_malloc((n ? n : 1) * sizeof *sorted);
     size_t i, m = 0, c;
     if (!sorted) {
         for (c = 0; c + 1 < classes; c++)
@@ -128,7 +128,7 @@ static void quantile_breaks(const double *v, size_t n, size_t classes, double *b
         else
             breaks[c - 1] = (sorted[first - 1] + sorted[first]) / 2;
     }
-    free(sorted);
+    tf_free(sorted);
 }
 
 /* Breaks from classes already given (the priority classes): midway
@@ -191,7 +191,7 @@ taafi_status tf_sheets(taafi_ctx *ctx, const taafi_result *r, tf_sheet **out, si
     *n_out = 0;
     if ((c = tf_result_column_index(r, "recovery_index")) < 0)
         return TAAFI_OK;
-    if (!(s = calloc(1 + TF_N_PILLARS, sizeof *s)))
+    if (!(s = tf_calloc(1 + TF_N_PILLARS, sizeof *s)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     snprintf(s[0].key, sizeof s[0].key, "recovery_index");
     snprintf(s[0].column, sizeof s[0].column, "recovery_index");

@@ -33,18 +33,18 @@ void tf_areas_free(taafi_ctx *ctx, tf_areas *a)
         if (a->feat && a->feat[i])
             OGR_F_Destroy(a->feat[i]);
         if (a->id)
-            free(a->id[i]);
+            tf_free(a->id[i]);
     }
     if (a->defn)
         OGR_FD_Release(a->defn);
-    free(a->prep);
-    free(a->geom);
-    free(a->geom_ll);
-    free(a->feat);
-    free(a->id);
-    free(a->area_km2);
-    free(a->tree_item);
-    free(a);
+    tf_free(a->prep);
+    tf_free(a->geom);
+    tf_free(a->geom_ll);
+    tf_free(a->feat);
+    tf_free(a->id);
+    tf_free(a->area_km2);
+    tf_free(a->tree_item);
+    tf_free(a);
 }
 
 static taafi_status grow(taafi_ctx *ctx, tf_areas *a, size_t *cap)
@@ -52,7 +52,7 @@ static taafi_status grow(taafi_ctx *ctx, tf_areas *a, size_t *cap)
     size_t c = *cap ? *cap * 2 : 64;
     void *p;
 #define GROW(field)                                                                                                \
-    if (!(p = realloc(a->field, c * sizeof *a->field)))                                                            \
+    if (!(p = tf_realloc(a->field, c * sizeof *a->field)))                                                            \
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory reading areas");                                      \
     a->field = p;
     GROW(geom)
@@ -110,7 +110,7 @@ static int cmp_str_ptr(const void *x, const void *y)
 
 static taafi_status check_ids(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a)
 {
-    char ***order = malloc((a->n ? a->n : 1) * sizeof *order);
+    char ***order = tf_malloc((a->n ? a->n : 1) * sizeof *order);
     size_t i;
     taafi_status st = TAAFI_OK;
     if (!order)
@@ -125,7 +125,7 @@ static taafi_status check_ids(taafi_ctx *ctx, const taafi_project *p, const tf_a
                           p->area_id, *order[i]);
             break;
         }
-    free(order);
+    tf_free(order);
     return st;
 }
 
@@ -237,7 +237,7 @@ struct tf_worker {
 static taafi_status prep_setup(taafi_ctx *wctx, void *user, tf_worker **out)
 {
     prep_job *j = user;
-    tf_worker *w = calloc(1, sizeof *w);
+    tf_worker *w = tf_calloc(1, sizeof *w);
     taafi_status st;
     *out = w;
     if (!w)
@@ -253,7 +253,7 @@ static void prep_teardown(taafi_ctx *wctx, tf_worker *w)
     (void)wctx;
     if (w)
         tf_reproj_free(w->to_xy);
-    free(w);
+    tf_free(w);
 }
 
 static taafi_status prep_item(taafi_ctx *ctx, tf_worker *w, size_t i, void *user)
@@ -325,12 +325,12 @@ static taafi_status transform_all(taafi_ctx *ctx, const taafi_project *p, tf_are
                                   tf_dq *dq)
 {
     static const tf_parallel_ops ops = {prep_setup, prep_item, prep_teardown};
-    prep_job j = {p, a, srs, PTHREAD_MUTEX_INITIALIZER, calloc(a->n, sizeof(char *)), calloc(a->n, sizeof(double))};
+    prep_job j = {p, a, srs, PTHREAD_MUTEX_INITIALIZER, tf_calloc(a->n, sizeof(char *)), tf_calloc(a->n, sizeof(double))};
     size_t vertices = 0, i;
     taafi_status st;
-    if (!j.notes || !j.geod || !(a->area_km2 = calloc(a->n, sizeof *a->area_km2))) {
-        free(j.notes);
-        free(j.geod);
+    if (!j.notes || !j.geod || !(a->area_km2 = tf_calloc(a->n, sizeof *a->area_km2))) {
+        tf_free(j.notes);
+        tf_free(j.geod);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     for (i = 0; i < a->n; i++)
@@ -348,12 +348,12 @@ static taafi_status transform_all(taafi_ctx *ctx, const taafi_project *p, tf_are
         if (!st && j.notes[i])
             st = tf_dq_add(ctx, dq, "areas", (int64_t)OGR_F_GetFID(a->feat[i]), j.notes[i],
                            "repaired with GEOSMakeValid (structure method)");
-        free(j.notes[i]);
+        tf_free(j.notes[i]);
     }
-    free(j.notes);
+    tf_free(j.notes);
     if (!st)
         st = check_geodesic(ctx, p, a, j.geod, dq);
-    free(j.geod);
+    tf_free(j.geod);
     return st;
 }
 
@@ -363,7 +363,7 @@ static taafi_status index_all(taafi_ctx *ctx, const taafi_project *p, tf_areas *
 {
     size_t i, *cand = NULL, n_cand = 0, cap = 0;
     taafi_status st;
-    if (!(a->prep = calloc(a->n, sizeof *a->prep)) || !(a->tree_item = calloc(a->n, sizeof *a->tree_item)) ||
+    if (!(a->prep = tf_calloc(a->n, sizeof *a->prep)) || !(a->tree_item = tf_calloc(a->n, sizeof *a->tree_item)) ||
         !(a->tree = GEOSSTRtree_create_r(ctx->geos, TREE_NODE_CAPACITY)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (i = 0; i < a->n; i++) {
@@ -380,7 +380,7 @@ static taafi_status index_all(taafi_ctx *ctx, const taafi_project *p, tf_areas *
     /* GEOS builds an STRtree at its first query: built here, before
      * threads share it */
     st = tf_areas_candidates(ctx, a, a->geom[0], &cand, &n_cand, &cap);
-    free(cand);
+    tf_free(cand);
     return st;
 }
 
@@ -413,7 +413,7 @@ taafi_status tf_areas_load_ex(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq,
     OGRSpatialReferenceH srs;
     taafi_status st;
     *out = NULL;
-    a = calloc(1, sizeof *a);
+    a = tf_calloc(1, sizeof *a);
     if (!a)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     tf_gdal_enter(ctx);
@@ -492,7 +492,7 @@ static void cand_cb(void *item, void *user)
         return;
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 16;
-        size_t *b = realloc(c->buf, cap * sizeof *b);
+        size_t *b = tf_realloc(c->buf, cap * sizeof *b);
         if (!b) {
             c->failed = 1;
             return;

@@ -96,16 +96,16 @@ static double ring_m2(taafi_ctx *ctx, const struct geod_geodesic *g, const GEOSG
     double *lat, *lon, area = NAN, perim;
     if (!s || !GEOSCoordSeq_getSize_r(ctx->geos, s, &n) || n < 4)
         return n < 4 && s ? 0 : NAN;
-    lat = malloc(n * sizeof *lat);
-    lon = malloc(n * sizeof *lon);
+    lat = tf_malloc(n * sizeof *lat);
+    lon = tf_malloc(n * sizeof *lon);
     if (lat && lon) {
         for (i = 0; i < n; i++)
             GEOSCoordSeq_getXY_r(ctx->geos, s, i, &lon[i], &lat[i]);
         geod_polygonarea(g, lat, lon, (int)n - 1, &area, &perim); /* the closing vertex is implied */
         area = fabs(area);
     }
-    free(lat);
-    free(lon);
+    tf_free(lat);
+    tf_free(lon);
     return area;
 }
 

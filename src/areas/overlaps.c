@@ -59,7 +59,7 @@ taafi_status tf_areas_check_overlaps(taafi_ctx *ctx, const taafi_project *p, con
                            "features in the overlap counted in this area (overlaps: first)");
         }
     }
-    free(cand);
+    tf_free(cand);
     return st;
 }
 
@@ -97,6 +97,7 @@ static void keep_log(taafi_log_level level, const char *message, void *user)
 static void *overlaps_main(void *arg)
 {
     overlap_part *o = arg;
+    tf_enter(o->ctx);
     o->st = tf_areas_check_overlaps(o->ctx, o->p, o->a, &o->dq, o->i0, o->i1);
     if (o->st)
         snprintf(o->msg, sizeof o->msg, "%s", taafi_ctx_message(o->ctx));
@@ -105,19 +106,19 @@ static void *overlaps_main(void *arg)
 
 taafi_status tf_areas_overlaps_start(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_overlaps **out)
 {
-    tf_overlaps *o = calloc(1, sizeof *o);
+    tf_overlaps *o = tf_calloc(1, sizeof *o);
     int k, n = ctx->threads > 1 ? ctx->threads : 1;
     *out = NULL;
     if ((size_t)n > a->n)
         n = a->n ? (int)a->n : 1;
-    if (!o || !(o->parts = calloc((size_t)n, sizeof *o->parts))) {
-        free(o);
+    if (!o || !(o->parts = tf_calloc((size_t)n, sizeof *o->parts))) {
+        tf_free(o);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     o->n_parts = n;
     for (k = 0; k < n; k++) {
         overlap_part *pt = &o->parts[k];
-        if (taafi_ctx_new(&pt->ctx) != TAAFI_OK) {
+        if (taafi_ctx_new_with_allocator(ctx->alloc, &pt->ctx) != TAAFI_OK) {
             tf_areas_overlaps_join(ctx, o, NULL, 0);
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         }
@@ -168,8 +169,8 @@ taafi_status tf_areas_overlaps_join(taafi_ctx *ctx, tf_overlaps *o, tf_dq *dq, s
         tf_buf_free(&pt->log);
         taafi_ctx_free(pt->ctx);
     }
-    free(o->parts);
-    free(o);
+    tf_free(o->parts);
+    tf_free(o);
     return st;
 }
 

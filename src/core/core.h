@@ -6,6 +6,7 @@
 #define TAAFI_CORE_H
 
 #include "taafi.h"
+#include "alloc.h"
 
 #include <geos_c.h>
 #include <proj.h>
@@ -36,7 +37,18 @@ struct taafi_ctx {
      * log lines show paths under alias_from as under alias_to, the folder
      * the user named; both borrowed, NULL when not staging. */
     const char *alias_from, *alias_to;
+    /* taafi_ctx_new_with_allocator()'s, borrowed; NULL: libc's */
+    const taafi_allocator *alloc;
 };
+
+/* At every public entry point that takes a context: this thread allocates
+ * with the context's allocator from now on (alloc.h).  Accepts NULL. */
+void tf_enter(const taafi_ctx *ctx);
+
+/* A context for a worker of `parent` (the threads libtaafi starts), made
+ * on the worker's thread: the parent's allocator, log and alias; this
+ * thread allocates with that allocator from now on. */
+taafi_status tf_ctx_new_child(const taafi_ctx *parent, taafi_ctx **out);
 
 /* Sets (or, with NULLs, clears) the context's path alias (see above). */
 void tf_ctx_alias(taafi_ctx *ctx, const char *from, const char *to);
@@ -75,8 +87,13 @@ const char *tf_lib_error(const taafi_ctx *ctx);
 void tf_lib_error_clear(taafi_ctx *ctx);
 
 /* Allocation helpers that never return NULL silently: callers check. */
-char *tf_strdup(const char *s);
-char *tf_sprintf(const char *fmt, ...) TF_PRINTF(1, 2);
+#define tf_strdup(s) tf_strdup_at((s), TF_SITE)
+#define tf_sprintf(...) tf_sprintf_at(TF_SITE, __VA_ARGS__)
+char *tf_strdup_at(const char *s, const char *site);
+char *tf_sprintf_at(const char *site, const char *fmt, ...) TF_PRINTF(2, 3);
+/* realpath(path, NULL) as a block of tf_malloc's (tf_free it); NULL when
+ * the path does not resolve or memory runs out. */
+char *tf_realpath(const char *path);
 
 /* A growable string, for reports. */
 typedef struct tf_buf {
@@ -104,9 +121,9 @@ char *tf_vsi_resolve(const char *dir, const char *path);
  * file in blocks; never holds it whole.  A GDAL virtual path is read through
  * GDAL (a file in an archive: the bytes GDAL reads from it). */
 taafi_status tf_sha256_file(taafi_ctx *ctx, const char *path, char hex_out[65]);
-/* The same without a context (for threads): 1 on success, else 0 with
- * the reason in err. */
-int tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_size);
+/* The same without a context (for threads): TAAFI_OK, or TAAFI_ERR_IO or
+ * TAAFI_ERR_NOMEM with the reason in err. */
+taafi_status tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_size);
 /* SHA-256 of a buffer. */
 void tf_sha256_buf(const void *data, size_t len, char hex_out[65]);
 

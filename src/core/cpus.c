@@ -156,7 +156,7 @@ int taafi_cpu_count(void)
             char *t;
             if (len + got + 1 > cap) {
                 cap = (len + got + 1) * 2;
-                if (!(t = realloc(text, cap)))
+                if (!(t = tf_realloc(text, cap)))
                     break;
                 text = t;
             }
@@ -168,6 +168,6 @@ int taafi_cpu_count(void)
     }
     if (text && (q = tf_cgroup_cpus("/sys/fs/cgroup", text)) > 0 && q < n)
         n = q;
-    free(text);
+    tf_free(text);
     return n > 256 ? 256 : n;
 }

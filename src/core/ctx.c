@@ -2,6 +2,7 @@
  * ctx.c: the context, its error message and log, and the routing of GDAL's,
  * GEOS's and PROJ's own messages into it.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "core.h"
 
 #include <cpl_error.h>
@@ -81,15 +82,19 @@ static void proj_log(void *user, int level, const char *message)
 
 static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
 
-taafi_status taafi_ctx_new(taafi_ctx **out)
+taafi_status taafi_ctx_new(taafi_ctx **out) { return taafi_ctx_new_with_allocator(NULL, out); }
+
+taafi_status taafi_ctx_new_with_allocator(const taafi_allocator *alloc, taafi_ctx **out)
 {
     taafi_ctx *ctx = NULL;
-    if (!out)
+    if (!out || (alloc && (!alloc->malloc || !alloc->realloc || !alloc->free)))
         return TAAFI_ERR_USAGE;
     *out = NULL;
-    ctx = calloc(1, sizeof *ctx);
+    tf_alloc_use(alloc);
+    ctx = tf_calloc(1, sizeof *ctx);
     if (!ctx)
         return TAAFI_ERR_NOMEM;
+    ctx->alloc = alloc;
     ctx->log_min = TAAFI_LOG_WARNING;
     ctx->threads = 1;
     ctx->geos = GEOS_init_r();
@@ -121,7 +126,23 @@ void taafi_ctx_free(taafi_ctx *ctx)
         GEOS_finish_r(ctx->geos);
     if (ctx->pj)
         proj_context_destroy(ctx->pj);
-    free(ctx);
+    if (ctx->alloc && tf_alloc_current() == ctx->alloc)
+        tf_alloc_use(NULL); /* it need not outlive the context's objects */
+    tf_free(ctx);
+}
+
+void tf_enter(const taafi_ctx *ctx)
+{
+    if (ctx)
+        tf_alloc_use(ctx->alloc);
+}
+
+taafi_status tf_ctx_new_child(const taafi_ctx *parent, taafi_ctx **out)
+{
+    taafi_status st = taafi_ctx_new_with_allocator(parent->alloc, out);
+    if (!st)
+        tf_ctx_inherit(*out, parent);
+    return st;
 }
 
 const char *taafi_ctx_message(const taafi_ctx *ctx) { return ctx ? ctx->msg : ""; }
@@ -261,20 +282,27 @@ void tf_gdal_leave(taafi_ctx *ctx)
 const char *tf_lib_error(const taafi_ctx *ctx) { return ctx->lib_err; }
 void tf_lib_error_clear(taafi_ctx *ctx) { ctx->lib_err[0] = '\0'; }
 
-char *tf_strdup(const char *s)
+char *tf_strdup_at(const char *s, const char *site)
 {
     size_t n;
     char *d;
     if (!s)
         return NULL;
     n = strlen(s) + 1;
-    d = malloc(n);
+    d = tf_malloc_at(n, site);
     if (d)
         memcpy(d, s, n);
     return d;
 }
 
-char *tf_sprintf(const char *fmt, ...)
+char *tf_realpath(const char *path)
+{
+    char *libc = realpath(path, NULL), *copy = libc ? tf_strdup(libc) : NULL;
+    free(libc); /* libc: realpath's */
+    return copy;
+}
+
+char *tf_sprintf_at(const char *site, const char *fmt, ...)
 {
     va_list ap;
     int n;
@@ -284,7 +312,7 @@ char *tf_sprintf(const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    s = malloc((size_t)n + 1);
+    s = tf_malloc_at((size_t)n + 1, site);
     if (!s)
         return NULL;
     va_start(ap, fmt);
@@ -309,7 +337,7 @@ static int buf_room(tf_buf *b, size_t more)
             }
             cap *= 2;
         }
-        if (!(s = realloc(b->s, cap))) {
+        if (!(s = tf_realloc(b->s, cap))) {
             b->failed = 1;
             return 0;
         }
@@ -351,12 +379,12 @@ void tf_buf_append(tf_buf *b, const void *data, size_t len)
 
 void tf_buf_free(tf_buf *b)
 {
-    free(b->s);
+    tf_free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
 }
 
-void taafi_string_free(char *s) { free(s); }
+void taafi_string_free(char *s) { tf_free(s); }
 
 double tf_seconds(void)
 {

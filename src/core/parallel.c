@@ -97,12 +97,12 @@ static void *thread_main(void *arg)
 {
     shared *sh = arg;
     taafi_ctx *wctx = NULL;
-    if (taafi_ctx_new(&wctx) != TAAFI_OK) {
+    /* a worker's warnings go where the caller's go; its memory comes from
+     * the caller's allocator */
+    if (tf_ctx_new_child(sh->ctx, &wctx) != TAAFI_OK) {
         record(sh, TAAFI_ERR_NOMEM, "out of memory starting a worker");
         return NULL;
     }
-    /* a worker's warnings go where the caller's go */
-    tf_ctx_inherit(wctx, sh->ctx);
     work(sh, wctx);
     taafi_ctx_free(wctx);
     return NULL;

@@ -34,17 +34,18 @@ void tf_sha256_buf(const void *data, size_t len, char hex_out[65])
     to_hex(md, n, hex_out);
 }
 
-int tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_size)
+taafi_status tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_size)
 {
     static const size_t BUF = 1 << 18;
-    unsigned char *buf = malloc(BUF), md[EVP_MAX_MD_SIZE];
+    unsigned char *buf = tf_malloc(BUF), md[EVP_MAX_MD_SIZE];
     EVP_MD_CTX *md_ctx = EVP_MD_CTX_new();
     unsigned md_len = 0;
     size_t n;
     VSILFILE *f = NULL;
-    int ok = 0;
+    taafi_status st = TAAFI_ERR_IO;
     if (!buf || !md_ctx || !EVP_DigestInit_ex(md_ctx, EVP_sha256(), NULL)) {
         snprintf(err, err_size, "%s: out of memory computing its SHA-256", path);
+        st = TAAFI_ERR_NOMEM;
         goto done;
     }
     if (!(f = VSIFOpenL(path, "rb"))) {
@@ -65,19 +66,20 @@ int tf_sha256_path(const char *path, char hex_out[65], char *err, size_t err_siz
         goto done;
     }
     to_hex(md, md_len, hex_out);
-    ok = 1;
+    st = TAAFI_OK;
 done:
     if (f)
         VSIFCloseL(f);
     EVP_MD_CTX_free(md_ctx);
-    free(buf);
-    return ok;
+    tf_free(buf);
+    return st;
 }
 
 taafi_status tf_sha256_file(taafi_ctx *ctx, const char *path, char hex_out[65])
 {
     char err[512];
-    if (!tf_sha256_path(path, hex_out, err, sizeof err))
-        return tf_error(ctx, TAAFI_ERR_IO, "%s", err);
+    taafi_status st = tf_sha256_path(path, hex_out, err, sizeof err);
+    if (st)
+        return tf_error(ctx, st, "%s", err);
     return TAAFI_OK;
 }

@@ -70,7 +70,7 @@ char *tf_vsi_archive(const char *path)
     char *out;
     if (!tf_path_is_vsi(path) || !archive_span(path, &start, &len) || !len)
         return NULL;
-    if (!(out = malloc(len + 1)))
+    if (!(out = tf_malloc(len + 1)))
         return NULL;
     memcpy(out, path + start, len);
     out[len] = '\0';

@@ -181,9 +181,9 @@ static taafi_status parse_coverage(parser *ps, const yaml_node_t *m, tf_indicato
     user_where = kind_field = status_field = NULL;
 done:
     tf_buf_free(&where);
-    free(kind_field);
-    free(status_field);
-    free(user_where);
+    tf_free(kind_field);
+    tf_free(status_field);
+    tf_free(user_where);
     return st;
 }
 

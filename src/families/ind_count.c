@@ -58,7 +58,7 @@ static char *normalise(const char *s)
     n = strlen(s);
     while (n > 0 && isspace((unsigned char)s[n - 1]))
         n--;
-    k = malloc(n + 1);
+    k = tf_malloc(n + 1);
     if (!k)
         return NULL;
     for (size_t i = 0; i < n; i++)
@@ -74,17 +74,17 @@ static void free_state(taafi_ctx *ctx, tf_ind_state *s)
     if (!s)
         return;
     for (i = 0; i < s->n_c; i++) {
-        free(s->c[i].label);
-        free(s->c[i].key);
-        free(s->c[i].n);
+        tf_free(s->c[i].label);
+        tf_free(s->c[i].key);
+        tf_free(s->c[i].n);
     }
     for (i = 0; i < s->n_unk; i++)
-        free(s->unk[i].value);
-    free(s->unk);
-    free(s->c);
-    free(s->total);
-    free(s->other);
-    free(s);
+        tf_free(s->unk[i].value);
+    tf_free(s->unk);
+    tf_free(s->c);
+    tf_free(s->total);
+    tf_free(s->other);
+    tf_free(s);
 }
 
 static taafi_status add_class(taafi_ctx *ctx, tf_ind_state *s, const char *label, const char *key)
@@ -92,7 +92,7 @@ static taafi_status add_class(taafi_ctx *ctx, tf_ind_state *s, const char *label
     cls *c;
     if (s->n_c == s->cap_c) {
         size_t cap = s->cap_c ? s->cap_c * 2 : 8;
-        cls *v = realloc(s->c, cap * sizeof *v);
+        cls *v = tf_realloc(s->c, cap * sizeof *v);
         if (!v)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         s->c = v;
@@ -101,11 +101,11 @@ static taafi_status add_class(taafi_ctx *ctx, tf_ind_state *s, const char *label
     c = &s->c[s->n_c];
     c->label = tf_strdup(label);
     c->key = tf_strdup(key);
-    c->n = calloc(s->n_areas ? s->n_areas : 1, sizeof *c->n);
+    c->n = tf_calloc(s->n_areas ? s->n_areas : 1, sizeof *c->n);
     if (!c->label || !c->key || !c->n) {
-        free(c->label);
-        free(c->key);
-        free(c->n);
+        tf_free(c->label);
+        tf_free(c->key);
+        tf_free(c->n);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     s->n_c++;
@@ -115,7 +115,7 @@ static taafi_status add_class(taafi_ctx *ctx, tf_ind_state *s, const char *label
 static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_areas *areas, const tf_vsource *src,
                           tf_ind_state **out)
 {
-    tf_ind_state *s = calloc(1, sizeof *s);
+    tf_ind_state *s = tf_calloc(1, sizeof *s);
     taafi_status st = TAAFI_OK;
     size_t i, j;
     *out = NULL;
@@ -126,7 +126,7 @@ static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_
     s->path = src->def->path;
     s->id = def->id;
     s->class_field = def->class_field;
-    s->total = calloc(areas->n ? areas->n : 1, sizeof *s->total);
+    s->total = tf_calloc(areas->n ? areas->n : 1, sizeof *s->total);
     if (!s->total) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto fail;
@@ -135,7 +135,7 @@ static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_
         goto fail;
     if (def->n_classes) {
         s->declared = 1;
-        s->other = calloc(areas->n ? areas->n : 1, sizeof *s->other);
+        s->other = tf_calloc(areas->n ? areas->n : 1, sizeof *s->other);
         if (!s->other) {
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             goto fail;
@@ -148,13 +148,13 @@ static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_
             }
             for (j = 0; j < s->n_c; j++)
                 if (!strcmp(s->c[j].key, key)) {
-                    free(key);
+                    tf_free(key);
                     st = tf_error(ctx, TAAFI_ERR_PROJECT, "indicator '%s': class '%s' is listed twice", def->id,
                                   def->classes[i]);
                     goto fail;
                 }
             st = add_class(ctx, s, def->classes[i], key);
-            free(key);
+            tf_free(key);
             if (st)
                 goto fail;
         }
@@ -178,7 +178,7 @@ static taafi_status note_unknown(taafi_ctx *ctx, tf_ind_state *s, const char *va
         s->unk_more++;
         return TAAFI_OK;
     }
-    if (!s->unk && !(s->unk = calloc(MAX_LISTED_UNKNOWN, sizeof *s->unk)))
+    if (!s->unk && !(s->unk = tf_calloc(MAX_LISTED_UNKNOWN, sizeof *s->unk)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     if (!(s->unk[s->n_unk].value = tf_strdup(value)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -188,7 +188,7 @@ static taafi_status note_unknown(taafi_ctx *ctx, tf_ind_state *s, const char *va
 
 static taafi_status count_other(taafi_ctx *ctx, tf_ind_state *s, long area)
 {
-    if (!s->other && !(s->other = calloc(s->n_areas ? s->n_areas : 1, sizeof *s->other)))
+    if (!s->other && !(s->other = tf_calloc(s->n_areas ? s->n_areas : 1, sizeof *s->other)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     if (area >= 0)
         s->other[area] += 1;
@@ -259,7 +259,7 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
     if (area >= 0)
         s->c[i].n[area] += 1;
 done:
-    free(key);
+    tf_free(key);
     return st;
 }
 
@@ -310,8 +310,8 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     char problem[512];
     if (!s->declared && s->n_c > 1)
         qsort(s->c, s->n_c, sizeof *s->c, cmp_cls);
-    sfx = calloc(nb ? nb : 1, sizeof *sfx);
-    counts = calloc(nb ? nb : 1, sizeof *counts);
+    sfx = tf_calloc(nb ? nb : 1, sizeof *sfx);
+    counts = tf_calloc(nb ? nb : 1, sizeof *counts);
     if (!sfx || !counts) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
@@ -370,8 +370,8 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         st = tf_dq_add(ctx, &r->dq, r->project->layers[def->layer].role, -1, problem, "counted under _other");
     }
 done:
-    free(sfx);
-    free(counts);
+    tf_free(sfx);
+    tf_free(counts);
     return st;
 }
 
@@ -402,7 +402,7 @@ static taafi_status parse_classes(parser *ps, const yaml_node_t *v, tf_indicator
     n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
     if (n == 0)
         return pj_perr(ps, v, "'classes' is empty: list the classes or leave the key out to take them from the data");
-    d->classes = calloc(n, sizeof *d->classes);
+    d->classes = tf_calloc(n, sizeof *d->classes);
     if (!d->classes)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
@@ -431,7 +431,7 @@ static taafi_status check_classes(parser *ps, const yaml_node_t *v, const tf_ind
         if (!ki)
             return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
         suffix(ki, a, sizeof a);
-        free(ki);
+        tf_free(ki);
         if (!strcmp(a, "other"))
             st = pj_perr(ps, v, "class '%s' would make column %s_other, which counts the values outside the classes; "
                          "leave it out of 'classes' (it is then counted there)", d->classes[i], d->id);
@@ -440,7 +440,7 @@ static taafi_status check_classes(parser *ps, const yaml_node_t *v, const tf_ind
             if (!kj)
                 return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
             suffix(kj, b, sizeof b);
-            free(kj);
+            tf_free(kj);
             if (a[0] && !strcmp(a, b))
                 st = pj_perr(ps, v, "classes '%s' and '%s' would both make column %s_%s; list each class once, "
                              "spelt as in the data", d->classes[j], d->classes[i], d->id, a);

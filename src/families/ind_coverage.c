@@ -40,16 +40,16 @@ static void free_state(taafi_ctx *ctx, tf_ind_state *s)
     for (i = 0; i < s->n; i++)
         if (s->feat[i])
             OGR_F_Destroy(s->feat[i]);
-    free(s->fac);
-    free(s->feat);
-    free(s->area);
-    free(s);
+    tf_free(s->fac);
+    tf_free(s->feat);
+    tf_free(s->area);
+    tf_free(s);
 }
 
 static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_areas *areas, const tf_vsource *src,
                           tf_ind_state **out)
 {
-    tf_ind_state *s = calloc(1, sizeof *s);
+    tf_ind_state *s = tf_calloc(1, sizeof *s);
     taafi_status st;
     (void)areas;
     *out = NULL;
@@ -58,7 +58,7 @@ static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_
     s->capacity_idx = -1;
     s->superset = def->pass_where != NULL;
     if (def->capacity_field && (st = tf_source_field(ctx, src, def->capacity_field, "capacity_field", &s->capacity_idx))) {
-        free(s);
+        tf_free(s);
         return st;
     }
     *out = s;
@@ -72,15 +72,15 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
     double x, y;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
-        fac *a = realloc(s->fac, cap * sizeof *a);
+        fac *a = tf_realloc(s->fac, cap * sizeof *a);
         OGRFeatureH *b;
         long *c;
         if (a)
             s->fac = a;
-        b = realloc(s->feat, cap * sizeof *b);
+        b = tf_realloc(s->feat, cap * sizeof *b);
         if (b)
             s->feat = b;
-        c = realloc(s->area, cap * sizeof *c);
+        c = tf_realloc(s->area, cap * sizeof *c);
         if (c)
             s->area = c;
         if (!a || !b || !c)
@@ -145,7 +145,7 @@ static taafi_status add_gap(taafi_ctx *ctx, taafi_result *r, const tf_indicator_
     tf_gap *g;
     if (r->n_gaps == r->cap_gaps) {
         size_t cap = r->cap_gaps ? r->cap_gaps * 2 : 32;
-        tf_gap *v = realloc(r->gaps, cap * sizeof *v);
+        tf_gap *v = tf_realloc(r->gaps, cap * sizeof *v);
         if (!v) {
             GEOSGeom_destroy_r(ctx->geos, geom);
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -170,7 +170,7 @@ static taafi_status add_facilities(taafi_ctx *ctx, taafi_result *r, const tf_ind
         tf_facility *f;
         if (r->n_facilities == r->cap_facilities) {
             size_t cap = r->cap_facilities ? r->cap_facilities * 2 : 64;
-            tf_facility *v = realloc(r->facilities, cap * sizeof *v);
+            tf_facility *v = tf_realloc(r->facilities, cap * sizeof *v);
             if (!v)
                 return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             r->facilities = v;
@@ -245,17 +245,17 @@ static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
         return;
     tf_raster_close(w->ras);
     tf_reach_cursor_free(w->cur);
-    free(w->basin);
-    free(w);
+    tf_free(w->basin);
+    tf_free(w);
 }
 
 static taafi_status cov_setup(taafi_ctx *wctx, void *user, tf_worker **out)
 {
     cov_job *j = user;
-    tf_worker *w = calloc(1, sizeof *w);
+    tf_worker *w = tf_calloc(1, sizeof *w);
     taafi_status st = TAAFI_OK;
     *out = NULL;
-    if (!w || !(w->basin = calloc(j->s->n ? j->s->n : 1, sizeof *w->basin))) {
+    if (!w || !(w->basin = tf_calloc(j->s->n ? j->s->n : 1, sizeof *w->basin))) {
         cov_teardown(wctx, w);
         return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
     }
@@ -314,7 +314,7 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
          * left at zero for the next area */
         for (i = 0, k = 0; i < j->s->n; i++)
             k += w->basin[i] != 0;
-        if (k && !(j->shares[a] = malloc(k * sizeof **j->shares))) {
+        if (k && !(j->shares[a] = tf_malloc(k * sizeof **j->shares))) {
             st = tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
             goto done;
         }
@@ -400,10 +400,10 @@ static taafi_status finish_with(taafi_ctx *ctx, const tf_indicator_def *def, tf_
      * features are borrowed */
     memset(&sub, 0, sizeof sub);
     sub.capacity_idx = s->capacity_idx;
-    keep = malloc(s->n ? s->n : 1);
-    sub.fac = malloc((s->n ? s->n : 1) * sizeof *sub.fac);
-    sub.feat = malloc((s->n ? s->n : 1) * sizeof *sub.feat);
-    sub.area = malloc((s->n ? s->n : 1) * sizeof *sub.area);
+    keep = tf_malloc(s->n ? s->n : 1);
+    sub.fac = tf_malloc((s->n ? s->n : 1) * sizeof *sub.fac);
+    sub.feat = tf_malloc((s->n ? s->n : 1) * sizeof *sub.feat);
+    sub.area = tf_malloc((s->n ? s->n : 1) * sizeof *sub.area);
     if (!keep || !sub.fac || !sub.feat || !sub.area) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
@@ -420,10 +420,10 @@ static taafi_status finish_with(taafi_ctx *ctx, const tf_indicator_def *def, tf_
     sub.n = sub.cap = m;
     st = finish_on(ctx, def, &sub, r, pop_total, nodata_total);
 done:
-    free(keep);
-    free(sub.fac);
-    free(sub.feat);
-    free(sub.area);
+    tf_free(keep);
+    tf_free(sub.fac);
+    tf_free(sub.feat);
+    tf_free(sub.area);
     return st;
 }
 
@@ -442,7 +442,7 @@ static taafi_status finish_summing(taafi_ctx *ctx, const tf_indicator_def *def, 
 static taafi_status make_reach(taafi_ctx *ctx, const tf_indicator_def *def, const tf_ind_state *s,
                                const tf_areas *A, tf_reach **out)
 {
-    double *xs = malloc((s->n ? s->n : 1) * sizeof *xs), *ys = malloc((s->n ? s->n : 1) * sizeof *ys);
+    double *xs = tf_malloc((s->n ? s->n : 1) * sizeof *xs), *ys = tf_malloc((s->n ? s->n : 1) * sizeof *ys);
     size_t i;
     taafi_status st;
     if (!xs || !ys)
@@ -452,8 +452,8 @@ static taafi_status make_reach(taafi_ctx *ctx, const tf_indicator_def *def, cons
             xs[i] = s->fac[i].x, ys[i] = s->fac[i].y;
         st = tf_reach_new(ctx, TF_REACH_STRAIGHT, xs, ys, s->n, A, def->distance, out);
     }
-    free(xs);
-    free(ys);
+    tf_free(xs);
+    tf_free(ys);
     return st;
 }
 
@@ -477,16 +477,16 @@ static taafi_status prepare(taafi_ctx *ctx, cov_job *j, taafi_result *r, double 
     for (i = 0; i < j->s->n; i++)
         if (j->s->area[i] >= 0)
             j->count[j->s->area[i]] += 1;
-    j->gap = calloc(n, sizeof *j->gap);
-    j->gap_km2 = calloc(n, sizeof *j->gap_km2);
-    j->gap_pop = calloc(n, sizeof *j->gap_pop);
-    j->shares = calloc(n, sizeof *j->shares);
-    j->n_shares = calloc(n, sizeof *j->n_shares);
+    j->gap = tf_calloc(n, sizeof *j->gap);
+    j->gap_km2 = tf_calloc(n, sizeof *j->gap_km2);
+    j->gap_pop = tf_calloc(n, sizeof *j->gap_pop);
+    j->shares = tf_calloc(n, sizeof *j->shares);
+    j->n_shares = tf_calloc(n, sizeof *j->n_shares);
     if (!j->gap || !j->gap_km2 || !j->gap_pop || !j->shares || !j->n_shares)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     if (j->pop && pop_total) {
         j->pop_total = pop_total;
-        if (!(j->nodata = calloc(n, sizeof *j->nodata)))
+        if (!(j->nodata = tf_calloc(n, sizeof *j->nodata)))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     return TAAFI_OK;
@@ -497,7 +497,7 @@ static taafi_status prepare(taafi_ctx *ctx, cov_job *j, taafi_result *r, double 
 static taafi_status collect_areas(taafi_ctx *ctx, cov_job *j, taafi_result *r, size_t *nodata_total)
 {
     const tf_areas *A = j->A;
-    double *basin = calloc(j->s->n ? j->s->n : 1, sizeof *basin);
+    double *basin = tf_calloc(j->s->n ? j->s->n : 1, sizeof *basin);
     size_t a, k;
     taafi_status st = TAAFI_OK;
     if (!basin)
@@ -513,7 +513,7 @@ static taafi_status collect_areas(taafi_ctx *ctx, cov_job *j, taafi_result *r, s
     if (!st && j->nodata)
         for (a = 0, *nodata_total = 0; a < A->n; a++)
             *nodata_total += j->nodata[a];
-    free(basin);
+    tf_free(basin);
     return st;
 }
 
@@ -521,19 +521,19 @@ static void job_free(taafi_ctx *ctx, cov_job *j)
 {
     size_t a;
     tf_fastproj_free(j->cells);
-    free(j->nodata);
+    tf_free(j->nodata);
     if (j->gap)
         for (a = 0; a < j->A->n; a++)
             if (j->gap[a])
                 GEOSGeom_destroy_r(ctx->geos, j->gap[a]);
     if (j->shares)
         for (a = 0; a < j->A->n; a++)
-            free(j->shares[a]);
-    free(j->gap);
-    free(j->gap_km2);
-    free(j->gap_pop);
-    free(j->shares);
-    free(j->n_shares);
+            tf_free(j->shares[a]);
+    tf_free(j->gap);
+    tf_free(j->gap_km2);
+    tf_free(j->gap_pop);
+    tf_free(j->shares);
+    tf_free(j->n_shares);
 }
 
 static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_state *s, taafi_result *r,

@@ -25,15 +25,15 @@ static void free_state(taafi_ctx *ctx, tf_ind_state *s)
         return;
     for (i = 0; i < s->n; i++)
         GEOSGeom_destroy_r(ctx->geos, s->g[i]);
-    free(s->g);
-    free(s);
+    tf_free(s->g);
+    tf_free(s);
 }
 
 static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_areas *areas, const tf_vsource *src,
                           tf_ind_state **out)
 {
     (void)def, (void)areas, (void)src;
-    *out = calloc(1, sizeof **out);
+    *out = tf_calloc(1, sizeof **out);
     return *out ? TAAFI_OK : tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
 }
 
@@ -41,7 +41,7 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
 {
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 64;
-        GEOSGeometry **g = realloc(s->g, cap * sizeof *g);
+        GEOSGeometry **g = tf_realloc(s->g, cap * sizeof *g);
         if (!g)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         s->g = g;

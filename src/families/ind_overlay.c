@@ -24,17 +24,17 @@ static void free_state(taafi_ctx *ctx, tf_ind_state *s)
 {
     (void)ctx;
     if (s)
-        free(s->m);
-    free(s);
+        tf_free(s->m);
+    tf_free(s);
 }
 
 static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_areas *areas, const tf_vsource *src,
                           tf_ind_state **out)
 {
-    tf_ind_state *s = calloc(1, sizeof *s);
+    tf_ind_state *s = tf_calloc(1, sizeof *s);
     *out = NULL;
-    if (!s || !(s->m = calloc(areas->n ? areas->n : 1, sizeof *s->m))) {
-        free(s);
+    if (!s || !(s->m = tf_calloc(areas->n ? areas->n : 1, sizeof *s->m))) {
+        tf_free(s);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     s->type = def->type;

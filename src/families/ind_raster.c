@@ -77,7 +77,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     taafi_status st;
     if ((st = make_column(ctx, def, state, r, &j.v)))
         return st;
-    if (!(j.nodata = calloc(r->areas->n ? r->areas->n : 1, sizeof *j.nodata)))
+    if (!(j.nodata = tf_calloc(r->areas->n ? r->areas->n : 1, sizeof *j.nodata)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     {
         char stage[128];
@@ -86,7 +86,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     }
     for (a = 0; a < r->areas->n; a++)
         nodata_all += j.nodata[a];
-    free(j.nodata);
+    tf_free(j.nodata);
     return st ? st : tf_note_nodata(ctx, r, def, nodata_all);
 }
 

@@ -34,18 +34,18 @@ static void free_state(taafi_ctx *ctx, tf_ind_state *s)
     (void)ctx;
     if (!s)
         return;
-    free(s->sum);
-    free(s->weight);
-    free(s->min);
-    free(s->max);
-    free(s->layer_name);
-    free(s);
+    tf_free(s->sum);
+    tf_free(s->weight);
+    tf_free(s->min);
+    tf_free(s->max);
+    tf_free(s->layer_name);
+    tf_free(s);
 }
 
 static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_areas *areas, const tf_vsource *src,
                           tf_ind_state **out)
 {
-    tf_ind_state *s = calloc(1, sizeof *s);
+    tf_ind_state *s = tf_calloc(1, sizeof *s);
     size_t n = areas->n ? areas->n : 1, i;
     taafi_status st;
     *out = NULL;
@@ -62,10 +62,10 @@ static taafi_status begin(taafi_ctx *ctx, const tf_indicator_def *def, const tf_
         free_state(ctx, s);
         return st;
     }
-    s->sum = calloc(n, sizeof *s->sum);
-    s->weight = calloc(n, sizeof *s->weight);
-    s->min = malloc(n * sizeof *s->min);
-    s->max = malloc(n * sizeof *s->max);
+    s->sum = tf_calloc(n, sizeof *s->sum);
+    s->weight = tf_calloc(n, sizeof *s->weight);
+    s->min = tf_malloc(n * sizeof *s->min);
+    s->max = tf_malloc(n * sizeof *s->max);
     if (!s->sum || !s->weight || !s->min || !s->max) {
         free_state(ctx, s);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");

@@ -33,7 +33,7 @@ static char *trimmed(const char *s)
     n = strlen(s);
     while (n > 0 && isspace((unsigned char)s[n - 1]))
         n--;
-    if (!(t = malloc(n + 1)))
+    if (!(t = tf_malloc(n + 1)))
         return NULL;
     memcpy(t, s, n);
     t[n] = '\0';
@@ -69,14 +69,14 @@ static taafi_status join_row(taafi_ctx *ctx, join *j, OGRFeatureH f)
     if (!hit) {
         if (*key && j->n_unknown++ < MAX_LISTED)
             tf_buf_printf(&j->unknown, "%s'%s'", j->n_unknown > 1 ? ", " : "", key);
-        free(key);
+        tf_free(key);
         return TAAFI_OK;
     }
     if (j->seen[hit->area]) {
         taafi_status st = tf_error(ctx, TAAFI_ERR_DATA,
                                    "%s: field '%s': the key '%s' is given twice; keep one row per area",
                                    j->def->source, j->def->key, key);
-        free(key);
+        tf_free(key);
         return st;
     }
     j->seen[hit->area] = 1;
@@ -87,7 +87,7 @@ static taafi_status join_row(taafi_ctx *ctx, join *j, OGRFeatureH f)
         j->n_null++;
     else if (j->n_bad++ < MAX_LISTED)
         tf_buf_printf(&j->bad, "%s%s ('%s')", j->n_bad > 1 ? ", " : "", key, OGR_F_GetFieldAsString(f, j->val_idx));
-    free(key);
+    tf_free(key);
     return TAAFI_OK;
 }
 
@@ -140,8 +140,8 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
         (st = tf_source_field(ctx, &src, def->field, "field", &j.val_idx)) ||
         (st = tf_result_add_column(ctx, r, def->id, def, 0, def->unit ? def->unit : "", &j.v)))
         goto done;
-    j.index = malloc((a->n ? a->n : 1) * sizeof *j.index);
-    j.seen = calloc(a->n ? a->n : 1, 1);
+    j.index = tf_malloc((a->n ? a->n : 1) * sizeof *j.index);
+    j.seen = tf_calloc(a->n ? a->n : 1, 1);
     if (!j.index || !j.seen) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
@@ -161,8 +161,8 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
 done:
     tf_buf_free(&j.bad);
     tf_buf_free(&j.unknown);
-    free(j.index);
-    free(j.seen);
+    tf_free(j.index);
+    tf_free(j.seen);
     tf_source_close(&src);
     return st;
 }

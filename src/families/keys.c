@@ -40,5 +40,6 @@ const char *tf_family_name(int type)
 
 taafi_status taafi_project_load(taafi_ctx *ctx, const char *path, taafi_project **out)
 {
+    tf_enter(ctx);
     return tf_project_parse(ctx, path, NULL, 0, tf_family_keys_table, out);
 }

@@ -21,7 +21,7 @@ static taafi_status reach_make(taafi_ctx *ctx, tf_reach_method method, const dou
                                const GEOSGeometry *const *g, size_t n, const tf_areas *A, double distance_m,
                                tf_reach **out)
 {
-    tf_reach *r = calloc(1, sizeof *r);
+    tf_reach *r = tf_calloc(1, sizeof *r);
     taafi_status st;
     *out = NULL;
     if (!r)
@@ -36,7 +36,7 @@ static taafi_status reach_make(taafi_ctx *ctx, tf_reach_method method, const dou
     st = g ? r->ops->make_features(ctx, g, n, A, distance_m, &r->state)
            : r->ops->make(ctx, x, y, n, A, distance_m, &r->state);
     if (st) {
-        free(r);
+        tf_free(r);
         return st;
     }
     *out = r;
@@ -61,21 +61,21 @@ void tf_reach_free(taafi_ctx *ctx, tf_reach *r)
     if (!r)
         return;
     r->ops->free(ctx, r->state);
-    free(r);
+    tf_free(r);
 }
 
 size_t tf_reach_count(const tf_reach *r) { return r->n; }
 
 taafi_status tf_reach_cursor_new(taafi_ctx *ctx, const tf_reach *r, tf_reach_cursor **out)
 {
-    tf_reach_cursor *c = calloc(1, sizeof *c);
+    tf_reach_cursor *c = tf_calloc(1, sizeof *c);
     taafi_status st;
     *out = NULL;
     if (!c)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     c->ops = r->ops;
     if ((st = r->ops->cursor_new(ctx, r->state, &c->cur))) {
-        free(c);
+        tf_free(c);
         return st;
     }
     *out = c;
@@ -87,7 +87,7 @@ void tf_reach_cursor_free(tf_reach_cursor *c)
     if (!c)
         return;
     c->ops->cursor_free(c->cur);
-    free(c);
+    tf_free(c);
 }
 
 void tf_reach_focus(tf_reach_cursor *c, const double env[4]) { c->ops->focus(c->cur, env); }

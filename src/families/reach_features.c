@@ -31,18 +31,18 @@ static void feat_free(taafi_ctx *ctx, void *state)
         return;
     if (s->tree)
         GEOSSTRtree_destroy_r(ctx->geos, s->tree);
-    free(s);
+    tf_free(s);
 }
 
 static taafi_status feat_make(taafi_ctx *ctx, const GEOSGeometry *const *g, size_t n, const tf_areas *A,
                               double distance_m, void **state)
 {
-    feat_state *s = calloc(1, sizeof *s);
+    feat_state *s = tf_calloc(1, sizeof *s);
     size_t i;
     (void)A, (void)distance_m;
     *state = NULL;
     if (!s || (n && !(s->tree = GEOSSTRtree_create_r(ctx->geos, 10)))) {
-        free(s);
+        tf_free(s);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     s->ctx = ctx, s->g = g, s->n = n;
@@ -54,7 +54,7 @@ static taafi_status feat_make(taafi_ctx *ctx, const GEOSGeometry *const *g, size
 
 static taafi_status feat_cursor_new(taafi_ctx *ctx, const void *state, void **out)
 {
-    feat_cursor *c = calloc(1, sizeof *c);
+    feat_cursor *c = tf_calloc(1, sizeof *c);
     if (!c)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     c->ctx = ctx, c->s = state;
@@ -62,7 +62,7 @@ static taafi_status feat_cursor_new(taafi_ctx *ctx, const void *state, void **ou
     return TAAFI_OK;
 }
 
-static void feat_cursor_free(void *cur) { free(cur); }
+static void feat_cursor_free(void *cur) { tf_free(cur); }
 
 static void feat_focus(void *cur, const double env[4]) { (void)cur, (void)env; }
 

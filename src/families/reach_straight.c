@@ -63,8 +63,8 @@ typedef struct grid {
 
 static void grid_free(grid *g)
 {
-    free(g->start);
-    free(g->idx);
+    tf_free(g->start);
+    tf_free(g->idx);
 }
 
 static int bucket(const grid *g, double x, double y, int *bx, int *by)
@@ -101,11 +101,11 @@ static taafi_status grid_build(taafi_ctx *ctx, grid *g, const fac *f, size_t n, 
     g->y0 = miny;
     g->cw = fmax((maxx - minx) / g->nx, 1e-6);
     g->ch = fmax((maxy - miny) / g->ny, 1e-6);
-    g->start = calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *g->start);
-    g->idx = malloc((n ? n : 1) * sizeof *g->idx);
-    fill = calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *fill);
+    g->start = tf_calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *g->start);
+    g->idx = tf_malloc((n ? n : 1) * sizeof *g->idx);
+    fill = tf_calloc((size_t)g->nx * (size_t)g->ny + 1, sizeof *fill);
     if (!g->start || !g->idx || !fill) {
-        free(fill);
+        tf_free(fill);
         grid_free(g);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
@@ -123,7 +123,7 @@ static taafi_status grid_build(taafi_ctx *ctx, grid *g, const fac *f, size_t n, 
         b = (size_t)by * (size_t)g->nx + (size_t)bx;
         g->idx[g->start[b] + fill[b]++] = i;
     }
-    free(fill);
+    tf_free(fill);
     return TAAFI_OK;
 }
 
@@ -276,17 +276,17 @@ static taafi_status cut_by_zone(taafi_ctx *ctx, const GEOSGeometry *area, const 
     } else {
         GEOSGeometry *all;
         qsort(near, n, sizeof *near, cmp_size);
-        if (!(parts = malloc(n * sizeof *parts)))
+        if (!(parts = tf_malloc(n * sizeof *parts)))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         for (i = 0; i < n; i++)
             if (!(parts[i] = GEOSGeom_clone_r(h, z->buf[near[i]]))) {
                 while (i > 0)
                     GEOSGeom_destroy_r(h, parts[--i]);
-                free(parts);
+                tf_free(parts);
                 return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             }
         all = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)n); /* takes the parts */
-        free(parts);
+        tf_free(parts);
         local = all ? (n == 1 ? all : GEOSUnaryUnion_r(h, all)) : NULL;
         if (all && local != all)
             GEOSGeom_destroy_r(h, all);
@@ -339,23 +339,23 @@ static void straight_free(taafi_ctx *ctx, void *state)
     for (i = 0; s->zone.buf && i < s->zone.n; i++)
         if (s->zone.buf[i])
             GEOSGeom_destroy_r(ctx->geos, s->zone.buf[i]);
-    free(s->zone.buf);
-    free(s->zone.env);
+    tf_free(s->zone.buf);
+    tf_free(s->zone.env);
     if (s->n)
         grid_free(&s->gr);
-    free(s->fac);
-    free(s);
+    tf_free(s->fac);
+    tf_free(s);
 }
 
 static taafi_status straight_make(taafi_ctx *ctx, const double *x, const double *y, size_t n, const tf_areas *A,
                                   double distance_m, void **out)
 {
-    straight *s = calloc(1, sizeof *s);
+    straight *s = tf_calloc(1, sizeof *s);
     size_t i;
     taafi_status st = TAAFI_OK;
     *out = NULL;
-    if (!s || !(s->fac = calloc(n ? n : 1, sizeof *s->fac)) || !(s->zone.buf = calloc(n ? n : 1, sizeof *s->zone.buf)) ||
-        !(s->zone.env = calloc(n ? 4 * n : 1, sizeof *s->zone.env))) {
+    if (!s || !(s->fac = tf_calloc(n ? n : 1, sizeof *s->fac)) || !(s->zone.buf = tf_calloc(n ? n : 1, sizeof *s->zone.buf)) ||
+        !(s->zone.env = tf_calloc(n ? 4 * n : 1, sizeof *s->zone.env))) {
         straight_free(ctx, s);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
@@ -382,19 +382,19 @@ static void cursor_free(void *cur)
     cursor *c = cur;
     if (!c)
         return;
-    free(c->near_ix);
-    free(c->ns_f);
-    free(c->ns_xy);
-    free(c);
+    tf_free(c->near_ix);
+    tf_free(c->ns_f);
+    tf_free(c->ns_xy);
+    tf_free(c);
 }
 
 static taafi_status cursor_make(taafi_ctx *ctx, const void *state, void **out)
 {
     const straight *s = state;
-    cursor *c = calloc(1, sizeof *c);
+    cursor *c = tf_calloc(1, sizeof *c);
     *out = NULL;
-    if (!c || !(c->near_ix = calloc(s->n ? s->n : 1, sizeof *c->near_ix)) ||
-        !(c->ns_f = calloc(NEAR_SET_MAX, sizeof *c->ns_f)) || !(c->ns_xy = calloc(2 * NEAR_SET_MAX, sizeof *c->ns_xy))) {
+    if (!c || !(c->near_ix = tf_calloc(s->n ? s->n : 1, sizeof *c->near_ix)) ||
+        !(c->ns_f = tf_calloc(NEAR_SET_MAX, sizeof *c->ns_f)) || !(c->ns_xy = tf_calloc(2 * NEAR_SET_MAX, sizeof *c->ns_xy))) {
         cursor_free(c);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }

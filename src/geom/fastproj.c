@@ -24,8 +24,8 @@ void tf_fastproj_free(tf_fastproj *f)
 {
     if (!f)
         return;
-    free(f->XY);
-    free(f);
+    tf_free(f->XY);
+    tf_free(f);
 }
 
 double tf_fastproj_bound(const tf_fastproj *f) { return f->bound; }
@@ -130,7 +130,7 @@ taafi_status tf_fastproj_new(taafi_ctx *ctx, const tf_reproj *to, double x0, dou
     w = x1 - x0, hgt = y1 - y0;
     if (!(w > 0 && hgt > 0 && step > 0))
         return TAAFI_OK;
-    f = calloc(1, sizeof *f);
+    f = tf_calloc(1, sizeof *f);
     if (!f)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     f->h = fmax(step, fmax(w, hgt) / MAX_NODES);
@@ -138,19 +138,19 @@ taafi_status tf_fastproj_new(taafi_ctx *ctx, const tf_reproj *to, double x0, dou
     f->nx = f->nx < 2 ? 2 : f->nx, f->ny = f->ny < 2 ? 2 : f->ny;
     f->x0 = x0, f->y0 = y0;
     n_nodes = (size_t)(f->nx + 1) * (size_t)(f->ny + 1);
-    f->XY = malloc(2 * n_nodes * sizeof *f->XY);
-    nx_ = malloc(n_nodes * sizeof *nx_);
-    ny_ = malloc(n_nodes * sizeof *ny_);
+    f->XY = tf_malloc(2 * n_nodes * sizeof *f->XY);
+    nx_ = tf_malloc(n_nodes * sizeof *nx_);
+    ny_ = tf_malloc(n_nodes * sizeof *ny_);
     stride = (int)ceil(sqrt((double)f->nx * f->ny / MAX_SAMPLED));
     stride = stride < 1 ? 1 : stride;
     /* five points per sampled cell: its centre, the middles of its west and
      * south sides, and two off-centre points */
     k = 5 * ((size_t)(f->nx / stride + 1) * (size_t)(f->ny / stride + 1));
-    sx = malloc(k * sizeof *sx), sy = malloc(k * sizeof *sy), ex = malloc(k * sizeof *ex), ey = malloc(k * sizeof *ey);
+    sx = tf_malloc(k * sizeof *sx), sy = tf_malloc(k * sizeof *sy), ex = tf_malloc(k * sizeof *ex), ey = tf_malloc(k * sizeof *ey);
     if (!f->XY || !nx_ || !ny_ || !sx || !sy || !ex || !ey) {
         tf_fastproj_free(f);
         f = NULL;
-        free(sx), free(sy), free(ex), free(ey), free(nx_), free(ny_);
+        tf_free(sx), tf_free(sy), tf_free(ex), tf_free(ey), tf_free(nx_), tf_free(ny_);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     for (j = 0; j <= f->ny; j++)
@@ -181,12 +181,12 @@ taafi_status tf_fastproj_new(taafi_ctx *ctx, const tf_reproj *to, double x0, dou
     f->bound = 4 * worst + 1e-9;
     if (!(f->bound <= MAX_BOUND))
         goto none;
-    free(sx), free(sy), free(ex), free(ey), free(nx_), free(ny_);
+    tf_free(sx), tf_free(sy), tf_free(ex), tf_free(ey), tf_free(nx_), tf_free(ny_);
     *out = f;
     return TAAFI_OK;
 none:
     tf_lib_error_clear(ctx);
-    free(sx), free(sy), free(ex), free(ey), free(nx_), free(ny_);
+    tf_free(sx), tf_free(sy), tf_free(ex), tf_free(ey), tf_free(nx_), tf_free(ny_);
     tf_fastproj_free(f);
     return TAAFI_OK;
 }

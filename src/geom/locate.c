@@ -48,13 +48,13 @@ void tf_locator_free(tf_locator *l)
 {
     if (!l)
         return;
-    free(l->a);
-    free(l->edge);
-    free(l->sstart);
-    free(l->sidx);
-    free(l->gcell);
-    free(l->glist);
-    free(l);
+    tf_free(l->a);
+    tf_free(l->edge);
+    tf_free(l->sstart);
+    tf_free(l->sidx);
+    tf_free(l->gcell);
+    tf_free(l->glist);
+    tf_free(l);
 }
 
 static int add_ring(tf_locator *l, GEOSContextHandle_t h, const GEOSGeometry *ring)
@@ -71,7 +71,7 @@ static int add_ring(tf_locator *l, GEOSContextHandle_t h, const GEOSGeometry *ri
         double *v;
         while (cap < l->n_edge + n)
             cap *= 2;
-        if (!(v = realloc(l->edge, cap * 4 * sizeof *v)))
+        if (!(v = tf_realloc(l->edge, cap * 4 * sizeof *v)))
             return 0;
         l->edge = v;
         l->cap_edge = cap;
@@ -123,7 +123,7 @@ static int stripes(tf_locator *l, loc_area *a, size_t n_edge)
     uint32_t *idx;
     if (l->n_sstart + ns + 1 > (size_t)-1 / sizeof *start)
         return 0;
-    if (!(start = realloc(l->sstart, (l->n_sstart + ns + 1) * sizeof *start)))
+    if (!(start = tf_realloc(l->sstart, (l->n_sstart + ns + 1) * sizeof *start)))
         return 0;
     l->sstart = start;
     a->ns = ns;
@@ -144,13 +144,13 @@ static int stripes(tf_locator *l, loc_area *a, size_t n_edge)
     {
         size_t base = l->n_sstart ? l->sstart[l->n_sstart - 1] : 0; /* sidx used so far */
         uint32_t *v;
-        if (!(v = realloc(l->sidx, (base + total + 1) * sizeof *v)))
+        if (!(v = tf_realloc(l->sidx, (base + total + 1) * sizeof *v)))
             return 0;
         l->sidx = v;
         start[0] = base;
         for (k = 1; k <= ns; k++)
             start[k] += start[k - 1];
-        if (!(fill = calloc(ns, sizeof *fill)))
+        if (!(fill = tf_calloc(ns, sizeof *fill)))
             return 0;
         idx = l->sidx;
         for (i = 0; i < n_edge; i++) {
@@ -159,7 +159,7 @@ static int stripes(tf_locator *l, loc_area *a, size_t n_edge)
             for (k = s0; k <= s1; k++)
                 idx[start[k] + fill[k]++] = (uint32_t)i;
         }
-        free(fill);
+        tf_free(fill);
     }
     l->n_sstart += ns + 1;
     return 1;
@@ -259,7 +259,7 @@ static int make_lists(tf_locator *l, const size_t *n_in, size_t cells)
     for (i = 0; i < cells; i++)
         if (n_in[i] > 1)
             at += 1 + n_in[i];
-    if (at > CELL_VALUE || !(l->glist = calloc(at + 1, sizeof *l->glist)))
+    if (at > CELL_VALUE || !(l->glist = tf_calloc(at + 1, sizeof *l->glist)))
         return 0;
     for (i = 0, at = 0; i < cells; i++) {
         if (n_in[i] == 0)
@@ -312,26 +312,26 @@ static int grid(tf_locator *l)
     int ok = 0;
     grid_size(l, &total);
     cells = l->gnx * l->gny;
-    if ((n_in = calloc(cells, sizeof *n_in)) && (cls = malloc(total + 1)) &&
-        (l->gcell = malloc(cells * sizeof *l->gcell))) {
+    if ((n_in = tf_calloc(cells, sizeof *n_in)) && (cls = tf_malloc(total + 1)) &&
+        (l->gcell = tf_malloc(cells * sizeof *l->gcell))) {
         for (i = 0, k = 0; i < l->n; i++)
             file_area(l, i, 0, cls, n_in, &k);
         if ((ok = make_lists(l, n_in, cells)))
             for (i = 0, k = 0; i < l->n; i++)
                 file_area(l, i, 1, cls, n_in, &k);
     }
-    free(cls);
-    free(n_in);
+    tf_free(cls);
+    tf_free(n_in);
     return ok;
 }
 
 taafi_status tf_locator_new(taafi_ctx *ctx, GEOSGeometry *const *geom, size_t n, tf_locator **out)
 {
     GEOSContextHandle_t h = ctx->geos;
-    tf_locator *l = calloc(1, sizeof *l);
+    tf_locator *l = tf_calloc(1, sizeof *l);
     size_t i;
     *out = NULL;
-    if (!l || n > CELL_VALUE || !(l->a = calloc(n ? n : 1, sizeof *l->a)))
+    if (!l || n > CELL_VALUE || !(l->a = tf_calloc(n ? n : 1, sizeof *l->a)))
         goto nomem;
     l->n = n;
     for (i = 0; i < n; i++) {

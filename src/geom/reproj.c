@@ -71,7 +71,7 @@ static taafi_status make(taafi_ctx *ctx, OGRSpatialReferenceH src, const char *d
     tf_reproj *r = NULL;
     taafi_status st;
     *out = NULL;
-    r = calloc(1, sizeof *r);
+    r = tf_calloc(1, sizeof *r);
     if (!r)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     tf_gdal_enter(ctx);
@@ -116,7 +116,7 @@ fail:
     proj_destroy(psrc);
     proj_destroy(pdst);
     CPLFree(wkt);
-    free(r);
+    tf_free(r);
     tf_gdal_leave(ctx);
     return st;
 }
@@ -182,7 +182,7 @@ void tf_reproj_free(tf_reproj *r)
         return;
     if (r->pj)
         proj_destroy(r->pj);
-    free(r);
+    tf_free(r);
 }
 
 int tf_reproj_is_identity(const tf_reproj *r) { return !r->pj && r->swap_in == r->swap_out; }

@@ -97,8 +97,8 @@ taafi_status tf_columns_open(taafi_ctx *ctx, const tf_vsource *src, const int *f
     if (!drv || strcmp(GDALGetDriverShortName(drv), "GPKG") || wkbFlatten(OGR_L_GetGeomType(src->layer)) != wkbPoint ||
         OGR_FD_GetGeomFieldCount(defn) != 1)
         return TAAFI_OK;
-    if (!(c = calloc(1, sizeof *c)) || !(c->used = calloc((size_t)(n ? n : 1), sizeof *c->used)) ||
-        !(c->values = calloc((size_t)OGR_FD_GetFieldCount(defn) + 1, sizeof *c->values))) {
+    if (!(c = tf_calloc(1, sizeof *c)) || !(c->used = tf_calloc((size_t)(n ? n : 1), sizeof *c->used)) ||
+        !(c->values = tf_calloc((size_t)OGR_FD_GetFieldCount(defn) + 1, sizeof *c->values))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -260,7 +260,7 @@ static taafi_status grow(taafi_ctx *ctx, used_col *u, size_t n)
     char *b;
     if (n <= u->cap)
         return TAAFI_OK;
-    if (!(b = realloc(u->buf, n * 2)))
+    if (!(b = tf_realloc(u->buf, n * 2)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     u->buf = b;
     u->cap = n * 2;
@@ -338,8 +338,8 @@ void tf_columns_free(tf_columns *c)
         threads_back(saved);
     }
     for (k = 0; k < c->n_used; k++)
-        free(c->used[k].buf);
-    free(c->used);
-    free(c->values);
-    free(c);
+        tf_free(c->used[k].buf);
+    tf_free(c->used);
+    tf_free(c->values);
+    tf_free(c);
 }

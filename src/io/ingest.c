@@ -14,8 +14,8 @@ static taafi_status coords(taafi_ctx *ctx, OGRGeometryH g, const tf_reproj *r, i
     taafi_status st = TAAFI_OK;
     *out = NULL;
     m = n;
-    x = malloc(sizeof *x * (size_t)(n + 1));
-    y = malloc(sizeof *y * (size_t)(n + 1));
+    x = tf_malloc(sizeof *x * (size_t)(n + 1));
+    y = tf_malloc(sizeof *y * (size_t)(n + 1));
     if (!x || !y) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory reading a geometry of %d points", n);
         goto done;
@@ -33,8 +33,8 @@ static taafi_status coords(taafi_ctx *ctx, OGRGeometryH g, const tf_reproj *r, i
     if (!seq)
         st = tf_error(ctx, TAAFI_ERR_GEOM, "cannot build a coordinate sequence: %s", tf_lib_error(ctx));
 done:
-    free(x);
-    free(y);
+    tf_free(x);
+    tf_free(y);
     *out = seq;
     return st;
 }
@@ -69,7 +69,7 @@ static taafi_status polygon(taafi_ctx *ctx, OGRGeometryH g, const tf_reproj *r, 
     if ((st = ring(ctx, OGR_G_GetGeometryRef(g, 0), r, &shell)))
         return st;
     if (n > 1) {
-        holes = calloc((size_t)n - 1, sizeof *holes);
+        holes = tf_calloc((size_t)n - 1, sizeof *holes);
         if (!holes) {
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             goto fail;
@@ -79,20 +79,20 @@ static taafi_status polygon(taafi_ctx *ctx, OGRGeometryH g, const tf_reproj *r, 
                 goto fail;
     }
     *out = GEOSGeom_createPolygon_r(ctx->geos, shell, holes, (unsigned)nh); /* takes the rings */
-    free(holes);
+    tf_free(holes);
     return *out ? TAAFI_OK : tf_error(ctx, TAAFI_ERR_GEOM, "cannot build a polygon: %s", tf_lib_error(ctx));
 fail:
     GEOSGeom_destroy_r(ctx->geos, shell);
     for (i = 0; i < nh; i++)
         GEOSGeom_destroy_r(ctx->geos, holes[i]);
-    free(holes);
+    tf_free(holes);
     return st;
 }
 
 static taafi_status collection(taafi_ctx *ctx, OGRGeometryH g, const tf_reproj *r, int type, GEOSGeometry **out)
 {
     int n = OGR_G_GetGeometryCount(g), i, k = 0;
-    GEOSGeometry **parts = calloc(n > 0 ? (size_t)n : 1, sizeof *parts);
+    GEOSGeometry **parts = tf_calloc(n > 0 ? (size_t)n : 1, sizeof *parts);
     taafi_status st = TAAFI_OK;
     *out = NULL;
     if (!parts)
@@ -111,12 +111,12 @@ static taafi_status collection(taafi_ctx *ctx, OGRGeometryH g, const tf_reproj *
         k++;
     }
     *out = GEOSGeom_createCollection_r(ctx->geos, type, parts, (unsigned)k); /* takes the parts */
-    free(parts);
+    tf_free(parts);
     return *out ? TAAFI_OK : tf_error(ctx, TAAFI_ERR_GEOM, "cannot build a collection: %s", tf_lib_error(ctx));
 fail:
     for (i = 0; i < k; i++)
         GEOSGeom_destroy_r(ctx->geos, parts[i]);
-    free(parts);
+    tf_free(parts);
     return st;
 }
 

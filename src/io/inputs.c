@@ -1,5 +1,4 @@
 /* inputs.c: the files a project reads (inputs.h). */
-#define _XOPEN_SOURCE 700 /* realpath */
 #include "inputs.h"
 
 #include <cpl_string.h>
@@ -17,14 +16,14 @@ static taafi_status add_file(taafi_ctx *ctx, tf_inputs *in, const char *path, co
     if (tf_path_is_vsi(path)) { /* the archive it reads, if it is on disk */
         char *archive = tf_vsi_archive(path);
         taafi_status st = archive ? add_file(ctx, in, archive, role) : TAAFI_OK;
-        free(archive);
+        tf_free(archive);
         return st;
     }
     if (stat(path, &sb) != 0 || tf_inputs_find(in, path))
         return TAAFI_OK;
     if (in->n == in->cap) {
         size_t cap = in->cap ? in->cap * 2 : 16;
-        tf_input_id *v = realloc(in->f, cap * sizeof *v);
+        tf_input_id *v = tf_realloc(in->f, cap * sizeof *v);
         if (!v)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         in->f = v;
@@ -33,9 +32,9 @@ static taafi_status add_file(taafi_ctx *ctx, tf_inputs *in, const char *path, co
     f = &in->f[in->n];
     f->dev = sb.st_dev;
     f->ino = sb.st_ino;
-    f->real = realpath(path, NULL);
+    f->real = tf_realpath(path);
     if (!(f->role = tf_strdup(role))) {
-        free(f->real);
+        tf_free(f->real);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     in->n++;
@@ -107,12 +106,12 @@ const char *tf_inputs_find(const tf_inputs *in, const char *path)
     size_t i;
     if (stat(path, &sb) != 0)
         return NULL;
-    real = realpath(path, NULL);
+    real = tf_realpath(path);
     for (i = 0; i < in->n && !hit; i++)
         if ((in->f[i].dev == sb.st_dev && in->f[i].ino == sb.st_ino) ||
             (real && in->f[i].real && !strcmp(real, in->f[i].real)))
             hit = in->f[i].role;
-    free(real);
+    tf_free(real);
     return hit;
 }
 
@@ -121,9 +120,9 @@ void tf_inputs_free(tf_inputs *in)
     if (!in)
         return;
     for (size_t i = 0; i < in->n; i++) {
-        free(in->f[i].real);
-        free(in->f[i].role);
+        tf_free(in->f[i].real);
+        tf_free(in->f[i].role);
     }
-    free(in->f);
+    tf_free(in->f);
     memset(in, 0, sizeof *in);
 }

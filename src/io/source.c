@@ -301,7 +301,7 @@ taafi_status tf_source_field(taafi_ctx *ctx, const tf_vsource *s, const char *na
     for (i = 0; i < n; i++)
         if (!strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), name))
             return *out = i, TAAFI_OK;
-    names = calloc((size_t)n + 1, sizeof *names);
+    names = tf_calloc((size_t)n + 1, sizeof *names);
     if (!names)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (i = 0; i < n; i++) {
@@ -312,7 +312,7 @@ taafi_status tf_source_field(taafi_ctx *ctx, const tf_vsource *s, const char *na
     st = tf_error(ctx, TAAFI_ERR_DATA, "%s: layer %s: no field '%s' (named by '%s' for %s); %s%s%sthe fields are: %s",
                   s->def->path, OGR_L_GetName(s->layer), name, key, s->def->role, hint ? "did you mean '" : "",
                   hint ? hint : "", hint ? "'? " : "", list.s ? list.s : "(none)");
-    free(names);
+    tf_free(names);
     tf_buf_free(&list);
     return st;
 }

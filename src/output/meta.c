@@ -116,7 +116,7 @@ taafi_status tf_meta_json(taafi_ctx *ctx, const taafi_result *r, const char *lay
         if ((st = tf_sheets(ctx, r, &sheets, &n)))
             return st;
         areas_meta(&b, r, sheets, n);
-        free(sheets);
+        tf_free(sheets);
     } else if (!strcmp(layer, "service_gaps")) {
         tf_buf_printf(&b, "{\n  \"layer\": \"service_gaps\",\n  \"columns\": [\n"
                           "    {\"name\": \"indicator\", \"label\": \"Coverage indicator\", \"label_ar\": \"المؤشر\"},\n"

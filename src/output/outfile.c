@@ -35,7 +35,7 @@ taafi_status tf_mkdirs(taafi_ctx *ctx, const char *dir)
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: exists and is not a folder; choose another output folder", dir);
     if (!st && access(dir, W_OK) != 0)
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: the output folder is not writable: %s", dir, strerror(errno));
-    free(path);
+    tf_free(path);
     return st;
 }
 
@@ -83,7 +83,7 @@ void tf_sweep_dead_temps(const char *dir)
             continue;
         if ((path = tf_sprintf("%s/%s", dir, e->d_name)) != NULL)
             unlink(path);
-        free(path);
+        tf_free(path);
     }
     closedir(d);
 }
@@ -104,8 +104,8 @@ void tf_outfile_discard(tf_outfile *o)
         return;
     if (o->tmp)
         unlink(o->tmp);
-    free(o->final);
-    free(o->tmp);
+    tf_free(o->final);
+    tf_free(o->tmp);
     o->final = o->tmp = NULL;
 }
 

@@ -32,9 +32,9 @@ typedef struct value_cols {
 static void value_cols_free(value_cols *c)
 {
     for (size_t i = 0; i < c->n; i++)
-        free(c->name[i]);
-    free(c->name);
-    free(c->is_int);
+        tf_free(c->name[i]);
+    tf_free(c->name);
+    tf_free(c->is_int);
 }
 
 /* All the columns of area_rounds but the fixed ones (and GDAL's fid). */
@@ -51,10 +51,10 @@ static taafi_status read_columns(taafi_ctx *ctx, sqlite3 *db, const char *gpkg, 
         int *ints;
         if (!name || !strcmp(name, "fid") || fixed_column(name))
             continue;
-        names = realloc(c->name, (c->n + 1) * sizeof *names);
+        names = tf_realloc(c->name, (c->n + 1) * sizeof *names);
         if (names)
             c->name = names;
-        ints = realloc(c->is_int, (c->n + 1) * sizeof *ints);
+        ints = tf_realloc(c->is_int, (c->n + 1) * sizeof *ints);
         if (ints)
             c->is_int = ints;
         if (!names || !ints || !(c->name[c->n] = tf_strdup(name)))
@@ -76,7 +76,7 @@ static tf_round_rows *round_of(tf_rounds_stored *out, sqlite3_stmt *st, const ch
     for (k = 0; k < out->n; k++)
         if (!strcmp(out->rounds[k].name, name))
             return &out->rounds[k];
-    if (!(v = realloc(out->rounds, (out->n + 1) * sizeof *v)))
+    if (!(v = tf_realloc(out->rounds, (out->n + 1) * sizeof *v)))
         return NULL;
     out->rounds = v;
     rr = &out->rounds[out->n++];
@@ -84,8 +84,8 @@ static tf_round_rows *round_of(tf_rounds_stored *out, sqlite3_stmt *st, const ch
     rr->name = col_text(st, TF_AR_ROUND);
     rr->date = col_text(st, TF_AR_DATE);
     rr->started = col_text(st, TF_AR_COMPUTED);
-    rr->col = calloc(c->n, sizeof *rr->col);
-    rr->is_int = calloc(c->n, sizeof *rr->is_int);
+    rr->col = tf_calloc(c->n, sizeof *rr->col);
+    rr->is_int = tf_calloc(c->n, sizeof *rr->is_int);
     if (!rr->name || !rr->col || !rr->is_int)
         return NULL;
     for (k = 0; k < c->n; k++) {
@@ -105,13 +105,13 @@ static int add_row(tf_rounds_stored *out, sqlite3_stmt *st, const char *name, co
     double *v;
     if (!rr)
         return -1;
-    id = realloc(rr->id, (rr->n_areas + 1) * sizeof *id);
+    id = tf_realloc(rr->id, (rr->n_areas + 1) * sizeof *id);
     if (id)
         rr->id = id;
-    sha = realloc(rr->geom_sha, (rr->n_areas + 1) * sizeof *sha);
+    sha = tf_realloc(rr->geom_sha, (rr->n_areas + 1) * sizeof *sha);
     if (sha)
         rr->geom_sha = sha;
-    v = realloc(rr->v, (rr->n_areas + 1) * (c->n ? c->n : 1) * sizeof *v);
+    v = tf_realloc(rr->v, (rr->n_areas + 1) * (c->n ? c->n : 1) * sizeof *v);
     if (v)
         rr->v = v;
     if (!id || !sha || !v)
@@ -170,7 +170,7 @@ static taafi_status read_run_rows(taafi_ctx *ctx, sqlite3 *db, tf_rounds_stored 
         return TAAFI_OK; /* no run table: no provenance to keep */
     while (!s && sqlite3_step(st) == SQLITE_ROW) {
         const char *item = (const char *)sqlite3_column_text(st, 0), *name = (const char *)sqlite3_column_text(st, 1);
-        char **v = realloc(out->run_rows, 4 * (out->n_run_rows + 1) * sizeof *v);
+        char **v = tf_realloc(out->run_rows, 4 * (out->n_run_rows + 1) * sizeof *v);
         size_t i, k;
         if (!v) {
             s = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");

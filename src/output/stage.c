@@ -32,6 +32,13 @@ struct tf_stage {
 };
 
 /* "PID" out of "<prefix>PID-RANDOM...", or -1. */
+/* A failed tf_walk (or one of its callbacks) as a status and a reason. */
+static taafi_status walk_status(int rc) { return rc == ENOMEM ? TAAFI_ERR_NOMEM : TAAFI_ERR_IO; }
+static const char *walk_reason(int rc)
+{
+    return rc == ENOMEM ? "out of memory" : rc > 0 ? strerror(rc) : "cannot read the folder";
+}
+
 static long stage_pid(const char *name, size_t prefix_len)
 {
     char *end;
@@ -66,8 +73,8 @@ static void sweep(const char *folder, const char *prefix)
         }
         if (fd >= 0)
             close(fd);
-        free(path);
-        free(lock);
+        tf_free(path);
+        tf_free(lock);
     }
     closedir(d);
     /* lock files whose stage is gone (killed between the two) */
@@ -89,11 +96,11 @@ static void sweep(const char *folder, const char *prefix)
                     if (lstat(stage, &sb) != 0)
                         unlink(lock);
                 }
-                free(stage);
+                tf_free(stage);
             }
             close(fd);
         }
-        free(lock);
+        tf_free(lock);
     }
     closedir(d);
 }
@@ -142,7 +149,7 @@ static taafi_status resolve(taafi_ctx *ctx, const char *dir, char **real_out)
             *slash = '\0';
         if ((st = tf_mkdirs(ctx, slash ? copy : ".")))
             goto done;
-        parent_real = realpath(slash ? copy : ".", NULL);
+        parent_real = tf_realpath(slash ? copy : ".");
     }
     if (!parent_real) {
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot resolve the output folder: %s", dir, strerror(errno));
@@ -152,8 +159,8 @@ static taafi_status resolve(taafi_ctx *ctx, const char *dir, char **real_out)
 done:
     if (!st && !*real_out)
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    free(parent_real);
-    free(copy);
+    tf_free(parent_real);
+    tf_free(copy);
     return st;
 }
 
@@ -186,7 +193,7 @@ static int can_exchange(const char *real)
     struct stat a, b;
     int ok;
     if (!parent || !(slash = strrchr(parent, '/')) || slash == parent) {
-        free(parent);
+        tf_free(parent);
         return 0;
     }
     *slash = '\0';
@@ -194,13 +201,13 @@ static int can_exchange(const char *real)
          (stat(real, &a) != 0 ||
           (stat(parent, &b) == 0 && a.st_dev == b.st_dev && a.st_ino != b.st_ino && !mount_root(real) &&
            !holds_cwd(real)));
-    free(parent);
+    tf_free(parent);
     return ok;
 }
 
 taafi_status tf_stage_begin(taafi_ctx *ctx, const char *dir, tf_stage **out)
 {
-    tf_stage *s = calloc(1, sizeof *s);
+    tf_stage *s = tf_calloc(1, sizeof *s);
     unsigned int rnd = 0;
     char *folder = NULL, *prefix = NULL;
     const char *name;
@@ -257,13 +264,13 @@ taafi_status tf_stage_begin(taafi_ctx *ctx, const char *dir, tf_stage **out)
     /* the folder that replaces DIR keeps DIR's permissions */
     if (stat(s->real, &sb) == 0)
         chmod(s->path, sb.st_mode & 07777);
-    free(folder);
-    free(prefix);
+    tf_free(folder);
+    tf_free(prefix);
     *out = s;
     return TAAFI_OK;
 fail:
-    free(folder);
-    free(prefix);
+    tf_free(folder);
+    tf_free(prefix);
     tf_stage_free(s);
     return st;
 }
@@ -282,11 +289,11 @@ void tf_stage_free(tf_stage *s)
         unlink(s->lock_path);
         close(s->lock_fd);
     }
-    free(s->given);
-    free(s->real);
-    free(s->path);
-    free(s->lock_path);
-    free(s);
+    tf_free(s->given);
+    tf_free(s->real);
+    tf_free(s->path);
+    tf_free(s->lock_path);
+    tf_free(s);
 }
 
 /* ---- carrying the user's files over ---------------------------------------- */
@@ -340,8 +347,8 @@ static int carry_entry(const char *root, const char *rel, const struct stat *sb,
         rc = holds_earlier(c->earlier, rel) ? 0 : mkdir(to, sb->st_mode & 07777) ? errno : 0;
     else if (!(rc = tf_make_parents(to)) && link(from, to) != 0)
         rc = tf_copy_entry(from, to, sb);
-    free(from);
-    free(to);
+    tf_free(from);
+    tf_free(to);
     if (rc && !c->err)
         c->err = rc;
     return rc ? 1 : skip ? TF_WALK_SKIP : 0;
@@ -364,8 +371,8 @@ static int put_entry(const char *root, const char *rel, const struct stat *sb, v
         rc = mkdir(to, 0777) && errno != EEXIST ? errno : 0;
     else
         rc = rename(from, to) ? errno : 0;
-    free(from);
-    free(to);
+    tf_free(from);
+    tf_free(to);
     return rc;
 }
 
@@ -378,9 +385,9 @@ static void drop_earlier(const tf_stage *s, const char *earlier)
         char *theirs = tf_sprintf("%s/%s", s->real, p);
         if (theirs && strstr(p, "..") == NULL && !tf_manifest_lists(now, p))
             unlink(theirs);
-        free(theirs);
+        tf_free(theirs);
     }
-    free(now);
+    tf_free(now);
 }
 
 static taafi_status commit_in_place(taafi_ctx *ctx, tf_stage *s, const char *earlier)
@@ -396,14 +403,14 @@ static taafi_status commit_in_place(taafi_ctx *ctx, tf_stage *s, const char *ear
     /* (adding to a folder that lists no run: no manifest to put) */
     if ((rc = tf_walk(s->path, "", put_entry, s)) != 0 ||
         ((!s->adding || access(manifest, F_OK) == 0) && rename(manifest, final) != 0)) {
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot move the finished outputs into place: %s", s->given,
-                      rc > 0 ? strerror(rc) : rc ? "cannot read the stage" : strerror(errno));
+        st = tf_error(ctx, rc ? walk_status(rc) : TAAFI_ERR_IO, "%s: cannot move the finished outputs into place: %s",
+                      s->given, rc ? walk_reason(rc) : strerror(errno));
         goto done;
     }
     drop_earlier(s, earlier);
 done:
-    free(manifest);
-    free(final);
+    tf_free(manifest);
+    tf_free(final);
     return st;
 }
 
@@ -434,7 +441,7 @@ static int sync_entry(const char *root, const char *rel, const struct stat *sb, 
         if (fd >= 0)
             close(fd);
     }
-    free(path);
+    tf_free(path);
     return rc;
 }
 
@@ -442,8 +449,7 @@ static taafi_status sync_stage(taafi_ctx *ctx, const tf_stage *s)
 {
     int rc = tf_walk(s->path, "", sync_entry, NULL);
     if (rc)
-        return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot write the outputs to disk: %s", s->given,
-                        rc > 0 ? strerror(rc) : "cannot read the stage");
+        return tf_error(ctx, walk_status(rc), "%s: cannot write the outputs to disk: %s", s->given, walk_reason(rc));
     sync_folder(s->path);
     return TAAFI_OK;
 }
@@ -474,7 +480,7 @@ static int guard_entry(const char *root, const char *rel, const struct stat *sb,
         g->rel = tf_strdup(rel);
     }
     (void)root;
-    free(target);
+    tf_free(target);
     return g->role ? 1 : 0;
 }
 
@@ -489,8 +495,8 @@ taafi_status tf_stage_check_inputs(taafi_ctx *ctx, const tf_stage *s, const tf_i
                       "whatever --overwrite says: write into another folder (-o), or move the input out of it",
                       s->given, g.rel ? g.rel : "?", g.role);
     else if (rc)
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot read the stage of the outputs", s->given);
-    free(g.rel);
+        st = tf_error(ctx, walk_status(rc), "%s: cannot read the stage of the outputs: %s", s->given, walk_reason(rc));
+    tf_free(g.rel);
     return st;
 }
 
@@ -498,14 +504,16 @@ taafi_status tf_stage_begin_adding(taafi_ctx *ctx, const char *dir, tf_stage **o
 {
     carry c = {NULL, NULL, 0, 1};
     struct stat sb;
+    int rc;
     taafi_status st = tf_stage_begin(ctx, dir, out);
     if (st)
         return st;
     c.s = *out;
     (*out)->adding = 1;
-    if (stat((*out)->real, &sb) == 0 && tf_walk((*out)->real, "", carry_entry, &c) != 0) {
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot carry the folder's files into the stage: %s", dir,
-                      c.err ? strerror(c.err) : "cannot read the folder");
+    if (stat((*out)->real, &sb) == 0 && (rc = tf_walk((*out)->real, "", carry_entry, &c)) != 0) {
+        rc = c.err ? c.err : rc;
+        st = tf_error(ctx, walk_status(rc), "%s: cannot carry the folder's files into the stage: %s", dir,
+                      walk_reason(rc));
         tf_stage_free(*out);
         *out = NULL;
     }
@@ -516,6 +524,7 @@ taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
 {
     carry c = {s, NULL, 0, 0};
     struct stat sb;
+    int rc;
     taafi_status st;
     /* adding: the stage holds DIR's entries and its manifest, extended */
     if (!s->adding && (st = tf_manifest_write(ctx, s->path, s->given, run_id)))
@@ -527,9 +536,10 @@ taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
         st = commit_in_place(ctx, s, c.earlier);
         goto done;
     }
-    if (!s->adding && stat(s->real, &sb) == 0 && tf_walk(s->real, "", carry_entry, &c) != 0) {
-        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot keep the folder's other files beside the new outputs: %s",
-                      s->given, c.err ? strerror(c.err) : "cannot read the folder");
+    if (!s->adding && stat(s->real, &sb) == 0 && (rc = tf_walk(s->real, "", carry_entry, &c)) != 0) {
+        rc = c.err ? c.err : rc;
+        st = tf_error(ctx, walk_status(rc), "%s: cannot keep the folder's other files beside the new outputs: %s",
+                      s->given, walk_reason(rc));
         goto done;
     }
     sync_folder(s->path); /* the carried entries */
@@ -548,9 +558,9 @@ taafi_status tf_stage_commit(taafi_ctx *ctx, tf_stage *s, const char *run_id)
             *strrchr(parent, '/') = '\0';
             sync_folder(parent);
         }
-        free(parent);
+        tf_free(parent);
     }
 done:
-    free((char *)c.earlier);
+    tf_free((char *)c.earlier);
     return st;
 }

@@ -39,32 +39,32 @@ int tf_walk(const char *root, const char *rel, tf_walk_fn fn, void *user)
     struct dirent **list = NULL;
     int n, i, rc = 0;
     if (!dir)
-        return -1;
+        return ENOMEM;
     n = scandir(dir, &list, NULL, by_name);
-    free(dir);
+    tf_free(dir);
     if (n < 0)
-        return -1;
+        return errno ? errno : EIO;
     for (i = 0; i < n; i++) {
         const char *name = list[i]->d_name;
-        char *sub = rc || !strcmp(name, ".") || !strcmp(name, "..")
-                        ? NULL
-                        : (*rel ? tf_sprintf("%s/%s", rel, name) : tf_strdup(name));
+        int skip = rc || !strcmp(name, ".") || !strcmp(name, "..");
+        char *sub = skip ? NULL : (*rel ? tf_sprintf("%s/%s", rel, name) : tf_strdup(name));
         char *full = sub ? tf_sprintf("%s/%s", root, sub) : NULL;
         struct stat sb;
-        if (sub && full && lstat(full, &sb) == 0) {
+        if (!skip && (!sub || !full))
+            rc = ENOMEM;
+        else if (sub && full && lstat(full, &sb) == 0) {
             rc = fn(root, sub, &sb, user);
             if (!rc && S_ISDIR(sb.st_mode))
                 rc = tf_walk(root, sub, fn, user);
             else if (rc == TF_WALK_SKIP)
                 rc = 0;
-        } else if (sub && !full)
-            rc = -1;
-        free(sub);
-        free(full);
+        }
+        tf_free(sub);
+        tf_free(full);
     }
     for (i = 0; i < n; i++)
-        free(list[i]);
-    free(list);
+        free(list[i]); /* libc: scandir's */
+    free(list);        /* libc: scandir's */
     return rc;
 }
 
@@ -92,7 +92,7 @@ static int list_file(const char *root, const char *rel, const struct stat *sb, v
     (void)root;
     if (!S_ISDIR(sb->st_mode) && strcmp(rel, TF_RUN_MANIFEST))
         manifest_entry(b, rel, (long long)sb->st_size);
-    return b->failed;
+    return b->failed ? ENOMEM : 0;
 }
 
 taafi_status tf_manifest_write(taafi_ctx *ctx, const char *folder, const char *shown, const char *run_id)
@@ -100,14 +100,18 @@ taafi_status tf_manifest_write(taafi_ctx *ctx, const char *folder, const char *s
     tf_buf b = {0};
     char *path = tf_sprintf("%s/%s", folder, TF_RUN_MANIFEST);
     taafi_status st;
+    int rc;
     manifest_head(&b, run_id);
-    if (tf_walk(folder, "", list_file, &b) || !path)
-        b.failed = 1;
+    rc = tf_walk(folder, "", list_file, &b);
     manifest_end(&b);
-    st = b.failed || !path ? tf_error(ctx, TAAFI_ERR_NOMEM, "%s: cannot list the outputs", shown)
-                           : tf_write_bytes(ctx, path, b.s, b.len);
+    if (rc && rc != ENOMEM)
+        st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot list the outputs: %s", shown, rc > 0 ? strerror(rc) : "?");
+    else if (rc || b.failed || !path)
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "%s: cannot list the outputs: out of memory", shown);
+    else
+        st = tf_write_bytes(ctx, path, b.s, b.len);
     tf_buf_free(&b);
-    free(path);
+    tf_free(path);
     return st;
 }
 
@@ -120,7 +124,7 @@ char *tf_read_small(const char *path)
     if (!f)
         return NULL;
     if (!fseek(f, 0, SEEK_END) && (len = ftell(f)) >= 0 && len <= (64L << 20) && !fseek(f, 0, SEEK_SET) &&
-        (text = malloc((size_t)len + 1))) {
+        (text = tf_malloc((size_t)len + 1))) {
         if (fread(text, 1, (size_t)len, f) != (size_t)len)
             len = 0;
         text[len] = '\0';
@@ -136,11 +140,11 @@ char *tf_read_small(const char *path)
 char *tf_manifest_paths(const char *dir)
 {
     char *path = tf_sprintf("%s/%s", dir, TF_RUN_MANIFEST), *text = path ? tf_read_small(path) : NULL, *p, *out, *o;
-    free(path);
+    tf_free(path);
     if (!text)
         return NULL;
-    if (!(out = o = malloc(strlen(text) + 2))) {
-        free(text);
+    if (!(out = o = tf_malloc(strlen(text) + 2))) {
+        tf_free(text);
         return NULL;
     }
     for (p = strstr(text, "{\"path\": \""); p; p = strstr(p, "{\"path\": \"")) {
@@ -149,7 +153,7 @@ char *tf_manifest_paths(const char *dir)
         *o++ = '\0';
     }
     *o = '\0';
-    free(text);
+    tf_free(text);
     return out;
 }
 
@@ -174,7 +178,7 @@ int tf_make_parents(const char *path)
             rc = errno;
         *s = '/';
     }
-    free(copy);
+    tf_free(copy);
     return rc;
 }
 
@@ -219,7 +223,7 @@ static void list_paths(tf_buf *b, const char *folder, const char *paths)
         struct stat sb;
         if (full && lstat(full, &sb) == 0 && !S_ISDIR(sb.st_mode))
             manifest_entry(b, q, (long long)sb.st_size);
-        free(full);
+        tf_free(full);
     }
 }
 
@@ -250,9 +254,9 @@ taafi_status tf_manifest_add(taafi_ctx *ctx, const char *folder, const char *con
 done:
     tf_buf_free(&b);
     tf_buf_free(&extra);
-    free(old);
-    free(text);
-    free(path);
-    free(tmp);
+    tf_free(old);
+    tf_free(text);
+    tf_free(path);
+    tf_free(tmp);
     return st;
 }

@@ -10,8 +10,8 @@
 /* Calls fn for every entry under root/rel (rel "": root's own entries),
  * folders before what they hold, in name order; symbolic links are not
  * followed.  fn returns 0 to go on, TF_WALK_SKIP not to go into the folder
- * it was given, anything else to stop: tf_walk returns that (-1: a folder
- * cannot be read). */
+ * it was given, anything else to stop: tf_walk returns that, or the errno
+ * of a folder that cannot be read, ENOMEM when memory runs out. */
 typedef int (*tf_walk_fn)(const char *root, const char *rel, const struct stat *sb, void *user);
 #define TF_WALK_SKIP (-2)
 int tf_walk(const char *root, const char *rel, tf_walk_fn fn, void *user);

@@ -295,8 +295,8 @@ static taafi_status style_row(taafi_ctx *ctx, OGRLayerH t, const char *table, co
     OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "update_time"), now);
     st = tf_feature_put(ctx, t, f);
 done:
-    free(qml);
-    free(sld);
+    tf_free(qml);
+    tf_free(sld);
     return st;
 }
 
@@ -333,6 +333,6 @@ taafi_status tf_write_styles(taafi_ctx *ctx, const taafi_result *r, GDALDatasetH
         st = style_row(ctx, t, "facilities", "geom", "facilities", qml_facilities(r->project), sld_facilities(), 1,
                        "Working facilities by coverage indicator");
 done:
-    free(sheets);
+    tf_free(sheets);
     return st;
 }

@@ -80,13 +80,14 @@ static taafi_status check_not_inputs(taafi_ctx *ctx, const tf_inputs *in, const 
                           path, role);
         else if (names[i] && !path)
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        free(path);
+        tf_free(path);
     }
     return st;
 }
 
 taafi_status taafi_project_check_outputs(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags)
 {
+    tf_enter(ctx);
     tf_inputs in;
     taafi_status st;
     if (!ctx || !p || !dir || !*dir)
@@ -125,6 +126,7 @@ taafi_status tf_check_outputs(taafi_ctx *ctx, const taafi_project *p, const char
 taafi_status taafi_project_check_output_file(taafi_ctx *ctx, const taafi_project *p, const char *path,
                                              unsigned flags)
 {
+    tf_enter(ctx);
     struct stat sb;
     tf_inputs in;
     const char *role;
@@ -294,7 +296,7 @@ static taafi_status write_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *use
     default:
         st = tf_error(wctx, TAAFI_ERR_INTERNAL, "no writer for output %d", i);
     }
-    free(json);
+    tf_free(json);
     tf_gdal_leave(wctx);
     if (!st)
         st = tf_sync_file(wctx, path);
@@ -334,6 +336,7 @@ static taafi_status join_one(taafi_ctx *wctx, tf_worker *w, size_t k, void *user
 
 taafi_status taafi_result_write(taafi_ctx *ctx, const taafi_result *r, const char *dir, unsigned flags)
 {
+    tf_enter(ctx);
     return tf_output_write(ctx, r, NULL, dir, flags);
 }
 

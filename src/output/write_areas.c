@@ -22,7 +22,7 @@ static void fix_ring(OGRGeometryH ring, int exterior)
 {
     int n = OGR_G_GetPointCount(ring), i;
     double *x, *y, area = 0;
-    if (n <= 0 || !(x = malloc(2 * (size_t)n * sizeof *x)))
+    if (n <= 0 || !(x = tf_malloc(2 * (size_t)n * sizeof *x)))
         return;
     y = x + n;
     OGR_G_GetPoints(ring, x, sizeof *x, y, sizeof *y, NULL, 0);
@@ -43,7 +43,7 @@ static void fix_ring(OGRGeometryH ring, int exterior)
             y[n - 1 - i] = t;
         }
     OGR_G_SetPoints(ring, n, x, sizeof *x, y, sizeof *y, NULL, 0);
-    free(x);
+    tf_free(x);
 }
 
 void tf_rfc7946_fix(OGRGeometryH g)
@@ -202,7 +202,7 @@ taafi_status tf_write_areas_range(taafi_ctx *ctx, const taafi_result *r, GDALDat
     }
     if ((st = create_fields(ctx, r, layer)))
         goto done;
-    map = malloc(sizeof *map * (size_t)(n_in ? n_in : 1));
+    map = tf_malloc(sizeof *map * (size_t)(n_in ? n_in : 1));
     w = GEOSWKBWriter_create_r(ctx->geos);
     if (!map || !w) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -215,7 +215,7 @@ taafi_status tf_write_areas_range(taafi_ctx *ctx, const taafi_result *r, GDALDat
 done:
     if (w)
         GEOSWKBWriter_destroy_r(ctx->geos, w);
-    free(map);
+    tf_free(map);
     if (srs)
         OSRRelease(srs);
     return st;

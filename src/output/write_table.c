@@ -161,7 +161,7 @@ taafi_status tf_write_indicators_table(taafi_ctx *ctx, const taafi_result *r, GD
         w.v[11] = w.target[0] ? w.target : NULL;
         w.v[12] = w.floor_[0] ? w.floor_ : NULL;
         st = tf_table_row(ctx, t, w.v, 17);
-        free(w.filter);
+        tf_free(w.filter);
         if (st)
             return st;
     }

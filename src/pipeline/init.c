@@ -228,7 +228,7 @@ static int unique_values(OGRLayerH layer, int idx)
                 ok = 0;
         if (ok) {
             if (n == cap) {
-                char **s2 = realloc(seen, (cap = cap ? cap * 2 : 64) * sizeof *s2);
+                char **s2 = tf_realloc(seen, (cap = cap ? cap * 2 : 64) * sizeof *s2);
                 if (!s2)
                     ok = 0;
                 else
@@ -240,8 +240,8 @@ static int unique_values(OGRLayerH layer, int idx)
         OGR_F_Destroy(f);
     }
     for (i = 0; i < n; i++)
-        free(seen[i]);
-    free(seen);
+        tf_free(seen[i]);
+    tf_free(seen);
     return ok && n > 0;
 }
 
@@ -273,6 +273,7 @@ static int contains(const char *hay, const char *needle)
 
 taafi_status taafi_project_template(taafi_ctx *ctx, const char *areas_source, char **yaml_out)
 {
+    tf_enter(ctx);
     tf_source def = {0};
     tf_vsource src = {0};
     tf_buf b = {0};
@@ -345,6 +346,7 @@ done:
 
 taafi_status taafi_project_template_write(taafi_ctx *ctx, const char *areas_source, const char *path, unsigned flags)
 {
+    tf_enter(ctx);
     tf_inputs in = {0};
     tf_outfile o = {0};
     char *yaml = NULL, *dir = NULL;
@@ -369,6 +371,6 @@ taafi_status taafi_project_template_write(taafi_ctx *ctx, const char *areas_sour
     tf_outfile_discard(&o);
     taafi_string_free(yaml);
     tf_inputs_free(&in);
-    free(dir);
+    tf_free(dir);
     return st;
 }

@@ -25,14 +25,14 @@ static taafi_status check_outputs(taafi_ctx *ctx, const taafi_project *p, const 
         if (!(path = tf_sprintf("%s/%s", dir, taafi_project_scenario_name(p, k))))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         st = tf_check_outputs(ctx, p, path, flags, in);
-        free(path);
+        tf_free(path);
     }
     if (st || !(path = tf_sprintf("%s/%s", dir, TF_RUN_MANIFEST)))
         return st ? st : tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     if (stat(path, &sb) == 0)
         st = tf_error(ctx, TAAFI_ERR_EXISTS, "%s: holds an earlier run's outputs; pass --overwrite to replace them",
                       dir);
-    free(path);
+    tf_free(path);
     return st;
 }
 
@@ -55,7 +55,7 @@ static taafi_status scenarios(taafi_ctx *ctx, const taafi_project *p, const taaf
         if (!st)
             tf_log(ctx, TAAFI_LOG_INFO, "scenario %s written to %s/%s", name, dir, name);
         taafi_result_free(s);
-        free(sdir);
+        tf_free(sdir);
     }
     return st;
 }
@@ -82,6 +82,7 @@ static taafi_status run_staged(taafi_ctx *ctx, const taafi_project *p, const cha
 taafi_status taafi_project_run(taafi_ctx *ctx, const taafi_project *p, const char *dir, const char *round,
                                unsigned flags, taafi_result **result_out)
 {
+    tf_enter(ctx);
     tf_stage *stage = NULL;
     taafi_result *r = NULL;
     tf_inputs inputs = {0};
@@ -120,6 +121,7 @@ taafi_status taafi_project_run(taafi_ctx *ctx, const taafi_project *p, const cha
 taafi_status taafi_project_render(taafi_ctx *ctx, const taafi_project *p, const char *dir, unsigned flags,
                                   taafi_result **result_out)
 {
+    tf_enter(ctx);
     tf_stage *stage = NULL;
     taafi_result *r = NULL;
     tf_inputs inputs = {0};

@@ -19,7 +19,7 @@ taafi_status tf_pipeline_rounds(taafi_ctx *ctx, const taafi_project *p, const ch
         /* the other rounds, as an earlier run stored them in DIR */
         char *gpkg = tf_sprintf("%s/%s", dir, p->out_gpkg ? p->out_gpkg : "recovery.gpkg");
         st = gpkg ? tf_rounds_load(ctx, gpkg, &stored) : tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        free(gpkg);
+        tf_free(gpkg);
     }
     if (!st)
         st = tf_rounds_compute(ctx, p, round, &stored, &t, &latest, &is_last);
@@ -41,6 +41,7 @@ taafi_status tf_pipeline_rounds(taafi_ctx *ctx, const taafi_project *p, const ch
 taafi_status taafi_run_rounds(taafi_ctx *ctx, const taafi_project *p, const char *only, const char *dir,
                               unsigned flags, taafi_result **latest_out)
 {
+    tf_enter(ctx);
     taafi_result *latest = NULL;
     taafi_status st;
     if (latest_out)

@@ -195,6 +195,7 @@ static taafi_status check_areas(taafi_ctx *ctx, const taafi_project *p, tf_dq *d
 
 taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char **report_out)
 {
+    tf_enter(ctx);
     tf_buf b = {0};
     taafi_result scan;
     tf_dq dq = {0};

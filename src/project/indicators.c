@@ -131,7 +131,7 @@ taafi_status pj_own_source(parser *ps, const yaml_node_t *m, tf_indicator_def *d
     if ((st = pj_opt_str(ps, m, "source", &raw)))
         return st;
     d->source = pj_resolve(ps->p, raw);
-    free(raw);
+    tf_free(raw);
     return d->source ? TAAFI_OK : tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
 }
 
@@ -222,7 +222,7 @@ taafi_status pj_parse_indicators(parser *ps, const yaml_node_t *s)
     if (s->type != YAML_SEQUENCE_NODE)
         return pj_perr(ps, s, "'indicators' must be a list; start each indicator with '- id: ...'");
     n = (size_t)(s->data.sequence.items.top - s->data.sequence.items.start);
-    p->inds = calloc(n ? n : 1, sizeof *p->inds);
+    p->inds = tf_calloc(n ? n : 1, sizeof *p->inds);
     if (!p->inds)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (it = s->data.sequence.items.start; it < s->data.sequence.items.top; it++) {

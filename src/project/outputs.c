@@ -15,7 +15,7 @@ static taafi_status parse_output_name(parser *ps, const yaml_node_t *v, const ch
     taafi_status st = pj_scalar(ps, v, key, &s);
     if (st)
         return st;
-    free(*out);
+    tf_free(*out);
     *out = NULL;
     if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off"))
         return TAAFI_OK; /* that output is not wanted */

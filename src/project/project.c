@@ -117,13 +117,13 @@ static taafi_status read_file(taafi_ctx *ctx, const char *path, char **text_out,
             cap = cap ? cap * 2 : 8192;
             if (cap > (64u << 20)) {
                 fclose(f);
-                free(text);
+                tf_free(text);
                 return tf_error(ctx, TAAFI_ERR_PROJECT, "%s: larger than 64 MB: not a project file", path);
             }
-            t = realloc(text, cap);
+            t = tf_realloc(text, cap);
             if (!t) {
                 fclose(f);
-                free(text);
+                tf_free(text);
                 return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory reading %s", path);
             }
             text = t;
@@ -136,7 +136,7 @@ static taafi_status read_file(taafi_ctx *ctx, const char *path, char **text_out,
     fclose(f);
     text[len] = '\0';
     if (strlen(text) != len) {
-        free(text);
+        tf_free(text);
         return tf_error(ctx, TAAFI_ERR_PROJECT, "%s: holds NUL bytes: not a YAML project file", path);
     }
     *text_out = text;
@@ -158,7 +158,7 @@ taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text
     if (!ctx || !path || !families || !out)
         return ctx ? tf_error(ctx, TAAFI_ERR_USAGE, "taafi_project_load: NULL argument") : TAAFI_ERR_USAGE;
     *out = NULL;
-    p = calloc(1, sizeof *p);
+    p = tf_calloc(1, sizeof *p);
     if (p) {
         p->families = families;
         p->limit_sql_steps = TF_LIMIT_SQL_STEPS;
@@ -179,7 +179,7 @@ taafi_status tf_project_parse(taafi_ctx *ctx, const char *path, const char *text
             st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s: holds NUL bytes: not a YAML project file", path);
             goto fail;
         }
-        if (!(p->text = malloc(text_len + 1))) {
+        if (!(p->text = tf_malloc(text_len + 1))) {
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             goto fail;
         }
@@ -226,29 +226,29 @@ fail:
 
 static void free_source(tf_source *s)
 {
-    free(s->x_field);
-    free(s->y_field);
-    free(s->encoding);
-    free(s->role);
-    free(s->path);
-    free(s->layer);
-    free(s->where);
+    tf_free(s->x_field);
+    tf_free(s->y_field);
+    tf_free(s->encoding);
+    tf_free(s->role);
+    tf_free(s->path);
+    tf_free(s->layer);
+    tf_free(s->where);
 }
 
 /* A scenario's copies of the indicators own their strings only where they
  * differ from the project's (labels, where). */
 static void free_scenario(tf_scenario *sc, const taafi_project *p)
 {
-    free(sc->name);
+    tf_free(sc->name);
     for (size_t k = 0; sc->inds && k < p->n_inds; k++) {
         if (sc->inds[k].label != p->inds[k].label)
-            free(sc->inds[k].label);
+            tf_free(sc->inds[k].label);
         if (sc->inds[k].label_ar != p->inds[k].label_ar)
-            free(sc->inds[k].label_ar);
+            tf_free(sc->inds[k].label_ar);
         if (sc->inds[k].where != p->inds[k].where)
-            free(sc->inds[k].where);
+            tf_free(sc->inds[k].where);
     }
-    free(sc->inds);
+    tf_free(sc->inds);
 }
 
 static void free_indicator(tf_indicator_def *d)
@@ -258,30 +258,30 @@ static void free_indicator(tf_indicator_def *d)
                        d->sheet,       d->key,          d->expression,   d->kind,      d->capacity_field,
                        d->user_where,  d->kind_field,   d->status_field, d->pass_where};
     for (size_t j = 0; j < sizeof strings / sizeof *strings; j++)
-        free(strings[j]);
+        tf_free(strings[j]);
     for (size_t j = 0; j < d->n_classes; j++)
-        free(d->classes[j]);
-    free(d->classes);
+        tf_free(d->classes[j]);
+    tf_free(d->classes);
 }
 
 static void free_round(tf_round *rd)
 {
     size_t j;
-    free(rd->name);
-    free(rd->date);
+    tf_free(rd->name);
+    tf_free(rd->date);
     for (j = 0; j < rd->n_layers; j++)
         free_source(&rd->layers[j]);
-    free(rd->layers);
+    tf_free(rd->layers);
     for (j = 0; j < rd->n_sources; j++) {
-        free(rd->source_ids[j]);
-        free(rd->sources[j]);
+        tf_free(rd->source_ids[j]);
+        tf_free(rd->sources[j]);
     }
-    free(rd->source_ids);
-    free(rd->sources);
+    tf_free(rd->source_ids);
+    tf_free(rd->sources);
     free_source(&rd->areas);
     for (j = 0; j < rd->n_shared; j++)
-        free(rd->shared[j]);
-    free(rd->shared);
+        tf_free(rd->shared[j]);
+    tf_free(rd->shared);
 }
 
 void taafi_project_free(taafi_project *p)
@@ -289,39 +289,39 @@ void taafi_project_free(taafi_project *p)
     size_t i;
     if (!p)
         return;
-    free(p->path);
-    free(p->dir);
-    free(p->text);
-    free(p->name);
+    tf_free(p->path);
+    tf_free(p->dir);
+    tf_free(p->text);
+    tf_free(p->name);
     free_source(&p->areas);
-    free(p->area_id);
-    free(p->area_name);
-    free(p->area_name_ar);
+    tf_free(p->area_id);
+    tf_free(p->area_name);
+    tf_free(p->area_name_ar);
     for (i = 0; i < p->n_layers; i++)
         free_source(&p->layers[i]);
-    free(p->layers);
+    tf_free(p->layers);
     /* before the indicators, whose strings the scenarios' copies share */
     for (i = 0; i < p->n_scenarios; i++)
         free_scenario(&p->scenarios[i], p);
-    free(p->scenarios);
+    tf_free(p->scenarios);
     for (i = 0; i < p->n_inds; i++)
         free_indicator(&p->inds[i]);
-    free(p->inds);
-    free(p->scoring.breaks);
+    tf_free(p->inds);
+    tf_free(p->scoring.breaks);
     if (p->scoring.labels)
         for (i = 0; i < p->scoring.n_classes; i++)
-            free(p->scoring.labels[i]);
-    free(p->scoring.labels);
+            tf_free(p->scoring.labels[i]);
+    tf_free(p->scoring.labels);
     for (i = 0; i < p->n_rounds; i++)
         free_round(&p->rounds[i]);
-    free(p->rounds);
-    free(p->maps.title);
-    free(p->maps.source_note);
-    free(p->maps.disclaimer);
-    free(p->maps.gaps);
-    free(p->out_gpkg);
-    free(p->out_geojson);
-    free(p);
+    tf_free(p->rounds);
+    tf_free(p->maps.title);
+    tf_free(p->maps.source_note);
+    tf_free(p->maps.disclaimer);
+    tf_free(p->maps.gaps);
+    tf_free(p->out_gpkg);
+    tf_free(p->out_geojson);
+    tf_free(p);
 }
 
 const char *taafi_project_path(const taafi_project *p) { return p ? p->path : NULL; }

@@ -34,7 +34,7 @@ static taafi_status name_list(parser *ps, const yaml_node_t *v, const char *key,
     yaml_node_item_t *it;
     if (v->type != YAML_SEQUENCE_NODE)
         return pj_perr(ps, v, "'%s' must be a list of names, or all", key);
-    *out = calloc((size_t)(v->data.sequence.items.top - v->data.sequence.items.start) + 1, sizeof **out);
+    *out = tf_calloc((size_t)(v->data.sequence.items.top - v->data.sequence.items.start) + 1, sizeof **out);
     if (!*out)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
@@ -64,7 +64,7 @@ static taafi_status round_layers(parser *ps, tf_round *rd, const yaml_node_t *v)
     taafi_status st;
     if ((st = pj_expect_mapping(ps, v, "a round's layers")))
         return st;
-    rd->layers = calloc((size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1, sizeof *rd->layers);
+    rd->layers = tf_calloc((size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1, sizeof *rd->layers);
     if (!rd->layers)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
@@ -93,8 +93,8 @@ static taafi_status round_sources(parser *ps, tf_round *rd, const yaml_node_t *v
     if ((st = pj_expect_mapping(ps, v, "a round's sources")))
         return st;
     cap = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start) + 1;
-    rd->source_ids = calloc(cap, sizeof *rd->source_ids);
-    rd->sources = calloc(cap, sizeof *rd->sources);
+    rd->source_ids = tf_calloc(cap, sizeof *rd->source_ids);
+    rd->sources = tf_calloc(cap, sizeof *rd->sources);
     if (!rd->source_ids || !rd->sources)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
@@ -110,7 +110,7 @@ static taafi_status round_sources(parser *ps, tf_round *rd, const yaml_node_t *v
         if ((st = pj_dup_scalar(ps, pj_node(ps, pr->value), "source", &raw)))
             return st;
         rd->sources[rd->n_sources - 1] = pj_resolve(p, raw);
-        free(raw);
+        tf_free(raw);
         if (!rd->sources[rd->n_sources - 1])
             return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
@@ -173,7 +173,7 @@ taafi_status pj_parse_rounds(parser *ps, const yaml_node_t *s)
     n = (size_t)(s->data.sequence.items.top - s->data.sequence.items.start);
     if (n < 1)
         return pj_perr(ps, s, "'rounds' is empty");
-    if (!(p->rounds = calloc(n, sizeof *p->rounds)))
+    if (!(p->rounds = tf_calloc(n, sizeof *p->rounds)))
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (it = s->data.sequence.items.start; it < s->data.sequence.items.top; it++) {
         tf_round *rd = &p->rounds[p->n_rounds++]; /* counted now so that free sees it */

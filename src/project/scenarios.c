@@ -141,7 +141,7 @@ static taafi_status scenario(parser *ps, const yaml_node_t *k, const yaml_node_t
         return pj_perr(ps, k, "scenario name '%s' must be a plain word (letters, digits, _): it names a folder", name);
     if (!strcmp(name, "maps"))
         return pj_perr(ps, k, "scenario name 'maps' is the folder of the run's own maps; choose another name");
-    if (!(sc->name = tf_strdup(name)) || !(sc->inds = malloc((p->n_inds ? p->n_inds : 1) * sizeof *sc->inds)))
+    if (!(sc->name = tf_strdup(name)) || !(sc->inds = tf_malloc((p->n_inds ? p->n_inds : 1) * sizeof *sc->inds)))
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     p->n_scenarios++; /* counted now so that free sees it */
     sc->line = pj_line_of(k);
@@ -169,7 +169,7 @@ taafi_status pj_parse_scenarios(parser *ps, const yaml_node_t *m)
     if ((st = pj_expect_mapping(ps, m, "scenarios")))
         return st;
     n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
-    if (!(p->scenarios = calloc(n ? n : 1, sizeof *p->scenarios)))
+    if (!(p->scenarios = tf_calloc(n ? n : 1, sizeof *p->scenarios)))
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++)
         if ((st = scenario(ps, pj_node(ps, pr->key), pj_node(ps, pr->value))))

@@ -25,7 +25,7 @@ static taafi_status parse_number_list(parser *ps, const yaml_node_t *v, const ch
     if (v->type != YAML_SEQUENCE_NODE)
         return pj_perr(ps, v, "'%s' must be a list of numbers", key);
     *n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-    *out = calloc(*n ? *n : 1, sizeof **out);
+    *out = tf_calloc(*n ? *n : 1, sizeof **out);
     if (!*out)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
@@ -143,7 +143,7 @@ static taafi_status priority(parser *ps, tf_scoring *sc, const yaml_node_t *pr)
     if (v->type != YAML_SEQUENCE_NODE ||
         (size_t)(v->data.sequence.items.top - v->data.sequence.items.start) != sc->n_classes)
         return pj_perr(ps, v, "'labels' must be a list of %zu labels, most in need first", sc->n_classes);
-    sc->labels = calloc(sc->n_classes, sizeof *sc->labels);
+    sc->labels = tf_calloc(sc->n_classes, sizeof *sc->labels);
     if (!sc->labels)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)

@@ -31,7 +31,7 @@ static void normalise_path(char *path)
         else if (n < sizeof parts / sizeof *parts)
             parts[n++] = tok;
         else {
-            free(copy);
+            tf_free(copy);
             return; /* absurdly deep: leave it as it is */
         }
     }
@@ -48,7 +48,7 @@ static void normalise_path(char *path)
     if (w == path)
         *w++ = '.';
     *w = '\0';
-    free(copy);
+    tf_free(copy);
 }
 
 /* Joins a relative path to the project folder; absolute paths stay.  A
@@ -82,7 +82,7 @@ taafi_status pj_parse_source(parser *ps, const yaml_node_t *m, const char *role,
         if ((st = pj_dup_scalar(ps, v, "source", &raw)))
             return st;
         src->path = pj_resolve(ps->p, raw);
-        free(raw);
+        tf_free(raw);
         if (!src->path)
             return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
@@ -153,7 +153,7 @@ taafi_status pj_parse_layers(parser *ps, const yaml_node_t *m)
     if ((st = pj_expect_mapping(ps, m, "layers")))
         return st;
     n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
-    p->layers = calloc(n ? n : 1, sizeof *p->layers);
+    p->layers = tf_calloc(n ? n : 1, sizeof *p->layers);
     if (!p->layers)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
@@ -198,13 +198,13 @@ taafi_status pj_layer_ref(parser *ps, const yaml_node_t *v, int *out)
         return st;
     if ((*out = pj_find_layer(ps->p, name)) >= 0)
         return TAAFI_OK;
-    names = calloc(ps->p->n_layers + 1, sizeof *names);
+    names = tf_calloc(ps->p->n_layers + 1, sizeof *names);
     if (!names)
         return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (i = 0; i < ps->p->n_layers; i++)
         names[i] = ps->p->layers[i].role;
     hint = tf_suggest(name, names);
-    free(names);
+    tf_free(names);
     if (hint)
         return pj_perr(ps, v, "no layer '%s' under 'layers'; did you mean '%s'?", name, hint);
     return pj_perr(ps, v, "no layer '%s' under 'layers'; define it there first", name);

@@ -40,7 +40,7 @@ taafi_status pj_dup_scalar(parser *ps, const yaml_node_t *n, const char *key, ch
         return st;
     if (!*s)
         return pj_perr(ps, n, "'%s' is empty", key);
-    free(*out);
+    tf_free(*out);
     *out = tf_strdup(s);
     return *out ? TAAFI_OK : tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
 }

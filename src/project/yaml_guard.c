@@ -74,7 +74,7 @@ static taafi_status mapping_keys(taafi_ctx *ctx, const char *path, yaml_document
     taafi_status st = TAAFI_OK;
     if (n < 2)
         return TAAFI_OK;
-    if (!(keys = malloc(n * sizeof *keys)))
+    if (!(keys = tf_malloc(n * sizeof *keys)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
         const yaml_node_t *kn = yaml_document_get_node(doc, pr->key);
@@ -89,7 +89,7 @@ static taafi_status mapping_keys(taafi_ctx *ctx, const char *path, yaml_document
             st = tf_error(ctx, TAAFI_ERR_PROJECT,
                           "%s:%d: key '%s' is given twice in the same mapping (first on line %d); keep one",
                           path, keys[i].line, keys[i].key, keys[i - 1].line);
-    free(keys);
+    tf_free(keys);
     return st;
 }
 

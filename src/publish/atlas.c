@@ -56,7 +56,7 @@ struct tf_atlas {
 tf_atlas *tf_atlas_new(taafi_ctx *ctx, const taafi_result *r, double dpi)
 {
     const tf_areas *A = r->areas;
-    tf_atlas *at = calloc(1, sizeof *at);
+    tf_atlas *at = tf_calloc(1, sizeof *at);
     double vertices = 0;
     cairo_t *cr;
     size_t i;
@@ -96,7 +96,7 @@ void tf_atlas_free(tf_atlas *at)
     if (!at)
         return;
     cairo_surface_destroy(at->grey);
-    free(at);
+    tf_free(at);
 }
 
 /* area_on_map, only the part of `g` in the tf_frame `f` shown (and a margin of
@@ -166,7 +166,7 @@ static void zoomed_map(cairo_t *cr, taafi_ctx *ctx, const taafi_result *r, const
             if (cand[k] != a)
                 clipped_on_map(cr, ctx, &z, A->geom[cand[k]], GREY, 0.5);
     GEOSGeom_destroy_r(ctx->geos, view);
-    free(cand);
+    tf_free(cand);
     clipped_on_map(cr, ctx, &z, A->geom[a], rgb, 1.8);
     cairo_restore(cr);
     cairo_rectangle(cr, z.x, z.y, z.w, z.h);

@@ -330,8 +330,8 @@ static void draw_labels(cairo_t *cr, taafi_ctx *ctx, const taafi_result *r, cons
 {
     const taafi_project *p = r->project;
     const tf_areas *A = r->areas;
-    by_need *order = malloc((A->n ? A->n : 1) * sizeof *order);
-    double(*placed)[4] = malloc((A->n + 2) * sizeof *placed); /* x0 y0 x1 y1, points */
+    by_need *order = tf_malloc((A->n ? A->n : 1) * sizeof *order);
+    double(*placed)[4] = tf_malloc((A->n + 2) * sizeof *placed); /* x0 y0 x1 y1, points */
     size_t k, m = 0, j;
     char buf[256];
     if (!order || !placed)
@@ -385,8 +385,8 @@ static void draw_labels(cairo_t *cr, taafi_ctx *ctx, const taafi_result *r, cons
         g_object_unref(l);
     }
 done:
-    free(order);
-    free(placed);
+    tf_free(order);
+    tf_free(placed);
 }
 
 /* The map: each area in its class's colour (*any_null: some in none),

@@ -43,7 +43,7 @@ static void on_write(png_structp png, png_bytep data, size_t n)
         unsigned char *d;
         while (cap - s->len < n)
             cap *= 2;
-        if (!(d = realloc(s->d, cap))) {
+        if (!(d = tf_realloc(s->d, cap))) {
             s->no_memory = 1;
             png_error(png, "out of memory");
         }
@@ -117,7 +117,7 @@ taafi_status tf_png_encode(taafi_ctx *ctx, cairo_surface_t *surf, double dpi, un
         return tf_error(ctx, TAAFI_ERR_USAGE, "tf_png_encode: not an RGB24 image surface");
     w = cairo_image_surface_get_width(surf);
     h = cairo_image_surface_get_height(surf);
-    if (!(row = malloc(3 * (size_t)w))) {
+    if (!(row = tf_malloc(3 * (size_t)w))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto fail;
     }
@@ -126,12 +126,12 @@ taafi_status tf_png_encode(taafi_ctx *ctx, cairo_surface_t *surf, double dpi, un
                          : tf_error(ctx, TAAFI_ERR_IO, "cannot encode a map as PNG: %s", s.message);
         goto fail;
     }
-    free(row);
+    tf_free(row);
     *out = s.d;
     *len = s.len;
     return TAAFI_OK;
 fail:
-    free(row);
-    free(s.d);
+    tf_free(row);
+    tf_free(s.d);
     return st;
 }

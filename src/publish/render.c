@@ -101,7 +101,7 @@ static taafi_status write_sheet(taafi_ctx *ctx, const taafi_result *r, const tf_
         size_t len;
         if (!(st = tf_sheet_png(ctx, r, s, dpi, &png, &len))) {
             st = tf_write_bytes(ctx, path, png, len);
-            free(png);
+            tf_free(png);
         }
         return st;
     }
@@ -189,7 +189,7 @@ static taafi_status render_item(taafi_ctx *wctx, tf_worker *w, size_t i, void *u
     case FILE_REPORT:
         if (!(st = tf_report_html(wctx, pl->r, pl->sheets, pl->n_sheets, &html)))
             st = tf_write_bytes(wctx, pl->item[i].tmp, html, strlen(html));
-        free(html);
+        tf_free(html);
         break;
     default:
         st = write_sheet(wctx, pl->r, &pl->sheets[pl->item[i].sheet], pl->item[i].tmp, pl->item[i].kind, pl->dpi);
@@ -210,7 +210,7 @@ static void envelopes(taafi_ctx *ctx, const taafi_result *r)
     size_t i, *cand = NULL, n = 0, cap = 0;
     if (r->areas->n && r->areas->geom[0])
         (void)tf_areas_candidates(ctx, r->areas, r->areas->geom[0], &cand, &n, &cap); /* only to build it */
-    free(cand);
+    tf_free(cand);
     for (i = 0; i < r->areas->n; i++)
         if (r->areas->geom[i])
             GEOSGeom_getXMin_r(ctx->geos, r->areas->geom[i], &x);
@@ -300,6 +300,7 @@ static taafi_status commit_files(taafi_ctx *ctx, const char *dir, tf_outfile *ou
 
 taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const char *dir, unsigned flags)
 {
+    tf_enter(ctx);
     const tf_maps *m;
     tf_sheet *sheets = NULL;
     size_t n = 0, i, n_out = 0;
@@ -331,7 +332,7 @@ taafi_status taafi_result_render(taafi_ctx *ctx, const taafi_result *r, const ch
                m->report ? " and report.html" : "", dir);
     for (i = 0; i < MAX_OUT; i++)
         tf_outfile_discard(&out[i]);
-    free(maps_dir);
-    free(sheets);
+    tf_free(maps_dir);
+    tf_free(sheets);
     return st;
 }

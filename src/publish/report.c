@@ -141,7 +141,7 @@ static taafi_status maps(taafi_ctx *ctx, tf_buf *b, const taafi_result *r, const
         tf_buf_printf(b, "</h2>\n<img class=\"map\" alt=\"%s\" src=\"data:image/png;base64,", sheets[i].title_en);
         base64(b, png, len);
         tf_buf_printf(b, "\">\n");
-        free(png);
+        tf_free(png);
     }
     return TAAFI_OK;
 }

@@ -19,20 +19,20 @@ void tf_raster_close(tf_raster *r)
         OSRRelease(r->srs);
     tf_reproj_free(r->to_raster);
     tf_reproj_free(r->from_raster);
-    free(r->path);
-    free(r);
+    tf_free(r->path);
+    tf_free(r);
 }
 
 taafi_status tf_raster_open(taafi_ctx *ctx, const char *path, int band, int analysis_epsg, tf_raster **out)
 {
-    tf_raster *r = calloc(1, sizeof *r);
+    tf_raster *r = tf_calloc(1, sizeof *r);
     OGRSpatialReferenceH analysis = NULL;
     OGRSpatialReferenceH srs;
     taafi_status st = TAAFI_OK;
     int ok = 0;
     *out = NULL;
     if (!r || !(r->path = tf_strdup(path))) {
-        free(r);
+        tf_free(r);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     tf_gdal_enter(ctx);

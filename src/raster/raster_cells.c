@@ -62,7 +62,7 @@ static int room(double **const *arrays, int n, size_t *cap, size_t need)
         return 1;
     need += need / 2; /* some slack: slabs differ */
     for (int k = 0; k < n; k++) {
-        double *v = realloc(*arrays[k], need * sizeof *v);
+        double *v = tf_realloc(*arrays[k], need * sizeof *v);
         if (!v)
             return 0;
         *arrays[k] = v;
@@ -75,13 +75,13 @@ static void rings_free(rings *rs)
 {
     size_t i;
     for (i = 0; i < rs->n; i++) {
-        free(rs->r[i].x);
-        free(rs->r[i].y);
-        free(rs->r[i].sx);
-        free(rs->r[i].sy);
+        tf_free(rs->r[i].x);
+        tf_free(rs->r[i].y);
+        tf_free(rs->r[i].sx);
+        tf_free(rs->r[i].sy);
     }
-    free(rs->r);
-    free(rs->bx), free(rs->by), free(rs->tx), free(rs->ty);
+    tf_free(rs->r);
+    tf_free(rs->bx), tf_free(rs->by), tf_free(rs->tx), tf_free(rs->ty);
 }
 
 static double shoelace(const double *x, const double *y, size_t n)
@@ -107,7 +107,7 @@ static int add_ring(rings *rs, const GEOSContextHandle_t h, const GEOSGeometry *
         return 1; /* nothing to add */
     if (rs->n == rs->cap) {
         size_t cap = rs->cap ? rs->cap * 2 : 8;
-        ring *v = realloc(rs->r, cap * sizeof *v);
+        ring *v = tf_realloc(rs->r, cap * sizeof *v);
         if (!v)
             return 0;
         rs->r = v;
@@ -115,13 +115,13 @@ static int add_ring(rings *rs, const GEOSContextHandle_t h, const GEOSGeometry *
     }
     r = &rs->r[rs->n];
     r->n = n - 1; /* the closing point is implicit */
-    r->x = malloc(sizeof *r->x * n);
-    r->y = malloc(sizeof *r->y * n);
+    r->x = tf_malloc(sizeof *r->x * n);
+    r->y = tf_malloc(sizeof *r->y * n);
     r->scap = r->sn = 0; /* the slab's part: room made as it is clipped */
     r->sx = r->sy = NULL;
     if (!r->x || !r->y) {
-        free(r->x);
-        free(r->y);
+        tf_free(r->x);
+        tf_free(r->y);
         return 0;
     }
     for (i = 0; i < n - 1; i++) {
@@ -342,17 +342,17 @@ typedef struct cells_job {
 static void job_free(cells_job *j)
 {
     rings_free(&j->rs);
-    free(j->buf);
-    free(j->area);
-    free(j->F);
-    free(j->D);
-    free(j->cx);
-    free(j->cy);
-    free(j->pv);
-    free(j->pf);
-    free(j->ax);
-    free(j->ay);
-    free(j->ac);
+    tf_free(j->buf);
+    tf_free(j->area);
+    tf_free(j->F);
+    tf_free(j->D);
+    tf_free(j->cx);
+    tf_free(j->cy);
+    tf_free(j->pv);
+    tf_free(j->pf);
+    tf_free(j->ax);
+    tf_free(j->ay);
+    tf_free(j->ac);
 }
 
 /* The window of cells g's extent touches, clipped to the raster (cells
@@ -388,12 +388,12 @@ static int window(cells_job *j, GEOSContextHandle_t h, const GEOSGeometry *g)
 static int scratch(cells_job *j, GEOSContextHandle_t h, const GEOSGeometry *g)
 {
     size_t w = (size_t)j->w, na = (size_t)(j->w / j->step + 4);
-    return collect(&j->rs, h, g, j->wx0, j->wy0) && (j->buf = malloc(sizeof *j->buf * w * (size_t)j->chunk)) &&
-           (j->ax = malloc(sizeof *j->ax * na)) && (j->ay = malloc(sizeof *j->ay * na)) &&
-           (j->ac = malloc(sizeof *j->ac * na)) && (j->area = malloc(sizeof *j->area * w)) &&
-           (j->F = malloc(sizeof *j->F * (w + 1))) && (j->D = malloc(sizeof *j->D * (w + 2))) &&
-           (j->cx = malloc(sizeof *j->cx * w)) && (j->cy = malloc(sizeof *j->cy * w)) &&
-           (j->pv = malloc(sizeof *j->pv * w)) && (j->pf = malloc(sizeof *j->pf * w));
+    return collect(&j->rs, h, g, j->wx0, j->wy0) && (j->buf = tf_malloc(sizeof *j->buf * w * (size_t)j->chunk)) &&
+           (j->ax = tf_malloc(sizeof *j->ax * na)) && (j->ay = tf_malloc(sizeof *j->ay * na)) &&
+           (j->ac = tf_malloc(sizeof *j->ac * na)) && (j->area = tf_malloc(sizeof *j->area * w)) &&
+           (j->F = tf_malloc(sizeof *j->F * (w + 1))) && (j->D = tf_malloc(sizeof *j->D * (w + 2))) &&
+           (j->cx = tf_malloc(sizeof *j->cx * w)) && (j->cy = tf_malloc(sizeof *j->cy * w)) &&
+           (j->pv = tf_malloc(sizeof *j->pv * w)) && (j->pf = tf_malloc(sizeof *j->pf * w));
 }
 
 /* The slab of rows [row, row + SLAB_ROWS): each ring's part in it,

@@ -40,7 +40,7 @@ static taafi_status grow_cols(taafi_ctx *ctx, taafi_result *r)
 {
     if (r->n_cols == r->cap_cols) {
         size_t cap = r->cap_cols ? r->cap_cols * 2 : 16;
-        tf_column *cols = realloc(r->cols, cap * sizeof *cols);
+        tf_column *cols = tf_realloc(r->cols, cap * sizeof *cols);
         if (!cols)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         r->cols = cols;
@@ -62,11 +62,11 @@ taafi_status tf_result_add_column(taafi_ctx *ctx, taafi_result *r, const char *n
     memset(c, 0, sizeof *c);
     c->name = tf_strdup(name);
     c->unit = tf_strdup(unit);
-    c->v = malloc((r->areas->n ? r->areas->n : 1) * sizeof *c->v);
+    c->v = tf_malloc((r->areas->n ? r->areas->n : 1) * sizeof *c->v);
     if (!c->name || !c->unit || !c->v) {
-        free(c->name);
-        free(c->unit);
-        free(c->v);
+        tf_free(c->name);
+        tf_free(c->unit);
+        tf_free(c->v);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     for (i = 0; i < r->areas->n; i++)
@@ -90,12 +90,12 @@ taafi_status tf_result_add_text_column(taafi_ctx *ctx, taafi_result *r, const ch
     if (st)
         return st;
     c = &r->cols[r->n_cols - 1];
-    c->text = calloc(r->areas->n ? r->areas->n : 1, sizeof *c->text);
+    c->text = tf_calloc(r->areas->n ? r->areas->n : 1, sizeof *c->text);
     if (!c->text) {
         r->n_cols--;
-        free(c->name);
-        free(c->unit);
-        free(c->v);
+        tf_free(c->name);
+        tf_free(c->unit);
+        tf_free(c->v);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     c->is_text = 1;
@@ -105,7 +105,7 @@ taafi_status tf_result_add_text_column(taafi_ctx *ctx, taafi_result *r, const ch
 
 taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_result **out)
 {
-    taafi_result *t = calloc(1, sizeof *t);
+    taafi_result *t = tf_calloc(1, sizeof *t);
     *out = NULL;
     if (!t)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -145,14 +145,14 @@ static taafi_status share_shell(taafi_ctx *ctx, const taafi_result *base, taafi_
 
 taafi_status tf_result_share(taafi_ctx *ctx, const taafi_result *base, taafi_result **out)
 {
-    taafi_result *t = calloc(1, sizeof *t);
+    taafi_result *t = tf_calloc(1, sizeof *t);
     taafi_status st;
     *out = NULL;
     if (!t)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     if (!(st = share_shell(ctx, base, t))) {
-        t->gaps = malloc((base->n_gaps ? base->n_gaps : 1) * sizeof *t->gaps);
-        t->facilities = malloc((base->n_facilities ? base->n_facilities : 1) * sizeof *t->facilities);
+        t->gaps = tf_malloc((base->n_gaps ? base->n_gaps : 1) * sizeof *t->gaps);
+        t->facilities = tf_malloc((base->n_facilities ? base->n_facilities : 1) * sizeof *t->facilities);
         if (!t->gaps || !t->facilities)
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
@@ -185,7 +185,7 @@ taafi_status tf_result_copy_column(taafi_ctx *ctx, taafi_result *r, const tf_col
         char *unit = tf_strdup(c->unit);
         if (!unit)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        free(d->unit);
+        tf_free(d->unit);
         d->unit = unit;
     }
     memcpy(d->v, c->v, (n ? n : 1) * sizeof *d->v);
@@ -202,13 +202,13 @@ taafi_status tf_result_copy_column(taafi_ctx *ctx, taafi_result *r, const tf_col
 
 void tf_column_free(tf_column *c, size_t n_areas)
 {
-    free(c->name);
-    free(c->unit);
-    free(c->v);
+    tf_free(c->name);
+    tf_free(c->unit);
+    tf_free(c->v);
     if (c->text)
         for (size_t k = 0; k < n_areas; k++)
-            free(c->text[k]);
-    free(c->text);
+            tf_free(c->text[k]);
+    tf_free(c->text);
 }
 
 const tf_indicator_def *tf_result_def(const taafi_result *r, const tf_indicator_def *d)
@@ -228,7 +228,7 @@ static taafi_status append(taafi_ctx *ctx, void **v, size_t *nv, size_t *cap, co
         void *grown;
         while (c < *nv + n)
             c *= 2;
-        if (!(grown = realloc(*v, c * size)))
+        if (!(grown = tf_realloc(*v, c * size)))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         *v = grown;
         *cap = c;
@@ -299,14 +299,16 @@ struct tf_hash_job {
     pthread_t thread;
     char *path;
     char hex[65];
-    int ok;
+    taafi_status st;
     char err[512];
+    const taafi_allocator *alloc; /* of the thread that started it */
 };
 
 static void *hash_main(void *arg)
 {
     tf_hash_job *j = arg;
-    j->ok = tf_sha256_path(j->path, j->hex, j->err, sizeof j->err);
+    tf_alloc_use(j->alloc);
+    j->st = tf_sha256_path(j->path, j->hex, j->err, sizeof j->err);
     return NULL;
 }
 
@@ -319,12 +321,12 @@ taafi_status tf_result_wait_inputs(taafi_ctx *ctx, taafi_result *r)
         if (!j)
             continue;
         pthread_join(j->thread, NULL);
-        if (j->ok)
+        if (!j->st)
             memcpy(r->inputs[i].sha256, j->hex, sizeof j->hex);
         else if (!st)
-            st = tf_error(ctx, TAAFI_ERR_IO, "%s", j->err);
-        free(j->path);
-        free(j);
+            st = tf_error(ctx, j->st, "%s", j->err);
+        tf_free(j->path);
+        tf_free(j);
         r->inputs[i].job = NULL;
     }
     return st;
@@ -336,7 +338,7 @@ taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *p
     tf_input_file *in;
     if (r->n_inputs == r->cap_inputs) {
         size_t cap = r->cap_inputs ? r->cap_inputs * 2 : 8;
-        tf_input_file *v = realloc(r->inputs, cap * sizeof *v);
+        tf_input_file *v = tf_realloc(r->inputs, cap * sizeof *v);
         if (!v)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         r->inputs = v;
@@ -348,32 +350,34 @@ taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *p
     in->path = tf_strdup(path);
     snprintf(in->sha256, sizeof in->sha256, "%s", sha256 ? sha256 : "");
     if (!in->role || !in->path) {
-        free(in->role);
-        free(in->path);
+        tf_free(in->role);
+        tf_free(in->path);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     if (!sha256) {
-        tf_hash_job *j = calloc(1, sizeof *j);
+        tf_hash_job *j = tf_calloc(1, sizeof *j);
+        if (j)
+            j->alloc = tf_alloc_current();
         if (!j || !(j->path = tf_strdup(path))) {
-            free(j);
-            free(in->role);
-            free(in->path);
+            tf_free(j);
+            tf_free(in->role);
+            tf_free(in->path);
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         }
         if (pthread_create(&j->thread, NULL, hash_main, j) != 0) {
             /* no thread to be had: hash here and now */
-            j->ok = tf_sha256_path(j->path, j->hex, j->err, sizeof j->err);
-            if (!j->ok) {
-                taafi_status st = tf_error(ctx, TAAFI_ERR_IO, "%s", j->err);
-                free(j->path);
-                free(j);
-                free(in->role);
-                free(in->path);
+            j->st = tf_sha256_path(j->path, j->hex, j->err, sizeof j->err);
+            if (j->st) {
+                taafi_status st = tf_error(ctx, j->st, "%s", j->err);
+                tf_free(j->path);
+                tf_free(j);
+                tf_free(in->role);
+                tf_free(in->path);
                 return st;
             }
             memcpy(in->sha256, j->hex, sizeof j->hex);
-            free(j->path);
-            free(j);
+            tf_free(j->path);
+            tf_free(j);
         } else {
             in->job = j;
         }
@@ -389,37 +393,37 @@ void taafi_result_free(taafi_result *r)
         return;
     for (i = 0; i < r->n_cols; i++)
         tf_column_free(&r->cols[i], r->areas->n);
-    free(r->cols);
+    tf_free(r->cols);
     for (i = 0; i < r->n_variants; i++)
         taafi_result_free(r->variants[i].part); /* before the areas it borrows */
-    free(r->variants);
+    tf_free(r->variants);
     /* a scenario's gaps and facilities point into its base's */
     for (i = 0; i < r->n_gaps && !r->base; i++)
         if (r->gaps[i].geom)
             GEOSGeom_destroy_r(r->ctx->geos, r->gaps[i].geom);
-    free(r->gaps);
+    tf_free(r->gaps);
     for (i = 0; i < r->n_facilities && !r->base; i++) {
         if (r->facilities[i].pt)
             GEOSGeom_destroy_r(r->ctx->geos, r->facilities[i].pt);
         if (r->facilities[i].f)
             OGR_F_Destroy(r->facilities[i].f);
     }
-    free(r->facilities);
+    tf_free(r->facilities);
     if (!r->borrows_areas)
         tf_areas_free(r->ctx, r->areas); /* after the columns: they need areas->n */
     for (i = 0; i < r->n_inputs; i++) {
         if (r->inputs[i].job) { /* a run that failed: let the hash finish */
             pthread_join(r->inputs[i].job->thread, NULL);
-            free(r->inputs[i].job->path);
-            free(r->inputs[i].job);
+            tf_free(r->inputs[i].job->path);
+            tf_free(r->inputs[i].job);
         }
-        free(r->inputs[i].role);
-        free(r->inputs[i].path);
+        tf_free(r->inputs[i].role);
+        tf_free(r->inputs[i].path);
     }
-    free(r->inputs);
+    tf_free(r->inputs);
     tf_dq_free(&r->dq);
     tf_round_view_free(r->view); /* last: r->project may point into it */
-    free(r);
+    tf_free(r);
 }
 
 size_t taafi_result_area_count(const taafi_result *r) { return r ? r->areas->n : 0; }

@@ -21,18 +21,18 @@ static void sanitise(const char *in, char *out, size_t size)
 static taafi_status add_change(taafi_ctx *ctx, tf_rounds *t, const char *name, int is_text, size_t n_latest,
                                double **v, char ***text)
 {
-    char **cols = realloc(t->change_col, (t->n_change + 1) * sizeof *cols);
-    int *tx = realloc(t->change_is_text, (t->n_change + 1) * sizeof *tx);
+    char **cols = tf_realloc(t->change_col, (t->n_change + 1) * sizeof *cols);
+    int *tx = tf_realloc(t->change_is_text, (t->n_change + 1) * sizeof *tx);
     double *vals;
     char **texts;
     if (cols)
         t->change_col = cols;
     if (tx)
         t->change_is_text = tx;
-    vals = realloc(t->change_v, (t->n_change + 1) * n_latest * sizeof *vals + 1);
+    vals = tf_realloc(t->change_v, (t->n_change + 1) * n_latest * sizeof *vals + 1);
     if (vals)
         t->change_v = vals;
-    texts = realloc(t->change_text, (t->n_change + 1) * n_latest * sizeof *texts + 1);
+    texts = tf_realloc(t->change_text, (t->n_change + 1) * n_latest * sizeof *texts + 1);
     if (texts)
         t->change_text = texts;
     if (!cols || !tx || !vals || !texts || !(t->change_col[t->n_change] = tf_strdup(name)))
@@ -225,7 +225,7 @@ static taafi_status trends(taafi_ctx *ctx, const taafi_project *p, const match *
 taafi_status tf_rounds_change(taafi_ctx *ctx, const taafi_project *p, const taafi_result *latest, tf_rounds *t)
 {
     size_t n = latest->areas->n, c;
-    match m = {t, n, malloc((n ? n : 1) * sizeof *m.ta), calloc(n ? n : 1, 1)};
+    match m = {t, n, tf_malloc((n ? n : 1) * sizeof *m.ta), tf_calloc(n ? n : 1, 1)};
     taafi_status st = TAAFI_OK;
     if (!m.ta || !m.matched)
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -238,8 +238,8 @@ taafi_status tf_rounds_change(taafi_ctx *ctx, const taafi_project *p, const taaf
     }
     if (!st && t->n_rounds > 1)
         st = trends(ctx, p, &m);
-    free(m.ta);
-    free(m.matched);
+    tf_free(m.ta);
+    tf_free(m.matched);
     return st;
 }
 

@@ -31,9 +31,9 @@ void tf_round_view_free(tf_round_view *v)
 {
     if (!v)
         return;
-    free(v->layers);
-    free(v->inds);
-    free(v);
+    tf_free(v->layers);
+    tf_free(v->inds);
+    tf_free(v);
 }
 
 static int is_shared(const tf_round *rd, const char *name)
@@ -49,11 +49,11 @@ static int is_shared(const tf_round *rd, const char *name)
 
 static taafi_status make_view(taafi_ctx *ctx, const taafi_project *p, const tf_round *rd, tf_round_view **out)
 {
-    tf_round_view *v = calloc(1, sizeof *v);
+    tf_round_view *v = tf_calloc(1, sizeof *v);
     size_t li, k, j;
     *out = NULL;
-    if (!v || !(v->layers = calloc(p->n_layers ? p->n_layers : 1, sizeof *v->layers)) ||
-        !(v->inds = calloc(p->n_inds ? p->n_inds : 1, sizeof *v->inds))) {
+    if (!v || !(v->layers = tf_calloc(p->n_layers ? p->n_layers : 1, sizeof *v->layers)) ||
+        !(v->inds = tf_calloc(p->n_inds ? p->n_inds : 1, sizeof *v->inds))) {
         tf_round_view_free(v);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
@@ -151,29 +151,29 @@ void tf_rounds_free(tf_rounds *t)
     if (!t)
         return;
     for (i = 0; i < t->n_rounds; i++) {
-        free(t->name[i]);
-        free(t->date[i]);
-        free(t->sig[i]);
-        free(t->started[i]);
+        tf_free(t->name[i]);
+        tf_free(t->date[i]);
+        tf_free(t->sig[i]);
+        tf_free(t->started[i]);
     }
     for (i = 0; i < t->n_cols; i++)
-        free(t->col[i]);
+        tf_free(t->col[i]);
     for (i = 0; i < t->n_areas; i++)
-        free(t->id[i]);
+        tf_free(t->id[i]);
     for (i = 0; i < t->n_rounds * t->n_areas; i++)
-        free(t->geom_sha[i]);
+        tf_free(t->geom_sha[i]);
     for (i = 0; i < 4 * t->n_run_rows; i++)
-        free(t->run_rows[i]);
+        tf_free(t->run_rows[i]);
     for (i = 0; i < t->n_change; i++)
-        free(t->change_col[i]);
+        tf_free(t->change_col[i]);
     if (t->change_text)
         for (i = 0; i < t->n_change * t->n_areas; i++)
-            free(t->change_text[i]);
-    free(t->name), free(t->date), free(t->sig), free(t->started), free(t->col), free(t->is_int), free(t->id);
-    free(t->v), free(t->present), free(t->geom_sha), free(t->run_rows), free(t->change_col);
-    free(t->change_is_text), free(t->change_v), free(t->change_text);
+            tf_free(t->change_text[i]);
+    tf_free(t->name), tf_free(t->date), tf_free(t->sig), tf_free(t->started), tf_free(t->col), tf_free(t->is_int), tf_free(t->id);
+    tf_free(t->v), tf_free(t->present), tf_free(t->geom_sha), tf_free(t->run_rows), tf_free(t->change_col);
+    tf_free(t->change_is_text), tf_free(t->change_v), tf_free(t->change_text);
     tf_dq_free(&t->dq);
-    free(t);
+    tf_free(t);
 }
 
 /* ---- the table of values: rounds x areas x columns ------------------- */
@@ -181,14 +181,14 @@ void tf_rounds_free(tf_rounds *t)
 void tf_round_rows_free(tf_round_rows *rr)
 {
     size_t i;
-    free(rr->name), free(rr->date), free(rr->sig), free(rr->started);
+    tf_free(rr->name), tf_free(rr->date), tf_free(rr->sig), tf_free(rr->started);
     for (i = 0; i < rr->n_cols; i++)
-        free(rr->col[i]);
+        tf_free(rr->col[i]);
     for (i = 0; i < rr->n_areas; i++) {
-        free(rr->id[i]);
-        free(rr->geom_sha[i]);
+        tf_free(rr->id[i]);
+        tf_free(rr->geom_sha[i]);
     }
-    free(rr->col), free(rr->is_int), free(rr->id), free(rr->v), free(rr->geom_sha);
+    tf_free(rr->col), tf_free(rr->is_int), tf_free(rr->id), tf_free(rr->v), tf_free(rr->geom_sha);
     memset(rr, 0, sizeof *rr);
 }
 
@@ -199,10 +199,10 @@ void tf_rounds_stored_free(tf_rounds_stored *s)
     size_t i;
     for (i = 0; i < s->n; i++)
         tf_round_rows_free(&s->rounds[i]);
-    free(s->rounds);
+    tf_free(s->rounds);
     for (i = 0; i < 4 * s->n_run_rows; i++)
-        free(s->run_rows[i]);
-    free(s->run_rows);
+        tf_free(s->run_rows[i]);
+    tf_free(s->run_rows);
     memset(s, 0, sizeof *s);
 }
 
@@ -217,10 +217,10 @@ static taafi_status rows_from_result(taafi_ctx *ctx, const taafi_result *r, cons
     rr->sig = tf_strdup(sig);
     rr->started = tf_strdup(r->started);
     rr->n_areas = r->areas->n;
-    rr->col = calloc(r->n_cols + 1, sizeof *rr->col);
-    rr->is_int = calloc(r->n_cols + 1, sizeof *rr->is_int);
-    rr->id = calloc(rr->n_areas + 1, sizeof *rr->id);
-    rr->geom_sha = calloc(rr->n_areas + 1, sizeof *rr->geom_sha);
+    rr->col = tf_calloc(r->n_cols + 1, sizeof *rr->col);
+    rr->is_int = tf_calloc(r->n_cols + 1, sizeof *rr->is_int);
+    rr->id = tf_calloc(rr->n_areas + 1, sizeof *rr->id);
+    rr->geom_sha = tf_calloc(rr->n_areas + 1, sizeof *rr->geom_sha);
     if (!w || !rr->name || !rr->date || !rr->sig || !rr->started || !rr->col || !rr->is_int || !rr->id ||
         !rr->geom_sha)
         goto nomem;
@@ -231,7 +231,7 @@ static taafi_status rows_from_result(taafi_ctx *ctx, const taafi_result *r, cons
             rr->is_int[k++] = r->cols[c].is_count;
         }
     rr->n_cols = k;
-    if (!(rr->v = malloc((rr->n_areas ? rr->n_areas : 1) * (k ? k : 1) * sizeof *rr->v)))
+    if (!(rr->v = tf_malloc((rr->n_areas ? rr->n_areas : 1) * (k ? k : 1) * sizeof *rr->v)))
         goto nomem;
     for (a = 0; a < rr->n_areas; a++) {
         size_t len = 0;
@@ -277,10 +277,10 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
     for (k = 0; k < p->n_rounds; k++)
         if (in[k])
             t->n_rounds++;
-    t->name = calloc(t->n_rounds + 1, sizeof *t->name);
-    t->date = calloc(t->n_rounds + 1, sizeof *t->date);
-    t->sig = calloc(t->n_rounds + 1, sizeof *t->sig);
-    t->started = calloc(t->n_rounds + 1, sizeof *t->started);
+    t->name = tf_calloc(t->n_rounds + 1, sizeof *t->name);
+    t->date = tf_calloc(t->n_rounds + 1, sizeof *t->date);
+    t->sig = tf_calloc(t->n_rounds + 1, sizeof *t->sig);
+    t->started = tf_calloc(t->n_rounds + 1, sizeof *t->started);
     if (!t->name || !t->date || !t->sig || !t->started)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     /* columns and areas: the union, latest round's first */
@@ -290,8 +290,8 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
             continue;
         for (c = 0; c < rr->n_cols; c++)
             if (tf_rounds_index_of(t->col, t->n_cols, rr->col[c]) < 0) {
-                char **v = realloc(t->col, (t->n_cols + 1) * sizeof *v);
-                int *w = realloc(t->is_int, (t->n_cols + 1) * sizeof *w);
+                char **v = tf_realloc(t->col, (t->n_cols + 1) * sizeof *v);
+                int *w = tf_realloc(t->is_int, (t->n_cols + 1) * sizeof *w);
                 if (v)
                     t->col = v;
                 if (w)
@@ -302,7 +302,7 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
             }
         for (a = 0; a < rr->n_areas; a++)
             if (tf_rounds_index_of(t->id, t->n_areas, rr->id[a]) < 0) {
-                char **v = realloc(t->id, (t->n_areas + 1) * sizeof *v);
+                char **v = tf_realloc(t->id, (t->n_areas + 1) * sizeof *v);
                 if (!v || !(v[t->n_areas] = tf_strdup(rr->id[a]))) {
                     if (v)
                         t->id = v;
@@ -312,9 +312,9 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
                 t->n_areas++;
             }
     }
-    t->v = malloc((t->n_rounds * t->n_areas * t->n_cols + 1) * sizeof *t->v);
-    t->present = calloc(t->n_rounds * t->n_areas + 1, 1);
-    t->geom_sha = calloc(t->n_rounds * t->n_areas + 1, sizeof *t->geom_sha);
+    t->v = tf_malloc((t->n_rounds * t->n_areas * t->n_cols + 1) * sizeof *t->v);
+    t->present = tf_calloc(t->n_rounds * t->n_areas + 1, 1);
+    t->geom_sha = tf_calloc(t->n_rounds * t->n_areas + 1, sizeof *t->geom_sha);
     if (!t->v || !t->present || !t->geom_sha)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (c = 0; c < t->n_rounds * t->n_areas * t->n_cols; c++)
@@ -348,7 +348,7 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
 static taafi_status add_run_row(taafi_ctx *ctx, tf_rounds *t, const char *item, const char *name, const char *value,
                                 const char *sha)
 {
-    char **v = realloc(t->run_rows, 4 * (t->n_run_rows + 1) * sizeof *v);
+    char **v = tf_realloc(t->run_rows, 4 * (t->n_run_rows + 1) * sizeof *v);
     const char *in[4] = {item, name, value, sha};
     int i;
     if (!v)
@@ -499,10 +499,10 @@ static void job_free(rounds_job *j)
         if (j->fresh)
             tf_round_rows_free(&j->fresh[k]);
     }
-    free(j->views);
-    free(j->res);
-    free(j->fresh);
-    free(j->in);
+    tf_free(j->views);
+    tf_free(j->res);
+    tf_free(j->fresh);
+    tf_free(j->in);
     tf_rounds_free(j->t);
 }
 
@@ -522,11 +522,11 @@ taafi_status tf_rounds_compute(taafi_ctx *ctx, const taafi_project *p, const cha
     if (!p->n_rounds)
         return tf_error(ctx, TAAFI_ERR_USAGE, "%s: declares no rounds", p->path);
     signature(p, j.sig);
-    j.views = calloc(p->n_rounds, sizeof *j.views);
-    j.res = calloc(p->n_rounds, sizeof *j.res);
-    j.fresh = calloc(p->n_rounds, sizeof *j.fresh);
-    j.in = calloc(p->n_rounds, sizeof *j.in);
-    j.t = calloc(1, sizeof *j.t);
+    j.views = tf_calloc(p->n_rounds, sizeof *j.views);
+    j.res = tf_calloc(p->n_rounds, sizeof *j.res);
+    j.fresh = tf_calloc(p->n_rounds, sizeof *j.fresh);
+    j.in = tf_calloc(p->n_rounds, sizeof *j.in);
+    j.t = tf_calloc(1, sizeof *j.t);
     if (!j.views || !j.res || !j.fresh || !j.in || !j.t) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;

@@ -73,7 +73,7 @@ static void test_round_trip(void **state)
             }
         cairo_surface_destroy(back);
         cairo_surface_destroy(s);
-        free(png);
+        tf_free(png);
     }
     taafi_ctx_free(ctx);
 }

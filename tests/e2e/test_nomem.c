@@ -1,0 +1,270 @@
+/*
+ * Out of memory, as SQLite's test_malloc and tg's chaos tests do it: the
+ * example project (examples/homs.yml, its scenarios included) is run
+ * through taafi_project_run with an allocator that fails one allocation,
+ * once for every allocation site of libtaafi the example reaches (the first
+ * allocation made there; sites are named by tf_alloc_site, alloc.h) and
+ * for each of the first FIRST_N allocations.  Every run must end in
+ * TAAFI_OK or TAAFI_ERR_NOMEM, free every block it took (counted by the
+ * allocator; LeakSanitizer checks the libraries' own memory in the
+ * sanitizer build), and leave no output behind on failure: the output
+ * folder absent, no stage folder beside it.  A run that succeeds in spite
+ * of a failed allocation must write the same areas.csv as a clean run.
+ *
+ * Also: the sources hold no bare malloc/calloc/realloc/free/strdup outside
+ * src/cli and core/alloc.c (lines marked "libc:" excepted), so that every
+ * allocation does go through the allocator.
+ */
+#define _DEFAULT_SOURCE
+#include "support.h"
+
+#include "core/alloc.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIRST_N 40
+#define MAX_SITES 2048
+#define TF_MSG_MAX_TEST 2048
+
+typedef struct chaos {
+    pthread_mutex_t lock;
+    size_t live, calls;
+    size_t fail_index;     /* fail allocation number fail_index (1-based), 0: none */
+    const char *fail_site; /* or the first one made at this site        */
+    int failed;
+    int record; /* the counting run: note each site once, in order */
+    const char *sites[MAX_SITES];
+    size_t n_sites;
+} chaos;
+
+static int should_fail(chaos *c, const char *site)
+{
+    size_t i;
+    c->calls++;
+    if (c->record && site) {
+        for (i = 0; i < c->n_sites && c->sites[i] != site; i++)
+            ;
+        if (i == c->n_sites && c->n_sites < MAX_SITES)
+            c->sites[c->n_sites++] = site;
+    }
+    if (c->failed)
+        return 0;
+    if ((c->fail_index && c->calls == c->fail_index) || (c->fail_site && site == c->fail_site))
+        return c->failed = 1;
+    return 0;
+}
+
+static void *chaos_malloc(void *user, size_t n)
+{
+    chaos *c = user;
+    void *p = NULL;
+    pthread_mutex_lock(&c->lock);
+    if (!should_fail(c, tf_alloc_site()) && (p = malloc(n)))
+        c->live++;
+    pthread_mutex_unlock(&c->lock);
+    return p;
+}
+
+static void *chaos_realloc(void *user, void *old, size_t n)
+{
+    chaos *c = user;
+    void *p = NULL;
+    if (!old)
+        return chaos_malloc(user, n);
+    pthread_mutex_lock(&c->lock);
+    if (!should_fail(c, tf_alloc_site()))
+        p = realloc(old, n);
+    pthread_mutex_unlock(&c->lock);
+    return p;
+}
+
+static void chaos_free(void *user, void *p)
+{
+    chaos *c = user;
+    if (!p)
+        return;
+    pthread_mutex_lock(&c->lock);
+    c->live--;
+    pthread_mutex_unlock(&c->lock);
+    free(p);
+}
+
+/* Runs the example into `out` with `c` as the allocator; the status, and
+ * the message in msg. */
+static taafi_status run_once(chaos *c, const char *out, char *msg, size_t size)
+{
+    const taafi_allocator a = {chaos_malloc, chaos_realloc, chaos_free, c};
+    taafi_ctx *ctx = NULL;
+    taafi_project *p = NULL;
+    taafi_status st;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/examples/homs.yml", tt_source_dir());
+    c->calls = 0;
+    c->failed = 0;
+    msg[0] = '\0';
+    if ((st = taafi_ctx_new_with_allocator(&a, &ctx))) {
+        snprintf(msg, size, "out of memory making the context (no context holds a message)");
+        return st;
+    }
+    taafi_ctx_set_threads(ctx, 1);
+    st = taafi_project_load(ctx, path, &p);
+    if (!st)
+        st = taafi_project_run(ctx, p, out, NULL, 0, NULL);
+    snprintf(msg, size, "%s", taafi_ctx_message(ctx));
+    taafi_project_free(p);
+    taafi_ctx_free(ctx);
+    return st;
+}
+
+/* Entries of dir other than . and .. */
+static int entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
+
+/* Every wrong run is told, and the test fails at the end: one run shows
+ * what all the others would have. */
+static int n_bad;
+#define bad(...) (print_error(__VA_ARGS__), print_error("\n"), n_bad++)
+
+/* One run failing what `c` says, checked; 1 when an allocation failed. */
+static int check_run(tt_env *e, chaos *c, const char *what, const char *clean_csv)
+{
+    char *out = tt_path(e->dir, "out"), msg[TF_MSG_MAX_TEST];
+    taafi_status st = run_once(c, out, msg, sizeof msg);
+    if (st != TAAFI_OK && st != TAAFI_ERR_NOMEM)
+        bad("%s: status %d, not TAAFI_ERR_NOMEM: %s", what, (int)st, msg);
+    if (c->live != 0)
+        bad("%s: %zu block(s) not freed (status %d: %s)", what, c->live, (int)st, msg);
+    if (st == TAAFI_ERR_NOMEM && !strstr(msg, "out of memory"))
+        bad("%s: TAAFI_ERR_NOMEM with the message \"%s\"", what, msg);
+    if (st != TAAFI_OK && (tt_exists(out) || entries(e->dir) != 0))
+        bad("%s: failed (%s) but left %d entries in the folder", what, msg, entries(e->dir));
+    if (st == TAAFI_OK) {
+        char *csv = tt_path(out, "areas.csv"), *got = tt_read(csv, NULL);
+        if (!got || strcmp(got, clean_csv))
+            bad("%s: succeeded after a failed allocation, but areas.csv differs", what);
+        free(got);
+        free(csv);
+        tt_rmrf(tt_path(e->dir, "out"));
+    }
+    free(out);
+    return c->failed;
+}
+
+static void test_every_site(void **state)
+{
+    tt_env *e = *state;
+    chaos *c = calloc(1, sizeof *c);
+    char *out = tt_path(e->dir, "out"), msg[TF_MSG_MAX_TEST], *csv_path, *clean;
+    size_t i, n_sites, total, nomem = 0;
+    pthread_mutex_init(&c->lock, NULL);
+    c->record = 1;
+    if (run_once(c, out, msg, sizeof msg))
+        fail_msg("clean run: %s", msg);
+    c->record = 0;
+    assert_int_equal(c->live, 0);
+    csv_path = tt_path(out, "areas.csv");
+    clean = tt_read(csv_path, NULL);
+    assert_non_null(clean);
+    tt_rmrf(tt_path(e->dir, "out"));
+    n_sites = c->n_sites;
+    total = c->calls;
+    print_message("clean run: %zu allocations at %zu sites\n", total, n_sites);
+    assert_true(n_sites > 50 && n_sites < MAX_SITES);
+    for (i = 0; i < n_sites; i++) {
+        char what[512];
+        snprintf(what, sizeof what, "failing %s", c->sites[i]);
+        c->fail_site = c->sites[i];
+        nomem += check_run(e, c, what, clean);
+    }
+    c->fail_site = NULL;
+    for (i = 1; i <= FIRST_N && i <= total; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "failing allocation %zu", i);
+        c->fail_index = i;
+        nomem += check_run(e, c, what, clean);
+    }
+    print_message("%zu runs with a failed allocation, %d wrong\n", nomem, n_bad);
+    assert_int_equal(n_bad, 0);
+    assert_true(nomem >= n_sites);
+    free(clean);
+    free(csv_path);
+    free(out);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+/* Bare allocation calls in one source file, outside "libc:" lines. */
+static int bare_calls(const char *path, const regex_t *re)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    int n = 0, no = 0;
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        no++;
+        if (!regexec(re, line, 0, NULL, 0) && !strstr(line, "libc:")) {
+            print_error("%s:%d: %s", path, no, line);
+            n++;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+static int scan(const char *dir, const regex_t *re)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    assert_non_null(d);
+    while ((e = readdir(d))) {
+        char path[4096];
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || !strcmp(e->d_name, "cli") || !strcmp(e->d_name, "alloc.c"))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (e->d_type == DT_DIR)
+            n += scan(path, re);
+        else if (len > 2 && (!strcmp(e->d_name + len - 2, ".c") || !strcmp(e->d_name + len - 2, ".h")))
+            n += bare_calls(path, re);
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_no_bare_allocation(void **state)
+{
+    regex_t re;
+    char src[4096];
+    (void)state;
+    assert_int_equal(regcomp(&re, "(^|[^A-Za-z0-9_.>])(malloc|calloc|realloc|free|strdup|strndup)\\(",
+                             REG_EXTENDED | REG_NOSUB),
+                     0);
+    snprintf(src, sizeof src, "%s/src", tt_source_dir());
+    assert_int_equal(scan(src, &re), 0);
+    regfree(&re);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_bare_allocation),
+        cmocka_unit_test_setup_teardown(test_every_site, tt_env_setup, tt_env_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
