@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Writes the seed corpora of the fuzzing harnesses (deterministic):
-# tests/fuzz/corpus_project/ (project files, good and bad) and
-# tests/fuzz/corpus_ingest/ (WKB geometries of every type, and broken ones).
+# tests/fuzz/corpus_project/ (project files, good and bad),
+# tests/fuzz/corpus_ingest/ (WKB geometries of every type, and broken ones),
+# tests/fuzz/corpus_sql/ (expressions and filters, one per line pair),
+# tests/fuzz/corpus_points/ (CSV and GeoJSON point files) and
+# tests/fuzz/corpus_raster/ (raster descriptions, see fuzz_raster.c).
+# Seeds are written over by name; inputs the fuzzer found stay.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-rm -rf "$here/corpus_project" "$here/corpus_ingest"
-mkdir -p "$here/corpus_project" "$here/corpus_ingest"
+for c in project ingest sql points raster; do mkdir -p "$here/corpus_$c"; done
 cp "$top/examples/homs.yml" "$here/corpus_project/homs.yml"
 printf 'areas: {source: a.shp, id: code}\nindicators: [{id: a, type: area}]\n' > "$here/corpus_project/minimal.yml"
 printf 'areas:\n  sorce: a.shp\n' > "$here/corpus_project/misspelt.yml"
@@ -42,4 +45,36 @@ seeds = {
 for name, data in seeds.items():
     open(os.path.join(out, name + '.wkb'), 'wb').write(data)
 PY
-echo "seeds written to $here/corpus_project and $here/corpus_ingest"
+# SQL: "expression" or "expression\nwhere"
+s="$here/corpus_sql"
+printf 'n / km2' > "$s/density"
+printf 'n * 1.0 / NULLIF(km2, 0)\nstatus = '"'"'ok'"'"'' > "$s/with_where"
+printf 'CASE WHEN n > 2 THEN 1 ELSE 0 END\nlon > 36.705 AND lat IS NOT NULL' > "$s/case"
+printf '(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c)' > "$s/endless"
+printf 'load_extension('"'"'x'"'"')\nid IN (SELECT 1)' > "$s/refused"
+printf '1e308 * 10' > "$s/overflow"
+printf 'n +' > "$s/broken"
+printf 'km2\n' > "$s/empty_where"
+# points: first byte 0 for CSV, 1 for GeoJSON
+p="$here/corpus_points"
+{ printf '\0'; cat "$top/tests/data/robust/survey.csv"; } > "$p/survey_csv"
+{ printf '\0'; printf 'id,lon,lat,status\n1,36.705,34.705,ok\n2,1e400,34.7,ok\n3,nan,inf,\n4,"36,705",34.705,x\n'; } > "$p/odd_numbers_csv"
+{ printf '\1'; cat "$top/tests/data/robust/swapped.geojson"; } > "$p/swapped_geojson"
+{ printf '\1'; printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"MultiPoint","coordinates":[[36.705,34.705],[200,95]]}},{"type":"Feature","properties":{},"geometry":null}]}'; } > "$p/multipoint_geojson"
+# rasters: 4 bytes, then doubles (see fuzz_raster.c)
+python3 - "$here/corpus_raster" <<'PY'
+import struct, sys, os
+out = sys.argv[1]
+def d(*v): return struct.pack('<%dd' % len(v), *v)
+seeds = {
+    'plain_4326': bytes([3, 3, 0, 0]) + d(0.1, 0.2, 0.3, 0) + d(*range(1, 10)),
+    'nodata_utm': bytes([4, 2, 1, 1]) + d(0.5, 0.5, 0.5, -9999) + d(5, -9999, 3, 1, 2, 2, 2, 2),
+    'undeclared': bytes([2, 2, 2, 0]) + d(0.2, 0.7, 0.1, 0) + d(-1e30, 4, float('nan'), 1e308),
+    'rotated': bytes([2, 2, 3, 2]) + d(0, 0, 0, 0) + d(1, 1, 1, 1),
+    'flipped': bytes([2, 2, 0, 4]) + d(0, 0, 0, 0) + d(1, 1, 1, 1),
+    'raw_gt': bytes([1, 1, 0, 8]) + d(float('inf'), -1e300, 0, 0) + d(1),
+}
+for name, data in seeds.items():
+    open(os.path.join(out, name), 'wb').write(data)
+PY
+echo "seeds written to $here/corpus_*"
