@@ -10,6 +10,7 @@
 #include "indicator.h"
 
 #include <cpl_string.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -90,11 +91,67 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     return st ? st : tf_note_nodata(ctx, r, def, nodata_all);
 }
 
+/* Areas that the raster does not cover, or covers in part: a sum over
+ * the cells there would be 0 or too small, and look like a number.  An
+ * area off the raster (under 0.1 % on it) is left NULL; one partly on it
+ * (under 99 %) keeps its sum, with a note of the share. */
+static taafi_status note_outside(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def)
+{
+    long col = tf_result_column_index(r, def->id);
+    tf_raster *ras = NULL;
+    GEOSGeometry *ext = NULL;
+    const GEOSPreparedGeometry *prep = NULL;
+    taafi_status st;
+    char problem[1024];
+    if (col < 0)
+        return TAAFI_OK;
+    if ((st = tf_raster_open(ctx, def->source, def->band, r->areas->epsg, &ras)) ||
+        (st = tf_raster_extent(ctx, ras, &ext)))
+        goto done;
+    if (!(prep = GEOSPrepare_r(ctx->geos, ext))) {
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t a = 0; a < r->areas->n && !st; a++) {
+        const GEOSGeometry *g = r->areas->geom[a];
+        GEOSGeometry *in;
+        double on = 0, all = 0, share;
+        if (GEOSPreparedContains_r(ctx->geos, prep, g) == 1)
+            continue;
+        if (!(in = GEOSIntersection_r(ctx->geos, ext, g))) {
+            st = tf_error(ctx, TAAFI_ERR_GEOM, "%s: area %s: cannot intersect it with the raster's extent: %s",
+                          def->source, r->areas->id[a], tf_lib_error(ctx));
+            break;
+        }
+        GEOSArea_r(ctx->geos, in, &on);
+        GEOSArea_r(ctx->geos, g, &all);
+        GEOSGeom_destroy_r(ctx->geos, in);
+        share = all > 0 ? on / all : 1;
+        if (share < 0.001) {
+            r->cols[col].v[a] = NAN;
+            snprintf(problem, sizeof problem, "area %s lies outside the raster %s", r->areas->id[a], def->source);
+            st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "left NULL: the raster says nothing of it");
+        } else if (share < 0.99) {
+            snprintf(problem, sizeof problem, "only %.1f %% of area %s lies on the raster %s", 100 * share,
+                     r->areas->id[a], def->source);
+            st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "summed over that part only");
+        }
+    }
+done:
+    if (prep)
+        GEOSPreparedGeom_destroy_r(ctx->geos, prep);
+    if (ext)
+        GEOSGeom_destroy_r(ctx->geos, ext);
+    tf_raster_close(ras);
+    return st;
+}
+
 taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, size_t n)
 {
     char problem[1024];
-    if (!n)
-        return TAAFI_OK;
+    taafi_status st = note_outside(ctx, r, def);
+    if (st || !n)
+        return st;
     if (tf_raster_declares_nodata(ctx, def->source, def->band) == 0)
         snprintf(problem, sizeof problem,
                  "%zu nodata cell(s) under the areas; %s declares no nodata value, so NaN, -9999, -32768 and values "

@@ -186,9 +186,10 @@ extern const tf_family tf_family_table;
 extern const tf_family tf_family_raster_sum;
 extern const tf_family tf_family_coverage;
 
-/* The data-quality note of `n` nodata cells under the areas of raster_sum
- * `def` (none when n is 0); coverage makes it too when it sums the
- * population in raster_sum's stead. */
+/* The data-quality notes of raster_sum `def` once its column is in `r`:
+ * `n` nodata cells under the areas (none when n is 0), and the areas the
+ * raster does not cover (left NULL) or covers in part.  Coverage makes
+ * them too when it sums the population in raster_sum's stead. */
 taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, size_t n);
 
 /* Reads field `idx` of `f` as a number.  Returns 1 and sets *out for a

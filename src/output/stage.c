@@ -141,6 +141,22 @@ static taafi_status resolve(taafi_ctx *ctx, const char *dir, char **real_out)
     /* not there yet: PARENT resolved, then NAME */
     while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
         copy[strlen(copy) - 1] = '\0';
+    {
+        /* a link to nowhere: made into a folder, the user's link would be
+         * gone and the outputs not where it points */
+        struct stat sb;
+        char target[PATH_MAX];
+        ssize_t n;
+        if (lstat(copy, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+            n = readlink(copy, target, sizeof target - 1);
+            target[n > 0 ? n : 0] = '\0';
+            st = tf_error(ctx, TAAFI_ERR_IO,
+                          "%s: is a symbolic link to %s, which does not exist; make that folder, or give another "
+                          "output folder",
+                          dir, target);
+            goto done;
+        }
+    }
     slash = strrchr(copy, '/');
     if (slash == copy)
         parent_real = tf_strdup("/");

@@ -127,6 +127,31 @@ int tf_raster_declares_nodata(taafi_ctx *ctx, const char *path, int band)
     return has;
 }
 
+taafi_status tf_raster_extent(taafi_ctx *ctx, const tf_raster *r, GEOSGeometry **out)
+{
+    enum { SIDE = 64, N = 4 * SIDE + 1 };
+    double x[N], y[N], x0 = r->gt[0], y0 = r->gt[3], x1 = x0 + r->nx * r->gt[1], y1 = y0 + r->ny * r->gt[5];
+    GEOSCoordSequence *cs;
+    GEOSGeometry *ring;
+    taafi_status st;
+    *out = NULL;
+    for (int i = 0; i < SIDE; i++) {
+        double t = (double)i / SIDE;
+        x[i] = x0 + t * (x1 - x0), y[i] = y0;                        /* top, west to east    */
+        x[SIDE + i] = x1, y[SIDE + i] = y0 + t * (y1 - y0);          /* east, north to south */
+        x[2 * SIDE + i] = x1 - t * (x1 - x0), y[2 * SIDE + i] = y1;  /* bottom               */
+        x[3 * SIDE + i] = x0, y[3 * SIDE + i] = y1 - t * (y1 - y0);  /* west                 */
+    }
+    x[N - 1] = x[0], y[N - 1] = y[0];
+    if ((st = tf_reproj_xy(ctx, r->from_raster, x, y, N)))
+        return st;
+    if (!(cs = GEOSCoordSeq_copyFromArrays_r(ctx->geos, x, y, NULL, NULL, N)) ||
+        !(ring = GEOSGeom_createLinearRing_r(ctx->geos, cs)) ||
+        !(*out = GEOSGeom_createPolygon_r(ctx->geos, ring, NULL, 0)))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    return TAAFI_OK;
+}
+
 taafi_status tf_raster_sum(taafi_ctx *ctx, const tf_raster *r, const GEOSGeometry *poly, double *sum,
                            size_t *nodata_out)
 {

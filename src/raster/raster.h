@@ -57,6 +57,11 @@ typedef taafi_status (*tf_cell_fn)(taafi_ctx *ctx, size_t n, const double *x, co
  * one (-9999, -32768, and beyond +-1e20, where float32's -3.4e38 and
  * -1e30 fall; NaN always is). */
 #define TF_RASTER_UNDECLARED_NODATA(v) ((v) == -9999.0 || (v) == -32768.0 || fabs(v) >= 1e20)
+/* The raster's extent as a polygon in the analysis CRS, its edges
+ * followed at 64 points a side (a UTM area of a lon/lat raster is not a
+ * rectangle).  The caller destroys *out. */
+taafi_status tf_raster_extent(taafi_ctx *ctx, const tf_raster *r, GEOSGeometry **out);
+
 /* Whether band `band` of the raster at `path` declares a nodata value (1),
  * does not (0); -1 when it cannot be opened. */
 int tf_raster_declares_nodata(taafi_ctx *ctx, const char *path, int band);

@@ -801,6 +801,171 @@ static void test_column_clashes(void **state)
     free(json);
 }
 
+/* Copies the first `keep` bytes of src (all when keep is 0) to dir/name. */
+static void copy_cut(const char *src, const char *dir, const char *name, size_t keep)
+{
+    size_t len;
+    char *data = tt_read(src, &len), *to = tt_path(dir, name);
+    FILE *f = fopen(to, "wb");
+    assert_non_null(data);
+    assert_non_null(f);
+    if (keep && keep < len)
+        len = keep;
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+    free(data);
+    free(to);
+}
+
+/* SQL in an expression that reaches for the machine: SQLite's own
+ * extension loading is not authorised, the file functions of the sqlite3
+ * shell do not exist, and a second statement is a syntax error; none of
+ * them leaves a file behind. */
+static void test_hostile_sql(void **state)
+{
+    tt_env *e = *state;
+    static const char *const exprs[][2] = {
+        {"load_extension('%s/x')", "not authorized"},
+        {"writefile('%s/pwn', 'x')", "no such function: writefile"},
+        {"readfile('/etc/passwd')", "no such function: readfile"},
+        {"km2; ATTACH DATABASE '%s/a.db' AS a", "syntax error"},
+    };
+    for (size_t i = 0; i < sizeof exprs / sizeof *exprs; i++) {
+        char expr[1024], yml[2048], *pwn = tt_path(e->dir, "pwn"), *db = tt_path(e->dir, "a.db");
+        snprintf(expr, sizeof expr, exprs[i][0], e->dir);
+        snprintf(yml, sizeof yml,
+                 "areas: {source: '%%1$s/cp1256.shp', id: code}\nindicators:\n  - {id: km2, type: area}\n"
+                 "  - {id: e, type: expression, expression: \"%s\"}\n",
+                 expr);
+        expect_error(e, yml, i == 0 ? TAAFI_ERR_DATA : TAAFI_ERR_PROJECT, exprs[i][1], "p.yml:4:");
+        assert_false(tt_exists(pwn));
+        assert_false(tt_exists(db));
+        free(pwn);
+        free(db);
+    }
+}
+
+/* Points with Z (and a fourth ordinate) count in 2D; an empty layer counts
+ * 0 everywhere; a feature without geometry is noted; a GeoJSON cut short
+ * and a GeoTIFF cut short stop the run naming the file. */
+static void test_odd_layers(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    char layer[512], *path, src[2048];
+    path = tt_write(e->dir, "z.geojson",
+                    "{\"type\":\"FeatureCollection\",\"features\":["
+                    "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+                    "[36.705,34.705,120.5]}},"
+                    "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":"
+                    "[36.715,34.705,99,7]}},"
+                    "{\"type\":\"Feature\",\"properties\":{},\"geometry\":null}]}");
+    snprintf(layer, sizeof layer, "{source: '%s'}", path);
+    if (count_in_squares(e, layer, &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_double_equal(tt_value(r, "n", 0), 1, 0);
+    assert_double_equal(tt_value(r, "n", 1), 1, 0);
+    assert_int_equal(count_notes(r, "no geometry"), 1);
+    done(r, p);
+    free(path);
+    path = tt_write(e->dir, "none.geojson", "{\"type\":\"FeatureCollection\",\"features\":[]}");
+    snprintf(layer, sizeof layer, "{source: '%s'}", path);
+    if (count_in_squares(e, layer, &r, &p))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_double_equal(tt_value(r, "n", 0), 0, 0);
+    assert_double_equal(tt_value(r, "n", 1), 0, 0);
+    done(r, p);
+    free(path);
+    snprintf(src, sizeof src, "%s/tests/data/robust/swapped.geojson", tt_source_dir());
+    copy_cut(src, e->dir, "cut.geojson", 150);
+    path = tt_path(e->dir, "cut.geojson");
+    snprintf(layer, sizeof layer, "{source: '%s'}", path);
+    assert_int_not_equal(count_in_squares(e, layer, &r, &p), TAAFI_OK);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "cut.geojson"));
+    assert_null(r);
+    done(r, p);
+    free(path);
+    snprintf(src, sizeof src, "%s/data/rasters/population.tif", tt_source_dir());
+    copy_cut(src, e->dir, "cut.tif", 4000);
+    expect_error(e, "areas: {source: '%1$s/../../../data/shapefiles/neighbourhoods.shp', id: nbhd_id}\n"
+                    "indicators:\n  - {id: pop, type: raster_sum, source: cut.tif}\n",
+                 TAAFI_ERR_IO, "cut.tif: cannot read rows", NULL);
+}
+
+/* Output folders that are not what they seem: a symbolic link to nowhere
+ * is refused and kept as it was (not replaced by a folder), and two runs
+ * with --overwrite into one folder at once leave it holding one complete
+ * result: every file its taafi-run.json lists, areas.csv as a lone run
+ * writes it. */
+static void test_output_folders(void **state)
+{
+    tt_env *e = *state;
+    char *proj = project_file(), link[2048], target[2048], cmd[8192], *err = NULL, *one, *got, path[2048];
+    pid_t pid[2];
+    int status, k;
+    ssize_t n;
+    snprintf(link, sizeof link, "%s/dangling", e->dir);
+    assert_int_equal(symlink("/nonexistent/taafi-out", link), 0);
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s' -q", TAAFI_BIN, proj, link);
+    assert_int_equal(tt_run(cmd, NULL, &err), 1);
+    assert_non_null(strstr(err, "is a symbolic link to /nonexistent/taafi-out, which does not exist"));
+    free(err);
+    n = readlink(link, target, sizeof target - 1);
+    assert_true(n > 0);
+    target[n] = '\0';
+    assert_string_equal(target, "/nonexistent/taafi-out");
+    /* the reference: one run alone */
+    snprintf(cmd, sizeof cmd, "'%s' run '%s' -o '%s/alone' -q", TAAFI_BIN, proj, e->dir);
+    assert_int_equal(tt_run(cmd, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/alone/areas.csv", e->dir);
+    one = tt_read(path, NULL);
+    assert_non_null(one);
+    snprintf(path, sizeof path, "%s/both", e->dir);
+    for (k = 0; k < 2; k++) {
+        pid[k] = fork();
+        assert_true(pid[k] >= 0);
+        if (pid[k] == 0) {
+            int devnull = open("/dev/null", O_WRONLY);
+            dup2(devnull, 2);
+            execl(TAAFI_BIN, TAAFI_BIN, "run", proj, "-o", path, "--overwrite", "-q", (char *)NULL);
+            _exit(127);
+        }
+    }
+    for (k = 0; k < 2; k++) {
+        assert_int_equal(waitpid(pid[k], &status, 0), pid[k]);
+        assert_true(WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 1));
+    }
+    snprintf(path, sizeof path, "%s/both/areas.csv", e->dir);
+    got = tt_read(path, NULL);
+    assert_non_null(got);
+    assert_string_equal(got, one);
+    free(got);
+    {
+        /* every file the manifest lists is there, with its size */
+        char *m, *at, file[2048];
+        int files = 0;
+        snprintf(path, sizeof path, "%s/both/taafi-run.json", e->dir);
+        m = tt_read(path, NULL);
+        assert_non_null(m);
+        for (at = strstr(m, "\"path\""); at; at = strstr(at + 1, "\"path\"")) {
+            char name[1024];
+            long long bytes;
+            struct stat sb;
+            assert_int_equal(sscanf(at, "\"path\": \"%1023[^\"]\", \"bytes\": %lld", name, &bytes), 2);
+            snprintf(file, sizeof file, "%s/both/%s", e->dir, name);
+            assert_int_equal(stat(file, &sb), 0);
+            assert_int_equal((long long)sb.st_size, bytes);
+            files++;
+        }
+        assert_true(files >= 5);
+        free(m);
+    }
+    assert_int_equal(tmp_files(e->dir), 0);
+    free(one);
+    free(proj);
+}
+
 /* Ctrl-C in a batch stops the batch: the project running stops cleanly,
  * those after it do not start, and the summary says so. */
 static void test_ctrl_c_batch(void **state)
@@ -893,6 +1058,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_zero_length, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_vsizip, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_column_clashes, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_sql, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_odd_layers, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_output_folders, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -375,6 +375,45 @@ static void test_undeclared_nodata(void **state)
     free(ras);
 }
 
+/* Areas off the raster, or half on it: the one off it is NULL, not 0
+ * residents, and both are noted with the share on the raster. */
+static void test_areas_off_the_raster(void **state)
+{
+    tt_env *e = *state;
+    double v[4] = {1, 2, 3, 4};
+    char *ras = make_raster(e->dir, "edge.tif", 32637, X0, Y0, 10, v, 4, 1, -1), text[2048], *yml;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    size_t i, off = 0, half = 0;
+    free(tt_write(e->dir, "c.geojson",
+                  "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+                  "\"urn:ogc:def:crs:EPSG::32637\"}},\"features\":[{\"type\":\"Feature\",\"properties\":"
+                  "{\"c\":\"H\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[500020,3840020],"
+                  "[500060,3840020],[500060,3840030],[500020,3840030],[500020,3840020]]]}},"
+                  "{\"type\":\"Feature\",\"properties\":{\"c\":\"O\"},\"geometry\":{\"type\":\"Polygon\","
+                  "\"coordinates\":[[[500100,3840020],[500120,3840020],[500120,3840030],[500100,3840030],"
+                  "[500100,3840020]]]}}]}\n"));
+    snprintf(text, sizeof text,
+             "areas: {source: c.geojson, id: c}\nindicators:\n  - {id: pop, type: raster_sum, source: %s}\n", ras);
+    yml = tt_write(e->dir, "edge.yml", text);
+    if (taafi_project_load(e->ctx, yml, &p) || taafi_run(e->ctx, p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_double_equal(tt_value(r, "pop", 0), 7, 1e-9); /* cells 3 and 4 */
+    assert_true(isnan(tt_value(r, "pop", 1)));
+    for (i = 0; i < taafi_result_issue_count(r); i++) {
+        const char *problem;
+        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
+        off += strstr(problem, "area O lies outside the raster") != NULL;
+        half += strstr(problem, "only 50.0 % of area H lies on the raster") != NULL;
+    }
+    assert_int_equal(off, 1);
+    assert_int_equal(half, 1);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    free(yml);
+    free(ras);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +425,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_overflow_is_null, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_undeclared_nodata, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_areas_off_the_raster, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
