@@ -345,9 +345,13 @@ static taafi_status transform_all(taafi_ctx *ctx, const taafi_project *p, tf_are
         prep_teardown(ctx, w);
     }
     for (i = 0; i < a->n; i++) {
+        /* a ring of one repeated point repairs to nothing: said, not
+         * "repaired" as if it were an area now */
         if (!st && j.notes[i])
             st = tf_dq_add(ctx, dq, "areas", (int64_t)OGR_F_GetFID(a->feat[i]), j.notes[i],
-                           "repaired with GEOSMakeValid (structure method)");
+                           a->area_km2[i] > 0 ? "repaired with GEOSMakeValid (structure method)"
+                                              : "no area is left once repaired: kept with 0 km2, nothing is counted "
+                                                "in it and its densities are NULL; fix its boundary");
         tf_free(j.notes[i]);
     }
     tf_free(j.notes);

@@ -966,6 +966,45 @@ static void test_output_folders(void **state)
     free(proj);
 }
 
+/* An area whose ring is one point repeated (issue 16, 10: UBSan saw a NULL
+ * handed to qsort, and the plain build said "repaired" of an area of
+ * 0 km²): kept with 0 km², said to have no area, a density NULL. */
+static void test_degenerate_area(void **state)
+{
+    tt_env *e = *state;
+    taafi_result *r;
+    taafi_project *p;
+    taafi_status st;
+    char *path = tt_write(e->dir, "rep.geojson",
+                          "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+                          "{\"code\":\"A\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[36.70,34.70],"
+                          "[36.71,34.70],[36.71,34.71],[36.70,34.71],[36.70,34.70]]]}},{\"type\":\"Feature\","
+                          "\"properties\":{\"code\":\"Z\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+                          "[[[36.75,34.75],[36.75,34.75],[36.75,34.75],[36.75,34.75]]]}}]}");
+    free(path);
+    st = run(e,
+             "areas: {source: rep.geojson, id: code}\nlayers: {pts: {source: '%1$s/swapped.geojson'}}\n"
+             "indicators: [{id: km2, type: area}, {id: n, type: count, layer: pts, density: true}]\n",
+             &r, &p);
+    if (st)
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    assert_true(tt_value(r, "km2", 0) > 1);
+    assert_double_equal(tt_value(r, "km2", 1), 0, 0);
+    assert_true(isnan(tt_value(r, "n_per_km2", 1)));
+    assert_int_equal(count_notes(r, "invalid polygon"), 1);
+    {
+        size_t i;
+        int said = 0;
+        for (i = 0; i < taafi_result_issue_count(r); i++) {
+            const char *action;
+            taafi_result_issue(r, i, NULL, NULL, NULL, &action);
+            said += action && strstr(action, "no area is left once repaired") != NULL;
+        }
+        assert_int_equal(said, 1);
+    }
+    done(r, p);
+}
+
 /* Ctrl-C in a batch stops the batch: the project running stops cleanly,
  * those after it do not start, and the summary says so. */
 static void test_ctrl_c_batch(void **state)
@@ -1061,6 +1100,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostile_sql, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_odd_layers, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_output_folders, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_degenerate_area, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -181,6 +181,49 @@ static void test_nesting_bomb(void **state)
     free(text);
 }
 
+/* Project files made to hurt: a "billion laughs" of aliases (libyaml keeps
+ * an alias as a reference: nothing is expanded, and the first alias that
+ * is not what its key wants is refused), a 50 MB name (read, kept whole),
+ * NUL bytes, and more than 64 MB (refused before parsing). */
+static void test_hostile_files(void **state)
+{
+    fixture *f = *state;
+    taafi_project *p = NULL;
+    char *text = malloc(70u << 20), *at = text;
+    size_t big = 50u << 20;
+    int i;
+    at += sprintf(at, "l0: &l0 [x, x, x, x, x, x, x, x, x]\n");
+    for (i = 1; i < 10; i++)
+        at += sprintf(at, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", i, i, i - 1, i - 1,
+                      i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+    strcpy(at, "areas: {source: a.shp, id: x}\nindicators: *l9\n");
+    assert_int_equal(load(f, text, &p), TAAFI_ERR_PROJECT);
+    assert_null(p);
+    at = text + sprintf(text, "name: \"");
+    memset(at, 'x', big);
+    strcpy(at + big, "\"\nareas: {source: a.shp, id: x}\nindicators: [{id: a, type: area}]\n");
+    assert_int_equal(load(f, text, &p), TAAFI_OK);
+    taafi_project_free(p);
+    p = NULL;
+    {
+        char *sub = tt_path(f->dir, "sub"), *path = tt_path(sub, "p.yml");
+        FILE *out = fopen(path, "wb");
+        assert_non_null(out);
+        assert_int_equal(fwrite("areas: {}\n\0x\n", 1, 13, out), 13);
+        fclose(out);
+        assert_int_equal(taafi_project_load(f->ctx, path, &p), TAAFI_ERR_PROJECT);
+        assert_non_null(strstr(taafi_ctx_message(f->ctx), "holds NUL bytes"));
+        memset(text, '#', 65u << 20);
+        strcpy(text + (65u << 20), "\n");
+        assert_int_equal(load(f, text, &p), TAAFI_ERR_PROJECT);
+        assert_non_null(strstr(taafi_ctx_message(f->ctx), "larger than 64 MB"));
+        assert_null(p);
+        free(path);
+        free(sub);
+    }
+    free(text);
+}
+
 static void test_missing_file(void **state)
 {
     fixture *f = *state;
@@ -207,6 +250,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_good, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nesting_bomb, setup, teardown),
         cmocka_unit_test(test_suggest),
     };
