@@ -2,6 +2,7 @@
 #include "source.h"
 
 #include <cpl_string.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,24 @@ static taafi_status check_complete(taafi_ctx *ctx, const tf_source *def, GDALDat
     return st;
 }
 
+/* GDAL's own SQLite connection of a GeoPackage or SQLite source, where a
+ * `where` is pushed down: Ctrl-C and SIGTERM reach the SQL there too.
+ * Every 16 SQLite steps, about one row of a filtered read: a filter that
+ * takes a second a row (a huge printf, say) must stop at the next row.
+ * ctx outlives the source (opened and closed under it). */
+static int sqlite_interrupted(void *user)
+{
+    const taafi_ctx *ctx = user;
+    return ctx->interrupted || (ctx->root_interrupted && *ctx->root_interrupted);
+}
+
+static void watch_sqlite(taafi_ctx *ctx, GDALDatasetH ds)
+{
+    sqlite3 *db = GDALGetInternalHandle(ds, "SQLITE_HANDLE");
+    if (db)
+        sqlite3_progress_handler(db, 16, sqlite_interrupted, ctx);
+}
+
 taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *out)
 {
     taafi_status st = TAAFI_OK;
@@ -198,7 +217,7 @@ taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *ou
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open %s as a vector dataset: %s; check the path under '%s'",
                       def->path, def->role, tf_lib_error(ctx)[0] ? tf_lib_error(ctx) : "unknown format",
                       def->role);
-    else if (GDALDatasetGetLayerCount(out->ds) == 0)
+    else if (watch_sqlite(ctx, out->ds), GDALDatasetGetLayerCount(out->ds) == 0)
         st = tf_error(ctx, TAAFI_ERR_DATA, "%s: holds no vector layer", def->path);
     else if (GDALGetDatasetDriver(out->ds) &&
              !strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(out->ds)), "ESRI Shapefile") &&
@@ -226,7 +245,7 @@ OGRFeatureH tf_source_next(taafi_ctx *ctx, const tf_vsource *s, size_t *n_msgs, 
         if (f)
             tf_log(ctx, ++*n_msgs <= TF_MAX_GDAL_MSGS ? TAAFI_LOG_WARNING : TAAFI_LOG_DEBUG, "%s: layer %s: GDAL: %s",
                    s->def->path, OGR_L_GetName(s->layer), tf_lib_error(ctx));
-        else
+        else if ((*st = tf_check_interrupt(ctx)) == TAAFI_OK) /* stopped in GDAL's SQLite, not damaged */
             *st = tf_error(ctx, TAAFI_ERR_IO,
                            "%s: layer %s: GDAL could not read the whole layer: %s; the file may be damaged: check it "
                            "with ogrinfo, or export it again",

@@ -8,6 +8,10 @@
 #define _DEFAULT_SOURCE /* M_PI */
 #include "support.h"
 
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
 #include <fcntl.h>
 #include <time.h>
 #include <math.h>
@@ -598,6 +602,86 @@ static void test_endless_sql(void **state)
     free(path);
 }
 
+/* A GeoPackage of n points at (x, y), lon/lat, layer pts. */
+static void make_points_gpkg(const char *path, int n, double x, double y)
+{
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    OGRLayerH l;
+    int i;
+    assert_non_null(ds);
+    OSRImportFromEPSG(srs, 4326);
+    l = GDALDatasetCreateLayer(ds, "pts", srs, wkbPoint, NULL);
+    assert_non_null(l);
+    assert_int_equal(OGR_L_StartTransaction(l), OGRERR_NONE);
+    for (i = 0; i < n; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+        OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(g, 0, x, y);
+        OGR_F_SetGeometryDirectly(f, g);
+        assert_int_equal(OGR_L_CreateFeature(l, f), OGRERR_NONE);
+        OGR_F_Destroy(f);
+    }
+    assert_int_equal(OGR_L_CommitTransaction(l), OGRERR_NONE);
+    OSRDestroySpatialReference(srs);
+    GDALClose(ds);
+}
+
+/* A `where` that GDAL pushes down to its own SQLite connection (a
+ * GeoPackage's) and that takes long on every row, without a subquery
+ * (printf of 20 MB, then LIKE): Ctrl-C stops it at the next row, not after
+ * all 400 of them (issue 16, requirement 2: "SQLite included"). */
+static void test_slow_filter(void **state)
+{
+    tt_env *e = *state;
+    char text[2048], *gpkg = tt_path(e->dir, "many.gpkg"), *path, out[2048];
+    pid_t pid;
+    int status;
+    double t0;
+    struct timespec ts = {0, 800 * 1000 * 1000}, now;
+    GDALAllRegister();
+    make_points_gpkg(gpkg, 400, 36.705, 34.705);
+    snprintf(text, sizeof text,
+             "areas: {source: %s/tests/data/robust/cp1256.shp, id: code}\n"
+             "layers: {pts: {source: many.gpkg, where: \"printf('%%.*c', 20000000 + fid, 'x') LIKE '%%y%%'\"}}\n"
+             "indicators: [{id: n, type: count, layer: pts}]\n",
+             tt_source_dir());
+    path = tt_write(e->dir, "slow.yml", text);
+    snprintf(out, sizeof out, "%s/slow_out", e->dir);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(TAAFI_BIN, TAAFI_BIN, "run", path, "-o", out, "-q", (char *)NULL);
+        _exit(127);
+    }
+    nanosleep(&ts, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    t0 = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+    kill(pid, SIGINT);
+    {
+        /* without the stop it reads on for a minute or more */
+        int waited = 0;
+        while (waitpid(pid, &status, WNOHANG) == 0 && waited++ < 300) {
+            struct timespec tick = {0, 50 * 1000 * 1000};
+            nanosleep(&tick, NULL);
+        }
+        if (waited > 300) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            fail_msg("still reading 15 s after Ctrl-C");
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 130);
+    print_message("stopped %.2f s after SIGINT\n", (double)now.tv_sec + (double)now.tv_nsec / 1e9 - t0);
+    assert_false(tt_exists(out));
+    free(path);
+    free(gpkg);
+}
+
 /* A raster far finer than its areas (issue 16: 100,000 x 50,000 cells
  * over 2 km^2 took 73 s and ignored Ctrl-C) is refused before it is read,
  * with the numbers: here with limits.raster_cells lowered to 1,000. */
@@ -1092,6 +1176,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inputs_untouched, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_outputs_never_replace_inputs, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_endless_sql, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_slow_filter, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_raster_budget, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_cut_short, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_zero_length, tt_env_setup, tt_env_teardown),
