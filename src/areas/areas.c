@@ -228,7 +228,17 @@ typedef struct prep_job {
     pthread_mutex_t lock;
     char **notes; /* per area: what its repair found, or NULL */
     double *geod; /* per area: its geodesic km² (earth.c)        */
+    int densify;  /* lon/lat edges followed (polar CRS): see below */
 } prep_job;
+
+/* Near the poles a lon/lat edge is far from the straight line between its
+ * ends in the polar CRS: a cap above 85 N given as a lon/lat rectangle is
+ * a square in UPS, 64 % of the cap (issue 16, 5).  There, edges are cut
+ * into pieces of at most this many degrees first, in lon/lat and in the
+ * analysis CRS alike, so that both follow the parallels the data mean.
+ * (Elsewhere edges stay as given, straight once projected, as ogr2ogr and
+ * QGIS treat them.) */
+#define POLAR_DENSIFY_DEG 0.1
 
 struct tf_worker {
     tf_reproj *to_xy; /* the worker's own, in its PROJ context */
@@ -262,11 +272,24 @@ static taafi_status prep_item(taafi_ctx *ctx, tf_worker *w, size_t i, void *user
     const taafi_project *p = j->p;
     tf_areas *a = j->a;
     /* only this area's slots are written: geom, geom_ll, area_km2, note */
-    OGRGeometryH g = OGR_F_GetGeometryRef(a->feat[i]);
+    OGRGeometryH g = OGR_F_GetGeometryRef(a->feat[i]), dense = NULL;
     int64_t fid = (int64_t)OGR_F_GetFID(a->feat[i]);
     double m2 = 0;
     taafi_status st;
-    if ((st = tf_ingest(ctx, g, w->to_xy, &a->geom[i]))) {
+    if (j->densify) {
+        GEOSGeometry *ll = GEOSDensify_r(ctx->geos, a->geom_ll[i], POLAR_DENSIFY_DEG);
+        if (!(dense = OGR_G_Clone(g)) || !ll) {
+            OGR_G_DestroyGeometry(dense);
+            return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+        }
+        OGR_G_Segmentize(dense, POLAR_DENSIFY_DEG);
+        GEOSGeom_destroy_r(ctx->geos, a->geom_ll[i]);
+        a->geom_ll[i] = ll;
+        g = dense;
+    }
+    st = tf_ingest(ctx, g, w->to_xy, &a->geom[i]);
+    OGR_G_DestroyGeometry(dense);
+    if (st) {
         char why[TF_MSG_MAX];
         snprintf(why, sizeof why, "%s", taafi_ctx_message(ctx));
         return tf_error(ctx, st, "%s: feature %lld (id %s): %s", p->areas.path, (long long)fid, a->id[i], why);
@@ -325,7 +348,13 @@ static taafi_status transform_all(taafi_ctx *ctx, const taafi_project *p, tf_are
                                   tf_dq *dq)
 {
     static const tf_parallel_ops ops = {prep_setup, prep_item, prep_teardown};
-    prep_job j = {p, a, srs, PTHREAD_MUTEX_INITIALIZER, tf_calloc(a->n, sizeof(char *)), tf_calloc(a->n, sizeof(double))};
+    prep_job j = {p,
+                  a,
+                  srs,
+                  PTHREAD_MUTEX_INITIALIZER,
+                  tf_calloc(a->n, sizeof(char *)),
+                  tf_calloc(a->n, sizeof(double)),
+                  OSRIsGeographic(srs) && (a->epsg == 32661 || a->epsg == 32761)};
     size_t vertices = 0, i;
     taafi_status st;
     if (!j.notes || !j.geod || !(a->area_km2 = tf_calloc(a->n, sizeof *a->area_km2))) {

@@ -63,7 +63,7 @@ taafi_status tf_areas_choose_crs(taafi_ctx *ctx, const char *path, const tf_area
     centre c = {0};
     double lon, lat;
     size_t i;
-    int k;
+    int k, north, south;
     *epsg = 0;
     for (i = 0; i < a->n; i++)
         for (k = 0; k < GEOSGetNumGeometries_r(ctx->geos, a->geom_ll[i]); k++)
@@ -73,18 +73,27 @@ taafi_status tf_areas_choose_crs(taafi_ctx *ctx, const char *path, const tf_area
                         path);
     lon = atan2(c.ss, c.sc) * 180 / M_PI;
     lat = c.sy / c.sw;
+    /* Near a pole longitudes converge: what matters is how far from it the
+     * areas reach (a cap around the pole spans all 360 degrees). */
+    north = lat > UTM_NORTH || c.yhi > UTM_NORTH + 0.5;
+    south = !north && (lat < UTM_SOUTH || c.ylo < UTM_SOUTH - 0.5);
+    if ((north || south) && (north ? 90 - c.ylo : c.yhi + 90) > MAX_SPAN_DEG)
+        return tf_error(ctx, TAAFI_ERR_CRS,
+                        "%s: the areas reach %.0f degrees from the %s pole, too far for one polar stereographic CRS "
+                        "(areas would be off by more than 1 %%); set 'crs' to an equal-area CRS for the region, or "
+                        "split the project",
+                        path, north ? 90 - c.ylo : c.yhi + 90, north ? "north" : "south");
+    if (north || south) {
+        *epsg = north ? 32661 : 32761; /* UPS North, UPS South */
+        return TAAFI_OK;
+    }
     if (c.hi - c.lo > MAX_SPAN_DEG || (c.yhi - c.ylo > MAX_SPAN_DEG && fabs(lat) < 70))
         return tf_error(ctx, TAAFI_ERR_CRS,
                         "%s: the areas span %.0f degrees of longitude and %.0f of latitude, too much for one UTM zone "
                         "(areas would be off by more than 1 %%); set 'crs' to an equal-area CRS for the region, or "
                         "split the project",
                         path, c.hi - c.lo, c.yhi - c.ylo);
-    if (lat > UTM_NORTH || c.yhi > UTM_NORTH + 0.5)
-        *epsg = 32661; /* UPS North */
-    else if (lat < UTM_SOUTH || c.ylo < UTM_SOUTH - 0.5)
-        *epsg = 32761; /* UPS South */
-    else
-        *epsg = tf_utm_epsg(lon, lat);
+    *epsg = tf_utm_epsg(lon, lat);
     return TAAFI_OK;
 }
 

@@ -214,6 +214,25 @@ static void test_anywhere(void **state)
     tf_areas_free(f->ctx, a);
     tf_dq_free(&dq);
     a = NULL;
+    /* the cap above 85 N as a lon/lat rectangle (issue 16, 5: 624,039 km²,
+     * the square its four corners make in UPS; then refused for its 360
+     * degrees of longitude): its edges follow the parallel, within 1.5 %
+     * of the ellipsoid's 979,155 km² (UPS is not equal-area: noted) */
+    assert_int_equal(load(f, "cap85.geojson",
+                          FC(F("\"C\"", "{\"type\":\"Polygon\",\"coordinates\":[[[-180,85],[-90,85],[0,85],[90,85],"
+                                          "[180,85],[180,90],[-180,90],[-180,85]]]}")),
+                          "code", &dq, &a),
+                     TAAFI_OK);
+    assert_int_equal(a->epsg, 32661);
+    assert_true(fabs(a->area_km2[0] / 979155.2 - 1) < 0.015);
+    tf_areas_free(f->ctx, a);
+    tf_dq_free(&dq);
+    a = NULL;
+    /* areas reaching 25 degrees from the pole: refused */
+    assert_int_equal(load(f, "far_cap.geojson", FC(F("\"D\"", SQ(0, 65, 10, 86))), "code", &dq, &a), TAAFI_ERR_CRS);
+    assert_non_null(strstr(taafi_ctx_message(f->ctx), "reach 25 degrees from the north pole"));
+    assert_null(a);
+    tf_dq_free(&dq);
     assert_int_equal(load(f, "wide.geojson", FC(F("\"W\"", SQ(0, 0, 40, 1))), "code", &dq, &a), TAAFI_ERR_CRS);
     assert_non_null(strstr(taafi_ctx_message(f->ctx), "span 40 degrees of longitude"));
     assert_null(a);
