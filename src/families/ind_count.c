@@ -14,6 +14,7 @@
  */
 #include "indicator.h"
 
+#include <cpl_string.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
@@ -238,6 +239,13 @@ static taafi_status consume(taafi_ctx *ctx, tf_ind_state *s, const tf_feature *f
         goto done;
     }
     if (i == s->n_c) {
+        if (!CPLIsUTF8(raw, -1)) { /* past the features checked on opening (io/encoding.c) */
+            st = tf_error(ctx, TAAFI_ERR_DATA,
+                          "%s: feature %" PRId64 ": field '%s' is not UTF-8 text; declare the file's encoding with "
+                          "'encoding:' under its layer (CP1256 for Arabic Windows files, for example)",
+                          s->path, feat->fid, s->class_field);
+            goto done;
+        }
         if (s->declared) {
             if (!(st = note_unknown(ctx, s, raw)))
                 st = count_other(ctx, s, area);

@@ -20,7 +20,7 @@ static void list_layers(GDALDatasetH ds, tf_buf *b)
  * X/Y_POSSIBLE_NAMES: the CSV driver makes each row's point from those two
  * columns (kept as fields too); a row whose cell is empty or not a number
  * gets no geometry, and is noted as such downstream. */
-static GDALDatasetH open_dataset(const tf_source *def, const char *encoding)
+static GDALDatasetH open_dataset(const tf_source *def, const char *path, const char *encoding)
 {
     char enc[96], xo[160], yo[160];
     const char *open_opts[4];
@@ -36,7 +36,7 @@ static GDALDatasetH open_dataset(const tf_source *def, const char *encoding)
         open_opts[n_opts++] = yo;
     }
     open_opts[n_opts] = NULL;
-    return GDALOpenEx(def->path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL,
+    return GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, NULL,
                       n_opts ? open_opts : NULL, NULL);
 }
 
@@ -79,69 +79,6 @@ static taafi_status check_xy(taafi_ctx *ctx, const tf_source *def, tf_vsource *o
     if ((st = tf_source_field(ctx, out, def->x_field, "x", &xi)))
         return st;
     return tf_source_field(ctx, out, def->y_field, "y", &yi);
-}
-
-/* The first text field of the layer's features (up to `max`) that is not
- * valid UTF-8, its feature id in *fid and field in *field; 0 when all are;
- * *arabic: whether any text decoded holds Arabic letters (U+0600-U+06FF). */
-static int bad_text(OGRLayerH layer, int max, GIntBig *fid, int *field, int *arabic)
-{
-    OGRFeatureH f;
-    int n = 0, bad = 0;
-    *arabic = 0;
-    OGR_L_ResetReading(layer);
-    while (!bad && n++ < max && (f = OGR_L_GetNextFeature(layer)) != NULL) {
-        for (int i = 0; i < OGR_F_GetFieldCount(f) && !bad; i++) {
-            const unsigned char *s;
-            if (OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i)) != OFTString || !OGR_F_IsFieldSetAndNotNull(f, i))
-                continue;
-            s = (const unsigned char *)OGR_F_GetFieldAsString(f, i);
-            if (!CPLIsUTF8((const char *)s, -1)) {
-                bad = 1, *fid = OGR_F_GetFID(f), *field = i;
-                break;
-            }
-            for (; *s; s++)
-                *arabic |= (s[0] == 0xD8 || s[0] == 0xD9 || s[0] == 0xDA || s[0] == 0xDB) && (s[1] & 0xC0) == 0x80;
-        }
-        OGR_F_Destroy(f);
-    }
-    OGR_L_ResetReading(layer);
-    return bad;
-}
-
-/* A shapefile whose .dbf says no encoding (no .cpg, no code page) and holds
- * text that is not UTF-8: GDAL would pass its bytes through, and they
- * would end in every output.  Read again as Windows-1256 when that gives
- * Arabic text (the usual case here), with a warning; else refused with the
- * fix. */
-#define SCAN_FEATURES 5000
-static taafi_status guess_encoding(taafi_ctx *ctx, const tf_source *def, tf_vsource *out)
-{
-    GDALDriverH drv = GDALGetDatasetDriver(out->ds);
-    const char *known = GDALGetMetadataItem((GDALMajorObjectH)out->layer, "SOURCE_ENCODING", "SHAPEFILE");
-    GIntBig fid = 0;
-    int field = 0, arabic;
-    char name[256];
-    if (!drv || strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile") || (known && *known) ||
-        !bad_text(out->layer, SCAN_FEATURES, &fid, &field, &arabic))
-        return TAAFI_OK;
-    snprintf(name, sizeof name, "%s",
-             OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(OGR_L_GetLayerDefn(out->layer), field)));
-    GDALClose(out->ds);
-    out->layer = NULL;
-    if ((out->ds = open_dataset(def, "CP1256")) && pick_layer(ctx, def, out) == TAAFI_OK &&
-        !bad_text(out->layer, SCAN_FEATURES, &fid, &field, &arabic) && arabic) {
-        tf_log(ctx, TAAFI_LOG_WARNING,
-               "%s: the text of its .dbf is not UTF-8 and the file does not say its encoding (no .cpg); read as "
-               "Windows-1256 (Arabic), which it decodes as: declare 'encoding: CP1256' under '%s' (or the right "
-               "encoding) to say so",
-               def->path, def->role);
-        return TAAFI_OK;
-    }
-    return tf_error(ctx, TAAFI_ERR_DATA,
-                    "%s: feature %lld: field '%s' is not UTF-8 text and the file does not say its encoding (no .cpg); "
-                    "declare it with 'encoding:' under '%s' (CP1256 for Arabic Windows files, for example)",
-                    def->path, (long long)fid, name, def->role);
 }
 
 /* The size a shapefile part's own header gives (bytes), or -1: the .shp
@@ -207,13 +144,26 @@ static void watch_sqlite(taafi_ctx *ctx, GDALDatasetH ds)
         sqlite3_progress_handler(db, 16, sqlite_interrupted, ctx);
 }
 
+taafi_status tf_source_reopen(taafi_ctx *ctx, const tf_source *def, tf_vsource *out, const char *path,
+                              const char *encoding)
+{
+    if (out->ds)
+        GDALClose(out->ds);
+    out->layer = NULL;
+    if (!(out->ds = open_dataset(def, path, encoding)))
+        return tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open it again%s%s: %s", def->path, encoding ? " as " : "",
+                        encoding ? encoding : "", tf_lib_error(ctx));
+    watch_sqlite(ctx, out->ds);
+    return pick_layer(ctx, def, out);
+}
+
 taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *out)
 {
     taafi_status st = TAAFI_OK;
     memset(out, 0, sizeof *out);
     out->def = def;
     tf_gdal_enter(ctx);
-    if (!(out->ds = open_dataset(def, def->encoding)))
+    if (!(out->ds = open_dataset(def, def->path, def->encoding)))
         st = tf_error(ctx, TAAFI_ERR_IO, "%s: cannot open %s as a vector dataset: %s; check the path under '%s'",
                       def->path, def->role, tf_lib_error(ctx)[0] ? tf_lib_error(ctx) : "unknown format",
                       def->role);
@@ -223,7 +173,7 @@ taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *ou
              !strcmp(GDALGetDriverShortName(GDALGetDatasetDriver(out->ds)), "ESRI Shapefile") &&
              (st = check_complete(ctx, def, out->ds)))
         ;
-    else if (!(st = pick_layer(ctx, def, out)) && !(!def->encoding && (st = guess_encoding(ctx, def, out))) &&
+    else if (!(st = pick_layer(ctx, def, out)) && !(st = tf_source_check_text(ctx, def, out)) &&
              !(def->x_field && (st = check_xy(ctx, def, out))) && def->where &&
              OGR_L_SetAttributeFilter(out->layer, def->where) != OGRERR_NONE)
         st = tf_error(ctx, TAAFI_ERR_PROJECT, "%s: layer %s: the filter where: \"%s\" is not valid: %s", def->path,
@@ -266,6 +216,9 @@ void tf_source_close(tf_vsource *s)
     if (s) {
         s->ds = NULL;
         s->layer = NULL;
+        if (s->recoded[0]) /* the UTF-8 copy of a CSV (encoding.c) */
+            VSIUnlink(s->recoded);
+        s->recoded[0] = '\0';
     }
 }
 
@@ -338,9 +291,11 @@ taafi_status tf_source_field(taafi_ctx *ctx, const tf_vsource *s, const char *na
 
 taafi_status tf_source_hash(taafi_ctx *ctx, const tf_vsource *s, tf_file_fn fn, void *user)
 {
-    char **files = GDALGetFileList(s->ds);
-    char **f;
+    char **files, **f;
     taafi_status st = TAAFI_OK;
+    if (s->recoded[0]) /* the file itself, not its UTF-8 copy */
+        return fn(ctx, s->def->role, s->def->path, NULL, user);
+    files = GDALGetFileList(s->ds);
     if (!files) /* not file-based (a database connection, say) */
         return fn(ctx, s->def->role, s->def->path, "", user);
     /* the callback computes the hash (sha256 NULL), on a thread if it can */

@@ -16,6 +16,7 @@ typedef struct tf_vsource {
     GDALDatasetH ds;
     OGRLayerH layer;             /* owned by ds                        */
     OGRSpatialReferenceH assumed; /* the assume_crs SRS, when used; owned */
+    char recoded[96];             /* a CSV's UTF-8 copy in /vsimem/, or "" */
 } tf_vsource;
 
 /* Opens def->path read-only and selects def->layer (or the only layer; the
@@ -23,6 +24,21 @@ typedef struct tf_vsource {
  * Applies def->where.  Errors list the layers found or quote GDAL. */
 taafi_status tf_source_open(taafi_ctx *ctx, const tf_source *def, tf_vsource *out);
 void tf_source_close(tf_vsource *s);
+
+/* For encoding.c: out's dataset closed and `path` (def->path, or a
+ * recoded copy) opened in its place with `encoding` (NULL: as it says),
+ * and its layer picked again. */
+taafi_status tf_source_reopen(taafi_ctx *ctx, const tf_source *def, tf_vsource *out, const char *path,
+                              const char *encoding);
+
+/* encoding.c: every text an open source gives is UTF-8, or the source is
+ * refused.  A shapefile's .dbf without .cpg that is not UTF-8, read as
+ * Windows-1256 when that decodes to Arabic (a warning); a CSV not in UTF-8
+ * (or with 'encoding:'), recoded into a UTF-8 copy in /vsimem/, with the
+ * encoding declared or Windows-1256 likewise; any other source with text
+ * that is not UTF-8, refused with the fix.  Checks the first 5,000
+ * features (all of them for the areas). */
+taafi_status tf_source_check_text(taafi_ctx *ctx, const tf_source *def, tf_vsource *out);
 
 /* The layer's CRS (owned by the layer or the source), or the project's
  * assume_crs when the data declares none (noted in the log).  TAAFI_ERR_CRS

@@ -25,6 +25,29 @@
 
 /* Runs a project whose text is `yml` (paths inside may use %1$s for the
  * fixtures folder); returns the status and *r. */
+/* Whether text is valid UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF). */
+static int tt_utf8(const char *text)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    while (*s) {
+        int n = *s < 0x80 ? 0 : (*s & 0xE0) == 0xC0 ? 1 : (*s & 0xF0) == 0xE0 ? 2 : (*s & 0xF8) == 0xF0 ? 3 : -1;
+        unsigned cp = n == 0 ? *s : n == 1 ? (*s & 0x1Fu) : n == 2 ? (*s & 0x0Fu) : (*s & 0x07u);
+        if (n < 0)
+            return 0;
+        for (int k = 1; k <= n; k++) {
+            if ((s[k] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[k] & 0x3Fu);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        s += n + 1;
+    }
+    return 1;
+}
+
 /* Writes a file into dir, forgetting its path. */
 static void tt_write_free(const char *dir, const char *name, const char *text)
 {
@@ -351,6 +374,57 @@ static void test_encodings(void **state)
      * which they decode as, with the warning */
     expect_name_ar(e, "areas: {source: '%1$s/cp1256_nocpg.shp', id: code}\nindicators: [{id: km2, type: area}]\n",
                    out, "A", "الحي الأول");
+    free(out);
+}
+
+/* A survey CSV saved by Excel in the Windows code page (its status column
+ * in Arabic, Windows-1256 bytes): the class column made of its values is
+ * Arabic in UTF-8, whether the encoding is declared or guessed, and every
+ * output is valid UTF-8 (issue 16, requirement 4: the raw bytes went into
+ * areas.csv, the GeoJSON and the GeoPackage's column names).  A GeoJSON
+ * with bytes that are not UTF-8 is refused. */
+static void test_csv_encodings(void **state)
+{
+    tt_env *e = *state;
+    static const char *const decl[] = {"", ", encoding: CP1256"};
+    char *csv = tt_path(e->dir, "ar.csv"), *out = tt_path(e->dir, "arout"), yml[1024];
+    FILE *f = fopen(csv, "wb");
+    size_t i;
+    assert_non_null(f);
+    /* "الحالة" in Windows-1256 */
+    fputs("id,lon,lat,status\n1,36.705,34.705,\xc7\xe1\xcd\xc7\xe1\xc9\n2,36.715,34.705,ok\n", f);
+    fclose(f);
+    for (i = 0; i < 2; i++) {
+        taafi_result *r;
+        taafi_project *p;
+        const char *files[] = {"areas.csv", "areas.geojson", "indicators.csv"};
+        snprintf(yml, sizeof yml,
+                 "areas: {source: '%%1$s/cp1256.shp', id: code}\n"
+                 "layers: {pts: {source: ar.csv, x: lon, y: lat, assume_crs: EPSG:4326%s}}\n"
+                 "indicators: [{id: n, type: count, layer: pts, class_field: status}]\n",
+                 decl[i]);
+        if (run(e, yml, &r, &p) || taafi_result_write(e->ctx, r, out, TAAFI_WRITE_OVERWRITE))
+            fail_msg("%s", taafi_ctx_message(e->ctx));
+        assert_double_equal(tt_value(r, "n_الحالة", 0), 1, 0);
+        done(r, p);
+        for (size_t k = 0; k < 3; k++) {
+            char *path = tt_path(out, files[k]), *text = tt_read(path, NULL);
+            assert_non_null(text);
+            if (!tt_utf8(text))
+                fail_msg("%s is not UTF-8", files[k]);
+            free(text);
+            free(path);
+        }
+    }
+    tt_write_free(e->dir, "bad.geojson",
+                  "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+                  "{\"status\":\"\xc7\xe1\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[36.705,34.705]}}]}");
+    expect_error(e,
+                 "areas: {source: '%1$s/cp1256.shp', id: code}\nlayers: {pts: {source: bad.geojson}}\n"
+                 "indicators: [{id: n, type: count, layer: pts}]\n",
+                 TAAFI_ERR_DATA, "bad.geojson: feature 0: field 'status' is not UTF-8 text, which GeoJSON files hold",
+                 NULL);
+    free(csv);
     free(out);
 }
 
@@ -1169,6 +1243,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_overlaps_threads, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_swapped, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_encodings, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_csv_encodings, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_output, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_ctrl_c, tt_env_setup, tt_env_teardown),
