@@ -608,6 +608,28 @@ static void test_ctrl_c(void **state)
     free(proj);
 }
 
+/* `taafi run path -o out -q` started, its stderr dropped. */
+static pid_t spawn_run(const char *path, const char *out)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(TAAFI_BIN, TAAFI_BIN, "run", path, "-o", out, "-q", (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Monotonic seconds. */
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* SQL that would run without end (issue 16: a recursive CTE ran forever
  * and ignored SIGINT and SIGTERM): in an expression it stops at
  * limits.sql_steps with the line, and SIGINT or SIGTERM stop it at once;
@@ -640,27 +662,18 @@ static void test_endless_sql(void **state)
         pid_t pid;
         int status;
         double t0;
-        struct timespec ts = {0, 400 * 1000 * 1000}, now;
+        struct timespec ts = {0, 400 * 1000 * 1000};
         snprintf(t2, sizeof t2, text, "1e15");
         path = tt_write(e->dir, "cte_big.yml", t2);
         snprintf(out, sizeof out, "%s/cte_out", e->dir);
-        pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-            int devnull = open("/dev/null", O_WRONLY);
-            dup2(devnull, 2);
-            execl(TAAFI_BIN, TAAFI_BIN, "run", path, "-o", out, "-q", (char *)NULL);
-            _exit(127);
-        }
+        pid = spawn_run(path, out);
         nanosleep(&ts, NULL);
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        t0 = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+        t0 = now_s();
         kill(pid, sig ? SIGTERM : SIGINT);
         assert_int_equal(waitpid(pid, &status, 0), pid);
-        clock_gettime(CLOCK_MONOTONIC, &now);
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), 130);
-        assert_true((double)now.tv_sec + (double)now.tv_nsec / 1e9 - t0 < 5); /* at once, not at the limit */
+        assert_true(now_s() - t0 < 5); /* at once, not at the limit */
         free(path);
     }
     /* in a filter: refused on reading */
@@ -712,7 +725,7 @@ static void test_slow_filter(void **state)
     pid_t pid;
     int status;
     double t0;
-    struct timespec ts = {0, 800 * 1000 * 1000}, now;
+    struct timespec ts = {0, 800 * 1000 * 1000};
     GDALAllRegister();
     make_points_gpkg(gpkg, 400, 36.705, 34.705);
     snprintf(text, sizeof text,
@@ -722,17 +735,9 @@ static void test_slow_filter(void **state)
              tt_source_dir());
     path = tt_write(e->dir, "slow.yml", text);
     snprintf(out, sizeof out, "%s/slow_out", e->dir);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 2);
-        execl(TAAFI_BIN, TAAFI_BIN, "run", path, "-o", out, "-q", (char *)NULL);
-        _exit(127);
-    }
+    pid = spawn_run(path, out);
     nanosleep(&ts, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    t0 = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+    t0 = now_s();
     kill(pid, SIGINT);
     {
         /* without the stop it reads on for a minute or more */
@@ -747,10 +752,9 @@ static void test_slow_filter(void **state)
             fail_msg("still reading 15 s after Ctrl-C");
         }
     }
-    clock_gettime(CLOCK_MONOTONIC, &now);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 130);
-    print_message("stopped %.2f s after SIGINT\n", (double)now.tv_sec + (double)now.tv_nsec / 1e9 - t0);
+    print_message("stopped %.2f s after SIGINT\n", now_s() - t0);
     assert_false(tt_exists(out));
     free(path);
     free(gpkg);

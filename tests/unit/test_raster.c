@@ -307,6 +307,46 @@ static void test_refusals(void **state)
     free(txt);
 }
 
+/* Box `c` (metres in EPSG:32637) as a GeoJSON feature with id `id`. */
+#define BOX(id, x0, x1)                                                                                            \
+    "{\"type\":\"Feature\",\"properties\":{\"c\":\"" id "\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":" \
+    "[[[" #x0 ",3840020],[" #x1 ",3840020],[" #x1 ",3840030],[" #x0 ",3840030],[" #x0 ",3840020]]]}}"
+
+/* The areas `features` (GeoJSON features in EPSG:32637) summed over the
+ * raster `ras` (indicator pop); fails the test on an error.  The caller
+ * frees *p and the result. */
+static taafi_result *sum_over(tt_env *e, const char *features, const char *ras, taafi_project **p)
+{
+    char text[4096], *yml;
+    taafi_result *r = NULL;
+    snprintf(text, sizeof text,
+             "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
+             "\"urn:ogc:def:crs:EPSG::32637\"}},\"features\":[%s]}\n",
+             features);
+    free(tt_write(e->dir, "sum_areas.geojson", text));
+    snprintf(text, sizeof text,
+             "areas: {source: sum_areas.geojson, id: c}\nindicators:\n  - {id: pop, type: raster_sum, source: %s}\n",
+             ras);
+    yml = tt_write(e->dir, "sum.yml", text);
+    *p = NULL;
+    if (taafi_project_load(e->ctx, yml, p) || taafi_run(e->ctx, *p, &r))
+        fail_msg("%s", taafi_ctx_message(e->ctx));
+    free(yml);
+    return r;
+}
+
+/* The data-quality notes whose problem holds `a` (and `b`, unless NULL). */
+static int notes_with(const taafi_result *r, const char *a, const char *b)
+{
+    int n = 0;
+    for (size_t i = 0; i < taafi_result_issue_count(r); i++) {
+        const char *problem;
+        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
+        n += strstr(problem, a) && (!b || strstr(problem, b));
+    }
+    return n;
+}
+
 /* A sum of cells that overflows is no value (issue 16: Inf went into the
  * CSV and GeoPackage and was dropped from the GeoJSON silently): NULL,
  * with a note naming the column. */
@@ -314,30 +354,13 @@ static void test_overflow_is_null(void **state)
 {
     tt_env *e = *state;
     double v[2] = {1e308, 1e308};
-    char *ras = make_raster(e->dir, "huge.tif", 32637, X0, Y0, 10, v, 2, 1, -1), text[2048], *yml;
-    taafi_project *p = NULL;
-    taafi_result *r = NULL;
-    size_t i, notes = 0;
-    free(tt_write(e->dir, "a.geojson",
-                  "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
-                  "\"urn:ogc:def:crs:EPSG::32637\"}},\"features\":[{\"type\":\"Feature\",\"properties\":"
-                  "{\"c\":\"A\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[500000,3840020],"
-                  "[500020,3840020],[500020,3840030],[500000,3840030],[500000,3840020]]]}}]}\n"));
-    snprintf(text, sizeof text,
-             "areas: {source: a.geojson, id: c}\nindicators:\n  - {id: pop, type: raster_sum, source: %s}\n", ras);
-    yml = tt_write(e->dir, "huge.yml", text);
-    if (taafi_project_load(e->ctx, yml, &p) || taafi_run(e->ctx, p, &r))
-        fail_msg("%s", taafi_ctx_message(e->ctx));
+    char *ras = make_raster(e->dir, "huge.tif", 32637, X0, Y0, 10, v, 2, 1, -1);
+    taafi_project *p;
+    taafi_result *r = sum_over(e, BOX("A", 500000, 500020), ras, &p);
     assert_true(isnan(tt_value(r, "pop", 0)));
-    for (i = 0; i < taafi_result_issue_count(r); i++) {
-        const char *problem;
-        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
-        notes += strstr(problem, "column pop: 1 value(s) beyond the range of numbers") != NULL;
-    }
-    assert_int_equal(notes, 1);
+    assert_int_equal(notes_with(r, "column pop: 1 value(s) beyond the range of numbers", NULL), 1);
     taafi_result_free(r);
     taafi_project_free(p);
-    free(yml);
     free(ras);
 }
 
@@ -348,30 +371,13 @@ static void test_undeclared_nodata(void **state)
 {
     tt_env *e = *state;
     double v[4] = {5, -1e30, -9999, 3};
-    char *ras = make_raster(e->dir, "undeclared.tif", 32637, X0, Y0, 10, v, 4, 1, NAN), text[2048], *yml;
-    taafi_project *p = NULL;
-    taafi_result *r = NULL;
-    size_t i, notes = 0;
-    free(tt_write(e->dir, "b.geojson",
-                  "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
-                  "\"urn:ogc:def:crs:EPSG::32637\"}},\"features\":[{\"type\":\"Feature\",\"properties\":"
-                  "{\"c\":\"A\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[500000,3840020],"
-                  "[500040,3840020],[500040,3840030],[500000,3840030],[500000,3840020]]]}}]}\n"));
-    snprintf(text, sizeof text,
-             "areas: {source: b.geojson, id: c}\nindicators:\n  - {id: pop, type: raster_sum, source: %s}\n", ras);
-    yml = tt_write(e->dir, "undeclared.yml", text);
-    if (taafi_project_load(e->ctx, yml, &p) || taafi_run(e->ctx, p, &r))
-        fail_msg("%s", taafi_ctx_message(e->ctx));
+    char *ras = make_raster(e->dir, "undeclared.tif", 32637, X0, Y0, 10, v, 4, 1, NAN);
+    taafi_project *p;
+    taafi_result *r = sum_over(e, BOX("A", 500000, 500040), ras, &p);
     assert_double_equal(tt_value(r, "pop", 0), 8, 1e-9);
-    for (i = 0; i < taafi_result_issue_count(r); i++) {
-        const char *problem;
-        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
-        notes += strstr(problem, "2 nodata cell(s) under the areas;") && strstr(problem, "declares no nodata value");
-    }
-    assert_int_equal(notes, 1);
+    assert_int_equal(notes_with(r, "2 nodata cell(s) under the areas;", "declares no nodata value"), 1);
     taafi_result_free(r);
     taafi_project_free(p);
-    free(yml);
     free(ras);
 }
 
@@ -381,36 +387,15 @@ static void test_areas_off_the_raster(void **state)
 {
     tt_env *e = *state;
     double v[4] = {1, 2, 3, 4};
-    char *ras = make_raster(e->dir, "edge.tif", 32637, X0, Y0, 10, v, 4, 1, -1), text[2048], *yml;
-    taafi_project *p = NULL;
-    taafi_result *r = NULL;
-    size_t i, off = 0, half = 0;
-    free(tt_write(e->dir, "c.geojson",
-                  "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":{\"name\":"
-                  "\"urn:ogc:def:crs:EPSG::32637\"}},\"features\":[{\"type\":\"Feature\",\"properties\":"
-                  "{\"c\":\"H\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[500020,3840020],"
-                  "[500060,3840020],[500060,3840030],[500020,3840030],[500020,3840020]]]}},"
-                  "{\"type\":\"Feature\",\"properties\":{\"c\":\"O\"},\"geometry\":{\"type\":\"Polygon\","
-                  "\"coordinates\":[[[500100,3840020],[500120,3840020],[500120,3840030],[500100,3840030],"
-                  "[500100,3840020]]]}}]}\n"));
-    snprintf(text, sizeof text,
-             "areas: {source: c.geojson, id: c}\nindicators:\n  - {id: pop, type: raster_sum, source: %s}\n", ras);
-    yml = tt_write(e->dir, "edge.yml", text);
-    if (taafi_project_load(e->ctx, yml, &p) || taafi_run(e->ctx, p, &r))
-        fail_msg("%s", taafi_ctx_message(e->ctx));
+    char *ras = make_raster(e->dir, "edge.tif", 32637, X0, Y0, 10, v, 4, 1, -1);
+    taafi_project *p;
+    taafi_result *r = sum_over(e, BOX("H", 500020, 500060) "," BOX("O", 500100, 500120), ras, &p);
     assert_double_equal(tt_value(r, "pop", 0), 7, 1e-9); /* cells 3 and 4 */
     assert_true(isnan(tt_value(r, "pop", 1)));
-    for (i = 0; i < taafi_result_issue_count(r); i++) {
-        const char *problem;
-        taafi_result_issue(r, i, NULL, NULL, &problem, NULL);
-        off += strstr(problem, "area O lies outside the raster") != NULL;
-        half += strstr(problem, "only 50.0 % of area H lies on the raster") != NULL;
-    }
-    assert_int_equal(off, 1);
-    assert_int_equal(half, 1);
+    assert_int_equal(notes_with(r, "area O lies outside the raster", NULL), 1);
+    assert_int_equal(notes_with(r, "only 50.0 % of area H lies on the raster", NULL), 1);
     taafi_result_free(r);
     taafi_project_free(p);
-    free(yml);
     free(ras);
 }
 
