@@ -150,21 +150,22 @@ void tf_rounds_free(tf_rounds *t)
     size_t i;
     if (!t)
         return;
+    /* (half made when memory ran out: any array may be missing) */
     for (i = 0; i < t->n_rounds; i++) {
-        tf_free(t->name[i]);
-        tf_free(t->date[i]);
-        tf_free(t->sig[i]);
-        tf_free(t->started[i]);
+        tf_free(t->name ? t->name[i] : NULL);
+        tf_free(t->date ? t->date[i] : NULL);
+        tf_free(t->sig ? t->sig[i] : NULL);
+        tf_free(t->started ? t->started[i] : NULL);
     }
-    for (i = 0; i < t->n_cols; i++)
+    for (i = 0; t->col && i < t->n_cols; i++)
         tf_free(t->col[i]);
-    for (i = 0; i < t->n_areas; i++)
+    for (i = 0; t->id && i < t->n_areas; i++)
         tf_free(t->id[i]);
-    for (i = 0; i < t->n_rounds * t->n_areas; i++)
+    for (i = 0; t->geom_sha && i < t->n_rounds * t->n_areas; i++)
         tf_free(t->geom_sha[i]);
-    for (i = 0; i < 4 * t->n_run_rows; i++)
+    for (i = 0; t->run_rows && i < 4 * t->n_run_rows; i++)
         tf_free(t->run_rows[i]);
-    for (i = 0; i < t->n_change; i++)
+    for (i = 0; t->change_col && i < t->n_change; i++)
         tf_free(t->change_col[i]);
     if (t->change_text)
         for (i = 0; i < t->n_change * t->n_areas; i++)
@@ -182,11 +183,14 @@ void tf_round_rows_free(tf_round_rows *rr)
 {
     size_t i;
     tf_free(rr->name), tf_free(rr->date), tf_free(rr->sig), tf_free(rr->started);
-    for (i = 0; i < rr->n_cols; i++)
+    /* (half made when memory ran out: any array may be missing) */
+    for (i = 0; rr->col && i < rr->n_cols; i++)
         tf_free(rr->col[i]);
     for (i = 0; i < rr->n_areas; i++) {
-        tf_free(rr->id[i]);
-        tf_free(rr->geom_sha[i]);
+        if (rr->id)
+            tf_free(rr->id[i]);
+        if (rr->geom_sha)
+            tf_free(rr->geom_sha[i]);
     }
     tf_free(rr->col), tf_free(rr->is_int), tf_free(rr->id), tf_free(rr->v), tf_free(rr->geom_sha);
     memset(rr, 0, sizeof *rr);
@@ -329,11 +333,13 @@ static taafi_status assemble(taafi_ctx *ctx, const taafi_project *p, tf_round_ro
             t->date[r] = tf_strdup(rr->date ? rr->date : "");
             t->sig[r] = tf_strdup(rr->sig ? rr->sig : "");
             t->started[r] = tf_strdup(rr->started ? rr->started : "");
+            if (!t->name[r] || !t->date[r] || !t->sig[r] || !t->started[r])
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             for (a = 0; a < rr->n_areas; a++) {
                 long ta = tf_rounds_index_of(t->id, t->n_areas, rr->id[a]);
                 t->present[r * t->n_areas + (size_t)ta] = 1;
-                if (rr->geom_sha[a])
-                    t->geom_sha[r * t->n_areas + (size_t)ta] = tf_strdup(rr->geom_sha[a]);
+                if (rr->geom_sha[a] && !(t->geom_sha[r * t->n_areas + (size_t)ta] = tf_strdup(rr->geom_sha[a])))
+                    return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
                 for (c = 0; c < rr->n_cols; c++) {
                     long tc = tf_rounds_index_of(t->col, t->n_cols, rr->col[c]);
                     t->v[(r * t->n_areas + (size_t)ta) * t->n_cols + (size_t)tc] = rr->v[a * rr->n_cols + c];

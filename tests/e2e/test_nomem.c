@@ -1,6 +1,7 @@
 /*
  * Out of memory, as SQLite's test_malloc and tg's chaos tests do it: the
- * example project (examples/homs.yml, its scenarios included) is run
+ * example project (examples/homs.yml, its scenarios included, then
+ * examples/homs_rounds.yml for the sites of rounds) is run
  * through taafi_project_run with an allocator that fails one allocation,
  * once for every allocation site of libtaafi the example reaches (the first
  * allocation made there; sites are named by tf_alloc_site, alloc.h) and
@@ -94,6 +95,9 @@ static void chaos_free(void *user, void *p)
     free(p);
 }
 
+/* The example project the sweep runs (examples/NAME). */
+static const char *example = "homs.yml";
+
 /* Runs the example into `out` with `c` as the allocator; the status, and
  * the message in msg. */
 static taafi_status run_once(chaos *c, const char *out, char *msg, size_t size)
@@ -103,7 +107,7 @@ static taafi_status run_once(chaos *c, const char *out, char *msg, size_t size)
     taafi_project *p = NULL;
     taafi_status st;
     char path[4096];
-    snprintf(path, sizeof path, "%s/examples/homs.yml", tt_source_dir());
+    snprintf(path, sizeof path, "%s/examples/%s", tt_source_dir(), example);
     c->calls = 0;
     c->failed = 0;
     msg[0] = '\0';
@@ -165,12 +169,28 @@ static int check_run(tt_env *e, chaos *c, const char *what, const char *clean_cs
     return c->failed;
 }
 
-static void test_every_site(void **state)
+/* Sites failed by an earlier sweep, not failed again. */
+static const char *done_sites[MAX_SITES];
+static size_t n_done;
+
+static int done_before(const char *site)
 {
-    tt_env *e = *state;
+    for (size_t i = 0; i < n_done; i++)
+        if (done_sites[i] == site)
+            return 1;
+    return 0;
+}
+
+/* The sweep over `name`: a clean run recording the sites, then one run
+ * failing each site not swept before, then (first_n) one failing each of
+ * the first allocations. */
+static void sweep(tt_env *e, const char *name, size_t first_n)
+{
     chaos *c = calloc(1, sizeof *c);
     char *out = tt_path(e->dir, "out"), msg[TF_MSG_MAX_TEST], *csv_path, *clean;
-    size_t i, n_sites, total, nomem = 0;
+    size_t i, n_sites, total, nomem = 0, fresh = 0;
+    example = name;
+    n_bad = 0;
     pthread_mutex_init(&c->lock, NULL);
     c->record = 1;
     if (run_once(c, out, msg, sizeof msg))
@@ -183,30 +203,41 @@ static void test_every_site(void **state)
     tt_rmrf(tt_path(e->dir, "out"));
     n_sites = c->n_sites;
     total = c->calls;
-    print_message("clean run: %zu allocations at %zu sites\n", total, n_sites);
     assert_true(n_sites > 50 && n_sites < MAX_SITES);
     for (i = 0; i < n_sites; i++) {
         char what[512];
-        snprintf(what, sizeof what, "failing %s", c->sites[i]);
+        if (done_before(c->sites[i]))
+            continue;
+        snprintf(what, sizeof what, "%s: failing %s", name, c->sites[i]);
         c->fail_site = c->sites[i];
         nomem += check_run(e, c, what, clean);
+        done_sites[n_done++] = c->sites[i];
+        fresh++;
     }
     c->fail_site = NULL;
-    for (i = 1; i <= FIRST_N && i <= total; i++) {
+    for (i = 1; i <= first_n && i <= total; i++) {
         char what[64];
         snprintf(what, sizeof what, "failing allocation %zu", i);
         c->fail_index = i;
         nomem += check_run(e, c, what, clean);
     }
-    print_message("%zu runs with a failed allocation, %d wrong\n", nomem, n_bad);
+    print_message("%s: %zu allocations at %zu sites, %zu not swept before; %zu runs with a failed allocation, "
+                  "%d wrong\n",
+                  name, total, n_sites, fresh, nomem, n_bad);
     assert_int_equal(n_bad, 0);
-    assert_true(nomem >= n_sites);
+    assert_true(nomem >= fresh);
     free(clean);
     free(csv_path);
     free(out);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
+
+static void test_every_site(void **state) { sweep(*state, "homs.yml", FIRST_N); }
+
+/* The rounds example reaches the sites of rounds, change and the rounds
+ * store: those not swept above. */
+static void test_every_site_rounds(void **state) { sweep(*state, "homs_rounds.yml", 0); }
 
 /* Bare allocation calls in one source file, outside "libc:" lines. */
 static int bare_calls(const char *path, const regex_t *re)
@@ -265,6 +296,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_bare_allocation),
         cmocka_unit_test_setup_teardown(test_every_site, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_every_site_rounds, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
