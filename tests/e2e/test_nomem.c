@@ -1,7 +1,8 @@
 /*
  * Out of memory, as SQLite's test_malloc and tg's chaos tests do it: the
  * example project (examples/homs.yml, its scenarios included, then
- * examples/homs_rounds.yml for the sites of rounds) is run
+ * examples/homs_rounds.yml for the sites of rounds, and
+ * tests/data/robust/maps.yml, validated, for validate and the maps) is run
  * through taafi_project_run with an allocator that fails one allocation,
  * once for every allocation site of libtaafi the example reaches (the first
  * allocation made there; sites are named by tf_alloc_site, alloc.h) and
@@ -95,8 +96,14 @@ static void chaos_free(void *user, void *p)
     free(p);
 }
 
-/* The example project the sweep runs (examples/NAME). */
-static const char *example = "homs.yml";
+/* The project the sweep runs (relative to the source tree), and whether
+ * it is validated first. */
+static const char *example = "examples/homs.yml";
+static int with_validate;
+/* In the sweep over an earlier result: that result (with a file of the
+ * user's, notes.txt), copied into the output folder before each run, which
+ * then replaces it (--overwrite); NULL: into a new folder. */
+static const char *earlier;
 
 /* Runs the example into `out` with `c` as the allocator; the status, and
  * the message in msg. */
@@ -107,7 +114,7 @@ static taafi_status run_once(chaos *c, const char *out, char *msg, size_t size)
     taafi_project *p = NULL;
     taafi_status st;
     char path[4096];
-    snprintf(path, sizeof path, "%s/examples/%s", tt_source_dir(), example);
+    snprintf(path, sizeof path, "%s/%s", tt_source_dir(), example);
     c->calls = 0;
     c->failed = 0;
     msg[0] = '\0';
@@ -117,8 +124,21 @@ static taafi_status run_once(chaos *c, const char *out, char *msg, size_t size)
     }
     taafi_ctx_set_threads(ctx, 1);
     st = taafi_project_load(ctx, path, &p);
+    if (!st && with_validate) { /* and `taafi init` of its areas */
+        char *report = NULL, areas[4096];
+        snprintf(areas, sizeof areas, "%s/tests/data/robust/cp1256.shp", tt_source_dir());
+        st = taafi_project_validate(ctx, p, &report);
+        taafi_string_free(report);
+        report = NULL;
+        if (!st)
+            st = taafi_project_template(ctx, areas, &report);
+        taafi_string_free(report);
+    }
     if (!st)
-        st = taafi_project_run(ctx, p, out, NULL, 0, NULL);
+        st = taafi_project_run(ctx, p, out, NULL,
+                               (taafi_project_wants_maps(p) ? TAAFI_RUN_MAPS : 0) |
+                                   (earlier ? TAAFI_WRITE_OVERWRITE : 0),
+                               NULL);
     snprintf(msg, size, "%s", taafi_ctx_message(ctx));
     taafi_project_free(p);
     taafi_ctx_free(ctx);
@@ -145,18 +165,42 @@ static int n_bad;
 #define bad(...) (print_error(__VA_ARGS__), print_error("\n"), n_bad++)
 
 /* One run failing what `c` says, checked; 1 when an allocation failed. */
+/* out made a copy of the earlier result (when there is one). */
+static void put_earlier(const char *out)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -a '%s' '%s'", out, earlier, out);
+    assert_int_equal(tt_run(cmd, NULL, NULL), 0);
+}
+
+/* After a failed run over the earlier result: out is that result, whole,
+ * with the user's file, and nothing beside it. */
+static int earlier_kept(tt_env *e, const char *out)
+{
+    char *a = tt_path(out, "taafi-run.json"), *b = tt_path(earlier, "taafi-run.json"), *notes = tt_path(out, "notes.txt");
+    char *x = tt_read(a, NULL), *y = tt_read(b, NULL);
+    int ok = x && y && !strcmp(x, y) && tt_exists(notes) && entries(e->dir) == 1;
+    free(x), free(y), free(a), free(b), free(notes);
+    return ok;
+}
+
 static int check_run(tt_env *e, chaos *c, const char *what, const char *clean_csv)
 {
     char *out = tt_path(e->dir, "out"), msg[TF_MSG_MAX_TEST];
-    taafi_status st = run_once(c, out, msg, sizeof msg);
+    taafi_status st;
+    if (earlier)
+        put_earlier(out);
+    st = run_once(c, out, msg, sizeof msg);
     if (st != TAAFI_OK && st != TAAFI_ERR_NOMEM)
         bad("%s: status %d, not TAAFI_ERR_NOMEM: %s", what, (int)st, msg);
     if (c->live != 0)
         bad("%s: %zu block(s) not freed (status %d: %s)", what, c->live, (int)st, msg);
     if (st == TAAFI_ERR_NOMEM && !strstr(msg, "out of memory"))
         bad("%s: TAAFI_ERR_NOMEM with the message \"%s\"", what, msg);
-    if (st != TAAFI_OK && (tt_exists(out) || entries(e->dir) != 0))
+    if (st != TAAFI_OK && !earlier && (tt_exists(out) || entries(e->dir) != 0))
         bad("%s: failed (%s) but left %d entries in the folder", what, msg, entries(e->dir));
+    if (st != TAAFI_OK && earlier && !earlier_kept(e, out))
+        bad("%s: failed (%s) but the earlier result is not whole in the folder", what, msg);
     if (st == TAAFI_OK) {
         char *csv = tt_path(out, "areas.csv"), *got = tt_read(csv, NULL);
         if (!got || strcmp(got, clean_csv))
@@ -184,19 +228,35 @@ static int done_before(const char *site)
 /* The sweep over `name`: a clean run recording the sites, then one run
  * failing each site not swept before, then (first_n) one failing each of
  * the first allocations. */
-static void sweep(tt_env *e, const char *name, size_t first_n)
+static void sweep(tt_env *e, const char *name, int validate, int over, size_t first_n)
 {
     chaos *c = calloc(1, sizeof *c);
     char *out = tt_path(e->dir, "out"), msg[TF_MSG_MAX_TEST], *csv_path, *clean;
     size_t i, n_sites, total, nomem = 0, fresh = 0;
+    char *prior = over ? tt_tmpdir() : NULL;
     example = name;
+    with_validate = validate;
+    earlier = NULL;
     n_bad = 0;
     pthread_mutex_init(&c->lock, NULL);
+    if (prior) { /* the earlier result, and a file of the user's in it */
+        char *prior_out = tt_path(prior, "out");
+        if (run_once(c, prior_out, msg, sizeof msg))
+            fail_msg("earlier run: %s", msg);
+        free(tt_write(prior_out, "notes.txt", "the committee's notes\n"));
+        earlier = prior_out;
+        put_earlier(out);
+    }
     c->record = 1;
     if (run_once(c, out, msg, sizeof msg))
         fail_msg("clean run: %s", msg);
     c->record = 0;
     assert_int_equal(c->live, 0);
+    if (validate) { /* the maps project: its maps are drawn */
+        char *atlas = tt_path(out, "maps/atlas.pdf");
+        assert_true(tt_exists(atlas));
+        free(atlas);
+    }
     csv_path = tt_path(out, "areas.csv");
     clean = tt_read(csv_path, NULL);
     assert_non_null(clean);
@@ -221,6 +281,13 @@ static void sweep(tt_env *e, const char *name, size_t first_n)
         c->fail_index = i;
         nomem += check_run(e, c, what, clean);
     }
+    if (getenv("TAAFI_NOMEM_SITES")) { /* the sites swept so far, one a line */
+        FILE *f = fopen(getenv("TAAFI_NOMEM_SITES"), "w");
+        for (i = 0; f && i < n_done; i++)
+            fprintf(f, "%s\n", done_sites[i]);
+        if (f)
+            fclose(f);
+    }
     print_message("%s: %zu allocations at %zu sites, %zu not swept before; %zu runs with a failed allocation, "
                   "%d wrong\n",
                   name, total, n_sites, fresh, nomem, n_bad);
@@ -229,15 +296,31 @@ static void sweep(tt_env *e, const char *name, size_t first_n)
     free(clean);
     free(csv_path);
     free(out);
+    if (prior) {
+        free((char *)earlier);
+        earlier = NULL;
+        tt_rmrf(prior);
+    }
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
-static void test_every_site(void **state) { sweep(*state, "homs.yml", FIRST_N); }
+static void test_every_site(void **state) { sweep(*state, "examples/homs.yml", 0, 0, FIRST_N); }
 
 /* The rounds example reaches the sites of rounds, change and the rounds
  * store: those not swept above. */
-static void test_every_site_rounds(void **state) { sweep(*state, "homs_rounds.yml", 0); }
+static void test_every_site_rounds(void **state) { sweep(*state, "examples/homs_rounds.yml", 0, 0, 0); }
+
+/* Two squares with every map output (tests/data/robust/maps.yml), after
+ * validate and init: the sites of validate, init, the maps, the atlas and
+ * the report. */
+static void test_every_site_maps(void **state) { sweep(*state, "tests/data/robust/maps.yml", 1, 0, 0); }
+
+/* The rounds example again, over its earlier result with a file of the
+ * user's in the folder (--overwrite): the sites of reading the stored
+ * rounds and of carrying the user's files into the new result.  A failed
+ * run leaves the earlier result whole. */
+static void test_every_site_over(void **state) { sweep(*state, "examples/homs_rounds.yml", 0, 1, 0); }
 
 /* Bare allocation calls in one source file, outside "libc:" lines. */
 static int bare_calls(const char *path, const regex_t *re)
@@ -297,6 +380,8 @@ int main(void)
         cmocka_unit_test(test_no_bare_allocation),
         cmocka_unit_test_setup_teardown(test_every_site, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_every_site_rounds, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_every_site_maps, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_every_site_over, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
