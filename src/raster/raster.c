@@ -50,8 +50,10 @@ taafi_status tf_raster_open(taafi_ctx *ctx, const char *path, int band, int anal
     r->band = GDALGetRasterBand(r->ds, band);
     r->nx = GDALGetRasterXSize(r->ds);
     r->ny = GDALGetRasterYSize(r->ds);
-    if (GDALGetGeoTransform(r->ds, r->gt) != CE_None || r->gt[2] != 0 || r->gt[4] != 0 || r->gt[1] <= 0 ||
-        r->gt[5] >= 0) {
+    /* (NaN compares false: every test is written to fail for it) */
+    if (GDALGetGeoTransform(r->ds, r->gt) != CE_None || r->gt[2] != 0 || r->gt[4] != 0 || !(r->gt[1] > 0) ||
+        !(r->gt[5] < 0) || !isfinite(r->gt[0]) || !isfinite(r->gt[3]) || !isfinite(r->gt[1]) ||
+        !isfinite(r->gt[5])) {
         st = tf_error(ctx, TAAFI_ERR_DATA,
                       "%s: not a north-up raster (rotated, flipped or without a geotransform); warp it first, e.g. "
                       "gdalwarp IN OUT",
@@ -186,10 +188,12 @@ taafi_status tf_raster_check_cells(taafi_ctx *ctx, const tf_raster *r, const tf_
     x0 = y0 = INFINITY, x1 = y1 = -INFINITY;
     for (k = 0; k < 9; k++)
         x0 = fmin(x0, px[k]), y0 = fmin(y0, py[k]), x1 = fmax(x1, px[k]), y1 = fmax(y1, py[k]);
-    c0 = (long)fmax(0, floor((x0 - r->gt[0]) / r->gt[1]));
-    c1 = (long)fmin(r->nx - 1, floor((x1 - r->gt[0]) / r->gt[1]));
-    r0 = (long)fmax(0, floor((y1 - r->gt[3]) / r->gt[5]));
-    r1 = (long)fmin(r->ny - 1, floor((y0 - r->gt[3]) / r->gt[5]));
+    c0 = tf_cell_index((x0 - r->gt[0]) / r->gt[1], 0, r->nx - 1);
+    c1 = tf_cell_index((x1 - r->gt[0]) / r->gt[1], 0, r->nx - 1);
+    r0 = tf_cell_index((y1 - r->gt[3]) / r->gt[5], 0, r->ny - 1);
+    r1 = tf_cell_index((y0 - r->gt[3]) / r->gt[5], 0, r->ny - 1);
+    c0 = c0 < 0 ? 0 : c0, r0 = r0 < 0 ? 0 : r0;
+    c1 = c1 > r->nx - 1 ? r->nx - 1 : c1, r1 = r1 > r->ny - 1 ? r->ny - 1 : r1;
     cells = c1 < c0 || r1 < r0 ? 0 : (double)(c1 - c0 + 1) * (double)(r1 - r0 + 1);
     if (cells <= limit)
         return TAAFI_OK;

@@ -13,6 +13,7 @@
 #include "geom/reproj.h"
 
 #include <gdal.h>
+#include <math.h>
 
 typedef struct tf_raster {
     char *path;
@@ -61,6 +62,15 @@ typedef taafi_status (*tf_cell_fn)(taafi_ctx *ctx, size_t n, const double *x, co
  * followed at 64 points a side (a UTM area of a lon/lat raster is not a
  * rectangle).  The caller destroys *out. */
 taafi_status tf_raster_extent(taafi_ctx *ctx, const tf_raster *r, GEOSGeometry **out);
+
+/* floor(v) held to [lo - 1, hi + 1], as a long: a cell index that any
+ * coordinate gives without overflow (NaN and the infinities included,
+ * which a cast would make undefined).  NaN gives lo - 1. */
+static inline long tf_cell_index(double v, long lo, long hi)
+{
+    double f = floor(v);
+    return !(f >= (double)lo - 1) ? lo - 1 : f > (double)hi + 1 ? hi + 1 : (long)f;
+}
 
 /* Whether band `band` of the raster at `path` declares a nodata value (1),
  * does not (0); -1 when it cannot be opened. */

@@ -243,7 +243,7 @@ static int anchor_step(const tf_raster *r)
 {
     double span = OSRIsGeographic(r->srs) ? ANCHOR_SPAN_DEG : ANCHOR_SPAN_M;
     double cells = floor(span / r->gt[1]);
-    return cells >= XY_STEP ? XY_STEP : cells < 2 ? 2 : (int)cells;
+    return cells >= XY_STEP ? XY_STEP : !(cells >= 2) ? 2 : (int)cells;
 }
 
 /* The value at t of the parabola through (t0, v0), (t1, v1), (t2, v2). */
@@ -365,10 +365,10 @@ static int window(cells_job *j, GEOSContextHandle_t h, const GEOSGeometry *g)
     if (!GEOSGeom_getXMin_r(h, g, &minx) || !GEOSGeom_getXMax_r(h, g, &maxx) || !GEOSGeom_getYMin_r(h, g, &miny) ||
         !GEOSGeom_getYMax_r(h, g, &maxy))
         return -1;
-    j->c0 = (int)floor((minx - r->gt[0]) / r->gt[1]);
-    j->c1 = (int)floor((maxx - r->gt[0]) / r->gt[1]);
-    j->r0 = (int)floor((maxy - r->gt[3]) / r->gt[5]);
-    j->r1 = (int)floor((miny - r->gt[3]) / r->gt[5]);
+    j->c0 = (int)tf_cell_index((minx - r->gt[0]) / r->gt[1], 0, r->nx - 1);
+    j->c1 = (int)tf_cell_index((maxx - r->gt[0]) / r->gt[1], 0, r->nx - 1);
+    j->r0 = (int)tf_cell_index((maxy - r->gt[3]) / r->gt[5], 0, r->ny - 1);
+    j->r1 = (int)tf_cell_index((miny - r->gt[3]) / r->gt[5], 0, r->ny - 1);
     j->c0 = j->c0 < 0 ? 0 : j->c0;
     j->r0 = j->r0 < 0 ? 0 : j->r0;
     j->c1 = j->c1 >= r->nx ? r->nx - 1 : j->c1;
