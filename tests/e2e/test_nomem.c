@@ -104,6 +104,10 @@ static int with_validate;
  * user's, notes.txt), copied into the output folder before each run, which
  * then replaces it (--overwrite); NULL: into a new folder. */
 static const char *earlier;
+/* The round to compute alone (--round; the others read from the earlier
+ * result), or NULL; the threads of the context. */
+static const char *only_round;
+static int threads = 1;
 
 /* Runs the example into `out` with `c` as the allocator; the status, and
  * the message in msg. */
@@ -122,7 +126,7 @@ static taafi_status run_once(chaos *c, const char *out, char *msg, size_t size)
         snprintf(msg, size, "out of memory making the context (no context holds a message)");
         return st;
     }
-    taafi_ctx_set_threads(ctx, 1);
+    taafi_ctx_set_threads(ctx, threads);
     st = taafi_project_load(ctx, path, &p);
     if (!st && with_validate) { /* and `taafi init` of its areas */
         char *report = NULL, areas[4096];
@@ -135,7 +139,7 @@ static taafi_status run_once(chaos *c, const char *out, char *msg, size_t size)
         taafi_string_free(report);
     }
     if (!st)
-        st = taafi_project_run(ctx, p, out, NULL,
+        st = taafi_project_run(ctx, p, out, only_round,
                                (taafi_project_wants_maps(p) ? TAAFI_RUN_MAPS : 0) |
                                    (earlier ? TAAFI_WRITE_OVERWRITE : 0),
                                NULL);
@@ -228,8 +232,20 @@ static int done_before(const char *site)
 /* The sweep over `name`: a clean run recording the sites, then one run
  * failing each site not swept before, then (first_n) one failing each of
  * the first allocations. */
-static void sweep(tt_env *e, const char *name, int validate, int over, size_t first_n)
+typedef struct sweep_opts {
+    const char *name;  /* the project, relative to the source tree      */
+    int validate;      /* validated and its areas `init`ed first        */
+    int over;          /* over its earlier result (see `earlier`)       */
+    const char *round; /* --round, over the earlier result              */
+    int threads;       /* of the context                                */
+    size_t first_n;    /* each of the first allocations failed too      */
+} sweep_opts;
+
+static void sweep(tt_env *e, sweep_opts o)
 {
+    const char *name = o.name;
+    int validate = o.validate, over = o.over;
+    size_t first_n = o.first_n;
     chaos *c = calloc(1, sizeof *c);
     char *out = tt_path(e->dir, "out"), msg[TF_MSG_MAX_TEST], *csv_path, *clean;
     size_t i, n_sites, total, nomem = 0, fresh = 0;
@@ -237,6 +253,8 @@ static void sweep(tt_env *e, const char *name, int validate, int over, size_t fi
     example = name;
     with_validate = validate;
     earlier = NULL;
+    only_round = NULL;
+    threads = o.threads ? o.threads : 1;
     n_bad = 0;
     pthread_mutex_init(&c->lock, NULL);
     if (prior) { /* the earlier result, and a file of the user's in it */
@@ -245,6 +263,7 @@ static void sweep(tt_env *e, const char *name, int validate, int over, size_t fi
             fail_msg("earlier run: %s", msg);
         free(tt_write(prior_out, "notes.txt", "the committee's notes\n"));
         earlier = prior_out;
+        only_round = o.round;
         put_earlier(out);
     }
     c->record = 1;
@@ -305,22 +324,35 @@ static void sweep(tt_env *e, const char *name, int validate, int over, size_t fi
     free(c);
 }
 
-static void test_every_site(void **state) { sweep(*state, "examples/homs.yml", 0, 0, FIRST_N); }
+static void test_every_site(void **state) { sweep(*state, (sweep_opts){.name = "examples/homs.yml", .first_n = FIRST_N}); }
 
 /* The rounds example reaches the sites of rounds, change and the rounds
  * store: those not swept above. */
-static void test_every_site_rounds(void **state) { sweep(*state, "examples/homs_rounds.yml", 0, 0, 0); }
+static void test_every_site_rounds(void **state) { sweep(*state, (sweep_opts){.name = "examples/homs_rounds.yml"}); }
 
 /* Two squares with every map output (tests/data/robust/maps.yml), after
  * validate and init: the sites of validate, init, the maps, the atlas and
  * the report. */
-static void test_every_site_maps(void **state) { sweep(*state, "tests/data/robust/maps.yml", 1, 0, 0); }
+static void test_every_site_maps(void **state)
+{
+    sweep(*state, (sweep_opts){.name = "tests/data/robust/maps.yml", .validate = 1});
+}
 
-/* The rounds example again, over its earlier result with a file of the
- * user's in the folder (--overwrite): the sites of reading the stored
- * rounds and of carrying the user's files into the new result.  A failed
- * run leaves the earlier result whole. */
-static void test_every_site_over(void **state) { sweep(*state, "examples/homs_rounds.yml", 0, 1, 0); }
+/* The rounds example again, its second round alone (--round) over its
+ * earlier result with a file of the user's in the folder (--overwrite):
+ * the sites of reading the stored rounds and of carrying the user's files
+ * into the new result.  A failed run leaves the earlier result whole. */
+static void test_every_site_over(void **state)
+{
+    sweep(*state, (sweep_opts){.name = "examples/homs_rounds.yml", .over = 1, .round = "round-2"});
+}
+
+/* The example on two threads: the sites of the workers, the background
+ * and the point pool. */
+static void test_every_site_threads(void **state)
+{
+    sweep(*state, (sweep_opts){.name = "examples/homs.yml", .threads = 2});
+}
 
 /* Bare allocation calls in one source file, outside "libc:" lines. */
 static int bare_calls(const char *path, const regex_t *re)
@@ -382,6 +414,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_site_rounds, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_every_site_maps, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_every_site_over, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_every_site_threads, tt_env_setup, tt_env_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
