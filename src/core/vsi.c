@@ -80,8 +80,8 @@ char *tf_vsi_archive(const char *path)
 char *tf_vsi_resolve(const char *dir, const char *path)
 {
     size_t start, len;
-    if (!archive_span(path, &start, &len) || !len || path[start] == '/' || !strncmp(path + start, "/vsi", 4) ||
-        !dir)
+    /* (an absolute archive, a /vsi... one included, starts with '/') */
+    if (!archive_span(path, &start, &len) || !len || path[start] == '/' || !dir)
         return tf_strdup(path);
     return tf_sprintf("%.*s%s/%s", (int)start, path, dir, path + start);
 }

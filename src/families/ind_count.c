@@ -428,32 +428,31 @@ static taafi_status parse_classes(parser *ps, const yaml_node_t *v, tf_indicator
  * loaded, not when the run writes. */
 static taafi_status check_classes(parser *ps, const yaml_node_t *v, const tf_indicator_def *d)
 {
-    char a[128], b[128];
+    char (*sfx)[128];
     taafi_status st = TAAFI_OK;
     size_t i, j;
     if (d->n_classes > TF_MAX_COUNT_CLASSES)
         return pj_perr(ps, v, "%zu classes: at most %d, as each makes its own columns; merge some, or count the rest "
                        "as other by leaving them out", d->n_classes, TF_MAX_COUNT_CLASSES);
+    if (!(sfx = tf_calloc(d->n_classes, sizeof *sfx)))
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
     for (i = 0; i < d->n_classes && !st; i++) {
-        char *ki = normalise(d->classes[i]);
-        if (!ki)
-            return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-        suffix(ki, a, sizeof a);
-        tf_free(ki);
-        if (!strcmp(a, "other"))
+        char *key = normalise(d->classes[i]);
+        if (!key) {
+            st = tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+            break;
+        }
+        suffix(key, sfx[i], sizeof sfx[i]);
+        tf_free(key);
+        if (!strcmp(sfx[i], "other"))
             st = pj_perr(ps, v, "class '%s' would make column %s_other, which counts the values outside the classes; "
                          "leave it out of 'classes' (it is then counted there)", d->classes[i], d->id);
-        for (j = 0; j < i && !st; j++) {
-            char *kj = normalise(d->classes[j]);
-            if (!kj)
-                return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
-            suffix(kj, b, sizeof b);
-            tf_free(kj);
-            if (a[0] && !strcmp(a, b))
+        for (j = 0; j < i && !st; j++)
+            if (sfx[i][0] && !strcmp(sfx[i], sfx[j]))
                 st = pj_perr(ps, v, "classes '%s' and '%s' would both make column %s_%s; list each class once, "
-                             "spelt as in the data", d->classes[j], d->classes[i], d->id, a);
-        }
+                             "spelt as in the data", d->classes[j], d->classes[i], d->id, sfx[i]);
     }
+    tf_free(sfx);
     return st;
 }
 

@@ -95,18 +95,16 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
  * the cells there would be 0 or too small, and look like a number.  An
  * area off the raster (under 0.1 % on it) is left NULL; one partly on it
  * (under 99 %) keeps its sum, with a note of the share. */
-static taafi_status note_outside(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def)
+static taafi_status note_outside(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, const tf_raster *ras)
 {
     long col = tf_result_column_index(r, def->id);
-    tf_raster *ras = NULL;
     GEOSGeometry *ext = NULL;
     const GEOSPreparedGeometry *prep = NULL;
     taafi_status st;
     char problem[1024];
     if (col < 0)
         return TAAFI_OK;
-    if ((st = tf_raster_open(ctx, def->source, def->band, r->areas->epsg, &ras)) ||
-        (st = tf_raster_extent(ctx, ras, &ext)))
+    if ((st = tf_raster_extent(ctx, ras, &ext)))
         goto done;
     if (!(prep = GEOSPrepare_r(ctx->geos, ext))) {
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
@@ -142,23 +140,28 @@ done:
         GEOSPreparedGeom_destroy_r(ctx->geos, prep);
     if (ext)
         GEOSGeom_destroy_r(ctx->geos, ext);
-    tf_raster_close(ras);
     return st;
 }
 
 taafi_status tf_note_nodata(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, size_t n)
 {
     char problem[1024];
-    taafi_status st = note_outside(ctx, r, def);
-    if (st || !n)
-        return st;
-    if (tf_raster_declares_nodata(ctx, def->source, def->band) == 0)
-        snprintf(problem, sizeof problem,
-                 "%zu nodata cell(s) under the areas; %s declares no nodata value, so NaN, -9999, -32768 and values "
-                 "beyond +-1e20 were taken as nodata", n, def->source);
-    else
-        snprintf(problem, sizeof problem, "%zu nodata cell(s) under the areas", n);
-    return tf_dq_add(ctx, &r->dq, def->id, -1, problem, "counted as no residents");
+    tf_raster *ras = NULL;
+    taafi_status st = tf_raster_open(ctx, def->source, def->band, r->areas->epsg, &ras);
+    if (!st)
+        st = note_outside(ctx, r, def, ras);
+    if (!st && n) {
+        if (!ras->has_nodata)
+            snprintf(problem, sizeof problem,
+                     "%zu nodata cell(s) under the areas; %s declares no nodata value, so NaN, -9999, -32768 and "
+                     "values beyond +-1e20 were taken as nodata",
+                     n, def->source);
+        else
+            snprintf(problem, sizeof problem, "%zu nodata cell(s) under the areas", n);
+        st = tf_dq_add(ctx, &r->dq, def->id, -1, problem, "counted as no residents");
+    }
+    tf_raster_close(ras);
+    return st;
 }
 
 static taafi_status check_source(taafi_ctx *ctx, const tf_indicator_def *d, int epsg, tf_buf *b)

@@ -114,21 +114,6 @@ static taafi_status add_cells(taafi_ctx *ctx, size_t n, const double *x, const d
     return TAAFI_OK;
 }
 
-int tf_raster_declares_nodata(taafi_ctx *ctx, const char *path, int band)
-{
-    GDALDatasetH ds;
-    int has = -1;
-    tf_gdal_enter(ctx);
-    if ((ds = GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL))) {
-        GDALRasterBandH b = band >= 1 && band <= GDALGetRasterCount(ds) ? GDALGetRasterBand(ds, band) : NULL;
-        if (b)
-            GDALGetRasterNoDataValue(b, &has);
-        GDALClose(ds);
-    }
-    tf_gdal_leave(ctx);
-    return has;
-}
-
 taafi_status tf_raster_extent(taafi_ctx *ctx, const tf_raster *r, GEOSGeometry **out)
 {
     enum { SIDE = 64, N = 4 * SIDE + 1 };

@@ -72,9 +72,6 @@ static inline long tf_cell_index(double v, long lo, long hi)
     return !(f >= (double)lo - 1) ? lo - 1 : f > (double)hi + 1 ? hi + 1 : (long)f;
 }
 
-/* Whether band `band` of the raster at `path` declares a nodata value (1),
- * does not (0); -1 when it cannot be opened. */
-int tf_raster_declares_nodata(taafi_ctx *ctx, const char *path, int band);
 
 /* Visits the cells under `poly` (analysis CRS), row by row.  *nodata_out,
  * if not NULL, receives the number of nodata cells met.  Without

@@ -243,15 +243,12 @@ typedef struct sweep_opts {
 
 static void sweep(tt_env *e, sweep_opts o)
 {
-    const char *name = o.name;
-    int validate = o.validate, over = o.over;
-    size_t first_n = o.first_n;
     chaos *c = calloc(1, sizeof *c);
     char *out = tt_path(e->dir, "out"), msg[TF_MSG_MAX_TEST], *csv_path, *clean;
     size_t i, n_sites, total, nomem = 0, fresh = 0;
-    char *prior = over ? tt_tmpdir() : NULL;
-    example = name;
-    with_validate = validate;
+    char *prior = o.over ? tt_tmpdir() : NULL;
+    example = o.name;
+    with_validate = o.validate;
     earlier = NULL;
     only_round = NULL;
     threads = o.threads ? o.threads : 1;
@@ -271,7 +268,7 @@ static void sweep(tt_env *e, sweep_opts o)
         fail_msg("clean run: %s", msg);
     c->record = 0;
     assert_int_equal(c->live, 0);
-    if (validate) { /* the maps project: its maps are drawn */
+    if (o.validate) { /* the maps project: its maps are drawn */
         char *atlas = tt_path(out, "maps/atlas.pdf");
         assert_true(tt_exists(atlas));
         free(atlas);
@@ -287,14 +284,14 @@ static void sweep(tt_env *e, sweep_opts o)
         char what[512];
         if (done_before(c->sites[i]))
             continue;
-        snprintf(what, sizeof what, "%s: failing %s", name, c->sites[i]);
+        snprintf(what, sizeof what, "%s: failing %s", o.name, c->sites[i]);
         c->fail_site = c->sites[i];
         nomem += check_run(e, c, what, clean);
         done_sites[n_done++] = c->sites[i];
         fresh++;
     }
     c->fail_site = NULL;
-    for (i = 1; i <= first_n && i <= total; i++) {
+    for (i = 1; i <= o.first_n && i <= total; i++) {
         char what[64];
         snprintf(what, sizeof what, "failing allocation %zu", i);
         c->fail_index = i;
@@ -309,7 +306,7 @@ static void sweep(tt_env *e, sweep_opts o)
     }
     print_message("%s: %zu allocations at %zu sites, %zu not swept before; %zu runs with a failed allocation, "
                   "%d wrong\n",
-                  name, total, n_sites, fresh, nomem, n_bad);
+                  o.name, total, n_sites, fresh, nomem, n_bad);
     assert_int_equal(n_bad, 0);
     assert_true(nomem >= fresh);
     free(clean);
