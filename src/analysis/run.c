@@ -11,6 +11,7 @@
 #include "pass.h"
 #include "result/result.h"
 #include "score.h"
+#include "families/reach.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -177,6 +178,17 @@ static taafi_status no_infinities(taafi_ctx *ctx, taafi_result *r)
     return TAAFI_OK;
 }
 
+/* Whether an indicator measures along the streets: then the network is
+ * read, once, before the passes. */
+static int needs_network(const taafi_project *p)
+{
+    size_t k;
+    for (k = 0; k < p->n_inds; k++)
+        if (p->inds[k].reach == TF_REACH_NETWORK)
+            return 1;
+    return 0;
+}
+
 taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **out)
 {
     tf_enter(ctx);
@@ -216,6 +228,13 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     tf_log(ctx, TAAFI_LOG_INFO, "areas: %zu read; analysis CRS EPSG:%d", r->areas->n, r->areas->epsg);
     tf_log(ctx, TAAFI_LOG_DEBUG, "time: areas loaded at %.3f s", tf_seconds() - t0);
     log_unread(ctx, p);
+    if (needs_network(p) &&
+        (st = tf_network_build(ctx, p, r->areas, &r->dq, tf_result_add_input, r, &r->network)))
+        goto end;
+    if (p->network.layer >= 0 && !r->network)
+        tf_log(ctx, TAAFI_LOG_INFO, "network: no indicator has reach: network; the streets are not routed");
+    else if (r->network)
+        tf_log(ctx, TAAFI_LOG_DEBUG, "time: network built at %.3f s", tf_seconds() - t0);
     if ((st = compute(ctx, r, states, in_bg, done, hashed, t0)) || (st = scenario_variants(ctx, r, states)))
         goto end;
     free_states(ctx, p, states);

@@ -139,7 +139,7 @@ static taafi_status parse_coverage(parser *ps, const yaml_node_t *m, tf_indicato
         (st = pj_check_filter(ps, pj_get(ps, m, "where"), user_where)) ||
         (st = pj_opt_str(ps, m, "kind", &d->kind)) || (st = pj_opt_str(ps, m, "kind_field", &kind_field)) ||
         (st = pj_opt_str(ps, m, "status_field", &status_field)) ||
-        (st = pj_opt_str(ps, m, "capacity_field", &d->capacity_field)))
+        (st = pj_opt_str(ps, m, "capacity_field", &d->capacity_field)) || (st = pj_parse_reach(ps, m, d)))
         goto done;
     std = standard_of(d->kind);
     if ((v = pj_get(ps, m, "distance"))) {
@@ -230,7 +230,7 @@ static taafi_status scenario_coverage(parser *ps, const yaml_node_t *iv, const c
 }
 
 static const char *const KEYS[] = {"layer",  "where",        "kind",     "kind_field", "distance", "status_field",
-                                   "statuses", "standard", "capacity_field", NULL};
+                                   "statuses", "standard", "capacity_field", "reach", NULL};
 static const char *const SCENARIO_KEYS[] = {"distance", "statuses", "where", NULL};
 const tf_family_keys tf_keys_coverage = {.type = "coverage",
                                          .keys = KEYS,

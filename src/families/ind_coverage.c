@@ -23,7 +23,6 @@
 #include "core/parallel.h"
 #include "raster/raster.h"
 #include "coverage.h"
-#include "reach.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -207,37 +206,6 @@ static taafi_status column(taafi_ctx *ctx, taafi_result *r, const tf_indicator_d
     return tf_result_add_column(ctx, r, name, def, is_count, unit, v);
 }
 
-/* One basin share: residents of one area whose nearest facility is f. */
-typedef struct share {
-    size_t f;
-    double people;
-} share;
-
-/* The work of one coverage indicator, shared by its workers.  Each area's
- * results land in that area's slots; basins are summed afterwards area by
- * area, so that the totals never depend on the number of threads. */
-typedef struct cov_job {
-    const tf_indicator_def *def, *pop;
-    const tf_areas *A;
-    tf_ind_state *s;
-    const tf_reach *reach; /* the facilities' reach (none: n is 0) */
-    tf_fastproj *cells; /* the raster's cell centres (NULL: PROJ anchors) */
-    double *area_pct, *pop_pct, *beyond, *mean_dist, *count, *per_fac, *load;
-    GEOSGeometry **gap;    /* per area */
-    double *gap_km2, *gap_pop;
-    double *pop_total;     /* per area: the residents, for the population
-                              column (finish_summing), or NULL          */
-    size_t *nodata;        /* per area: nodata cells, likewise          */
-    share **shares;        /* per area */
-    size_t *n_shares;
-} cov_job;
-
-struct tf_worker {
-    tf_raster *ras;                  /* NULL without a population raster */
-    tf_reach_cursor *cur;            /* this worker's questions to reach */
-    double *basin;                   /* dense, n facilities, kept at 0   */
-};
-
 static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
 {
     (void)wctx;
@@ -245,6 +213,8 @@ static void cov_teardown(taafi_ctx *wctx, tf_worker *w)
         return;
     tf_raster_close(w->ras);
     tf_reach_cursor_free(w->cur);
+    tf_reach_cursor_free(w->straight);
+    tf_reach_cursor_free(w->unclosed);
     tf_free(w->basin);
     tf_free(w);
 }
@@ -260,6 +230,10 @@ static taafi_status cov_setup(taafi_ctx *wctx, void *user, tf_worker **out)
         return tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
     }
     st = tf_reach_cursor_new(wctx, j->reach, &w->cur);
+    if (!st && j->straight)
+        st = tf_reach_cursor_new(wctx, j->straight, &w->straight);
+    if (!st && j->unclosed)
+        st = tf_reach_cursor_new(wctx, j->unclosed, &w->unclosed);
     if (!st && j->pop && !(st = tf_raster_open(wctx, j->pop->source, j->pop->band, j->A->epsg, &w->ras)))
         tf_raster_use_lattice(w->ras, j->cells);
     if (st) {
@@ -280,6 +254,8 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     size_t n_here = (size_t)j->count[a], i, k;
     int empty = GEOSisEmpty_r(wctx->geos, A->geom[a]) != 0;
     taafi_status st;
+    if (tf_reach_cuts_by_cells(j->reach))
+        return tf_coverage_cells_item(wctx, w, a, j);
     GEOSArea_r(wctx->geos, A->geom[a], &m2);
     if (!empty) {
         GEOSGeom_getXMin_r(wctx->geos, A->geom[a], &env[0]), GEOSGeom_getYMin_r(wctx->geos, A->geom[a], &env[1]);
@@ -438,9 +414,8 @@ static taafi_status finish_summing(taafi_ctx *ctx, const tf_indicator_def *def, 
     return finish_with(ctx, def, s, r, pop, nodata);
 }
 
-/* The reach of the facilities of s within the standard distance. */
-static taafi_status make_reach(taafi_ctx *ctx, const tf_indicator_def *def, const tf_ind_state *s,
-                               const tf_areas *A, tf_reach **out)
+taafi_status tf_coverage_reach(taafi_ctx *ctx, const tf_indicator_def *def, const tf_ind_state *s,
+                               const tf_areas *A, const tf_reach_how *how, tf_reach **out)
 {
     double *xs = tf_malloc((s->n ? s->n : 1) * sizeof *xs), *ys = tf_malloc((s->n ? s->n : 1) * sizeof *ys);
     size_t i;
@@ -450,7 +425,7 @@ static taafi_status make_reach(taafi_ctx *ctx, const tf_indicator_def *def, cons
     else {
         for (i = 0; i < s->n; i++)
             xs[i] = s->fac[i].x, ys[i] = s->fac[i].y;
-        st = tf_reach_new(ctx, TF_REACH_STRAIGHT, xs, ys, s->n, A, def->distance, out);
+        st = tf_reach_new(ctx, how, xs, ys, s->n, A, def->distance, out);
     }
     tf_free(xs);
     tf_free(ys);
@@ -544,6 +519,7 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
     const tf_indicator_def *pop = p->population >= 0 ? &p->inds[p->population] : NULL;
     cov_job j;
     tf_reach *reach = NULL;
+    tf_reach_how how = {def->reach, r->network, 1};
     char stage[128];
     taafi_status st;
     memset(&j, 0, sizeof j);
@@ -561,12 +537,14 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
     snprintf(stage, sizeof stage, "coverage %s", def->id);
     st = pop ? cell_lattice(ctx, pop, r->areas, &j.cells) : TAAFI_OK;
     if (!st)
-        st = make_reach(ctx, def, s, r->areas, &reach);
+        st = tf_coverage_reach(ctx, def, s, r->areas, &how, &reach);
     j.reach = reach;
     if (!st && !(st = prepare(ctx, &j, r, pop_total)) &&
+        (!tf_reach_cuts_by_cells(reach) || !(st = tf_coverage_network_prepare(ctx, &j, r))) &&
         !(st = tf_parallel_for_stage(ctx, stage, r->areas->n, &ops, &j)))
         st = collect_areas(ctx, &j, r, nodata_total);
     job_free(ctx, &j);
+    tf_coverage_network_free(ctx, &j);
     tf_reach_free(ctx, reach);
     return st;
 }

@@ -78,6 +78,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
 {
     tf_reach *reach = NULL;
     tf_reach_cursor *c = NULL;
+    tf_reach_how how = {def->reach, r->network, 1};
     double *v;
     taafi_status st = tf_result_add_column(ctx, r, def->id, def, 0, "m", &v);
     if (st)
@@ -85,7 +86,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     if (s->n == 0)
         return tf_dq_add(ctx, &r->dq, r->project->layers[def->layer].role, -1,
                          "no matching feature at all", "distances left NULL");
-    if (!(st = tf_reach_new_features(ctx, TF_REACH_STRAIGHT, (const GEOSGeometry *const *)s->g, s->n, r->areas, 0,
+    if (!(st = tf_reach_new_features(ctx, &how, (const GEOSGeometry *const *)s->g, s->n, r->areas, 0,
                                      &reach)) &&
         !(st = tf_reach_cursor_new(ctx, reach, &c)))
         st = distances(ctx, c, r, v);
@@ -103,8 +104,9 @@ const tf_family tf_family_nearest = {.type = TF_IND_NEAREST_DISTANCE,
 /* The project-file keys of nearest_distance: layer, where. */
 static taafi_status layer_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
 {
-    return pj_layer_where(ps, m, d, "name one of the layers under 'layers'");
+    taafi_status st = pj_layer_where(ps, m, d, "name one of the layers under 'layers'");
+    return st ? st : pj_parse_reach(ps, m, d);
 }
 
-static const char *const KEYS[] = {"layer", "where", NULL};
+static const char *const KEYS[] = {"layer", "where", "reach", NULL};
 const tf_family_keys tf_keys_nearest = {.type = "nearest_distance", .keys = KEYS, .parse = layer_keys};

@@ -17,7 +17,7 @@ struct tf_reach_cursor {
 
 /* A reach measured by `method`, over points (x, y) or features g, made by
  * the ops of that way of measuring. */
-static taafi_status reach_make(taafi_ctx *ctx, tf_reach_method method, const double *x, const double *y,
+static taafi_status reach_make(taafi_ctx *ctx, const tf_reach_how *how, const double *x, const double *y,
                                const GEOSGeometry *const *g, size_t n, const tf_areas *A, double distance_m,
                                tf_reach **out)
 {
@@ -26,15 +26,18 @@ static taafi_status reach_make(taafi_ctx *ctx, tf_reach_method method, const dou
     *out = NULL;
     if (!r)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    switch (method) {
+    switch (how->method) {
+    case TF_REACH_NETWORK:
+        r->ops = &tf_reach_network;
+        break;
     case TF_REACH_STRAIGHT:
     default:
         r->ops = g ? &tf_reach_straight_features : &tf_reach_straight;
         break;
     }
     r->n = n;
-    st = g ? r->ops->make_features(ctx, g, n, A, distance_m, &r->state)
-           : r->ops->make(ctx, x, y, n, A, distance_m, &r->state);
+    st = g ? r->ops->make_features(ctx, how, g, n, A, distance_m, &r->state)
+           : r->ops->make(ctx, how, x, y, n, A, distance_m, &r->state);
     if (st) {
         tf_free(r);
         return st;
@@ -43,17 +46,17 @@ static taafi_status reach_make(taafi_ctx *ctx, tf_reach_method method, const dou
     return TAAFI_OK;
 }
 
-taafi_status tf_reach_new(taafi_ctx *ctx, tf_reach_method method, const double *x, const double *y, size_t n,
+taafi_status tf_reach_new(taafi_ctx *ctx, const tf_reach_how *how, const double *x, const double *y, size_t n,
                           const tf_areas *A, double distance_m, tf_reach **out)
 {
-    return reach_make(ctx, method, x, y, NULL, n, A, distance_m, out);
+    return reach_make(ctx, how, x, y, NULL, n, A, distance_m, out);
 }
 
-taafi_status tf_reach_new_features(taafi_ctx *ctx, tf_reach_method method, const GEOSGeometry *const *g, size_t n,
+taafi_status tf_reach_new_features(taafi_ctx *ctx, const tf_reach_how *how, const GEOSGeometry *const *g, size_t n,
                                    const tf_areas *A, double distance_m, tf_reach **out)
 {
     static const GEOSGeometry *const none[1] = {NULL};
-    return reach_make(ctx, method, NULL, NULL, g ? g : none, n, A, distance_m, out);
+    return reach_make(ctx, how, NULL, NULL, g ? g : none, n, A, distance_m, out);
 }
 
 void tf_reach_free(taafi_ctx *ctx, tf_reach *r)
@@ -65,6 +68,10 @@ void tf_reach_free(taafi_ctx *ctx, tf_reach *r)
 }
 
 size_t tf_reach_count(const tf_reach *r) { return r->n; }
+
+int tf_reach_serves(const tf_reach *r, size_t i) { return !r->ops->serves || r->ops->serves(r->state, i); }
+
+int tf_reach_cuts_by_cells(const tf_reach *r) { return r->ops->by_cells; }
 
 taafi_status tf_reach_cursor_new(taafi_ctx *ctx, const tf_reach *r, tf_reach_cursor **out)
 {

@@ -34,12 +34,12 @@ static void feat_free(taafi_ctx *ctx, void *state)
     tf_free(s);
 }
 
-static taafi_status feat_make(taafi_ctx *ctx, const GEOSGeometry *const *g, size_t n, const tf_areas *A,
-                              double distance_m, void **state)
+static taafi_status feat_make(taafi_ctx *ctx, const tf_reach_how *how, const GEOSGeometry *const *g, size_t n,
+                              const tf_areas *A, double distance_m, void **state)
 {
     feat_state *s = tf_calloc(1, sizeof *s);
     size_t i;
-    (void)A, (void)distance_m;
+    (void)how, (void)A, (void)distance_m;
     *state = NULL;
     if (!s || (n && !(s->tree = GEOSSTRtree_create_r(ctx->geos, 10)))) {
         tf_free(s);

@@ -347,12 +347,13 @@ static void straight_free(taafi_ctx *ctx, void *state)
     tf_free(s);
 }
 
-static taafi_status straight_make(taafi_ctx *ctx, const double *x, const double *y, size_t n, const tf_areas *A,
-                                  double distance_m, void **out)
+static taafi_status straight_make(taafi_ctx *ctx, const tf_reach_how *how, const double *x, const double *y, size_t n,
+                                  const tf_areas *A, double distance_m, void **out)
 {
     straight *s = tf_calloc(1, sizeof *s);
     size_t i;
     taafi_status st = TAAFI_OK;
+    (void)how;
     *out = NULL;
     if (!s || !(s->fac = tf_calloc(n ? n : 1, sizeof *s->fac)) || !(s->zone.buf = tf_calloc(n ? n : 1, sizeof *s->zone.buf)) ||
         !(s->zone.env = tf_calloc(n ? 4 * n : 1, sizeof *s->zone.env))) {

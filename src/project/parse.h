@@ -54,6 +54,12 @@ taafi_status pj_parse_source(parser *ps, const yaml_node_t *m, const char *role,
                              const char *const *allowed, tf_source *src);
 char *pj_resolve(const taafi_project *p, const char *path);
 
+/* the street network (network_keys.c): the `network:` section, its
+ * defaults, and an indicator's `reach` key (after the network) */
+taafi_status pj_parse_network(parser *ps, const yaml_node_t *m);
+void pj_network_defaults(tf_network_def *n);
+taafi_status pj_parse_reach(parser *ps, const yaml_node_t *m, tf_indicator_def *d);
+
 /* indicators (indicators.c) */
 taafi_status pj_check_indicators(parser *ps, const yaml_node_t *root);
 taafi_status pj_parse_indicators(parser *ps, const yaml_node_t *s);

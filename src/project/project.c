@@ -42,7 +42,7 @@ static taafi_status parse_root(parser *ps, const yaml_node_t *root)
 {
     static const char *const keys[] = {"name",    "crs",     "areas", "layers",    "population", "indicators",
                                        "scoring", "outputs", "maps",  "scenarios", "rounds",     "change",
-                                       "rounds_recompute", "limits", NULL};
+                                       "rounds_recompute", "limits", "network", NULL};
     taafi_project *p = ps->p;
     const yaml_node_t *v;
     taafi_status st;
@@ -60,6 +60,9 @@ static taafi_status parse_root(parser *ps, const yaml_node_t *root)
     if ((st = pj_parse_areas(ps, v)))
         return st;
     if ((v = pj_get(ps, root, "layers")) && (st = pj_parse_layers(ps, v)))
+        return st;
+    pj_network_defaults(&p->network);
+    if ((v = pj_get(ps, root, "network")) && (st = pj_parse_network(ps, v)))
         return st;
     if (!(v = pj_get(ps, root, "indicators")))
         return pj_perr(ps, root, "no 'indicators': list what to compute per area");
@@ -321,6 +324,7 @@ void taafi_project_free(taafi_project *p)
     tf_free(p->maps.gaps);
     tf_free(p->out_gpkg);
     tf_free(p->out_geojson);
+    tf_network_def_free(&p->network);
     tf_free(p);
 }
 

@@ -74,11 +74,45 @@ typedef struct tf_indicator_def {
      * coverage keeps what each of them selects (owned by the project's
      * own definition; NULL: `where`) */
     char *pass_where;
+    /* coverage and nearest_distance: how distances are measured, a
+     * tf_reach_method (families/reach.h): 0 straight lines, 1 along the
+     * open streets of the project's `network` */
+    int reach;
 } tf_indicator_def;
 
 /* The filter a pass for d reads with (see pass_where). */
 const char *tf_pass_where(const tf_indicator_def *d);
 
+
+/* A layer whose features close the streets near them (network.closed.by):
+ * a street segment within `within` metres of one of its features (that
+ * `where` selects) is closed; 0: the segments they touch or cross. */
+typedef struct tf_closure_def {
+    int layer;     /* index into the project's layers */
+    char *where;   /* NULL: all of its features       */
+    double within; /* metres, 0 or more               */
+    int line;
+} tf_closure_def;
+
+/* The street network (network:), read once per run for every indicator
+ * with `reach: network` (see docs/network.md). */
+typedef struct tf_network_def {
+    int layer;           /* the streets: index into layers; -1: no network    */
+    double tolerance;    /* metres: street ends closer than this are joined   */
+    double max_join;     /* metres: the longest straight leg to a street       */
+    char *level_field;   /* streets whose values differ cross without meeting  */
+    char *closed_where;  /* streets closed by their own attributes; NULL: none */
+    tf_closure_def *closed_by;
+    size_t n_closed_by;
+    int line;
+} tf_network_def;
+
+/* Frees what n owns (not n). */
+void tf_network_def_free(tf_network_def *n);
+
+/* The defaults of network.tolerance and network.max_join (metres). */
+#define TF_NETWORK_TOLERANCE_M 1.0
+#define TF_NETWORK_MAX_JOIN_M 500.0
 
 typedef enum tf_missing { TF_MISSING_SKIP, TF_MISSING_FAIL } tf_missing;
 typedef enum tf_mean { TF_MEAN_ARITHMETIC, TF_MEAN_GEOMETRIC } tf_mean;
@@ -161,6 +195,7 @@ struct taafi_project {
     tf_indicator_def *inds;
     size_t n_inds;
     int population;    /* index of the indicator giving residents, or -1 */
+    tf_network_def network;
     tf_scoring scoring;
     tf_maps maps;
     tf_scenario *scenarios;

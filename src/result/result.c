@@ -112,6 +112,7 @@ taafi_status tf_result_part_new(taafi_ctx *ctx, const taafi_result *r, taafi_res
     t->ctx = r->ctx;
     t->project = r->project;
     t->areas = r->areas;
+    t->network = r->network;
     t->borrows_areas = 1;
     *out = t;
     return TAAFI_OK;
@@ -125,6 +126,7 @@ static taafi_status share_shell(taafi_ctx *ctx, const taafi_result *base, taafi_
     t->ctx = base->ctx;
     t->project = base->project;
     t->areas = base->areas;
+    t->network = base->network;
     t->borrows_areas = 1;
     t->base = base;
     memcpy(t->started, base->started, sizeof t->started);
@@ -336,6 +338,10 @@ taafi_status tf_result_add_input(taafi_ctx *ctx, const char *role, const char *p
 {
     taafi_result *r = user;
     tf_input_file *in;
+    size_t i;
+    for (i = 0; i < r->n_inputs; i++) /* a layer read twice (the streets: a pass and the network) */
+        if (!strcmp(r->inputs[i].role, role) && !strcmp(r->inputs[i].path, path))
+            return TAAFI_OK;
     if (r->n_inputs == r->cap_inputs) {
         size_t cap = r->cap_inputs ? r->cap_inputs * 2 : 8;
         tf_input_file *v = tf_realloc(r->inputs, cap * sizeof *v);
@@ -409,8 +415,10 @@ void taafi_result_free(taafi_result *r)
             OGR_F_Destroy(r->facilities[i].f);
     }
     tf_free(r->facilities);
-    if (!r->borrows_areas)
+    if (!r->borrows_areas) {
         tf_areas_free(r->ctx, r->areas); /* after the columns: they need areas->n */
+        tf_network_free(r->ctx, r->network);
+    }
     for (i = 0; i < r->n_inputs; i++) {
         if (r->inputs[i].job) { /* a run that failed: let the hash finish */
             pthread_join(r->inputs[i].job->thread, NULL);

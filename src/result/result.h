@@ -6,6 +6,7 @@
 #define TAAFI_RESULT_H
 
 #include "areas/areas.h"
+#include "network/network.h"
 
 typedef struct tf_column {
     char *name;                    /* output column                         */
@@ -66,6 +67,8 @@ struct taafi_result {
     taafi_ctx *ctx; /* the context the GEOS geometries belong to */
     const taafi_project *project;
     tf_areas *areas;
+    tf_network *network;  /* the streets (NULL: none); like the areas,
+                             owned unless borrows_areas               */
     tf_column *cols;
     size_t n_cols, cap_cols;
     tf_dq dq;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const tf_reach_how STRAIGHT = {TF_REACH_STRAIGHT, NULL, 0};
+
 /* Two areas side by side, 1 km squares in EPSG:32637. */
 static char *areas_project(tt_env *e)
 {
@@ -65,7 +67,7 @@ static void test_nearest_and_cut(void **state)
         y[i] = 3839800 + (seed >> 8) % 1400;
     }
     x[7] = x[3], y[7] = y[3]; /* a tie: facility 3 wins */
-    assert_int_equal(tf_reach_new(e->ctx, TF_REACH_STRAIGHT, x, y, n, r->areas, 150, &reach), TAAFI_OK);
+    assert_int_equal(tf_reach_new(e->ctx, &STRAIGHT, x, y, n, r->areas, 150, &reach), TAAFI_OK);
     assert_int_equal(tf_reach_count(reach), n);
     assert_int_equal(tf_reach_cursor_new(e->ctx, reach, &cur), TAAFI_OK);
     for (a = 0; a < 2; a++) {
@@ -107,7 +109,7 @@ static void test_nearest_and_cut(void **state)
     tf_reach_cursor_free(cur);
     tf_reach_free(e->ctx, reach);
     /* no facility: nothing is near, and every area is a gap */
-    assert_int_equal(tf_reach_new(e->ctx, TF_REACH_STRAIGHT, x, y, 0, r->areas, 150, &reach), TAAFI_OK);
+    assert_int_equal(tf_reach_new(e->ctx, &STRAIGHT, x, y, 0, r->areas, 150, &reach), TAAFI_OK);
     assert_int_equal(tf_reach_cursor_new(e->ctx, reach, &cur), TAAFI_OK);
     {
         double d, m2;
@@ -154,7 +156,7 @@ static void test_features(void **state)
     for (i = 0; i < 6; i++)
         assert_non_null(g[i] = GEOSWKTReader_read_r(h, rd, wkt[i]));
     GEOSWKTReader_destroy_r(h, rd);
-    assert_int_equal(tf_reach_new_features(e->ctx, TF_REACH_STRAIGHT, (const GEOSGeometry *const *)g, 6, r->areas, 0,
+    assert_int_equal(tf_reach_new_features(e->ctx, &STRAIGHT, (const GEOSGeometry *const *)g, 6, r->areas, 0,
                                            &reach),
                      TAAFI_OK);
     assert_int_equal(tf_reach_count(reach), 6);
@@ -190,7 +192,7 @@ static void test_features(void **state)
     tf_reach_cursor_free(cur);
     tf_reach_free(e->ctx, reach);
     /* none: nothing is near */
-    assert_int_equal(tf_reach_new_features(e->ctx, TF_REACH_STRAIGHT, NULL, 0, r->areas, 0, &reach), TAAFI_OK);
+    assert_int_equal(tf_reach_new_features(e->ctx, &STRAIGHT, NULL, 0, r->areas, 0, &reach), TAAFI_OK);
     assert_int_equal(tf_reach_cursor_new(e->ctx, reach, &cur), TAAFI_OK);
     {
         double d;

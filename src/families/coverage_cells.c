@@ -1,0 +1,280 @@
+/*
+ * coverage_cells.c: coverage of one area by a reach that cuts no polygon
+ * (along the network): each raster cell under the area is within reach
+ * when the distance from its centre is at most the standard, and the
+ * residents of a cell are taken to live at its centre (as for the mean
+ * distance, and in AccessMod).  Per area:
+ *   - the share of its surface within reach: of the cells' parts inside
+ *     it, weighted by those parts (nodata cells left out);
+ *   - residents within reach, beyond it, and unreachable (their cell
+ *     joins no open street within max_join, or a piece of the streets
+ *     that no facility joins): unreachable residents are beyond reach too;
+ *   - the mean distance over the residents who can reach a facility;
+ *   - who loses access: residents within the standard in a straight line
+ *     but not along the open streets, and within it along the streets
+ *     with no closure but not with the closures;
+ *   - the gap: the cells beyond reach (rectangles of the raster's cell
+ *     size at the areas' centre) clipped to the area.
+ */
+#include "coverage.h"
+
+#include <math.h>
+#include <string.h>
+
+/* What the cells of one area add up to. */
+typedef struct cells_acc {
+    cov_job *j;
+    tf_worker *w;
+    double total, within, off, reach_pop, people_dist, lost_straight, lost_closures;
+    double frac_all, frac_within;
+    double *rect; /* gap rectangles: x0 y0 x1 y1 */
+    size_t n_rect, cap_rect;
+    taafi_status st;
+} cells_acc;
+
+static int add_rect(cells_acc *c, double x0, double y0, double x1, double y1)
+{
+    if (c->n_rect == c->cap_rect) {
+        size_t cap = c->cap_rect ? 2 * c->cap_rect : 256;
+        double *v = tf_realloc(c->rect, 4 * cap * sizeof *v);
+        if (!v)
+            return -1;
+        c->rect = v, c->cap_rect = cap;
+    }
+    c->rect[4 * c->n_rect] = x0, c->rect[4 * c->n_rect + 1] = y0;
+    c->rect[4 * c->n_rect + 2] = x1, c->rect[4 * c->n_rect + 3] = y1;
+    c->n_rect++;
+    return 0;
+}
+
+/* One cell: within reach or not (returned), its residents counted. */
+static int one_cell(cells_acc *c, double x, double y, double people, double fraction)
+{
+    cov_job *j = c->j;
+    double d, ds, da, D = j->def->distance;
+    long hit = tf_reach_nearest(c->w->cur, x, y, &d);
+    int within = hit >= 0 && d <= D;
+    c->total += people;
+    c->frac_all += fraction;
+    if (within)
+        c->within += people, c->frac_within += fraction;
+    if (people == 0)
+        return within;
+    if (hit < 0) {
+        c->off += people;
+    } else {
+        c->reach_pop += people;
+        c->people_dist += people * d;
+        c->w->basin[hit] += people;
+    }
+    if (!within && tf_reach_nearest(c->w->straight, x, y, &ds) >= 0 && ds <= D)
+        c->lost_straight += people;
+    if (!within && c->w->unclosed && tf_reach_nearest(c->w->unclosed, x, y, &da) >= 0 && da <= D)
+        c->lost_closures += people;
+    return within;
+}
+
+/* A row of cells: each counted; the runs of neighbouring cells beyond
+ * reach made one rectangle each. */
+static taafi_status on_row(taafi_ctx *ctx, size_t n, const double *xs, const double *ys, const double *value,
+                           const double *fraction, void *user)
+{
+    cells_acc *c = user;
+    double hx = c->j->cell_hx, hy = c->j->cell_hy;
+    size_t k, run = SIZE_MAX;
+    for (k = 0; k <= n; k++) {
+        int beyond = k < n && !one_cell(c, xs[k], ys[k], value[k] * fraction[k], fraction[k]);
+        /* a run ends at a cell within reach, at a skipped cell, or at the end */
+        if (run != SIZE_MAX && (k == n || !beyond || fabs(xs[k] - xs[k - 1] - 2 * hx) > 0.05 * hx)) {
+            if (add_rect(c, xs[run] - hx, ys[run] - hy, xs[k - 1] + hx, ys[k - 1] + hy))
+                return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            run = SIZE_MAX;
+        }
+        if (beyond && run == SIZE_MAX)
+            run = k;
+    }
+    return TAAFI_OK;
+}
+
+/* The gap: the union of the rectangles, clipped to the area. */
+static taafi_status gap_of(taafi_ctx *ctx, const cells_acc *c, const GEOSGeometry *area, GEOSGeometry **gap)
+{
+    GEOSGeometry **rects = tf_malloc((c->n_rect ? c->n_rect : 1) * sizeof *rects), *coll = NULL, *u = NULL;
+    size_t i, m = 0;
+    taafi_status st = TAAFI_OK;
+    *gap = NULL;
+    if (!rects)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0; i < c->n_rect; i++) {
+        const double *r = &c->rect[4 * i];
+        if (!(rects[m] = GEOSGeom_createRectangle_r(ctx->geos, r[0], r[1], r[2], r[3]))) {
+            st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+            break;
+        }
+        m++;
+    }
+    if (!st && !(coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, rects, (unsigned)m)))
+        st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    if (!coll)
+        for (i = 0; i < m; i++)
+            GEOSGeom_destroy_r(ctx->geos, rects[i]);
+    tf_free(rects);
+    if (!st && (!(u = GEOSUnaryUnion_r(ctx->geos, coll)) || !(*gap = GEOSIntersection_r(ctx->geos, area, u))))
+        st = tf_error(ctx, TAAFI_ERR_GEOM, "cannot make the gap of an area from its cells: %s", tf_lib_error(ctx));
+    if (coll)
+        GEOSGeom_destroy_r(ctx->geos, coll);
+    if (u)
+        GEOSGeom_destroy_r(ctx->geos, u);
+    return st;
+}
+
+/* The area's basin shares, in facility order; the dense array left at 0. */
+static taafi_status take_shares(taafi_ctx *ctx, cov_job *j, tf_worker *w, size_t a)
+{
+    size_t i, k;
+    for (i = 0, k = 0; i < j->s->n; i++)
+        k += w->basin[i] != 0;
+    if (k && !(j->shares[a] = tf_malloc(k * sizeof **j->shares)))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (i = 0, k = 0; i < j->s->n; i++)
+        if (w->basin[i] != 0) {
+            j->shares[a][k].f = i;
+            j->shares[a][k++].people = w->basin[i];
+            w->basin[i] = 0;
+        }
+    j->n_shares[a] = k;
+    return TAAFI_OK;
+}
+
+/* The distance from the area's point on surface (NAN: none, or it
+ * reaches nothing). */
+static double point_distance(taafi_ctx *ctx, tf_reach_cursor *cur, const GEOSGeometry *area)
+{
+    GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, area);
+    double x, y, d = NAN;
+    if (pt && GEOSisEmpty_r(ctx->geos, pt) == 0 && GEOSGeomGetX_r(ctx->geos, pt, &x) &&
+        GEOSGeomGetY_r(ctx->geos, pt, &y) && tf_reach_nearest(cur, x, y, &d) < 0)
+        d = NAN;
+    if (pt)
+        GEOSGeom_destroy_r(ctx->geos, pt);
+    return d;
+}
+
+taafi_status tf_coverage_cells_item(taafi_ctx *wctx, tf_worker *w, size_t a, cov_job *j)
+{
+    const GEOSGeometry *area = j->A->geom[a];
+    cells_acc c;
+    double m2 = 0;
+    size_t n_here = (size_t)j->count[a];
+    taafi_status st;
+    memset(&c, 0, sizeof c);
+    c.j = j, c.w = w;
+    GEOSArea_r(wctx->geos, area, &m2);
+    if ((st = tf_raster_cells(wctx, w->ras, area, 1, on_row, &c, j->nodata ? &j->nodata[a] : NULL)) ||
+        (st = gap_of(wctx, &c, area, &j->gap[a])) || (st = take_shares(wctx, j, w, a)))
+        goto done;
+    if (j->pop_total)
+        j->pop_total[a] = c.total;
+    j->area_pct[a] = c.frac_all > 0 ? 100.0 * c.frac_within / c.frac_all : NAN;
+    j->pop_pct[a] = c.total > 0 ? 100.0 * c.within / c.total : NAN;
+    j->beyond[a] = c.total - c.within;
+    j->mean_dist[a] = c.reach_pop > 0 ? c.people_dist / c.reach_pop : NAN;
+    j->per_fac[a] = n_here ? c.total / (double)n_here : NAN;
+    if (j->load)
+        j->load[a] = n_here ? c.total / (double)n_here / j->def->standard : NAN;
+    j->off[a] = c.off;
+    j->lost_straight[a] = c.lost_straight;
+    if (j->lost_closures)
+        j->lost_closures[a] = c.lost_closures;
+    j->point_dist[a] = point_distance(wctx, w->cur, area);
+    j->gap_km2[a] = isnan(j->area_pct[a]) ? m2 / 1e6 : m2 * (1 - j->area_pct[a] / 100) / 1e6;
+    j->gap_pop[a] = c.total - c.within;
+done:
+    tf_free(c.rect);
+    return st;
+}
+
+/* Half a raster cell's width and height in the analysis CRS (metres), at
+ * the centre of the areas' envelope. */
+static taafi_status cell_size(taafi_ctx *ctx, const tf_indicator_def *pop, const tf_areas *A, double *hx, double *hy)
+{
+    tf_raster *ras = NULL;
+    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, e[4], px[3], py[3];
+    size_t a;
+    taafi_status st;
+    for (a = 0; a < A->n; a++)
+        if (GEOSisEmpty_r(ctx->geos, A->geom[a]) == 0) {
+            GEOSGeom_getXMin_r(ctx->geos, A->geom[a], &e[0]), GEOSGeom_getYMin_r(ctx->geos, A->geom[a], &e[1]);
+            GEOSGeom_getXMax_r(ctx->geos, A->geom[a], &e[2]), GEOSGeom_getYMax_r(ctx->geos, A->geom[a], &e[3]);
+            x0 = fmin(x0, e[0]), y0 = fmin(y0, e[1]), x1 = fmax(x1, e[2]), y1 = fmax(y1, e[3]);
+        }
+    if ((st = tf_raster_open(ctx, pop->source, pop->band, A->epsg, &ras)))
+        return st;
+    *hx = ras->gt[1] / 2, *hy = -ras->gt[5] / 2;
+    if (!tf_reproj_is_identity(ras->from_raster) && x0 <= x1) {
+        px[0] = (x0 + x1) / 2, py[0] = (y0 + y1) / 2;
+        if ((st = tf_reproj_xy(ctx, ras->to_raster, px, py, 1)))
+            goto done;
+        px[1] = px[0] + ras->gt[1], py[1] = py[0];
+        px[2] = px[0], py[2] = py[0] + ras->gt[5];
+        if ((st = tf_reproj_xy(ctx, ras->from_raster, px, py, 3)))
+            goto done;
+        *hx = hypot(px[1] - px[0], py[1] - py[0]) / 2, *hy = hypot(px[2] - px[0], py[2] - py[0]) / 2;
+    }
+done:
+    tf_raster_close(ras);
+    return st;
+}
+
+/* Facilities that join no street within max_join serve no one along the
+ * streets: each noted. */
+static taafi_status note_unjoined(taafi_ctx *ctx, const cov_job *j, taafi_result *r)
+{
+    const char *role = r->project->layers[j->def->layer].role;
+    char problem[256];
+    size_t i;
+    taafi_status st = TAAFI_OK;
+    snprintf(problem, sizeof problem, "%s: facility more than %g m from every open street", j->def->id,
+             tf_network_max_join(r->network));
+    for (i = 0; i < j->s->n && !st; i++)
+        if (!tf_reach_serves(j->reach, i))
+            st = tf_dq_add(ctx, &r->dq, role, OGR_F_GetFID(j->s->feat[i]), problem,
+                           "serves no one along the streets (network.max_join)");
+    return st;
+}
+
+static taafi_status net_column(taafi_ctx *ctx, taafi_result *r, const tf_indicator_def *def, const char *suffix,
+                               const char *unit, double **v)
+{
+    char name[256];
+    snprintf(name, sizeof name, "%s_%s", def->id, suffix);
+    return tf_result_add_column(ctx, r, name, def, 0, unit, v);
+}
+
+taafi_status tf_coverage_network_prepare(taafi_ctx *ctx, cov_job *j, taafi_result *r)
+{
+    const tf_indicator_def *def = j->def;
+    tf_reach_how straight = {TF_REACH_STRAIGHT, NULL, 0}, unclosed = {TF_REACH_NETWORK, r->network, 0};
+    int closures = tf_network_has_closures(r->network);
+    taafi_status st;
+    if (!j->pop)
+        return tf_error(ctx, TAAFI_ERR_PROJECT, "coverage '%s': reach: network counts residents at the cells of the "
+                        "population raster, and the project has none; add 'population:' naming a raster_sum "
+                        "indicator, or use reach: straight", def->id);
+    if ((st = net_column(ctx, r, def, "pop_unreachable", "persons", &j->off)) ||
+        (st = net_column(ctx, r, def, "pop_lost_vs_straight", "persons", &j->lost_straight)) ||
+        (closures && (st = net_column(ctx, r, def, "pop_lost_to_closures", "persons", &j->lost_closures))) ||
+        (st = net_column(ctx, r, def, "point_dist", "m", &j->point_dist)) ||
+        (st = cell_size(ctx, j->pop, j->A, &j->cell_hx, &j->cell_hy)) ||
+        (st = tf_coverage_reach(ctx, def, j->s, j->A, &straight, &j->straight)) ||
+        (closures && (st = tf_coverage_reach(ctx, def, j->s, j->A, &unclosed, &j->unclosed))))
+        return st;
+    return note_unjoined(ctx, j, r);
+}
+
+void tf_coverage_network_free(taafi_ctx *ctx, cov_job *j)
+{
+    tf_reach_free(ctx, j->straight);
+    tf_reach_free(ctx, j->unclosed);
+    j->straight = j->unclosed = NULL;
+}

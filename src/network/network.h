@@ -1,0 +1,79 @@
+/*
+ * network.h: the streets as a graph, read once per run, and the shortest
+ * distances along it (docs/network.md).
+ *
+ * Built from the `network.streets` layer in the analysis CRS (metres):
+ * the lines are noded where they cross (GEOSNode, level by level when
+ * `level_field` says that some streets pass over others), the street ends
+ * within `tolerance` of another vertex joined to it, and every piece
+ * between two vertices made an edge (a straight segment, its length in
+ * metres).  Each edge knows whether it is closed and by what (the streets'
+ * own `closed.where`, or a layer of `closed.by`), so that the same graph
+ * routes with the closures and without them.
+ *
+ * A place (a facility, a raster cell's centre) joins the network at the
+ * nearest point of the nearest edge (open edges only when routing with
+ * the closures), the straight leg counted in its distance, up to
+ * `max_join` metres; beyond that it is not joined.
+ *
+ * A tf_network is immutable once built: workers share it read-only.
+ * Every function that takes a `const tf_network *` allocates nothing and
+ * may run on any thread, except tf_network_route (which allocates its heap
+ * on the calling context).
+ */
+#ifndef TAAFI_NETWORK_H
+#define TAAFI_NETWORK_H
+
+#include "areas/areas.h"
+#include "core/dq.h"
+#include "io/source.h"
+
+typedef struct tf_network tf_network;
+
+/* Reads the project's network (p->network.layer >= 0) over the areas A:
+ * its files reported through add_input(user) as the passes do, what was
+ * joined, closed and cut off noted into dq.  *out is the caller's
+ * (tf_network_free). */
+taafi_status tf_network_build(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, tf_dq *dq,
+                              tf_file_fn add_input, void *user, tf_network **out);
+void tf_network_free(taafi_ctx *ctx, tf_network *n);
+
+/* Where a place joins: edge, the position along it (0 at its first node,
+ * 1 at its second) and the straight leg to it (metres). */
+typedef struct tf_net_join {
+    size_t edge;
+    double t, leg_m;
+} tf_net_join;
+
+/* Joins (x, y) to the nearest edge (open ones only when `open_only`)
+ * within max_join metres: 1 and *j set, or 0 when there is none that
+ * close.  Ties go to the lower edge number. */
+int tf_network_join(const tf_network *n, double x, double y, int open_only, tf_net_join *j);
+
+/* The shortest distances (metres) from the joined sources src[0..ns) to
+ * every node, along open edges only when `open_only`: dist[node] (INFINITY
+ * where none reaches) and label[node], the source reached from (-1: none;
+ * of sources at equal distance, the lower number).  dist and label hold
+ * tf_network_nodes(n) entries, the caller's. */
+taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_join *src, size_t ns,
+                              int open_only, double *dist, long *label);
+
+/* The distance from a place joined at j to the nearest source through
+ * the nodes of its edge (dist, label as tf_network_route made them), its
+ * label in *label (-1, INFINITY: none).  Sources on the same edge are the
+ * caller's to weigh (tf_network_along). */
+double tf_network_via_nodes(const tf_network *n, const double *dist, const long *label, const tf_net_join *j,
+                            long *label_out);
+
+/* The distance along edge j->edge between two joined places a and b on
+ * it, their legs included. */
+double tf_network_along(const tf_network *n, const tf_net_join *a, const tf_net_join *b);
+
+size_t tf_network_nodes(const tf_network *n);
+size_t tf_network_edges(const tf_network *n);
+/* The max_join the network was built with (metres). */
+double tf_network_max_join(const tf_network *n);
+/* Whether any edge is closed. */
+int tf_network_has_closures(const tf_network *n);
+
+#endif

@@ -1,0 +1,66 @@
+/* network_int.h: what the files of src/network share: the graph, and a
+ * grid of buckets over segments for the nearest and the nearby ones.
+ * Private to src/network. */
+#ifndef TAAFI_NETWORK_INT_H
+#define TAAFI_NETWORK_INT_H
+
+#include "network.h"
+
+/* A uniform grid of buckets over n segments (a point is a segment of no
+ * length), each listed in every bucket its envelope meets.  Immutable once
+ * built: queries allocate nothing and may run on any thread. */
+typedef struct tf_seggrid {
+    double x0, y0, cell;     /* origin and bucket side, metres */
+    long nx, ny;
+    size_t *start;           /* nx * ny + 1 offsets into idx   */
+    size_t *idx;             /* segment numbers by bucket      */
+    double *seg;             /* 4 per segment: ax ay bx by     */
+    size_t n;
+} tf_seggrid;
+
+/* seg: 4 doubles per segment, taken (freed with the grid). */
+taafi_status tf_seggrid_build(taafi_ctx *ctx, tf_seggrid *g, double *seg, size_t n);
+void tf_seggrid_free(tf_seggrid *g);
+
+/* The segment nearest to (x, y) within maxd metres, skipping segment
+ * `except` and those with skip[i] != 0 (skip NULL: none): its number, or
+ * -1; *t its position along it (0-1) and *d the distance.  Ties go to
+ * the lower number. */
+long tf_seggrid_nearest(const tf_seggrid *g, double x, double y, double maxd, const unsigned char *skip, long except,
+                        double *t, double *d);
+
+/* fn(i, user) for every segment whose bucket meets the envelope (x0 y0 x1
+ * y1); a segment may come more than once (in several buckets).  Stops at
+ * the first nonzero return, returned. */
+int tf_seggrid_visit(const tf_seggrid *g, const double env[4], int (*fn)(size_t i, void *user), void *user);
+
+/* The position (0-1) along a->b of the point nearest to (x, y), and its
+ * distance in *d. */
+double tf_seg_project(const double s[4], double x, double y, double *d);
+
+/* Why an edge is closed: 0 open, TF_CLOSED_WHERE by the streets' own
+ * attributes (closed.where), TF_CLOSED_BY + k by closed.by[k]. */
+#define TF_CLOSED_WHERE 1
+#define TF_CLOSED_BY 2
+
+struct tf_network {
+    size_t n_nodes, n_edges;
+    double *nx, *ny;          /* node coordinates, analysis CRS       */
+    size_t *eu, *ev;          /* edge ends (nodes)                    */
+    double *len;              /* edge lengths, metres                 */
+    size_t *feature;          /* the street (reading order) it is of  */
+    unsigned char *closed;    /* TF_CLOSED_*, 0: open                 */
+    size_t *adj_start, *adj;  /* edges at each node: adj[adj_start[v]
+                                 .. adj_start[v + 1])                 */
+    tf_seggrid grid;          /* over the edges, for joins            */
+    double max_join;          /* metres                               */
+    int any_closed;
+};
+
+/* network_close.c: marks n->closed by the project's closures (the
+ * streets' fid[], by reading order, for closed.where) and notes what each
+ * closed into dq. */
+taafi_status tf_network_close(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, tf_network *n,
+                              const int64_t *fid, tf_dq *dq, tf_file_fn add_input, void *user);
+
+#endif

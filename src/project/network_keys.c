@@ -1,0 +1,113 @@
+/* network_keys.c: the `network:` section (the streets as a network and
+ * what closes them) and the `reach` key of the indicators that measure
+ * distances (coverage, nearest_distance).  See docs/network.md. */
+#include "parse.h"
+
+#include <string.h>
+
+/* A positive number of metres (0 allowed when zero_ok) under key. */
+static taafi_status metres(parser *ps, const yaml_node_t *m, const char *key, int zero_ok, double *out)
+{
+    const yaml_node_t *v = pj_get(ps, m, key);
+    taafi_status st;
+    if (!v)
+        return TAAFI_OK;
+    if ((st = pj_number(ps, v, key, out)))
+        return st;
+    if (!(*out > 0 || (zero_ok && *out == 0)) || *out > 1e6)
+        return pj_perr(ps, v, "network: '%s' must be %s metres, at most 1,000,000", key,
+                       zero_ok ? "0 or more" : "more than 0");
+    return TAAFI_OK;
+}
+
+/* One entry of closed.by: {layer, where, within}. */
+static taafi_status parse_closure(parser *ps, const yaml_node_t *m, tf_closure_def *c)
+{
+    static const char *const keys[] = {"layer", "where", "within", NULL};
+    const yaml_node_t *v;
+    taafi_status st;
+    c->line = pj_line_of(m);
+    if ((st = pj_expect_mapping(ps, m, "network.closed.by entry")) ||
+        (st = pj_check_keys(ps, m, "network.closed.by entry", keys)))
+        return st;
+    if (!(v = pj_get(ps, m, "layer")))
+        return pj_perr(ps, m, "network.closed.by: each entry names the 'layer' whose features close streets");
+    if ((st = pj_layer_ref(ps, v, &c->layer)) || (st = pj_opt_str(ps, m, "where", &c->where)) ||
+        (st = pj_check_filter(ps, pj_get(ps, m, "where"), c->where)))
+        return st;
+    return metres(ps, m, "within", 1, &c->within);
+}
+
+static taafi_status parse_closed(parser *ps, const yaml_node_t *m, tf_network_def *n)
+{
+    static const char *const keys[] = {"where", "by", NULL};
+    const yaml_node_t *by;
+    yaml_node_item_t *it;
+    taafi_status st;
+    if ((st = pj_expect_mapping(ps, m, "network.closed")) || (st = pj_check_keys(ps, m, "network.closed", keys)) ||
+        (st = pj_opt_str(ps, m, "where", &n->closed_where)) ||
+        (st = pj_check_filter(ps, pj_get(ps, m, "where"), n->closed_where)))
+        return st;
+    if (!(by = pj_get(ps, m, "by")))
+        return TAAFI_OK;
+    if (by->type != YAML_SEQUENCE_NODE)
+        return pj_perr(ps, by, "network.closed.by must be a list of {layer: ..., where: ..., within: metres}");
+    n->n_closed_by = (size_t)(by->data.sequence.items.top - by->data.sequence.items.start);
+    if (n->n_closed_by > 64)
+        return pj_perr(ps, by, "network.closed.by lists %zu layers; at most 64", n->n_closed_by);
+    if (n->n_closed_by && !(n->closed_by = tf_calloc(n->n_closed_by, sizeof *n->closed_by)))
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    for (it = by->data.sequence.items.start; it < by->data.sequence.items.top; it++)
+        if ((st = parse_closure(ps, pj_node(ps, *it), &n->closed_by[it - by->data.sequence.items.start])))
+            return st;
+    return TAAFI_OK;
+}
+
+taafi_status pj_parse_network(parser *ps, const yaml_node_t *m)
+{
+    static const char *const keys[] = {"streets", "tolerance", "max_join", "level_field", "closed", NULL};
+    tf_network_def *n = &ps->p->network;
+    const yaml_node_t *v;
+    taafi_status st;
+    n->line = pj_line_of(m);
+    if ((st = pj_expect_mapping(ps, m, "network")) || (st = pj_check_keys(ps, m, "network", keys)))
+        return st;
+    if (!(v = pj_get(ps, m, "streets")))
+        return pj_perr(ps, m, "network: name the layer of streets (lines) under 'streets'");
+    if ((st = pj_layer_ref(ps, v, &n->layer)) || (st = metres(ps, m, "tolerance", 1, &n->tolerance)) ||
+        (st = metres(ps, m, "max_join", 0, &n->max_join)) || (st = pj_opt_str(ps, m, "level_field", &n->level_field)))
+        return st;
+    return (v = pj_get(ps, m, "closed")) ? parse_closed(ps, v, n) : TAAFI_OK;
+}
+
+void pj_network_defaults(tf_network_def *n)
+{
+    n->layer = -1;
+    n->tolerance = TF_NETWORK_TOLERANCE_M;
+    n->max_join = TF_NETWORK_MAX_JOIN_M;
+}
+
+void tf_network_def_free(tf_network_def *n)
+{
+    size_t i;
+    tf_free(n->level_field);
+    tf_free(n->closed_where);
+    for (i = 0; i < n->n_closed_by; i++)
+        tf_free(n->closed_by[i].where);
+    tf_free(n->closed_by);
+}
+
+taafi_status pj_parse_reach(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    static const char *const names[] = {"straight", "network", NULL};
+    const yaml_node_t *v = pj_get(ps, m, "reach");
+    taafi_status st;
+    if (!v)
+        return TAAFI_OK;
+    if ((st = pj_choice(ps, v, "reach", names, &d->reach)))
+        return st;
+    if (d->reach == 1 && ps->p->network.layer < 0)
+        return pj_perr(ps, v, "'%s' has reach: network but the project has no 'network:' section naming its "
+                              "streets; add one (docs/network.md) or use reach: straight", d->id);
+    return TAAFI_OK;
+}
