@@ -11,6 +11,7 @@
  */
 #include "map_draw.h"
 #include "families/indicator.h"
+#include "families/reach.h"
 
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -449,13 +450,14 @@ static double legend_gaps(cairo_t *cr, const tf_indicator_def *gap_def, double y
     cairo_set_source_rgb(cr, 0.78, 0.12, 0.12);
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
-    snprintf(buf, sizeof buf, "Beyond %g m of a working %s", gap_def->distance,
-             gap_def->kind ? gap_def->kind : gap_def->id);
+    snprintf(buf, sizeof buf, "Beyond %g m%s of a working %s", gap_def->distance,
+             gap_def->reach == TF_REACH_NETWORK ? " along open streets" : "", gap_def->kind ? gap_def->kind : gap_def->id);
     for (char *u = buf; *u; u++)
         if (*u == '_')
             *u = ' ';
     y += tf_draw_text(cr, buf, 634, y, 180, 8, 0, AL_LEFT, 0);
-    snprintf(buf, sizeof buf, "خارج نطاق %g م", gap_def->distance);
+    snprintf(buf, sizeof buf, gap_def->reach == TF_REACH_NETWORK ? "خارج نطاق %g م عبر الشوارع المفتوحة" : "خارج نطاق %g م",
+             gap_def->distance);
     return y + tf_draw_text(cr, buf, 814, y, 180, 8, 0, AL_RIGHT, 0) + 8;
 }
 

@@ -41,7 +41,7 @@ static void base64(tf_buf *b, const unsigned char *d, size_t n)
     }
 }
 
-static void html(tf_buf *b, const char *s)
+void tf_report_text(tf_buf *b, const char *s)
 {
     for (; s && *s; s++) {
         if (*s == '<')
@@ -58,12 +58,12 @@ static void html(tf_buf *b, const char *s)
 }
 
 /* Text in both languages: the switch shows one. */
-static void both(tf_buf *b, const char *en, const char *ar)
+void tf_report_both(tf_buf *b, const char *en, const char *ar)
 {
     tf_buf_printf(b, "<span class=\"en\">");
-    html(b, en);
+    tf_report_text(b, en);
     tf_buf_printf(b, "</span><span class=\"ar\">");
-    html(b, ar ? ar : en);
+    tf_report_text(b, ar ? ar : en);
     tf_buf_printf(b, "</span>");
 }
 
@@ -112,14 +112,14 @@ static void head(tf_buf *b, const taafi_project *p)
 {
     tf_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    html(b, p->maps.title ? p->maps.title : p->name ? p->name : "taafi report");
+    tf_report_text(b, p->maps.title ? p->maps.title : p->name ? p->name : "taafi report");
     tf_buf_printf(b, "</title>\n<style>%s</style>\n<script>%s</script>\n</head>\n<body>\n", CSS, JS);
     tf_buf_printf(b, "<header><h1>");
-    both(b, p->maps.title ? p->maps.title : p->name ? p->name : "Recovery report", "تقرير التعافي");
+    tf_report_both(b, p->maps.title ? p->maps.title : p->name ? p->name : "Recovery report", "تقرير التعافي");
     tf_buf_printf(b, "</h1><div><button onclick=\"setLang('ar')\">العربية</button> "
                      "<button onclick=\"setLang('en')\">English</button></div></header>\n");
     tf_buf_printf(b, "<p>");
-    both(b, "Each neighbourhood's recovery index (0-100, 100 best), its rank (1 = most in need) and priority "
+    tf_report_both(b, "Each neighbourhood's recovery index (0-100, 100 best), its rank (1 = most in need) and priority "
             "class, and its score on each of the five pillars.",
          "مؤشر التعافي لكل حي (0-100، 100 الأفضل) وترتيبه (1 = الأكثر حاجة) وفئة أولويته ودرجته في كل ركيزة من "
          "الركائز الخمس.");
@@ -137,7 +137,7 @@ static taafi_status maps(taafi_ctx *ctx, tf_buf *b, const taafi_result *r, const
         if ((st = tf_sheet_png(ctx, r, &sheets[i], 110, &png, &len)))
             return st;
         tf_buf_printf(b, "<h2 id=\"map-%s\">", sheets[i].key);
-        both(b, sheets[i].title_en, sheets[i].title_ar);
+        tf_report_both(b, sheets[i].title_en, sheets[i].title_ar);
         tf_buf_printf(b, "</h2>\n<img class=\"map\" alt=\"%s\" src=\"data:image/png;base64,", sheets[i].title_en);
         base64(b, png, len);
         tf_buf_printf(b, "\">\n");
@@ -154,22 +154,22 @@ static void table(tf_buf *b, const taafi_result *r, const tf_sheet *sheets, size
     long rank_c = tf_result_column_index(r, "rank"), prio_c = tf_result_column_index(r, "priority");
     size_t i, a;
     tf_buf_printf(b, "<h2>");
-    both(b, "Neighbourhoods", "الأحياء");
+    tf_report_both(b, "Neighbourhoods", "الأحياء");
     tf_buf_printf(b, "</h2>\n<p>");
-    both(b, "Click a column heading to sort.", "انقر على عنوان العمود للترتيب.");
+    tf_report_both(b, "Click a column heading to sort.", "انقر على عنوان العمود للترتيب.");
     tf_buf_printf(b, "</p>\n<table id=\"areas\"><thead><tr><th onclick=\"sortBy(this)\">id</th>"
                      "<th onclick=\"sortBy(this)\">");
-    both(b, "Name", "الاسم");
+    tf_report_both(b, "Name", "الاسم");
     tf_buf_printf(b, "</th>");
     for (i = 0; i < n_sheets; i++) {
         tf_buf_printf(b, "<th onclick=\"sortBy(this)\">");
-        both(b, sheets[i].title_en, sheets[i].title_ar);
+        tf_report_both(b, sheets[i].title_en, sheets[i].title_ar);
         tf_buf_printf(b, "</th>");
     }
     tf_buf_printf(b, "<th onclick=\"sortBy(this)\">");
-    both(b, "Rank", "الترتيب");
+    tf_report_both(b, "Rank", "الترتيب");
     tf_buf_printf(b, "</th><th onclick=\"sortBy(this)\">");
-    both(b, "Priority", "الأولوية");
+    tf_report_both(b, "Priority", "الأولوية");
     tf_buf_printf(b, "</th></tr></thead>\n<tbody>\n");
     for (a = 0; a < A->n; a++) {
         const char *ar = field(r, a, p->area_name_ar), *en = field(r, a, p->area_name);
@@ -178,16 +178,16 @@ static void table(tf_buf *b, const taafi_result *r, const tf_sheet *sheets, size
         if (c)
             tf_class_hex(sheets[0].n_classes, c, hex);
         tf_buf_printf(b, "<tr><td>");
-        html(b, A->id[a]);
+        tf_report_text(b, A->id[a]);
         tf_buf_printf(b, "</td><td>");
-        both(b, en ? en : A->id[a], ar);
+        tf_report_both(b, en ? en : A->id[a], ar);
         tf_buf_printf(b, "</td>");
         for (i = 0; i < n_sheets; i++)
             num(b, sheets[i].v[a]);
         if (rank_c >= 0)
             num(b, r->cols[rank_c].v[a]);
         tf_buf_printf(b, "<td><span class=\"swatch\" style=\"background:%s\"></span> ", hex);
-        html(b, prio_c >= 0 && r->cols[prio_c].text[a] ? r->cols[prio_c].text[a] : "");
+        tf_report_text(b, prio_c >= 0 && r->cols[prio_c].text[a] ? r->cols[prio_c].text[a] : "");
         tf_buf_printf(b, "</td></tr>\n");
     }
     tf_buf_printf(b, "</tbody></table>\n");
@@ -205,7 +205,7 @@ static void pillar_rows(tf_buf *b, const taafi_result *r, size_t a, int q)
     if ((col = tf_result_column_index(r, pc)) < 0)
         return;
     tf_buf_printf(b, "<tr><th>");
-    both(b, tf_pillar_labels[q], tf_pillar_labels_ar[q]);
+    tf_report_both(b, tf_pillar_labels[q], tf_pillar_labels_ar[q]);
     tf_buf_printf(b, "</th><td></td>");
     num(b, r->cols[col].v[a]);
     tf_buf_printf(b, "</tr>\n");
@@ -219,7 +219,7 @@ static void pillar_rows(tf_buf *b, const taafi_result *r, size_t a, int q)
         vc = tf_result_column_index(r, tf_score_column(d, vcn, sizeof vcn));
         scc = tf_result_column_index(r, sc);
         tf_buf_printf(b, "<tr><td>");
-        both(b, d->label ? d->label : d->id, d->label_ar);
+        tf_report_both(b, d->label ? d->label : d->id, d->label_ar);
         tf_buf_printf(b, "</td>");
         num(b, vc >= 0 ? r->cols[vc].v[a] : NAN);
         num(b, scc >= 0 ? r->cols[scc].v[a] : NAN);
@@ -234,18 +234,18 @@ static void breakdown(tf_buf *b, const taafi_result *r)
     const tf_areas *A = r->areas;
     size_t a;
     tf_buf_printf(b, "<h2>");
-    both(b, "Pillar breakdown", "تفصيل الركائز");
+    tf_report_both(b, "Pillar breakdown", "تفصيل الركائز");
     tf_buf_printf(b, "</h2>\n");
     for (a = 0; a < A->n; a++) {
         const char *ar = field(r, a, p->area_name_ar), *en = field(r, a, p->area_name);
         tf_buf_printf(b, "<details><summary>");
-        both(b, en ? en : A->id[a], ar);
+        tf_report_both(b, en ? en : A->id[a], ar);
         tf_buf_printf(b, " (%s)</summary>\n<table><thead><tr><th>", A->id[a]);
-        both(b, "Indicator", "المؤشر");
+        tf_report_both(b, "Indicator", "المؤشر");
         tf_buf_printf(b, "</th><th>");
-        both(b, "Value", "القيمة");
+        tf_report_both(b, "Value", "القيمة");
         tf_buf_printf(b, "</th><th>");
-        both(b, "Score", "الدرجة");
+        tf_report_both(b, "Score", "الدرجة");
         tf_buf_printf(b, "</th></tr></thead><tbody>\n");
         for (int q = 0; q < TF_N_PILLARS; q++)
             pillar_rows(b, r, a, q);
@@ -258,12 +258,12 @@ static void footer(tf_buf *b, const taafi_result *r)
 {
     const taafi_project *p = r->project;
     tf_buf_printf(b, "<footer><p>");
-    both(b, p->maps.disclaimer ? p->maps.disclaimer
+    tf_report_both(b, p->maps.disclaimer ? p->maps.disclaimer
                                : "The boundaries and names shown and the designations used do not imply official "
                                  "endorsement or acceptance.",
          "لا تعني الحدود والأسماء الواردة أي اعتماد أو قبول رسمي.");
     tf_buf_printf(b, "</p><p>taafi %s · %.10s · ", taafi_version(), r->finished);
-    html(b, p->maps.source_note ? p->maps.source_note : "inputs and their SHA-256 in recovery.gpkg, table run");
+    tf_report_text(b, p->maps.source_note ? p->maps.source_note : "inputs and their SHA-256 in recovery.gpkg, table run");
     tf_buf_printf(b, "</p></footer>\n</body>\n</html>\n");
 }
 
@@ -276,6 +276,7 @@ taafi_status tf_report_html(taafi_ctx *ctx, const taafi_result *r, const tf_shee
     head(&b, r->project);
     if (!(st = maps(ctx, &b, r, sheets, n_sheets))) {
         table(&b, r, sheets, n_sheets);
+        tf_report_access(&b, r);
         breakdown(&b, r);
         footer(&b, r);
     }

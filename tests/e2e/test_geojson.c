@@ -214,7 +214,7 @@ static void test_coverage_files(void **state)
         assert_true(tt_sql_double(f->db, "SELECT json_valid(j) AND json_type(j, '$.crs') IS NULL FROM doc") == 1);
         n = tt_sql_double(f->db, "SELECT json_array_length(j, '$.features') FROM doc");
         if (i == 0)
-            assert_true(n == 80); /* 20 areas x 4 coverage indicators */
+            assert_true(n == 120); /* 20 areas x 6 coverage indicators (4 straight, 2 along streets) */
         else
             assert_true(n > 40);
         /* every number of every position within Homs's lon/lat box */
