@@ -189,6 +189,18 @@ static int needs_network(const taafi_project *p)
     return 0;
 }
 
+/* The network, with the closures of each scenario that has its own. */
+static taafi_status build_network(taafi_ctx *ctx, const taafi_project *p, taafi_result *r)
+{
+    size_t s;
+    taafi_status st = tf_network_build(ctx, p, r->areas, &r->dq, tf_result_add_input, r, &r->network);
+    for (s = 0; s < p->n_scenarios && !st; s++)
+        if (p->scenarios[s].network)
+            st = tf_network_add_closures(ctx, p, r->areas, r->network, p->scenarios[s].network,
+                                         p->scenarios[s].name, &r->dq, tf_result_add_input, r);
+    return st;
+}
+
 taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **out)
 {
     tf_enter(ctx);
@@ -228,8 +240,7 @@ taafi_status taafi_run(taafi_ctx *ctx, const taafi_project *p, taafi_result **ou
     tf_log(ctx, TAAFI_LOG_INFO, "areas: %zu read; analysis CRS EPSG:%d", r->areas->n, r->areas->epsg);
     tf_log(ctx, TAAFI_LOG_DEBUG, "time: areas loaded at %.3f s", tf_seconds() - t0);
     log_unread(ctx, p);
-    if (needs_network(p) &&
-        (st = tf_network_build(ctx, p, r->areas, &r->dq, tf_result_add_input, r, &r->network)))
+    if (needs_network(p) && (st = build_network(ctx, p, r)))
         goto end;
     if (p->network.layer >= 0 && !r->network)
         tf_log(ctx, TAAFI_LOG_INFO, "network: no indicator has reach: network; the streets are not routed");

@@ -251,11 +251,23 @@ static taafi_status net_column(taafi_ctx *ctx, taafi_result *r, const tf_indicat
     return tf_result_add_column(ctx, r, name, def, 0, unit, v);
 }
 
+/* Whether the project or a scenario closes streets: then every result has
+ * the column of those who lose access to the closures (0 where nothing
+ * is closed), so that a scenario's replaces the project's. */
+static int closures_declared(const taafi_project *p)
+{
+    size_t s;
+    int any = p->network.closed_where || p->network.n_closed_by;
+    for (s = 0; s < p->n_scenarios; s++)
+        any |= p->scenarios[s].network != NULL;
+    return any;
+}
+
 taafi_status tf_coverage_network_prepare(taafi_ctx *ctx, cov_job *j, taafi_result *r)
 {
     const tf_indicator_def *def = j->def;
-    tf_reach_how straight = {TF_REACH_STRAIGHT, NULL, 0}, unclosed = {TF_REACH_NETWORK, r->network, 0};
-    int closures = tf_network_has_closures(r->network);
+    tf_reach_how straight = {TF_REACH_STRAIGHT, NULL, NULL}, unclosed = {TF_REACH_NETWORK, r->network, NULL};
+    int closures = tf_network_closures(r->network, def->closures) != NULL, declared = closures_declared(r->project);
     taafi_status st;
     if (!j->pop)
         return tf_error(ctx, TAAFI_ERR_PROJECT, "coverage '%s': reach: network counts residents at the cells of the "
@@ -263,7 +275,7 @@ taafi_status tf_coverage_network_prepare(taafi_ctx *ctx, cov_job *j, taafi_resul
                         "indicator, or use reach: straight", def->id);
     if ((st = net_column(ctx, r, def, "pop_unreachable", "persons", &j->off)) ||
         (st = net_column(ctx, r, def, "pop_lost_vs_straight", "persons", &j->lost_straight)) ||
-        (closures && (st = net_column(ctx, r, def, "pop_lost_to_closures", "persons", &j->lost_closures))) ||
+        (declared && (st = net_column(ctx, r, def, "pop_lost_to_closures", "persons", &j->lost_closures))) ||
         (st = net_column(ctx, r, def, "point_dist", "m", &j->point_dist)) ||
         (st = cell_size(ctx, j->pop, j->A, &j->cell_hx, &j->cell_hy)) ||
         (st = tf_coverage_reach(ctx, def, j->s, j->A, &straight, &j->straight)) ||

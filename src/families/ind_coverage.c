@@ -519,7 +519,7 @@ static taafi_status finish_on(taafi_ctx *ctx, const tf_indicator_def *def, tf_in
     const tf_indicator_def *pop = p->population >= 0 ? &p->inds[p->population] : NULL;
     cov_job j;
     tf_reach *reach = NULL;
-    tf_reach_how how = {def->reach, r->network, 1};
+    tf_reach_how how = {def->reach, r->network, r->network ? tf_network_closures(r->network, def->closures) : NULL};
     char stage[128];
     taafi_status st;
     memset(&j, 0, sizeof j);
@@ -556,11 +556,11 @@ static int same_text(const char *a, const char *b) { return (!a && !b) || (a && 
  * the filters). */
 static int scenario_variant(const tf_indicator_def *base, const tf_indicator_def *scen, char *why, size_t size)
 {
-    int other_filter = !same_text(scen->where, base->where);
-    if (scen->distance == base->distance && !other_filter)
+    int other_filter = !same_text(scen->where, base->where), other_closures = scen->closures != base->closures;
+    if (scen->distance == base->distance && !other_filter && !other_closures)
         return 0;
-    snprintf(why, size, "within %g m%s%s", scen->distance, other_filter ? " of facilities where " : "",
-             other_filter ? scen->where : "");
+    snprintf(why, size, "within %g m%s%s%s", scen->distance, other_filter ? " of facilities where " : "",
+             other_filter ? scen->where : "", other_closures ? ", with the scenario's closures" : "");
     return 1;
 }
 

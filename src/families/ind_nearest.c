@@ -78,7 +78,7 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
 {
     tf_reach *reach = NULL;
     tf_reach_cursor *c = NULL;
-    tf_reach_how how = {def->reach, r->network, 1};
+    tf_reach_how how = {def->reach, r->network, r->network ? tf_network_closures(r->network, def->closures) : NULL};
     double *v;
     taafi_status st = tf_result_add_column(ctx, r, def->id, def, 0, "m", &v);
     if (st)
@@ -95,11 +95,21 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     return st;
 }
 
+/* A scenario with other closures measures again along the streets. */
+static int scenario_variant(const tf_indicator_def *base, const tf_indicator_def *scen, char *why, size_t size)
+{
+    if (scen->closures == base->closures)
+        return 0;
+    snprintf(why, size, "along the streets with the scenario's closures");
+    return 1;
+}
+
 const tf_family tf_family_nearest = {.type = TF_IND_NEAREST_DISTANCE,
                                      .begin = begin,
                                      .consume = consume,
                                      .finish = finish,
-                                     .free = free_state};
+                                     .free = free_state,
+                                     .scenario_variant = scenario_variant};
 
 /* The project-file keys of nearest_distance: layer, where. */
 static taafi_status layer_keys(parser *ps, const yaml_node_t *m, tf_indicator_def *d)

@@ -29,11 +29,12 @@
 typedef enum tf_reach_method { TF_REACH_STRAIGHT = 0, TF_REACH_NETWORK = 1 } tf_reach_method;
 
 /* How a reach measures: the method and, along the network, which one
- * (borrowed: it outlives the reach) and whether its closures hold. */
+ * and the closures that hold (tf_network_closures; NULL: none), both
+ * borrowed: they outlive the reach. */
 typedef struct tf_reach_how {
     tf_reach_method method;
     const tf_network *network;
-    int open_only;
+    const unsigned char *closed;
 } tf_reach_how;
 
 typedef struct tf_reach tf_reach;

@@ -22,7 +22,7 @@
 
 typedef struct net_reach {
     const tf_network *net;
-    int open_only;
+    const unsigned char *closed; /* per edge, NULL: none */
     size_t n;
     tf_net_join *join;      /* per facility                              */
     unsigned char *joined;  /* per facility: 1 when within max_join      */
@@ -97,14 +97,14 @@ static taafi_status net_make(taafi_ctx *ctx, const tf_reach_how *how, const doub
         net_free(ctx, s);
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
     }
-    s->net = how->network, s->open_only = how->open_only, s->n = n;
+    s->net = how->network, s->closed = how->closed, s->n = n;
     for (i = 0; i < n; i++)
-        if ((s->joined[i] = (unsigned char)tf_network_join(s->net, x[i], y[i], s->open_only, &s->join[i]))) {
+        if ((s->joined[i] = (unsigned char)tf_network_join(s->net, x[i], y[i], s->closed, &s->join[i]))) {
             s->src[s->n_src] = s->join[i];
             s->src_fac[s->n_src++] = i;
         }
     if ((st = sort_by_edge(ctx, s)) ||
-        (st = tf_network_route(ctx, s->net, s->src, s->n_src, s->open_only, s->dist, s->label))) {
+        (st = tf_network_route(ctx, s->net, s->src, s->n_src, s->closed, s->dist, s->label))) {
         net_free(ctx, s);
         return st == TAAFI_ERR_NOMEM ? tf_error(ctx, st, "out of memory") : st;
     }
@@ -171,7 +171,7 @@ static long net_nearest(void *cursor, double x, double y, double *dist_m)
     size_t k;
     double d;
     *dist_m = INFINITY;
-    if (!tf_network_join(s->net, x, y, s->open_only, &j))
+    if (!tf_network_join(s->net, x, y, s->closed, &j))
         return -1;
     d = tf_network_via_nodes(s->net, s->dist, s->label, &j, &lab);
     for (k = first_on_edge(s, j.edge); k < s->n_src && s->src[s->by_edge[k]].edge == j.edge; k++) {

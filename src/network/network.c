@@ -364,6 +364,10 @@ void tf_network_free(taafi_ctx *ctx, tf_network *n)
     tf_free(n->adj_start);
     tf_free(n->adj);
     tf_seggrid_free(&n->grid);
+    tf_free(n->fid);
+    for (size_t i = 0; i < n->n_scen; i++)
+        tf_free(n->scen[i].closed);
+    tf_free(n->scen);
     tf_free(n);
 }
 
@@ -518,7 +522,10 @@ taafi_status tf_network_build(taafi_ctx *ctx, const taafi_project *p, const tf_a
         st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = tf_network_close(ctx, p, A, n, L.fid, dq, add_input, user)) || (st = note_pieces(ctx, n, role, dq)))
+    n->fid = L.fid, n->n_streets = L.n_feat;
+    L.fid = NULL; /* the network's now: scenarios' closures read them */
+    if ((st = tf_network_close(ctx, p, A, n, &p->network, NULL, n->closed, &n->any_closed, dq, add_input, user)) ||
+        (st = note_pieces(ctx, n, role, dq)))
         goto done;
     for (i = 0; i < n->n_edges; i++)
         km += n->len[i] / 1000;
@@ -538,4 +545,3 @@ done:
 size_t tf_network_nodes(const tf_network *n) { return n->n_nodes; }
 size_t tf_network_edges(const tf_network *n) { return n->n_edges; }
 double tf_network_max_join(const tf_network *n) { return n->max_join; }
-int tf_network_has_closures(const tf_network *n) { return n->any_closed; }

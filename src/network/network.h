@@ -45,18 +45,31 @@ typedef struct tf_net_join {
     double t, leg_m;
 } tf_net_join;
 
-/* Joins (x, y) to the nearest edge (open ones only when `open_only`)
+/* Which edges are closed: one byte per edge, nonzero closed; NULL: none.
+ * The project's closures (which NULL or &p->network), or a scenario's
+ * added with tf_network_add_closures (its network def); NULL also when
+ * they close nothing. */
+const unsigned char *tf_network_closures(const tf_network *n, const tf_network_def *which);
+
+/* Works out the closures of a scenario (nd: its `network:` keys, which
+ * must outlive n) on the streets already read, noting what they close
+ * into dq with the scenario's name; before the network is shared. */
+taafi_status tf_network_add_closures(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, tf_network *n,
+                                     const tf_network_def *nd, const char *scenario, tf_dq *dq,
+                                     tf_file_fn add_input, void *user);
+
+/* Joins (x, y) to the nearest edge that `closed` leaves open (NULL: any)
  * within max_join metres: 1 and *j set, or 0 when there is none that
  * close.  Ties go to the lower edge number. */
-int tf_network_join(const tf_network *n, double x, double y, int open_only, tf_net_join *j);
+int tf_network_join(const tf_network *n, double x, double y, const unsigned char *closed, tf_net_join *j);
 
 /* The shortest distances (metres) from the joined sources src[0..ns) to
- * every node, along open edges only when `open_only`: dist[node] (INFINITY
+ * every node, along the edges `closed` leaves open: dist[node] (INFINITY
  * where none reaches) and label[node], the source reached from (-1: none;
  * of sources at equal distance, the lower number).  dist and label hold
  * tf_network_nodes(n) entries, the caller's. */
 taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_join *src, size_t ns,
-                              int open_only, double *dist, long *label);
+                              const unsigned char *closed, double *dist, long *label);
 
 /* The distance from a place joined at j to the nearest source through
  * the nodes of its edge (dist, label as tf_network_route made them), its
@@ -73,7 +86,5 @@ size_t tf_network_nodes(const tf_network *n);
 size_t tf_network_edges(const tf_network *n);
 /* The max_join the network was built with (metres). */
 double tf_network_max_join(const tf_network *n);
-/* Whether any edge is closed. */
-int tf_network_has_closures(const tf_network *n);
 
 #endif

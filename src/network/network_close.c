@@ -14,22 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What one cause closed: marks per edge (this cause's), counted. */
+/* What one cause closed: marks per edge (this cause's), counted, and the
+ * closures' mask it adds to (the first cause of an edge kept). */
 typedef struct tally {
-    unsigned char *mark;
+    unsigned char *mark, *closed;
     size_t segments;
     double km;
 } tally;
 
-static void close_edge(tf_network *n, tally *t, size_t e, unsigned char cause)
+static void close_edge(const tf_network *n, tally *t, size_t e, unsigned char cause)
 {
     if (t->mark[e])
         return;
     t->mark[e] = 1;
     t->segments++;
     t->km += n->len[e] / 1000;
-    if (!n->closed[e])
-        n->closed[e] = cause;
+    if (!t->closed[e])
+        t->closed[e] = cause;
 }
 
 /* The source of layer li with `where` added to its own filter. */
@@ -55,17 +56,17 @@ static int cmp_fid(const void *a, const void *b)
 
 /* closed.where: the streets it selects (their fids read without their
  * geometry), and every segment of them. */
-static taafi_status close_where(taafi_ctx *ctx, const taafi_project *p, tf_network *n, const int64_t *fid,
+static taafi_status close_where(taafi_ctx *ctx, const taafi_project *p, const tf_network *n, const char *where,
                                 tally *t)
 {
     static const char *no_geometry[] = {"OGR_GEOMETRY", NULL};
     tf_vsource src = {0};
-    char *where = NULL;
+    char *own_where = NULL;
     int64_t *sel = NULL, *v;
     size_t n_sel = 0, cap = 0, e, n_msgs = 0;
     OGRFeatureH f;
     taafi_status st;
-    if ((st = open_filtered(ctx, &p->layers[p->network.layer], p->network.closed_where, &src, &where)))
+    if ((st = open_filtered(ctx, &p->layers[p->network.layer], where, &src, &own_where)))
         goto done;
     OGR_L_SetIgnoredFields(src.layer, no_geometry);
     OGR_L_ResetReading(src.layer);
@@ -82,11 +83,11 @@ static taafi_status close_where(taafi_ctx *ctx, const taafi_project *p, tf_netwo
         goto done;
     qsort(sel, n_sel, sizeof *sel, cmp_fid);
     for (e = 0; e < n->n_edges && n_sel; e++)
-        if (n->feature[e] != SIZE_MAX && bsearch(&fid[n->feature[e]], sel, n_sel, sizeof *sel, cmp_fid))
+        if (n->feature[e] != SIZE_MAX && bsearch(&n->fid[n->feature[e]], sel, n_sel, sizeof *sel, cmp_fid))
             close_edge(n, t, e, TF_CLOSED_WHERE);
 done:
     tf_source_close(&src);
-    tf_free(where);
+    tf_free(own_where);
     tf_free(sel);
     return st;
 }
@@ -94,7 +95,7 @@ done:
 /* One closing feature: the segments within `within` of it. */
 typedef struct closer {
     taafi_ctx *ctx;
-    tf_network *n;
+    const tf_network *n;
     tally *t;
     unsigned char cause;
     double within, px, py;      /* px, py: the feature when a point     */
@@ -106,7 +107,7 @@ typedef struct closer {
 static int close_near(size_t e, void *user)
 {
     closer *c = user;
-    tf_network *n = c->n;
+    const tf_network *n = c->n;
     double s[4] = {n->nx[n->eu[e]], n->ny[n->eu[e]], n->nx[n->ev[e]], n->ny[n->ev[e]]}, d;
     GEOSCoordSequence *cs;
     GEOSGeometry *line;
@@ -162,10 +163,9 @@ static taafi_status close_by_feature(closer *c, const GEOSGeometry *g)
 }
 
 /* closed.by[k]: every feature of its layer that its where selects. */
-static taafi_status close_by(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, tf_network *n, size_t k,
-                             tally *t, tf_dq *dq, tf_file_fn add_input, void *user)
+static taafi_status close_by(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, const tf_network *n,
+                             const tf_closure_def *cd, size_t k, tally *t, tf_dq *dq, tf_file_fn add_input, void *user)
 {
-    const tf_closure_def *cd = &p->network.closed_by[k];
     tf_vsource src = {0};
     OGRSpatialReferenceH srs;
     tf_reproj *to_xy = NULL;
@@ -200,13 +200,14 @@ done:
     return st;
 }
 
-/* What cause k (a description) closed, noted; warned of when it closes
+/* What a cause (a description) closed, noted; warned of when it closes
  * every segment. */
-static taafi_status note_cause(taafi_ctx *ctx, const tf_network *n, const char *role, const char *what,
-                               const tally *t, tf_dq *dq)
+static taafi_status note_cause(taafi_ctx *ctx, const tf_network *n, const char *role, const char *scenario,
+                               const char *what, const tally *t, tf_dq *dq)
 {
-    char problem[640];
-    snprintf(problem, sizeof problem, "closed by %s: %zu of %zu street segments, %.3f km", what, t->segments,
+    char problem[700];
+    snprintf(problem, sizeof problem, "%s%s%sclosed by %s: %zu of %zu street segments, %.3f km",
+             scenario ? "scenario " : "", scenario ? scenario : "", scenario ? ": " : "", what, t->segments,
              n->n_edges, t->km);
     tf_log(ctx, TAAFI_LOG_INFO, "network: %s", problem);
     if (t->segments == n->n_edges)
@@ -217,34 +218,68 @@ static taafi_status note_cause(taafi_ctx *ctx, const tf_network *n, const char *
                                                : "routed around");
 }
 
-taafi_status tf_network_close(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, tf_network *n,
-                              const int64_t *fid, tf_dq *dq, tf_file_fn add_input, void *user)
+/* What closed.by[k] is, in words. */
+static void describe_by(const taafi_project *p, const tf_closure_def *cd, char *what, size_t size)
 {
-    const tf_network_def *nd = &p->network;
-    const char *role = p->layers[nd->layer].role;
+    snprintf(what, size, "layer %s%s%s%s within %g m", p->layers[cd->layer].role, cd->where ? " (" : "",
+             cd->where ? cd->where : "", cd->where ? ")" : "", cd->within);
+}
+
+taafi_status tf_network_close(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, const tf_network *n,
+                              const tf_network_def *nd, const char *scenario, unsigned char *closed, int *any,
+                              tf_dq *dq, tf_file_fn add_input, void *user)
+{
+    const char *role = p->layers[p->network.layer].role;
     tally t = {0};
     char what[512];
     size_t k, e;
     taafi_status st = TAAFI_OK;
+    *any = 0;
     if (!nd->closed_where && !nd->n_closed_by)
         return TAAFI_OK;
     if (!(t.mark = tf_calloc(n->n_edges ? n->n_edges : 1, 1)))
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    if (nd->closed_where && !(st = close_where(ctx, p, n, fid, &t))) {
+    t.closed = closed;
+    if (nd->closed_where && !(st = close_where(ctx, p, n, nd->closed_where, &t))) {
         snprintf(what, sizeof what, "closed.where (%s)", nd->closed_where);
-        st = note_cause(ctx, n, role, what, &t, dq);
+        st = note_cause(ctx, n, role, scenario, what, &t, dq);
     }
     for (k = 0; k < nd->n_closed_by && !st; k++) {
         memset(t.mark, 0, n->n_edges), t.segments = 0, t.km = 0;
-        if (!(st = close_by(ctx, p, A, n, k, &t, dq, add_input, user))) {
-            snprintf(what, sizeof what, "layer %s%s%s%s within %g m", p->layers[nd->closed_by[k].layer].role,
-                     nd->closed_by[k].where ? " (" : "", nd->closed_by[k].where ? nd->closed_by[k].where : "",
-                     nd->closed_by[k].where ? ")" : "", nd->closed_by[k].within);
-            st = note_cause(ctx, n, role, what, &t, dq);
+        if (!(st = close_by(ctx, p, A, n, &nd->closed_by[k], k, &t, dq, add_input, user))) {
+            describe_by(p, &nd->closed_by[k], what, sizeof what);
+            st = note_cause(ctx, n, role, scenario, what, &t, dq);
         }
     }
     for (e = 0; e < n->n_edges; e++)
-        n->any_closed |= n->closed[e] != 0;
+        *any |= closed[e] != 0;
     tf_free(t.mark);
     return st;
+}
+
+taafi_status tf_network_add_closures(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, tf_network *n,
+                                     const tf_network_def *nd, const char *scenario, tf_dq *dq,
+                                     tf_file_fn add_input, void *user)
+{
+    struct scen_closures *v = tf_realloc(n->scen, (n->n_scen + 1) * sizeof *v);
+    taafi_status st;
+    if (!v)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    n->scen = v;
+    v = &n->scen[n->n_scen];
+    v->nd = nd;
+    if (!(v->closed = tf_calloc(n->n_edges ? n->n_edges : 1, 1)))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    n->n_scen++; /* now, so that the network frees its mask */
+    st = tf_network_close(ctx, p, A, n, nd, scenario, v->closed, &v->any, dq, add_input, user);
+    return st;
+}
+
+const unsigned char *tf_network_closures(const tf_network *n, const tf_network_def *which)
+{
+    size_t i;
+    for (i = 0; which && i < n->n_scen; i++)
+        if (n->scen[i].nd == which)
+            return n->scen[i].any ? n->scen[i].closed : NULL;
+    return n->any_closed ? n->closed : NULL;
 }

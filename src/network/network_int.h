@@ -55,12 +55,21 @@ struct tf_network {
     tf_seggrid grid;          /* over the edges, for joins            */
     double max_join;          /* metres                               */
     int any_closed;
+    int64_t *fid;             /* per street (reading order)           */
+    size_t n_streets;
+    struct scen_closures {    /* scenarios' closures                  */
+        const tf_network_def *nd;
+        unsigned char *closed;
+        int any;
+    } *scen;
+    size_t n_scen;
 };
 
-/* network_close.c: marks n->closed by the project's closures (the
- * streets' fid[], by reading order, for closed.where) and notes what each
- * closed into dq. */
-taafi_status tf_network_close(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, tf_network *n,
-                              const int64_t *fid, tf_dq *dq, tf_file_fn add_input, void *user);
+/* network_close.c: marks closed[] (one per edge, zeroed) by the closures
+ * nd lists (the project's or a scenario's, `scenario` its name or NULL)
+ * and notes what each closed into dq; *any set when one is closed. */
+taafi_status tf_network_close(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, const tf_network *n,
+                              const tf_network_def *nd, const char *scenario, unsigned char *closed, int *any,
+                              tf_dq *dq, tf_file_fn add_input, void *user);
 
 #endif

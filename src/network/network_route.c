@@ -10,10 +10,10 @@
 #include <math.h>
 #include <string.h>
 
-int tf_network_join(const tf_network *n, double x, double y, int open_only, tf_net_join *j)
+int tf_network_join(const tf_network *n, double x, double y, const unsigned char *closed, tf_net_join *j)
 {
     double t, d;
-    long e = tf_seggrid_nearest(&n->grid, x, y, n->max_join, open_only ? n->closed : NULL, -1, &t, &d);
+    long e = tf_seggrid_nearest(&n->grid, x, y, n->max_join, closed, -1, &t, &d);
     if (e < 0)
         return 0;
     j->edge = (size_t)e, j->t = t, j->leg_m = d;
@@ -86,7 +86,7 @@ static int improve(double *dist, long *label, size_t v, double d, long l)
 }
 
 taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_join *src, size_t ns,
-                              int open_only, double *dist, long *label)
+                              const unsigned char *closed, double *dist, long *label)
 {
     heap h = {0};
     size_t i, k;
@@ -107,7 +107,7 @@ taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_
             continue; /* superseded */
         for (k = n->adj_start[it.node]; k < n->adj_start[it.node + 1] && !st; k++) {
             size_t e = n->adj[k], w = n->eu[e] == it.node ? n->ev[e] : n->eu[e];
-            if (open_only && n->closed[e])
+            if (closed && closed[e])
                 continue;
             if (improve(dist, label, w, it.d + n->len[e], it.label) &&
                 heap_push(ctx, &h, it.d + n->len[e], it.label, w))

@@ -111,3 +111,32 @@ taafi_status pj_parse_reach(parser *ps, const yaml_node_t *m, tf_indicator_def *
                               "streets; add one (docs/network.md) or use reach: straight", d->id);
     return TAAFI_OK;
 }
+
+taafi_status pj_parse_scenario_network(parser *ps, const yaml_node_t *m, tf_scenario *sc)
+{
+    static const char *const keys[] = {"closed", NULL};
+    const yaml_node_t *v;
+    size_t k;
+    taafi_status st;
+    if ((st = pj_expect_mapping(ps, m, "a scenario's network")) ||
+        (st = pj_check_keys(ps, m, "a scenario's network", keys)))
+        return st;
+    if (ps->p->network.layer < 0)
+        return pj_perr(ps, m, "scenario '%s' changes the network's closures but the project has no 'network:' "
+                              "section", sc->name);
+    if (!(v = pj_get(ps, m, "closed")))
+        return pj_perr(ps, m, "scenario '%s': network: give 'closed:' (where, by), the closures of the scenario; "
+                              "closed: {} opens every street", sc->name);
+    if (!(sc->network = tf_calloc(1, sizeof *sc->network)))
+        return tf_error(ps->ctx, TAAFI_ERR_NOMEM, "out of memory");
+    *sc->network = ps->p->network;
+    sc->network->level_field = NULL, sc->network->closed_where = NULL; /* the project's own */
+    sc->network->closed_by = NULL, sc->network->n_closed_by = 0;
+    sc->network->line = pj_line_of(m);
+    if ((st = parse_closed(ps, v, sc->network)))
+        return st;
+    for (k = 0; k < ps->p->n_inds; k++)
+        if (sc->inds[k].reach == 1)
+            sc->inds[k].closures = sc->network;
+    return TAAFI_OK;
+}

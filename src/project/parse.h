@@ -59,6 +59,9 @@ char *pj_resolve(const taafi_project *p, const char *path);
 taafi_status pj_parse_network(parser *ps, const yaml_node_t *m);
 void pj_network_defaults(tf_network_def *n);
 taafi_status pj_parse_reach(parser *ps, const yaml_node_t *m, tf_indicator_def *d);
+/* A scenario's `network: {closed: ...}`: other closures for its copies of
+ * the indicators that measure along the network. */
+taafi_status pj_parse_scenario_network(parser *ps, const yaml_node_t *m, tf_scenario *sc);
 
 /* indicators (indicators.c) */
 taafi_status pj_check_indicators(parser *ps, const yaml_node_t *root);

@@ -243,6 +243,9 @@ static void free_source(tf_source *s)
 static void free_scenario(tf_scenario *sc, const taafi_project *p)
 {
     tf_free(sc->name);
+    if (sc->network)
+        tf_network_def_free(sc->network);
+    tf_free(sc->network);
     for (size_t k = 0; sc->inds && k < p->n_inds; k++) {
         if (sc->inds[k].label != p->inds[k].label)
             tf_free(sc->inds[k].label);

@@ -78,6 +78,9 @@ typedef struct tf_indicator_def {
      * tf_reach_method (families/reach.h): 0 straight lines, 1 along the
      * open streets of the project's `network` */
     int reach;
+    /* along the network: the closures that hold, a scenario's `network:`
+     * (owned by the scenario); NULL: the project's */
+    const struct tf_network_def *closures;
 } tf_indicator_def;
 
 /* The filter a pass for d reads with (see pass_where). */
@@ -162,6 +165,8 @@ typedef struct tf_scenario {
     tf_indicator_def *inds; /* a copy of the project's, overrides applied;
                                its strings belong to the project's       */
     tf_scoring scoring;     /* likewise                                  */
+    struct tf_network_def *network; /* other closures (network:), owned;
+                                       NULL: the project's           */
 } tf_scenario;
 
 /* An assessment round (rounds:): its name and date and the inputs that

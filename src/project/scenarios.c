@@ -129,7 +129,7 @@ static taafi_status scenario_pillars(parser *ps, tf_scenario *sc, const yaml_nod
  * project's indicators and scoring. */
 static taafi_status scenario(parser *ps, const yaml_node_t *k, const yaml_node_t *v)
 {
-    static const char *const keys[] = {"indicators", "pillars", NULL};
+    static const char *const keys[] = {"indicators", "pillars", "network", NULL};
     taafi_project *p = ps->p;
     tf_scenario *sc = &p->scenarios[p->n_scenarios];
     const yaml_node_t *sec;
@@ -157,6 +157,8 @@ static taafi_status scenario(parser *ps, const yaml_node_t *k, const yaml_node_t
             if ((st = scenario_indicator(ps, sc, pj_node(ps, ip->key), pj_node(ps, ip->value))))
                 return st;
     }
+    if ((sec = pj_get(ps, v, "network")) && (st = pj_parse_scenario_network(ps, sec, sc)))
+        return st;
     return (sec = pj_get(ps, v, "pillars")) ? scenario_pillars(ps, sc, sec) : TAAFI_OK;
 }
 

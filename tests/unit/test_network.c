@@ -80,10 +80,12 @@ static void unbuild(tt_env *e, built *b)
 }
 
 /* The distance along the network from facility (fx, fy) to (px, py),
- * closures holding; -1 when unreachable. */
-static double along(tt_env *e, const built *b, double fx, double fy, double px, double py)
+ * the closures of `which` holding (NULL: the project's); -1 when
+ * unreachable. */
+static double along_with(tt_env *e, const built *b, const tf_network_def *which, double fx, double fy, double px,
+                         double py)
 {
-    tf_reach_how how = {TF_REACH_NETWORK, b->net, 1};
+    tf_reach_how how = {TF_REACH_NETWORK, b->net, tf_network_closures(b->net, which)};
     double x = X0 + fx, y = Y0 + fy, d;
     tf_reach *r = NULL;
     tf_reach_cursor *c = NULL;
@@ -94,6 +96,11 @@ static double along(tt_env *e, const built *b, double fx, double fy, double px, 
     tf_reach_cursor_free(c);
     tf_reach_free(e->ctx, r);
     return k < 0 ? -1 : d;
+}
+
+static double along(tt_env *e, const built *b, double fx, double fy, double px, double py)
+{
+    return along_with(e, b, NULL, fx, fy, px, py);
 }
 
 /* h (0,0)-(200,0) and v (100,-100)-(100,100) cross at (100,0); s starts
@@ -148,9 +155,25 @@ static void test_closures(void **state)
     hand_streets(s, sizeof s, "0");
     /* h closed by its name: F joins v at (100,10), 100 m away; P1 along v */
     build(e, s, "  streets: streets\n  closed: {where: \"name = 'h'\"}", NULL, &b);
-    assert_int_equal(tf_network_has_closures(b.net), 1);
+    assert_non_null(tf_network_closures(b.net, NULL));
     assert_double_equal(along(e, &b, 0, 10, 100, 90), 100 + 80, 1e-9);
     assert_double_equal(along(e, &b, 0, 10, 250, 5), -1, 0);
+    {
+        /* a scenario's closures on the same streets: none, then s only */
+        tf_network_def none = b.p->network, only_s = b.p->network;
+        none.closed_where = NULL, only_s.closed_where = "name = 's'";
+        assert_int_equal(tf_network_add_closures(e->ctx, b.p, b.r->areas, b.net, &none, "open", &b.r->dq,
+                                                 tf_result_add_input, b.r), TAAFI_OK);
+        assert_int_equal(tf_network_add_closures(e->ctx, b.p, b.r->areas, b.net, &only_s, "s", &b.r->dq,
+                                                 tf_result_add_input, b.r), TAAFI_OK);
+        assert_null(tf_network_closures(b.net, &none));
+        assert_non_null(tf_network_closures(b.net, &only_s));
+        assert_true(tf_network_closures(b.net, &only_s) != tf_network_closures(b.net, NULL));
+        assert_double_equal(along_with(e, &b, &only_s, 0, 10, 100, 90), 200, 1e-9);
+        /* s closed: P2 walks to the end of h, which the join moved to s's start (200.5, 0) */
+        assert_double_equal(along_with(e, &b, &only_s, 0, 10, 250, 5), 210.5 + hypot(49.5, 5), 1e-9);
+        assert_double_equal(along_with(e, &b, &none, 0, 10, 250, 5), 265, 1e-9);
+    }
     unbuild(e, &b);
     /* rubble over h's second half: P2 is cut off, P1 not */
     free(tt_write(e->dir, "rubble.geojson",
@@ -318,7 +341,7 @@ static void test_grid_against_floyd_warshall(void **state)
     assert_int_equal(tf_network_edges(b.net), 2 * G * (G - 1));
     for (i = 0; i < 12; i++)
         fx[i] = X0 + (double)(rnd(&seed) % 760), fy[i] = Y0 + (double)(rnd(&seed) % 760);
-    how.method = TF_REACH_NETWORK, how.network = b.net, how.open_only = 1;
+    how.method = TF_REACH_NETWORK, how.network = b.net, how.closed = tf_network_closures(b.net, NULL);
     assert_int_equal(tf_reach_new(e->ctx, &how, fx, fy, 12, b.r->areas, 500, &r), TAAFI_OK);
     assert_int_equal(tf_reach_cursor_new(e->ctx, r, &c), TAAFI_OK);
     for (i = 0; i < 400; i++) {
