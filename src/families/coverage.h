@@ -54,6 +54,7 @@ typedef struct cov_job {
      * half width and height in the analysis CRS (metres) */
     tf_reach *straight, *unclosed;
     double cell_hx, cell_hy;
+    double limit; /* the standard in the network's cost: metres or minutes */
     double *off, *lost_straight, *lost_closures, *point_dist;
 } cov_job;
 
@@ -68,6 +69,10 @@ struct tf_worker {
  * (coverage_cells.c): its columns, gap and basin shares, as cov_item
  * makes them for a reach that cuts polygons. */
 taafi_status tf_coverage_cells_item(taafi_ctx *wctx, tf_worker *w, size_t a, cov_job *j);
+
+/* The unit of def's distances: "min" along a network in drive mode, else
+ * "m" (coverage_cells.c). */
+const char *tf_coverage_unit(const tf_indicator_def *def, const taafi_result *r);
 
 /* The reach of the facilities of s within def's standard distance,
  * measured as `how` says (ind_coverage.c).  *out is the caller's. */

@@ -51,7 +51,7 @@ static int add_rect(cells_acc *c, double x0, double y0, double x1, double y1)
 static int one_cell(cells_acc *c, double x, double y, double people, double fraction)
 {
     cov_job *j = c->j;
-    double d, ds, da, D = j->def->distance;
+    double d, ds, da, D = j->limit;
     long hit = tf_reach_nearest(c->w->cur, x, y, &d);
     int within = hit >= 0 && d <= D;
     c->total += people;
@@ -67,7 +67,7 @@ static int one_cell(cells_acc *c, double x, double y, double people, double frac
         c->people_dist += people * d;
         c->w->basin[hit] += people;
     }
-    if (!within && tf_reach_nearest(c->w->straight, x, y, &ds) >= 0 && ds <= D)
+    if (!within && c->w->straight && tf_reach_nearest(c->w->straight, x, y, &ds) >= 0 && ds <= j->def->distance)
         c->lost_straight += people;
     if (!within && c->w->unclosed && tf_reach_nearest(c->w->unclosed, x, y, &da) >= 0 && da <= D)
         c->lost_closures += people;
@@ -183,7 +183,8 @@ taafi_status tf_coverage_cells_item(taafi_ctx *wctx, tf_worker *w, size_t a, cov
     if (j->load)
         j->load[a] = n_here ? c.total / (double)n_here / j->def->standard : NAN;
     j->off[a] = c.off;
-    j->lost_straight[a] = c.lost_straight;
+    if (j->lost_straight)
+        j->lost_straight[a] = c.lost_straight;
     if (j->lost_closures)
         j->lost_closures[a] = c.lost_closures;
     j->point_dist[a] = point_distance(wctx, w->cur, area);
@@ -251,6 +252,11 @@ static taafi_status net_column(taafi_ctx *ctx, taafi_result *r, const tf_indicat
     return tf_result_add_column(ctx, r, name, def, 0, unit, v);
 }
 
+const char *tf_coverage_unit(const tf_indicator_def *def, const taafi_result *r)
+{
+    return def->reach == TF_REACH_NETWORK && r->project->network.drive ? "min" : "m";
+}
+
 /* Whether the project or a scenario closes streets: then every result has
  * the column of those who lose access to the closures (0 where nothing
  * is closed), so that a scenario's replaces the project's. */
@@ -273,12 +279,14 @@ taafi_status tf_coverage_network_prepare(taafi_ctx *ctx, cov_job *j, taafi_resul
         return tf_error(ctx, TAAFI_ERR_PROJECT, "coverage '%s': reach: network counts residents at the cells of the "
                         "population raster, and the project has none; add 'population:' naming a raster_sum "
                         "indicator, or use reach: straight", def->id);
+    j->limit = r->project->network.drive ? def->minutes : def->distance;
     if ((st = net_column(ctx, r, def, "pop_unreachable", "persons", &j->off)) ||
-        (st = net_column(ctx, r, def, "pop_lost_vs_straight", "persons", &j->lost_straight)) ||
+        (def->distance > 0 &&
+         (st = net_column(ctx, r, def, "pop_lost_vs_straight", "persons", &j->lost_straight))) ||
         (declared && (st = net_column(ctx, r, def, "pop_lost_to_closures", "persons", &j->lost_closures))) ||
-        (st = net_column(ctx, r, def, "point_dist", "m", &j->point_dist)) ||
+        (st = net_column(ctx, r, def, "point_dist", tf_coverage_unit(def, r), &j->point_dist)) ||
         (st = cell_size(ctx, j->pop, j->A, &j->cell_hx, &j->cell_hy)) ||
-        (st = tf_coverage_reach(ctx, def, j->s, j->A, &straight, &j->straight)) ||
+        (def->distance > 0 && (st = tf_coverage_reach(ctx, def, j->s, j->A, &straight, &j->straight))) ||
         (closures && (st = tf_coverage_reach(ctx, def, j->s, j->A, &unclosed, &j->unclosed))))
         return st;
     return note_unjoined(ctx, j, r);

@@ -123,6 +123,26 @@ static taafi_status coverage_where(parser *ps, const char *user_where, const cha
     return TAAFI_OK;
 }
 
+/* minutes: the standard time along a network in drive mode, which such
+ * a coverage needs (and no other has). */
+static taafi_status coverage_minutes(parser *ps, const yaml_node_t *m, tf_indicator_def *d)
+{
+    const yaml_node_t *v = pj_get(ps, m, "minutes");
+    int drive = d->reach == 1 && ps->p->network.drive;
+    taafi_status st;
+    if (!v)
+        return drive ? pj_perr(ps, m, "coverage '%s' is measured along a network in mode: drive; give its standard "
+                                      "time in 'minutes'", d->id)
+                     : TAAFI_OK;
+    if (!drive)
+        return pj_perr(ps, v, "'minutes' is the standard of a coverage with reach: network in a network of mode: "
+                              "drive; give 'distance' in metres otherwise");
+    if ((st = pj_number(ps, v, "minutes", &d->minutes)))
+        return st;
+    return d->minutes > 0 && d->minutes <= 1440 ? TAAFI_OK
+                                                : pj_perr(ps, v, "'minutes' must be more than 0, at most 1440");
+}
+
 /* coverage: the facilities of `layer` matching its `where`, its `kind`
  * (kind_field = kind) and its statuses (status_field IN statuses; by
  * default status IN ('functioning', 'partial')); `distance` in metres
@@ -142,6 +162,8 @@ static taafi_status parse_coverage(parser *ps, const yaml_node_t *m, tf_indicato
         (st = pj_opt_str(ps, m, "capacity_field", &d->capacity_field)) || (st = pj_parse_reach(ps, m, d)))
         goto done;
     std = standard_of(d->kind);
+    if ((st = coverage_minutes(ps, m, d)))
+        goto done;
     if ((v = pj_get(ps, m, "distance"))) {
         if ((st = pj_number(ps, v, "distance", &d->distance)))
             goto done;
@@ -151,6 +173,8 @@ static taafi_status parse_coverage(parser *ps, const yaml_node_t *m, tf_indicato
         }
     } else if (std && std->distance_m > 0) {
         d->distance = std->distance_m;
+    } else if (d->minutes > 0) {
+        d->distance = 0; /* along the network by time only: no straight comparison */
     } else {
         st = pj_perr(ps, m, "coverage '%s' has no 'distance' and no published standard distance is known for %s%s%s; "
                          "give one in metres",
@@ -230,7 +254,7 @@ static taafi_status scenario_coverage(parser *ps, const yaml_node_t *iv, const c
 }
 
 static const char *const KEYS[] = {"layer",  "where",        "kind",     "kind_field", "distance", "status_field",
-                                   "statuses", "standard", "capacity_field", "reach", NULL};
+                                   "statuses", "standard", "capacity_field", "reach", "minutes", NULL};
 static const char *const SCENARIO_KEYS[] = {"distance", "statuses", "where", NULL};
 const tf_family_keys tf_keys_coverage = {.type = "coverage",
                                          .keys = KEYS,

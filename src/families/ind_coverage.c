@@ -442,7 +442,7 @@ static taafi_status prepare(taafi_ctx *ctx, cov_job *j, taafi_result *r, double 
     if ((st = column(ctx, r, def, "area_pct", 0, "% of area", &j->area_pct)) ||
         (st = column(ctx, r, def, "pop_pct", 0, "% of residents", &j->pop_pct)) ||
         (st = column(ctx, r, def, "pop_beyond", 0, "persons", &j->beyond)) ||
-        (st = column(ctx, r, def, "mean_dist", 0, "m", &j->mean_dist)) ||
+        (st = column(ctx, r, def, "mean_dist", 0, tf_coverage_unit(def, r), &j->mean_dist)) ||
         (st = column(ctx, r, def, "facilities", 1, "facilities", &j->count)) ||
         (st = column(ctx, r, def, "residents_per_facility", 0, "persons per facility", &j->per_fac)) ||
         (def->standard > 0 && (st = column(ctx, r, def, "load_vs_standard", 0, "ratio", &j->load))))

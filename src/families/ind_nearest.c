@@ -80,7 +80,8 @@ static taafi_status finish(taafi_ctx *ctx, const tf_indicator_def *def, tf_ind_s
     tf_reach_cursor *c = NULL;
     tf_reach_how how = {def->reach, r->network, r->network ? tf_network_closures(r->network, def->closures) : NULL};
     double *v;
-    taafi_status st = tf_result_add_column(ctx, r, def->id, def, 0, "m", &v);
+    int minutes = def->reach == TF_REACH_NETWORK && r->project->network.drive;
+    taafi_status st = tf_result_add_column(ctx, r, def->id, def, 0, minutes ? "min" : "m", &v);
     if (st)
         return st;
     if (s->n == 0)

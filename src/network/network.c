@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* What the reading gathers, level by level. */
 typedef struct lines {
@@ -20,6 +21,8 @@ typedef struct lines {
     char **level;        /* the distinct values of level_field ("" none) */
     size_t n_levels;
     int64_t *fid;        /* per street (reading order)                   */
+    double *kmh;         /* per street: its speed (mode: drive)          */
+    signed char *oneway; /* per street: 1 as drawn, -1 against, 0 both   */
     size_t n_feat, cap_feat;
     size_t not_lines;    /* features left out: not lines                 */
 } lines;
@@ -37,6 +40,8 @@ static void lines_free(taafi_ctx *ctx, lines *L)
     tf_free(L->part_level);
     tf_free(L->level);
     tf_free(L->fid);
+    tf_free(L->kmh);
+    tf_free(L->oneway);
 }
 
 static int level_of(lines *L, const char *value)
@@ -104,10 +109,19 @@ static taafi_status read_feature(taafi_ctx *ctx, lines *L, OGRFeatureH f, int le
     if (L->n_feat == L->cap_feat) {
         size_t cap = L->cap_feat ? 2 * L->cap_feat : 1024;
         int64_t *v = tf_realloc(L->fid, cap * sizeof *v);
-        if (!v)
+        double *k;
+        signed char *o;
+        if (v)
+            L->fid = v;
+        if ((k = tf_realloc(L->kmh, cap * sizeof *k)))
+            L->kmh = k;
+        if ((o = tf_realloc(L->oneway, cap * sizeof *o)))
+            L->oneway = o;
+        if (!v || !k || !o)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-        L->fid = v, L->cap_feat = cap;
+        L->cap_feat = cap;
     }
+    L->kmh[L->n_feat] = 0, L->oneway[L->n_feat] = 0;
     L->fid[L->n_feat++] = OGR_F_GetFID(f);
     if (level_idx >= 0 && (level = level_of(L, OGR_F_IsFieldSetAndNotNull(f, level_idx)
                                                    ? OGR_F_GetFieldAsString(f, level_idx) : "")) < 0)
@@ -130,6 +144,27 @@ static taafi_status read_feature(taafi_ctx *ctx, lines *L, OGRFeatureH f, int le
     return st;
 }
 
+/* A street's speed (km/h) by its class, and its one-way value: yes,
+ * true, 1 as drawn; -1, reverse against it; anything else both ways. */
+static void drive_attrs(lines *L, OGRFeatureH f, const tf_network_def *nd, int speed_idx, int oneway_idx)
+{
+    size_t i = L->n_feat - 1, k;
+    L->kmh[i] = nd->default_kmh;
+    if (speed_idx >= 0 && OGR_F_IsFieldSetAndNotNull(f, speed_idx)) {
+        const char *v = OGR_F_GetFieldAsString(f, speed_idx);
+        for (k = 0; k < nd->n_speeds; k++)
+            if (!strcmp(nd->speed_class[k], v))
+                L->kmh[i] = nd->speed_kmh[k];
+    }
+    if (oneway_idx >= 0 && OGR_F_IsFieldSetAndNotNull(f, oneway_idx)) {
+        const char *v = OGR_F_GetFieldAsString(f, oneway_idx);
+        if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1"))
+            L->oneway[i] = 1;
+        else if (!strcmp(v, "-1") || !strcasecmp(v, "reverse"))
+            L->oneway[i] = -1;
+    }
+}
+
 /* Every street of the layer, in reading order. */
 static taafi_status read_streets(taafi_ctx *ctx, const taafi_project *p, int epsg, tf_dq *dq, tf_file_fn add_input,
                                  void *user, lines *L)
@@ -141,12 +176,16 @@ static taafi_status read_streets(taafi_ctx *ctx, const taafi_project *p, int eps
     OGRFeatureH f;
     OGRwkbGeometryType t;
     size_t n_msgs = 0;
-    int level_idx = -1;
+    int level_idx = -1, speed_idx = -1, oneway_idx = -1;
     taafi_status st;
     if ((st = tf_source_open(ctx, def, &src)) || (st = tf_source_srs(ctx, &src, &srs)) ||
         (st = tf_reproj_new(ctx, srs, epsg, def->path, &to_xy)) || (st = tf_source_hash(ctx, &src, add_input, user)) ||
         (p->network.level_field &&
-         (st = tf_source_field(ctx, &src, p->network.level_field, "network.level_field", &level_idx))))
+         (st = tf_source_field(ctx, &src, p->network.level_field, "network.level_field", &level_idx))) ||
+        (p->network.speed_field &&
+         (st = tf_source_field(ctx, &src, p->network.speed_field, "network.speed_field", &speed_idx))) ||
+        (p->network.oneway_field &&
+         (st = tf_source_field(ctx, &src, p->network.oneway_field, "network.oneway_field", &oneway_idx))))
         goto done;
     t = wkbFlatten(OGR_L_GetGeomType(src.layer));
     if (t == wkbPoint || t == wkbMultiPoint || t == wkbPolygon || t == wkbMultiPolygon) {
@@ -156,8 +195,8 @@ static taafi_status read_streets(taafi_ctx *ctx, const taafi_project *p, int eps
     }
     OGR_L_ResetReading(src.layer);
     while (!st && (f = tf_source_next(ctx, &src, &n_msgs, &st))) {
-        if (!(st = tf_check_interrupt(ctx)))
-            st = read_feature(ctx, L, f, level_idx, to_xy, def->role, dq);
+        if (!(st = tf_check_interrupt(ctx)) && !(st = read_feature(ctx, L, f, level_idx, to_xy, def->role, dq)))
+            drive_attrs(L, f, &p->network, speed_idx, oneway_idx);
         OGR_F_Destroy(f);
     }
 done:
@@ -170,6 +209,7 @@ done:
 typedef struct segs {
     double *s;
     size_t *feat;
+    signed char *same; /* 1: drawn as its street is, -1: the other way */
     size_t n, cap;
 } segs;
 
@@ -179,15 +219,19 @@ static taafi_status segs_add(taafi_ctx *ctx, segs *S, const double *xy, size_t f
         size_t cap = S->cap ? 2 * S->cap : 4096;
         double *a = tf_realloc(S->s, 4 * cap * sizeof *a);
         size_t *b;
+        signed char *c;
         if (a)
             S->s = a;
         if ((b = tf_realloc(S->feat, cap * sizeof *b)))
             S->feat = b;
-        if (!a || !b)
+        if ((c = tf_realloc(S->same, cap * sizeof *c)))
+            S->same = c;
+        if (!a || !b || !c)
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         S->cap = cap;
     }
     memcpy(&S->s[4 * S->n], xy, 4 * sizeof *xy);
+    S->same[S->n] = 1;
     S->feat[S->n++] = feat;
     return TAAFI_OK;
 }
@@ -211,12 +255,18 @@ static taafi_status line_segments(taafi_ctx *ctx, const GEOSGeometry *g, size_t 
 }
 
 /* The street a noded segment lies on: the original segment nearest to
- * its middle (within a millimetre; noding moves no vertex further). */
-static size_t street_of(const tf_seggrid *orig, const segs *O, const double *s)
+ * its middle (within a millimetre; noding moves no vertex further); and
+ * whether it runs the way that one was drawn (*same: 1, or -1). */
+static size_t street_of(const tf_seggrid *orig, const segs *O, const double *s, signed char *same)
 {
     double t, d;
     long k = tf_seggrid_nearest(orig, (s[0] + s[2]) / 2, (s[1] + s[3]) / 2, 1e-3, NULL, -1, &t, &d);
-    return k >= 0 ? O->feat[k] : SIZE_MAX;
+    const double *o;
+    if (k < 0)
+        return SIZE_MAX;
+    o = &orig->seg[4 * k];
+    *same = (s[2] - s[0]) * (o[2] - o[0]) + (s[3] - s[1]) * (o[3] - o[1]) >= 0 ? 1 : -1;
+    return O->feat[k];
 }
 
 /* The lines of one level noded by GEOS (they then meet wherever they
@@ -254,7 +304,7 @@ static taafi_status node_level(taafi_ctx *ctx, lines *L, int level, segs *S)
         size_t from = S->n, j;
         st = line_segments(ctx, GEOSGetGeometryN_r(ctx->geos, noded, k), SIZE_MAX, S);
         for (j = from; j < S->n; j++)
-            S->feat[j] = street_of(&orig, &O, &S->s[4 * j]);
+            S->feat[j] = street_of(&orig, &O, &S->s[4 * j], &S->same[j]);
     }
 done:
     if (coll)
@@ -264,6 +314,7 @@ done:
     tf_seggrid_free(&orig);
     tf_free(O.s);
     tf_free(O.feat);
+    tf_free(O.same);
     tf_free(parts);
     return st;
 }
@@ -359,6 +410,8 @@ void tf_network_free(taafi_ctx *ctx, tf_network *n)
     tf_free(n->eu);
     tf_free(n->ev);
     tf_free(n->len);
+    tf_free(n->cost);
+    tf_free(n->dir);
     tf_free(n->feature);
     tf_free(n->closed);
     tf_free(n->adj_start);
@@ -385,7 +438,8 @@ static taafi_status make_edges(taafi_ctx *ctx, const segs *S, double tol, tf_net
     V.x = tf_malloc((2 * S->n + 1) * sizeof *V.x), V.y = tf_malloc((2 * S->n + 1) * sizeof *V.y);
     n->eu = tf_malloc((S->n + 1) * sizeof *n->eu), n->ev = tf_malloc((S->n + 1) * sizeof *n->ev);
     n->len = tf_malloc((S->n + 1) * sizeof *n->len), n->feature = tf_malloc((S->n + 1) * sizeof *n->feature);
-    if (!V.slot || !V.x || !V.y || !n->eu || !n->ev || !n->len || !n->feature)
+    n->dir = tf_malloc(S->n + 1);
+    if (!V.slot || !V.x || !V.y || !n->eu || !n->ev || !n->len || !n->feature || !n->dir)
         goto nomem;
     for (i = 0; i < S->n; i++) {
         n->eu[i] = vertex(&V, S->s[4 * i], S->s[4 * i + 1]);
@@ -411,6 +465,7 @@ static taafi_status make_edges(taafi_ctx *ctx, const segs *S, double tol, tf_net
         if (u == v)
             continue;
         n->eu[m] = u, n->ev[m] = v, n->feature[m] = S->feat[i];
+        n->dir[m] = S->same[i] > 0; /* for now: drawn as its street (edge_costs) */
         n->len[m++] = hypot(n->nx[v] - n->nx[u], n->ny[v] - n->ny[u]);
     }
     n->n_edges = m;
@@ -424,6 +479,25 @@ done:
     tf_free(parent);
     tf_free(id);
     return st;
+}
+
+/* Each edge's cost (metres walked, or minutes at its street's speed) and
+ * the way it may be driven (one-way streets, mode: drive); n->dir holds
+ * whether each edge runs as its street is drawn until then. */
+static taafi_status edge_costs(taafi_ctx *ctx, tf_network *n, const tf_network_def *nd, const lines *L)
+{
+    size_t e;
+    if (!(n->cost = tf_malloc((n->n_edges + 1) * sizeof *n->cost)))
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    n->leg_cost = nd->drive ? 60.0 / (nd->join_kmh * 1000) : 1; /* minutes per metre at the join speed */
+    for (e = 0; e < n->n_edges; e++) {
+        size_t f = n->feature[e];
+        int same = n->dir[e], way = f == SIZE_MAX || !nd->drive ? 0 : L->oneway[f];
+        double kmh = f == SIZE_MAX ? nd->default_kmh : L->kmh[f];
+        n->cost[e] = nd->drive ? n->len[e] * 60.0 / (kmh * 1000) : n->len[e];
+        n->dir[e] = way == 0 ? 0 : (way > 0) == (same != 0) ? TF_DIR_FORWARD : TF_DIR_BACKWARD;
+    }
+    return TAAFI_OK;
 }
 
 /* The edges at each node, and the grid over the edges for joins. */
@@ -511,7 +585,8 @@ taafi_status tf_network_build(taafi_ctx *ctx, const taafi_project *p, const tf_a
         goto done;
     for (i = 0; i < (L.n_levels ? L.n_levels : 1) && !st; i++)
         st = node_level(ctx, &L, (int)i, &S);
-    if (st || (st = make_edges(ctx, &S, p->network.tolerance, n, &joined)) || (st = index_edges(ctx, n)))
+    if (st || (st = make_edges(ctx, &S, p->network.tolerance, n, &joined)) ||
+        (st = edge_costs(ctx, n, &p->network, &L)) || (st = index_edges(ctx, n)))
         goto done;
     if (!n->n_edges) {
         st = tf_error(ctx, TAAFI_ERR_DATA, "%s: network.streets: no street of any length (%zu features read); "
@@ -535,6 +610,7 @@ done:
     lines_free(ctx, &L);
     tf_free(S.s);
     tf_free(S.feat);
+    tf_free(S.same);
     if (st)
         tf_network_free(ctx, n);
     else

@@ -63,7 +63,12 @@ taafi_status tf_network_add_closures(taafi_ctx *ctx, const taafi_project *p, con
  * close.  Ties go to the lower edge number. */
 int tf_network_join(const tf_network *n, double x, double y, const unsigned char *closed, tf_net_join *j);
 
-/* The shortest distances (metres) from the joined sources src[0..ns) to
+/* Costs: metres along the streets and the legs, walking (both ways);
+ * minutes in mode: drive, at each street's speed and the legs' join
+ * speed, one-way streets only as they may be driven, from the places to
+ * the sources (residents go to the facilities).
+ *
+ * The shortest costs from the joined sources src[0..ns) to
  * every node, along the edges `closed` leaves open: dist[node] (INFINITY
  * where none reaches) and label[node], the source reached from (-1: none;
  * of sources at equal distance, the lower number).  dist and label hold
@@ -78,8 +83,8 @@ taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_
 double tf_network_via_nodes(const tf_network *n, const double *dist, const long *label, const tf_net_join *j,
                             long *label_out);
 
-/* The distance along edge j->edge between two joined places a and b on
- * it, their legs included. */
+/* The cost along their edge from a joined place a to a joined source b
+ * on the same edge, their legs included (INFINITY: one-way against it). */
 double tf_network_along(const tf_network *n, const tf_net_join *a, const tf_net_join *b);
 
 size_t tf_network_nodes(const tf_network *n);

@@ -40,6 +40,8 @@ double tf_seg_project(const double s[4], double x, double y, double *d);
 
 /* Why an edge is closed: 0 open, TF_CLOSED_WHERE by the streets' own
  * attributes (closed.where), TF_CLOSED_BY + k by closed.by[k]. */
+#define TF_DIR_FORWARD 1
+#define TF_DIR_BACKWARD 2
 #define TF_CLOSED_WHERE 1
 #define TF_CLOSED_BY 2
 
@@ -48,6 +50,11 @@ struct tf_network {
     double *nx, *ny;          /* node coordinates, analysis CRS       */
     size_t *eu, *ev;          /* edge ends (nodes)                    */
     double *len;              /* edge lengths, metres                 */
+    double *cost;             /* edge costs: metres walked, or minutes
+                                 driven (mode: drive)                 */
+    unsigned char *dir;       /* 0 both ways, TF_DIR_FORWARD only from
+                                 eu to ev, TF_DIR_BACKWARD only back  */
+    double leg_cost;          /* cost of a metre of leg (1 walking)   */
     size_t *feature;          /* the street (reading order) it is of  */
     unsigned char *closed;    /* TF_CLOSED_*, 0: open                 */
     size_t *adj_start, *adj;  /* edges at each node: adj[adj_start[v]

@@ -93,12 +93,18 @@ taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_
     taafi_status st = TAAFI_OK;
     for (i = 0; i < n->n_nodes; i++)
         dist[i] = INFINITY, label[i] = -1;
-    for (k = 0; k < ns && !st; k++) { /* each source enters at both ends of its edge */
+    /* Distances run from the places to the sources (residents go to the
+     * facility): a source is reached from the end of its edge that may be
+     * driven towards it, and an edge is followed from node x back to w
+     * when it may be driven from w to x. */
+    for (k = 0; k < ns && !st; k++) {
         size_t e = src[k].edge;
-        double du = src[k].leg_m + src[k].t * n->len[e], dv = src[k].leg_m + (1 - src[k].t) * n->len[e];
-        if (improve(dist, label, n->eu[e], du, (long)k) && heap_push(ctx, &h, du, (long)k, n->eu[e]))
+        double leg = src[k].leg_m * n->leg_cost, du = leg + src[k].t * n->cost[e], dv = leg + (1 - src[k].t) * n->cost[e];
+        if (n->dir[e] != TF_DIR_BACKWARD && improve(dist, label, n->eu[e], du, (long)k) &&
+            heap_push(ctx, &h, du, (long)k, n->eu[e]))
             st = TAAFI_ERR_NOMEM;
-        if (!st && improve(dist, label, n->ev[e], dv, (long)k) && heap_push(ctx, &h, dv, (long)k, n->ev[e]))
+        if (!st && n->dir[e] != TF_DIR_FORWARD && improve(dist, label, n->ev[e], dv, (long)k) &&
+            heap_push(ctx, &h, dv, (long)k, n->ev[e]))
             st = TAAFI_ERR_NOMEM;
     }
     while (!st && h.n) {
@@ -107,10 +113,11 @@ taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_
             continue; /* superseded */
         for (k = n->adj_start[it.node]; k < n->adj_start[it.node + 1] && !st; k++) {
             size_t e = n->adj[k], w = n->eu[e] == it.node ? n->ev[e] : n->eu[e];
-            if (closed && closed[e])
+            /* from w to it.node: forward when w is the edge's first end */
+            if ((closed && closed[e]) || n->dir[e] == (w == n->eu[e] ? TF_DIR_BACKWARD : TF_DIR_FORWARD))
                 continue;
-            if (improve(dist, label, w, it.d + n->len[e], it.label) &&
-                heap_push(ctx, &h, it.d + n->len[e], it.label, w))
+            if (improve(dist, label, w, it.d + n->cost[e], it.label) &&
+                heap_push(ctx, &h, it.d + n->cost[e], it.label, w))
                 st = TAAFI_ERR_NOMEM;
         }
     }
@@ -122,21 +129,25 @@ double tf_network_via_nodes(const tf_network *n, const double *dist, const long 
                             long *label_out)
 {
     size_t e = j->edge;
-    double du = dist[n->eu[e]] + j->t * n->len[e], dv = dist[n->ev[e]] + (1 - j->t) * n->len[e];
-    long lu = label[n->eu[e]], lv = label[n->ev[e]];
+    double du = dist[n->eu[e]] + j->t * n->cost[e], dv = dist[n->ev[e]] + (1 - j->t) * n->cost[e];
+    /* back to the first end, or on to the second, as the edge may be driven */
+    long lu = n->dir[e] == TF_DIR_FORWARD ? -1 : label[n->eu[e]], lv = n->dir[e] == TF_DIR_BACKWARD ? -1 : label[n->ev[e]];
     if (lu < 0 && lv < 0) {
         *label_out = -1;
         return INFINITY;
     }
     if (lv >= 0 && (lu < 0 || dv < du || (dv == du && lv < lu))) {
         *label_out = lv;
-        return dv + j->leg_m;
+        return dv + j->leg_m * n->leg_cost;
     }
     *label_out = lu;
-    return du + j->leg_m;
+    return du + j->leg_m * n->leg_cost;
 }
 
 double tf_network_along(const tf_network *n, const tf_net_join *a, const tf_net_join *b)
 {
-    return a->leg_m + b->leg_m + fabs(a->t - b->t) * n->len[a->edge];
+    unsigned char dir = n->dir[a->edge];
+    if (dir == (a->t <= b->t ? TF_DIR_BACKWARD : TF_DIR_FORWARD))
+        return INFINITY; /* that way is one-way against it */
+    return (a->leg_m + b->leg_m) * n->leg_cost + fabs(a->t - b->t) * n->cost[a->edge];
 }

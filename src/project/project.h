@@ -81,6 +81,8 @@ typedef struct tf_indicator_def {
     /* along the network: the closures that hold, a scenario's `network:`
      * (owned by the scenario); NULL: the project's */
     const struct tf_network_def *closures;
+    /* coverage along a network in drive mode: the standard time, minutes */
+    double minutes;
 } tf_indicator_def;
 
 /* The filter a pass for d reads with (see pass_where). */
@@ -107,6 +109,16 @@ typedef struct tf_network_def {
     char *closed_where;  /* streets closed by their own attributes; NULL: none */
     tf_closure_def *closed_by;
     size_t n_closed_by;
+    /* mode: drive: costs in minutes at a speed per street class, one-way
+     * streets followed; walk (0, the default): metres both ways */
+    int drive;
+    char *speed_field;    /* the street class that picks the speed         */
+    char **speed_class;   /* its values ...                                 */
+    double *speed_kmh;    /* ... and their speeds, km/h                     */
+    size_t n_speeds;
+    double default_kmh;   /* other classes (default: the lowest given)      */
+    double join_kmh;      /* the straight legs to and from the streets      */
+    char *oneway_field;   /* yes/true/1: one way as drawn; -1/reverse: against */
     int line;
 } tf_network_def;
 
@@ -116,6 +128,8 @@ void tf_network_def_free(tf_network_def *n);
 /* The defaults of network.tolerance and network.max_join (metres). */
 #define TF_NETWORK_TOLERANCE_M 1.0
 #define TF_NETWORK_MAX_JOIN_M 500.0
+/* The default speed of the legs in drive mode: walking, km/h. */
+#define TF_NETWORK_JOIN_KMH 5.0
 
 typedef enum tf_missing { TF_MISSING_SKIP, TF_MISSING_FAIL } tf_missing;
 typedef enum tf_mean { TF_MEAN_ARITHMETIC, TF_MEAN_GEOMETRIC } tf_mean;

@@ -440,7 +440,7 @@ static void sheet_map(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, 
 }
 
 /* The legend's gap entry at y; the y below it. */
-static double legend_gaps(cairo_t *cr, const tf_indicator_def *gap_def, double y)
+static double legend_gaps(cairo_t *cr, const tf_indicator_def *gap_def, int minutes, double y)
 {
     tf_frame box = {610, y, 18, 11, 0, 0, 0, 0};
     char buf[256];
@@ -450,14 +450,19 @@ static double legend_gaps(cairo_t *cr, const tf_indicator_def *gap_def, double y
     cairo_set_source_rgb(cr, 0.78, 0.12, 0.12);
     cairo_set_line_width(cr, 0.5);
     cairo_stroke(cr);
-    snprintf(buf, sizeof buf, "Beyond %g m%s of a working %s", gap_def->distance,
-             gap_def->reach == TF_REACH_NETWORK ? " along open streets" : "", gap_def->kind ? gap_def->kind : gap_def->id);
+    snprintf(buf, sizeof buf, "Beyond %g %s%s of a working %s", minutes ? gap_def->minutes : gap_def->distance,
+             minutes ? "min" : "m", gap_def->reach == TF_REACH_NETWORK ? " along open streets" : "",
+             gap_def->kind ? gap_def->kind : gap_def->id);
     for (char *u = buf; *u; u++)
         if (*u == '_')
             *u = ' ';
     y += tf_draw_text(cr, buf, 634, y, 180, 8, 0, AL_LEFT, 0);
-    snprintf(buf, sizeof buf, gap_def->reach == TF_REACH_NETWORK ? "خارج نطاق %g م عبر الشوارع المفتوحة" : "خارج نطاق %g م",
-             gap_def->distance);
+    if (minutes)
+        snprintf(buf, sizeof buf, "خارج نطاق %g دقيقة عبر الشوارع المفتوحة", gap_def->minutes);
+    else
+        snprintf(buf, sizeof buf, gap_def->reach == TF_REACH_NETWORK ? "خارج نطاق %g م عبر الشوارع المفتوحة"
+                                                                     : "خارج نطاق %g م",
+                 gap_def->distance);
     return y + tf_draw_text(cr, buf, 814, y, 180, 8, 0, AL_RIGHT, 0) + 8;
 }
 
@@ -503,7 +508,7 @@ static void legend(cairo_t *cr, const taafi_result *r, const tf_sheet *s, const 
         y += 16;
     }
     if (gap_def)
-        y = legend_gaps(cr, gap_def, y);
+        y = legend_gaps(cr, gap_def, gap_def->reach == TF_REACH_NETWORK && p->network.drive, y);
     y += 10;
     tf_draw_text(cr,
          s->pillar < 0 ? "Classes are the priority classes: class 1, darkest, is most in need. Rank 1 = lowest index."

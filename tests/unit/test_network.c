@@ -199,6 +199,49 @@ static void test_closures(void **state)
     unbuild(e, &b);
 }
 
+/* Driving: h a main road at 60 km/h (1 km a minute), v a local street
+ * at 30 km/h drawn upwards and one way, legs at 6 km/h (100 m a minute).
+ * Residents drive to the facility, so the cost runs from the place. */
+static void drive_streets(char *b, size_t size, const char *oneway)
+{
+    size_t n;
+    fc_begin(b, size);
+    n = strlen(b);
+    snprintf(b + n, size - n,
+             "{\"type\":\"Feature\",\"properties\":{\"cls\":\"main\",\"ow\":\"no\"},\"geometry\":{\"type\":"
+             "\"LineString\",\"coordinates\":[[%.1f,%.1f],[%.1f,%.1f]]}},"
+             "{\"type\":\"Feature\",\"properties\":{\"cls\":\"local\",\"ow\":\"%s\"},\"geometry\":{\"type\":"
+             "\"LineString\",\"coordinates\":[[%.1f,%.1f],[%.1f,%.1f]]}}",
+             X0, Y0, X0 + 200, Y0, oneway, X0 + 100, Y0 - 100, X0 + 100, Y0 + 100);
+    fc_end(b, size);
+}
+
+static void test_drive(void **state)
+{
+    tt_env *e = *state;
+    char s[4096];
+    const char *net = "  streets: streets\n  mode: drive\n  speed_field: cls\n  speeds: {main: 60, local: 30}\n"
+                      "  join_speed: 6\n  oneway_field: ow";
+    built b;
+    drive_streets(s, sizeof s, "yes");
+    build(e, s, net, NULL, &b);
+    /* (100,-60) up v (60 m at 500 m/min), along h (100 m at 1 km/min), F's leg (10 m at 100 m/min) */
+    assert_double_equal(along(e, &b, 0, 10, 100, -60), 0.12 + 0.1 + 0.1, 1e-9);
+    /* (100,90) may not drive down v: it reaches nothing */
+    assert_double_equal(along(e, &b, 0, 10, 100, 90), -1, 0);
+    /* on the facility's own one-way segment: only from behind it */
+    assert_double_equal(along(e, &b, 100, -50, 100, -80), 30.0 / 500, 1e-9);
+    assert_double_equal(along(e, &b, 100, -50, 100, -20), -1, 0);
+    /* legs count at the join speed */
+    assert_double_equal(along(e, &b, 50, 20, 150, -30), 0.2 + 0.1 + 0.3, 1e-9);
+    unbuild(e, &b);
+    drive_streets(s, sizeof s, "-1"); /* one way against the drawing: downwards */
+    build(e, s, net, NULL, &b);
+    assert_double_equal(along(e, &b, 0, 10, 100, 90), 0.18 + 0.1 + 0.1, 1e-9);
+    assert_double_equal(along(e, &b, 0, 10, 100, -60), -1, 0);
+    unbuild(e, &b);
+}
+
 /* The grid: G long streets each way (row j at y = ys[j] from xs[0] to
  * xs[G-1], column i likewise), so that every crossing is GEOS's to node;
  * the segments between crossings are the oracle's edges.  Blocks closed
@@ -404,6 +447,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_hand_worked, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_closures, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_drive, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_grid_against_floyd_warshall, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_grid_of_buckets, tt_env_setup, tt_env_teardown),
     };
