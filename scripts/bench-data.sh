@@ -5,9 +5,30 @@
 # Sourced by scripts/bench.sh and scripts/check-identical.sh, which define
 # make_data from it; run alone, it makes the data sets named:
 #   scripts/bench-data.sh country [dense ...]
+# The street network of a data set (country, city) and the standard
+# analysis with clinics along its open streets (project_network.yml).
+make_streets() {
+    local scale=$1 d=bench/data/$1
+    [ -f "$d/streets.gpkg" ] && return 0
+    echo "generating the $scale streets in $d ..."
+    mkdir -p "$d/raw"
+    python3 scripts/gen_bench.py "$d/raw" "$scale" streets
+    ogr2ogr -f GPKG "$d/streets.gpkg" "$d/raw/streets.csv" -nln streets -a_srs EPSG:4326 \
+        -oo GEOM_POSSIBLE_NAMES=wkt -oo KEEP_GEOM_COLUMNS=NO -nlt LINESTRING -gt 65536
+    rm -rf "$d/raw"
+    sed -e 's|^  facilities: {source: facilities.gpkg}|&\n  streets: {source: streets.gpkg}|' \
+        -e 's|^population: population|network: {streets: streets, closed: {where: "status = '"'"'blocked'"'"'"}}\n&|' \
+        "$d/project.yml" > "$d/project_network.yml"
+    sed -i -e 's|^  - {id: clinic, type: coverage, layer: facilities, kind: clinic, distance: 1000}|&\n  - {id: clinic_street, type: coverage, layer: facilities, kind: clinic, distance: 1000, reach: network}|' \
+        "$d/project_network.yml"
+}
+
 make_data() {
     local scale=$1 d=bench/data/$1
-    [ -f "$d/population.tif" ] && return 0
+    if [ -f "$d/population.tif" ]; then
+        [ "$scale" = dense ] || make_streets "$scale"
+        return 0
+    fi
     if [ "$scale" = dense ]; then
         make_data country
         echo "generating the dense data set in $d ..."

@@ -4,7 +4,11 @@
 # through the Arrow stream; feature by feature too, and with the raster
 # read on a second thread, for comparison) and,
 # when installed, the same analysis in GeoPandas (python3-geopandas) and
-# QGIS's count-points-in-polygon (qgis).  Prints wall time, CPU time and
+# QGIS's count-points-in-polygon (qgis).  With the data's street network
+# (about 480,000 segments for the country, 5 % blocked), also the same
+# analysis with clinics along the open streets, and pgRouting's
+# pgr_drivingDistance from the same starts on the same graph, its costs
+# compared vertex by vertex with taafi's.  Prints wall time, CPU time and
 # peak memory.  Not a test: timings are never asserted.
 #
 #   scripts/bench.sh [city] [country] [dense] [maps]   (default: city country)
@@ -25,10 +29,11 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 scales=("$@")
 [ ${#scales[@]} -gt 0 ] || scales=(city country)
-./scripts/install-deps.sh
+./scripts/install-deps.sh --for-bench
 command -v /usr/bin/time >/dev/null 2>&1 || { apt-get install -y -qq time >/dev/null; }
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DTAAFI_BUILD_TESTS=OFF >/dev/null
 cmake --build build-release -j"$(nproc)" >/dev/null
+cmake --build build-release -j"$(nproc)" --target network_peer >/dev/null
 cc -O2 -std=c11 -pthread -D_POSIX_C_SOURCE=200809L bench/read_floor.c $(pkg-config --cflags --libs gdal) \
     -o build-release/read_floor
 
@@ -79,6 +84,34 @@ bench_maps() {
     done
 }
 
+# The standard analysis with clinics along the open streets as well, and
+# pgRouting's pgr_drivingDistance from the same starts on the same graph
+# (bench/network_peer.c, bench/peer_pgrouting.sh) when PostgreSQL 15 with
+# pgRouting is installed (scripts/install-deps.sh --for-bench).
+bench_network() {
+    local d=$1 tw=$2 n_best="" nw nc nm line epsg rt ns within nodes
+    for _ in 1 2 3; do
+        n_best=$(best_of "$n_best" "$(measure 1 build-release/taafi run "$d/project_network.yml" -o "$d/out_network" \
+            --overwrite -q --jobs "$(nproc)")")
+    done
+    read -r nw nc nm <<<"$n_best"
+    printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB   the network adds %.2f s\n" \
+        "taafi + clinics by street" "$nw" "$nc" "$((nm / 1024))" "$(awk -v a="$nw" -v b="$tw" 'BEGIN{print a-b}')"
+    [ -x /usr/lib/postgresql/15/bin/initdb ] && [ -f /usr/share/postgresql/15/extension/pgrouting.control ] || {
+        echo "pgRouting                    not installed (scripts/install-deps.sh --for-bench)"
+        return 0
+    }
+    mkdir -p "$d/peer"
+    read -r epsg rt ns within nodes <<<"$(build-release/network_peer "$d/project_network.yml" "$d/facilities.gpkg" \
+        clinic 1000 "$d/peer")"
+    printf "%-28s routed from %s starts over %s vertices in %.3f s (%s within 1 km)\n" "taafi's router" "$ns" \
+        "$nodes" "$rt" "$within"
+    line=$(bench/peer_pgrouting.sh "$d" "$d/peer" 1000 "$epsg" 2>/dev/null | tail -2 | tr '\n' ' ')
+    read -r pgn matched maxdiff _ pt _ <<<"$line"
+    printf "%-28s %s vertices within 1 km, %s matched, largest difference %.2g m, in %.3f s   pgRouting / taafi = %.1f\n" \
+        "pgr_drivingDistance" "$pgn" "$matched" "$maxdiff" "$pt" "$(awk -v a="$pt" -v b="$rt" 'BEGIN{print a/b}')"
+}
+
 printf "machine: %s, %s cores, %s\n" "$(uname -m)" "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for scale in "${scales[@]}"; do
     if [ "$scale" = maps ]; then
@@ -113,6 +146,9 @@ raster $(gdalinfo "$d/population.tif" | awk '/Size is/{print $3 $4}') =="
     done
     read -r tw tc tm <<<"$t_best"
     printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB\n" "taafi" "$tw" "$tc" "$((tm / 1024))"
+    if [ -f "$d/project_network.yml" ]; then
+        bench_network "$d" "$tw"
+    fi
     if [ -n "$o_best" ]; then
         read -r ow oc om <<<"$o_best"
         printf "%-28s wall %7.2f s  cpu %7.2f s  peak %7.0f MB   taafi / old = %.2f\n" "taafi (TAAFI_OLD)" \

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic generator of taafi's benchmark data sets (synthetic).
 
-    gen_bench.py OUT_DIR country|city
+    gen_bench.py OUT_DIR country|city [streets]
 
 country: 2,000 areas, 1,000,000 damage points, 5,000 facilities and a
 3,000 x 3,000 population raster over 6 x 6 degrees of EPSG:4326;
@@ -9,6 +9,11 @@ city: 40 areas, 20,000 points, 400 facilities, a 300 x 300 raster.
 Writes CSV/GeoJSON and a raw raster with an ENVI header; scripts/bench.sh
 turns them into GeoPackages and a GeoTIFF with GDAL.  Standard library
 only, fixed seeds.
+
+With "streets", only streets.csv: streets round each city on one grid
+(one segment per block side, a main road every fifth line, 5 % of
+segments blocked), about 500,000 segments for the country.  Its own
+seed: the other data do not change.
 """
 import array
 import json
@@ -101,11 +106,44 @@ def raster(rng, s, cs, base):
                 % (n, n, s["lon0"], s["lat0"] + s["size"], cell, cell))
 
 
+def streets(s, cs, path):
+    """One street grid over the whole extent (a segment per block side,
+    every 0.007 degrees, about 700 m, for the country), kept where it lies
+    within a city's radius: overlapping cities share their streets, which
+    meet at the grid's vertices as surveyed streets do."""
+    rng = random.Random(13)
+    step = 0.007 if s["cities"] > 10 else 0.002
+    keep = set()
+    for x, y, r in cs:
+        i0, i1 = int((x - r - s["lon0"]) / step) - 1, int((x + r - s["lon0"]) / step) + 1
+        j0, j1 = int((y - r - s["lat0"]) / step) - 1, int((y + r - s["lat0"]) / step) + 1
+        for i in range(i0, i1 + 1):
+            for j in range(j0, j1 + 1):
+                for d in (0, 1):  # 0: east from (i, j), 1: north
+                    mx = s["lon0"] + (i + (0.5 if d == 0 else 0)) * step
+                    my = s["lat0"] + (j + (0.5 if d == 1 else 0)) * step
+                    if (mx - x) ** 2 + (my - y) ** 2 <= r * r:
+                        keep.add((i, j, d))
+    with open(path, "w") as f:
+        f.write("id,status,class,wkt\n")
+        for k, (i, j, d) in enumerate(sorted(keep)):
+            x0, y0 = s["lon0"] + i * step, s["lat0"] + j * step
+            x1, y1 = (x0 + step, y0) if d == 0 else (x0, y0 + step)
+            main = (j if d == 0 else i) % 5 == 0
+            status = "blocked" if rng.random() < 0.05 else "open"
+            f.write('%d,%s,%s,"LINESTRING (%.6f %.6f,%.6f %.6f)"\n'
+                    % (k + 1, status, "main" if main else "local", x0, y0, x1, y1))
+
+
 def main():
     out, scale = sys.argv[1], sys.argv[2]
     s = SCALES[scale]
     os.makedirs(out, exist_ok=True)
     rng = random.Random(7 if scale == "country" else 11)
+    if len(sys.argv) > 3 and sys.argv[3] == "streets":
+        areas(rng, s)  # the same cities as the other data: the areas draw first
+        streets(s, cities(rng, s), os.path.join(out, "streets.csv"))
+        return
     json.dump(areas(rng, s), open(os.path.join(out, "areas.geojson"), "w"))
     cs = cities(rng, s)
     points(rng, s, cs, os.path.join(out, "damage.csv"))

@@ -24,6 +24,11 @@ pkgs=(
 if [ "${1:-}" = "--for-tests" ]; then
     pkgs+=(chromium valgrind)
 fi
+# --for-bench: also the peers scripts/bench.sh runs: PostgreSQL 15 with
+# PostGIS and pgRouting (pgr_drivingDistance against taafi's network).
+if [ "${1:-}" = "--for-bench" ]; then
+    pkgs+=(time postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

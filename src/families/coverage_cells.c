@@ -14,7 +14,11 @@
  *     but not along the open streets, and within it along the streets
  *     with no closure but not with the closures;
  *   - the gap: the cells beyond reach (rectangles of the raster's cell
- *     size at the areas' centre) clipped to the area.
+ *     size at the areas' centre) clipped to the area; made from the runs
+ *     of cells within reach when they are fewer (the area less those), and
+ *     without any overlay when all or none of its cells are within reach
+ *     (GEOS's union of many small rectangles is the cost: a country's
+ *     rural areas, beyond every street, are whole gaps).
  */
 #include "coverage.h"
 
@@ -27,23 +31,27 @@ typedef struct cells_acc {
     tf_worker *w;
     double total, within, off, reach_pop, people_dist, lost_straight, lost_closures;
     double frac_all, frac_within;
-    double *rect; /* gap rectangles: x0 y0 x1 y1 */
-    size_t n_rect, cap_rect;
+    /* runs of neighbouring cells in a row, as rectangles x0 y0 x1 y1:
+     * [0] beyond reach, [1] within it */
+    struct runs {
+        double *r;
+        size_t n, cap;
+    } runs[2];
     taafi_status st;
 } cells_acc;
 
-static int add_rect(cells_acc *c, double x0, double y0, double x1, double y1)
+static int add_rect(struct runs *u, double x0, double y0, double x1, double y1)
 {
-    if (c->n_rect == c->cap_rect) {
-        size_t cap = c->cap_rect ? 2 * c->cap_rect : 256;
-        double *v = tf_realloc(c->rect, 4 * cap * sizeof *v);
+    if (u->n == u->cap) {
+        size_t cap = u->cap ? 2 * u->cap : 256;
+        double *v = tf_realloc(u->r, 4 * cap * sizeof *v);
         if (!v)
             return -1;
-        c->rect = v, c->cap_rect = cap;
+        u->r = v, u->cap = cap;
     }
-    c->rect[4 * c->n_rect] = x0, c->rect[4 * c->n_rect + 1] = y0;
-    c->rect[4 * c->n_rect + 2] = x1, c->rect[4 * c->n_rect + 3] = y1;
-    c->n_rect++;
+    u->r[4 * u->n] = x0, u->r[4 * u->n + 1] = y0;
+    u->r[4 * u->n + 2] = x1, u->r[4 * u->n + 3] = y1;
+    u->n++;
     return 0;
 }
 
@@ -74,39 +82,42 @@ static int one_cell(cells_acc *c, double x, double y, double people, double frac
     return within;
 }
 
-/* A row of cells: each counted; the runs of neighbouring cells beyond
- * reach made one rectangle each. */
+/* A row of cells: each counted; each run of neighbouring cells alike
+ * (within reach or beyond it) made one rectangle. */
 static taafi_status on_row(taafi_ctx *ctx, size_t n, const double *xs, const double *ys, const double *value,
                            const double *fraction, void *user)
 {
     cells_acc *c = user;
     double hx = c->j->cell_hx, hy = c->j->cell_hy;
-    size_t k, run = SIZE_MAX;
+    size_t k, run = 0;
+    int state = -1, in;
     for (k = 0; k <= n; k++) {
-        int beyond = k < n && !one_cell(c, xs[k], ys[k], value[k] * fraction[k], fraction[k]);
-        /* a run ends at a cell within reach, at a skipped cell, or at the end */
-        if (run != SIZE_MAX && (k == n || !beyond || fabs(xs[k] - xs[k - 1] - 2 * hx) > 0.05 * hx)) {
-            if (add_rect(c, xs[run] - hx, ys[run] - hy, xs[k - 1] + hx, ys[k - 1] + hy))
+        in = k < n ? one_cell(c, xs[k], ys[k], value[k] * fraction[k], fraction[k]) : -1;
+        /* a run ends where the state changes, at a skipped cell, or at the end */
+        if (state >= 0 && (in != state || fabs(xs[k] - xs[k - 1] - 2 * hx) > 0.05 * hx)) {
+            if (add_rect(&c->runs[state], xs[run] - hx, ys[run] - hy, xs[k - 1] + hx, ys[k - 1] + hy))
                 return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-            run = SIZE_MAX;
+            state = -1;
         }
-        if (beyond && run == SIZE_MAX)
-            run = k;
+        if (state < 0 && in >= 0)
+            state = in, run = k;
     }
     return TAAFI_OK;
 }
 
-/* The gap: the union of the rectangles, clipped to the area. */
-static taafi_status gap_of(taafi_ctx *ctx, const cells_acc *c, const GEOSGeometry *area, GEOSGeometry **gap)
+/* The union of the runs u, clipped to the area (within: the area less
+ * them). */
+static taafi_status cut_by_runs(taafi_ctx *ctx, const struct runs *u_, int within, const GEOSGeometry *area,
+                                GEOSGeometry **gap)
 {
-    GEOSGeometry **rects = tf_malloc((c->n_rect ? c->n_rect : 1) * sizeof *rects), *coll = NULL, *u = NULL;
+    GEOSGeometry **rects = tf_malloc((u_->n ? u_->n : 1) * sizeof *rects), *coll = NULL, *u = NULL;
     size_t i, m = 0;
     taafi_status st = TAAFI_OK;
     *gap = NULL;
     if (!rects)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    for (i = 0; i < c->n_rect; i++) {
-        const double *r = &c->rect[4 * i];
+    for (i = 0; i < u_->n; i++) {
+        const double *r = &u_->r[4 * i];
         if (!(rects[m] = GEOSGeom_createRectangle_r(ctx->geos, r[0], r[1], r[2], r[3]))) {
             st = tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             break;
@@ -119,13 +130,28 @@ static taafi_status gap_of(taafi_ctx *ctx, const cells_acc *c, const GEOSGeometr
         for (i = 0; i < m; i++)
             GEOSGeom_destroy_r(ctx->geos, rects[i]);
     tf_free(rects);
-    if (!st && (!(u = GEOSUnaryUnion_r(ctx->geos, coll)) || !(*gap = GEOSIntersection_r(ctx->geos, area, u))))
+    if (!st && (!(u = GEOSUnaryUnion_r(ctx->geos, coll)) ||
+                !(*gap = within ? GEOSDifference_r(ctx->geos, area, u) : GEOSIntersection_r(ctx->geos, area, u))))
         st = tf_error(ctx, TAAFI_ERR_GEOM, "cannot make the gap of an area from its cells: %s", tf_lib_error(ctx));
     if (coll)
         GEOSGeom_destroy_r(ctx->geos, coll);
     if (u)
         GEOSGeom_destroy_r(ctx->geos, u);
     return st;
+}
+
+/* The gap from whichever runs are fewer; none, or the whole area, with
+ * no overlay at all. */
+static taafi_status gap_of(taafi_ctx *ctx, const cells_acc *c, const GEOSGeometry *area, GEOSGeometry **gap)
+{
+    const struct runs *beyond = &c->runs[0], *within = &c->runs[1];
+    if (!beyond->n && (*gap = GEOSGeom_createEmptyPolygon_r(ctx->geos)))
+        return TAAFI_OK;
+    if (!within->n && (*gap = GEOSGeom_clone_r(ctx->geos, area)))
+        return TAAFI_OK;
+    if (!beyond->n || !within->n)
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    return within->n < beyond->n ? cut_by_runs(ctx, within, 1, area, gap) : cut_by_runs(ctx, beyond, 0, area, gap);
 }
 
 /* The area's basin shares, in facility order; the dense array left at 0. */
@@ -191,7 +217,8 @@ taafi_status tf_coverage_cells_item(taafi_ctx *wctx, tf_worker *w, size_t a, cov
     j->gap_km2[a] = isnan(j->area_pct[a]) ? m2 / 1e6 : m2 * (1 - j->area_pct[a] / 100) / 1e6;
     j->gap_pop[a] = c.total - c.within;
 done:
-    tf_free(c.rect);
+    tf_free(c.runs[0].r);
+    tf_free(c.runs[1].r);
     return st;
 }
 

@@ -14,14 +14,24 @@
 #include <math.h>
 #include <string.h>
 
-double tf_seg_project(const double s[4], double x, double y, double *d)
+/* The position along s of the point nearest to (x, y), and the square of
+ * its distance (the search compares squares: no root per candidate). */
+static double project2(const double s[4], double x, double y, double *d2)
 {
-    double dx = s[2] - s[0], dy = s[3] - s[1], l2 = dx * dx + dy * dy, t = 0;
+    double dx = s[2] - s[0], dy = s[3] - s[1], l2 = dx * dx + dy * dy, t = 0, ex, ey;
     if (l2 > 0) {
         t = ((x - s[0]) * dx + (y - s[1]) * dy) / l2;
         t = t < 0 ? 0 : t > 1 ? 1 : t;
     }
-    *d = hypot(x - (s[0] + t * dx), y - (s[1] + t * dy));
+    ex = x - (s[0] + t * dx), ey = y - (s[1] + t * dy);
+    *d2 = ex * ex + ey * ey;
+    return t;
+}
+
+double tf_seg_project(const double s[4], double x, double y, double *d)
+{
+    double t = project2(s, x, y, d);
+    *d = sqrt(*d);
     return t;
 }
 
@@ -111,19 +121,19 @@ nomem:
 }
 
 /* The nearest segment of bucket (a, b) better than *best (ties: lower
- * number). */
+ * number); *bd2 the square of its distance. */
 static void search_bucket(const tf_seggrid *g, long a, long b, double x, double y, const unsigned char *skip,
-                          long except, long *best, double *bd, double *bt)
+                          long except, long *best, double *bd2, double *bt)
 {
     size_t k, e = g->start[(size_t)(b * g->nx + a) + 1];
     for (k = g->start[(size_t)(b * g->nx + a)]; k < e; k++) {
         size_t i = g->idx[k];
-        double d, t;
+        double d2, t;
         if ((long)i == except || (skip && skip[i]))
             continue;
-        t = tf_seg_project(&g->seg[4 * i], x, y, &d);
-        if (d < *bd || (d == *bd && (long)i < *best))
-            *best = (long)i, *bd = d, *bt = t;
+        t = project2(&g->seg[4 * i], x, y, &d2);
+        if (d2 < *bd2 || (d2 == *bd2 && (long)i < *best))
+            *best = (long)i, *bd2 = d2, *bt = t;
     }
 }
 
@@ -173,12 +183,12 @@ long tf_seggrid_nearest(const tf_seggrid *g, double x, double y, double maxd, co
             }
         }
         bound = ring_bound(g, a, b, r, x, y);
-        if (bd < bound || bound > maxd || bound == INFINITY)
+        if (bd < bound * bound || bound > maxd || bound == INFINITY)
             break;
     }
-    if (best < 0 || bd > maxd)
+    if (best < 0 || sqrt(bd) > maxd)
         return -1;
-    *t = bt, *d = bd;
+    *t = bt, *d = sqrt(bd);
     return best;
 }
 
