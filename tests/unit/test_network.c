@@ -199,6 +199,51 @@ static void test_closures(void **state)
     unbuild(e, &b);
 }
 
+/* Whether the result's notes hold `text`. */
+static int noted(const taafi_result *r, const char *text)
+{
+    size_t i;
+    for (i = 0; i < r->dq.n; i++)
+        if (strstr(r->dq.items[i].problem, text) || strstr(r->dq.items[i].action, text))
+            return 1;
+    return 0;
+}
+
+/* Bad input: streets that are polygons; a closure that closes every
+ * street; pieces that no street joins. */
+static void test_bad_streets(void **state)
+{
+    tt_env *e = *state;
+    char s[4096], yml[1024], *path;
+    taafi_project *p = NULL;
+    taafi_result *r = NULL;
+    tf_network *net = NULL;
+    built b;
+    free(tt_write(e->dir, "poly.geojson",
+                  "{\"type\":\"FeatureCollection\"," CRS ",\"features\":[{\"type\":\"Feature\",\"properties\":{},"
+                  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[500000,3840000],[500010,3840000],"
+                  "[500010,3840010],[500000,3840000]]]}}]}\n"));
+    hand_streets(s, sizeof s, "0");
+    build(e, s, "  streets: streets\n  closed: {where: \"name IS NOT NULL\"}", NULL, &b);
+    assert_true(noted(b.r, "every street closed"));
+    assert_non_null(tf_network_closures(b.net, NULL));
+    unbuild(e, &b);
+    build(e, s, "  streets: streets\n  tolerance: 0", NULL, &b); /* s stays apart from h */
+    assert_true(noted(b.r, "the open streets are 2 pieces"));
+    unbuild(e, &b);
+    snprintf(yml, sizeof yml, "areas: {source: a.geojson, id: c}\nlayers:\n  streets: {source: poly.geojson}\n"
+                              "network: {streets: streets}\nindicators:\n  - {id: km2, type: area}\n");
+    path = tt_write(e->dir, "bad.yml", yml);
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_OK);
+    assert_int_equal(taafi_run(e->ctx, p, &r), TAAFI_OK);
+    assert_int_equal(tf_network_build(e->ctx, p, r->areas, &r->dq, tf_result_add_input, r, &net), TAAFI_ERR_DATA);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "not lines"));
+    assert_null(net);
+    taafi_result_free(r);
+    taafi_project_free(p);
+    free(path);
+}
+
 /* Driving: h a main road at 60 km/h (1 km a minute), v a local street
  * at 30 km/h drawn upwards and one way, legs at 6 km/h (100 m a minute).
  * Residents drive to the facility, so the cost runs from the place. */
@@ -448,6 +493,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hand_worked, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_closures, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_drive, tt_env_setup, tt_env_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_streets, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_grid_against_floyd_warshall, tt_env_setup, tt_env_teardown),
         cmocka_unit_test_setup_teardown(test_grid_of_buckets, tt_env_setup, tt_env_teardown),
     };
