@@ -70,6 +70,10 @@ struct tf_worker {
  * makes them for a reach that cuts polygons. */
 taafi_status tf_coverage_cells_item(taafi_ctx *wctx, tf_worker *w, size_t a, cov_job *j);
 
+/* Area a's basin shares from the worker's dense basin array, in facility
+ * order; the array left at 0 for the next area (coverage_cells.c). */
+taafi_status tf_coverage_take_shares(taafi_ctx *ctx, cov_job *j, tf_worker *w, size_t a);
+
 /* The unit of def's distances: "min" along a network in drive mode, else
  * "m" (coverage_cells.c). */
 const char *tf_coverage_unit(const tf_indicator_def *def, const taafi_result *r);

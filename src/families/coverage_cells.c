@@ -155,7 +155,7 @@ static taafi_status gap_of(taafi_ctx *ctx, const cells_acc *c, const GEOSGeometr
 }
 
 /* The area's basin shares, in facility order; the dense array left at 0. */
-static taafi_status take_shares(taafi_ctx *ctx, cov_job *j, tf_worker *w, size_t a)
+taafi_status tf_coverage_take_shares(taafi_ctx *ctx, cov_job *j, tf_worker *w, size_t a)
 {
     size_t i, k;
     for (i = 0, k = 0; i < j->s->n; i++)
@@ -193,11 +193,22 @@ taafi_status tf_coverage_cells_item(taafi_ctx *wctx, tf_worker *w, size_t a, cov
     double m2 = 0;
     size_t n_here = (size_t)j->count[a];
     taafi_status st;
+    double env[4];
     memset(&c, 0, sizeof c);
     c.j = j, c.w = w;
     GEOSArea_r(wctx->geos, area, &m2);
+    if (GEOSisEmpty_r(wctx->geos, area) == 0) { /* the cursors index what lies near this area */
+        GEOSGeom_getXMin_r(wctx->geos, area, &env[0]), GEOSGeom_getYMin_r(wctx->geos, area, &env[1]);
+        GEOSGeom_getXMax_r(wctx->geos, area, &env[2]), GEOSGeom_getYMax_r(wctx->geos, area, &env[3]);
+        env[0] -= 2 * j->cell_hx, env[1] -= 2 * j->cell_hy, env[2] += 2 * j->cell_hx, env[3] += 2 * j->cell_hy;
+        tf_reach_focus(w->cur, env);
+        if (w->unclosed)
+            tf_reach_focus(w->unclosed, env);
+        if (w->straight && tf_reach_count(j->straight) > 0)
+            tf_reach_focus(w->straight, env);
+    }
     if ((st = tf_raster_cells(wctx, w->ras, area, 1, on_row, &c, j->nodata ? &j->nodata[a] : NULL)) ||
-        (st = gap_of(wctx, &c, area, &j->gap[a])) || (st = take_shares(wctx, j, w, a)))
+        (st = gap_of(wctx, &c, area, &j->gap[a])) || (st = tf_coverage_take_shares(wctx, j, w, a)))
         goto done;
     if (j->pop_total)
         j->pop_total[a] = c.total;

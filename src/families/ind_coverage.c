@@ -251,7 +251,7 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     GEOSGeometry *covered = NULL, *gap = NULL;
     double m2 = 0, cov_m2 = 0, gap_m2 = 0, total = NAN, cov_pop = NAN;
     double env[4];
-    size_t n_here = (size_t)j->count[a], i, k;
+    size_t n_here = (size_t)j->count[a];
     int empty = GEOSisEmpty_r(wctx->geos, A->geom[a]) != 0;
     taafi_status st;
     if (tf_reach_cuts_by_cells(j->reach))
@@ -288,19 +288,8 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
             j->load[a] = n_here ? total / (double)n_here / j->def->standard : NAN;
         /* this area's basin shares, in facility order; the dense array is
          * left at zero for the next area */
-        for (i = 0, k = 0; i < j->s->n; i++)
-            k += w->basin[i] != 0;
-        if (k && !(j->shares[a] = tf_malloc(k * sizeof **j->shares))) {
-            st = tf_error(wctx, TAAFI_ERR_NOMEM, "out of memory");
+        if ((st = tf_coverage_take_shares(wctx, j, w, a)))
             goto done;
-        }
-        for (i = 0, k = 0; i < j->s->n; i++)
-            if (w->basin[i] != 0) {
-                j->shares[a][k].f = i;
-                j->shares[a][k++].people = w->basin[i];
-                w->basin[i] = 0;
-            }
-        j->n_shares[a] = k;
     }
     j->gap[a] = gap;
     gap = NULL;

@@ -138,16 +138,38 @@ static taafi_status net_make_features(taafi_ctx *ctx, const tf_reach_how *how, c
     return st;
 }
 
+/* A worker's cursor: its index of the edges near the area it asks about. */
+typedef struct net_cursor {
+    const net_reach *s;
+    tf_net_local *local;
+} net_cursor;
+
 static taafi_status net_cursor_new(taafi_ctx *ctx, const void *state, void **cursor)
 {
-    (void)ctx;
-    *cursor = (void *)state; /* it needs nothing of its own */
+    net_cursor *c = tf_calloc(1, sizeof *c);
+    if (!c || !(c->local = tf_net_local_new(ctx))) {
+        tf_free(c);
+        return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
+    }
+    c->s = state;
+    *cursor = c;
     return TAAFI_OK;
 }
 
-static void net_cursor_free(void *cursor) { (void)cursor; }
+static void net_cursor_free(void *cursor)
+{
+    net_cursor *c = cursor;
+    if (!c)
+        return;
+    tf_net_local_free(c->local);
+    tf_free(c);
+}
 
-static void net_focus(void *cursor, const double env[4]) { (void)cursor, (void)env; }
+static void net_focus(void *cursor, const double env[4])
+{
+    net_cursor *c = cursor;
+    tf_net_local_focus(c->local, c->s->net, env, c->s->closed);
+}
 
 /* The first source on edge e in by_edge order, or n_src. */
 static size_t first_on_edge(const net_reach *s, size_t e)
@@ -165,13 +187,14 @@ static size_t first_on_edge(const net_reach *s, size_t e)
 
 static long net_nearest(void *cursor, double x, double y, double *dist_m)
 {
-    const net_reach *s = cursor;
+    const net_cursor *c = cursor;
+    const net_reach *s = c->s;
     tf_net_join j;
     long lab;
     size_t k;
     double d;
     *dist_m = INFINITY;
-    if (!tf_network_join(s->net, x, y, s->closed, &j))
+    if (!tf_network_join_near(s->net, c->local, x, y, s->closed, &j))
         return -1;
     d = tf_network_via_nodes(s->net, s->dist, s->label, &j, &lab);
     for (k = first_on_edge(s, j.edge); k < s->n_src && s->src[s->by_edge[k]].edge == j.edge; k++) {

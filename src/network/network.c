@@ -618,6 +618,7 @@ static taafi_status edge_costs(taafi_ctx *ctx, tf_network *n, const tf_network_d
 static taafi_status index_edges(taafi_ctx *ctx, tf_network *n)
 {
     size_t i, *fill;
+    taafi_status st;
     double *seg = tf_malloc((n->n_edges + 1) * 4 * sizeof *seg);
     n->adj_start = tf_calloc(n->n_nodes + 1, sizeof *n->adj_start);
     n->adj = tf_malloc((2 * n->n_edges + 1) * sizeof *n->adj);
@@ -639,7 +640,10 @@ static taafi_status index_edges(taafi_ctx *ctx, tf_network *n)
         seg[4 * i + 2] = n->nx[n->ev[i]], seg[4 * i + 3] = n->ny[n->ev[i]];
     }
     tf_free(fill);
-    return tf_seggrid_build(ctx, &n->grid, seg, n->n_edges);
+    st = tf_seggrid_build(ctx, &n->grid, seg, n->n_edges);
+    if (!st)
+        tf_seggrid_rings(&n->grid);
+    return st;
 }
 
 /* The pieces of the open streets that no open street joins: noted when

@@ -63,6 +63,21 @@ taafi_status tf_network_add_closures(taafi_ctx *ctx, const taafi_project *p, con
  * close.  Ties go to the lower edge number. */
 int tf_network_join(const tf_network *n, double x, double y, const unsigned char *closed, tf_net_join *j);
 
+/* A worker's index of the edges near one area (an envelope), for joins
+ * there: a finer grid of buckets than the network's, which the joins of
+ * a country's millions of cells otherwise search.  Answers equal
+ * tf_network_join's.  Each cursor its own; ctx is the worker's. */
+typedef struct tf_net_local tf_net_local;
+tf_net_local *tf_net_local_new(taafi_ctx *ctx);
+void tf_net_local_free(tf_net_local *l);
+/* Indexes the edges within max_join of env (x0 y0 x1 y1; NULL: none, the
+ * network's own grid answers) that `closed` leaves open.  On failure (no
+ * memory) it indexes nothing, and the network's grid answers. */
+void tf_net_local_focus(tf_net_local *l, const tf_network *n, const double env[4], const unsigned char *closed);
+/* tf_network_join through l where it indexes (x, y), else the network's. */
+int tf_network_join_near(const tf_network *n, const tf_net_local *l, double x, double y, const unsigned char *closed,
+                         tf_net_join *j);
+
 /* Costs: metres along the streets and the legs, walking (both ways);
  * minutes in mode: drive, at each street's speed and the legs' join
  * speed, one-way streets only as they may be driven, from the places to

@@ -51,6 +51,7 @@ void tf_seggrid_free(tf_seggrid *g)
     tf_free(g->start);
     tf_free(g->idx);
     tf_free(g->seg);
+    tf_free(g->ring);
     memset(g, 0, sizeof *g);
 }
 
@@ -65,7 +66,7 @@ static void seg_buckets(const tf_seggrid *g, const double *s, long *i0, long *j0
 
 /* The grid's extent and bucket side: about one bucket per segment, at
  * least a metre, at most 2^22 buckets. */
-static void grid_shape(tf_seggrid *g)
+static void grid_shape(tf_seggrid *g, double cell)
 {
     double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, w, h;
     size_t i;
@@ -77,7 +78,7 @@ static void grid_shape(tf_seggrid *g)
     if (!(minx <= maxx))
         minx = miny = 0, maxx = maxy = 1;
     w = fmax(maxx - minx, 1), h = fmax(maxy - miny, 1);
-    g->cell = fmax(1.0, sqrt(w * h / (double)(g->n ? g->n : 1)));
+    g->cell = cell > 0 ? cell : fmax(1.0, sqrt(w * h / (double)(g->n ? g->n : 1)));
     while ((w / g->cell + 1) * (h / g->cell + 1) > (double)(1 << 22))
         g->cell *= 2;
     g->x0 = minx, g->y0 = miny;
@@ -86,11 +87,16 @@ static void grid_shape(tf_seggrid *g)
 
 taafi_status tf_seggrid_build(taafi_ctx *ctx, tf_seggrid *g, double *seg, size_t n)
 {
+    return tf_seggrid_build_cell(ctx, g, seg, n, 0);
+}
+
+taafi_status tf_seggrid_build_cell(taafi_ctx *ctx, tf_seggrid *g, double *seg, size_t n, double cell)
+{
     size_t i, nb, total = 0;
     long a, b, i0, j0, i1, j1;
     memset(g, 0, sizeof *g);
     g->seg = seg, g->n = n;
-    grid_shape(g);
+    grid_shape(g, cell);
     nb = (size_t)(g->nx * g->ny);
     if (!(g->start = tf_calloc(nb + 1, sizeof *g->start)))
         goto nomem;
@@ -153,15 +159,64 @@ static double ring_bound(const tf_seggrid *g, long a, long b, long r, double x, 
     return m < 0 ? 0 : m;
 }
 
+/* Chebyshev distance, in buckets, to the nearest bucket holding a
+ * segment: two passes of a chamfer transform (exact for this metric). */
+void tf_seggrid_rings(tf_seggrid *g)
+{
+    long a, b, nx = g->nx, ny = g->ny;
+    unsigned short *r;
+    if (g->ring || !(r = tf_malloc((size_t)(nx * ny) * sizeof *r)))
+        return;
+#define RING(a, b) r[(size_t)((b) * nx + (a))]
+#define LOWER(a, b, v) ((v) < RING(a, b) ? (void)(RING(a, b) = (v)) : (void)0)
+    for (b = 0; b < ny; b++)
+        for (a = 0; a < nx; a++) {
+            RING(a, b) = g->start[(size_t)(b * nx + a)] < g->start[(size_t)(b * nx + a) + 1] ? 0 : 65535;
+            if (b > 0) {
+                LOWER(a, b, RING(a, b - 1) + 1 > 65535 ? 65535 : RING(a, b - 1) + 1);
+                if (a > 0)
+                    LOWER(a, b, RING(a - 1, b - 1) + 1 > 65535 ? 65535 : RING(a - 1, b - 1) + 1);
+                if (a + 1 < nx)
+                    LOWER(a, b, RING(a + 1, b - 1) + 1 > 65535 ? 65535 : RING(a + 1, b - 1) + 1);
+            }
+            if (a > 0)
+                LOWER(a, b, RING(a - 1, b) + 1 > 65535 ? 65535 : RING(a - 1, b) + 1);
+        }
+    for (b = ny - 1; b >= 0; b--)
+        for (a = nx - 1; a >= 0; a--) {
+            if (b + 1 < ny) {
+                LOWER(a, b, RING(a, b + 1) + 1 > 65535 ? 65535 : RING(a, b + 1) + 1);
+                if (a > 0)
+                    LOWER(a, b, RING(a - 1, b + 1) + 1 > 65535 ? 65535 : RING(a - 1, b + 1) + 1);
+                if (a + 1 < nx)
+                    LOWER(a, b, RING(a + 1, b + 1) + 1 > 65535 ? 65535 : RING(a + 1, b + 1) + 1);
+            }
+            if (a + 1 < nx)
+                LOWER(a, b, RING(a + 1, b) + 1 > 65535 ? 65535 : RING(a + 1, b) + 1);
+        }
+#undef LOWER
+#undef RING
+    g->ring = r;
+}
+
 long tf_seggrid_nearest(const tf_seggrid *g, double x, double y, double maxd, const unsigned char *skip, long except,
                         double *t, double *d)
 {
-    long a, b, r, i, best = -1;
+    long a, b, r, i, best = -1, r0 = 0;
     double bd = INFINITY, bt = 0, bound;
     if (!g->n || !isfinite(x) || !isfinite(y))
         return -1;
     a = clampl((x - g->x0) / g->cell, g->nx), b = clampl((y - g->y0) / g->cell, g->ny);
-    for (r = 0;; r++) {
+    /* inside the grid, the rings before the nearest bucket holding a
+     * segment are empty, and that bucket is at least (ring - 1) buckets
+     * away */
+    if (g->ring && x >= g->x0 && y >= g->y0 && x < g->x0 + (double)g->nx * g->cell &&
+        y < g->y0 + (double)g->ny * g->cell) {
+        r0 = g->ring[(size_t)(b * g->nx + a)];
+        if ((double)(r0 - 1) * g->cell > maxd)
+            return -1;
+    }
+    for (r = r0;; r++) {
         if (r == 0) {
             search_bucket(g, a, b, x, y, skip, except, &best, &bd, &bt);
         } else {

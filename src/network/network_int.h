@@ -16,10 +16,21 @@ typedef struct tf_seggrid {
     size_t *idx;             /* segment numbers by bucket      */
     double *seg;             /* 4 per segment: ax ay bx by     */
     size_t n;
+    unsigned short *ring;    /* per bucket, or NULL: how many rings
+                                out the nearest bucket holding a
+                                segment is (0: this one), at most
+                                65535: the rings before it need no
+                                search, and a place whose nearest
+                                can only be beyond maxd none      */
 } tf_seggrid;
 
-/* seg: 4 doubles per segment, taken (freed with the grid). */
+/* seg: 4 doubles per segment, taken (freed with the grid).  Buckets of
+ * about one segment each, or of side `cell` metres (0: that default). */
 taafi_status tf_seggrid_build(taafi_ctx *ctx, tf_seggrid *g, double *seg, size_t n);
+taafi_status tf_seggrid_build_cell(taafi_ctx *ctx, tf_seggrid *g, double *seg, size_t n, double cell);
+/* Works out g->ring (a distance transform over the buckets); on failure
+ * (no memory) g answers as before, more slowly. */
+void tf_seggrid_rings(tf_seggrid *g);
 void tf_seggrid_free(tf_seggrid *g);
 
 /* The segment nearest to (x, y) within maxd metres, skipping segment

@@ -417,7 +417,8 @@ static void test_grid_against_floyd_warshall(void **state)
     double fx[12], fy[12];
     tf_reach_how how;
     tf_reach *r = NULL;
-    tf_reach_cursor *c = NULL;
+    tf_reach_cursor *c = NULL, *near = NULL;
+    double env[4] = {X0 + 100, Y0 + 100, X0 + 600, Y0 + 600};
     built b;
     int i, k, cut_off = 0;
     unsigned seed = 11;
@@ -432,9 +433,15 @@ static void test_grid_against_floyd_warshall(void **state)
     how.method = TF_REACH_NETWORK, how.network = b.net, how.closed = tf_network_closures(b.net, NULL);
     assert_int_equal(tf_reach_new(e->ctx, &how, fx, fy, 12, b.r->areas, 500, &r), TAAFI_OK);
     assert_int_equal(tf_reach_cursor_new(e->ctx, r, &c), TAAFI_OK);
+    /* a second cursor focused on part of the grid (its own index there):
+     * the same answers, inside the focus and out */
+    assert_int_equal(tf_reach_cursor_new(e->ctx, r, &near), TAAFI_OK);
+    tf_reach_focus(near, env);
     for (i = 0; i < 400; i++) {
-        double px = (double)(rnd(&seed) % 900) - 50, py = (double)(rnd(&seed) % 900) - 50, d, want = INFINITY;
+        double px = (double)(rnd(&seed) % 900) - 50, py = (double)(rnd(&seed) % 900) - 50, d, d2, want = INFINITY;
         long got = tf_reach_nearest(c, X0 + px, Y0 + py, &d), wk = -1;
+        assert_int_equal(tf_reach_nearest(near, X0 + px, Y0 + py, &d2), got);
+        assert_true(d2 == d || (got < 0 && isinf(d2)));
         for (k = 0; k < 12; k++) {
             double dk = oracle_dist(&g, &o, fx[k] - X0, fy[k] - Y0, px, py);
             if (dk < want)
@@ -451,6 +458,7 @@ static void test_grid_against_floyd_warshall(void **state)
     }
     assert_true(cut_off < 400);
     tf_reach_cursor_free(c);
+    tf_reach_cursor_free(near);
     tf_reach_free(e->ctx, r);
     unbuild(e, &b);
 }
