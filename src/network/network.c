@@ -44,6 +44,8 @@ static void lines_free(taafi_ctx *ctx, lines *L)
     tf_free(L->oneway);
 }
 
+/* The level of a value of level_field: its number, -1 beyond 1,000
+ * levels, -2 out of memory. */
 static int level_of(lines *L, const char *value)
 {
     size_t i;
@@ -51,11 +53,13 @@ static int level_of(lines *L, const char *value)
     for (i = 0; i < L->n_levels; i++)
         if (!strcmp(L->level[i], value))
             return (int)i;
-    if (L->n_levels >= 1000 || !(v = tf_realloc(L->level, (L->n_levels + 1) * sizeof *v)))
+    if (L->n_levels >= 1000)
         return -1;
+    if (!(v = tf_realloc(L->level, (L->n_levels + 1) * sizeof *v)))
+        return -2;
     L->level = v;
     if (!(v[L->n_levels] = tf_strdup(value)))
-        return -1;
+        return -2;
     return (int)L->n_levels++;
 }
 
@@ -125,8 +129,9 @@ static taafi_status read_feature(taafi_ctx *ctx, lines *L, OGRFeatureH f, int le
     L->fid[L->n_feat++] = OGR_F_GetFID(f);
     if (level_idx >= 0 && (level = level_of(L, OGR_F_IsFieldSetAndNotNull(f, level_idx)
                                                    ? OGR_F_GetFieldAsString(f, level_idx) : "")) < 0)
-        return tf_error(ctx, TAAFI_ERR_DATA, "%s: level_field holds more than 1,000 distinct values; "
-                        "name a field of street levels (OSM's layer)", role);
+        return level == -2 ? tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory")
+                           : tf_error(ctx, TAAFI_ERR_DATA, "%s: network.level_field holds more than 1,000 distinct "
+                                      "values; name a field of street levels (OSM's layer)", role);
     if (!og || OGR_G_IsEmpty(og))
         return tf_dq_add(ctx, dq, role, OGR_F_GetFID(f), "street without geometry", "left out of the network");
     if ((st = tf_ingest(ctx, og, to_xy, &g))) {

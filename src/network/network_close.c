@@ -71,8 +71,11 @@ static taafi_status close_where(taafi_ctx *ctx, const taafi_project *p, const tf
     OGR_L_SetIgnoredFields(src.layer, no_geometry);
     OGR_L_ResetReading(src.layer);
     while (!st && (f = tf_source_next(ctx, &src, &n_msgs, &st))) {
-        if (n_sel == cap && (v = tf_realloc(sel, (cap = cap ? 2 * cap : 256) * sizeof *v)))
-            sel = v;
+        if (n_sel == cap) {
+            size_t c2 = cap ? 2 * cap : 256;
+            if ((v = tf_realloc(sel, c2 * sizeof *v)))
+                sel = v, cap = c2;
+        }
         if (n_sel < cap)
             sel[n_sel++] = OGR_F_GetFID(f);
         else
