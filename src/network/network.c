@@ -741,6 +741,11 @@ done:
     return st;
 }
 
+void tf_network_segment(const tf_network *n, size_t e, double xy[4])
+{
+    xy[0] = n->nx[n->eu[e]], xy[1] = n->ny[n->eu[e]], xy[2] = n->nx[n->ev[e]], xy[3] = n->ny[n->ev[e]];
+}
+
 size_t tf_network_nodes(const tf_network *n) { return n->n_nodes; }
 size_t tf_network_edges(const tf_network *n) { return n->n_edges; }
 double tf_network_max_join(const tf_network *n) { return n->max_join; }

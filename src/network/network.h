@@ -102,6 +102,9 @@ double tf_network_via_nodes(const tf_network *n, const double *dist, const long 
  * on the same edge, their legs included (INFINITY: one-way against it). */
 double tf_network_along(const tf_network *n, const tf_net_join *a, const tf_net_join *b);
 
+/* Edge e's ends, x0 y0 x1 y1 in the analysis CRS (for maps). */
+void tf_network_segment(const tf_network *n, size_t e, double xy[4]);
+
 size_t tf_network_nodes(const tf_network *n);
 size_t tf_network_edges(const tf_network *n);
 /* The max_join the network was built with (metres). */

@@ -390,6 +390,36 @@ done:
     tf_free(placed);
 }
 
+/* The closed streets of a gap measured along the network, in black, over
+ * the gaps they make (clipped to the map's frame); whether any was drawn. */
+static int closed_streets(cairo_t *cr, const taafi_result *r, const tf_frame *f, const tf_indicator_def *gap_def)
+{
+    const unsigned char *closed;
+    size_t e, n = 0;
+    if (!gap_def || gap_def->reach != TF_REACH_NETWORK || !r->network ||
+        !(closed = tf_network_closures(r->network, gap_def->closures)))
+        return 0;
+    cairo_save(cr);
+    cairo_rectangle(cr, f->x, f->y, f->w, f->h);
+    cairo_clip(cr);
+    cairo_new_path(cr);
+    for (e = 0; e < tf_network_edges(r->network); e++)
+        if (closed[e]) {
+            double s[4], px, py;
+            tf_network_segment(r->network, e, s);
+            tf_map_to_page(f, s[0], s[1], &px, &py);
+            cairo_move_to(cr, px, py);
+            tf_map_to_page(f, s[2], s[3], &px, &py);
+            cairo_line_to(cr, px, py);
+            n++;
+        }
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    cairo_set_line_width(cr, 0.9);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    return n > 0;
+}
+
 /* The map: each area in its class's colour (*any_null: some in none),
  * the service gaps of gap_def hatched over them, the labels, the frame,
  * scale bar and north arrow. */
@@ -429,6 +459,7 @@ static void sheet_map(taafi_ctx *ctx, const taafi_result *r, const tf_sheet *s, 
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
         hatch(cr, f);
         cairo_new_path(cr);
+        closed_streets(cr, r, f, gap_def);
     }
     draw_labels(cr, ctx, r, s, f);
     cairo_rectangle(cr, f->x, f->y, f->w, f->h);
@@ -509,6 +540,16 @@ static void legend(cairo_t *cr, const taafi_result *r, const tf_sheet *s, const 
     }
     if (gap_def)
         y = legend_gaps(cr, gap_def, gap_def->reach == TF_REACH_NETWORK && p->network.drive, y);
+    if (gap_def && gap_def->reach == TF_REACH_NETWORK && r->network &&
+        tf_network_closures(r->network, gap_def->closures)) { /* the closed streets drawn over the gaps */
+        cairo_move_to(cr, 610, y + 5.5);
+        cairo_line_to(cr, 628, y + 5.5);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_set_line_width(cr, 0.9);
+        cairo_stroke(cr);
+        y += tf_draw_text(cr, "Closed street", 634, y, 180, 8, 0, AL_LEFT, 0);
+        y += tf_draw_text(cr, "شارع مغلق", 814, y, 180, 8, 0, AL_RIGHT, 0) + 8;
+    }
     y += 10;
     tf_draw_text(cr,
          s->pillar < 0 ? "Classes are the priority classes: class 1, darkest, is most in need. Rank 1 = lowest index."
