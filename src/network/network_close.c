@@ -33,19 +33,18 @@ static void close_edge(const tf_network *n, tally *t, size_t e, unsigned char ca
         t->closed[e] = cause;
 }
 
-/* The source of layer li with `where` added to its own filter. */
-static taafi_status open_filtered(taafi_ctx *ctx, const tf_source *layer, const char *where, tf_vsource *src,
-                                  char **own_where)
+/* The source of `layer` with `where` added to its own filter, opened
+ * from *def (the caller's: src points at it while open; def->where is
+ * the caller's to free after the source is closed). */
+static taafi_status open_filtered(taafi_ctx *ctx, const tf_source *layer, const char *where, tf_source *def,
+                                  tf_vsource *src)
 {
-    tf_source def = *layer;
-    taafi_status st;
-    def.where = layer->where && where ? tf_sprintf("(%s) AND (%s)", layer->where, where)
-                                      : tf_strdup(layer->where ? layer->where : where);
-    if ((layer->where || where) && !def.where)
+    *def = *layer;
+    def->where = layer->where && where ? tf_sprintf("(%s) AND (%s)", layer->where, where)
+                                       : tf_strdup(layer->where ? layer->where : where);
+    if ((layer->where || where) && !def->where)
         return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
-    st = tf_source_open(ctx, &def, src);
-    *own_where = def.where; /* src->def points at it: freed after the source */
-    return st;
+    return tf_source_open(ctx, def, src);
 }
 
 static int cmp_fid(const void *a, const void *b)
@@ -60,13 +59,13 @@ static taafi_status close_where(taafi_ctx *ctx, const taafi_project *p, const tf
                                 tally *t)
 {
     static const char *no_geometry[] = {"OGR_GEOMETRY", NULL};
+    tf_source def = {0};
     tf_vsource src = {0};
-    char *own_where = NULL;
     int64_t *sel = NULL, *v;
     size_t n_sel = 0, cap = 0, e, n_msgs = 0;
     OGRFeatureH f;
     taafi_status st;
-    if ((st = open_filtered(ctx, &p->layers[p->network.layer], where, &src, &own_where)))
+    if ((st = open_filtered(ctx, &p->layers[p->network.layer], where, &def, &src)))
         goto done;
     OGR_L_SetIgnoredFields(src.layer, no_geometry);
     OGR_L_ResetReading(src.layer);
@@ -90,7 +89,7 @@ static taafi_status close_where(taafi_ctx *ctx, const taafi_project *p, const tf
             close_edge(n, t, e, TF_CLOSED_WHERE);
 done:
     tf_source_close(&src);
-    tf_free(own_where);
+    tf_free(def.where);
     tf_free(sel);
     return st;
 }
@@ -169,15 +168,15 @@ static taafi_status close_by_feature(closer *c, const GEOSGeometry *g)
 static taafi_status close_by(taafi_ctx *ctx, const taafi_project *p, const tf_areas *A, const tf_network *n,
                              const tf_closure_def *cd, size_t k, tally *t, tf_dq *dq, tf_file_fn add_input, void *user)
 {
+    tf_source def = {0};
     tf_vsource src = {0};
     OGRSpatialReferenceH srs;
     tf_reproj *to_xy = NULL;
-    char *where = NULL;
     closer c = {ctx, n, t, (unsigned char)(TF_CLOSED_BY + k), cd->within, 0, 0, 0, NULL, TAAFI_OK};
     OGRFeatureH f;
     size_t n_msgs = 0;
     taafi_status st;
-    if ((st = open_filtered(ctx, &p->layers[cd->layer], cd->where, &src, &where)) ||
+    if ((st = open_filtered(ctx, &p->layers[cd->layer], cd->where, &def, &src)) ||
         (st = tf_source_srs(ctx, &src, &srs)) || (st = tf_reproj_new(ctx, srs, A->epsg, src.def->path, &to_xy)) ||
         (st = tf_source_hash(ctx, &src, add_input, user)))
         goto done;
@@ -199,7 +198,7 @@ static taafi_status close_by(taafi_ctx *ctx, const taafi_project *p, const tf_ar
 done:
     tf_reproj_free(to_xy);
     tf_source_close(&src);
-    tf_free(where);
+    tf_free(def.where);
     return st;
 }
 
