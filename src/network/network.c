@@ -63,8 +63,10 @@ static int level_of(lines *L, const char *value)
     return (int)L->n_levels++;
 }
 
-/* The line strings of g (a line, or lines in a collection), cloned. */
-static taafi_status add_parts(taafi_ctx *ctx, lines *L, const GEOSGeometry *g, int level)
+/* The line strings of g (a line, or lines in a collection), cloned; a
+ * line that is the whole of *whole taken rather than cloned (*whole then
+ * NULL): a street is mostly one line. */
+static taafi_status add_parts(taafi_ctx *ctx, lines *L, const GEOSGeometry *g, int level, GEOSGeometry **whole)
 {
     int k, n = GEOSGetNumGeometries_r(ctx->geos, g), type = GEOSGeomTypeId_r(ctx->geos, g);
     if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
@@ -85,7 +87,9 @@ static taafi_status add_parts(taafi_ctx *ctx, lines *L, const GEOSGeometry *g, i
                 return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
             L->cap = cap;
         }
-        if (!(L->part[L->n] = GEOSGeom_clone_r(ctx->geos, g)))
+        if (whole && *whole == g)
+            L->part[L->n] = *whole, *whole = NULL;
+        else if (!(L->part[L->n] = GEOSGeom_clone_r(ctx->geos, g)))
             return tf_error(ctx, TAAFI_ERR_NOMEM, "out of memory");
         L->part_feat[L->n] = L->n_feat - 1;
         L->part_level[L->n++] = level;
@@ -93,7 +97,7 @@ static taafi_status add_parts(taafi_ctx *ctx, lines *L, const GEOSGeometry *g, i
     }
     if (type == GEOS_MULTILINESTRING || type == GEOS_GEOMETRYCOLLECTION)
         for (k = 0; k < n; k++) {
-            taafi_status st = add_parts(ctx, L, GEOSGetGeometryN_r(ctx->geos, g, k), level);
+            taafi_status st = add_parts(ctx, L, GEOSGetGeometryN_r(ctx->geos, g, k), level, NULL);
             if (st)
                 return st;
         }
@@ -139,8 +143,9 @@ static taafi_status read_feature(taafi_ctx *ctx, lines *L, OGRFeatureH f, int le
         snprintf(why, sizeof why, "street geometry unusable: %s", taafi_ctx_message(ctx));
         return tf_dq_add(ctx, dq, role, OGR_F_GetFID(f), why, "left out of the network");
     }
-    st = add_parts(ctx, L, g, level);
-    GEOSGeom_destroy_r(ctx->geos, g);
+    st = add_parts(ctx, L, g, level, &g);
+    if (g)
+        GEOSGeom_destroy_r(ctx->geos, g);
     if (!st && L->n == before) {
         L->not_lines++;
         st = tf_dq_add(ctx, dq, role, OGR_F_GetFID(f), "not a line (the network's streets are lines)",
