@@ -3,7 +3,8 @@
  * scripts/bench.sh.  Runs a project with a network (taafi_run), starts
  * from the street vertex nearest to each working facility of one kind
  * (pgr_drivingDistance starts at vertices), routes along the open streets
- * with taafi's router (tf_network_route) and writes every vertex within
+ * with taafi's router (tf_network_route), as far as the distance as
+ * pgr_drivingDistance does, and writes every vertex within
  * the distance with its cost, and the start vertices, as CSV for the
  * script to compare with pgRouting's.  Prints the analysis CRS's EPSG
  * code, the routing's wall time (s), the starts, the vertices within the
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
     taafi_project *p = NULL;
     taafi_result *r = NULL;
     tf_net_join *src;
-    double *dist, dmax, t0, t1;
+    double *dist, dmax, t0 = 0, t1 = 0;
     long *label;
     size_t ns, v, within = 0;
     char path[4096];
@@ -88,12 +89,15 @@ int main(int argc, char **argv)
     dist = malloc(r->network->n_nodes * sizeof *dist);
     label = malloc(r->network->n_nodes * sizeof *label);
     ns = starts(r->network, argv[2], argv[3], r->areas->epsg, src, 100000);
-    t0 = now();
-    if (tf_network_route(ctx, r->network, src, ns, tf_network_closures(r->network, NULL), dist, label)) {
-        fprintf(stderr, "network_peer: routing failed\n");
-        return 1;
+    for (int k = 0; k < 3; k++) { /* best of 3, as pgRouting's side is */
+        double a = now();
+        if (tf_network_route(ctx, r->network, src, ns, tf_network_closures(r->network, NULL), dmax, dist, label)) {
+            fprintf(stderr, "network_peer: routing failed\n");
+            return 1;
+        }
+        if (!k || now() - a < t1 - t0)
+            t0 = a, t1 = now();
     }
-    t1 = now();
     snprintf(path, sizeof path, "%s/taafi_nodes.csv", argv[5]);
     out = fopen(path, "w");
     fprintf(out, "x,y,cost\n");
@@ -111,7 +115,7 @@ int main(int argc, char **argv)
         fprintf(out, "%.3f,%.3f\n", r->network->nx[node], r->network->ny[node]);
     }
     fclose(out);
-    printf("%d %.3f %zu %zu %zu\n", r->areas->epsg, t1 - t0, ns, within, r->network->n_nodes);
+    printf("%d %.6f %zu %zu %zu\n", r->areas->epsg, t1 - t0, ns, within, r->network->n_nodes);
     free(src), free(dist), free(label);
     taafi_result_free(r);
     taafi_project_free(p);

@@ -54,11 +54,16 @@ COPY tn FROM '$tmp/taafi_nodes.csv' CSV HEADER;
 ANALYZE;
 SQL
 echo "pgRouting: graph made at ${SECONDS} s" >&2
-t0=$(date +%s.%N)
-$pg -c "CREATE TABLE dd AS SELECT node, agg_cost FROM pgr_drivingDistance(
-    'SELECT id, source, target, cost, cost AS reverse_cost FROM e WHERE status <> ''blocked''',
-    (SELECT array_agg(id) FROM starts), $dist, equicost => true);"
-t1=$(date +%s.%N)
+# best of 3, as taafi's side is
+best=""
+for _ in 1 2 3; do
+    t0=$(date +%s.%N)
+    $pg -c "DROP TABLE IF EXISTS dd; CREATE TABLE dd AS SELECT node, agg_cost FROM pgr_drivingDistance(
+        'SELECT id, source, target, cost, cost AS reverse_cost FROM e WHERE status <> ''blocked''',
+        (SELECT array_agg(id) FROM starts), $dist, equicost => true);"
+    t1=$(date +%s.%N)
+    best=$(awk -v a="$t0" -v b="$t1" -v c="$best" 'BEGIN{d = b - a; if (c == "" || d < c) print d; else print c}')
+done
 $pg -At -F ' ' <<SQL
 CREATE TABLE cmp AS SELECT t.cost AS taafi, d.agg_cost AS pgr FROM tn t
   JOIN LATERAL (SELECT v.id FROM v ORDER BY v.g <-> ST_SetSRID(ST_MakePoint(t.x, t.y), $epsg) LIMIT 1) m ON true
@@ -66,4 +71,4 @@ CREATE TABLE cmp AS SELECT t.cost AS taafi, d.agg_cost AS pgr FROM tn t
 SELECT (SELECT count(*) FROM dd), (SELECT count(*) FROM cmp WHERE pgr IS NOT NULL),
        (SELECT coalesce(max(abs(taafi - pgr)), 0) FROM cmp);
 SQL
-echo "pgr_drivingDistance $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b - a}') s"
+echo "pgr_drivingDistance $(awk -v a="$best" 'BEGIN{printf "%.3f", a}') s"

@@ -104,7 +104,7 @@ bench_network() {
     mkdir -p "$d/peer"
     read -r epsg rt ns within nodes <<<"$(build-release/network_peer "$d/project_network.yml" "$d/facilities.gpkg" \
         clinic 1000 "$d/peer")"
-    printf "%-28s routed from %s starts over %s vertices in %.3f s (%s within 1 km)\n" "taafi's router" "$ns" \
+    printf "%-28s routed from %s starts over %s vertices in %.4f s (%s within 1 km)\n" "taafi's router" "$ns" \
         "$nodes" "$rt" "$within"
     line=$(bench/peer_pgrouting.sh "$d" "$d/peer" 1000 "$epsg" 2>/dev/null | tail -2 | tr '\n' ' ')
     read -r pgn matched maxdiff _ pt _ <<<"$line"

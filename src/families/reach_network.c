@@ -104,7 +104,7 @@ static taafi_status net_make(taafi_ctx *ctx, const tf_reach_how *how, const doub
             s->src_fac[s->n_src++] = i;
         }
     if ((st = sort_by_edge(ctx, s)) ||
-        (st = tf_network_route(ctx, s->net, s->src, s->n_src, s->closed, s->dist, s->label))) {
+        (st = tf_network_route(ctx, s->net, s->src, s->n_src, s->closed, INFINITY, s->dist, s->label))) {
         net_free(ctx, s);
         return st == TAAFI_ERR_NOMEM ? tf_error(ctx, st, "out of memory") : st;
     }

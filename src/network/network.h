@@ -87,9 +87,11 @@ int tf_network_join_near(const tf_network *n, const tf_net_local *l, double x, d
  * every node, along the edges `closed` leaves open: dist[node] (INFINITY
  * where none reaches) and label[node], the source reached from (-1: none;
  * of sources at equal distance, the lower number).  dist and label hold
- * tf_network_nodes(n) entries, the caller's. */
+ * tf_network_nodes(n) entries, the caller's.  The search stops beyond
+ * max_cost (INFINITY: it never does): costs above it are then not final
+ * (INFINITY, or more than the true cost). */
 taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_join *src, size_t ns,
-                              const unsigned char *closed, double *dist, long *label);
+                              const unsigned char *closed, double max_cost, double *dist, long *label);
 
 /* The distance from a place joined at j to the nearest source through
  * the nodes of its edge (dist, label as tf_network_route made them), its

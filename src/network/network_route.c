@@ -86,7 +86,7 @@ static int improve(double *dist, long *label, size_t v, double d, long l)
 }
 
 taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_join *src, size_t ns,
-                              const unsigned char *closed, double *dist, long *label)
+                              const unsigned char *closed, double max_cost, double *dist, long *label)
 {
     heap h = {0};
     size_t i, k;
@@ -109,6 +109,8 @@ taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_
     }
     while (!st && h.n) {
         item it = heap_pop(&h);
+        if (it.d > max_cost)
+            break; /* every cost settled from here on is beyond it */
         if (it.d != dist[it.node] || it.label != label[it.node])
             continue; /* superseded */
         for (k = n->adj_start[it.node]; k < n->adj_start[it.node + 1] && !st; k++) {
