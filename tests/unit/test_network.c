@@ -457,6 +457,27 @@ static void test_grid_against_floyd_warshall(void **state)
         assert_true(d >= hypot(fx[got] - X0 - px, fy[got] - Y0 - py) - 1e-9); /* never shorter than straight */
     }
     assert_true(cut_off < 400);
+    {
+        /* a search stopped beyond 300 m: the same costs up to there */
+        const unsigned char *closed = tf_network_closures(b.net, NULL);
+        size_t nn = tf_network_nodes(b.net), v, ns = 0, inside = 0;
+        double *d1 = malloc(nn * sizeof *d1), *d2 = malloc(nn * sizeof *d2);
+        long *l1 = malloc(nn * sizeof *l1), *l2 = malloc(nn * sizeof *l2);
+        tf_net_join src[12];
+        for (i = 0; i < 12; i++)
+            ns += (size_t)tf_network_join(b.net, fx[i], fy[i], closed, &src[ns]);
+        assert_int_equal(tf_network_route(e->ctx, b.net, src, ns, closed, INFINITY, d1, l1), TAAFI_OK);
+        assert_int_equal(tf_network_route(e->ctx, b.net, src, ns, closed, 300, d2, l2), TAAFI_OK);
+        for (v = 0; v < nn; v++) {
+            if (d1[v] <= 300) {
+                assert_true(d2[v] == d1[v] && l2[v] == l1[v]);
+                inside++;
+            }
+            assert_true(d2[v] >= d1[v]);
+        }
+        assert_true(inside > 0 && inside < nn);
+        free(d1), free(d2), free(l1), free(l2);
+    }
     tf_reach_cursor_free(c);
     tf_reach_cursor_free(near);
     tf_reach_free(e->ctx, r);
