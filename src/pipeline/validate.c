@@ -6,6 +6,7 @@
 #include "analysis/pass.h"
 #include "families/indicator.h"
 #include "geom/reproj.h"
+#include "network/network.h"
 #include "result/result.h"
 #include "rounds/rounds.h"
 
@@ -193,6 +194,25 @@ static taafi_status check_areas(taafi_ctx *ctx, const taafi_project *p, tf_dq *d
     return TAAFI_OK;
 }
 
+/* The street network built as a run builds it (its streets lines, its
+ * fields there, its closures' layers and filters good), with each
+ * scenario's closures; its notes into dq. */
+static taafi_status check_network(taafi_ctx *ctx, const taafi_project *p, const tf_areas *a, tf_dq *dq, tf_buf *b)
+{
+    tf_network *n = NULL;
+    size_t s;
+    taafi_status st = tf_network_build(ctx, p, a, dq, ignore_file, NULL, &n);
+    for (s = 0; s < p->n_scenarios && !st; s++)
+        if (p->scenarios[s].network)
+            st = tf_network_add_closures(ctx, p, a, n, p->scenarios[s].network, p->scenarios[s].name, dq,
+                                         ignore_file, NULL);
+    if (!st)
+        tf_buf_printf(b, "network: %zu street segments between %zu nodes%s\n", tf_network_edges(n),
+                      tf_network_nodes(n), tf_network_closures(n, NULL) ? ", some closed" : "");
+    tf_network_free(ctx, n);
+    return st;
+}
+
 taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char **report_out)
 {
     tf_enter(ctx);
@@ -220,7 +240,8 @@ taafi_status taafi_project_validate(taafi_ctx *ctx, const taafi_project *p, char
         if ((st = check_layer(ctx, p, i, a, &b)) || (st = tf_scan_layer(ctx, &scan, i)))
             goto done;
     /* every round's own inputs open too, and none is missing */
-    if ((st = check_own_sources(ctx, p, a->epsg, &b)) || (st = tf_rounds_check(ctx, p)))
+    if ((st = check_own_sources(ctx, p, a->epsg, &b)) || (st = tf_rounds_check(ctx, p)) ||
+        (p->network.layer >= 0 && (st = check_network(ctx, p, a, &scan.dq, &b))))
         goto done;
     for (i = 0; i < p->n_rounds; i++)
         if ((st = check_round(ctx, &p->rounds[i], &b)))

@@ -287,7 +287,7 @@ taafi_status pj_check_indicators(parser *ps, const yaml_node_t *root)
                             "%s:%d: every indicator of pillar %s has weight 0: its score would be undefined",
                             p->path, line, tf_pillar_keys[k]);
     }
-    return TAAFI_OK;
+    return pj_check_reach(ps);
 }
 
 taafi_status pj_after_scenarios(parser *ps)

@@ -1,6 +1,7 @@
 /* network_keys.c: the `network:` section (the streets as a network and
  * what closes them) and the `reach` key of the indicators that measure
  * distances (coverage, nearest_distance).  See docs/network.md. */
+#include "keys.h"
 #include "parse.h"
 
 #include <math.h>
@@ -213,5 +214,18 @@ taafi_status pj_parse_scenario_network(parser *ps, const yaml_node_t *m, tf_scen
     for (k = 0; k < ps->p->n_inds; k++)
         if (sc->inds[k].reach == 1)
             sc->inds[k].closures = sc->network;
+    return TAAFI_OK;
+}
+
+taafi_status pj_check_reach(parser *ps)
+{
+    const taafi_project *p = ps->p;
+    int raster = p->population >= 0 && !strcmp(tf_type_name(p, &p->inds[p->population]), "raster_sum");
+    size_t k;
+    for (k = 0; k < p->n_inds && !raster; k++)
+        if (p->inds[k].reach == 1 && !strcmp(tf_type_name(p, &p->inds[k]), "coverage"))
+            return tf_error(ps->ctx, TAAFI_ERR_PROJECT, "%s:%d: coverage '%s' has reach: network, which counts "
+                            "residents at the cells of the population raster; name a raster_sum indicator under "
+                            "'population:', or use reach: straight", p->path, p->inds[k].line, p->inds[k].id);
     return TAAFI_OK;
 }

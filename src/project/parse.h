@@ -59,6 +59,9 @@ char *pj_resolve(const taafi_project *p, const char *path);
 taafi_status pj_parse_network(parser *ps, const yaml_node_t *m);
 void pj_network_defaults(tf_network_def *n);
 taafi_status pj_parse_reach(parser *ps, const yaml_node_t *m, tf_indicator_def *d);
+/* Once `population` is known: a coverage along the network counts
+ * residents at the cells of a population raster, which it needs. */
+taafi_status pj_check_reach(parser *ps);
 /* A scenario's `network: {closed: ...}`: other closures for its copies of
  * the indicators that measure along the network. */
 taafi_status pj_parse_scenario_network(parser *ps, const yaml_node_t *m, tf_scenario *sc);

@@ -239,8 +239,23 @@ static void test_bad_streets(void **state)
     assert_int_equal(tf_network_build(e->ctx, p, r->areas, &r->dq, tf_result_add_input, r, &net), TAAFI_ERR_DATA);
     assert_non_null(strstr(taafi_ctx_message(e->ctx), "not lines"));
     assert_null(net);
+    { /* validate finds it too, as a run would */
+        char *report = NULL;
+        assert_int_equal(taafi_project_validate(e->ctx, p, &report), TAAFI_ERR_DATA);
+        assert_non_null(strstr(report, "not lines"));
+        tf_free(report);
+    }
     taafi_result_free(r);
     taafi_project_free(p);
+    free(path);
+    /* coverage along the streets without a population raster: refused when the project loads */
+    path = tt_write(e->dir, "nopop.yml", "areas: {source: a.geojson, id: c}\nlayers:\n  streets: {source: s.geojson}\n"
+                                         "network: {streets: streets}\nindicators:\n  - {id: w, type: coverage, "
+                                         "layer: streets, distance: 500, reach: network}\n");
+    p = NULL;
+    assert_int_equal(taafi_project_load(e->ctx, path, &p), TAAFI_ERR_PROJECT);
+    assert_non_null(strstr(taafi_ctx_message(e->ctx), "population raster"));
+    assert_null(p);
     free(path);
 }
 
