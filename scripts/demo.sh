@@ -23,7 +23,7 @@ echo "  $(pwd)/out/homs/service_gaps.geojson, facilities.geojson   coverage laye
 echo "  $(pwd)/out/homs/areas.csv, indicators.csv                  tables for spreadsheets"
 echo "  $(pwd)/out/homs/maps/             map sheets (PNG 300 dpi, SVG, PDF) and atlas.pdf"
 echo "  $(pwd)/out/homs/report.html       offline report, Arabic and English"
-echo "  $(pwd)/out/homs/services_first/, water_standard_strict/, clinic_500m/, clinics_functioning/   the scenarios"
+echo "  $(pwd)/out/homs/services_first/, water_standard_strict/, clinic_500m/, clinics_functioning/, main_roads_cleared/   the scenarios"
 echo "  $(pwd)/out/homs_rounds/recovery.gpkg   two rounds: areas (latest), area_rounds, change"
 echo "  $(pwd)/out/homs_rounds/change.geojson  change per neighbourhood and pillar since the baseline"
 echo "Open the GeoPackage in QGIS, or try: ogrinfo -al -so out/homs/recovery.gpkg areas"
