@@ -563,3 +563,23 @@ taafi_status tf_areas_candidates(taafi_ctx *ctx, const tf_areas *a, const GEOSGe
         qsort(c.buf, c.n, sizeof *c.buf, cmp_size);
     return TAAFI_OK;
 }
+
+int tf_geom_envelope(taafi_ctx *ctx, const GEOSGeometry *g, double env[4])
+{
+    return g && GEOSisEmpty_r(ctx->geos, g) == 0 && GEOSGeom_getXMin_r(ctx->geos, g, &env[0]) &&
+           GEOSGeom_getYMin_r(ctx->geos, g, &env[1]) && GEOSGeom_getXMax_r(ctx->geos, g, &env[2]) &&
+           GEOSGeom_getYMax_r(ctx->geos, g, &env[3]);
+}
+
+int tf_areas_extent(taafi_ctx *ctx, const tf_areas *A, double env[4])
+{
+    double e[4];
+    size_t a;
+    env[0] = env[1] = INFINITY, env[2] = env[3] = -INFINITY;
+    for (a = 0; a < A->n; a++)
+        if (tf_geom_envelope(ctx, A->geom[a], e)) {
+            env[0] = fmin(env[0], e[0]), env[1] = fmin(env[1], e[1]);
+            env[2] = fmax(env[2], e[2]), env[3] = fmax(env[3], e[3]);
+        }
+    return env[0] <= env[2];
+}

@@ -36,6 +36,14 @@ taafi_status tf_areas_load(taafi_ctx *ctx, const taafi_project *p, tf_dq *dq, tf
                            tf_areas **out);
 void tf_areas_free(taafi_ctx *ctx, tf_areas *a);
 
+/* The envelope of g (x0 y0 x1 y1, analysis CRS): 1, or 0 when g is NULL,
+ * empty, or GEOS cannot say. */
+int tf_geom_envelope(taafi_ctx *ctx, const GEOSGeometry *g, double env[4]);
+
+/* The envelope of every area that is not empty: 1, or 0 when there is
+ * none. */
+int tf_areas_extent(taafi_ctx *ctx, const tf_areas *A, double env[4]);
+
 /* The areas' fields (layer: the open areas source) as output columns
  * (fields.c): TAAFI_ERR_DATA when two differ only in case,
  * TAAFI_ERR_PROJECT when an indicator's id is one of them. */

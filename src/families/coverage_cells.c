@@ -197,9 +197,7 @@ taafi_status tf_coverage_cells_item(taafi_ctx *wctx, tf_worker *w, size_t a, cov
     memset(&c, 0, sizeof c);
     c.j = j, c.w = w;
     GEOSArea_r(wctx->geos, area, &m2);
-    if (GEOSisEmpty_r(wctx->geos, area) == 0) { /* the cursors index what lies near this area */
-        GEOSGeom_getXMin_r(wctx->geos, area, &env[0]), GEOSGeom_getYMin_r(wctx->geos, area, &env[1]);
-        GEOSGeom_getXMax_r(wctx->geos, area, &env[2]), GEOSGeom_getYMax_r(wctx->geos, area, &env[3]);
+    if (tf_geom_envelope(wctx, area, env)) { /* the cursors index what lies near this area */
         env[0] -= 2 * j->cell_hx, env[1] -= 2 * j->cell_hy, env[2] += 2 * j->cell_hx, env[3] += 2 * j->cell_hy;
         tf_reach_focus(w->cur, env);
         if (w->unclosed)
@@ -238,20 +236,14 @@ done:
 static taafi_status cell_size(taafi_ctx *ctx, const tf_indicator_def *pop, const tf_areas *A, double *hx, double *hy)
 {
     tf_raster *ras = NULL;
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, e[4], px[3], py[3];
-    size_t a;
+    double e[4], px[3], py[3];
+    int any = tf_areas_extent(ctx, A, e);
     taafi_status st;
-    for (a = 0; a < A->n; a++)
-        if (GEOSisEmpty_r(ctx->geos, A->geom[a]) == 0) {
-            GEOSGeom_getXMin_r(ctx->geos, A->geom[a], &e[0]), GEOSGeom_getYMin_r(ctx->geos, A->geom[a], &e[1]);
-            GEOSGeom_getXMax_r(ctx->geos, A->geom[a], &e[2]), GEOSGeom_getYMax_r(ctx->geos, A->geom[a], &e[3]);
-            x0 = fmin(x0, e[0]), y0 = fmin(y0, e[1]), x1 = fmax(x1, e[2]), y1 = fmax(y1, e[3]);
-        }
     if ((st = tf_raster_open(ctx, pop->source, pop->band, A->epsg, &ras)))
         return st;
     *hx = ras->gt[1] / 2, *hy = -ras->gt[5] / 2;
-    if (!tf_reproj_is_identity(ras->from_raster) && x0 <= x1) {
-        px[0] = (x0 + x1) / 2, py[0] = (y0 + y1) / 2;
+    if (!tf_reproj_is_identity(ras->from_raster) && any) {
+        px[0] = (e[0] + e[2]) / 2, py[0] = (e[1] + e[3]) / 2;
         if ((st = tf_reproj_xy(ctx, ras->to_raster, px, py, 1)))
             goto done;
         px[1] = px[0] + ras->gt[1], py[1] = py[0];

@@ -252,15 +252,12 @@ static taafi_status cov_item(taafi_ctx *wctx, tf_worker *w, size_t a, void *user
     double m2 = 0, cov_m2 = 0, gap_m2 = 0, total = NAN, cov_pop = NAN;
     double env[4];
     size_t n_here = (size_t)j->count[a];
-    int empty = GEOSisEmpty_r(wctx->geos, A->geom[a]) != 0;
+    int empty;
     taafi_status st;
     if (tf_reach_cuts_by_cells(j->reach))
         return tf_coverage_cells_item(wctx, w, a, j);
+    empty = !tf_geom_envelope(wctx, A->geom[a], env);
     GEOSArea_r(wctx->geos, A->geom[a], &m2);
-    if (!empty) {
-        GEOSGeom_getXMin_r(wctx->geos, A->geom[a], &env[0]), GEOSGeom_getYMin_r(wctx->geos, A->geom[a], &env[1]);
-        GEOSGeom_getXMax_r(wctx->geos, A->geom[a], &env[2]), GEOSGeom_getYMax_r(wctx->geos, A->geom[a], &env[3]);
-    }
     if ((st = tf_reach_cut(wctx, w->cur, A->geom[a], empty ? NULL : env, &covered, &gap))) {
         char why[TF_MSG_MAX];
         snprintf(why, sizeof why, "%s", taafi_ctx_message(wctx));
@@ -309,19 +306,13 @@ done:
 static taafi_status cell_lattice(taafi_ctx *ctx, const tf_indicator_def *pop, const tf_areas *A, tf_fastproj **out)
 {
     tf_raster *ras = NULL;
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, ex[4], ey[4], px[9], py[9], m;
-    size_t a;
+    double x0, y0, x1, y1, e[4], px[9], py[9], m;
     int k;
     taafi_status st;
     *out = NULL;
-    for (a = 0; a < A->n; a++)
-        if (GEOSisEmpty_r(ctx->geos, A->geom[a]) == 0) {
-            GEOSGeom_getXMin_r(ctx->geos, A->geom[a], &ex[0]), GEOSGeom_getYMin_r(ctx->geos, A->geom[a], &ey[0]);
-            GEOSGeom_getXMax_r(ctx->geos, A->geom[a], &ex[1]), GEOSGeom_getYMax_r(ctx->geos, A->geom[a], &ey[1]);
-            x0 = fmin(x0, ex[0]), y0 = fmin(y0, ey[0]), x1 = fmax(x1, ex[1]), y1 = fmax(y1, ey[1]);
-        }
-    if (!(x0 <= x1) || (st = tf_raster_open(ctx, pop->source, pop->band, A->epsg, &ras)))
+    if (!tf_areas_extent(ctx, A, e) || (st = tf_raster_open(ctx, pop->source, pop->band, A->epsg, &ras)))
         return TAAFI_OK; /* no areas; or the raster's own problem, told by the workers */
+    x0 = e[0], y0 = e[1], x1 = e[2], y1 = e[3];
     if (tf_reproj_is_identity(ras->from_raster))
         goto done;
     /* the areas' envelope (corners, side middles, centre) in the raster's

@@ -123,7 +123,8 @@ static int close_near(size_t e, void *user)
         return 0;
     }
     if (!(cs = GEOSCoordSeq_create_r(c->ctx->geos, 2, 2)) || !GEOSCoordSeq_setXY_r(c->ctx->geos, cs, 0, s[0], s[1]) ||
-        !GEOSCoordSeq_setXY_r(c->ctx->geos, cs, 1, s[2], s[3]) || !(line = GEOSGeom_createLineString_r(c->ctx->geos, cs))) {
+        !GEOSCoordSeq_setXY_r(c->ctx->geos, cs, 1, s[2], s[3]) ||
+        !(line = GEOSGeom_createLineString_r(c->ctx->geos, cs))) {
         c->st = tf_error(c->ctx, TAAFI_ERR_NOMEM, "out of memory");
         return 1;
     }
@@ -145,10 +146,8 @@ static taafi_status close_by_feature(closer *c, const GEOSGeometry *g)
 {
     taafi_ctx *ctx = c->ctx;
     double env[4];
-    if (GEOSisEmpty_r(ctx->geos, g))
+    if (!tf_geom_envelope(ctx, g, env))
         return TAAFI_OK;
-    GEOSGeom_getXMin_r(ctx->geos, g, &env[0]), GEOSGeom_getYMin_r(ctx->geos, g, &env[1]);
-    GEOSGeom_getXMax_r(ctx->geos, g, &env[2]), GEOSGeom_getYMax_r(ctx->geos, g, &env[3]);
     env[0] -= c->within, env[1] -= c->within, env[2] += c->within, env[3] += c->within;
     c->is_point = GEOSGeomTypeId_r(ctx->geos, g) == GEOS_POINT;
     if (c->is_point) {

@@ -49,6 +49,43 @@ int tf_seggrid_visit(const tf_seggrid *g, const double env[4], int (*fn)(size_t 
  * distance in *d. */
 double tf_seg_project(const double s[4], double x, double y, double *d);
 
+/* network_read.c: what the reading of the streets gathers, level by
+ * level (freed by tf_net_lines_free). */
+typedef struct tf_net_lines {
+    GEOSGeometry **part; /* line strings, in reading order               */
+    size_t *part_feat;   /* the street each is of                        */
+    int *part_level;     /* its level (an index into level[])            */
+    size_t n, cap;
+    char **level;        /* the distinct values of level_field ("" none) */
+    size_t n_levels;
+    int64_t *fid;        /* per street (reading order)                   */
+    double *kmh;         /* per street: its speed (mode: drive)          */
+    signed char *oneway; /* per street: 1 as drawn, -1 against, 0 both   */
+    size_t n_feat, cap_feat;
+    size_t not_lines;    /* features left out: not lines                 */
+} tf_net_lines;
+
+void tf_net_lines_free(taafi_ctx *ctx, tf_net_lines *L);
+/* Every street of p's network layer, in reading order, in EPSG:epsg; its
+ * files reported through add_input; what is left out noted into dq. */
+taafi_status tf_net_read_streets(taafi_ctx *ctx, const taafi_project *p, int epsg, tf_dq *dq, tf_file_fn add_input,
+                                 void *user, tf_net_lines *L);
+
+/* network_node.c: segments with the street each is of, 4 coordinates
+ * apiece (the caller frees s, feat, same). */
+typedef struct tf_net_segs {
+    double *s;
+    size_t *feat;
+    signed char *same; /* 1: drawn as its street is, -1: the other way */
+    size_t n, cap;
+} tf_net_segs;
+
+taafi_status tf_net_segs_add(taafi_ctx *ctx, tf_net_segs *S, const double *xy, size_t feat);
+/* The lines of one level of L, their segments added to S: those that
+ * cross or touch inside another noded by GEOS, the others as they are
+ * (the parts noded are taken from L). */
+taafi_status tf_net_node_level(taafi_ctx *ctx, tf_net_lines *L, int level, tf_net_segs *S);
+
 /* Why an edge is closed: 0 open, TF_CLOSED_WHERE by the streets' own
  * attributes (closed.where), TF_CLOSED_BY + k by closed.by[k]. */
 #define TF_DIR_FORWARD 1

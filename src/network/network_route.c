@@ -99,7 +99,8 @@ taafi_status tf_network_route(taafi_ctx *ctx, const tf_network *n, const tf_net_
      * when it may be driven from w to x. */
     for (k = 0; k < ns && !st; k++) {
         size_t e = src[k].edge;
-        double leg = src[k].leg_m * n->leg_cost, du = leg + src[k].t * n->cost[e], dv = leg + (1 - src[k].t) * n->cost[e];
+        double leg = src[k].leg_m * n->leg_cost;
+        double du = leg + src[k].t * n->cost[e], dv = leg + (1 - src[k].t) * n->cost[e];
         if (n->dir[e] != TF_DIR_BACKWARD && improve(dist, label, n->eu[e], du, (long)k) &&
             heap_push(ctx, &h, du, (long)k, n->eu[e]))
             st = TAAFI_ERR_NOMEM;
@@ -133,7 +134,8 @@ double tf_network_via_nodes(const tf_network *n, const double *dist, const long 
     size_t e = j->edge;
     double du = dist[n->eu[e]] + j->t * n->cost[e], dv = dist[n->ev[e]] + (1 - j->t) * n->cost[e];
     /* back to the first end, or on to the second, as the edge may be driven */
-    long lu = n->dir[e] == TF_DIR_FORWARD ? -1 : label[n->eu[e]], lv = n->dir[e] == TF_DIR_BACKWARD ? -1 : label[n->ev[e]];
+    long lu = n->dir[e] == TF_DIR_FORWARD ? -1 : label[n->eu[e]];
+    long lv = n->dir[e] == TF_DIR_BACKWARD ? -1 : label[n->ev[e]];
     if (lu < 0 && lv < 0) {
         *label_out = -1;
         return INFINITY;

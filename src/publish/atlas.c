@@ -125,7 +125,7 @@ int tf_atlas_view(const tf_atlas *at, taafi_ctx *ctx, const taafi_result *r, siz
 {
     double e[4];
     *size_pt = 0;
-    if (!tf_map_envelope(ctx, r->areas->geom[a], e))
+    if (!tf_geom_envelope(ctx, r->areas->geom[a], e))
         return 0;
     *size_pt = fmax(e[2] - e[0], e[3] - e[1]) * at->f.scale;
     return *size_pt < ZOOM_BELOW;
@@ -144,7 +144,7 @@ static void zoomed_map(cairo_t *cr, taafi_ctx *ctx, const taafi_result *r, const
     double e[4], side, vx0, vy0, vx1, vy1, px, py, inset = 80, ix = whole->x + 5, iy = whole->y + 5;
     size_t *cand = NULL, n = 0, cap = 0, k;
     GEOSGeometry *view;
-    tf_map_envelope(ctx, A->geom[a], e); /* not empty: tf_atlas_view chose this view */
+    tf_geom_envelope(ctx, A->geom[a], e); /* not empty: tf_atlas_view chose this view */
     side = fmax(fmax(e[2] - e[0], e[3] - e[1]), 1.0); /* metres; a point-like area still gets a view */
     z.scale = z.w / (2 * side);
     /* three quarters of a point, as QGIS simplifies on screen: a zoomed

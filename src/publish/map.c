@@ -25,28 +25,14 @@ static const char DISCLAIMER[] = "The boundaries and names shown and the designa
                                  "official endorsement or acceptance.";
 
 
-/* The envelope of `g` (x0 y0 x1 y1, analysis CRS); 0 when it is empty or
- * GEOS cannot say. */
-int tf_map_envelope(taafi_ctx *ctx, const GEOSGeometry *g, double e[4])
-{
-    return g && GEOSisEmpty_r(ctx->geos, g) == 0 && GEOSGeom_getXMin_r(ctx->geos, g, &e[0]) &&
-           GEOSGeom_getYMin_r(ctx->geos, g, &e[1]) && GEOSGeom_getXMax_r(ctx->geos, g, &e[2]) &&
-           GEOSGeom_getYMax_r(ctx->geos, g, &e[3]);
-}
 
 /* Sets f's scale and centre so that every area fits its box. */
 void tf_map_fit(tf_frame *f, const tf_areas *a, taafi_ctx *ctx)
 {
-    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY, bw, bh, e[4];
-    size_t i;
-    for (i = 0; i < a->n; i++)
-        if (tf_map_envelope(ctx, a->geom[i], e)) {
-            minx = fmin(minx, e[0]), miny = fmin(miny, e[1]), maxx = fmax(maxx, e[2]), maxy = fmax(maxy, e[3]);
-        }
-    if (!isfinite(minx)) {
-        minx = miny = 0;
-        maxx = maxy = 1;
-    }
+    double e[4], minx, miny, maxx, maxy, bw, bh;
+    if (!tf_areas_extent(ctx, a, e))
+        e[0] = e[1] = 0, e[2] = e[3] = 1;
+    minx = e[0], miny = e[1], maxx = e[2], maxy = e[3];
     bw = (maxx - minx) * 1.06 + 1e-9;
     bh = (maxy - miny) * 1.06 + 1e-9;
     f->scale = fmin(f->w / bw, f->h / bh);

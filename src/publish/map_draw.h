@@ -26,7 +26,6 @@ typedef struct tf_frame {
 const char *tf_map_area_field(const taafi_result *r, size_t a, const char *field);
 void tf_map_area_on_map(cairo_t *cr, taafi_ctx *ctx, const tf_frame *f, const GEOSGeometry *g, const double rgb[3],
                         double outline, double width);
-int tf_map_envelope(taafi_ctx *ctx, const GEOSGeometry *g, double e[4]);
 void tf_map_fit(tf_frame *f, const tf_areas *a, taafi_ctx *ctx);
 void tf_map_footer(cairo_t *cr, const taafi_result *r, double y);
 void tf_map_north_arrow(cairo_t *cr, const tf_frame *f);

@@ -148,19 +148,12 @@ taafi_status tf_raster_sum(taafi_ctx *ctx, const tf_raster *r, const GEOSGeometr
 
 taafi_status tf_raster_check_cells(taafi_ctx *ctx, const tf_raster *r, const tf_areas *A, double limit)
 {
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, px[9], py[9], cells;
-    size_t a, k;
+    double x0, y0, x1, y1, px[9], py[9], cells, e[4];
+    size_t k;
     long c0, c1, r0, r1;
-    for (a = 0; a < A->n; a++) {
-        double e[4];
-        if (GEOSisEmpty_r(ctx->geos, A->geom[a]) != 0 || !GEOSGeom_getXMin_r(ctx->geos, A->geom[a], &e[0]) ||
-            !GEOSGeom_getYMin_r(ctx->geos, A->geom[a], &e[1]) || !GEOSGeom_getXMax_r(ctx->geos, A->geom[a], &e[2]) ||
-            !GEOSGeom_getYMax_r(ctx->geos, A->geom[a], &e[3]))
-            continue;
-        x0 = fmin(x0, e[0]), y0 = fmin(y0, e[1]), x1 = fmax(x1, e[2]), y1 = fmax(y1, e[3]);
-    }
-    if (!(x0 <= x1))
+    if (!tf_areas_extent(ctx, A, e))
         return TAAFI_OK;
+    x0 = e[0], y0 = e[1], x1 = e[2], y1 = e[3];
     /* the envelope's corners, side middles and centre in the raster's CRS */
     for (k = 0; k < 9; k++) {
         px[k] = x0 + (x1 - x0) * (double)(k % 3) / 2;

@@ -36,7 +36,10 @@ static void line(char *b, size_t size, const char *name, const char *lvl, double
              strchr(b, '[') && b[n - 1] != '[' ? "," : "", name, lvl, X0 + x0, Y0 + y0, X0 + x1, Y0 + y1);
 }
 
-static void fc_begin(char *b, size_t size) { snprintf(b, size, "{\"type\":\"FeatureCollection\"," CRS ",\"features\":["); }
+static void fc_begin(char *b, size_t size)
+{
+    snprintf(b, size, "{\"type\":\"FeatureCollection\"," CRS ",\"features\":[");
+}
 
 static void fc_end(char *b, size_t size)
 {
